@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The contract between agentlock's BPF object and its user side: map keys and
+ * values, the event record, counters, and the path hash. Fixed-width types
+ * only and no includes, so both clang -target bpf (with vmlinux.h) and the
+ * host compiler (with <linux/types.h>) read it the same way.
+ */
+#ifndef AGENTLOCK_ABI_H
+#define AGENTLOCK_ABI_H
+
+#define AL_PATH_MAX 4096 /* bpf_d_path buffer; a longer path is refused */
+#define AL_COMM_LEN 16
+#define AL_MAX_RULES 4096
+#define AL_MAX_JAILED 65536
+/* Forks by jailed processes fail (EAGAIN) beyond this many members, so the
+ * jail map never fills and no child is ever left out of it. The margin covers
+ * forks racing on other CPUs between the check and the insert. */
+#define AL_JAIL_FORK_LIMIT (AL_MAX_JAILED - 1024)
+
+/* Access bits: what a rule grants and what an operation needs. */
+#define AL_ACC_READ 0x1
+#define AL_ACC_WRITE 0x2
+#define AL_ACC_EXEC 0x4
+
+/* What the jailed process tried to do, as reported. */
+enum al_access {
+	AL_ACCESS_READ = 0,
+	AL_ACCESS_WRITE = 1,
+	AL_ACCESS_CREATE = 2,
+	AL_ACCESS_EXEC = 3,
+};
+
+/* Where the path fell. */
+enum al_class {
+	AL_CLASS_PROJECT = 0,	/* DIR itself or below it */
+	AL_CLASS_SYSTEM = 1,	/* on the system allow-list */
+	AL_CLASS_ESCAPE = 2,	/* outside: no rule grants it */
+	AL_CLASS_UNRESOLVED = 3, /* bpf_d_path failed or did not fit: refused */
+};
+
+enum al_verdict {
+	AL_VERDICT_ALLOWED = 0,
+	AL_VERDICT_BLOCKED = 1,
+	AL_VERDICT_WOULD_BLOCK = 2, /* --audit: an escape that was let through */
+};
+
+enum al_op {
+	AL_OP_OPEN = 0,
+};
+
+/* Rule flags. */
+#define AL_RULE_QUIET 0x1 /* reads under this rule are counted, not streamed */
+
+/*
+ * Rules are found by hashing every '/'-bounded prefix of the resolved path, so
+ * a rule for /home/u/proj matches /home/u/proj and /home/u/proj/x but never
+ * /home/u/proj-old. The value carries the full prefix and the BPF side checks
+ * it byte for byte, so a crafted hash collision can only deny, never admit.
+ */
+struct al_rule_key {
+	__u64 hash;
+	__u32 len; /* prefix length in bytes; 0 is the rule for "/" */
+	__u32 pad;
+};
+
+struct al_rule {
+	__u8 access; /* AL_ACC_* granted */
+	__u8 class;  /* enum al_class reported for matches */
+	__u8 flags;  /* AL_RULE_* */
+	__u8 pad;
+	__u32 len;
+	char path[AL_PATH_MAX];
+};
+
+/* Jail membership, keyed by tgid. */
+enum al_jail_state {
+	AL_JAIL_ENROLLING = 1, /* launcher's canary phase: enforce, emit nothing */
+	AL_JAIL_ACTIVE = 2,
+};
+
+struct al_jail {
+	__u32 state;
+	__u32 canary_hits; /* file_open calls seen while ENROLLING */
+};
+
+/* Per-CPU counters; the user side sums them. Exact even when events drop. */
+enum al_counter {
+	AL_CNT_OPEN_PROJECT = 0,
+	AL_CNT_OPEN_SYSTEM,
+	AL_CNT_ESCAPE,		/* escape + unresolved attempts */
+	AL_CNT_BLOCKED,
+	AL_CNT_WOULD_BLOCK,
+	AL_CNT_UNRESOLVED,
+	AL_CNT_RB_DROPPED,	/* events the ring buffer had no room for */
+	AL_CNT_ENROLL_FAILED,	/* children that could not be added to the jail map */
+	AL_CNT_FORK_REFUSED,	/* forks refused at AL_JAIL_FORK_LIMIT */
+	AL_CNT_MAX,
+};
+
+struct al_event {
+	__u64 ts_ns; /* CLOCK_MONOTONIC */
+	__u32 tgid;
+	__u32 tid;
+	__u32 ppid;
+	__u32 uid;
+	__u8 op;      /* enum al_op */
+	__u8 access;  /* enum al_access */
+	__u8 class;   /* enum al_class */
+	__u8 verdict; /* enum al_verdict */
+	__s32 path_len; /* bytes in path, or -errno when unresolved */
+	char comm[AL_COMM_LEN];
+	char path[AL_PATH_MAX]; /* not NUL-terminated: only path_len bytes are sent */
+};
+
+#define AL_EVENT_HDR_SIZE ((unsigned long)&((struct al_event *)0)->path)
+
+/* FNV-1a, 64 bit: the prefix hash both sides must compute identically. */
+#define AL_FNV_BASIS 0xcbf29ce484222325ULL
+#define AL_FNV_PRIME 0x100000001b3ULL
+
+static inline __u64 al_hash_step(__u64 h, __u8 c)
+{
+	return (h ^ c) * AL_FNV_PRIME;
+}
+
+#endif /* AGENTLOCK_ABI_H */

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Command-line parsing: pure, so the unit tests can drive it without root. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+void cli_usage(FILE *f)
+{
+	fputs("Usage: agentlock [OPTIONS] DIR -- COMMAND [ARGS...]\n"
+	      "\n"
+	      "Runs COMMAND and every process it starts in a kernel-enforced cell around\n"
+	      "DIR: opens outside DIR and the system allow-list are refused (EPERM) and\n"
+	      "reported.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --audit          observe only: never block, report what would be blocked\n"
+	      "  --headless       no dashboard: one NDJSON line per escape attempt and a\n"
+	      "                   final summary line, on stderr (or --report FILE)\n"
+	      "  --report FILE    write the headless reports to FILE instead of stderr\n"
+	      "  --log FILE       write every event (in-bounds opens too) to FILE as NDJSON\n"
+	      "  --user NAME      run COMMAND as NAME (default: the user who ran sudo;\n"
+	      "                   COMMAND runs as root only with --user root)\n"
+	      "  -h, --help       this text\n"
+	      "  -V, --version    print the version\n"
+	      "\n"
+	      "Exit status: COMMAND's (128+N if killed by signal N), or agentlock's own:\n"
+	      "  2 usage, 120 not root, 121 BPF-LSM unavailable, 122 BPF load failed,\n"
+	      "  123 launch failed, 124 internal error, 126 cannot execute, 127 not found.\n"
+	      "\n"
+	      "Example:\n"
+	      "  sudo agentlock ~/project -- codex\n",
+	      f);
+}
+
+/* Takes the value of an option given as "--opt VALUE" or "--opt=VALUE". */
+static int opt_value(const char *name, int argc, char **argv, int *i, const char **val,
+		     char *err, size_t errlen)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+
+	if (a[n] == '=') {
+		*val = a + n + 1;
+	} else if (*i + 1 < argc) {
+		*val = argv[++*i];
+	} else {
+		snprintf(err, errlen, "option %s needs a value", name);
+		return -1;
+	}
+	if (!**val) {
+		snprintf(err, errlen, "option %s needs a non-empty value", name);
+		return -1;
+	}
+	return 0;
+}
+
+static bool is_opt(const char *a, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
+}
+
+int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	out->cmd = CLI_RUN;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			out->cmd = CLI_HELP;
+			return 0;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			out->cmd = CLI_VERSION;
+			return 0;
+		} else if (!strcmp(a, "--audit")) {
+			out->audit = true;
+		} else if (!strcmp(a, "--headless")) {
+			out->headless = true;
+		} else if (is_opt(a, "--log")) {
+			if (opt_value("--log", argc, argv, &i, &out->log_path, err, errlen))
+				return -1;
+		} else if (is_opt(a, "--report")) {
+			if (opt_value("--report", argc, argv, &i, &out->report_path, err, errlen))
+				return -1;
+		} else if (is_opt(a, "--user")) {
+			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
+				return -1;
+		} else if (!strcmp(a, "--")) {
+			snprintf(err, errlen, "missing DIR before '--'");
+			return -1;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			snprintf(err, errlen, "unknown option '%s'", a);
+			return -1;
+		} else {
+			break;
+		}
+	}
+	if (i >= argc) {
+		snprintf(err, errlen, "missing DIR and COMMAND");
+		return -1;
+	}
+	out->dir = argv[i++];
+	if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	if (i >= argc || !argv[i][0]) {
+		snprintf(err, errlen, "missing COMMAND: say what to run after '--'");
+		return -1;
+	}
+	out->argv = &argv[i];
+	out->argc = argc - i;
+	if (out->report_path && !out->headless) {
+		snprintf(err, errlen, "--report only applies with --headless");
+		return -1;
+	}
+	return 0;
+}
+
+int cli_resolve_dir(const char *dir, char *out, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (!realpath(dir, out)) {
+		snprintf(err, errlen, "cannot use DIR '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	if (stat(out, &st) != 0) {
+		snprintf(err, errlen, "cannot use DIR '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "DIR '%s' is not a directory", dir);
+		return -1;
+	}
+	if (!strcmp(out, "/")) {
+		snprintf(err, errlen,
+			 "DIR '%s' is the root directory: a cell around / confines nothing; "
+			 "name the project directory",
+			 dir);
+		return -1;
+	}
+	return 0;
+}

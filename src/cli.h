@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef AL_CLI_H
+#define AL_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum cli_cmd { CLI_RUN, CLI_HELP, CLI_VERSION };
+
+struct cli {
+	enum cli_cmd cmd;
+	bool audit;
+	bool headless;
+	const char *log_path;	 /* --log: full event stream as NDJSON */
+	const char *report_path; /* --report: headless reports (default stderr) */
+	const char *user;	 /* --user */
+	const char *dir;	 /* DIR as given */
+	char **argv;		 /* COMMAND and its arguments, NULL-terminated */
+	int argc;
+};
+
+/* Parses argv; on error returns -1 with a message in err. */
+int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen);
+
+/*
+ * Resolves DIR with realpath into out (PATH_MAX bytes) and refuses "/", a
+ * missing path and a non-directory. Returns 0, or -1 with a message in err.
+ */
+int cli_resolve_dir(const char *dir, char *out, char *err, size_t errlen);
+
+void cli_usage(FILE *f);
+
+#endif

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The launcher. The child is in the jail map before it runs a single
+ * instruction of COMMAND: it blocks on a pipe until the parent has enrolled
+ * it and watched the hook refuse (or, in audit mode, see) a canary open.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exitcodes.h"
+#include "launch.h"
+
+enum child_step { STEP_SETUP_GROUPS = 1, STEP_SETUP_GID, STEP_SETUP_UID, STEP_CHDIR,
+		  STEP_CANARY, STEP_EXEC };
+
+struct child_msg {
+	int step;
+	int err; /* errno, 0 for success */
+};
+
+static const int relayed[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2 };
+
+static void child_send(int fd, int step, int err)
+{
+	struct child_msg m = { .step = step, .err = err };
+
+	if (write(fd, &m, sizeof(m)) != sizeof(m))
+		_exit(AL_EXIT_LAUNCH);
+}
+
+/* Waits for the parent's go byte; EOF means the parent is gone: stop. */
+static void child_wait_go(int fd)
+{
+	char c;
+
+	if (read(fd, &c, 1) != 1)
+		_exit(AL_EXIT_LAUNCH);
+}
+
+/* Closes every inherited descriptor above stderr except the two pipes. */
+static void child_close_fds(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 3)
+		syscall(SYS_close_range, 3, lo - 1, 0);
+	if (hi > lo + 1)
+		syscall(SYS_close_range, lo + 1, hi - 1, 0);
+	syscall(SYS_close_range, hi + 1, ~0U, 0);
+}
+
+static void child_drop_privileges(int msg, const struct target_user *u)
+{
+	if (setgroups((size_t)u->ngroups, u->groups)) {
+		child_send(msg, STEP_SETUP_GROUPS, errno);
+		_exit(AL_EXIT_LAUNCH);
+	}
+	if (setresgid(u->gid, u->gid, u->gid)) {
+		child_send(msg, STEP_SETUP_GID, errno);
+		_exit(AL_EXIT_LAUNCH);
+	}
+	if (setresuid(u->uid, u->uid, u->uid)) {
+		child_send(msg, STEP_SETUP_UID, errno);
+		_exit(AL_EXIT_LAUNCH);
+	}
+	setenv("HOME", u->home, 1);
+	setenv("USER", u->name, 1);
+	setenv("LOGNAME", u->name, 1);
+}
+
+/* Starts in DIR unless the caller already stood inside it. */
+static void child_enter_dir(int msg, const char *dir)
+{
+	char cwd[PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (getcwd(cwd, sizeof(cwd)) && !strncmp(cwd, dir, n) && (cwd[n] == '\0' || cwd[n] == '/'))
+		return;
+	if (chdir(dir)) {
+		child_send(msg, STEP_CHDIR, errno);
+		_exit(AL_EXIT_LAUNCH);
+	}
+}
+
+static void __attribute__((noreturn))
+child_main(int go, int msg, char *const argv[], const struct target_user *u, const char *dir,
+	   const sigset_t *old_mask)
+{
+	size_t i;
+	int fd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (i = 0; i < sizeof(relayed) / sizeof(relayed[0]); i++)
+		signal(relayed[i], SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	sigprocmask(SIG_SETMASK, old_mask, NULL);
+	child_close_fds(go, msg);
+	child_drop_privileges(msg, u);
+	child_enter_dir(msg, dir);
+
+	/* Phase 1: enrolled; open "/" (outside every rule) as the canary. */
+	child_wait_go(go);
+	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	child_send(msg, STEP_CANARY, fd < 0 ? errno : 0);
+	if (fd >= 0)
+		close(fd);
+
+	/* Phase 2: active; become COMMAND. */
+	child_wait_go(go);
+	execvp(argv[0], argv);
+	child_send(msg, STEP_EXEC, errno);
+	_exit(errno == ENOENT ? AL_EXIT_NOT_FOUND : AL_EXIT_CANNOT_EXEC);
+}
+
+static int read_msg(struct launch *l, struct child_msg *m)
+{
+	ssize_t n;
+
+	do {
+		n = read(l->msg_fd, m, sizeof(*m));
+	} while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 0;
+	return n == sizeof(*m) ? 1 : -1;
+}
+
+static int go(struct launch *l)
+{
+	return write(l->go_fd, "g", 1) == 1 ? 0 : -errno;
+}
+
+static const char *step_name(int step)
+{
+	switch (step) {
+	case STEP_SETUP_GROUPS: return "setting supplementary groups";
+	case STEP_SETUP_GID: return "switching group";
+	case STEP_SETUP_UID: return "switching user";
+	case STEP_CHDIR: return "entering DIR";
+	default: return "starting";
+	}
+}
+
+static int setup_signals(struct launch *l)
+{
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(relayed) / sizeof(relayed[0]); i++)
+		sigaddset(&set, relayed[i]);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, &l->old_mask))
+		return -errno;
+	l->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return l->sig_fd < 0 ? -errno : 0;
+}
+
+/* After phase 1: the hook must have seen the canary, and refused it unless auditing. */
+static int check_canary(struct launch *l, struct jail *j, bool audit, char *err, size_t errlen)
+{
+	struct child_msg m;
+	uint32_t hits = 0;
+
+	if (read_msg(l, &m) != 1 || m.step != STEP_CANARY) {
+		if (m.step && m.step != STEP_CANARY) {
+			snprintf(err, errlen, "could not start COMMAND: %s failed: %s", step_name(m.step),
+				 strerror(m.err));
+			return AL_EXIT_LAUNCH;
+		}
+		snprintf(err, errlen, "the launched child died before it was confined");
+		return AL_EXIT_LAUNCH;
+	}
+	if (jail_canary_hits(j, l->pid, &hits) || hits == 0 ||
+	    (!audit && m.err != EPERM)) {
+		snprintf(err, errlen,
+			 "the BPF-LSM hook is attached but did not act on the launched child "
+			 "(canary open saw %u hook calls, result: %s). BPF-LSM is not in effect on "
+			 "this kernel; agentlock will not run the command unconfined. Check that "
+			 "'bpf' is listed in /sys/kernel/security/lsm",
+			 hits, m.err ? strerror(m.err) : "allowed");
+		return AL_EXIT_NO_BPF_LSM;
+	}
+	return 0;
+}
+
+int launch_start(struct launch *l, struct jail *j, bool audit, char *const argv[],
+		 const struct target_user *u, const char *dir, char *err, size_t errlen)
+{
+	int gp[2], mp[2], rc;
+	struct child_msg m;
+
+	memset(l, 0, sizeof(*l));
+	l->go_fd = l->msg_fd = l->sig_fd = -1;
+	l->pid = -1;
+	if (setup_signals(l) || pipe2(gp, O_CLOEXEC) || pipe2(mp, O_CLOEXEC)) {
+		snprintf(err, errlen, "failed to set up the launcher: %s", strerror(errno));
+		return AL_EXIT_LAUNCH;
+	}
+	/* Orphans of the agent's tree stay ours, so none outlives agentlock. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	l->pid = fork();
+	if (l->pid < 0) {
+		snprintf(err, errlen, "failed to fork: %s", strerror(errno));
+		return AL_EXIT_LAUNCH;
+	}
+	if (l->pid == 0) {
+		close(gp[1]);
+		close(mp[0]);
+		child_main(gp[0], mp[1], argv, u, dir, &l->old_mask);
+	}
+	close(gp[0]);
+	close(mp[1]);
+	l->go_fd = gp[1];
+	l->msg_fd = mp[0];
+
+	rc = jail_enroll(j, l->pid);
+	if (rc) {
+		snprintf(err, errlen, "failed to enrol the child in the jail: %s", strerror(-rc));
+		return AL_EXIT_BPF;
+	}
+	if (go(l)) {
+		snprintf(err, errlen, "the launched child died before it was confined");
+		return AL_EXIT_LAUNCH;
+	}
+	rc = check_canary(l, j, audit, err, errlen);
+	if (rc)
+		return rc;
+	if (jail_activate(j, l->pid) || go(l)) {
+		snprintf(err, errlen, "failed to activate the jail for the child: %s", strerror(errno));
+		return AL_EXIT_BPF;
+	}
+	/* EOF: exec succeeded and closed the pipe. A message: exec failed. */
+	if (read_msg(l, &m) == 1) {
+		snprintf(err, errlen, "cannot run '%s': %s", argv[0], strerror(m.err));
+		return m.err == ENOENT ? AL_EXIT_NOT_FOUND : AL_EXIT_CANNOT_EXEC;
+	}
+	return 0;
+}
+
+/* Signals sent by a process reach COMMAND; ones the terminal sent already did. */
+static void relay(struct launch *l, const struct signalfd_siginfo *si)
+{
+	if (si->ssi_code == SI_KERNEL)
+		return; /* from the tty to the foreground group, COMMAND included */
+	kill(l->pid, (int)si->ssi_signo);
+}
+
+static void reap(struct launch *l, struct session *s, bool *main_done)
+{
+	int status;
+	pid_t p;
+
+	while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (p != l->pid)
+			continue; /* an orphan of the tree, reparented to us */
+		*main_done = true;
+		s->exited = true;
+		if (WIFSIGNALED(status))
+			s->term_signal = WTERMSIG(status);
+		else
+			s->exit_code = WEXITSTATUS(status);
+	}
+}
+
+struct kill_ctx {
+	struct jail *j;
+	int sig;
+	unsigned sent;
+};
+
+/* Signals one member through a pidfd, re-checked so a reused pid is never hit. */
+static int kill_member(pid_t pid, void *arg)
+{
+	struct kill_ctx *k = arg;
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0)
+		return 0;
+	if (jail_is_member(k->j, pid) && syscall(SYS_pidfd_send_signal, fd, k->sig, NULL, 0) == 0)
+		k->sent++;
+	close(fd);
+	return 0;
+}
+
+int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struct session *s)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, out[4];
+	bool main_done = false;
+	int ep = epoll_create1(EPOLL_CLOEXEC), rounds = 0;
+	uint64_t leftover_since = 0;
+
+	if (ep < 0)
+		return -errno;
+	ev.data.fd = l->sig_fd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, l->sig_fd, &ev);
+	ev.data.fd = ringbuf_fd(rb);
+	epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
+
+	for (;;) {
+		int i, n = epoll_wait(ep, out, 4, main_done ? 100 : -1);
+
+		for (i = 0; i < n; i++) {
+			struct signalfd_siginfo si;
+
+			if (out[i].data.fd != l->sig_fd) {
+				ringbuf_drain(rb);
+				continue;
+			}
+			while (read(l->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGCHLD)
+					reap(l, s, &main_done);
+				else if (!main_done)
+					relay(l, &si);
+			}
+		}
+		if (!main_done)
+			continue;
+		reap(l, s, &main_done);
+		if (!jail_has_members(j) && waitpid(-1, NULL, WNOHANG) < 0)
+			break; /* the whole tree is gone */
+		/* COMMAND has ended; what it left running is ended too: TERM, then KILL. */
+		if (!leftover_since) {
+			struct kill_ctx k = { .j = j, .sig = SIGTERM };
+
+			leftover_since = session_now_ns();
+			jail_for_each_member(j, kill_member, &k);
+			s->leftovers_killed = k.sent;
+		} else if (session_now_ns() - leftover_since > 1000000000ull || ++rounds > 10) {
+			struct kill_ctx k = { .j = j, .sig = SIGKILL };
+
+			jail_for_each_member(j, kill_member, &k);
+		}
+	}
+	ringbuf_drain(rb);
+	close(ep);
+	return 0;
+}
+
+void launch_cleanup(struct launch *l)
+{
+	if (l->go_fd >= 0)
+		close(l->go_fd);
+	if (l->msg_fd >= 0)
+		close(l->msg_fd);
+	if (l->sig_fd >= 0)
+		close(l->sig_fd);
+	l->go_fd = l->msg_fd = l->sig_fd = -1;
+}

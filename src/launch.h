@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Starting COMMAND inside the cell and supervising it until its tree is gone. */
+#ifndef AL_LAUNCH_H
+#define AL_LAUNCH_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "jail.h"
+#include "ringbuf.h"
+#include "session.h"
+#include "userinfo.h"
+
+struct launch {
+	pid_t pid;
+	int go_fd;  /* parent -> child: one byte per step */
+	int msg_fd; /* child -> parent: struct child_msg, EOF once exec succeeded */
+	int sig_fd; /* signalfd for the signals agentlock relays and SIGCHLD */
+	sigset_t old_mask;
+};
+
+/*
+ * Forks the child, which drops to user u, enters the cell's directory and
+ * waits. Then enrols it, proves the hook is live with a canary open, and
+ * lets it exec COMMAND. Returns 0 or an AL_EXIT_* code with a message.
+ */
+int launch_start(struct launch *l, struct jail *j, bool audit, char *const argv[],
+		 const struct target_user *u, const char *dir, char *err, size_t errlen);
+
+/* Relays signals, streams events and reaps until COMMAND and every other
+ * member of the cell are gone. Fills s's exit fields. */
+int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struct session *s);
+
+void launch_cleanup(struct launch *l);
+
+#endif

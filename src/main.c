@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * agentlock: run an AI coding agent and everything it starts in a
+ * kernel-enforced cell around one project directory. Errors are returned up
+ * to here and reported once, with what failed, why and what to do.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "exitcodes.h"
+#include "jail.h"
+#include "launch.h"
+#include "policy.h"
+#include "report.h"
+#include "ringbuf.h"
+#include "session.h"
+#include "userinfo.h"
+
+struct run {
+	struct cli cli;
+	char dir[PATH_MAX];
+	struct target_user user;
+	struct policy policy;
+	struct jail jail;
+	struct launch launch;
+	struct ringbuf rb;
+	struct session session;
+	struct ndjson_sink report, log;
+	struct strbuf text;
+	char err[1024];
+};
+
+/* Opens an output file for the invoking user: created by root, owned by them. */
+static FILE *open_output(const char *path, const struct target_user *u, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
+	FILE *f;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fchown(fd, u->uid, u->gid)) {
+		/* Not fatal: the file is still written, only owned by root. */
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
+static int setup_outputs(struct run *r)
+{
+	struct session *s = &r->session;
+
+	if (r->cli.log_path) {
+		r->log.f = open_output(r->cli.log_path, &r->user, r->err, sizeof(r->err));
+		if (!r->log.f)
+			return AL_EXIT_USAGE;
+		session_add_sink(s, ndjson_sink_fn, &r->log);
+	}
+	if (r->cli.headless) {
+		r->report.escapes_only = true;
+		r->report.f = r->cli.report_path
+				      ? open_output(r->cli.report_path, &r->user, r->err, sizeof(r->err))
+				      : stderr;
+		if (!r->report.f)
+			return AL_EXIT_USAGE;
+		session_add_sink(s, ndjson_sink_fn, &r->report);
+	} else {
+		/* The dashboard is not built yet: escapes go to stderr as text. */
+		session_add_sink(s, text_sink_fn, &r->text);
+	}
+	return 0;
+}
+
+static void finish_outputs(struct run *r)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	if (r->cli.headless) {
+		report_summary_json(&sb, &r->session);
+		sb_add(&sb, "\n", 1);
+		fputs(sb.buf, r->report.f);
+	} else {
+		report_summary_text(&sb, &r->session);
+		fputs(sb.buf, stderr);
+	}
+	sb_free(&sb);
+	if (r->log.f) {
+		sb_init(&sb);
+		report_summary_json(&sb, &r->session);
+		sb_add(&sb, "\n", 1);
+		fputs(sb.buf, r->log.f);
+		sb_free(&sb);
+		if (fclose(r->log.f) || r->log.write_failed)
+			fprintf(stderr, "agentlock: writing the log '%s' failed; it is incomplete\n",
+				r->cli.log_path);
+	}
+	if (r->report.f && r->report.f != stderr)
+		fclose(r->report.f);
+}
+
+/* Everything up to a running, confined COMMAND. Returns 0 or an exit code. */
+static int start(struct run *r, int argc, char **argv)
+{
+	int rc;
+
+	if (cli_parse(argc, argv, &r->cli, r->err, sizeof(r->err)))
+		return AL_EXIT_USAGE;
+	if (r->cli.cmd != CLI_RUN)
+		return 0;
+	if (cli_resolve_dir(r->cli.dir, r->dir, r->err, sizeof(r->err)))
+		return AL_EXIT_USAGE;
+	if (geteuid() != 0) {
+		snprintf(r->err, sizeof(r->err),
+			 "agentlock needs root to load its BPF-LSM programs (CAP_BPF, CAP_PERFMON "
+			 "and CAP_SYS_ADMIN); run it with sudo. COMMAND still runs as you");
+		return AL_EXIT_NOT_ROOT;
+	}
+	if (userinfo_resolve(r->cli.user, getenv("SUDO_UID"), &r->user, r->err, sizeof(r->err)))
+		return AL_EXIT_USAGE;
+	rc = policy_build(&r->policy, r->dir);
+	if (rc) {
+		snprintf(r->err, sizeof(r->err), "cannot build the policy: %s", strerror(-rc));
+		return AL_EXIT_INTERNAL;
+	}
+	session_init(&r->session, r->cli.audit, r->dir, r->cli.argv);
+	rc = setup_outputs(r);
+	if (rc)
+		return rc;
+	rc = jail_open(&r->jail, r->cli.audit, r->err, sizeof(r->err));
+	if (rc)
+		return rc;
+	rc = jail_install(&r->jail, &r->policy, r->err, sizeof(r->err));
+	if (rc)
+		return rc;
+	rc = ringbuf_open(&r->rb, r->jail.events_fd, &r->session);
+	if (rc) {
+		snprintf(r->err, sizeof(r->err), "failed to open the event ring buffer: %s",
+			 strerror(-rc));
+		return AL_EXIT_INTERNAL;
+	}
+	return launch_start(&r->launch, &r->jail, r->cli.audit, r->cli.argv, &r->user, r->dir,
+			    r->err, sizeof(r->err));
+}
+
+/* Ends a child that failed to start; it never ran COMMAND. */
+static void abort_child(struct run *r)
+{
+	if (r->launch.pid > 0) {
+		kill(r->launch.pid, SIGKILL);
+		waitpid(r->launch.pid, NULL, 0);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct run r;
+	int rc;
+
+	signal(SIGPIPE, SIG_IGN);
+	sb_init(&r.text);
+	sb_init(&r.report.sb);
+	sb_init(&r.log.sb);
+	rc = start(&r, argc, argv);
+	if (r.cli.cmd == CLI_HELP) {
+		cli_usage(stdout);
+		return 0;
+	}
+	if (r.cli.cmd == CLI_VERSION) {
+		printf("agentlock %s\n", AGENTLOCK_VERSION);
+		return 0;
+	}
+	if (rc) {
+		fprintf(stderr, "agentlock: %s\n", r.err);
+		if (rc == AL_EXIT_USAGE && !r.cli.dir)
+			fputs("Try 'agentlock --help'.\n", stderr);
+		abort_child(&r);
+	} else {
+		rc = launch_supervise(&r.launch, &r.jail, &r.rb, &r.session);
+		if (rc) {
+			fprintf(stderr, "agentlock: supervising COMMAND failed: %s\n", strerror(-rc));
+			rc = AL_EXIT_INTERNAL;
+		} else {
+			r.session.end_ns = session_now_ns();
+			jail_read_counters(&r.jail, r.session.kcount);
+			finish_outputs(&r);
+			rc = session_exit_status(&r.session);
+		}
+	}
+	launch_cleanup(&r.launch);
+	if (r.rb.rb)
+		ringbuf_close(&r.rb);
+	if (r.jail.skel)
+		jail_close(&r.jail);
+	policy_free(&r.policy);
+	userinfo_free(&r.user);
+	sb_free(&r.text);
+	sb_free(&r.report.sb);
+	sb_free(&r.log.sb);
+	return rc;
+}

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The cell's rule table: the project directory read-write, plus a system
+ * allow-list that dynamically linked programs, shells and interpreters need.
+ * Everything else is an escape. docs/threat-model.md lists the same table.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+
+#define R AL_ACC_READ
+#define RX (AL_ACC_READ | AL_ACC_EXEC)
+#define RW (AL_ACC_READ | AL_ACC_WRITE)
+
+const struct system_entry policy_system[] = {
+	/* Programs, the loader and libraries (merged /usr: /bin, /lib resolve here). */
+	{ "/usr", RX, "programs, libraries, data" },
+	{ "/bin", RX, "programs (unmerged /usr)" },
+	{ "/sbin", RX, "programs (unmerged /usr)" },
+	{ "/lib", RX, "libraries (unmerged /usr)" },
+	{ "/lib64", RX, "the loader (unmerged /usr)" },
+	{ "/lib32", RX, "32-bit libraries" },
+	{ "/opt", RX, "packaged programs" },
+	{ "/etc/ld.so.cache", R, "loader cache" },
+	{ "/etc/ld.so.conf", R, "loader configuration" },
+	{ "/etc/ld.so.conf.d", R, "loader configuration" },
+	{ "/etc/ld.so.preload", R, "loader preload list (read by every exec)" },
+	/* Locale, time, terminal. */
+	{ "/etc/locale.alias", R, "locale" },
+	{ "/etc/locale.conf", R, "locale" },
+	{ "/etc/default/locale", R, "locale" },
+	{ "/etc/localtime", R, "time zone" },
+	{ "/etc/timezone", R, "time zone" },
+	{ "/etc/terminfo", R, "terminal descriptions" },
+	{ "/etc/inputrc", R, "readline" },
+	{ "/etc/mime.types", R, "MIME types" },
+	{ "/etc/magic", R, "file(1)" },
+	{ "/etc/bash.bashrc", R, "shell start-up" },
+	{ "/etc/profile", R, "shell start-up" },
+	{ "/etc/profile.d", R, "shell start-up" },
+	{ "/etc/alternatives", RX, "Debian alternatives links" },
+	/* Name resolution and TLS, for agents that talk to a model API. */
+	{ "/etc/nsswitch.conf", R, "name service switch" },
+	{ "/etc/host.conf", R, "resolver" },
+	{ "/etc/hosts", R, "resolver" },
+	{ "/etc/resolv.conf", R, "resolver" },
+	{ "/etc/gai.conf", R, "resolver" },
+	{ "/etc/ssl", R, "TLS certificates" },
+	{ "/etc/ca-certificates", R, "TLS certificates" },
+	/* Kernel facts runtimes read; no per-process data of others. */
+	{ "/proc/meminfo", R, "runtimes size heaps" },
+	{ "/proc/cpuinfo", R, "CPU count" },
+	{ "/proc/stat", R, "CPU usage" },
+	{ "/proc/loadavg", R, "load" },
+	{ "/proc/uptime", R, "uptime" },
+	{ "/proc/version", R, "kernel version" },
+	{ "/proc/filesystems", R, "libselinux probes it" },
+	{ "/proc/sys/kernel", R, "hostname, osrelease, random uuid" },
+	{ "/proc/sys/vm/overcommit_memory", R, "allocators" },
+	{ "/sys/devices/system/cpu", R, "CPU count" },
+	{ "/sys/fs/cgroup", R, "runtimes read their limits" },
+	/* Scratch and devices, read-write. */
+	{ "/tmp", RW, "scratch (shared with the host: see the threat model)" },
+	{ "/var/tmp", RW, "scratch" },
+	{ "/dev/shm", RW, "POSIX shared memory" },
+	{ "/dev/null", RW, "" },
+	{ "/dev/zero", RW, "" },
+	{ "/dev/full", RW, "" },
+	{ "/dev/random", RW, "" },
+	{ "/dev/urandom", RW, "" },
+	{ "/dev/tty", RW, "the controlling terminal" },
+	{ "/dev/ptmx", RW, "pseudo-terminals" },
+	{ "/dev/pts", RW, "pseudo-terminals" },
+};
+const size_t policy_system_count = sizeof(policy_system) / sizeof(policy_system[0]);
+
+int policy_add(struct policy *p, const char *path, uint8_t access, uint8_t class, uint8_t flags)
+{
+	struct policy_rule *r;
+	size_t len = strlen(path);
+
+	if (len == 0 || path[0] != '/' || len >= AL_PATH_MAX)
+		return -EINVAL;
+	if (p->n == AL_MAX_RULES)
+		return -E2BIG;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		struct policy_rule *nr = realloc(p->rules, cap * sizeof(*nr));
+
+		if (!nr)
+			return -ENOMEM;
+		p->rules = nr;
+		p->cap = cap;
+	}
+	r = &p->rules[p->n];
+	r->path = strdup(path);
+	if (!r->path)
+		return -ENOMEM;
+	/* Canonical form: no trailing slash except for "/" itself. */
+	while (len > 1 && r->path[len - 1] == '/')
+		r->path[--len] = '\0';
+	r->access = access;
+	r->class = class;
+	r->flags = flags;
+	p->n++;
+	return 0;
+}
+
+int policy_build(struct policy *p, const char *dir)
+{
+	size_t i;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	err = policy_add(p, dir, AL_ACC_READ | AL_ACC_WRITE | AL_ACC_EXEC, AL_CLASS_PROJECT, 0);
+	for (i = 0; !err && i < policy_system_count; i++) {
+		/* The project may sit under an allow-listed tree (/tmp/x): it wins,
+		 * being the longer prefix, so nothing is lost by adding both. */
+		err = policy_add(p, policy_system[i].path, policy_system[i].access,
+				 AL_CLASS_SYSTEM, AL_RULE_QUIET);
+	}
+	if (err)
+		policy_free(p);
+	return err;
+}
+
+void policy_free(struct policy *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->rules[i].path);
+	free(p->rules);
+	memset(p, 0, sizeof(*p));
+}
+
+/* "/" is stored as the empty prefix: the walk looks it up before byte 0. */
+static size_t key_len(const char *path)
+{
+	return strcmp(path, "/") ? strlen(path) : 0;
+}
+
+void policy_rule_key(const char *path, struct al_rule_key *key)
+{
+	size_t i, len = key_len(path);
+	__u64 h = AL_FNV_BASIS;
+
+	for (i = 0; i < len; i++)
+		h = al_hash_step(h, (__u8)path[i]);
+	memset(key, 0, sizeof(*key));
+	key->hash = h;
+	key->len = (__u32)len;
+}
+
+void policy_rule_value(const struct policy_rule *r, struct al_rule *val)
+{
+	size_t len = key_len(r->path);
+
+	memset(val, 0, sizeof(*val));
+	val->access = r->access;
+	val->class = r->class;
+	val->flags = r->flags;
+	val->len = (__u32)len;
+	memcpy(val->path, r->path, len);
+}
+
+/* "/proc/<n>" followed by '/' or the end; 0 when the path is not that. */
+static uint32_t proc_pid_prefix(const char *p)
+{
+	uint32_t pid = 0;
+	int i;
+
+	if (strncmp(p, "/proc/", 6))
+		return 0;
+	for (i = 6; i < 16; i++) {
+		if (p[i] == '\0' || p[i] == '/')
+			return i > 6 ? pid : 0;
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+		pid = pid * 10 + (uint32_t)(p[i] - '0');
+	}
+	return 0;
+}
+
+static const struct policy_rule *find_rule(const struct policy *p, const char *prefix, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (key_len(p->rules[i].path) == len && !memcmp(p->rules[i].path, prefix, len))
+			return &p->rules[i];
+	}
+	return NULL;
+}
+
+struct verdict policy_classify(const struct policy *p, const char *path, uint32_t tgid)
+{
+	struct verdict v = { .class = AL_CLASS_ESCAPE };
+	const struct policy_rule *best = NULL;
+	size_t i, seg_len, seg_dots, len = strlen(path);
+
+	if (proc_pid_prefix(path) == tgid && tgid) {
+		v.class = AL_CLASS_SYSTEM;
+		v.granted = AL_ACC_READ | AL_ACC_WRITE;
+		v.quiet = 1;
+		return v;
+	}
+	if (len > 6 && !strncmp(path, "pipe:[", 6)) {
+		v.class = AL_CLASS_SYSTEM;
+		v.granted = AL_ACC_READ | AL_ACC_WRITE;
+		return v;
+	}
+	if (len == 0 || path[0] != '/' || len >= AL_PATH_MAX) {
+		v.class = AL_CLASS_UNRESOLVED;
+		return v;
+	}
+	/* Same walk as the BPF side: every prefix that ends at a '/' or at the end. */
+	for (i = 0, seg_len = 0, seg_dots = 0; i <= len; i++) {
+		if (i == len || path[i] == '/') {
+			const struct policy_rule *r = find_rule(p, path, i);
+
+			if (i > 0 && len > 1 && (seg_len == 0 || (seg_len <= 2 && seg_dots == seg_len))) {
+				v.class = AL_CLASS_UNRESOLVED; /* "//", "/./", "/../" */
+				return v;
+			}
+			seg_len = seg_dots = 0;
+			if (r)
+				best = r;
+		} else {
+			seg_len++;
+			seg_dots += path[i] == '.';
+		}
+	}
+	if (!best)
+		return v;
+	v.class = best->class;
+	v.granted = best->access;
+	v.quiet = best->flags & AL_RULE_QUIET;
+	return v;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef AL_POLICY_H
+#define AL_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "agentlock_abi.h"
+
+/* One compiled rule: a canonical absolute path prefix and what it grants. */
+struct policy_rule {
+	char *path; /* no trailing slash; "/" is the root rule */
+	uint8_t access;
+	uint8_t class;
+	uint8_t flags;
+};
+
+struct policy {
+	struct policy_rule *rules;
+	size_t n, cap;
+};
+
+/* Builds the cell for project directory dir (already canonical): dir
+ * read-write plus the system allow-list. Returns 0 or -errno. */
+int policy_build(struct policy *p, const char *dir);
+int policy_add(struct policy *p, const char *path, uint8_t access, uint8_t class, uint8_t flags);
+void policy_free(struct policy *p);
+
+/* The map key and value the BPF side looks a rule up by. */
+void policy_rule_key(const char *path, struct al_rule_key *key);
+void policy_rule_value(const struct policy_rule *r, struct al_rule *val);
+
+struct verdict {
+	uint8_t class;
+	uint8_t granted;
+	uint8_t quiet;
+};
+
+/*
+ * The user-side mirror of the BPF classifier: what a process of thread group
+ * tgid would be granted on resolved path. Used by tests and by tools that
+ * explain the policy; it must agree with bpf/agentlock.bpf.c.
+ */
+struct verdict policy_classify(const struct policy *p, const char *path, uint32_t tgid);
+
+/* The system allow-list, for docs and tests. */
+struct system_entry {
+	const char *path;
+	uint8_t access;
+	const char *why;
+};
+extern const struct system_entry policy_system[];
+extern const size_t policy_system_count;
+
+#endif

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Event and summary rendering; the schema is docs/event-schema.md. */
+#include <string.h>
+#include <time.h>
+
+#include "report.h"
+
+const char *report_access_name(unsigned access)
+{
+	static const char *const n[] = { "read", "write", "create", "exec" };
+
+	return access < 4 ? n[access] : "unknown";
+}
+
+const char *report_class_name(unsigned class)
+{
+	static const char *const n[] = { "project", "system", "escape", "unresolved" };
+
+	return class < 4 ? n[class] : "unknown";
+}
+
+const char *report_verdict_name(unsigned verdict)
+{
+	static const char *const n[] = { "allowed", "blocked", "would-block" };
+
+	return verdict < 3 ? n[verdict] : "unknown";
+}
+
+/* RFC 3339 UTC with microseconds. */
+static void put_time(struct strbuf *sb, int64_t real_ns)
+{
+	time_t sec = (time_t)(real_ns / 1000000000);
+	struct tm tm;
+	char buf[32];
+
+	gmtime_r(&sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	sb_printf(sb, "\"%s.%06ldZ\"", buf, (long)((real_ns % 1000000000) / 1000));
+}
+
+static bool is_escape(const struct al_event *e)
+{
+	return e->verdict != AL_VERDICT_ALLOWED;
+}
+
+void report_event_json(struct strbuf *sb, const struct session *s, const struct al_event *e)
+{
+	size_t plen = e->path_len > 0 ? (size_t)e->path_len : 0;
+
+	sb_puts(sb, "{\"type\":\"open\",\"time\":");
+	put_time(sb, (int64_t)e->ts_ns + s->mono_to_real_ns);
+	sb_printf(sb, ",\"pid\":%u,\"tid\":%u,\"ppid\":%u,\"uid\":%u,\"comm\":", e->tgid, e->tid,
+		  e->ppid, e->uid);
+	json_str(sb, e->comm, strnlen(e->comm, AL_COMM_LEN));
+	sb_puts(sb, ",\"path\":");
+	json_str(sb, e->path, plen);
+	if (e->path_len < 0)
+		sb_printf(sb, ",\"error\":%d", -e->path_len);
+	sb_printf(sb, ",\"access\":\"%s\",\"class\":\"%s\",\"verdict\":\"%s\"}",
+		  report_access_name(e->access), report_class_name(e->class),
+		  report_verdict_name(e->verdict));
+}
+
+void report_summary_json(struct strbuf *sb, const struct session *s)
+{
+	const uint64_t *k = s->kcount;
+	int i;
+
+	sb_printf(sb, "{\"type\":\"summary\",\"mode\":\"%s\",\"dir\":", s->audit ? "audit" : "enforce");
+	json_str(sb, s->dir, strlen(s->dir));
+	sb_puts(sb, ",\"command\":[");
+	for (i = 0; s->argv && s->argv[i]; i++) {
+		if (i)
+			sb_puts(sb, ",");
+		json_str(sb, s->argv[i], strlen(s->argv[i]));
+	}
+	sb_printf(sb,
+		  "],\"opens_inbounds\":%llu,\"opens_system\":%llu,\"escapes\":%llu,"
+		  "\"blocked\":%llu,\"would_block\":%llu,\"unresolved\":%llu,"
+		  "\"dropped\":%llu,\"malformed\":%llu,\"enroll_failed\":%llu,\"forks_refused\":%llu,"
+		  "\"duration_s\":%.3f,\"exit_status\":%d",
+		  (unsigned long long)k[AL_CNT_OPEN_PROJECT], (unsigned long long)k[AL_CNT_OPEN_SYSTEM],
+		  (unsigned long long)k[AL_CNT_ESCAPE], (unsigned long long)k[AL_CNT_BLOCKED],
+		  (unsigned long long)k[AL_CNT_WOULD_BLOCK], (unsigned long long)k[AL_CNT_UNRESOLVED],
+		  (unsigned long long)k[AL_CNT_RB_DROPPED], (unsigned long long)s->malformed,
+		  (unsigned long long)k[AL_CNT_ENROLL_FAILED],
+		  (unsigned long long)k[AL_CNT_FORK_REFUSED],
+		  (double)(s->end_ns - s->start_ns) / 1e9, session_exit_status(s));
+	if (s->term_signal)
+		sb_printf(sb, ",\"signal\":%d", s->term_signal);
+	sb_printf(sb, ",\"leftovers_killed\":%u}", s->leftovers_killed);
+}
+
+void report_event_text(struct strbuf *sb, const struct al_event *e)
+{
+	size_t plen = e->path_len > 0 ? (size_t)e->path_len : 0;
+
+	sb_printf(sb, "agentlock: %s %s ", e->verdict == AL_VERDICT_BLOCKED ? "BLOCKED" : "would block",
+		  report_access_name(e->access));
+	if (e->class == AL_CLASS_UNRESOLVED && !plen)
+		sb_printf(sb, "(unresolvable path, error %d)", -e->path_len);
+	else
+		term_sanitize(sb, e->path, plen);
+	sb_puts(sb, " by ");
+	term_sanitize(sb, e->comm, strnlen(e->comm, AL_COMM_LEN));
+	sb_printf(sb, "[%u]\n", e->tgid);
+}
+
+void report_summary_text(struct strbuf *sb, const struct session *s)
+{
+	const uint64_t *k = s->kcount;
+
+	sb_printf(sb,
+		  "agentlock: %s: %llu opens in the project, %llu system, %llu escape attempts "
+		  "(%llu %s)",
+		  s->audit ? "audit" : "jailed", (unsigned long long)k[AL_CNT_OPEN_PROJECT],
+		  (unsigned long long)k[AL_CNT_OPEN_SYSTEM], (unsigned long long)k[AL_CNT_ESCAPE],
+		  (unsigned long long)(s->audit ? k[AL_CNT_WOULD_BLOCK] : k[AL_CNT_BLOCKED]),
+		  s->audit ? "would have been blocked" : "blocked");
+	if (k[AL_CNT_RB_DROPPED])
+		sb_printf(sb, ", %llu events dropped from the stream (totals are exact)",
+			  (unsigned long long)k[AL_CNT_RB_DROPPED]);
+	if (s->leftovers_killed)
+		sb_printf(sb, ", %u leftover processes killed", s->leftovers_killed);
+	if (s->term_signal)
+		sb_printf(sb, "; command killed by signal %d\n", s->term_signal);
+	else
+		sb_printf(sb, "; command exited %d\n", s->exit_code);
+}
+
+void ndjson_sink_fn(void *ctx, const struct session *s, const struct al_event *e)
+{
+	struct ndjson_sink *ns = ctx;
+
+	if (ns->escapes_only && !is_escape(e))
+		return;
+	sb_reset(&ns->sb);
+	report_event_json(&ns->sb, s, e);
+	sb_add(&ns->sb, "\n", 1);
+	if (ns->sb.oom || fwrite(ns->sb.buf, 1, ns->sb.len, ns->f) != ns->sb.len)
+		ns->write_failed = true;
+}
+
+void text_sink_fn(void *ctx, const struct session *s, const struct al_event *e)
+{
+	struct strbuf *sb = ctx;
+
+	if (!is_escape(e))
+		return;
+	sb_reset(sb);
+	report_event_text(sb, e);
+	fputs(sb->buf ? sb->buf : "", stderr);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Renders the session model: NDJSON lines and human-readable text. */
+#ifndef AL_REPORT_H
+#define AL_REPORT_H
+
+#include <stdio.h>
+
+#include "json.h"
+#include "session.h"
+
+const char *report_access_name(unsigned access);
+const char *report_class_name(unsigned class);
+const char *report_verdict_name(unsigned verdict);
+
+/* One event as a JSON object, without the newline. */
+void report_event_json(struct strbuf *sb, const struct session *s, const struct al_event *e);
+/* The closing summary as a JSON object, without the newline. */
+void report_summary_json(struct strbuf *sb, const struct session *s);
+/* One escape as a line for a terminal, control characters escaped. */
+void report_event_text(struct strbuf *sb, const struct al_event *e);
+void report_summary_text(struct strbuf *sb, const struct session *s);
+
+/* A sink that writes events as NDJSON to a stream. */
+struct ndjson_sink {
+	FILE *f;
+	bool escapes_only; /* --headless: escape attempts only; --log: everything */
+	bool write_failed;
+	struct strbuf sb;
+};
+void ndjson_sink_fn(void *ctx, const struct session *s, const struct al_event *e);
+/* A sink that prints escape attempts as text lines (no dashboard, not headless). */
+void text_sink_fn(void *ctx, const struct session *s, const struct al_event *e);
+
+#endif

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The session model. Event sources (the ring buffer; later a replayed log)
+ * feed it; front ends (NDJSON writers, the summary, the dashboard) read it
+ * and never collect anything themselves.
+ */
+#ifndef AL_SESSION_H
+#define AL_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "agentlock_abi.h"
+
+struct session;
+typedef void (*session_sink_fn)(void *ctx, const struct session *s, const struct al_event *e);
+
+#define SESSION_MAX_SINKS 4
+
+struct session {
+	bool audit;
+	const char *dir;
+	char *const *argv;
+	int64_t mono_to_real_ns; /* add to an event's CLOCK_MONOTONIC stamp */
+	uint64_t start_ns;	 /* CLOCK_MONOTONIC */
+	uint64_t end_ns;
+
+	/* What arrived through the event stream. */
+	uint64_t events;
+	uint64_t malformed; /* records that failed validation (never expected) */
+
+	/* Exact totals, from the kernel's counters at the end. */
+	uint64_t kcount[AL_CNT_MAX];
+
+	/* How the command ended. */
+	bool exited;
+	int exit_code;	/* when it exited */
+	int term_signal; /* when a signal killed it, else 0 */
+	unsigned leftovers_killed;
+
+	struct {
+		session_sink_fn fn;
+		void *ctx;
+	} sinks[SESSION_MAX_SINKS];
+	int nsinks;
+};
+
+void session_init(struct session *s, bool audit, const char *dir, char *const *argv);
+int session_add_sink(struct session *s, session_sink_fn fn, void *ctx);
+
+/* Validates one raw record from a source, then hands it to every sink.
+ * Returns 0, or -EINVAL for a record that does not parse (counted). */
+int session_feed(struct session *s, const void *data, size_t size);
+
+/* The exit status agentlock passes on: the command's, or 128+signal. */
+int session_exit_status(const struct session *s);
+
+uint64_t session_now_ns(void);
+
+#endif

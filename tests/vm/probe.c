@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * al-probe: the VM suite's hands inside the cell. Each subcommand tries one
+ * thing and prints OK or the errno name, so tests judge exact outcomes.
+ *   al-probe open r|w|a|c PATH      open for read / write / append / create
+ *   al-probe doublefork r PATH      the open happens in a setsid grandchild
+ *   al-probe deep N PATH-COMPONENT  open a file N directories deep (openat)
+ *   al-probe fds                    list inherited descriptors above 2
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *errname(int e)
+{
+	switch (e) {
+	case 0: return "OK";
+	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
+	case ENOENT: return "ENOENT";
+	case ENAMETOOLONG: return "ENAMETOOLONG";
+	case EEXIST: return "EEXIST";
+	case ELOOP: return "ELOOP";
+	default: return strerrorname_np(e) ? strerrorname_np(e) : "EOTHER";
+	}
+}
+
+static int flags_for(const char *m)
+{
+	switch (m[0]) {
+	case 'w': return O_WRONLY | O_TRUNC;
+	case 'a': return O_WRONLY | O_APPEND;
+	case 'c': return O_WRONLY | O_CREAT | O_EXCL;
+	default: return O_RDONLY;
+	}
+}
+
+/* Opens and, for reads, consumes the content so a leak would be a real read. */
+static int try_open(int dirfd, const char *mode, const char *path)
+{
+	char buf[256];
+	int fd = openat(dirfd, path, flags_for(mode) | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return errno;
+	if (mode[0] == 'r')
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+	close(fd);
+	return 0;
+}
+
+static int report(int e)
+{
+	printf("%s\n", errname(e));
+	return e ? 1 : 0;
+}
+
+static int doublefork(const char *mode, const char *path)
+{
+	int p[2], status;
+	char res[64] = "";
+	pid_t c;
+	ssize_t n;
+
+	if (pipe(p))
+		return 2;
+	c = fork();
+	if (c == 0) {
+		setsid();
+		if (fork() == 0) {
+			usleep(100000); /* run after the middle process is gone */
+			dprintf(p[1], "%s", errname(try_open(AT_FDCWD, mode, path)));
+			_exit(0);
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	waitpid(c, &status, 0);
+	n = read(p[0], res, sizeof(res) - 1);
+	res[n > 0 ? n : 0] = '\0';
+	printf("%s\n", res);
+	return strcmp(res, "OK") ? 1 : 0;
+}
+
+/* Builds a chain of long directory names with mkdirat/openat so the full
+ * path exceeds PATH_MAX, then opens a file at the bottom. */
+static int deep(int levels, const char *comp)
+{
+	int dfd = AT_FDCWD, i;
+
+	for (i = 0; i < levels; i++) {
+		int nfd;
+
+		mkdirat(dfd, comp, 0755);
+		nfd = openat(dfd, comp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (nfd < 0)
+			return report(errno);
+		if (dfd != AT_FDCWD)
+			close(dfd);
+		dfd = nfd;
+	}
+	return report(try_open(dfd, "c", "file"));
+}
+
+static int fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int self, extra = 0;
+
+	if (!d)
+		return report(errno);
+	self = dirfd(d);
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name);
+
+		if (de->d_name[0] == '.' || fd <= 2 || fd == self)
+			continue;
+		printf("fd %d\n", fd);
+		extra++;
+	}
+	closedir(d);
+	printf("%d extra\n", extra);
+	return extra ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "open"))
+		return report(try_open(AT_FDCWD, argv[2], argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "doublefork"))
+		return doublefork(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "deep"))
+		return deep(atoi(argv[2]), argv[3]);
+	if (argc == 2 && !strcmp(argv[1], "fds"))
+		return fds();
+	fprintf(stderr, "usage: al-probe open|doublefork|deep|fds ...\n");
+	return 2;
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Boots the test VM once and runs one suite script in it as root.
+#   tests/vm/run.sh BUILD_DIR SUITE_SCRIPT [EXTRA_FILE...]
+# The suite prints one line per case and closes with "N passed, N failed";
+# this script echoes those lines and exits non-zero unless every case passed
+# and the VM finished cleanly.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "$1" && pwd)
+suite=$2
+shift 2
+kernel=$("$here/kernel.sh")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/local/bin,etc,proc,sys,dev,tmp,home,root,tests,lib64}
+
+# Binaries and every shared library they load, at the paths ldd names.
+copy_bin() {
+	local src=$1 dst=$2
+	install -D -m 0755 "$src" "$root$dst"
+	{ ldd "$src" 2>/dev/null || true; } | { grep -o '/[^ ]*' || true; } | while read -r lib; do
+		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+	done
+}
+copy_bin /bin/busybox /bin/busybox
+copy_bin "$build/agentlock" /usr/local/bin/agentlock
+copy_bin "$build/al-probe" /usr/local/bin/al-probe
+copy_bin "$(command -v jq)" /usr/bin/jq
+install -m 0755 "$here/init" "$root/init"
+install -m 0644 "$here/lib.sh" "$root/tests/lib.sh"
+install -m 0644 "$suite" "$root/tests/$(basename "$suite")"
+basename "$suite" > "$root/suite.name"
+for f in "$@"; do install -D -m 0755 "$f" "$root/tests/$(basename "$f")"; done
+
+cat > "$root/etc/passwd" <<'PW'
+root:x:0:0:root:/root:/bin/sh
+agent:x:1000:1000:agent:/home/agent:/bin/sh
+other:x:1001:1001:other:/home/other:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+PW
+cat > "$root/etc/group" <<'GR'
+root:x:0:
+agent:x:1000:
+other:x:1001:
+nogroup:x:65534:
+GR
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
+
+log=${VM_LOG:-$work/console.log}
+echo "vm: booting $(basename "$kernel") with $(basename "$suite")" >&2
+set +e
+timeout "${VM_TIMEOUT:-1200}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
+	-nographic -no-reboot -kernel "$kernel" -initrd "$work/initrd.gz" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=1 lsm=lockdown,capability,landlock,bpf" \
+	</dev/null >"$log" 2>&1
+qrc=$?
+set -e
+tr -d '\r' <"$log" | grep -E '^(ok|not ok|#|AGENTLOCK_VM_|[0-9]+ passed, [0-9]+ failed)' || true
+if [ $qrc -ne 0 ]; then
+	echo "vm: qemu exited $qrc (timeout or crash); console log follows" >&2
+	tail -n 50 "$log" >&2
+	exit 1
+fi
+summary=$(tr -d '\r' <"$log" | { grep -E '^[0-9]+ passed, [0-9]+ failed' || true; } | tail -n1)
+if ! tr -d '\r' <"$log" | grep '^AGENTLOCK_VM_DONE rc=0' >/dev/null; then
+	echo "vm: the suite did not finish cleanly" >&2
+	[ -n "$summary" ] || tail -n 50 "$log" >&2
+	exit 1
+fi
+case "$summary" in
+*" 0 failed") exit 0 ;;
+*) exit 1 ;;
+esac

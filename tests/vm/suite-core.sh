@@ -1,0 +1,166 @@
+# The jail core, end to end on a real BPF-LSM kernel (issue 2).
+. /tests/lib.sh
+
+H=/home/agent
+P=$H/proj
+mkdir -p "$P/sub" "$P-old" "$H/.ssh"
+echo "project data" >"$P/existing.txt"
+echo "SECRET-OUTSIDE" >"$H/secret.txt"
+echo "SECRET-SIBLING" >"$P-old/secret.txt"
+echo "SECRET-KEY" >"$H/.ssh/id_rsa"
+ln -s /etc/passwd "$P/link-out"
+ln -s "$H/secret.txt" "$P/chain1"
+ln -s "$P/chain1" "$P/chain2"
+printf '#!/bin/sh\necho outside-script-ran\n' >"$H/outside.sh"
+chmod 755 "$H/outside.sh"
+chown -R agent:agent "$H"
+AG="--user agent $P --"
+
+# --- in-bounds work -------------------------------------------------------------
+al inbounds $AG sh -c 'echo created >new.txt && cat new.txt && echo more >>existing.txt && cat existing.txt && mkdir -p sub/d && echo x >sub/d/f && cat sub/d/f'
+if [ $RC -eq 0 ] && [ "$(cat $P/new.txt)" = created ] && grep -q more "$P/existing.txt" && [ -f "$P/sub/d/f" ] &&
+	[ "$(count $OUT/inbounds.report '.type=="open"')" = 0 ] && has $OUT/inbounds.log '.class=="project" and .access=="create" and (.path|endswith("/proj/new.txt"))'; then
+	ok "in-bounds read, write, create and append work, and are logged, not reported"
+else fail "in-bounds read, write, create and append work, and are logged, not reported" "rc=$RC"; fi
+
+# --- escapes, each must be EPERM and reported ------------------------------------
+escape_case() { # NAME EXPECTED-PATH PROBE-ARGS...
+	name=$1 want=$2
+	shift 2
+	al "$name" ${AS:-$AG} al-probe "$@"
+	if [ "$(out)" = EPERM ] && [ $RC -eq 1 ] &&
+		has "$OUT/$name.report" ".type==\"open\" and .path==\"$want\" and .verdict==\"blocked\" and .class==\"escape\""; then
+		ok "$name: refused with EPERM and reported"
+	else fail "$name: refused with EPERM and reported" "probe said '$(out)', rc=$RC"; fi
+}
+escape_case etc-passwd /etc/passwd open r /etc/passwd
+escape_case dotdot $H/secret.txt open r ../secret.txt
+escape_case dotdot-deep $H/secret.txt open r sub/../../secret.txt
+escape_case absolute $H/.ssh/id_rsa open r $H/.ssh/id_rsa
+escape_case symlink-out /etc/passwd open r $P/link-out
+escape_case symlink-chain $H/secret.txt open r $P/chain2
+escape_case proc-self-root /etc/passwd open r /proc/self/root/etc/passwd
+escape_case sibling-prefix $P-old/secret.txt open r $P-old/secret.txt
+escape_case write-outside $H/secret.txt open w $H/secret.txt
+# Root inside the cell, so file permissions cannot be what refuses.
+AS="--user root $P --" escape_case write-system-as-root /etc/hostname-new open c /etc/hostname-new
+AS="--user root $P --" escape_case append-usr-as-root /usr/local/bin/al-probe open a /usr/local/bin/al-probe
+AS="--user root $P --" escape_case read-ssh-as-root $H/.ssh/id_rsa open r $H/.ssh/id_rsa
+[ ! -e /etc/hostname-new ] && ok "no file was created in /etc" || fail "no file was created in /etc" "it exists"
+escape_case exec-outside $H/outside.sh open r $H/outside.sh
+[ "$(cat $H/secret.txt)" = SECRET-OUTSIDE ] && ok "outside file unchanged after write attempts" ||
+	fail "outside file unchanged after write attempts" "content: $(cat $H/secret.txt)"
+
+# Exec of an outside script: the kernel refuses the exec itself.
+al exec-script $AG sh -c "$H/outside.sh"
+if ! grep -q outside-script-ran "$OUT/exec-script.out" && [ $RC -ne 0 ] &&
+	has $OUT/exec-script.report ".path==\"$H/outside.sh\" and .access==\"exec\" and .verdict==\"blocked\""; then
+	ok "exec of a script outside the cell is refused (access exec)"
+else fail "exec of a script outside the cell is refused (access exec)" "rc=$RC"; fi
+
+# --- the process tree -------------------------------------------------------------
+al child-cat $AG sh -c 'cat /etc/passwd; echo "cat=$?"'
+if grep -q 'cat=1' "$OUT/child-cat.out" && ! grep -q root: "$OUT/child-cat.out" &&
+	has $OUT/child-cat.report '.path=="/etc/passwd" and .comm=="cat" and .verdict=="blocked"'; then
+	ok "a child (cat) is refused too, and named in the report"
+else fail "a child (cat) is refused too, and named in the report" "rc=$RC"; fi
+
+al grandchild $AG al-probe doublefork r /etc/passwd
+if [ "$(out)" = EPERM ] && has $OUT/grandchild.report '.path=="/etc/passwd" and .verdict=="blocked"'; then
+	ok "a setsid grandchild after a double fork is refused"
+else fail "a setsid grandchild after a double fork is refused" "probe said '$(out)'"; fi
+
+# --- fail closed on paths that do not fit -------------------------------------------
+long=$(printf 'd%.0s' $(seq 1 200))
+al too-long $AG al-probe deep 25 "$long"
+if [ "$(out)" = EPERM ] && has $OUT/too-long.report '.class=="unresolved" and .verdict=="blocked" and .error==36'; then
+	ok "a path longer than the buffer is refused (fail closed)"
+else fail "a path longer than the buffer is refused (fail closed)" "probe said '$(out)'"; fi
+
+# --- audit mode ------------------------------------------------------------------------
+al audit --audit $AG sh -c 'cat /etc/passwd >/dev/null && al-probe open r ../secret.txt'
+if [ $RC -eq 0 ] && [ "$(out)" = OK ] &&
+	has $OUT/audit.report '.path=="/etc/passwd" and .verdict=="would-block"' &&
+	has $OUT/audit.report ".path==\"$H/secret.txt\" and .verdict==\"would-block\"" &&
+	! has $OUT/audit.report '.verdict=="blocked"' &&
+	jq -s -e 'last | .mode=="audit" and .would_block >= 2 and .blocked == 0' $OUT/audit.report >/dev/null; then
+	ok "--audit allows escapes and reports them as would-block"
+else fail "--audit allows escapes and reports them as would-block" "rc=$RC out='$(out)'"; fi
+
+# --- exit status ------------------------------------------------------------------------
+al exit42 $AG sh -c 'exit 42'
+[ $RC -eq 42 ] && jq -s -e 'last.exit_status == 42' $OUT/exit42.report >/dev/null &&
+	ok "COMMAND's exit status is agentlock's" || fail "COMMAND's exit status is agentlock's" "rc=$RC"
+al killed $AG sh -c 'kill -9 $$'
+[ $RC -eq 137 ] && jq -s -e 'last.signal == 9' $OUT/killed.report >/dev/null &&
+	ok "killed by a signal: 128+N" || fail "killed by a signal: 128+N" "rc=$RC"
+al notfound $AG no-such-command-here
+[ $RC -eq 127 ] && grep -q "no-such-command-here" $OUT/notfound.err &&
+	ok "a missing COMMAND exits 127 with a message" || fail "a missing COMMAND exits 127 with a message" "rc=$RC"
+
+# --- who runs, with what ---------------------------------------------------------------
+al uid $AG sh -c 'id -u; id -g; echo $HOME'
+[ "$(out | tr '\n' ' ')" = "1000 1000 /home/agent " ] && ok "COMMAND runs as the chosen unprivileged user with its HOME" ||
+	fail "COMMAND runs as the chosen unprivileged user with its HOME" "got '$(out | tr '\n' ' ')'"
+CASE=sudo
+SUDO_UID=1000 agentlock --headless --report $OUT/sudo.report $P -- sh -c 'id -u' >$OUT/sudo.out 2>$OUT/sudo.err
+[ "$(out)" = 1000 ] && ok "through sudo, COMMAND runs as the invoking user" || fail "through sudo, COMMAND runs as the invoking user" "got '$(out)'"
+CASE=noroot
+agentlock $P -- true >$OUT/noroot.out 2>$OUT/noroot.err
+rc=$?
+[ $rc -eq 2 ] && grep -q -- '--user root' $OUT/noroot.err && ok "running the agent as root needs --user root" ||
+	fail "running the agent as root needs --user root" "rc=$rc"
+CASE=notroot
+su agent -c "agentlock --user agent $P -- true" >$OUT/notroot.out 2>$OUT/notroot.err
+rc=$?
+[ $rc -eq 120 ] && grep -q sudo $OUT/notroot.err && ok "not root: exit 120 with what is needed" ||
+	fail "not root: exit 120 with what is needed" "rc=$rc"
+al rootok --user root $P -- sh -c 'id -u'
+[ "$(out)" = 0 ] && ok "--user root runs COMMAND as root, still jailed" || fail "--user root runs COMMAND as root" "got '$(out)'"
+al rootjailed --user root $P -- al-probe open r /etc/passwd
+[ "$(out)" = EPERM ] && ok "root inside the cell is refused too" || fail "root inside the cell is refused too" "got '$(out)'"
+
+exec 7>/tmp/leaky-fd
+al fds $AG al-probe fds
+exec 7>&-
+[ "$(out)" = "0 extra" ] && ok "descriptors above 2 are not inherited" || fail "descriptors above 2 are not inherited" "$(out | tr '\n' ' ')"
+
+# --- the tree ends with agentlock ----------------------------------------------------------
+al leftovers $AG sh -c 'sleep 300 & echo started'
+if [ $RC -eq 0 ] && ! pgrep -x sleep >/dev/null && jq -s -e 'last.leftovers_killed >= 1' $OUT/leftovers.report >/dev/null; then
+	ok "processes COMMAND leaves running are ended with it"
+else fail "processes COMMAND leaves running are ended with it" "rc=$RC sleep=$(pgrep -x sleep)"; fi
+
+CASE=sigterm
+agentlock --headless --report $OUT/sigterm.report --user agent $P -- sh -c 'trap "exit 7" TERM; echo ready; while :; do sleep 0.1; done' >$OUT/sigterm.out 2>$OUT/sigterm.err &
+alpid=$!
+i=0
+while ! grep -q ready $OUT/sigterm.out && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM $alpid
+wait $alpid
+rc=$?
+[ $rc -eq 7 ] && ok "SIGTERM to agentlock reaches COMMAND" || fail "SIGTERM to agentlock reaches COMMAND" "rc=$rc"
+
+# --- the NDJSON itself -------------------------------------------------------------------------
+bad=""
+for f in $OUT/*.report $OUT/*.log; do
+	[ "$f" = "$OUT/sigterm.log" ] && continue
+	[ -s "$f" ] || continue
+	valid "$f" || bad="$bad $(basename $f)"
+done
+[ -z "$bad" ] && ok "every report and log is valid NDJSON ending in a summary" || fail "every report and log is valid NDJSON ending in a summary" "$bad"
+jq -s -e 'last | (.opens_inbounds|type)=="number" and .dropped==0 and (.duration_s|type)=="number" and .mode=="enforce"' $OUT/etc-passwd.report >/dev/null &&
+	ok "the summary line carries the counts" || fail "the summary line carries the counts" "$(tail -n1 $OUT/etc-passwd.report)"
+
+# A hostile file name: quotes, backslash, newline, escape sequence, invalid UTF-8.
+hostile=$(printf 'a"b\\c\nd\033[31me\377f')
+su agent -c "mkdir -p '$H/out'"
+printf 'x' >"$H/out/$hostile"
+al hostile $AG al-probe open r "$H/out/$hostile"
+if [ "$(out)" = EPERM ] && valid $OUT/hostile.report &&
+	[ "$(jq -r -s '.[0].path | test("a\"b\\\\c\nd\u001b\\[31me")' $OUT/hostile.report)" = true ] &&
+	! grep -q "$(printf '\033')" $OUT/hostile.report; then
+	ok "a hostile file name is escaped in the NDJSON"
+else fail "a hostile file name is escaped in the NDJSON" "$(head -c 300 $OUT/hostile.report)"; fi
+
+finish

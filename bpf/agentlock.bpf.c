@@ -343,7 +343,9 @@ int BPF_PROG(jail_file_open, struct file *file, int ret)
 		return allowed || audit_mode ? 0 : -EPERM;
 	}
 
-	e->class = d.class;
+	/* A refused operation is an escape wherever its rule sits (a write
+	 * under read-only /usr included); unresolved stays unresolved. */
+	e->class = allowed || d.class == AL_CLASS_UNRESOLVED ? d.class : AL_CLASS_ESCAPE;
 	if (allowed) {
 		e->verdict = AL_VERDICT_ALLOWED;
 		count(d.class == AL_CLASS_PROJECT ? AL_CNT_OPEN_PROJECT : AL_CNT_OPEN_SYSTEM);

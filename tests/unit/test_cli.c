@@ -1,1 +1,146 @@
-int main(void){return 0;}
+// SPDX-License-Identifier: GPL-2.0
+/* Command-line parsing and DIR resolution. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "cli.h"
+
+static char err[512];
+
+static int parse(struct cli *c, char **argv)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	err[0] = '\0';
+	return cli_parse(argc, argv, c, err, sizeof(err));
+}
+
+#define ARGV(...) ((char *[]){ "agentlock", __VA_ARGS__, NULL })
+
+static void basic(void **state)
+{
+	struct cli c;
+
+	assert_int_equal(parse(&c, ARGV("/p", "--", "codex", "--model", "x")), 0);
+	assert_int_equal(c.cmd, CLI_RUN);
+	assert_string_equal(c.dir, "/p");
+	assert_int_equal(c.argc, 3);
+	assert_string_equal(c.argv[0], "codex");
+	assert_string_equal(c.argv[1], "--model"); /* COMMAND's options stay COMMAND's */
+	assert_null(c.argv[3]);
+	assert_false(c.audit);
+	assert_false(c.headless);
+	(void)state;
+}
+
+static void options(void **state)
+{
+	struct cli c;
+
+	assert_int_equal(parse(&c, ARGV("--audit", "--headless", "--log", "l.ndjson", "--report=r",
+					"--user=bob", "/p", "--", "sh")), 0);
+	assert_true(c.audit);
+	assert_true(c.headless);
+	assert_string_equal(c.log_path, "l.ndjson");
+	assert_string_equal(c.report_path, "r");
+	assert_string_equal(c.user, "bob");
+	/* "--" is optional when COMMAND does not start with '-'. */
+	assert_int_equal(parse(&c, ARGV("/p", "make", "-j2")), 0);
+	assert_string_equal(c.argv[0], "make");
+	(void)state;
+}
+
+static void help_and_version(void **state)
+{
+	struct cli c;
+
+	assert_int_equal(parse(&c, ARGV("--help")), 0);
+	assert_int_equal(c.cmd, CLI_HELP);
+	assert_int_equal(parse(&c, ARGV("-V")), 0);
+	assert_int_equal(c.cmd, CLI_VERSION);
+	(void)state;
+}
+
+static void errors(void **state)
+{
+	struct cli c;
+
+	assert_int_equal(parse(&c, ARGV("/p")), -1);
+	assert_non_null(strstr(err, "missing COMMAND"));
+	assert_int_equal(parse(&c, ARGV("/p", "--")), -1);
+	assert_non_null(strstr(err, "missing COMMAND"));
+	assert_int_equal(parse(&c, ARGV("/p", "--", "")), -1);
+	assert_int_equal(parse(&c, ARGV("--", "sh")), -1);
+	assert_non_null(strstr(err, "DIR"));
+	assert_int_equal(parse(&c, ARGV("--frobnicate", "/p", "--", "sh")), -1);
+	assert_non_null(strstr(err, "--frobnicate"));
+	assert_int_equal(parse(&c, ARGV("--log")), -1);
+	assert_non_null(strstr(err, "needs a value"));
+	assert_int_equal(parse(&c, ARGV("--log=", "/p", "sh")), -1);
+	assert_int_equal(parse(&c, ARGV("--report", "r", "/p", "--", "sh")), -1);
+	assert_non_null(strstr(err, "--headless"));
+	(void)state;
+}
+
+static void resolve_dir(void **state)
+{
+	char tmpl[] = "/tmp/al-cli-XXXXXX", out[PATH_MAX], in[PATH_MAX + 32], file[PATH_MAX + 32];
+	char *d = mkdtemp(tmpl);
+	FILE *f;
+
+	assert_non_null(d);
+	assert_int_equal(cli_resolve_dir(d, out, err, sizeof(err)), 0);
+	assert_string_equal(out, d);
+	/* Trailing slashes, "." and ".." are resolved away. */
+	snprintf(in, sizeof(in), "%s/./", d);
+	assert_int_equal(cli_resolve_dir(in, out, err, sizeof(err)), 0);
+	assert_string_equal(out, d);
+	snprintf(in, sizeof(in), "%s/../%s", d, strrchr(d, '/') + 1);
+	assert_int_equal(cli_resolve_dir(in, out, err, sizeof(err)), 0);
+	assert_string_equal(out, d);
+	/* A symlink resolves to its target: the cell is around the real tree. */
+	snprintf(in, sizeof(in), "%s-link", d);
+	assert_int_equal(symlink(d, in), 0);
+	assert_int_equal(cli_resolve_dir(in, out, err, sizeof(err)), 0);
+	assert_string_equal(out, d);
+	unlink(in);
+	/* Refused: "/", missing, not a directory. */
+	assert_int_equal(cli_resolve_dir("/", out, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "root directory"));
+	assert_int_equal(cli_resolve_dir("/..", out, err, sizeof(err)), -1);
+	snprintf(in, sizeof(in), "%s/missing", d);
+	assert_int_equal(cli_resolve_dir(in, out, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "No such file"));
+	snprintf(file, sizeof(file), "%s/file", d);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(cli_resolve_dir(file, out, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a directory"));
+	unlink(file);
+	rmdir(d);
+	(void)state;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(basic),
+		cmocka_unit_test(options),
+		cmocka_unit_test(help_and_version),
+		cmocka_unit_test(errors),
+		cmocka_unit_test(resolve_dir),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

@@ -1,1 +1,197 @@
-int main(void){return 0;}
+// SPDX-License-Identifier: GPL-2.0
+/* Path classification: the user-side mirror of the BPF classifier. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "policy.h"
+
+#define DIR "/home/u/proj"
+
+static int setup(void **state)
+{
+	static struct policy p;
+
+	assert_int_equal(policy_build(&p, DIR), 0);
+	*state = &p;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	policy_free(*state);
+	return 0;
+}
+
+static uint8_t cls(void **state, const char *path)
+{
+	return policy_classify(*state, path, 4242).class;
+}
+
+static uint8_t granted(void **state, const char *path)
+{
+	return policy_classify(*state, path, 4242).granted;
+}
+
+static void project_itself_and_below(void **state)
+{
+	assert_int_equal(cls(state, DIR), AL_CLASS_PROJECT);
+	assert_int_equal(cls(state, DIR "/a"), AL_CLASS_PROJECT);
+	assert_int_equal(cls(state, DIR "/a/b/c.txt"), AL_CLASS_PROJECT);
+	assert_true(granted(state, DIR "/x") & AL_ACC_WRITE);
+}
+
+static void sibling_prefix_is_escape(void **state)
+{
+	assert_int_equal(cls(state, DIR "-old"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, DIR "-old/secret"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, DIR "x/y"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/home/u/pro"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/home/u"), AL_CLASS_ESCAPE);
+}
+
+static void dot_segments_are_refused(void **state)
+{
+	/* d_path never yields these; if one appears, it is not trusted. */
+	assert_int_equal(cls(state, DIR "/../secret"), AL_CLASS_UNRESOLVED);
+	assert_int_equal(cls(state, DIR "/.."), AL_CLASS_UNRESOLVED);
+	assert_int_equal(cls(state, DIR "/./a"), AL_CLASS_UNRESOLVED);
+	assert_int_equal(cls(state, DIR "//a"), AL_CLASS_UNRESOLVED);
+	/* Names that merely contain dots are ordinary. */
+	assert_int_equal(cls(state, DIR "/.git"), AL_CLASS_PROJECT);
+	assert_int_equal(cls(state, DIR "/...x"), AL_CLASS_PROJECT);
+	assert_int_equal(cls(state, DIR "/..."), AL_CLASS_PROJECT);
+}
+
+static void trailing_slash(void **state)
+{
+	struct policy p;
+
+	/* A rule given with a trailing slash is stored canonical. */
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(policy_add(&p, "/data/set/", AL_ACC_READ, AL_CLASS_PROJECT, 0), 0);
+	assert_string_equal(p.rules[0].path, "/data/set");
+	assert_int_equal(policy_classify(&p, "/data/set/x", 1).class, AL_CLASS_PROJECT);
+	assert_int_equal(policy_classify(&p, "/data/settings", 1).class, AL_CLASS_ESCAPE);
+	policy_free(&p);
+	/* A path with a trailing slash (not from d_path) is refused as non-canonical. */
+	assert_int_equal(cls(state, DIR "/a/"), AL_CLASS_UNRESOLVED);
+	(void)state;
+}
+
+static void system_allow_list(void **state)
+{
+	assert_int_equal(cls(state, "/usr/lib/x86_64-linux-gnu/libc.so.6"), AL_CLASS_SYSTEM);
+	assert_int_equal(granted(state, "/usr/bin/ls"), AL_ACC_READ | AL_ACC_EXEC);
+	assert_int_equal(granted(state, "/etc/ld.so.cache"), AL_ACC_READ);
+	assert_int_equal(granted(state, "/tmp/x"), AL_ACC_READ | AL_ACC_WRITE);
+	assert_int_equal(granted(state, "/dev/null"), AL_ACC_READ | AL_ACC_WRITE);
+	assert_int_equal(granted(state, "/dev/pts/3"), AL_ACC_READ | AL_ACC_WRITE);
+	assert_true(policy_classify(*state, "/usr/bin/ls", 1).quiet);
+}
+
+static void outside_is_escape(void **state)
+{
+	assert_int_equal(cls(state, "/etc/passwd"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/etc/shadow"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/home/u/.ssh/id_rsa"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/usrx/bin"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/dev/nullx"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/dev/sda"), AL_CLASS_ESCAPE);
+	assert_int_equal(granted(state, "/usr/bin/ls") & AL_ACC_WRITE, 0);
+}
+
+static void proc_self_only(void **state)
+{
+	assert_int_equal(cls(state, "/proc/4242/status"), AL_CLASS_SYSTEM);
+	assert_int_equal(cls(state, "/proc/4242"), AL_CLASS_SYSTEM);
+	assert_int_equal(cls(state, "/proc/42421/status"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/proc/1/environ"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/proc/meminfo"), AL_CLASS_SYSTEM);
+	assert_int_equal(cls(state, "pipe:[1234]"), AL_CLASS_SYSTEM);
+	assert_int_equal(cls(state, "(unreachable)/etc/passwd"), AL_CLASS_UNRESOLVED);
+	assert_int_equal(cls(state, "socket:[99]"), AL_CLASS_UNRESOLVED);
+}
+
+static void project_under_allowed_tree_wins(void **state)
+{
+	struct policy p;
+
+	/* A project in /tmp: the longer (project) prefix decides. */
+	assert_int_equal(policy_build(&p, "/tmp/work"), 0);
+	assert_int_equal(policy_classify(&p, "/tmp/work/a", 1).class, AL_CLASS_PROJECT);
+	assert_int_equal(policy_classify(&p, "/tmp/other", 1).class, AL_CLASS_SYSTEM);
+	policy_free(&p);
+	(void)state;
+}
+
+static void root_rule_is_empty_prefix(void **state)
+{
+	struct policy p;
+	struct al_rule_key k1, k2;
+
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(policy_add(&p, "/", AL_ACC_READ, AL_CLASS_SYSTEM, 0), 0);
+	assert_int_equal(policy_classify(&p, "/anything/at/all", 1).class, AL_CLASS_SYSTEM);
+	policy_rule_key("/", &k1);
+	assert_int_equal(k1.len, 0);
+	assert_true(k1.hash == AL_FNV_BASIS);
+	/* Keys differ for different prefixes, and agree with the byte walk. */
+	policy_rule_key("/usr", &k1);
+	policy_rule_key("/usr/", &k2);
+	assert_int_equal(k1.len, 4);
+	assert_true(k1.hash != k2.hash);
+	policy_free(&p);
+	(void)state;
+}
+
+static void rule_value_carries_prefix(void **state)
+{
+	static struct al_rule v;
+	struct policy_rule r = { .path = (char *)DIR, .access = AL_ACC_READ, .class = AL_CLASS_PROJECT };
+
+	policy_rule_value(&r, &v);
+	assert_int_equal(v.len, strlen(DIR));
+	assert_memory_equal(v.path, DIR, strlen(DIR));
+	assert_int_equal(v.path[strlen(DIR)], 0);
+	(void)state;
+}
+
+static void bad_rules_refused(void **state)
+{
+	struct policy p;
+	char big[AL_PATH_MAX + 10];
+
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(policy_add(&p, "relative/path", AL_ACC_READ, 0, 0), -22);
+	assert_int_equal(policy_add(&p, "", AL_ACC_READ, 0, 0), -22);
+	memset(big, 'a', sizeof(big));
+	big[0] = '/';
+	big[sizeof(big) - 1] = 0;
+	assert_int_equal(policy_add(&p, big, AL_ACC_READ, 0, 0), -22);
+	policy_free(&p);
+	(void)state;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(project_itself_and_below),
+		cmocka_unit_test(sibling_prefix_is_escape),
+		cmocka_unit_test(dot_segments_are_refused),
+		cmocka_unit_test(trailing_slash),
+		cmocka_unit_test(system_allow_list),
+		cmocka_unit_test(outside_is_escape),
+		cmocka_unit_test(proc_self_only),
+		cmocka_unit_test(project_under_allowed_tree_wins),
+		cmocka_unit_test(root_rule_is_empty_prefix),
+		cmocka_unit_test(rule_value_carries_prefix),
+		cmocka_unit_test(bad_rules_refused),
+	};
+
+	return cmocka_run_group_tests_name("policy", tests, setup, teardown);
+}

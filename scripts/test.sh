@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian 12 machine, as root:
+#   sudo scripts/test.sh
+# Installs packages, builds a normal and an ASan/UBSan tree, runs the cmocka
+# unit tests under the sanitizers, then boots the BPF-LSM test VM (Debian's
+# 6.1 cloud kernel under qemu/TCG) once per suite. Closes with one line
+# "total: N passed, N failed" and exits non-zero on any failure.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+passed=0
+failed=0
+step() { printf '\n=== %s\n' "$*"; }
+tally() { # tally OUTPUT-FILE: adds the file's "N passed, N failed" lines
+	local p f
+	while read -r p f; do
+		passed=$((passed + p))
+		failed=$((failed + f))
+	done < <(grep -Eo '^[0-9]+ passed, [0-9]+ failed' "$1" | sed -E 's/ passed, / /; s/ failed//')
+}
+run_logged() { # run_logged NAME CMD...: runs, shows output, counts a crash as a failure
+	local name=$1 out
+	shift
+	out=$(mktemp)
+	"$@" 2>&1 | tee "$out"
+	local rc=${PIPESTATUS[0]}
+	tally "$out"
+	if [ "$rc" -ne 0 ] && ! grep -Eq '^[0-9]+ passed, [1-9][0-9]* failed' "$out"; then
+		echo "$name: exited $rc"
+		failed=$((failed + 1))
+	fi
+	rm -f "$out"
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "scripts/test.sh: run as root (the VM suite and package installs need it)" >&2
+	exit 1
+fi
+
+step "packages"
+scripts/install-deps.sh || exit 1
+
+step "build (RelWithDebInfo) and build-asan (ASan+UBSan)"
+scripts/build.sh "$top/build" || exit 1
+scripts/build.sh "$top/build-asan" -DAGENTLOCK_SANITIZE=ON || exit 1
+
+step "unit tests (cmocka, ASan+UBSan)"
+unit_out=$(mktemp)
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure) 2>&1 | tee "$unit_out"
+u_total=$(grep -Eo 'tests failed out of [0-9]+' "$unit_out" | grep -Eo '[0-9]+$')
+u_failed=$(grep -Eo '[0-9]+ tests failed' "$unit_out" | grep -Eo '^[0-9]+')
+if [ -z "$u_total" ]; then
+	failed=$((failed + 1))
+else
+	passed=$((passed + u_total - u_failed))
+	failed=$((failed + u_failed))
+fi
+rm -f "$unit_out"
+
+step "VM: jail core (BPF-LSM, ASan+UBSan build of agentlock)"
+run_logged vm-core tests/vm/run.sh build-asan tests/vm/suite-core.sh
+
+printf '\n'
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -177,6 +178,39 @@ static void bad_rules_refused(void **state)
 	(void)state;
 }
 
+/* docs/threat-model.md lists the allow-list; it must say what the code does. */
+static void docs_match_allow_list(void **state)
+{
+	static char doc[1 << 16];
+	static const char *const names[] = { "", "read", "", "", "", "read, exec", "", "", "",
+					     "", "", "", "", "", "", "" };
+	FILE *f = fopen(AL_SOURCE_DIR "/docs/threat-model.md", "r");
+	size_t n, i;
+	int rows = 0;
+	char *p;
+
+	assert_non_null(f);
+	n = fread(doc, 1, sizeof(doc) - 1, f);
+	fclose(f);
+	doc[n] = '\0';
+	for (i = 0; i < policy_system_count; i++) {
+		char want[256];
+		uint8_t a = policy_system[i].access;
+
+		snprintf(want, sizeof(want), "| `%s` | %s |", policy_system[i].path,
+			 a == (AL_ACC_READ | AL_ACC_WRITE) ? "read, write" : names[a]);
+		if (!strstr(doc, want))
+			fail_msg("docs/threat-model.md lacks the row: %s", want);
+	}
+	/* And no row the code does not have. */
+	for (p = strstr(doc, "### System allow-list"); p && (p = strstr(p, "\n| `/")); p++)
+		rows++;
+	for (p = strstr(doc, "## Vectors"); p && (p = strstr(p, "\n| `/")); p++)
+		rows--;
+	assert_int_equal(rows, (int)policy_system_count);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +225,7 @@ int main(void)
 		cmocka_unit_test(root_rule_is_empty_prefix),
 		cmocka_unit_test(rule_value_carries_prefix),
 		cmocka_unit_test(bad_rules_refused),
+		cmocka_unit_test(docs_match_allow_list),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, setup, teardown);

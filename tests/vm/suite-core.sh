@@ -132,20 +132,25 @@ if [ $RC -eq 0 ] && ! pgrep -x sleep >/dev/null && jq -s -e 'last.leftovers_kill
 	ok "processes COMMAND leaves running are ended with it"
 else fail "processes COMMAND leaves running are ended with it" "rc=$RC sleep=$(pgrep -x sleep)"; fi
 
-CASE=sigterm
-agentlock --headless --report $OUT/sigterm.report --user agent $P -- sh -c 'trap "exit 7" TERM; echo ready; while :; do sleep 0.1; done' >$OUT/sigterm.out 2>$OUT/sigterm.err &
-alpid=$!
-i=0
-while ! grep -q ready $OUT/sigterm.out && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-kill -TERM $alpid
-wait $alpid
-rc=$?
-[ $rc -eq 7 ] && ok "SIGTERM to agentlock reaches COMMAND" || fail "SIGTERM to agentlock reaches COMMAND" "rc=$rc"
+for sig in TERM INT HUP; do
+	CASE=sig$sig
+	agentlock --headless --report $OUT/$CASE.report --user agent $P -- sh -c "trap 'exit 7' $sig; echo ready; while :; do sleep 0.1; done" >$OUT/$CASE.out 2>$OUT/$CASE.err &
+	alpid=$!
+	i=0
+	while ! grep -q ready $OUT/$CASE.out && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -$sig $alpid
+	wait $alpid
+	rc=$?
+	[ $rc -eq 7 ] && ok "SIG$sig sent to agentlock reaches COMMAND" || fail "SIG$sig sent to agentlock reaches COMMAND" "rc=$rc"
+done
+
+# The agent keeps agentlock's terminal: same stdin, usable by terminal programs.
+al tty $AG sh -c '[ -t 0 ] && stty size >/dev/null && echo tty-ok'
+[ "$(out)" = tty-ok ] && ok "COMMAND inherits the terminal" || fail "COMMAND inherits the terminal" "got '$(out)'"
 
 # --- the NDJSON itself -------------------------------------------------------------------------
 bad=""
 for f in $OUT/*.report $OUT/*.log; do
-	[ "$f" = "$OUT/sigterm.log" ] && continue
 	[ -s "$f" ] || continue
 	valid "$f" || bad="$bad $(basename $f)"
 done

@@ -27,6 +27,12 @@ const volatile bool audit_mode = false;
 
 /* Members of the jail map; the launcher counts the first one it inserts. */
 __u32 jail_count = 0;
+/* agentlock's own tgid; when it exits, the cell is orphaned (see jail_exit). */
+__u32 agentlock_tgid = 0;
+__u32 orphaned = 0;
+/* The project directory's dentry, captured by the launcher's second canary
+ * open; extended attributes are only changed below it. */
+__u64 project_dentry = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -50,6 +56,14 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } counters SEC(".maps");
+
+/* Unix sockets created by members: only these may be connected to. */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} member_socks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -76,10 +90,27 @@ struct walk {
 	bool noncanon; /* an empty, "." or ".." component: never from d_path */
 };
 
-/* The event under construction (too large for the 512-byte stack) and the walk. */
+/* The dentry walk that builds a path where bpf_d_path is not allowed (all
+ * path_* hooks on 6.1): components are collected leaf to root, then copied. */
+struct pathwalk {
+	__u64 dentry;
+	__u64 mnt; /* struct mount * */
+	__u64 root_dentry;
+	__u64 root_mnt; /* struct vfsmount * */
+	__u32 depth;
+	__u32 off;
+	__u32 done;
+	__u32 bad;
+	__u64 names[AL_MAX_DEPTH];
+	__u32 lens[AL_MAX_DEPTH];
+};
+
+/* The event under construction (too large for the 512-byte stack) and the walks. */
 struct scratch {
 	struct al_event ev;
+	char slack[256]; /* lets a masked offset plus a name stay inside the value */
 	struct walk w;
+	struct pathwalk pw;
 };
 
 struct {
@@ -170,8 +201,9 @@ static long walk_verify(__u32 i, void *unused)
 	return 0;
 }
 
-/* Parses "/proc/<n>" at the start of the path; 0 when it is not that. */
-static __always_inline __u32 proc_pid_prefix(const char *p, __u32 len)
+/* Parses "/proc/<n>" at the start of the path: the pid, and in *end the index
+ * just past its digits. 0 when the path is not that. */
+static __always_inline __u32 proc_pid_prefix(const char *p, __u32 len, __u32 *end)
 {
 	__u32 pid = 0;
 	int i;
@@ -182,8 +214,10 @@ static __always_inline __u32 proc_pid_prefix(const char *p, __u32 len)
 	for (i = 6; i < 6 + 10; i++) {
 		char c = p[i];
 
-		if (i >= len || c == '/')
+		if (i >= len || c == '/') {
+			*end = i;
 			return i > 6 ? pid : 0;
+		}
 		if (c < '0' || c > '9')
 			return 0;
 		pid = pid * 10 + (c - '0');
@@ -191,17 +225,62 @@ static __always_inline __u32 proc_pid_prefix(const char *p, __u32 len)
 	return 0;
 }
 
-static __always_inline bool is_pipe_path(const char *p, __u32 len)
+/* p[end..len) equals the short literal want (with its leading '/'). */
+static __always_inline bool suffix_is(const char *p, __u32 end, __u32 len, const char *want,
+				      __u32 n)
 {
-	return len > 6 && p[0] == 'p' && p[1] == 'i' && p[2] == 'p' &&
-	       p[3] == 'e' && p[4] == ':' && p[5] == '[';
+	__u32 k;
+
+	if (len - end != n)
+		return false;
+	for (k = 0; k < n; k++)
+		if (p[(end + k) & (AL_PATH_MAX - 1)] != want[k])
+			return false;
+	return true;
 }
+
+#define SUFFIX(lit) suffix_is(p, end, len, lit, sizeof(lit) - 1)
 
 struct decision {
 	__u8 class;
 	__u8 granted; /* AL_ACC_* */
 	__u8 quiet;
 };
+
+/*
+ * /proc/<pid>: members' entries are open to members (what /proc/self
+ * resolves to included). Of any other process only what ps and top read:
+ * the directory itself, stat, statm, status, comm and cmdline; environ, mem,
+ * maps, fd, ... are escapes. Returns true when the path was a /proc/<pid> one.
+ */
+static __always_inline bool proc_rule(const char *p, __u32 len, __u32 tgid, struct decision *d)
+{
+	__u32 end = 0, pid = proc_pid_prefix(p, len, &end);
+
+	if (!pid)
+		return false;
+	d->quiet = 1;
+	d->class = AL_CLASS_SYSTEM;
+	if (pid == tgid || bpf_map_lookup_elem(&jailed, &pid)) {
+		d->granted = AL_ACC_READ | AL_ACC_WRITE;
+		return true;
+	}
+	if (end == len || SUFFIX("/stat") || SUFFIX("/statm") || SUFFIX("/status") ||
+	    SUFFIX("/comm") || SUFFIX("/cmdline")) {
+		d->granted = AL_ACC_READ;
+		return true;
+	}
+	d->class = AL_CLASS_ESCAPE;
+	d->granted = 0;
+	d->quiet = 0;
+	return true;
+}
+
+static __always_inline bool is_pipe_path(const char *p, __u32 len)
+{
+	return len > 6 && p[0] == 'p' && p[1] == 'i' && p[2] == 'p' &&
+	       p[3] == 'e' && p[4] == ':' && p[5] == '[';
+}
 
 /* Classifies s->ev.path[0..len) for a process of thread group tgid. */
 static __always_inline struct decision classify(struct scratch *s, __u32 len, __u32 tgid)
@@ -212,13 +291,8 @@ static __always_inline struct decision classify(struct scratch *s, __u32 len, __
 	struct al_rule_key key;
 	struct al_rule *r;
 
-	/* Its own /proc entries: /proc/self resolves to /proc/<tgid>. */
-	if (proc_pid_prefix(e->path, len) == tgid) {
-		d.class = AL_CLASS_SYSTEM;
-		d.granted = AL_ACC_READ | AL_ACC_WRITE;
-		d.quiet = 1;
+	if (proc_rule(e->path, len, tgid, &d))
 		return d;
-	}
 	/* A pipe it already holds, reopened through /proc/self/fd. */
 	if (is_pipe_path(e->path, len)) {
 		d.class = AL_CLASS_SYSTEM;
@@ -298,57 +372,48 @@ static __always_inline void fill_task(struct al_event *e, __u64 pid_tgid)
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
-SEC("lsm/file_open")
-int BPF_PROG(jail_file_open, struct file *file, int ret)
+/*
+ * The cell of the current process, or NULL. Once agentlock has died the cell
+ * is orphaned: its pinned programs stay attached, and every member that
+ * reaches a hook is killed there, so none runs on unconfined.
+ */
+static __always_inline struct al_jail *member(__u32 tgid, int *orphan_ret)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32;
-	struct al_jail *j;
-	struct scratch *s;
-	struct al_event *e;
-	struct decision d;
-	__u8 needed = 0;
-	long n;
-	bool allowed;
+	struct al_jail *j = bpf_map_lookup_elem(&jailed, &tgid);
 
-	if (ret)
-		return ret; /* an earlier LSM already refused */
-	j = bpf_map_lookup_elem(&jailed, &tgid);
-	if (!j)
-		return 0; /* the only cost for processes outside the cell */
-
-	s = scratch_get();
-	if (!s)
-		return -EPERM;
-	e = &s->ev;
-	e->op = AL_OP_OPEN;
-	e->access = access_of(BPF_CORE_READ(file, f_mode), BPF_CORE_READ(file, f_flags), &needed);
-
-	n = bpf_d_path((struct path *)&file->f_path, e->path, sizeof(e->path));
-	if (n <= 0 || n > AL_PATH_MAX) {
-		/* Unresolvable or longer than the buffer: fail closed. */
-		e->path_len = n < 0 ? (__s32)n : -36 /* ENAMETOOLONG */;
-		d.class = AL_CLASS_UNRESOLVED;
-		d.granted = 0;
-		d.quiet = 0;
-	} else {
-		e->path_len = n - 1; /* bpf_d_path counts the NUL */
-		d = classify(s, (__u32)(n - 1) & (AL_PATH_MAX - 1), tgid);
+	*orphan_ret = 0;
+	if (j && orphaned) {
+		bpf_send_signal(9 /* SIGKILL */);
+		count(AL_CNT_ORPHAN_KILLED);
+		*orphan_ret = -EPERM;
 	}
-	allowed = (d.granted & needed) == needed;
+	return j;
+}
+
+/*
+ * Applies decision d to an operation of the current member described in
+ * s->ev: counts it, streams it (but quiet system reads), and returns the
+ * verdict: 0 or -EPERM (in audit mode always 0).
+ */
+static __always_inline int verdict(struct scratch *s, struct al_jail *j, struct decision d,
+				   __u8 needed, __u8 op, __u64 pid_tgid)
+{
+	struct al_event *e = &s->ev;
+	bool allowed = (d.granted & needed) == needed;
 
 	if (j->state == AL_JAIL_ENROLLING) {
-		/* The launcher's canary: prove the hook runs, report nothing. */
+		/* The launcher's canaries: prove the hook runs, report nothing. */
 		__sync_fetch_and_add(&j->canary_hits, 1);
 		return allowed || audit_mode ? 0 : -EPERM;
 	}
-
+	e->op = op;
 	/* A refused operation is an escape wherever its rule sits (a write
 	 * under read-only /usr included); unresolved stays unresolved. */
 	e->class = allowed || d.class == AL_CLASS_UNRESOLVED ? d.class : AL_CLASS_ESCAPE;
 	if (allowed) {
 		e->verdict = AL_VERDICT_ALLOWED;
-		count(d.class == AL_CLASS_PROJECT ? AL_CNT_OPEN_PROJECT : AL_CNT_OPEN_SYSTEM);
+		if (op == AL_OP_OPEN)
+			count(d.class == AL_CLASS_PROJECT ? AL_CNT_OPEN_PROJECT : AL_CNT_OPEN_SYSTEM);
 		if (d.quiet && e->access == AL_ACCESS_READ)
 			return 0;
 	} else {
@@ -362,6 +427,524 @@ int BPF_PROG(jail_file_open, struct file *file, int ret)
 	emit(e);
 	return allowed || audit_mode ? 0 : -EPERM;
 }
+
+/* Classifies the path already in s->ev (length n, or -errno) for tgid. */
+static __always_inline struct decision decide_path(struct scratch *s, long n, __u32 tgid)
+{
+	struct decision d = { .class = AL_CLASS_UNRESOLVED };
+
+	if (n <= 0 || n > AL_PATH_MAX - 1) {
+		/* Unresolvable or longer than the buffer: fail closed. */
+		s->ev.path_len = n < 0 ? (__s32)n : -36 /* ENAMETOOLONG */;
+		return d;
+	}
+	s->ev.path_len = n;
+	return classify(s, (__u32)n & (AL_PATH_MAX - 1), tgid);
+}
+
+/* One step of the dentry walk: record a component, or cross a mount. */
+static long collect_step(__u32 i, void *unused)
+{
+	struct scratch *s = scratch_get();
+	struct pathwalk *pw;
+	struct dentry *d, *parent, *mnt_root;
+	struct mount *m, *mparent;
+	__u32 depth;
+
+	if (!s)
+		return 1;
+	pw = &s->pw;
+	d = (struct dentry *)pw->dentry;
+	m = (struct mount *)pw->mnt;
+	if (pw->dentry == pw->root_dentry &&
+	    pw->mnt + bpf_core_field_offset(struct mount, mnt) == pw->root_mnt) {
+		pw->done = 1; /* the process's root: where d_path stops too */
+		return 1;
+	}
+	mnt_root = BPF_CORE_READ(m, mnt.mnt_root);
+	if (d == mnt_root) {
+		mparent = BPF_CORE_READ(m, mnt_parent);
+		if (mparent == m) {
+			pw->done = 1; /* the top of the mount tree */
+			return 1;
+		}
+		pw->dentry = (__u64)BPF_CORE_READ(m, mnt_mountpoint);
+		pw->mnt = (__u64)mparent;
+		return 0;
+	}
+	parent = BPF_CORE_READ(d, d_parent);
+	depth = pw->depth;
+	if (parent == d || depth >= AL_MAX_DEPTH) {
+		pw->bad = 1; /* disconnected, or deeper than we follow: refuse */
+		return 1;
+	}
+	pw->names[depth & (AL_MAX_DEPTH - 1)] = (__u64)BPF_CORE_READ(d, d_name.name);
+	pw->lens[depth & (AL_MAX_DEPTH - 1)] = BPF_CORE_READ(d, d_name.len);
+	pw->depth = depth + 1;
+	pw->dentry = (__u64)parent;
+	return 0;
+}
+
+/* Copies component depth-1-i (root side first) after a '/'. */
+static long assemble_step(__u32 i, void *unused)
+{
+	struct scratch *s = scratch_get();
+	struct pathwalk *pw;
+	__u32 idx, off, len;
+
+	if (!s)
+		return 1;
+	pw = &s->pw;
+	if (i >= pw->depth)
+		return 1;
+	idx = (pw->depth - 1 - i) & (AL_MAX_DEPTH - 1);
+	off = pw->off;
+	len = pw->lens[idx];
+	if (len > 255 || off + 1 + len >= AL_PATH_MAX) {
+		pw->bad = 1;
+		return 1;
+	}
+	s->ev.path[off & (AL_PATH_MAX - 1)] = '/';
+	bpf_probe_read_kernel(&s->ev.path[(off + 1) & (AL_PATH_MAX - 1)], len & 255,
+			      (const void *)pw->names[idx]);
+	pw->off = off + 1 + len;
+	return 0;
+}
+
+/*
+ * Builds the absolute path of dentry under vfsmnt into s->ev.path, relative
+ * to the process's root as d_path would. Returns its length or -ENAMETOOLONG
+ * (deeper than AL_MAX_DEPTH, longer than the buffer, or disconnected).
+ */
+static __always_inline long build_path(struct scratch *s, struct dentry *dentry,
+				       struct vfsmount *vfsmnt)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct pathwalk *pw = &s->pw;
+
+	if (!dentry || !vfsmnt)
+		return -36;
+	pw->dentry = (__u64)dentry;
+	pw->mnt = (__u64)vfsmnt - bpf_core_field_offset(struct mount, mnt);
+	pw->root_dentry = (__u64)BPF_CORE_READ(task, fs, root.dentry);
+	pw->root_mnt = (__u64)BPF_CORE_READ(task, fs, root.mnt);
+	pw->depth = 0;
+	pw->off = 0;
+	pw->done = 0;
+	pw->bad = 0;
+	bpf_loop(AL_MAX_DEPTH * 2, collect_step, NULL, 0);
+	if (!pw->done || pw->bad)
+		return -36;
+	bpf_loop(pw->depth, assemble_step, NULL, 0);
+	if (pw->bad)
+		return -36;
+	if (pw->depth == 0) {
+		s->ev.path[0] = '/';
+		pw->off = 1;
+	}
+	return pw->off;
+}
+
+/* Starts an event for the current member: no path yet, no target. */
+static __always_inline struct scratch *event_start(__u8 access)
+{
+	struct scratch *s = scratch_get();
+
+	if (s) {
+		s->ev.access = access;
+		s->ev.path_len = 0;
+		s->ev.target = 0;
+		s->ev.arg = 0;
+	}
+	return s;
+}
+
+/* The shared body of every path hook: dentry under the mount of at. */
+static __always_inline int check_dentry(struct dentry *dentry, const struct path *at, __u8 op,
+					__u8 access, __u8 needed)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct al_jail *j;
+	struct scratch *s;
+	int orphan;
+	long n;
+
+	j = member(tgid, &orphan);
+	if (!j)
+		return 0;
+	if (orphan)
+		return orphan;
+	s = event_start(access);
+	if (!s)
+		return -EPERM;
+	n = build_path(s, dentry, BPF_CORE_READ(at, mnt));
+	return verdict(s, j, decide_path(s, n, tgid), needed, op, pid_tgid);
+}
+
+/* Refuses (and reports) an operation no member may perform, like bpf(). */
+static __always_inline int refuse_member(__u8 op, __u32 target, __u32 arg, bool report)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct decision d = { .class = AL_CLASS_ESCAPE };
+	struct al_jail *j;
+	struct scratch *s;
+	int orphan;
+
+	j = member(tgid, &orphan);
+	if (!j)
+		return 0;
+	if (orphan)
+		return orphan;
+	if (!report)
+		return audit_mode ? 0 : -EPERM;
+	s = event_start(AL_ACCESS_WRITE);
+	if (!s)
+		return -EPERM;
+	s->ev.target = target;
+	s->ev.arg = arg;
+	return verdict(s, j, d, AL_ACC_WRITE, op, pid_tgid);
+}
+
+static __always_inline bool is_member_tgid(__u32 tgid)
+{
+	return bpf_map_lookup_elem(&jailed, &tgid) != NULL;
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+SEC("lsm/file_open")
+int BPF_PROG(jail_file_open, struct file *file, int ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct al_jail *j;
+	struct scratch *s;
+	struct decision d;
+	__u8 needed = 0;
+	int orphan;
+	long n;
+
+	if (ret)
+		return ret; /* an earlier program already refused */
+	j = member(tgid, &orphan);
+	if (!j)
+		return 0; /* the only cost for processes outside the cell */
+	if (orphan)
+		return orphan;
+	s = event_start(AL_ACCESS_READ);
+	if (!s)
+		return -EPERM;
+	s->ev.access = access_of(BPF_CORE_READ(file, f_mode), BPF_CORE_READ(file, f_flags), &needed);
+	n = bpf_d_path((struct path *)&file->f_path, s->ev.path, AL_PATH_MAX);
+	d = decide_path(s, n > 0 ? n - 1 : n, tgid); /* bpf_d_path counts the NUL */
+	if (j->state == AL_JAIL_ENROLLING && d.class == AL_CLASS_PROJECT &&
+	    s->w.best_len == s->w.len)
+		/* The launcher's second canary opens DIR itself: remember it. */
+		project_dentry = (__u64)BPF_CORE_READ(file, f_path.dentry);
+	return verdict(s, j, d, needed, AL_OP_OPEN, pid_tgid);
+}
+
+/* open(O_CREAT) and mknod: the kernel creates the name before file_open. */
+SEC("lsm/path_mknod")
+int BPF_PROG(jail_mknod, const struct path *dir, struct dentry *dentry, umode_t mode,
+	     unsigned int dev, int ret)
+{
+	if (ret)
+		return ret;
+	return check_dentry(dentry, dir, AL_OP_CREATE, AL_ACCESS_CREATE, AL_ACC_WRITE);
+}
+
+SEC("lsm/path_mkdir")
+int BPF_PROG(jail_mkdir, const struct path *dir, struct dentry *dentry, umode_t mode, int ret)
+{
+	if (ret)
+		return ret;
+	return check_dentry(dentry, dir, AL_OP_MKDIR, AL_ACCESS_CREATE, AL_ACC_WRITE);
+}
+
+SEC("lsm/path_symlink")
+int BPF_PROG(jail_symlink, const struct path *dir, struct dentry *dentry, const char *old_name,
+	     int ret)
+{
+	if (ret)
+		return ret;
+	/* Where it points is checked when it is followed; where it is made, here. */
+	return check_dentry(dentry, dir, AL_OP_SYMLINK, AL_ACCESS_CREATE, AL_ACC_WRITE);
+}
+
+SEC("lsm/path_unlink")
+int BPF_PROG(jail_unlink, const struct path *dir, struct dentry *dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return check_dentry(dentry, dir, AL_OP_UNLINK, AL_ACCESS_WRITE, AL_ACC_WRITE);
+}
+
+SEC("lsm/path_rmdir")
+int BPF_PROG(jail_rmdir, const struct path *dir, struct dentry *dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return check_dentry(dentry, dir, AL_OP_RMDIR, AL_ACCESS_WRITE, AL_ACC_WRITE);
+}
+
+/*
+ * A hard link needs the source writable too: a link to /usr/bin/x or
+ * ~/.ssh/id_rsa made inside DIR would otherwise read and write it as a
+ * project file.
+ */
+SEC("lsm/path_link")
+int BPF_PROG(jail_link, struct dentry *old_dentry, const struct path *new_dir,
+	     struct dentry *new_dentry, int ret)
+{
+	int rc;
+
+	if (ret)
+		return ret;
+	rc = check_dentry(old_dentry, new_dir, AL_OP_LINK, AL_ACCESS_WRITE, AL_ACC_WRITE);
+	if (rc)
+		return rc;
+	return check_dentry(new_dentry, new_dir, AL_OP_LINK, AL_ACCESS_CREATE, AL_ACC_WRITE);
+}
+
+SEC("lsm/path_rename")
+int BPF_PROG(jail_rename, const struct path *old_dir, struct dentry *old_dentry,
+	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
+{
+	int rc;
+
+	if (ret)
+		return ret;
+	rc = check_dentry(old_dentry, old_dir, AL_OP_RENAME, AL_ACCESS_WRITE, AL_ACC_WRITE);
+	if (rc)
+		return rc;
+	return check_dentry(new_dentry, new_dir, AL_OP_RENAME, AL_ACCESS_WRITE, AL_ACC_WRITE);
+}
+
+SEC("lsm/path_truncate")
+int BPF_PROG(jail_truncate, const struct path *path, int ret)
+{
+	if (ret)
+		return ret;
+	return check_dentry(BPF_CORE_READ(path, dentry), path, AL_OP_TRUNCATE, AL_ACCESS_WRITE,
+			    AL_ACC_WRITE);
+}
+
+SEC("lsm/path_chmod")
+int BPF_PROG(jail_chmod, const struct path *path, umode_t mode, int ret)
+{
+	if (ret)
+		return ret;
+	return check_dentry(BPF_CORE_READ(path, dentry), path, AL_OP_CHMOD, AL_ACCESS_WRITE,
+			    AL_ACC_WRITE);
+}
+
+SEC("lsm/path_chown")
+int BPF_PROG(jail_chown, const struct path *path, unsigned long uid, unsigned long gid, int ret)
+{
+	if (ret)
+		return ret;
+	return check_dentry(BPF_CORE_READ(path, dentry), path, AL_OP_CHOWN, AL_ACCESS_WRITE,
+			    AL_ACC_WRITE);
+}
+
+/*
+ * Extended attributes: the hook has a dentry but no mount, so no path. The
+ * dentry must lie below the project directory's own dentry (same object,
+ * whatever mount it is reached through); anything else is refused.
+ */
+static __always_inline int check_xattr(struct dentry *dentry)
+{
+	struct dentry *d = dentry;
+	int i;
+
+	for (i = 0; i < AL_MAX_DEPTH; i++) {
+		struct dentry *parent;
+
+		if (project_dentry && (__u64)d == project_dentry)
+			return 0;
+		parent = BPF_CORE_READ(d, d_parent);
+		if (parent == d)
+			break;
+		d = parent;
+	}
+	return refuse_member(AL_OP_SETXATTR, 0, 0, true);
+}
+
+SEC("lsm/inode_setxattr")
+int BPF_PROG(jail_setxattr, struct user_namespace *userns, struct dentry *dentry, const char *name,
+	     const void *value, size_t size, int flags, int ret)
+{
+	if (ret)
+		return ret;
+	if (!is_member_tgid(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	return check_xattr(dentry);
+}
+
+SEC("lsm/inode_removexattr")
+int BPF_PROG(jail_removexattr, struct user_namespace *userns, struct dentry *dentry,
+	     const char *name, int ret)
+{
+	if (ret)
+		return ret;
+	if (!is_member_tgid(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	return check_xattr(dentry);
+}
+
+/* ---- other processes -------------------------------------------------------- */
+
+/* Marks Unix sockets made by members: the only listeners members may reach. */
+SEC("lsm/socket_post_create")
+int BPF_PROG(jail_socket_create, struct socket *sock, int family, int type, int protocol, int kern,
+	     int ret)
+{
+	__u32 one = 1;
+
+	if (ret || family != 1 /* AF_UNIX */)
+		return ret;
+	if (!is_member_tgid(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	if (!bpf_sk_storage_get(&member_socks, sock->sk, &one, BPF_SK_STORAGE_GET_F_CREATE))
+		return -EPERM; /* unmarked, it would be unusable later anyway */
+	return 0;
+}
+
+/* A connect or send to a Unix socket some non-member listens on. */
+static __always_inline int check_unix_peer(struct sock *other)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct decision d = { .class = AL_CLASS_ESCAPE };
+	struct unix_sock *us = (struct unix_sock *)other;
+	struct al_jail *j;
+	struct scratch *s;
+	int orphan;
+	long n;
+
+	j = member(tgid, &orphan);
+	if (!j)
+		return 0;
+	if (orphan)
+		return orphan;
+	if (bpf_sk_storage_get(&member_socks, other, 0, 0))
+		return 0; /* a listener of the cell's own */
+	s = event_start(AL_ACCESS_WRITE);
+	if (!s)
+		return -EPERM;
+	/* Name it by its path when it has one (abstract ones stay nameless). */
+	if (BPF_CORE_READ(us, path.dentry)) {
+		n = build_path(s, BPF_CORE_READ(us, path.dentry), BPF_CORE_READ(us, path.mnt));
+		s->ev.path_len = n > 0 && n < AL_PATH_MAX ? n : 0;
+	}
+	return verdict(s, j, d, AL_ACC_WRITE, AL_OP_CONNECT, pid_tgid);
+}
+
+SEC("lsm/unix_stream_connect")
+int BPF_PROG(jail_unix_connect, struct sock *sock, struct sock *other, struct sock *newsk, int ret)
+{
+	if (ret)
+		return ret;
+	return check_unix_peer(other);
+}
+
+SEC("lsm/unix_may_send")
+int BPF_PROG(jail_unix_send, struct socket *sock, struct socket *other, int ret)
+{
+	if (ret)
+		return ret;
+	return check_unix_peer(other->sk); /* a typed pointer, as sk_storage needs */
+}
+
+/* ptrace, process_vm_readv/writev, /proc/<pid>/mem and environ checks. */
+SEC("lsm/ptrace_access_check")
+int BPF_PROG(jail_ptrace, struct task_struct *child, unsigned int mode, int ret)
+{
+	__u32 target = BPF_CORE_READ(child, tgid);
+
+	if (ret)
+		return ret;
+	if (is_member_tgid(target))
+		return 0;
+	return refuse_member(AL_OP_PTRACE, target, mode, true);
+}
+
+SEC("lsm/task_kill")
+int BPF_PROG(jail_kill, struct task_struct *p, struct kernel_siginfo *info, int sig,
+	     const struct cred *cred, int ret)
+{
+	__u32 target = BPF_CORE_READ(p, tgid);
+
+	if (ret)
+		return ret;
+	if (is_member_tgid(target))
+		return 0;
+	return refuse_member(AL_OP_SIGNAL, target, sig, true);
+}
+
+/* ---- privilege ------------------------------------------------------------------ */
+
+/* Capabilities no member gets, even as root or inside a user namespace: they
+ * reach past the file policy (mount, bpf, modules, raw devices, handles). */
+#define DENIED_CAPS                                                                      \
+	((1ULL << 2) /* DAC_READ_SEARCH: open_by_handle_at */ | (1ULL << 9) /* LINUX_IMMUTABLE */ | \
+	 (1ULL << 12) /* NET_ADMIN */ | (1ULL << 16) /* SYS_MODULE */ |                    \
+	 (1ULL << 17) /* SYS_RAWIO */ | (1ULL << 18) /* SYS_CHROOT */ |                    \
+	 (1ULL << 19) /* SYS_PTRACE */ | (1ULL << 21) /* SYS_ADMIN */ |                    \
+	 (1ULL << 22) /* SYS_BOOT */ | (1ULL << 25) /* SYS_TIME */ | (1ULL << 27) /* MKNOD */ | \
+	 (1ULL << 30) /* AUDIT_CONTROL */ | (1ULL << 31) /* SETFCAP */ |                   \
+	 (1ULL << 32) /* MAC_OVERRIDE */ | (1ULL << 33) /* MAC_ADMIN */ |                  \
+	 (1ULL << 34) /* SYSLOG */ | (1ULL << 38) /* PERFMON */ | (1ULL << 39) /* BPF */ |  \
+	 (1ULL << 40) /* CHECKPOINT_RESTORE */)
+
+SEC("lsm/capable")
+int BPF_PROG(jail_capable, const struct cred *cred, struct user_namespace *ns, int cap,
+	     unsigned int opts, int ret)
+{
+	if (ret)
+		return ret;
+	if (cap < 0 || cap > 63 || !(DENIED_CAPS & (1ULL << cap)))
+		return 0;
+	/* Silent probes (CAP_OPT_NOAUDIT) are refused without a report. */
+	return refuse_member(AL_OP_CAPABILITY, 0, cap, !(opts & 2));
+}
+
+SEC("lsm/userns_create")
+int BPF_PROG(jail_userns, const struct cred *cred, int ret)
+{
+	if (ret)
+		return ret;
+	return refuse_member(AL_OP_USERNS, 0, 0, true);
+}
+
+SEC("lsm/bpf")
+int BPF_PROG(jail_bpf, int cmd, union bpf_attr *attr, unsigned int size, int ret)
+{
+	if (ret)
+		return ret;
+	return refuse_member(AL_OP_BPF, 0, cmd, true);
+}
+
+SEC("lsm/path_chroot")
+int BPF_PROG(jail_chroot, const struct path *path, int ret)
+{
+	if (ret)
+		return ret;
+	return refuse_member(AL_OP_CHROOT, 0, 0, true);
+}
+
+SEC("lsm/kernel_module_request")
+int BPF_PROG(jail_modreq, char *kmod_name, int ret)
+{
+	if (ret)
+		return ret;
+	return refuse_member(AL_OP_CAPABILITY, 0, 16 /* CAP_SYS_MODULE */, true);
+}
+
+/* ---- membership -------------------------------------------------------------------- */
 
 /* A new process of a jailed one is jailed before it first runs. */
 SEC("tp_btf/sched_process_fork")
@@ -384,17 +967,21 @@ int BPF_PROG(jail_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
-/* The fail-closed half of fork tracking: refuse a fork the map could not hold. */
+/* The fail-closed half of fork tracking: refuse a fork the map could not hold,
+ * and any fork at all once the cell is orphaned. */
 SEC("lsm/task_alloc")
 int BPF_PROG(jail_task_alloc, struct task_struct *task, unsigned long clone_flags, int ret)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	int orphan;
 
 	if (ret)
 		return ret;
-	if (audit_mode || (clone_flags & 0x00010000 /* CLONE_THREAD */))
+	if (!member(tgid, &orphan))
 		return 0;
-	if (!bpf_map_lookup_elem(&jailed, &tgid))
+	if (orphan)
+		return orphan;
+	if (audit_mode || (clone_flags & 0x00010000 /* CLONE_THREAD */))
 		return 0;
 	if (jail_count < AL_JAIL_FORK_LIMIT)
 		return 0;
@@ -410,6 +997,8 @@ int BPF_PROG(jail_exit, struct task_struct *task)
 
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
+	if (tgid == agentlock_tgid && agentlock_tgid)
+		orphaned = 1; /* agentlock is gone; the pinned cell kills members */
 	if (bpf_map_delete_elem(&jailed, &tgid) == 0)
 		__sync_fetch_and_add(&jail_count, -1);
 	return 0;

@@ -11,6 +11,7 @@
 #define AL_PATH_MAX 4096 /* bpf_d_path buffer; a longer path is refused */
 #define AL_COMM_LEN 16
 #define AL_MAX_RULES 4096
+#define AL_MAX_DEPTH 64 /* path components the dentry walk follows; deeper is refused */
 #define AL_MAX_JAILED 65536
 /* Forks by jailed processes fail (EAGAIN) beyond this many members, so the
  * jail map never fills and no child is ever left out of it. The margin covers
@@ -44,8 +45,28 @@ enum al_verdict {
 	AL_VERDICT_WOULD_BLOCK = 2, /* --audit: an escape that was let through */
 };
 
+/* What the operation was. Names in the NDJSON are the "type" field. */
 enum al_op {
 	AL_OP_OPEN = 0,
+	AL_OP_CREATE,	   /* mknod, and the creation half of open(O_CREAT) */
+	AL_OP_MKDIR,
+	AL_OP_SYMLINK,
+	AL_OP_LINK,	   /* path: the source when it is the refused side */
+	AL_OP_RENAME,
+	AL_OP_UNLINK,
+	AL_OP_RMDIR,
+	AL_OP_TRUNCATE,
+	AL_OP_CHMOD,
+	AL_OP_CHOWN,
+	AL_OP_SETXATTR,	   /* set or remove an extended attribute */
+	AL_OP_CONNECT,	   /* Unix socket connect/send to a listener outside the cell */
+	AL_OP_PTRACE,	   /* target: the pid */
+	AL_OP_SIGNAL,	   /* target: the pid, arg: the signal */
+	AL_OP_CAPABILITY,  /* arg: the capability number */
+	AL_OP_USERNS,
+	AL_OP_BPF,	   /* arg: the bpf() command */
+	AL_OP_CHROOT,
+	AL_OP_MAX = AL_OP_CHROOT,
 };
 
 /* Rule flags. */
@@ -94,6 +115,7 @@ enum al_counter {
 	AL_CNT_RB_DROPPED,	/* events the ring buffer had no room for */
 	AL_CNT_ENROLL_FAILED,	/* children that could not be added to the jail map */
 	AL_CNT_FORK_REFUSED,	/* forks refused at AL_JAIL_FORK_LIMIT */
+	AL_CNT_ORPHAN_KILLED,	/* members killed because agentlock died */
 	AL_CNT_MAX,
 };
 
@@ -108,6 +130,8 @@ struct al_event {
 	__u8 class;   /* enum al_class */
 	__u8 verdict; /* enum al_verdict */
 	__s32 path_len; /* bytes in path, or -errno when unresolved */
+	__u32 target;	/* the other process (ptrace, signal), else 0 */
+	__u32 arg;	/* signal, capability or bpf command, else 0 */
 	char comm[AL_COMM_LEN];
 	char path[AL_PATH_MAX]; /* not NUL-terminated: only path_len bytes are sent */
 };

@@ -9,7 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -87,6 +91,116 @@ static int check_lsm_active(char *err, size_t errlen)
 	return 0;
 }
 
+#define BPFFS "/sys/fs/bpf"
+#define PIN_ROOT BPFFS "/agentlock"
+#define BPF_FS_MAGIC 0xcafe4a11
+
+static int ensure_bpffs(void)
+{
+	struct statfs st;
+
+	if (statfs(BPFFS, &st) == 0 && (unsigned long)st.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mount("bpf", BPFFS, "bpf", 0, "mode=0700"))
+		return -errno;
+	return 0;
+}
+
+/* Removes a pin directory and everything in it (unpinning detaches). */
+static void remove_pins(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[512];
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/*
+ * Cells pinned by an agentlock that died stay enforced until their last
+ * member is gone; then their pins are just clutter, removed here.
+ */
+static void sweep_stale_pins(void)
+{
+	DIR *d = opendir(PIN_ROOT);
+	struct dirent *de;
+	char dir[300], map[320];
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		pid_t pid = (pid_t)atoi(de->d_name);
+		__u32 key;
+		int fd;
+
+		if (pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(dir, sizeof(dir), PIN_ROOT "/%s", de->d_name);
+		snprintf(map, sizeof(map), "%s/jailed", dir);
+		fd = bpf_obj_get(map);
+		if (fd >= 0 && bpf_map_get_next_key(fd, NULL, &key) == 0) {
+			fprintf(stderr,
+				"agentlock: the cell of a dead agentlock (pid %d) still holds processes; "
+				"it stays enforced and kills them as they act\n",
+				pid);
+			close(fd);
+			continue;
+		}
+		if (fd >= 0)
+			close(fd);
+		remove_pins(dir);
+	}
+	closedir(d);
+}
+
+/* Pins every link and the jail map, so the cell outlives a killed agentlock. */
+static int pin_cell(struct jail *j, char *err, size_t errlen)
+{
+	const struct bpf_object_skeleton *sk = j->skel->skeleton;
+	char path[256];
+	int i, rc;
+
+	rc = ensure_bpffs();
+	if (rc) {
+		snprintf(err, errlen, "cannot mount bpffs at " BPFFS ": %s", strerror(-rc));
+		return AL_EXIT_BPF;
+	}
+	sweep_stale_pins();
+	mkdir(PIN_ROOT, 0700);
+	snprintf(j->pin_dir, sizeof(j->pin_dir), PIN_ROOT "/%d", (int)getpid());
+	remove_pins(j->pin_dir);
+	if (mkdir(j->pin_dir, 0700)) {
+		snprintf(err, errlen, "cannot create %s: %s", j->pin_dir, strerror(errno));
+		j->pin_dir[0] = '\0';
+		return AL_EXIT_BPF;
+	}
+	for (i = 0; i < sk->prog_cnt; i++) {
+		struct bpf_link *link = *sk->progs[i].link;
+
+		snprintf(path, sizeof(path), "%s/%s", j->pin_dir, sk->progs[i].name);
+		if (!link || bpf_link__pin(link, path)) {
+			snprintf(err, errlen, "cannot pin the BPF program %s in %s: %s",
+				 sk->progs[i].name, j->pin_dir, strerror(errno));
+			return AL_EXIT_BPF;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/jailed", j->pin_dir);
+	if (bpf_map__pin(j->skel->maps.jailed, path)) {
+		snprintf(err, errlen, "cannot pin the jail map: %s", strerror(errno));
+		return AL_EXIT_BPF;
+	}
+	return 0;
+}
+
 int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 {
 	int rc;
@@ -103,6 +217,7 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 		return AL_EXIT_BPF;
 	}
 	j->skel->rodata->audit_mode = audit;
+	j->skel->bss->agentlock_tgid = (__u32)getpid();
 
 	rc = agentlock_bpf__load(j->skel);
 	if (rc) {
@@ -129,6 +244,9 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 		snprintf(err, errlen, "failed to attach the BPF programs: %s", strerror(-rc));
 		return rc == -EPERM ? AL_EXIT_NO_BPF_LSM : AL_EXIT_BPF;
 	}
+	rc = pin_cell(j, err, errlen);
+	if (rc)
+		return rc;
 	j->jailed_fd = bpf_map__fd(j->skel->maps.jailed);
 	j->rules_fd = bpf_map__fd(j->skel->maps.rules);
 	j->counters_fd = bpf_map__fd(j->skel->maps.counters);
@@ -203,6 +321,11 @@ int jail_activate(struct jail *j, pid_t pid)
 	return 0;
 }
 
+bool jail_project_seen(struct jail *j)
+{
+	return j->skel->bss->project_dentry != 0;
+}
+
 bool jail_is_member(struct jail *j, pid_t pid)
 {
 	struct al_jail v;
@@ -258,6 +381,10 @@ void jail_read_counters(struct jail *j, uint64_t out[])
 
 void jail_close(struct jail *j)
 {
+	/* A clean exit: the tree is gone, so the cell may go too. */
+	if (j->pin_dir[0])
+		remove_pins(j->pin_dir);
+	j->pin_dir[0] = '\0';
 	agentlock_bpf__destroy(j->skel);
 	j->skel = NULL;
 }

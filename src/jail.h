@@ -15,6 +15,7 @@ struct agentlock_bpf;
 struct jail {
 	struct agentlock_bpf *skel;
 	int jailed_fd, rules_fd, counters_fd, events_fd;
+	char pin_dir[64]; /* where the links are pinned, "" when not */
 };
 
 /* Loads and attaches the BPF object. Returns 0 or an AL_EXIT_* code with a
@@ -27,6 +28,8 @@ int jail_enroll(struct jail *j, pid_t pid);
 /* How many opens the hook saw from pid during the canary phase. */
 int jail_canary_hits(struct jail *j, pid_t pid, uint32_t *hits);
 int jail_activate(struct jail *j, pid_t pid);
+/* The hook has recorded DIR's dentry (the launcher's second canary). */
+bool jail_project_seen(struct jail *j);
 
 /* Calls fn for every member; stops early when fn returns non-zero. */
 int jail_for_each_member(struct jail *j, int (*fn)(pid_t pid, void *ctx), void *ctx);

@@ -112,8 +112,12 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 	child_drop_privileges(msg, u);
 	child_enter_dir(msg, dir);
 
-	/* Phase 1: enrolled; open "/" (outside every rule) as the canary. */
+	/* Phase 1: enrolled. Open DIR (the hook records its dentry, which the
+	 * xattr rule needs), then "/" (outside every rule) as the canary. */
 	child_wait_go(go);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
 	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	child_send(msg, STEP_CANARY, fd < 0 ? errno : 0);
 	if (fd >= 0)
@@ -184,7 +188,7 @@ static int check_canary(struct launch *l, struct jail *j, bool audit, char *err,
 		snprintf(err, errlen, "the launched child died before it was confined");
 		return AL_EXIT_LAUNCH;
 	}
-	if (jail_canary_hits(j, l->pid, &hits) || hits == 0 ||
+	if (jail_canary_hits(j, l->pid, &hits) || hits < 2 || !jail_project_seen(j) ||
 	    (!audit && m.err != EPERM)) {
 		snprintf(err, errlen,
 			 "the BPF-LSM hook is attached but did not act on the launched child "

@@ -5,6 +5,16 @@
 
 #include "report.h"
 
+const char *report_op_name(unsigned op)
+{
+	static const char *const n[] = { "open",     "create", "mkdir",  "symlink",	"link",
+					 "rename",   "unlink", "rmdir",  "truncate",	"chmod",
+					 "chown",    "setxattr", "connect", "ptrace",	"signal",
+					 "capability", "userns", "bpf",	"chroot" };
+
+	return op < sizeof(n) / sizeof(n[0]) ? n[op] : "unknown";
+}
+
 const char *report_access_name(unsigned access)
 {
 	static const char *const n[] = { "read", "write", "create", "exec" };
@@ -47,7 +57,7 @@ void report_event_json(struct strbuf *sb, const struct session *s, const struct 
 {
 	size_t plen = e->path_len > 0 ? (size_t)e->path_len : 0;
 
-	sb_puts(sb, "{\"type\":\"open\",\"time\":");
+	sb_printf(sb, "{\"type\":\"%s\",\"time\":", report_op_name(e->op));
 	put_time(sb, (int64_t)e->ts_ns + s->mono_to_real_ns);
 	sb_printf(sb, ",\"pid\":%u,\"tid\":%u,\"ppid\":%u,\"uid\":%u,\"comm\":", e->tgid, e->tid,
 		  e->ppid, e->uid);
@@ -56,6 +66,11 @@ void report_event_json(struct strbuf *sb, const struct session *s, const struct 
 	json_str(sb, e->path, plen);
 	if (e->path_len < 0)
 		sb_printf(sb, ",\"error\":%d", -e->path_len);
+	if (e->target)
+		sb_printf(sb, ",\"target\":%u", e->target);
+	if (e->op == AL_OP_SIGNAL || e->op == AL_OP_CAPABILITY || e->op == AL_OP_BPF ||
+	    e->op == AL_OP_PTRACE)
+		sb_printf(sb, ",\"arg\":%u", e->arg);
 	sb_printf(sb, ",\"access\":\"%s\",\"class\":\"%s\",\"verdict\":\"%s\"}",
 		  report_access_name(e->access), report_class_name(e->class),
 		  report_verdict_name(e->verdict));
@@ -78,6 +93,7 @@ void report_summary_json(struct strbuf *sb, const struct session *s)
 		  "],\"opens_inbounds\":%llu,\"opens_system\":%llu,\"escapes\":%llu,"
 		  "\"blocked\":%llu,\"would_block\":%llu,\"unresolved\":%llu,"
 		  "\"dropped\":%llu,\"malformed\":%llu,\"enroll_failed\":%llu,\"forks_refused\":%llu,"
+		  "\"orphan_kills\":%llu,"
 		  "\"duration_s\":%.3f,\"exit_status\":%d",
 		  (unsigned long long)k[AL_CNT_OPEN_PROJECT], (unsigned long long)k[AL_CNT_OPEN_SYSTEM],
 		  (unsigned long long)k[AL_CNT_ESCAPE], (unsigned long long)k[AL_CNT_BLOCKED],
@@ -85,6 +101,7 @@ void report_summary_json(struct strbuf *sb, const struct session *s)
 		  (unsigned long long)k[AL_CNT_RB_DROPPED], (unsigned long long)s->malformed,
 		  (unsigned long long)k[AL_CNT_ENROLL_FAILED],
 		  (unsigned long long)k[AL_CNT_FORK_REFUSED],
+		  (unsigned long long)k[AL_CNT_ORPHAN_KILLED],
 		  (double)(s->end_ns - s->start_ns) / 1e9, session_exit_status(s));
 	if (s->term_signal)
 		sb_printf(sb, ",\"signal\":%d", s->term_signal);
@@ -96,7 +113,11 @@ void report_event_text(struct strbuf *sb, const struct al_event *e)
 	size_t plen = e->path_len > 0 ? (size_t)e->path_len : 0;
 
 	sb_printf(sb, "agentlock: %s %s ", e->verdict == AL_VERDICT_BLOCKED ? "BLOCKED" : "would block",
-		  report_access_name(e->access));
+		  e->op == AL_OP_OPEN ? report_access_name(e->access) : report_op_name(e->op));
+	if (e->target)
+		sb_printf(sb, "pid %u ", e->target);
+	if (e->op == AL_OP_CAPABILITY || e->op == AL_OP_SIGNAL || e->op == AL_OP_BPF)
+		sb_printf(sb, "(%u) ", e->arg);
 	if (e->class == AL_CLASS_UNRESOLVED && !plen)
 		sb_printf(sb, "(unresolvable path, error %d)", -e->path_len);
 	else

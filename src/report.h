@@ -8,6 +8,7 @@
 #include "json.h"
 #include "session.h"
 
+const char *report_op_name(unsigned op);
 const char *report_access_name(unsigned access);
 const char *report_class_name(unsigned class);
 const char *report_verdict_name(unsigned verdict);

@@ -99,7 +99,8 @@ static int deep(int levels, const char *comp)
 	for (i = 0; i < levels; i++) {
 		int nfd;
 
-		mkdirat(dfd, comp, 0755);
+		if (mkdirat(dfd, comp, 0755) && errno != EEXIST)
+			return report(errno);
 		nfd = openat(dfd, comp, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (nfd < 0)
 			return report(errno);

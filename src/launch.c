@@ -322,6 +322,8 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 
 			if (out[i].data.fd != l->sig_fd) {
 				ringbuf_drain(rb);
+				/* What was reported survives even a SIGKILL of agentlock. */
+				fflush(NULL);
 				continue;
 			}
 			while (read(l->sig_fd, &si, sizeof(si)) == sizeof(si)) {

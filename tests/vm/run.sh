@@ -26,6 +26,7 @@ copy_bin() {
 copy_bin /bin/busybox /bin/busybox
 copy_bin "$build/agentlock" /usr/local/bin/agentlock
 copy_bin "$build/al-probe" /usr/local/bin/al-probe
+copy_bin "$build/al-attack" /usr/local/bin/al-attack
 copy_bin "$(command -v jq)" /usr/bin/jq
 install -m 0755 "$here/init" "$root/init"
 install -m 0644 "$here/lib.sh" "$root/tests/lib.sh"
@@ -56,7 +57,7 @@ timeout "${VM_TIMEOUT:-1200}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1
 	</dev/null >"$log" 2>&1
 qrc=$?
 set -e
-tr -d '\r' <"$log" | grep -E '^(ok|not ok|#|AGENTLOCK_VM_|[0-9]+ passed, [0-9]+ failed)' || true
+tr -d '\r' <"$log" | grep -E '^(ok|not ok|held|LEAK|reported|UNREPORTED|#|AGENTLOCK_VM_|[0-9]+ passed, [0-9]+ failed)' || true
 if [ $qrc -ne 0 ]; then
 	echo "vm: qemu exited $qrc (timeout or crash); console log follows" >&2
 	tail -n 50 "$log" >&2

@@ -1,0 +1,153 @@
+# The adversary suite (runs inside the test VM as root; busybox sh).
+# Every technique in /tests/NN-*.sh runs as the agent inside agentlock against
+# outside targets holding known secrets. A leak is judged by outcome only:
+#   - a secret string shows up in the agent's output, in the project or in /tmp;
+#   - the outside tree (files, modes, owners, contents, core_pattern) changed;
+#   - the outside victim process was killed, stopped or traced;
+#   - a privileged operation reports success (bpf, mount, unshare, ...);
+#   - agentlock did not survive to write its summary.
+# Run twice: enforcing (each technique must be "held") and --audit (each
+# attempt must appear as would-block in the NDJSON).
+. /tests/lib.sh
+
+H=/home/agent
+P=$H/proj
+AL_SECRETS='AL-[A-Z]*SECRET-[0-9a-f]*'
+export H P
+
+# Fixtures that live outside the cell for the whole run, as root.
+cp /usr/local/bin/al-attack /usr/local/bin/al-attack-suid
+chmod 4755 /usr/local/bin/al-attack-suid
+echo "AL-ROOTSECRET-77c1" >/root/secret
+chmod 600 /root/secret
+echo "AL-SOCKSECRET-5e2a" >/root/socket-secret
+mkdir -p /run
+al-attack listen /run/outside.sock /root/socket-secret >/root/listener.log 2>&1 &
+al-attack listen @al-outside /root/socket-secret >/root/abstract.log 2>&1 &
+al-attack dgram-listen /run/outside.dgram >/root/dgram.log 2>&1 &
+sleep 0.3
+ORIG_CORE=$(cat /proc/sys/kernel/core_pattern)
+EFFECTIVE=0
+
+setup() {
+	rm -rf "$P" "$P-old" "$H/newdir" "$H/created" "$H/newlink" "$H/fifo" /tmp/loot-* 2>/dev/null
+	mkdir -p "$P" "$P-old" "$H/emptydir"
+	echo "AL-FILESECRET-3b9d" >"$H/secret.txt"
+	chmod 600 "$H/secret.txt"
+	echo "AL-SIBLINGSECRET-91aa" >"$P-old/secret.txt"
+	echo "keep me" >"$H/victim-file"
+	printf '#!/bin/sh\ncat %s/secret.txt\n' "$H" >"$H/outside.sh"
+	chmod 755 "$H/outside.sh"
+	chown -R agent:agent "$H"
+	: >/root/listener.log
+	: >/root/abstract.log
+	: >/root/dgram.log
+	echo "$ORIG_CORE" >/proc/sys/kernel/core_pattern
+	grep -q '^evil:' /etc/passwd && sed -i '/^evil:/d' /etc/passwd
+	[ -n "$VICTIM" ] && kill -9 "$VICTIM" 2>/dev/null
+	rm -f /tmp/victim.pid
+	su agent -c "cd $H && AL_VICTIM_TOKEN=AL-ENVSECRET-c0de exec al-attack victim $H/secret.txt /tmp/victim.pid" >/dev/null 2>&1 &
+	i=0
+	while [ ! -s /tmp/victim.pid ] && [ $i -lt 50 ]; do sleep 0.05; i=$((i + 1)); done
+	VICTIM=$(cat /tmp/victim.pid)
+	export VICTIM
+}
+
+# What the outside looks like: names, sizes, modes, owners, contents.
+snapshot() {
+	{
+		find $H /etc /root /run /usr/bin /usr/local/bin -path $P -prune -o -print 2>/dev/null | sort |
+			grep -v -e '^/root/.*\.log$' -e '^/tmp' | while read -r f; do
+			stat -c '%n %s %a %u %g %F' "$f"
+			[ -f "$f" ] && md5sum "$f"
+		done
+		cat /proc/sys/kernel/core_pattern
+	} 2>/dev/null
+}
+
+# Prints the reasons this technique leaked, nothing when it held.
+judge() {
+	t=$1
+	grep -l -r -a -e "$AL_SECRETS" "$OUT/$t.out" "$OUT/$t.err" "$P" /tmp/loot-* 2>/dev/null | sed 's/^/secret in /'
+	[ -s /root/dgram.log ] && echo "the outside datagram socket received data"
+	grep -q CONNECTED /root/listener.log /root/abstract.log 2>/dev/null && echo "an outside listener accepted a connection"
+	grep -E -a '^(bpf|unshare|mount|chroot|PTRACE_ATTACH|process_vm_readv|kill|open_by_handle_at|sendto|connect|setxattr)[^:]*: ok$' \
+		"$OUT/$t.out" | sed 's/^/privileged operation succeeded: /'
+	if ! kill -0 "$VICTIM" 2>/dev/null; then
+		echo "the outside victim process was killed"
+	elif grep -q -E '^State:.*(T|t) \(' /proc/$VICTIM/status || ! grep -q -E '^TracerPid:\s+0$' /proc/$VICTIM/status; then
+		echo "the outside victim process was stopped or traced"
+	fi
+	snapshot >"$OUT/$t.after"
+	cmp -s "$OUT/before" "$OUT/$t.after" || diff "$OUT/before" "$OUT/$t.after" | grep '^[-+]/' | head -n 3 | sed 's/^/outside changed: /'
+	grep -q '"type":"summary"' "$OUT/$t.report" || echo "agentlock did not survive to write its summary"
+}
+
+header() { sed -n "s/^# $2: //p" "$1" | head -n 1; }
+
+run_technique() { # FILE MODE
+	f=$1 mode=$2
+	t=$(basename "$f" .sh)
+	user=$(header "$f" user)
+	[ -n "$user" ] || user=agent
+	CASE=$t
+	setup
+	snapshot >"$OUT/before"
+	flags=""
+	[ "$mode" = audit ] && flags=--audit
+	if [ "$(header "$f" harness)" = kill-agentlock ]; then
+		agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" --user "$user" "$P" -- sh "$f" \
+			>"$OUT/$t.out" 2>"$OUT/$t.err" &
+		alpid=$!
+		sleep 2
+		kill -9 $alpid
+		wait $alpid 2>/dev/null
+		sleep 2 # the agent keeps trying; the orphaned cell must still hold
+		echo '{"type":"summary","note":"agentlock was SIGKILLed by the harness"}' >>"$OUT/$t.report"
+	else
+		agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" --user "$user" "$P" -- sh "$f" \
+			>"$OUT/$t.out" 2>"$OUT/$t.err"
+		sleep 0.5 # anything left behind gets time to act
+	fi
+}
+
+for mode in enforce audit; do
+	echo "# adversary: $mode"
+	for f in /tests/[0-9]*.sh; do
+		t=$(basename "$f" .sh)
+		if [ "$mode" = audit ] && [ -n "$(header "$f" audit)" ]; then
+			echo "# skip - $t (audit): $(header "$f" audit)"
+			continue
+		fi
+		run_technique "$f" $mode
+		if [ "$mode" = enforce ]; then
+			why=$(judge "$t")
+			if [ -z "$why" ]; then
+				PASS=$((PASS + 1))
+				echo "held - $t"
+			else
+				FAIL=$((FAIL + 1))
+				echo "LEAK - $t: $(echo "$why" | tr '\n' ';')"
+				sed 's/^/#   out: /' "$OUT/$t.out" | head -n 5
+				grep -v '"type":"open"' "$OUT/$t.log" 2>/dev/null | sed 's/^/#   log: /' | head -n 5
+			fi
+		else
+			# Nothing blocks in audit: the judge must see the technique work,
+			# or its "held" in the enforcing run would prove nothing.
+			why=$(judge "$t")
+			[ -n "$why" ] && echo "# audit: $t really escapes when unblocked: $(echo "$why" | head -n1)"
+			[ -n "$why" ] && EFFECTIVE=$((EFFECTIVE + 1))
+			n=$(count "$OUT/$t.report" '.verdict=="would-block"')
+			if [ "${n:-0}" -gt 0 ] && ! has "$OUT/$t.report" '.verdict=="blocked"'; then
+				PASS=$((PASS + 1))
+				echo "reported - $t ($n would-block)"
+			else
+				FAIL=$((FAIL + 1))
+				echo "UNREPORTED - $t: ${n:-0} would-block lines"
+				sed 's/^/#   report: /' "$OUT/$t.report" | head -n 5
+			fi
+		fi
+	done
+done
+echo "# $EFFECTIVE techniques were seen escaping when audit let them through"
+finish

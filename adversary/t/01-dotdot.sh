@@ -1,0 +1,2 @@
+# what: read a file outside through ../ from the project
+cat ../secret.txt

@@ -1,0 +1,2 @@
+# what: read an outside file by absolute path
+cat "$H/secret.txt"

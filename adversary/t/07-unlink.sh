@@ -1,0 +1,2 @@
+# what: delete a file outside
+rm -f "$H/victim-file"

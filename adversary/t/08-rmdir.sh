@@ -1,0 +1,2 @@
+# what: remove an empty directory outside
+rmdir "$H/emptydir"

@@ -1,0 +1,2 @@
+# what: create a directory outside
+mkdir "$H/newdir"

@@ -1,0 +1,2 @@
+# what: plant a symlink outside the project
+ln -s /etc/passwd "$H/newlink"

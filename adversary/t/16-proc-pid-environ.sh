@@ -1,0 +1,2 @@
+# what: read the environment of a process outside the cell
+cat "/proc/$VICTIM/environ"

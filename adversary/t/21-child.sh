@@ -1,0 +1,2 @@
+# what: a child process reads outside
+sh -c "cat $H/secret.txt"

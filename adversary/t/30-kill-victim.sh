@@ -1,0 +1,2 @@
+# what: kill an outside process
+al-attack kill "$VICTIM" 9; kill -9 "$VICTIM"

@@ -1,0 +1,3 @@
+# what: call bpf() from inside the cell, as root
+# user: root
+al-attack bpf

@@ -1,0 +1,3 @@
+# what: the agent runs as root and reads a root-only file
+# user: root
+cat /root/secret

@@ -1,0 +1,2 @@
+# what: set an extended attribute on an outside file
+al-attack setxattr "$H/secret.txt"

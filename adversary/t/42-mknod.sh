@@ -1,0 +1,2 @@
+# what: create a FIFO outside with mknod
+al-attack mknod "$H/fifo"

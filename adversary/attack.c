@@ -328,8 +328,8 @@ int main(int argc, char **argv)
 		return handle_cmd(argv[2], argv[3]);
 	if (!strcmp(c, "truncate") && argc == 3)
 		return say("truncate", truncate(argv[2], 0));
-	if (!strcmp(c, "setxattr") && argc == 3)
-		return say("setxattr", setxattr(argv[2], "user.al", "x", 1, 0));
+	if (!strcmp(c, "setxattr") && argc == 4)
+		return say("setxattr", setxattr(argv[2], argv[3], "x", 1, 0));
 	if (!strcmp(c, "chown") && argc == 3)
 		return say("chown", chown(argv[2], 0, 0));
 	if (!strcmp(c, "mknod") && argc == 3)

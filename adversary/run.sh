@@ -30,6 +30,9 @@ ORIG_CORE=$(cat /proc/sys/kernel/core_pattern)
 EFFECTIVE=0
 
 setup() {
+	# An audit run really performs its mount; never let one outlive its technique
+	# (rm -rf through a bind of $H would delete the fixtures themselves).
+	grep -o " $P[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
 	rm -rf "$P" "$P-old" "$H/newdir" "$H/created" "$H/newlink" "$H/fifo" /tmp/loot-* 2>/dev/null
 	mkdir -p "$P" "$P-old" "$H/emptydir"
 	echo "AL-FILESECRET-3b9d" >"$H/secret.txt"
@@ -56,7 +59,7 @@ setup() {
 # What the outside looks like: names, sizes, modes, owners, contents.
 snapshot() {
 	{
-		find $H /etc /root /run /usr/bin /usr/local/bin -path $P -prune -o -print 2>/dev/null | sort |
+		find $H /etc /root /run /usr/local/bin /usr/bin/jq -path $P -prune -o -print 2>/dev/null | sort |
 			grep -v -e '^/root/.*\.log$' -e '^/tmp' | while read -r f; do
 			stat -c '%n %s %a %u %g %F' "$f"
 			[ -f "$f" ] && md5sum "$f"
@@ -68,7 +71,9 @@ snapshot() {
 # Prints the reasons this technique leaked, nothing when it held.
 judge() {
 	t=$1
-	grep -l -r -a -e "$AL_SECRETS" "$OUT/$t.out" "$OUT/$t.err" "$P" /tmp/loot-* 2>/dev/null | sed 's/^/secret in /'
+	# Regular files only, without crossing mounts: a FIFO would block the scan.
+	{ echo "$OUT/$t.out"; echo "$OUT/$t.err"; find "$P" -xdev -type f; ls /tmp/loot-* ; } 2>/dev/null |
+		while read -r f; do grep -q -a -e "$AL_SECRETS" "$f" 2>/dev/null && echo "secret in $f"; done
 	[ -s /root/dgram.log ] && echo "the outside datagram socket received data"
 	grep -q CONNECTED /root/listener.log /root/abstract.log 2>/dev/null && echo "an outside listener accepted a connection"
 	grep -E -a '^(bpf|unshare|mount|chroot|PTRACE_ATTACH|process_vm_readv|kill|open_by_handle_at|sendto|connect|setxattr)[^:]*: ok$' \
@@ -79,7 +84,10 @@ judge() {
 		echo "the outside victim process was stopped or traced"
 	fi
 	snapshot >"$OUT/$t.after"
-	cmp -s "$OUT/before" "$OUT/$t.after" || diff "$OUT/before" "$OUT/$t.after" | grep '^[-+]/' | head -n 3 | sed 's/^/outside changed: /'
+	# Any difference counts, whether or not it names a path (core_pattern does not).
+	if ! cmp -s "$OUT/before" "$OUT/$t.after"; then
+		echo "outside changed: $(diff "$OUT/before" "$OUT/$t.after" | grep '^[-+][^-+]' | head -n 2 | tr '\n' ' ')"
+	fi
 	grep -q '"type":"summary"' "$OUT/$t.report" || echo "agentlock did not survive to write its summary"
 }
 
@@ -104,6 +112,11 @@ run_technique() { # FILE MODE
 		wait $alpid 2>/dev/null
 		sleep 2 # the agent keeps trying; the orphaned cell must still hold
 		echo '{"type":"summary","note":"agentlock was SIGKILLed by the harness"}' >>"$OUT/$t.report"
+		if pgrep -f "sh $f" >/dev/null; then
+			# Enforcing, the orphaned cell kills it at its next call; audit never does.
+			[ "$mode" = enforce ] && echo "# note: $t: the agent still ran 2 s after agentlock died"
+			pkill -9 -f "sh $f"
+		fi
 	else
 		agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" --user "$user" "$P" -- sh "$f" \
 			>"$OUT/$t.out" 2>"$OUT/$t.err"

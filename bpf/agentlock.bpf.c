@@ -382,7 +382,7 @@ static __always_inline struct al_jail *member(__u32 tgid, int *orphan_ret)
 	struct al_jail *j = bpf_map_lookup_elem(&jailed, &tgid);
 
 	*orphan_ret = 0;
-	if (j && orphaned) {
+	if (j && orphaned && !audit_mode) { /* audit never blocks, not even now */
 		bpf_send_signal(9 /* SIGKILL */);
 		count(AL_CNT_ORPHAN_KILLED);
 		*orphan_ret = -EPERM;

@@ -60,6 +60,9 @@ rm -f "$unit_out"
 step "VM: jail core (BPF-LSM, ASan+UBSan build of agentlock)"
 run_logged vm-core tests/vm/run.sh build-asan tests/vm/suite-core.sh
 
+step "VM: adversary suite (every known way out; enforcing, then --audit)"
+run_logged adversary tests/vm/run.sh build-asan adversary/run.sh adversary/t/*.sh
+
 printf '\n'
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -5,6 +5,7 @@
  * Everything else is an escape. docs/threat-model.md lists the same table.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,8 +167,9 @@ void policy_rule_value(const struct policy_rule *r, struct al_rule *val)
 	memcpy(val->path, r->path, len);
 }
 
-/* "/proc/<n>" followed by '/' or the end; 0 when the path is not that. */
-static uint32_t proc_pid_prefix(const char *p)
+/* "/proc/<n>" followed by '/' or the end: the pid, and in *end where the
+ * digits stop. 0 when the path is not that. */
+static uint32_t proc_pid_prefix(const char *p, size_t *end)
 {
 	uint32_t pid = 0;
 	int i;
@@ -175,13 +177,44 @@ static uint32_t proc_pid_prefix(const char *p)
 	if (strncmp(p, "/proc/", 6))
 		return 0;
 	for (i = 6; i < 16; i++) {
-		if (p[i] == '\0' || p[i] == '/')
+		if (p[i] == '\0' || p[i] == '/') {
+			*end = (size_t)i;
 			return i > 6 ? pid : 0;
+		}
 		if (p[i] < '0' || p[i] > '9')
 			return 0;
 		pid = pid * 10 + (uint32_t)(p[i] - '0');
 	}
 	return 0;
+}
+
+/* What ps and top read of processes outside the cell; the rest is theirs. */
+static const char *const proc_public[] = { "", "/stat", "/statm", "/status", "/comm", "/cmdline" };
+
+/* The BPF side's proc_rule: true when path is a /proc/<pid> path. */
+static bool proc_rule(const char *path, uint32_t tgid, struct verdict *v)
+{
+	size_t end = 0, i;
+	uint32_t pid = proc_pid_prefix(path, &end);
+
+	if (!pid)
+		return false;
+	v->class = AL_CLASS_SYSTEM;
+	v->quiet = 1;
+	if (pid == tgid) {
+		v->granted = AL_ACC_READ | AL_ACC_WRITE;
+		return true;
+	}
+	for (i = 0; i < sizeof(proc_public) / sizeof(proc_public[0]); i++) {
+		if (!strcmp(path + end, proc_public[i])) {
+			v->granted = AL_ACC_READ;
+			return true;
+		}
+	}
+	v->class = AL_CLASS_ESCAPE;
+	v->granted = 0;
+	v->quiet = 0;
+	return true;
 }
 
 static const struct policy_rule *find_rule(const struct policy *p, const char *prefix, size_t len)
@@ -201,12 +234,8 @@ struct verdict policy_classify(const struct policy *p, const char *path, uint32_
 	const struct policy_rule *best = NULL;
 	size_t i, seg_len, seg_dots, len = strlen(path);
 
-	if (proc_pid_prefix(path) == tgid && tgid) {
-		v.class = AL_CLASS_SYSTEM;
-		v.granted = AL_ACC_READ | AL_ACC_WRITE;
-		v.quiet = 1;
+	if (proc_rule(path, tgid, &v))
 		return v;
-	}
 	if (len > 6 && !strncmp(path, "pipe:[", 6)) {
 		v.class = AL_CLASS_SYSTEM;
 		v.granted = AL_ACC_READ | AL_ACC_WRITE;

@@ -1,2 +1,3 @@
-# what: set an extended attribute on an outside file
-al-attack setxattr "$H/secret.txt"
+# what: as root, set an extended attribute on an outside file (trusted.*: tmpfs on 6.1 has no user.*)
+# user: root
+al-attack setxattr "$H/secret.txt" trusted.al

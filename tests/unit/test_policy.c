@@ -110,8 +110,18 @@ static void proc_self_only(void **state)
 {
 	assert_int_equal(cls(state, "/proc/4242/status"), AL_CLASS_SYSTEM);
 	assert_int_equal(cls(state, "/proc/4242"), AL_CLASS_SYSTEM);
-	assert_int_equal(cls(state, "/proc/42421/status"), AL_CLASS_ESCAPE);
+	assert_int_equal(granted(state, "/proc/4242/environ"), AL_ACC_READ | AL_ACC_WRITE);
+	/* Other processes: what ps reads, read-only; nothing else. */
+	assert_int_equal(cls(state, "/proc/42421/status"), AL_CLASS_SYSTEM);
+	assert_int_equal(granted(state, "/proc/1/stat"), AL_ACC_READ);
+	assert_int_equal(granted(state, "/proc/1/cmdline"), AL_ACC_READ);
+	assert_int_equal(granted(state, "/proc/1"), AL_ACC_READ);
 	assert_int_equal(cls(state, "/proc/1/environ"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/proc/1/mem"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/proc/1/root"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/proc/1/stat/x"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/proc/1/statx"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/proc/1/fd/3"), AL_CLASS_ESCAPE);
 	assert_int_equal(cls(state, "/proc/meminfo"), AL_CLASS_SYSTEM);
 	assert_int_equal(cls(state, "pipe:[1234]"), AL_CLASS_SYSTEM);
 	assert_int_equal(cls(state, "(unreachable)/etc/passwd"), AL_CLASS_UNRESOLVED);

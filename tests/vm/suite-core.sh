@@ -149,6 +149,25 @@ done
 al tty $AG sh -c '[ -t 0 ] && stty size >/dev/null && echo tty-ok'
 [ "$(out)" = tty-ok ] && ok "COMMAND inherits the terminal" || fail "COMMAND inherits the terminal" "got '$(out)'"
 
+# Two cells at once: a later-loaded audit cell must not override the first
+# cell's refusal (every hook honours the previous program's ret).
+mkdir -p /tmp/other-proj
+chown agent /tmp/other-proj
+agentlock --audit --headless --report $OUT/second.report --user agent /tmp/other-proj -- sh -c 'echo up >up; sleep 30' >/dev/null 2>&1 &
+second=$!
+i=0
+while [ ! -s /tmp/other-proj/up ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+al two-cells $AG al-probe open r /etc/passwd
+kill $second 2>/dev/null
+wait $second 2>/dev/null
+[ "$(out)" = EPERM ] && ok "a second (audit) cell loaded later does not override the first's refusal" ||
+	fail "a second (audit) cell loaded later does not override the first's refusal" "probe said '$(out)'"
+
+# ps still works in the cell (other processes' stat/cmdline stay readable).
+al ps $AG sh -c 'ps >/dev/null && echo ps-ok; cat /proc/1/environ >/dev/null 2>&1 || echo environ-refused'
+[ "$(out | tr '\n' ' ')" = "ps-ok environ-refused " ] && ok "ps works in the cell; another process's environ does not" ||
+	fail "ps works in the cell; another process's environ does not" "got '$(out | tr '\n' ' ')'"
+
 # --- the NDJSON itself -------------------------------------------------------------------------
 bad=""
 for f in $OUT/*.report $OUT/*.log; do

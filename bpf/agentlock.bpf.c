@@ -145,6 +145,7 @@ static long walk_prefix(__u32 i, void *unused)
 	struct scratch *s = scratch_get();
 	struct al_rule_key key = {};
 	struct al_event *e;
+	struct al_rule *r;
 	struct walk *w;
 	__u8 c;
 
@@ -163,7 +164,9 @@ static long walk_prefix(__u32 i, void *unused)
 		w->seg_dots = 0;
 		key.hash = w->hash;
 		key.len = i;
-		if (bpf_map_lookup_elem(&rules, &key)) {
+		r = bpf_map_lookup_elem(&rules, &key);
+		/* An exact rule counts only when its prefix is the whole path. */
+		if (r && (i == w->len || !(r->flags & AL_RULE_EXACT))) {
 			w->found = true;
 			w->best_len = i;
 			w->best_hash = w->hash;
@@ -413,7 +416,9 @@ static __always_inline int verdict(struct scratch *s, struct al_jail *j, struct 
 	if (allowed) {
 		e->verdict = AL_VERDICT_ALLOWED;
 		if (op == AL_OP_OPEN)
-			count(d.class == AL_CLASS_PROJECT ? AL_CNT_OPEN_PROJECT : AL_CNT_OPEN_SYSTEM);
+			count(d.class == AL_CLASS_PROJECT   ? AL_CNT_OPEN_PROJECT :
+			      d.class == AL_CLASS_GRANTED ? AL_CNT_OPEN_GRANTED :
+							    AL_CNT_OPEN_SYSTEM);
 		if (d.quiet && e->access == AL_ACCESS_READ)
 			return 0;
 	} else {
@@ -863,10 +868,14 @@ int BPF_PROG(jail_unix_send, struct socket *sock, struct socket *other, int ret)
 SEC("lsm/ptrace_access_check")
 int BPF_PROG(jail_ptrace, struct task_struct *child, unsigned int mode, int ret)
 {
-	__u32 target = BPF_CORE_READ(child, tgid);
+	__u32 target;
 
 	if (ret)
 		return ret;
+	/* The caller first: a non-member pays one lookup, as everywhere. */
+	if (!is_member_tgid(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	target = BPF_CORE_READ(child, tgid);
 	if (is_member_tgid(target))
 		return 0;
 	return refuse_member(AL_OP_PTRACE, target, mode, true);
@@ -876,10 +885,13 @@ SEC("lsm/task_kill")
 int BPF_PROG(jail_kill, struct task_struct *p, struct kernel_siginfo *info, int sig,
 	     const struct cred *cred, int ret)
 {
-	__u32 target = BPF_CORE_READ(p, tgid);
+	__u32 target;
 
 	if (ret)
 		return ret;
+	if (!is_member_tgid(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	target = BPF_CORE_READ(p, tgid);
 	if (is_member_tgid(target))
 		return 0;
 	return refuse_member(AL_OP_SIGNAL, target, sig, true);

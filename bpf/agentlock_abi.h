@@ -37,6 +37,8 @@ enum al_class {
 	AL_CLASS_SYSTEM = 1,	/* on the system allow-list */
 	AL_CLASS_ESCAPE = 2,	/* outside: no rule grants it */
 	AL_CLASS_UNRESOLVED = 3, /* bpf_d_path failed or did not fit: refused */
+	AL_CLASS_GRANTED = 4,	 /* allowed by a user rule (--ro, --rw) */
+	AL_CLASS_MAX = AL_CLASS_GRANTED,
 };
 
 enum al_verdict {
@@ -71,6 +73,7 @@ enum al_op {
 
 /* Rule flags. */
 #define AL_RULE_QUIET 0x1 /* reads under this rule are counted, not streamed */
+#define AL_RULE_EXACT 0x2 /* the path itself only, nothing below it */
 
 /*
  * Rules are found by hashing every '/'-bounded prefix of the resolved path, so
@@ -116,6 +119,7 @@ enum al_counter {
 	AL_CNT_ENROLL_FAILED,	/* children that could not be added to the jail map */
 	AL_CNT_FORK_REFUSED,	/* forks refused at AL_JAIL_FORK_LIMIT */
 	AL_CNT_ORPHAN_KILLED,	/* members killed because agentlock died */
+	AL_CNT_OPEN_GRANTED,	/* allowed opens under a user rule */
 	AL_CNT_MAX,
 };
 

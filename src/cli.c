@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "agentlock_abi_user.h"
 #include "cli.h"
 
 void cli_usage(FILE *f)
@@ -23,6 +24,11 @@ void cli_usage(FILE *f)
 	      "                   final summary line, on stderr (or --report FILE)\n"
 	      "  --report FILE    write the headless reports to FILE instead of stderr\n"
 	      "  --log FILE       write every event (in-bounds opens too) to FILE as NDJSON\n"
+	      "  --ro PATH        also allow reading (and executing) PATH; repeatable\n"
+	      "  --rw PATH        also allow reading, writing and executing PATH; repeatable\n"
+	      "  --deny PATH      refuse PATH even inside DIR or an allowed tree; repeatable\n"
+	      "                   (a relative PATH is relative to DIR; the most specific\n"
+	      "                   rule wins)\n"
 	      "  --user NAME      run COMMAND as NAME (default: the user who ran sudo;\n"
 	      "                   COMMAND runs as root only with --user root)\n"
 	      "  -h, --help       this text\n"
@@ -91,6 +97,21 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 		} else if (is_opt(a, "--report")) {
 			if (opt_value("--report", argc, argv, &i, &out->report_path, err, errlen))
 				return -1;
+		} else if (is_opt(a, "--ro") || is_opt(a, "--rw") || is_opt(a, "--deny")) {
+			const char *name = a[2] == 'd' ? "--deny" : a[3] == 'o' ? "--ro" : "--rw";
+			struct cli_rule *r = &out->rules[out->nrules];
+
+			if (out->nrules == CLI_MAX_RULES) {
+				snprintf(err, errlen, "too many --ro/--rw/--deny rules (at most %d)",
+					 CLI_MAX_RULES);
+				return -1;
+			}
+			if (opt_value(name, argc, argv, &i, &r->path, err, errlen))
+				return -1;
+			r->access = name[2] == 'd' ? 0 :
+				    name[3] == 'o' ? (AL_ACC_READ | AL_ACC_EXEC) :
+						     (AL_ACC_READ | AL_ACC_WRITE | AL_ACC_EXEC);
+			out->nrules++;
 		} else if (is_opt(a, "--user")) {
 			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
 				return -1;

@@ -8,6 +8,14 @@
 
 enum cli_cmd { CLI_RUN, CLI_HELP, CLI_VERSION };
 
+#define CLI_MAX_RULES 64
+
+/* A --ro, --rw or --deny rule as given; resolved against DIR later. */
+struct cli_rule {
+	const char *path;
+	unsigned char access; /* AL_ACC_* bits; 0 for --deny */
+};
+
 struct cli {
 	enum cli_cmd cmd;
 	bool audit;
@@ -16,6 +24,8 @@ struct cli {
 	const char *report_path; /* --report: headless reports (default stderr) */
 	const char *user;	 /* --user */
 	const char *dir;	 /* DIR as given */
+	struct cli_rule rules[CLI_MAX_RULES];
+	int nrules;
 	char **argv;		 /* COMMAND and its arguments, NULL-terminated */
 	int argc;
 };

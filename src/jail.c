@@ -277,8 +277,8 @@ int jail_install(struct jail *j, const struct policy *p, char *err, size_t errle
 			free(val);
 			return AL_EXIT_INTERNAL;
 		}
-		/* The longer-lived rule for a path given twice is the first (the project). */
-		if (bpf_map_update_elem(j->rules_fd, &key, val, BPF_NOEXIST) && errno != EEXIST) {
+		/* policy_add already merged rules for the same path. */
+		if (bpf_map_update_elem(j->rules_fd, &key, val, BPF_ANY)) {
 			snprintf(err, errlen, "failed to install rule '%s': %s", p->rules[i].path,
 				 strerror(errno));
 			free(val);

@@ -112,6 +112,32 @@ static void finish_outputs(struct run *r)
 		fclose(r->report.f);
 }
 
+/* --ro / --rw / --deny, resolved against DIR, on top of the built policy. */
+static int add_cli_rules(struct run *r)
+{
+	char path[PATH_MAX];
+	int i, rc;
+
+	for (i = 0; i < r->cli.nrules; i++) {
+		const struct cli_rule *cr = &r->cli.rules[i];
+
+		rc = policy_resolve(r->dir, cr->path, path, sizeof(path));
+		if (!rc)
+			rc = policy_add_user(&r->policy, path, cr->access);
+		if (rc) {
+			snprintf(r->err, sizeof(r->err), "cannot use the rule for '%s': %s", cr->path,
+				 strerror(-rc));
+			return AL_EXIT_USAGE;
+		}
+		if (cr->access && !strcmp(path, "/"))
+			fprintf(stderr,
+				"agentlock: warning: '%s' grants %s on the whole filesystem; the cell "
+				"then confines little\n",
+				cr->path, cr->access & AL_ACC_WRITE ? "write" : "read");
+	}
+	return 0;
+}
+
 /* Everything up to a running, confined COMMAND. Returns 0 or an exit code. */
 static int start(struct run *r, int argc, char **argv)
 {
@@ -136,6 +162,9 @@ static int start(struct run *r, int argc, char **argv)
 		snprintf(r->err, sizeof(r->err), "cannot build the policy: %s", strerror(-rc));
 		return AL_EXIT_INTERNAL;
 	}
+	rc = add_cli_rules(r);
+	if (rc)
+		return rc;
 	session_init(&r->session, r->cli.audit, r->dir, r->cli.argv);
 	rc = setup_outputs(r);
 	if (rc)

@@ -5,7 +5,9 @@
  * Everything else is an escape. docs/threat-model.md lists the same table.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,63 +19,64 @@
 
 const struct system_entry policy_system[] = {
 	/* Programs, the loader and libraries (merged /usr: /bin, /lib resolve here). */
-	{ "/usr", RX, "programs, libraries, data" },
-	{ "/bin", RX, "programs (unmerged /usr)" },
-	{ "/sbin", RX, "programs (unmerged /usr)" },
-	{ "/lib", RX, "libraries (unmerged /usr)" },
-	{ "/lib64", RX, "the loader (unmerged /usr)" },
-	{ "/lib32", RX, "32-bit libraries" },
-	{ "/opt", RX, "packaged programs" },
-	{ "/etc/ld.so.cache", R, "loader cache" },
-	{ "/etc/ld.so.conf", R, "loader configuration" },
-	{ "/etc/ld.so.conf.d", R, "loader configuration" },
-	{ "/etc/ld.so.preload", R, "loader preload list (read by every exec)" },
+	{ "/usr", RX, "programs, libraries, data", 0 },
+	{ "/bin", RX, "programs (unmerged /usr)", 0 },
+	{ "/sbin", RX, "programs (unmerged /usr)", 0 },
+	{ "/lib", RX, "libraries (unmerged /usr)", 0 },
+	{ "/lib64", RX, "the loader (unmerged /usr)", 0 },
+	{ "/lib32", RX, "32-bit libraries", 0 },
+	{ "/opt", RX, "packaged programs", 0 },
+	{ "/etc/ld.so.cache", R, "loader cache", 0 },
+	{ "/etc/ld.so.conf", R, "loader configuration", 0 },
+	{ "/etc/ld.so.conf.d", R, "loader configuration", 0 },
+	{ "/etc/ld.so.preload", R, "loader preload list (read by every exec)", 0 },
 	/* Locale, time, terminal. */
-	{ "/etc/locale.alias", R, "locale" },
-	{ "/etc/locale.conf", R, "locale" },
-	{ "/etc/default/locale", R, "locale" },
-	{ "/etc/localtime", R, "time zone" },
-	{ "/etc/timezone", R, "time zone" },
-	{ "/etc/terminfo", R, "terminal descriptions" },
-	{ "/etc/inputrc", R, "readline" },
-	{ "/etc/mime.types", R, "MIME types" },
-	{ "/etc/magic", R, "file(1)" },
-	{ "/etc/bash.bashrc", R, "shell start-up" },
-	{ "/etc/profile", R, "shell start-up" },
-	{ "/etc/profile.d", R, "shell start-up" },
-	{ "/etc/alternatives", RX, "Debian alternatives links" },
+	{ "/etc/locale.alias", R, "locale", 0 },
+	{ "/etc/locale.conf", R, "locale", 0 },
+	{ "/etc/default/locale", R, "locale", 0 },
+	{ "/etc/localtime", R, "time zone", 0 },
+	{ "/etc/timezone", R, "time zone", 0 },
+	{ "/etc/terminfo", R, "terminal descriptions", 0 },
+	{ "/etc/inputrc", R, "readline", 0 },
+	{ "/etc/mime.types", R, "MIME types", 0 },
+	{ "/etc/magic", R, "file(1)", 0 },
+	{ "/etc/bash.bashrc", R, "shell start-up", 0 },
+	{ "/etc/profile", R, "shell start-up", 0 },
+	{ "/etc/profile.d", R, "shell start-up", 0 },
+	{ "/etc/alternatives", RX, "Debian alternatives links", 0 },
 	/* Name resolution and TLS, for agents that talk to a model API. */
-	{ "/etc/nsswitch.conf", R, "name service switch" },
-	{ "/etc/host.conf", R, "resolver" },
-	{ "/etc/hosts", R, "resolver" },
-	{ "/etc/resolv.conf", R, "resolver" },
-	{ "/etc/gai.conf", R, "resolver" },
-	{ "/etc/ssl", R, "TLS certificates" },
-	{ "/etc/ca-certificates", R, "TLS certificates" },
+	{ "/etc/nsswitch.conf", R, "name service switch", 0 },
+	{ "/etc/host.conf", R, "resolver", 0 },
+	{ "/etc/hosts", R, "resolver", 0 },
+	{ "/etc/resolv.conf", R, "resolver", 0 },
+	{ "/etc/gai.conf", R, "resolver", 0 },
+	{ "/etc/ssl", R, "TLS certificates", 0 },
+	{ "/etc/ca-certificates", R, "TLS certificates", 0 },
 	/* Kernel facts runtimes read; no per-process data of others. */
-	{ "/proc/meminfo", R, "runtimes size heaps" },
-	{ "/proc/cpuinfo", R, "CPU count" },
-	{ "/proc/stat", R, "CPU usage" },
-	{ "/proc/loadavg", R, "load" },
-	{ "/proc/uptime", R, "uptime" },
-	{ "/proc/version", R, "kernel version" },
-	{ "/proc/filesystems", R, "libselinux probes it" },
-	{ "/proc/sys/kernel", R, "hostname, osrelease, random uuid" },
-	{ "/proc/sys/vm/overcommit_memory", R, "allocators" },
-	{ "/sys/devices/system/cpu", R, "CPU count" },
-	{ "/sys/fs/cgroup", R, "runtimes read their limits" },
+	{ "/proc", R, "ps lists the processes (the directory only, nothing below)", AL_RULE_EXACT },
+	{ "/proc/meminfo", R, "runtimes size heaps", 0 },
+	{ "/proc/cpuinfo", R, "CPU count", 0 },
+	{ "/proc/stat", R, "CPU usage", 0 },
+	{ "/proc/loadavg", R, "load", 0 },
+	{ "/proc/uptime", R, "uptime", 0 },
+	{ "/proc/version", R, "kernel version", 0 },
+	{ "/proc/filesystems", R, "libselinux probes it", 0 },
+	{ "/proc/sys/kernel", R, "hostname, osrelease, random uuid", 0 },
+	{ "/proc/sys/vm/overcommit_memory", R, "allocators", 0 },
+	{ "/sys/devices/system/cpu", R, "CPU count", 0 },
+	{ "/sys/fs/cgroup", R, "runtimes read their limits", 0 },
 	/* Scratch and devices, read-write. */
-	{ "/tmp", RW, "scratch (shared with the host: see the threat model)" },
-	{ "/var/tmp", RW, "scratch" },
-	{ "/dev/shm", RW, "POSIX shared memory" },
-	{ "/dev/null", RW, "" },
-	{ "/dev/zero", RW, "" },
-	{ "/dev/full", RW, "" },
-	{ "/dev/random", RW, "" },
-	{ "/dev/urandom", RW, "" },
-	{ "/dev/tty", RW, "the controlling terminal" },
-	{ "/dev/ptmx", RW, "pseudo-terminals" },
-	{ "/dev/pts", RW, "pseudo-terminals" },
+	{ "/tmp", RW, "scratch (shared with the host: see the threat model)", 0 },
+	{ "/var/tmp", RW, "scratch", 0 },
+	{ "/dev/shm", RW, "POSIX shared memory", 0 },
+	{ "/dev/null", RW, "", 0 },
+	{ "/dev/zero", RW, "", 0 },
+	{ "/dev/full", RW, "", 0 },
+	{ "/dev/random", RW, "", 0 },
+	{ "/dev/urandom", RW, "", 0 },
+	{ "/dev/tty", RW, "the controlling terminal", 0 },
+	{ "/dev/ptmx", RW, "pseudo-terminals", 0 },
+	{ "/dev/pts", RW, "pseudo-terminals", 0 },
 };
 const size_t policy_system_count = sizeof(policy_system) / sizeof(policy_system[0]);
 
@@ -95,6 +98,15 @@ int policy_add(struct policy *p, const char *path, uint8_t access, uint8_t class
 		p->rules = nr;
 		p->cap = cap;
 	}
+	/* The same path again: the later rule replaces the earlier one. */
+	for (size_t i = 0; i < p->n; i++) {
+		if (!strcmp(p->rules[i].path, path)) {
+			p->rules[i].access = access;
+			p->rules[i].class = class;
+			p->rules[i].flags = flags;
+			return 0;
+		}
+	}
 	r = &p->rules[p->n];
 	r->path = strdup(path);
 	if (!r->path)
@@ -115,16 +127,57 @@ int policy_build(struct policy *p, const char *dir)
 	int err;
 
 	memset(p, 0, sizeof(*p));
-	err = policy_add(p, dir, AL_ACC_READ | AL_ACC_WRITE | AL_ACC_EXEC, AL_CLASS_PROJECT, 0);
-	for (i = 0; !err && i < policy_system_count; i++) {
-		/* The project may sit under an allow-listed tree (/tmp/x): it wins,
-		 * being the longer prefix, so nothing is lost by adding both. */
+	for (i = 0, err = 0; !err && i < policy_system_count; i++)
 		err = policy_add(p, policy_system[i].path, policy_system[i].access,
-				 AL_CLASS_SYSTEM, AL_RULE_QUIET);
-	}
+				 AL_CLASS_SYSTEM, AL_RULE_QUIET | policy_system[i].flags);
+	/* Last, so that DIR wins even when it is an allow-listed path itself (/tmp);
+	 * below an allow-listed tree (/tmp/x) it wins as the longer prefix. */
+	if (!err)
+		err = policy_add(p, dir, AL_ACC_READ | AL_ACC_WRITE | AL_ACC_EXEC, AL_CLASS_PROJECT, 0);
 	if (err)
 		policy_free(p);
 	return err;
+}
+
+int policy_resolve(const char *base, const char *path, char *out, size_t outlen)
+{
+	char abs[PATH_MAX], head[PATH_MAX];
+	const char *tail = "";
+	char *slash;
+	int n;
+
+	n = path[0] == '/' ? snprintf(abs, sizeof(abs), "%s", path)
+			   : snprintf(abs, sizeof(abs), "%s/%s", base, path);
+	if (n < 0 || (size_t)n >= sizeof(abs))
+		return -ENAMETOOLONG;
+	/* Strip trailing slashes, then peel components until something exists. */
+	while (n > 1 && abs[n - 1] == '/')
+		abs[--n] = '\0';
+	strcpy(head, abs);
+	for (;;) {
+		char real[PATH_MAX];
+
+		if (realpath(head, real)) {
+			n = snprintf(out, outlen, "%s%s%s", real,
+				     *tail && strcmp(real, "/") ? "/" : "", tail);
+			return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+		}
+		if (errno != ENOENT && errno != ENOTDIR)
+			return -errno;
+		slash = strrchr(head, '/');
+		if (!slash || slash == head)
+			return -ENOENT;
+		tail = abs + (slash - head) + 1;
+		/* A missing part may not climb: ".." or "." there would be guesswork. */
+		if (!strcmp(slash + 1, "..") || !strcmp(slash + 1, "."))
+			return -EINVAL;
+		*slash = '\0';
+	}
+}
+
+int policy_add_user(struct policy *p, const char *path, uint8_t access)
+{
+	return policy_add(p, path, access, access ? AL_CLASS_GRANTED : AL_CLASS_ESCAPE, 0);
 }
 
 void policy_free(struct policy *p)
@@ -249,6 +302,9 @@ struct verdict policy_classify(const struct policy *p, const char *path, uint32_
 	for (i = 0, seg_len = 0, seg_dots = 0; i <= len; i++) {
 		if (i == len || path[i] == '/') {
 			const struct policy_rule *r = find_rule(p, path, i);
+
+			if (r && i < len && (r->flags & AL_RULE_EXACT))
+				r = NULL; /* the path itself only */
 
 			if (i > 0 && len > 1 && (seg_len == 0 || (seg_len <= 2 && seg_dots == seg_len))) {
 				v.class = AL_CLASS_UNRESOLVED; /* "//", "/./", "/../" */

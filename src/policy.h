@@ -27,6 +27,18 @@ int policy_build(struct policy *p, const char *dir);
 int policy_add(struct policy *p, const char *path, uint8_t access, uint8_t class, uint8_t flags);
 void policy_free(struct policy *p);
 
+/*
+ * Resolves a rule path as the kernel will see it: relative paths are taken
+ * from base (the project), symlinks are followed, and a path that does not
+ * exist yet is resolved through its longest existing ancestor (so a --deny
+ * for a file the agent has not made yet still holds). Returns 0 or -errno.
+ */
+int policy_resolve(const char *base, const char *path, char *out, size_t outlen);
+
+/* Adds a user rule (--ro, --rw, --deny) on top of the built policy; the most
+ * specific path wins, and for the same path the later rule. */
+int policy_add_user(struct policy *p, const char *path, uint8_t access);
+
 /* The map key and value the BPF side looks a rule up by. */
 void policy_rule_key(const char *path, struct al_rule_key *key);
 void policy_rule_value(const struct policy_rule *r, struct al_rule *val);
@@ -50,6 +62,7 @@ struct system_entry {
 	const char *path;
 	uint8_t access;
 	const char *why;
+	uint8_t flags; /* AL_RULE_EXACT: the path itself only */
 };
 extern const struct system_entry policy_system[];
 extern const size_t policy_system_count;

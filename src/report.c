@@ -24,9 +24,9 @@ const char *report_access_name(unsigned access)
 
 const char *report_class_name(unsigned class)
 {
-	static const char *const n[] = { "project", "system", "escape", "unresolved" };
+	static const char *const n[] = { "project", "system", "escape", "unresolved", "granted" };
 
-	return class < 4 ? n[class] : "unknown";
+	return class < 5 ? n[class] : "unknown";
 }
 
 const char *report_verdict_name(unsigned verdict)
@@ -90,12 +90,14 @@ void report_summary_json(struct strbuf *sb, const struct session *s)
 		json_str(sb, s->argv[i], strlen(s->argv[i]));
 	}
 	sb_printf(sb,
-		  "],\"opens_inbounds\":%llu,\"opens_system\":%llu,\"escapes\":%llu,"
+		  "],\"opens_inbounds\":%llu,\"opens_granted\":%llu,\"opens_system\":%llu,"
+		  "\"escapes\":%llu,"
 		  "\"blocked\":%llu,\"would_block\":%llu,\"unresolved\":%llu,"
 		  "\"dropped\":%llu,\"malformed\":%llu,\"enroll_failed\":%llu,\"forks_refused\":%llu,"
 		  "\"orphan_kills\":%llu,"
 		  "\"duration_s\":%.3f,\"exit_status\":%d",
-		  (unsigned long long)k[AL_CNT_OPEN_PROJECT], (unsigned long long)k[AL_CNT_OPEN_SYSTEM],
+		  (unsigned long long)k[AL_CNT_OPEN_PROJECT], (unsigned long long)k[AL_CNT_OPEN_GRANTED],
+		  (unsigned long long)k[AL_CNT_OPEN_SYSTEM],
 		  (unsigned long long)k[AL_CNT_ESCAPE], (unsigned long long)k[AL_CNT_BLOCKED],
 		  (unsigned long long)k[AL_CNT_WOULD_BLOCK], (unsigned long long)k[AL_CNT_UNRESOLVED],
 		  (unsigned long long)k[AL_CNT_RB_DROPPED], (unsigned long long)s->malformed,

@@ -52,7 +52,7 @@ int session_feed(struct session *s, const void *data, size_t size)
 	memcpy(&e, data, size);
 	plen = e.path_len > 0 ? (size_t)e.path_len : 0;
 	if (plen > size - AL_EVENT_HDR_SIZE || e.op > AL_OP_MAX ||
-	    e.access > AL_ACCESS_EXEC || e.class > AL_CLASS_UNRESOLVED ||
+	    e.access > AL_ACCESS_EXEC || e.class > AL_CLASS_MAX ||
 	    e.verdict > AL_VERDICT_WOULD_BLOCK) {
 		s->malformed++;
 		return -EINVAL;

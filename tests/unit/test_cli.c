@@ -60,6 +60,23 @@ static void options(void **state)
 	(void)state;
 }
 
+static void rules(void **state)
+{
+	struct cli c;
+
+	assert_int_equal(parse(&c, ARGV("--ro", "/a", "--rw=~/.codex", "--deny", ".env", "--ro", "b",
+					"/p", "--", "sh")), 0);
+	assert_int_equal(c.nrules, 4);
+	assert_string_equal(c.rules[0].path, "/a");
+	assert_int_equal(c.rules[0].access, 0x1 | 0x4);
+	assert_int_equal(c.rules[1].access, 0x1 | 0x2 | 0x4);
+	assert_string_equal(c.rules[2].path, ".env");
+	assert_int_equal(c.rules[2].access, 0);
+	assert_int_equal(parse(&c, ARGV("--deny", "/p", "--", "sh")), -1); /* ate DIR: no COMMAND */
+	assert_int_equal(parse(&c, ARGV("--rw=", "/p", "sh")), -1);
+	(void)state;
+}
+
 static void help_and_version(void **state)
 {
 	struct cli c;
@@ -137,6 +154,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(basic),
 		cmocka_unit_test(options),
+		cmocka_unit_test(rules),
 		cmocka_unit_test(help_and_version),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(resolve_dir),

@@ -4,7 +4,11 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -123,6 +127,11 @@ static void proc_self_only(void **state)
 	assert_int_equal(cls(state, "/proc/1/statx"), AL_CLASS_ESCAPE);
 	assert_int_equal(cls(state, "/proc/1/fd/3"), AL_CLASS_ESCAPE);
 	assert_int_equal(cls(state, "/proc/meminfo"), AL_CLASS_SYSTEM);
+	/* The /proc directory itself (ps lists it), but nothing it has no rule for. */
+	assert_int_equal(granted(state, "/proc"), AL_ACC_READ);
+	assert_int_equal(cls(state, "/proc/kcore"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/proc/kallsyms"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/proc/sysrq-trigger"), AL_CLASS_ESCAPE);
 	assert_int_equal(cls(state, "pipe:[1234]"), AL_CLASS_SYSTEM);
 	assert_int_equal(cls(state, "(unreachable)/etc/passwd"), AL_CLASS_UNRESOLVED);
 	assert_int_equal(cls(state, "socket:[99]"), AL_CLASS_UNRESOLVED);
@@ -207,8 +216,9 @@ static void docs_match_allow_list(void **state)
 		char want[256];
 		uint8_t a = policy_system[i].access;
 
-		snprintf(want, sizeof(want), "| `%s` | %s |", policy_system[i].path,
-			 a == (AL_ACC_READ | AL_ACC_WRITE) ? "read, write" : names[a]);
+		snprintf(want, sizeof(want), "| `%s` | %s%s |", policy_system[i].path,
+			 a == (AL_ACC_READ | AL_ACC_WRITE) ? "read, write" : names[a],
+			 policy_system[i].flags & AL_RULE_EXACT ? " (this path only)" : "");
 		if (!strstr(doc, want))
 			fail_msg("docs/threat-model.md lacks the row: %s", want);
 	}
@@ -218,6 +228,69 @@ static void docs_match_allow_list(void **state)
 	for (p = strstr(doc, "## Vectors"); p && (p = strstr(p, "\n| `/")); p++)
 		rows--;
 	assert_int_equal(rows, (int)policy_system_count);
+	(void)state;
+}
+
+static void user_rules_most_specific_wins(void **state)
+{
+	struct policy p;
+
+	assert_int_equal(policy_build(&p, DIR), 0);
+	assert_int_equal(policy_add_user(&p, DIR "/.env", 0), 0);
+	assert_int_equal(policy_add_user(&p, "/home/u/.codex", AL_ACC_READ | AL_ACC_WRITE | AL_ACC_EXEC), 0);
+	assert_int_equal(policy_add_user(&p, "/home/u/.codex/auth.json", 0), 0);
+	assert_int_equal(policy_add_user(&p, "/home/u/tools", AL_ACC_READ | AL_ACC_EXEC), 0);
+	/* A deny inside the project beats the project. */
+	assert_int_equal(policy_classify(&p, DIR "/.env", 1).granted, 0);
+	assert_int_equal(policy_classify(&p, DIR "/.env/x", 1).granted, 0);
+	assert_int_equal(policy_classify(&p, DIR "/.envrc", 1).class, AL_CLASS_PROJECT);
+	/* A grant outside, with a deny inside it. */
+	assert_int_equal(policy_classify(&p, "/home/u/.codex/log", 1).class, AL_CLASS_GRANTED);
+	assert_true(policy_classify(&p, "/home/u/.codex/log", 1).granted & AL_ACC_WRITE);
+	assert_int_equal(policy_classify(&p, "/home/u/.codex/auth.json", 1).granted, 0);
+	assert_int_equal(policy_classify(&p, "/home/u/tools/bin/x", 1).granted, AL_ACC_READ | AL_ACC_EXEC);
+	/* The same path again: the later rule replaces the earlier. */
+	assert_int_equal(policy_add_user(&p, "/home/u/tools", 0), 0);
+	assert_int_equal(policy_classify(&p, "/home/u/tools/bin/x", 1).granted, 0);
+	policy_free(&p);
+	(void)state;
+}
+
+static void project_that_is_allow_listed(void **state)
+{
+	struct policy p;
+
+	/* DIR=/tmp itself: the project rule, not the system one, decides. */
+	assert_int_equal(policy_build(&p, "/tmp"), 0);
+	assert_int_equal(policy_classify(&p, "/tmp/a", 1).class, AL_CLASS_PROJECT);
+	policy_free(&p);
+	(void)state;
+}
+
+static void resolve_rule_paths(void **state)
+{
+	char tmpl[] = "/tmp/al-res-XXXXXX", out[PATH_MAX], want[PATH_MAX + 64], link[PATH_MAX + 16];
+	char *d = mkdtemp(tmpl);
+
+	assert_non_null(d);
+	/* Relative to the base; a path that does not exist yet still resolves. */
+	assert_int_equal(policy_resolve(d, ".env", out, sizeof(out)), 0);
+	snprintf(want, sizeof(want), "%s/.env", d);
+	assert_string_equal(out, want);
+	assert_int_equal(policy_resolve(d, "not/yet/here/", out, sizeof(out)), 0);
+	snprintf(want, sizeof(want), "%s/not/yet/here", d);
+	assert_string_equal(out, want);
+	/* Through a symlink to where the kernel will see it. */
+	snprintf(link, sizeof(link), "%s/ln", d);
+	assert_int_equal(symlink("/usr", link), 0);
+	assert_int_equal(policy_resolve(d, "ln/bin", out, sizeof(out)), 0);
+	assert_string_equal(out, "/usr/bin");
+	unlink(link);
+	/* A missing part that climbs is refused rather than guessed. */
+	assert_int_equal(policy_resolve(d, "missing/../x", out, sizeof(out)), -EINVAL);
+	assert_int_equal(policy_resolve(d, "/", out, sizeof(out)), 0);
+	assert_string_equal(out, "/");
+	rmdir(d);
 	(void)state;
 }
 
@@ -236,6 +309,9 @@ int main(void)
 		cmocka_unit_test(rule_value_carries_prefix),
 		cmocka_unit_test(bad_rules_refused),
 		cmocka_unit_test(docs_match_allow_list),
+		cmocka_unit_test(user_rules_most_specific_wins),
+		cmocka_unit_test(project_that_is_allow_listed),
+		cmocka_unit_test(resolve_rule_paths),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, setup, teardown);

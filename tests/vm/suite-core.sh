@@ -163,6 +163,18 @@ wait $second 2>/dev/null
 [ "$(out)" = EPERM ] && ok "a second (audit) cell loaded later does not override the first's refusal" ||
 	fail "a second (audit) cell loaded later does not override the first's refusal" "probe said '$(out)'"
 
+# --rw / --ro / --deny: an agent's state dir, a read-only tool tree, a secret in the project.
+mkdir -p $H/.codex $H/tools
+echo tool-data >$H/tools/t
+chown -R agent:agent $H/.codex $H/tools
+al rules --user agent --rw $H/.codex --ro $H/tools --deny .env $P -- sh -c \
+	'echo s >'$H'/.codex/state && echo rw-ok; cat '$H'/tools/t; (echo x >'$H'/tools/t2) 2>/dev/null || echo ro-refused; (echo k >.env) 2>/dev/null || echo deny-refused'
+if [ "$(out | tr '\n' ' ')" = "rw-ok tool-data ro-refused deny-refused " ] && [ ! -e $P/.env ] &&
+	has $OUT/rules.log ".class==\"granted\" and .path==\"$H/.codex/state\"" &&
+	has $OUT/rules.report ".path==\"$P/.env\" and .verdict==\"blocked\""; then
+	ok "--rw, --ro and --deny (most specific wins, inside the project too)"
+else fail "--rw, --ro and --deny (most specific wins, inside the project too)" "got '$(out | tr '\n' ' ')'"; fi
+
 # ps still works in the cell (other processes' stat/cmdline stay readable).
 al ps $AG sh -c 'ps >/dev/null && echo ps-ok; cat /proc/1/environ >/dev/null 2>&1 || echo environ-refused'
 [ "$(out | tr '\n' ' ')" = "ps-ok environ-refused " ] && ok "ps works in the cell; another process's environ does not" ||

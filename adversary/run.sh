@@ -107,7 +107,12 @@ run_technique() { # FILE MODE
 		agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" --user "$user" "$P" -- sh "$f" \
 			>"$OUT/$t.out" 2>"$OUT/$t.err" &
 		alpid=$!
-		sleep 2
+		# Kill only once the agent is really trying (its loop creates $P/loot even
+		# when every read is refused): a fixed delay raced slow (ASan) start-ups.
+		i=0
+		while [ ! -e "$P/loot" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+		[ -e "$P/loot" ] || echo "# note: $t: the agent never started"
+		sleep 1
 		kill -9 $alpid
 		wait $alpid 2>/dev/null
 		sleep 2 # the agent keeps trying; the orphaned cell must still hold

@@ -94,8 +94,14 @@ judge() {
 header() { sed -n "s/^# $2: //p" "$1" | head -n 1; }
 
 run_technique() { # FILE MODE
-	f=$1 mode=$2
-	t=$(basename "$f" .sh)
+	t=$(basename "$1" .sh)
+	mode=$2
+	# The script must be readable from inside the cell: /tests is outside it,
+	# and a technique that cannot even start would "hold" without trying.
+	mkdir -p /tmp/al-t
+	cp "$1" /tmp/al-t/
+	chmod 644 /tmp/al-t/$t.sh
+	f=/tmp/al-t/$t.sh
 	user=$(header "$f" user)
 	[ -n "$user" ] || user=agent
 	CASE=$t
@@ -140,9 +146,14 @@ for mode in enforce audit; do
 		run_technique "$f" $mode
 		if [ "$mode" = enforce ]; then
 			why=$(judge "$t")
-			if [ -z "$why" ]; then
+			tried=$(count "$OUT/$t.report" '.verdict=="blocked"')
+			if [ -z "$why" ] && [ "${tried:-0}" -eq 0 ]; then
+				FAIL=$((FAIL + 1))
+				echo "NOT TRIED - $t: no refused attempt in the report, so holding proves nothing"
+				sed 's/^/#   err: /' "$OUT/$t.err" | head -n 3
+			elif [ -z "$why" ]; then
 				PASS=$((PASS + 1))
-				echo "held - $t"
+				echo "held - $t ($tried refused)"
 			else
 				FAIL=$((FAIL + 1))
 				echo "LEAK - $t: $(echo "$why" | tr '\n' ';')"

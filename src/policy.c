@@ -80,44 +80,52 @@ const struct system_entry policy_system[] = {
 };
 const size_t policy_system_count = sizeof(policy_system) / sizeof(policy_system[0]);
 
+/* Doubles the rule array; 0 or -ENOMEM. */
+static int grow(struct policy *p)
+{
+	size_t cap = p->cap ? p->cap * 2 : 64;
+	struct policy_rule *nr = realloc(p->rules, cap * sizeof(*nr));
+
+	if (!nr)
+		return -ENOMEM;
+	p->rules = nr;
+	p->cap = cap;
+	return 0;
+}
+
+static const struct policy_rule *find_rule(const struct policy *p, const char *prefix, size_t len);
+static size_t key_len(const char *path);
+
 int policy_add(struct policy *p, const char *path, uint8_t access, uint8_t class, uint8_t flags)
 {
 	struct policy_rule *r;
 	size_t len = strlen(path);
+	char *canon;
 
 	if (len == 0 || path[0] != '/' || len >= AL_PATH_MAX)
 		return -EINVAL;
-	if (p->n == AL_MAX_RULES)
-		return -E2BIG;
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 64;
-		struct policy_rule *nr = realloc(p->rules, cap * sizeof(*nr));
-
-		if (!nr)
-			return -ENOMEM;
-		p->rules = nr;
-		p->cap = cap;
-	}
-	/* The same path again: the later rule replaces the earlier one. */
-	for (size_t i = 0; i < p->n; i++) {
-		if (!strcmp(p->rules[i].path, path)) {
-			p->rules[i].access = access;
-			p->rules[i].class = class;
-			p->rules[i].flags = flags;
-			return 0;
-		}
-	}
-	r = &p->rules[p->n];
-	r->path = strdup(path);
-	if (!r->path)
+	canon = strdup(path);
+	if (!canon)
 		return -ENOMEM;
 	/* Canonical form: no trailing slash except for "/" itself. */
-	while (len > 1 && r->path[len - 1] == '/')
-		r->path[--len] = '\0';
+	while (len > 1 && canon[len - 1] == '/')
+		canon[--len] = '\0';
+	/* The same path again: the later rule replaces the earlier one, here as
+	 * in the kernel's map, where both would share one key. */
+	r = (struct policy_rule *)find_rule(p, canon, key_len(canon));
+	if (r) {
+		free(canon);
+	} else {
+		if (p->n == AL_MAX_RULES || (p->n == p->cap && grow(p))) {
+			free(canon);
+			return p->n == AL_MAX_RULES ? -E2BIG : -ENOMEM;
+		}
+		r = &p->rules[p->n++];
+		r->path = canon;
+	}
 	r->access = access;
 	r->class = class;
 	r->flags = flags;
-	p->n++;
 	return 0;
 }
 

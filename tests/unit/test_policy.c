@@ -81,6 +81,13 @@ static void trailing_slash(void **state)
 	assert_string_equal(p.rules[0].path, "/data/set");
 	assert_int_equal(policy_classify(&p, "/data/set/x", 1).class, AL_CLASS_PROJECT);
 	assert_int_equal(policy_classify(&p, "/data/settings", 1).class, AL_CLASS_ESCAPE);
+	/* The same path spelled with a slash is the same rule: replaced, not doubled
+	 * (the kernel map would hold one key for both). */
+	assert_int_equal(policy_add(&p, "/data/set", 0, AL_CLASS_ESCAPE, 0), 0);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(policy_add(&p, "/data/set//", AL_ACC_READ, AL_CLASS_GRANTED, 0), 0);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(policy_classify(&p, "/data/set/x", 1).class, AL_CLASS_GRANTED);
 	policy_free(&p);
 	/* A path with a trailing slash (not from d_path) is refused as non-canonical. */
 	assert_int_equal(cls(state, DIR "/a/"), AL_CLASS_UNRESOLVED);

@@ -33,6 +33,9 @@ __u32 orphaned = 0;
 /* The project directory's dentry, captured by the launcher's second canary
  * open; extended attributes are only changed below it. */
 __u64 project_dentry = 0;
+/* Bit n set: some AL_RULE_PREFIX rule ends n bytes into its last component.
+ * Written by the launcher before it enrols anyone. */
+__u64 name_prefix_lens[4] = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -172,6 +175,19 @@ static long walk_prefix(__u32 i, void *unused)
 			w->best_hash = w->hash;
 		}
 	} else {
+		__u32 n = w->seg_len;
+
+		/* A name-prefix rule ending n bytes into this component. */
+		if (n > 0 && n <= AL_NAME_MAX && (name_prefix_lens[(n >> 6) & 3] >> (n & 63)) & 1) {
+			key.hash = w->hash;
+			key.len = i;
+			r = bpf_map_lookup_elem(&rules, &key);
+			if (r && (r->flags & AL_RULE_PREFIX)) {
+				w->found = true;
+				w->best_len = i;
+				w->best_hash = w->hash;
+			}
+		}
 		w->seg_len++;
 		w->seg_dots += c == '.';
 	}

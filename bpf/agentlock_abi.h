@@ -74,6 +74,14 @@ enum al_op {
 /* Rule flags. */
 #define AL_RULE_QUIET 0x1 /* reads under this rule are counted, not streamed */
 #define AL_RULE_EXACT 0x2 /* the path itself only, nothing below it */
+/*
+ * A name prefix ("~/.claude.json*"): the rule also matches every sibling whose
+ * name starts with the rule's last component (".claude.json.tmp.1.2", and
+ * what is below such a name). The walk looks these up mid-component, only at
+ * the component lengths set in name_prefix_lens, so they cost nothing when unused.
+ */
+#define AL_RULE_PREFIX 0x4
+#define AL_NAME_MAX 255 /* a name-prefix component is at most this long */
 
 /*
  * Rules are found by hashing every '/'-bounded prefix of the resolved path, so

@@ -13,19 +13,25 @@
 void cli_usage(FILE *f)
 {
 	fputs("Usage: agentlock [OPTIONS] DIR -- COMMAND [ARGS...]\n"
+	      "       agentlock profiles [--user NAME]\n"
+	      "       agentlock profile show NAME|FILE [DIR] [--user NAME]\n"
 	      "\n"
 	      "Runs COMMAND and every process it starts in a kernel-enforced cell around\n"
-	      "DIR: opens outside DIR and the system allow-list are refused (EPERM) and\n"
-	      "reported.\n"
+	      "DIR: opens outside DIR, the system allow-list and what the profile grants\n"
+	      "are refused (EPERM) and reported.\n"
 	      "\n"
 	      "Options:\n"
+	      "  --profile NAME|FILE\n"
+	      "                   the profile to run under (default: the one whose\n"
+	      "                   commands: match COMMAND, else 'default'); see\n"
+	      "                   'agentlock profiles' and docs/profiles.md\n"
 	      "  --audit          observe only: never block, report what would be blocked\n"
 	      "  --headless       no dashboard: one NDJSON line per escape attempt and a\n"
 	      "                   final summary line, on stderr (or --report FILE)\n"
 	      "  --report FILE    write the headless reports to FILE instead of stderr\n"
 	      "  --log FILE       write every event (in-bounds opens too) to FILE as NDJSON\n"
-	      "  --ro PATH        also allow reading (and executing) PATH; repeatable\n"
-	      "  --rw PATH        also allow reading, writing and executing PATH; repeatable\n"
+	      "  --ro PATH        also allow reading and executing PATH (exec); repeatable\n"
+	      "  --rw PATH        also allow writing PATH (write); repeatable\n"
 	      "  --deny PATH      refuse PATH even inside DIR or an allowed tree; repeatable\n"
 	      "                   (a relative PATH is relative to DIR; the most specific\n"
 	      "                   rule wins)\n"
@@ -37,6 +43,10 @@ void cli_usage(FILE *f)
 	      "Exit status: COMMAND's (128+N if killed by signal N), or agentlock's own:\n"
 	      "  2 usage, 120 not root, 121 BPF-LSM unavailable, 122 BPF load failed,\n"
 	      "  123 launch failed, 124 internal error, 126 cannot execute, 127 not found.\n"
+	      "\n"
+	      "Profiles: 'agentlock profiles' lists them; 'agentlock profile show NAME'\n"
+	      "prints the resolved rule table. A directory called 'profiles' or\n"
+	      "'profile' is given as ./profiles.\n"
 	      "\n"
 	      "Example:\n"
 	      "  sudo agentlock ~/project -- codex\n",
@@ -72,12 +82,50 @@ static bool is_opt(const char *a, const char *name)
 	return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
 }
 
+/* agentlock profiles | agentlock profile show NAME [DIR], with --user. */
+static int parse_profile_cmd(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	int i = 2, pos = 0;
+
+	if (!strcmp(argv[1], "profiles")) {
+		out->cmd = CLI_PROFILES;
+	} else {
+		if (argc < 3 || strcmp(argv[2], "show")) {
+			snprintf(err, errlen, "say 'agentlock profile show NAME [DIR]'");
+			return -1;
+		}
+		out->cmd = CLI_PROFILE_SHOW;
+		i = 3;
+	}
+	for (; i < argc; i++) {
+		if (is_opt(argv[i], "--user")) {
+			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
+				return -1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(err, errlen, "unknown option '%s'", argv[i]);
+			return -1;
+		} else if (out->cmd == CLI_PROFILE_SHOW && pos < 2) {
+			*(pos++ ? &out->dir : &out->show) = argv[i];
+		} else {
+			snprintf(err, errlen, "unexpected argument '%s'", argv[i]);
+			return -1;
+		}
+	}
+	if (out->cmd == CLI_PROFILE_SHOW && !out->show) {
+		snprintf(err, errlen, "say which profile: 'agentlock profile show NAME [DIR]'");
+		return -1;
+	}
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
 	int i;
 
 	memset(out, 0, sizeof(*out));
 	out->cmd = CLI_RUN;
+	if (argc > 1 && (!strcmp(argv[1], "profiles") || !strcmp(argv[1], "profile")))
+		return parse_profile_cmd(argc, argv, out, err, errlen);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -114,6 +162,9 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 			out->nrules++;
 		} else if (is_opt(a, "--user")) {
 			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
+				return -1;
+		} else if (is_opt(a, "--profile")) {
+			if (opt_value("--profile", argc, argv, &i, &out->profile, err, errlen))
 				return -1;
 		} else if (!strcmp(a, "--")) {
 			snprintf(err, errlen, "missing DIR before '--'");

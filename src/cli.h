@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum cli_cmd { CLI_RUN, CLI_HELP, CLI_VERSION };
+enum cli_cmd { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_PROFILES, CLI_PROFILE_SHOW };
 
 #define CLI_MAX_RULES 64
 
@@ -23,7 +23,9 @@ struct cli {
 	const char *log_path;	 /* --log: full event stream as NDJSON */
 	const char *report_path; /* --report: headless reports (default stderr) */
 	const char *user;	 /* --user */
-	const char *dir;	 /* DIR as given */
+	const char *profile;	 /* --profile NAME|FILE; NULL: chosen by COMMAND */
+	const char *show;	 /* profile show NAME|FILE */
+	const char *dir;	 /* DIR as given (optional for profile show) */
 	struct cli_rule rules[CLI_MAX_RULES];
 	int nrules;
 	char **argv;		 /* COMMAND and its arguments, NULL-terminated */

@@ -257,6 +257,7 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 int jail_install(struct jail *j, const struct policy *p, char *err, size_t errlen)
 {
 	struct al_rule *val = malloc(sizeof(*val));
+	uint64_t lens[4];
 	size_t i;
 
 	if (!val) {
@@ -286,6 +287,9 @@ int jail_install(struct jail *j, const struct policy *p, char *err, size_t errle
 		}
 	}
 	free(val);
+	/* Before anyone is enrolled, so no open is judged without them. */
+	policy_name_prefix_lens(p, lens);
+	memcpy(j->skel->bss->name_prefix_lens, lens, sizeof(lens));
 	return 0;
 }
 

@@ -14,11 +14,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cell.h"
 #include "cli.h"
 #include "exitcodes.h"
 #include "jail.h"
 #include "launch.h"
 #include "policy.h"
+#include "profile_cmd.h"
 #include "report.h"
 #include "ringbuf.h"
 #include "session.h"
@@ -28,7 +30,7 @@ struct run {
 	struct cli cli;
 	char dir[PATH_MAX];
 	struct target_user user;
-	struct policy policy;
+	struct cell cell;
 	struct jail jail;
 	struct launch launch;
 	struct ringbuf rb;
@@ -112,29 +114,22 @@ static void finish_outputs(struct run *r)
 		fclose(r->report.f);
 }
 
-/* --ro / --rw / --deny, resolved against DIR, on top of the built policy. */
-static int add_cli_rules(struct run *r)
+/* The profile and the command line's rules; warnings are shown, never fatal. */
+static int build_cell(struct run *r)
 {
-	char path[PATH_MAX];
-	int i, rc;
+	struct cell_spec spec = {
+		.profile = r->cli.profile, .argv = r->cli.argv, .project = r->dir,
+		.user = &r->user, .rules = r->cli.rules, .nrules = r->cli.nrules,
+	};
+	int rc = cell_build(&spec, &r->cell, r->err, sizeof(r->err));
 
-	for (i = 0; i < r->cli.nrules; i++) {
-		const struct cli_rule *cr = &r->cli.rules[i];
-
-		rc = policy_resolve(r->dir, cr->path, path, sizeof(path));
-		if (!rc)
-			rc = policy_add_user(&r->policy, path, cr->access);
-		if (rc) {
-			snprintf(r->err, sizeof(r->err), "cannot use the rule for '%s': %s", cr->path,
-				 strerror(-rc));
-			return AL_EXIT_USAGE;
-		}
-		if (cr->access && !strcmp(path, "/"))
-			fprintf(stderr,
-				"agentlock: warning: '%s' grants %s on the whole filesystem; the cell "
-				"then confines little\n",
-				cr->path, cr->access & AL_ACC_WRITE ? "write" : "read");
-	}
+	cell_print_warnings(&r->cell, stderr);
+	if (rc)
+		return rc;
+	if (!r->cli.headless)
+		fprintf(stderr, "agentlock: profile '%s'%s%s%s\n", r->cell.profile,
+			r->cell.matched[0] ? " (chosen for '" : "",
+			r->cell.matched[0] ? r->cell.matched : "", r->cell.matched[0] ? "')" : "");
 	return 0;
 }
 
@@ -145,6 +140,8 @@ static int start(struct run *r, int argc, char **argv)
 
 	if (cli_parse(argc, argv, &r->cli, r->err, sizeof(r->err)))
 		return AL_EXIT_USAGE;
+	if (r->cli.cmd == CLI_PROFILES || r->cli.cmd == CLI_PROFILE_SHOW)
+		return profile_cmd(&r->cli, r->err, sizeof(r->err));
 	if (r->cli.cmd != CLI_RUN)
 		return 0;
 	if (cli_resolve_dir(r->cli.dir, r->dir, r->err, sizeof(r->err)))
@@ -157,22 +154,18 @@ static int start(struct run *r, int argc, char **argv)
 	}
 	if (userinfo_resolve(r->cli.user, getenv("SUDO_UID"), &r->user, r->err, sizeof(r->err)))
 		return AL_EXIT_USAGE;
-	rc = policy_build(&r->policy, r->dir);
-	if (rc) {
-		snprintf(r->err, sizeof(r->err), "cannot build the policy: %s", strerror(-rc));
-		return AL_EXIT_INTERNAL;
-	}
-	rc = add_cli_rules(r);
+	rc = build_cell(r);
 	if (rc)
 		return rc;
 	session_init(&r->session, r->cli.audit, r->dir, r->cli.argv);
+	r->session.profile = r->cell.profile;
 	rc = setup_outputs(r);
 	if (rc)
 		return rc;
 	rc = jail_open(&r->jail, r->cli.audit, r->err, sizeof(r->err));
 	if (rc)
 		return rc;
-	rc = jail_install(&r->jail, &r->policy, r->err, sizeof(r->err));
+	rc = jail_install(&r->jail, &r->cell.policy, r->err, sizeof(r->err));
 	if (rc)
 		return rc;
 	rc = ringbuf_open(&r->rb, r->jail.events_fd, &r->session);
@@ -204,6 +197,11 @@ int main(int argc, char **argv)
 	sb_init(&r.report.sb);
 	sb_init(&r.log.sb);
 	rc = start(&r, argc, argv);
+	if (r.cli.cmd == CLI_PROFILES || r.cli.cmd == CLI_PROFILE_SHOW) {
+		if (rc)
+			fprintf(stderr, "agentlock: %s\n", r.err);
+		return rc;
+	}
 	if (r.cli.cmd == CLI_HELP) {
 		cli_usage(stdout);
 		return 0;
@@ -234,7 +232,7 @@ int main(int argc, char **argv)
 		ringbuf_close(&r.rb);
 	if (r.jail.skel)
 		jail_close(&r.jail);
-	policy_free(&r.policy);
+	cell_free(&r.cell);
 	userinfo_free(&r.user);
 	sb_free(&r.text);
 	sb_free(&r.report.sb);

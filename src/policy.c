@@ -122,6 +122,7 @@ int policy_add(struct policy *p, const char *path, uint8_t access, uint8_t class
 		}
 		r = &p->rules[p->n++];
 		r->path = canon;
+		r->origin = NULL;
 	}
 	r->access = access;
 	r->class = class;
@@ -129,7 +130,26 @@ int policy_add(struct policy *p, const char *path, uint8_t access, uint8_t class
 	return 0;
 }
 
-int policy_build(struct policy *p, const char *dir)
+int policy_set_origin(struct policy *p, const char *path, const char *origin)
+{
+	size_t len = strlen(path);
+	struct policy_rule *r;
+	char *o;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	r = (struct policy_rule *)find_rule(p, path, strcmp(path, "/") ? len : 0);
+	if (!r)
+		return -ENOENT;
+	o = strdup(origin);
+	if (!o)
+		return -ENOMEM;
+	free(r->origin);
+	r->origin = o;
+	return 0;
+}
+
+int policy_build_system(struct policy *p)
 {
 	size_t i;
 	int err;
@@ -138,10 +158,24 @@ int policy_build(struct policy *p, const char *dir)
 	for (i = 0, err = 0; !err && i < policy_system_count; i++)
 		err = policy_add(p, policy_system[i].path, policy_system[i].access,
 				 AL_CLASS_SYSTEM, AL_RULE_QUIET | policy_system[i].flags);
+	if (err)
+		policy_free(p);
+	return err;
+}
+
+int policy_add_project(struct policy *p, const char *dir, uint8_t access)
+{
+	return policy_add(p, dir, access, AL_CLASS_PROJECT, 0);
+}
+
+int policy_build(struct policy *p, const char *dir)
+{
+	int err = policy_build_system(p);
+
 	/* Last, so that DIR wins even when it is an allow-listed path itself (/tmp);
 	 * below an allow-listed tree (/tmp/x) it wins as the longer prefix. */
 	if (!err)
-		err = policy_add(p, dir, AL_ACC_READ | AL_ACC_WRITE | AL_ACC_EXEC, AL_CLASS_PROJECT, 0);
+		err = policy_add_project(p, dir, AL_ACC_READ | AL_ACC_WRITE | AL_ACC_EXEC);
 	if (err)
 		policy_free(p);
 	return err;
@@ -183,17 +217,33 @@ int policy_resolve(const char *base, const char *path, char *out, size_t outlen)
 	}
 }
 
-int policy_add_user(struct policy *p, const char *path, uint8_t access)
+int policy_add_user(struct policy *p, const char *path, uint8_t access, uint8_t flags)
 {
-	return policy_add(p, path, access, access ? AL_CLASS_GRANTED : AL_CLASS_ESCAPE, 0);
+	return policy_add(p, path, access, access ? AL_CLASS_GRANTED : AL_CLASS_ESCAPE, flags);
+}
+
+void policy_name_prefix_lens(const struct policy *p, uint64_t lens[4])
+{
+	size_t i;
+
+	memset(lens, 0, 4 * sizeof(lens[0]));
+	for (i = 0; i < p->n; i++) {
+		const char *slash = strrchr(p->rules[i].path, '/');
+		size_t n = slash ? strlen(slash + 1) : 0;
+
+		if ((p->rules[i].flags & AL_RULE_PREFIX) && n > 0 && n <= AL_NAME_MAX)
+			lens[n >> 6] |= 1ULL << (n & 63);
+	}
 }
 
 void policy_free(struct policy *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n; i++) {
 		free(p->rules[i].path);
+		free(p->rules[i].origin);
+	}
 	free(p->rules);
 	memset(p, 0, sizeof(*p));
 }
@@ -322,6 +372,11 @@ struct verdict policy_classify(const struct policy *p, const char *path, uint32_
 			if (r)
 				best = r;
 		} else {
+			/* A name-prefix rule ending inside this component. */
+			const struct policy_rule *r = seg_len ? find_rule(p, path, i) : NULL;
+
+			if (r && (r->flags & AL_RULE_PREFIX))
+				best = r;
 			seg_len++;
 			seg_dots += path[i] == '.';
 		}

@@ -14,6 +14,7 @@ struct policy_rule {
 	uint8_t access;
 	uint8_t class;
 	uint8_t flags;
+	char *origin; /* where it was written ("claude.yaml:12", "--deny"); may be NULL */
 };
 
 struct policy {
@@ -24,8 +25,14 @@ struct policy {
 /* Builds the cell for project directory dir (already canonical): dir
  * read-write plus the system allow-list. Returns 0 or -errno. */
 int policy_build(struct policy *p, const char *dir);
+/* The same in steps, so profile rules go between: the system allow-list
+ * (p is initialised), then later the project with the profile's access. */
+int policy_build_system(struct policy *p);
+int policy_add_project(struct policy *p, const char *dir, uint8_t access);
 int policy_add(struct policy *p, const char *path, uint8_t access, uint8_t class, uint8_t flags);
 void policy_free(struct policy *p);
+/* Records where the rule for path (as added) was written, for 'profile show'. */
+int policy_set_origin(struct policy *p, const char *path, const char *origin);
 
 /*
  * Resolves a rule path as the kernel will see it: relative paths are taken
@@ -37,7 +44,11 @@ int policy_resolve(const char *base, const char *path, char *out, size_t outlen)
 
 /* Adds a user rule (--ro, --rw, --deny) on top of the built policy; the most
  * specific path wins, and for the same path the later rule. */
-int policy_add_user(struct policy *p, const char *path, uint8_t access);
+int policy_add_user(struct policy *p, const char *path, uint8_t access, uint8_t flags);
+
+/* The component lengths of the policy's name-prefix rules, as a 256-bit set:
+ * the BPF walk looks name prefixes up only at these lengths. */
+void policy_name_prefix_lens(const struct policy *p, uint64_t lens[4]);
 
 /* The map key and value the BPF side looks a rule up by. */
 void policy_rule_key(const char *path, struct al_rule_key *key);

@@ -83,6 +83,10 @@ void report_summary_json(struct strbuf *sb, const struct session *s)
 
 	sb_printf(sb, "{\"type\":\"summary\",\"mode\":\"%s\",\"dir\":", s->audit ? "audit" : "enforce");
 	json_str(sb, s->dir, strlen(s->dir));
+	if (s->profile) {
+		sb_puts(sb, ",\"profile\":");
+		json_str(sb, s->profile, strlen(s->profile));
+	}
 	sb_puts(sb, ",\"command\":[");
 	for (i = 0; s->argv && s->argv[i]; i++) {
 		if (i)
@@ -134,9 +138,10 @@ void report_summary_text(struct strbuf *sb, const struct session *s)
 	const uint64_t *k = s->kcount;
 
 	sb_printf(sb,
-		  "agentlock: %s: %llu opens in the project, %llu system, %llu escape attempts "
-		  "(%llu %s)",
+		  "agentlock: %s: %llu opens in the project, %llu granted by the profile, %llu "
+		  "system, %llu escape attempts (%llu %s)",
 		  s->audit ? "audit" : "jailed", (unsigned long long)k[AL_CNT_OPEN_PROJECT],
+		  (unsigned long long)k[AL_CNT_OPEN_GRANTED],
 		  (unsigned long long)k[AL_CNT_OPEN_SYSTEM], (unsigned long long)k[AL_CNT_ESCAPE],
 		  (unsigned long long)(s->audit ? k[AL_CNT_WOULD_BLOCK] : k[AL_CNT_BLOCKED]),
 		  s->audit ? "would have been blocked" : "blocked");

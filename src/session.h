@@ -22,6 +22,7 @@ typedef void (*session_sink_fn)(void *ctx, const struct session *s, const struct
 struct session {
 	bool audit;
 	const char *dir;
+	const char *profile; /* the profile in force; NULL: none named */
 	char *const *argv;
 	int64_t mono_to_real_ns; /* add to an event's CLOCK_MONOTONIC stamp */
 	uint64_t start_ns;	 /* CLOCK_MONOTONIC */

@@ -243,10 +243,10 @@ static void user_rules_most_specific_wins(void **state)
 	struct policy p;
 
 	assert_int_equal(policy_build(&p, DIR), 0);
-	assert_int_equal(policy_add_user(&p, DIR "/.env", 0), 0);
-	assert_int_equal(policy_add_user(&p, "/home/u/.codex", AL_ACC_READ | AL_ACC_WRITE | AL_ACC_EXEC), 0);
-	assert_int_equal(policy_add_user(&p, "/home/u/.codex/auth.json", 0), 0);
-	assert_int_equal(policy_add_user(&p, "/home/u/tools", AL_ACC_READ | AL_ACC_EXEC), 0);
+	assert_int_equal(policy_add_user(&p, DIR "/.env", 0, 0), 0);
+	assert_int_equal(policy_add_user(&p, "/home/u/.codex", AL_ACC_READ | AL_ACC_WRITE | AL_ACC_EXEC, 0), 0);
+	assert_int_equal(policy_add_user(&p, "/home/u/.codex/auth.json", 0, 0), 0);
+	assert_int_equal(policy_add_user(&p, "/home/u/tools", AL_ACC_READ | AL_ACC_EXEC, 0), 0);
 	/* A deny inside the project beats the project. */
 	assert_int_equal(policy_classify(&p, DIR "/.env", 1).granted, 0);
 	assert_int_equal(policy_classify(&p, DIR "/.env/x", 1).granted, 0);
@@ -257,7 +257,7 @@ static void user_rules_most_specific_wins(void **state)
 	assert_int_equal(policy_classify(&p, "/home/u/.codex/auth.json", 1).granted, 0);
 	assert_int_equal(policy_classify(&p, "/home/u/tools/bin/x", 1).granted, AL_ACC_READ | AL_ACC_EXEC);
 	/* The same path again: the later rule replaces the earlier. */
-	assert_int_equal(policy_add_user(&p, "/home/u/tools", 0), 0);
+	assert_int_equal(policy_add_user(&p, "/home/u/tools", 0, 0), 0);
 	assert_int_equal(policy_classify(&p, "/home/u/tools/bin/x", 1).granted, 0);
 	policy_free(&p);
 	(void)state;

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef AL_CELL_H
+#define AL_CELL_H
+
+#include <limits.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "json.h"
+#include "policy.h"
+#include "userinfo.h"
+
+/* What a run's cell is built from. */
+struct cell_spec {
+	const char *profile;	  /* --profile NAME|FILE, or NULL to choose by COMMAND */
+	char *const *argv;	  /* COMMAND; NULL when only showing a profile */
+	const char *project;	  /* canonical DIR, or NULL (relative rules then fail) */
+	const struct target_user *user; /* whose ~ and profile directory */
+	const struct cli_rule *rules;	/* --ro, --rw, --deny */
+	int nrules;
+};
+
+struct cell {
+	char profile[128];  /* the profile in force */
+	char matched[256];  /* the command name that chose it; "" otherwise */
+	char userdir[PATH_MAX]; /* the user's profile directory */
+	uint8_t project_access;
+	struct policy policy;
+	struct strbuf warn; /* one "file:line:col: warning" per line */
+};
+
+/*
+ * Chooses the profile, loads its extends: chain, and compiles the cell: the
+ * system allow-list, the profile's rules, the project, then the command
+ * line's rules (the most specific path wins; for the same path the later).
+ * Returns 0, or an exit code (AL_EXIT_USAGE for a bad profile or rule) with
+ * a message in err.
+ */
+int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t errlen);
+void cell_free(struct cell *c);
+
+/* Each warning as "agentlock: warning: ...", made safe for a terminal. */
+void cell_print_warnings(const struct cell *c, FILE *f);
+
+#endif

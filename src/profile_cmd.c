@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * 'agentlock profiles' and 'agentlock profile show': what the agent may
+ * touch, before it runs, from the same code that builds the real cell.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cell.h"
+#include "exitcodes.h"
+#include "profile_cmd.h"
+#include "profiles.h"
+
+static const char *const level_name[] = { "user", "system", "shipped" };
+
+/* Everything printed passes through here: names and paths are the user's
+ * text, and a terminal must not take them for commands. */
+static void put(const char *s)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	term_sanitize(&sb, s, strlen(s));
+	fputs(sb.buf ? sb.buf : "", stdout);
+	sb_free(&sb);
+}
+
+/* --user, else the user who ran sudo, else whoever runs this. */
+static int who(const struct cli *cli, struct target_user *u, char *err, size_t errlen)
+{
+	const char *name = cli->user ? cli->user : getenv("SUDO_UID");
+	char uid[16];
+
+	if (!name) {
+		snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
+		name = uid;
+	}
+	return userinfo_resolve(name, NULL, u, err, errlen) ? AL_EXIT_USAGE : 0;
+}
+
+static int list_profiles(const struct target_user *u, char *err, size_t errlen)
+{
+	char perr[PROF_ERR_LEN], userdir[PATH_MAX];
+	struct prof_store st;
+	struct store_entry *e;
+	size_t n, i, c;
+
+	store_init(&st, u->home, u->uid, u->gid, userdir, sizeof(userdir));
+	if (store_list(&st, &e, &n, perr)) {
+		snprintf(err, errlen, "%s", perr);
+		return AL_EXIT_USAGE;
+	}
+	printf("%-14s %-8s %-24s %s\n", "PROFILE", "FROM", "COMMANDS", "DESCRIPTION");
+	for (i = 0; i < n; i++) {
+		struct strbuf cmds;
+
+		sb_init(&cmds);
+		for (c = 0; c < e[i].prof.ncommands; c++)
+			sb_printf(&cmds, "%s%s", c ? "," : "", e[i].prof.commands[c]);
+		put(e[i].prof.name);
+		printf("%*s %-8s ", (int)(strlen(e[i].prof.name) < 14 ? 14 - strlen(e[i].prof.name) : 0),
+		       "", level_name[e[i].level]);
+		put(cmds.buf ? cmds.buf : "-");
+		printf("%*s ", (int)(cmds.len < 24 ? 24 - cmds.len : 0) + (cmds.len ? 0 : -1), "");
+		put(e[i].prof.description ? e[i].prof.description : "");
+		putchar('\n');
+		sb_free(&cmds);
+	}
+	printf("\nUser profiles: %s/NAME.yaml; system: /etc/agentlock/profiles/NAME.yaml.\n"
+	       "A profile there overrides the shipped one of the same name.\n",
+	       userdir);
+	store_list_free(e, n);
+	return 0;
+}
+
+static int by_path(const void *a, const void *b)
+{
+	const struct policy_rule *x = *(const struct policy_rule *const *)a;
+	const struct policy_rule *y = *(const struct policy_rule *const *)b;
+
+	return strcmp(x->path, y->path);
+}
+
+static const char *class_word(uint8_t class)
+{
+	switch (class) {
+	case AL_CLASS_PROJECT:
+		return "project";
+	case AL_CLASS_SYSTEM:
+		return "system";
+	case AL_CLASS_GRANTED:
+		return "granted";
+	default:
+		return "denied";
+	}
+}
+
+static void show_table(const struct cell *c)
+{
+	const struct policy_rule **rows = calloc(c->policy.n ? c->policy.n : 1, sizeof(*rows));
+	size_t i;
+
+	if (!rows)
+		return;
+	for (i = 0; i < c->policy.n; i++)
+		rows[i] = &c->policy.rules[i];
+	qsort(rows, c->policy.n, sizeof(*rows), by_path);
+	printf("%-5s %-8s %-48s %s\n", "RWX", "CLASS", "PATH", "FROM");
+	for (i = 0; i < c->policy.n; i++) {
+		const struct policy_rule *r = rows[i];
+		char rwx[4] = { r->access & AL_ACC_READ ? 'r' : '-', r->access & AL_ACC_WRITE ? 'w' : '-',
+				r->access & AL_ACC_EXEC ? 'x' : '-', 0 };
+		size_t len = strlen(r->path) + !!(r->flags & AL_RULE_PREFIX);
+
+		printf("%-5s %-8s ", rwx, class_word(r->class));
+		put(r->path);
+		if (r->flags & AL_RULE_PREFIX)
+			putchar('*');
+		printf("%*s %s%s\n", (int)(len < 48 ? 48 - len : 0), "",
+		       r->origin ? r->origin : "system allow-list",
+		       r->flags & AL_RULE_EXACT ? " (itself only)" : "");
+	}
+	free(rows);
+}
+
+static int show_profile(const struct cli *cli, const struct target_user *u, char *err,
+			size_t errlen)
+{
+	struct cell_spec spec = { .profile = cli->show, .user = u };
+	char dir[PATH_MAX];
+	struct cell c;
+	int rc;
+
+	if (cli->dir) {
+		if (cli_resolve_dir(cli->dir, dir, err, errlen))
+			return AL_EXIT_USAGE;
+		spec.project = dir;
+	}
+	rc = cell_build(&spec, &c, err, errlen);
+	cell_print_warnings(&c, stderr);
+	if (!rc) {
+		printf("profile %s, for user %s (~ is %s), project %s\n", c.profile, u->name, u->home,
+		       spec.project ? spec.project : "(none given: name DIR to see it)");
+		printf("Anything not covered below is refused. The most specific path wins; "
+		       "'*' marks a name prefix.\n\n");
+		show_table(&c);
+	}
+	cell_free(&c);
+	return rc;
+}
+
+int profile_cmd(const struct cli *cli, char *err, size_t errlen)
+{
+	struct target_user u;
+	int rc = who(cli, &u, err, errlen);
+
+	if (rc)
+		return rc;
+	rc = cli->cmd == CLI_PROFILES ? list_profiles(&u, err, errlen)
+				      : show_profile(cli, &u, err, errlen);
+	userinfo_free(&u);
+	return rc;
+}

@@ -136,8 +136,9 @@ static void from_wrapper(struct cmd_names *out, const char *text, const char *pa
 		if (!next_word(&p, w, sizeof(w)) || strcmp(w, "exec"))
 			continue;
 		while (next_word(&p, w, sizeof(w))) {
-			if (w[0] == '-' || strchr(w, '='))
-				continue; /* exec -a NAME, VAR=value */
+			/* exec -a NAME, VAR=value, env, node: the program comes later. */
+			if (w[0] == '-' || strchr(w, '=') || cmd_is_interpreter(base_of(w)))
+				continue;
 			if (!strchr(w, '$'))
 				snprintf(last, sizeof(last), "%s", w);
 			break;

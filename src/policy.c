@@ -207,13 +207,14 @@ int policy_resolve(const char *base, const char *path, char *out, size_t outlen)
 		if (errno != ENOENT && errno != ENOTDIR)
 			return -errno;
 		slash = strrchr(head, '/');
-		if (!slash || slash == head)
+		if (!slash || !strcmp(head, "/"))
 			return -ENOENT;
 		tail = abs + (slash - head) + 1;
 		/* A missing part may not climb: ".." or "." there would be guesswork. */
 		if (!strcmp(slash + 1, "..") || !strcmp(slash + 1, "."))
 			return -EINVAL;
-		*slash = '\0';
+		/* Peeling the first component leaves "/", which always resolves. */
+		slash[slash == head] = '\0';
 	}
 }
 

@@ -109,6 +109,39 @@ static void errors(void **state)
 	(void)state;
 }
 
+static void profile_commands(void **state)
+{
+	struct cli c;
+
+	assert_int_equal(parse(&c, ARGV("--profile", "codex", "/p", "--", "sh")), 0);
+	assert_string_equal(c.profile, "codex");
+	assert_int_equal(c.cmd, CLI_RUN);
+	assert_int_equal(parse(&c, ARGV("--profile=./mine.yaml", "/p", "sh")), 0);
+	assert_string_equal(c.profile, "./mine.yaml");
+	assert_int_equal(parse(&c, ARGV("profiles")), 0);
+	assert_int_equal(c.cmd, CLI_PROFILES);
+	assert_int_equal(parse(&c, ARGV("profiles", "--user", "alice")), 0);
+	assert_string_equal(c.user, "alice");
+	assert_int_equal(parse(&c, ARGV("profile", "show", "claude")), 0);
+	assert_int_equal(c.cmd, CLI_PROFILE_SHOW);
+	assert_string_equal(c.show, "claude");
+	assert_null(c.dir);
+	assert_int_equal(parse(&c, ARGV("profile", "show", "claude", "/p", "--user=bob")), 0);
+	assert_string_equal(c.dir, "/p");
+	assert_string_equal(c.user, "bob");
+	assert_int_equal(parse(&c, ARGV("profile")), -1);
+	assert_int_equal(parse(&c, ARGV("profile", "show")), -1);
+	assert_int_equal(parse(&c, ARGV("profile", "list")), -1);
+	assert_int_equal(parse(&c, ARGV("profile", "show", "a", "b", "c")), -1);
+	assert_int_equal(parse(&c, ARGV("profiles", "extra")), -1);
+	assert_int_equal(parse(&c, ARGV("profiles", "--audit")), -1);
+	/* A project directory called profiles is named with a path. */
+	assert_int_equal(parse(&c, ARGV("./profiles", "--", "sh")), 0);
+	assert_int_equal(c.cmd, CLI_RUN);
+	assert_int_equal(parse(&c, ARGV("--profile", "/p", "sh")), -1); /* ate DIR */
+	(void)state;
+}
+
 static void resolve_dir(void **state)
 {
 	char tmpl[] = "/tmp/al-cli-XXXXXX", out[PATH_MAX], in[PATH_MAX + 32], file[PATH_MAX + 32];
@@ -157,6 +190,7 @@ int main(void)
 		cmocka_unit_test(rules),
 		cmocka_unit_test(help_and_version),
 		cmocka_unit_test(errors),
+		cmocka_unit_test(profile_commands),
 		cmocka_unit_test(resolve_dir),
 	};
 

@@ -301,6 +301,31 @@ static void resolve_rule_paths(void **state)
 	(void)state;
 }
 
+static void name_prefix_rules(void **state)
+{
+	struct policy p;
+	uint64_t lens[4];
+
+	assert_int_equal(policy_build(&p, DIR), 0);
+	policy_name_prefix_lens(&p, lens);
+	assert_true(!lens[0] && !lens[1] && !lens[2] && !lens[3]); /* none: no extra lookups */
+	assert_int_equal(policy_add_user(&p, "/home/u/.claude.json", AL_ACC_READ | AL_ACC_WRITE, AL_RULE_PREFIX), 0);
+	assert_int_equal(policy_add_user(&p, "/home/u/.aider", AL_ACC_READ, AL_RULE_PREFIX), 0);
+	policy_name_prefix_lens(&p, lens);
+	/* The lengths of the last components: ".claude.json" 12, ".aider" 6. */
+	assert_int_equal(lens[0], (1ULL << 12) | (1ULL << 6));
+	assert_int_equal(policy_classify(&p, "/home/u/.claude.json.tmp.9.9", 1).granted, AL_ACC_READ | AL_ACC_WRITE);
+	assert_int_equal(policy_classify(&p, "/home/u/.claude.json", 1).granted, AL_ACC_READ | AL_ACC_WRITE);
+	assert_int_equal(policy_classify(&p, "/home/u/.claude.jsonl/x", 1).granted, AL_ACC_READ | AL_ACC_WRITE);
+	assert_int_equal(policy_classify(&p, "/home/u/.claude.js", 1).class, AL_CLASS_ESCAPE);
+	assert_int_equal(policy_classify(&p, "/home/u/.aider.conf.yml", 1).granted, AL_ACC_READ);
+	/* Only the last component of the rule is a prefix: not "/home/ux". */
+	assert_int_equal(policy_classify(&p, "/home/ux/.aider", 1).class, AL_CLASS_ESCAPE);
+	assert_int_equal(policy_classify(&p, "/home/u/x.aider", 1).class, AL_CLASS_ESCAPE);
+	policy_free(&p);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +344,7 @@ int main(void)
 		cmocka_unit_test(user_rules_most_specific_wins),
 		cmocka_unit_test(project_that_is_allow_listed),
 		cmocka_unit_test(resolve_rule_paths),
+		cmocka_unit_test(name_prefix_rules),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, setup, teardown);

@@ -33,9 +33,10 @@ __u32 orphaned = 0;
 /* The project directory's dentry, captured by the launcher's second canary
  * open; extended attributes are only changed below it. */
 __u64 project_dentry = 0;
-/* Bit n set: some AL_RULE_PREFIX rule ends n bytes into its last component.
- * Written by the launcher before it enrols anyone. */
-__u64 name_prefix_lens[4] = {};
+/* Non-zero at n: some AL_RULE_PREFIX rule ends n bytes into its last
+ * component. Written by the launcher before it enrols anyone. A byte per
+ * length, so the index is a plain mask the verifier can bound. */
+__u8 name_prefix_lens[AL_NAME_MAX + 1] = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -177,8 +178,11 @@ static long walk_prefix(__u32 i, void *unused)
 	} else {
 		__u32 n = w->seg_len;
 
-		/* A name-prefix rule ending n bytes into this component. */
-		if (n > 0 && n <= AL_NAME_MAX && (name_prefix_lens[(n >> 6) & 3] >> (n & 63)) & 1) {
+		/* A name-prefix rule ending n bytes into this component. No "n <=
+		 * AL_NAME_MAX" test: clang would then drop the mask the verifier
+		 * needs. A longer n aliases a shorter length, which costs one lookup
+		 * that cannot match (no prefix rule has a name that long). */
+		if (n && name_prefix_lens[n & AL_NAME_MAX]) {
 			key.hash = w->hash;
 			key.len = i;
 			r = bpf_map_lookup_elem(&rules, &key);

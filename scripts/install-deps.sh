@@ -3,7 +3,7 @@
 # Machines and CI start clean, so nothing here may be assumed present.
 set -euo pipefail
 pkgs=(
-	build-essential cmake pkg-config clang llvm
+	build-essential cmake pkg-config clang llvm libclang-rt-14-dev
 	libbpf-dev bpftool libelf-dev zlib1g-dev
 	libncurses-dev libyaml-dev libcmocka-dev
 	qemu-system-x86 busybox-static cpio jq python3 tmux

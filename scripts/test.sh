@@ -57,8 +57,14 @@ else
 fi
 rm -f "$unit_out"
 
+step "fuzz: the profile parser (libFuzzer, ASan+UBSan, bounded)"
+run_logged fuzz tests/fuzz/run.sh 60
+
 step "VM: jail core (BPF-LSM, ASan+UBSan build of agentlock)"
 run_logged vm-core tests/vm/run.sh build-asan tests/vm/suite-core.sh
+
+step "VM: profiles (stub agents under their shipped profiles)"
+run_logged vm-profiles tests/vm/run.sh build-asan tests/vm/suite-profiles.sh
 
 step "VM: adversary suite (every known way out; enforcing, then --audit)"
 run_logged adversary tests/vm/run.sh build-asan adversary/run.sh adversary/t/*.sh

@@ -14,6 +14,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -201,6 +202,13 @@ static int pin_cell(struct jail *j, char *err, size_t errlen)
 	return 0;
 }
 
+static const char *kernel_release(void)
+{
+	static struct utsname u;
+
+	return uname(&u) ? "(unknown)" : u.release;
+}
+
 int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 {
 	int rc;
@@ -221,7 +229,15 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 
 	rc = agentlock_bpf__load(j->skel);
 	if (rc) {
-		if (rc == -EPERM || rc == -EACCES) {
+		if (rc == -EACCES) {
+			snprintf(err, errlen,
+				 "the kernel's verifier rejected agentlock's BPF programs (%s): this is "
+				 "a bug in agentlock for kernel %s, not a setting. Please report it "
+				 "with the log from AGENTLOCK_DEBUG=1",
+				 strerror(-rc), kernel_release());
+			return AL_EXIT_BPF;
+		}
+		if (rc == -EPERM) {
 			snprintf(err, errlen,
 				 "the kernel refused to load agentlock's BPF-LSM programs (%s) although "
 				 "agentlock runs as root, so it cannot enforce the cell and will not "
@@ -257,7 +273,7 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 int jail_install(struct jail *j, const struct policy *p, char *err, size_t errlen)
 {
 	struct al_rule *val = malloc(sizeof(*val));
-	uint64_t lens[4];
+	uint8_t lens[AL_NAME_MAX + 1];
 	size_t i;
 
 	if (!val) {

@@ -223,17 +223,17 @@ int policy_add_user(struct policy *p, const char *path, uint8_t access, uint8_t 
 	return policy_add(p, path, access, access ? AL_CLASS_GRANTED : AL_CLASS_ESCAPE, flags);
 }
 
-void policy_name_prefix_lens(const struct policy *p, uint64_t lens[4])
+void policy_name_prefix_lens(const struct policy *p, uint8_t lens[AL_NAME_MAX + 1])
 {
 	size_t i;
 
-	memset(lens, 0, 4 * sizeof(lens[0]));
+	memset(lens, 0, AL_NAME_MAX + 1);
 	for (i = 0; i < p->n; i++) {
 		const char *slash = strrchr(p->rules[i].path, '/');
 		size_t n = slash ? strlen(slash + 1) : 0;
 
 		if ((p->rules[i].flags & AL_RULE_PREFIX) && n > 0 && n <= AL_NAME_MAX)
-			lens[n >> 6] |= 1ULL << (n & 63);
+			lens[n] = 1;
 	}
 }
 

@@ -46,9 +46,9 @@ int policy_resolve(const char *base, const char *path, char *out, size_t outlen)
  * specific path wins, and for the same path the later rule. */
 int policy_add_user(struct policy *p, const char *path, uint8_t access, uint8_t flags);
 
-/* The component lengths of the policy's name-prefix rules, as a 256-bit set:
- * the BPF walk looks name prefixes up only at these lengths. */
-void policy_name_prefix_lens(const struct policy *p, uint64_t lens[4]);
+/* The component lengths of the policy's name-prefix rules (lens[n] = 1): the
+ * BPF walk looks name prefixes up only at these lengths. */
+void policy_name_prefix_lens(const struct policy *p, uint8_t lens[AL_NAME_MAX + 1]);
 
 /* The map key and value the BPF side looks a rule up by. */
 void policy_rule_key(const char *path, struct al_rule_key *key);

@@ -304,16 +304,20 @@ static void resolve_rule_paths(void **state)
 static void name_prefix_rules(void **state)
 {
 	struct policy p;
-	uint64_t lens[4];
+	uint8_t lens[AL_NAME_MAX + 1], none[AL_NAME_MAX + 1] = { 0 };
+	int i, set = 0;
 
 	assert_int_equal(policy_build(&p, DIR), 0);
 	policy_name_prefix_lens(&p, lens);
-	assert_true(!lens[0] && !lens[1] && !lens[2] && !lens[3]); /* none: no extra lookups */
+	assert_memory_equal(lens, none, sizeof(lens)); /* none: no extra lookups */
 	assert_int_equal(policy_add_user(&p, "/home/u/.claude.json", AL_ACC_READ | AL_ACC_WRITE, AL_RULE_PREFIX), 0);
 	assert_int_equal(policy_add_user(&p, "/home/u/.aider", AL_ACC_READ, AL_RULE_PREFIX), 0);
 	policy_name_prefix_lens(&p, lens);
 	/* The lengths of the last components: ".claude.json" 12, ".aider" 6. */
-	assert_int_equal(lens[0], (1ULL << 12) | (1ULL << 6));
+	for (i = 0; i <= AL_NAME_MAX; i++)
+		set += lens[i];
+	assert_int_equal(set, 2);
+	assert_true(lens[12] && lens[6]);
 	assert_int_equal(policy_classify(&p, "/home/u/.claude.json.tmp.9.9", 1).granted, AL_ACC_READ | AL_ACC_WRITE);
 	assert_int_equal(policy_classify(&p, "/home/u/.claude.json", 1).granted, AL_ACC_READ | AL_ACC_WRITE);
 	assert_int_equal(policy_classify(&p, "/home/u/.claude.jsonl/x", 1).granted, AL_ACC_READ | AL_ACC_WRITE);

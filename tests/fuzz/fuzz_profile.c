@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for the profile parser and compiler: any bytes either
+ * parse or are refused with a "file:line:col:" message; nothing crashes,
+ * leaks or reads out of bounds (built with ASan and UBSan).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile.h"
+
+static const char *no_env(const char *name)
+{
+	return strcmp(name, "SET") ? NULL : "/srv/set";
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct prof_env env = { .home = "/nonexistent/fuzz", .project = "/nonexistent/fuzz/proj",
+				.getenv = no_env };
+	char err[PROF_ERR_LEN];
+	struct profile p, *chain[1] = { &p };
+	struct strbuf warn;
+	struct policy pol;
+	uint8_t pa;
+
+	if (profile_parse("fuzz.yaml", (const char *)data, size, &p, err)) {
+		/* Every refusal names the file, and a position when it has one. */
+		if (strncmp(err, "fuzz.yaml:", 10))
+			abort();
+		profile_free(&p);
+		return 0;
+	}
+	sb_init(&warn);
+	if (policy_build_system(&pol) == 0) {
+		if (profile_compile(chain, 1, &env, &pol, &pa, &warn, err) &&
+		    strncmp(err, "fuzz.yaml:", 10) && strncmp(err, "out of memory", 13))
+			abort();
+		policy_free(&pol);
+	}
+	sb_free(&warn);
+	profile_free(&p);
+	return 0;
+}

@@ -210,15 +210,16 @@ out:
 	return rc;
 }
 
-/* The rule paths as written, expanded but not resolved: where an agent with
- * this chain may write, before any symbolic link is followed. */
-struct literal {
+/* A list of rule paths with their levels: the rules as written (expanded,
+ * not resolved) of a whole chain, or the resolved rules of one profile. */
+struct pathset {
 	char **path;
-	uint8_t *access;
+	uint8_t *access, *flags;
+	int *line;
 	size_t n;
 };
 
-static void literal_free(struct literal *l)
+static void set_free(struct pathset *l)
 {
 	size_t i;
 
@@ -226,31 +227,46 @@ static void literal_free(struct literal *l)
 		free(l->path[i]);
 	free(l->path);
 	free(l->access);
+	free(l->flags);
+	free(l->line);
 	memset(l, 0, sizeof(*l));
 }
 
-static int literal_add(struct literal *l, const char *path, uint8_t access)
+/* Returns 0, or -1 when out of memory. */
+static int set_add(struct pathset *l, const char *path, uint8_t access, uint8_t flags, int line)
 {
-	char **np = realloc(l->path, (l->n + 1) * sizeof(*np));
-	uint8_t *na;
+	size_t n = l->n + 1;
+	char **np = realloc(l->path, n * sizeof(*np));
+	uint8_t *na, *nf;
+	int *nl;
 
 	if (!np)
 		return -1;
 	l->path = np;
-	na = realloc(l->access, (l->n + 1) * sizeof(*na));
+	na = realloc(l->access, n * sizeof(*na));
 	if (!na)
 		return -1;
 	l->access = na;
+	nf = realloc(l->flags, n * sizeof(*nf));
+	if (!nf)
+		return -1;
+	l->flags = nf;
+	nl = realloc(l->line, n * sizeof(*nl));
+	if (!nl)
+		return -1;
+	l->line = nl;
 	l->path[l->n] = strdup(path);
 	if (!l->path[l->n])
 		return -1;
-	l->access[l->n++] = access;
+	l->access[l->n] = access;
+	l->flags[l->n] = flags;
+	l->line[l->n++] = line;
 	return 0;
 }
 
 /* The rule that would cover path if no link were followed: the longest
  * directory-bounded prefix, the later one for equal paths. */
-static int literal_cover(const struct literal *l, const char *path)
+static int literal_cover(const struct pathset *l, const char *path)
 {
 	size_t i, best_len = 0, plen = strlen(path);
 	int best = -1;
@@ -295,7 +311,7 @@ static int expand_literal(const struct prof_env *env, const char *path, struct s
  * link (the rule then covers the link and not its target); or -1 naming the
  * link in err when one is on the way.
  */
-static int check_links(const struct literal *lit, const char *abs, char *err, size_t errlen)
+static int check_links(const struct pathset *lit, const char *abs, char *err, size_t errlen)
 {
 	char prefix[PATH_MAX];
 	size_t i, n = strlen(abs);
@@ -352,31 +368,10 @@ static int link_itself(const char *abs, char *out, size_t outlen, char *err, siz
 	return 1;
 }
 
-/* The resolved paths of one profile's rules, to catch contradictions. */
-struct seen {
-	char **path;
-	uint8_t *access, *flags;
-	int *line;
-	size_t n;
-};
-
-static void seen_free(struct seen *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		free(s->path[i]);
-	free(s->path);
-	free(s->access);
-	free(s->flags);
-	free(s->line);
-	memset(s, 0, sizeof(*s));
-}
-
 /* Two rules of one profile that resolve to the same place with different
  * levels (a symlink, $VAR and the literal path): which one holds is not
- * something to guess. Returns the earlier rule's line, or 0. */
-static int seen_conflict(struct seen *s, const char *path, uint8_t access, uint8_t flags,
+ * something to guess. Returns the earlier rule's line, 0, or -1 (no memory). */
+static int seen_conflict(struct pathset *s, const char *path, uint8_t access, uint8_t flags,
 			 int line)
 {
 	size_t i;
@@ -385,25 +380,12 @@ static int seen_conflict(struct seen *s, const char *path, uint8_t access, uint8
 		if (!strcmp(s->path[i], path) &&
 		    (s->access[i] != access || s->flags[i] != flags))
 			return s->line[i];
-	s->path = realloc(s->path, (s->n + 1) * sizeof(*s->path));
-	s->access = realloc(s->access, (s->n + 1) * sizeof(*s->access));
-	s->flags = realloc(s->flags, (s->n + 1) * sizeof(*s->flags));
-	s->line = realloc(s->line, (s->n + 1) * sizeof(*s->line));
-	if (!s->path || !s->access || !s->flags || !s->line)
-		abort(); /* a few hundred small entries; no sane recovery */
-	s->path[s->n] = strdup(path);
-	s->access[s->n] = access;
-	s->flags[s->n] = flags;
-	s->line[s->n] = line;
-	if (!s->path[s->n])
-		abort();
-	s->n++;
-	return 0;
+	return set_add(s, path, access, flags, line);
 }
 
 static int compile_rule(const struct profile *pr, const struct prof_rule *r,
-			const struct prof_env *env, const struct literal *lit, struct policy *p,
-			struct seen *seen, struct strbuf *warn, char *err)
+			const struct prof_env *env, const struct pathset *lit, struct policy *p,
+			struct pathset *seen, struct strbuf *warn, char *err)
 {
 	char path[PATH_MAX], msg[PROF_ERR_LEN / 2], origin[PATH_MAX + 32];
 	uint8_t flags;
@@ -446,6 +428,8 @@ static int compile_rule(const struct profile *pr, const struct prof_rule *r,
 		}
 	}
 	other = seen_conflict(seen, path, r->access, flags, r->line);
+	if (other < 0)
+		FAIL("out of memory");
 	if (other)
 		FAIL("'%s' is the same path as the rule at line %d (%s), with another access level",
 		     r->path, other, path);
@@ -468,12 +452,12 @@ static int compile_rule(const struct profile *pr, const struct prof_rule *r,
 
 /* Every rule of the chain, expanded but not resolved, plus the project. */
 static int build_literal(struct profile *const *chain, size_t n, const struct prof_env *env,
-			 uint8_t project_access, struct literal *lit, char *err)
+			 uint8_t project_access, struct pathset *lit, char *err)
 {
 	char msg[PROF_ERR_LEN / 2];
 	size_t k, i;
 
-	if (env->project && literal_add(lit, env->project, project_access))
+	if (env->project && set_add(lit, env->project, project_access, 0, 0))
 		goto oom;
 	for (k = 0; k < n; k++) {
 		for (i = 0; i < chain[k]->nrules; i++) {
@@ -481,7 +465,7 @@ static int build_literal(struct profile *const *chain, size_t n, const struct pr
 			struct strbuf abs;
 			int rc = expand_literal(env, r->path, &abs, msg, sizeof(msg));
 
-			if (!rc && literal_add(lit, abs.buf, r->access))
+			if (!rc && set_add(lit, abs.buf, r->access, 0, r->line))
 				rc = -2;
 			sb_free(&abs);
 			if (rc == -2)
@@ -502,7 +486,7 @@ oom:
 int profile_compile(struct profile *const *chain, size_t n, const struct prof_env *env,
 		    struct policy *p, uint8_t *project_access, struct strbuf *warn, char *err)
 {
-	struct literal lit = { 0 };
+	struct pathset lit = { 0 };
 	size_t k, i;
 	int rc = 0;
 
@@ -512,13 +496,13 @@ int profile_compile(struct profile *const *chain, size_t n, const struct prof_en
 			*project_access = (uint8_t)chain[k]->project;
 	rc = build_literal(chain, n, env, *project_access, &lit, err);
 	for (k = 0; !rc && k < n; k++) {
-		struct seen seen = { 0 };
+		struct pathset seen = { 0 };
 
 		for (i = 0; !rc && i < chain[k]->nrules; i++)
 			rc = compile_rule(chain[k], &chain[k]->rules[i], env, &lit, p, &seen, warn,
 					  err);
-		seen_free(&seen);
+		set_free(&seen);
 	}
-	literal_free(&lit);
+	set_free(&lit);
 	return rc;
 }

@@ -193,6 +193,83 @@ grep -q "rwx   granted  $H/.claude.json\*" "$OUT/show.out" && grep -q -- "---   
 	ok "profile show prints the resolved table for the agent's home" ||
 	fail "profile show prints the resolved table for the agent's home" "$(head -n 5 $OUT/show.out)"
 
+# --- ~ is the sudo user's home: SUDO_UID picks the user, not HOME ---------------
+export SUDO_UID=1000
+al sudo-home "$P" -- al-probe open r "$H/.gitconfig"
+unset SUDO_UID
+[ "$(out)" = OK ] && has "$OUT/sudo-home.log" '.uid==1000' &&
+	ok "run through sudo (SUDO_UID, HOME=/root): ~ is the agent's home" ||
+	fail "run through sudo (SUDO_UID, HOME=/root): ~ is the agent's home" "probe: $(out)"
+
+# --- A read-only grant refuses every write-type operation -----------------------
+mkdir -p "$H/ro/sub" && echo keep >"$H/ro/file" && chown -R agent:agent "$H/ro"
+printf 'extends: default\nrules:\n  read: [~/ro]\n' >/tmp/ro-grant.yaml
+al ro-grant --user agent --profile /tmp/ro-grant.yaml "$P" -- sh -c '
+	cd ~/ro
+	try read cat file
+	try write sh -c "echo x >>file"
+	try create sh -c "echo x >new"
+	try unlink rm file
+	try rename mv file file2
+	try mkdir mkdir d
+	try rmdir rmdir sub
+	try chmod chmod 777 file
+	try symlink ln -s file l
+	try link ln file hard
+	try truncate truncate -s 0 file'
+if grep -qx LEAK:read "$OUT/ro-grant.out" && [ "$(grep -c '^refused:' "$OUT/ro-grant.out")" = 10 ] &&
+	[ "$(cat $H/ro/file)" = keep ] && [ "$(ls $H/ro | tr '\n' ' ')" = "file sub " ]; then
+	ok "read: ~/ro reads, and refuses write, create, unlink, rename, mkdir, rmdir, chmod, symlink, link, truncate"
+else fail "read: ~/ro reads, and refuses write, create, unlink, rename, mkdir, rmdir, chmod, symlink, link, truncate" "$(tr '\n' ' ' <$OUT/ro-grant.out) / $(ls $H/ro)"; fi
+
+# --- Every other shipped agent profile: a stub that writes its state ------------
+# One stub script; each agent's command is a link to it named as the agent's
+# command, so the profile is chosen the way it would be for the real agent.
+cat >"$H/.local/bin/agent-stub" <<'STUB'
+#!/bin/sh
+for p in $STUB_STATE; do
+	case "$p" in
+	*/) { mkdir -p "$p" && echo state >"${p}stub-state"; } 2>/dev/null || echo "FAILED:$p" ;;
+	*) echo state 2>/dev/null >"$p" || echo "FAILED:$p" ;;
+	esac
+done
+echo "work" >"$PWD/$(basename "$0")-was-here.txt" || echo FAILED:project
+try ssh cat ~/.ssh/id_rsa
+try aws cat ~/.aws/credentials
+try codex-state cat ~/.codex/auth.json
+try claude-state cat ~/.claude/settings.json
+exit 0
+STUB
+chmod 755 "$H/.local/bin/agent-stub"
+mkdir -p "$H/.local/share" "$H/Documents" "$H/.claude" && echo '{}' >"$H/.claude/settings.json"
+chown -R agent:agent "$H"
+stub_agent() { # COMMAND PROFILE STATE-PATHS... (a trailing / is a directory)
+	cmd=$1 prof=$2
+	shift 2
+	ln -sf agent-stub "$H/.local/bin/$cmd"
+	export STUB_STATE="$*"
+	al "stub-$cmd" --user agent "$P" -- "$cmd"
+	unset STUB_STATE
+	written=1
+	for p in "$@"; do [ -e "$p" ] || written=0; done
+	if [ $RC -eq 0 ] && [ "$(profile_of stub-$cmd)" = "$prof" ] && [ $written = 1 ] &&
+		! grep -q FAILED "$OUT/stub-$cmd.out" && [ -f "$P/$cmd-was-here.txt" ] &&
+		refused_all "stub-$cmd" ssh aws codex-state claude-state &&
+		blocked "stub-$cmd" "$H/.ssh/id_rsa" && blocked "stub-$cmd" "$H/.codex/auth.json"; then
+		ok "$prof: '$cmd' writes its state and the project; refused ~/.ssh, ~/.aws, Codex's and Claude's state"
+	else fail "$prof: '$cmd' writes its state and the project; refused ~/.ssh, ~/.aws, Codex's and Claude's state" \
+		"rc=$RC profile=$(profile_of stub-$cmd) written=$written $(tr '\n' ' ' <$OUT/stub-$cmd.out)"; fi
+}
+stub_agent gemini gemini "$H/.gemini/" "$H/.cache/gemini/" "$H/.npm/"
+stub_agent aider aider "$H/.aider.conf.yml" "$H/.aider.model.settings.yml" "$H/.config/aider/" "$H/.cache/aider/" "$H/.local/share/aider/"
+stub_agent goose goose "$H/.config/goose/" "$H/.local/share/goose/" "$H/.local/state/goose/" "$H/.cache/goose/" "$H/.goose/"
+stub_agent opencode opencode "$H/.config/opencode/" "$H/.local/share/opencode/" "$H/.local/state/opencode/" "$H/.cache/opencode/" "$H/.opencode/bin/"
+stub_agent cline cline "$H/.cline/" "$H/.config/cline/" "$H/.cache/cline/" "$H/.local/share/cline/" "$H/.local/state/cline/" "$H/Documents/Cline/"
+stub_agent cn continue "$H/.continue/"
+stub_agent openhands openhands "$H/.openhands/" "$H/.cache/openhands/"
+stub_agent cursor-agent cursor-agent "$H/.cursor/" "$H/.local/share/cursor-agent/" "$H/.config/cursor/" "$H/.cache/cursor/"
+stub_agent omp omp "$H/.omp/agent/sessions/" "$H/.omp/agent/agent.db"
+
 bad=
 for f in "$OUT"/*.report "$OUT"/*.log; do
 	case "$f" in *bad-profile* | *no-profile*) continue ;; esac

@@ -57,6 +57,9 @@ else
 fi
 rm -f "$unit_out"
 
+step "host: agentlock check (this kernel, as root and as a user)"
+run_logged host-check tests/host/check.sh build-asan
+
 step "fuzz: the profile parser (libFuzzer, ASan+UBSan, bounded)"
 run_logged fuzz tests/fuzz/run.sh 60
 

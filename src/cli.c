@@ -15,6 +15,7 @@ void cli_usage(FILE *f)
 	fputs("Usage: agentlock [OPTIONS] DIR -- COMMAND [ARGS...]\n"
 	      "       agentlock profiles [--user NAME]\n"
 	      "       agentlock profile show NAME|FILE [DIR] [--user NAME]\n"
+	      "       agentlock check [--json]\n"
 	      "\n"
 	      "Runs COMMAND and every process it starts in a kernel-enforced cell around\n"
 	      "DIR: opens outside DIR, the system allow-list and what the profile grants\n"
@@ -44,9 +45,13 @@ void cli_usage(FILE *f)
 	      "  2 usage, 120 not root, 121 BPF-LSM unavailable, 122 BPF load failed,\n"
 	      "  123 launch failed, 124 internal error, 126 cannot execute, 127 not found.\n"
 	      "\n"
+	      "'agentlock check' probes this kernel (BPF-LSM, Landlock, tracepoints, ...)\n"
+	      "and prints the mode a run would use and how to fix what is missing; it\n"
+	      "exits 0 for full BPF-LSM enforcement, 10 for Landlock only, 11 for none.\n"
+	      "\n"
 	      "Profiles: 'agentlock profiles' lists them; 'agentlock profile show NAME'\n"
-	      "prints the resolved rule table. A directory called 'profiles' or\n"
-	      "'profile' is given as ./profiles.\n"
+	      "prints the resolved rule table. A directory called 'profiles', 'profile'\n"
+	      "or 'check' is given as ./profiles.\n"
 	      "\n"
 	      "Example:\n"
 	      "  sudo agentlock ~/project -- codex\n",
@@ -118,12 +123,30 @@ static int parse_profile_cmd(int argc, char **argv, struct cli *out, char *err, 
 	return 0;
 }
 
+/* agentlock check [--json] */
+static int parse_check(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	int i;
+
+	out->cmd = CLI_CHECK;
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json")) {
+			snprintf(err, errlen, "'agentlock check' takes only --json, not '%s'", argv[i]);
+			return -1;
+		}
+		out->json = true;
+	}
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
 	int i;
 
 	memset(out, 0, sizeof(*out));
 	out->cmd = CLI_RUN;
+	if (argc > 1 && !strcmp(argv[1], "check"))
+		return parse_check(argc, argv, out, err, errlen);
 	if (argc > 1 && (!strcmp(argv[1], "profiles") || !strcmp(argv[1], "profile")))
 		return parse_profile_cmd(argc, argv, out, err, errlen);
 	for (i = 1; i < argc; i++) {

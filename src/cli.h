@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum cli_cmd { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_PROFILES, CLI_PROFILE_SHOW };
+enum cli_cmd { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_PROFILES, CLI_PROFILE_SHOW, CLI_CHECK };
 
 #define CLI_MAX_RULES 64
 
@@ -20,6 +20,7 @@ struct cli {
 	enum cli_cmd cmd;
 	bool audit;
 	bool headless;
+	bool json; /* check --json */
 	const char *log_path;	 /* --log: full event stream as NDJSON */
 	const char *report_path; /* --report: headless reports (default stderr) */
 	const char *user;	 /* --user */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "check.h"
 #include "cli.h"
 #include "exitcodes.h"
 #include "jail.h"
@@ -114,6 +115,27 @@ static void finish_outputs(struct run *r)
 		fclose(r->report.f);
 }
 
+/* agentlock check: prints the probes and returns the documented status. */
+static int run_check(bool json)
+{
+	struct check c;
+	struct strbuf sb;
+	int rc;
+
+	check_run(&c);
+	sb_init(&sb);
+	if (json) {
+		check_render_json(&c, &sb);
+		sb_puts(&sb, "\n");
+	} else {
+		check_render_text(&c, &sb);
+	}
+	fputs(sb.buf ? sb.buf : "", stdout);
+	sb_free(&sb);
+	rc = check_exit(&c);
+	return rc;
+}
+
 /* The profile and the command line's rules; warnings are shown, never fatal. */
 static int build_cell(struct run *r)
 {
@@ -142,6 +164,8 @@ static int start(struct run *r, int argc, char **argv)
 		return AL_EXIT_USAGE;
 	if (r->cli.cmd == CLI_PROFILES || r->cli.cmd == CLI_PROFILE_SHOW)
 		return profile_cmd(&r->cli, r->err, sizeof(r->err));
+	if (r->cli.cmd == CLI_CHECK)
+		return run_check(r->cli.json);
 	if (r->cli.cmd != CLI_RUN)
 		return 0;
 	if (cli_resolve_dir(r->cli.dir, r->dir, r->err, sizeof(r->err)))
@@ -197,6 +221,8 @@ int main(int argc, char **argv)
 	sb_init(&r.report.sb);
 	sb_init(&r.log.sb);
 	rc = start(&r, argc, argv);
+	if (r.cli.cmd == CLI_CHECK)
+		return rc;
 	if (r.cli.cmd == CLI_PROFILES || r.cli.cmd == CLI_PROFILE_SHOW) {
 		if (rc)
 			fprintf(stderr, "agentlock: %s\n", r.err);

@@ -201,4 +201,12 @@ if [ "$(out)" = EPERM ] && valid $OUT/hostile.report &&
 	ok "a hostile file name is escaped in the NDJSON"
 else fail "a hostile file name is escaped in the NDJSON" "$(head -c 300 $OUT/hostile.report)"; fi
 
+# agentlock check on a kernel with BPF-LSM: everything enforcement needs is there.
+CASE=check
+agentlock check --json >$OUT/check.out 2>$OUT/check.err
+RC=$?
+if [ $RC -eq 0 ] && jq -e '.mode=="bpf-lsm" and .exit==0 and .probes."bpf-lsm".ok and .probes.btf.ok and .probes.ringbuf.ok' $OUT/check.out >/dev/null; then
+	ok "agentlock check: bpf-lsm mode, exit 0"
+else fail "agentlock check: bpf-lsm mode, exit 0" "rc=$RC $(cat $OUT/check.out)"; fi
+
 finish

@@ -4,6 +4,6 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh"
-[ -x "$top/build/agentlock" ] && [ -z "$(find "$top/src" "$top/bpf" -newer "$top/build/agentlock" | head -n1)" ] ||
+[ -x "$top/build/agentlock" ] && [ -z "$(find "$top/src" "$top/bpf" "$top/profiles" -newer "$top/build/agentlock" | head -n1)" ] ||
 	"$top/scripts/build.sh" "$top/build"
 exec "$top/build/agentlock" "$@"

@@ -177,8 +177,8 @@ static void probe_bpf_lsm(struct check *c)
 		    "lockdown, a BPF signing policy, or a kernel built without CONFIG_BPF_LSM",
 		    strerror(-rc));
 		snprintf(p->remedy, sizeof(p->remedy),
-			 "use a kernel that allows BPF-LSM programs; until then agentlock can "
-			 "confine with Landlock only");
+			 "use a kernel that allows BPF-LSM programs; until then agentlock "
+			 "confines with Landlock (files only, nothing reported)");
 		return;
 	}
 	set(p, true, "active (%s) and an LSM program loads", list);

@@ -48,8 +48,9 @@ static const char *mode_sentence(const struct check *c)
 	case MODE_BPF_LSM:
 		return "BPF-LSM: every hook of the cell enforced and observed by the kernel";
 	case MODE_LANDLOCK:
-		return "Landlock only: BPF-LSM is not available here, so agentlock cannot "
-		       "enforce the full cell on this kernel (see the lines marked missing)";
+		return "landlock: BPF-LSM is not available here, so agentlock confines with "
+		       "Landlock: files only, and refused operations are not reported (see the "
+		       "lines marked missing, and docs/threat-model.md)";
 	default:
 		return "none: neither BPF-LSM nor Landlock is available; agentlock will "
 		       "refuse to run rather than run an agent unconfined";

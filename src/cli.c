@@ -26,6 +26,11 @@ void cli_usage(FILE *f)
 	      "                   the profile to run under (default: the one whose\n"
 	      "                   commands: match COMMAND, else 'default'); see\n"
 	      "                   'agentlock profiles' and docs/profiles.md\n"
+	      "  --backend bpf-lsm|landlock|auto\n"
+	      "                   what enforces the cell (default auto: BPF-LSM, else\n"
+	      "                   Landlock, said at start; never unconfined). Landlock\n"
+	      "                   confines files only and reports nothing; it works\n"
+	      "                   without root\n"
 	      "  --audit          observe only: never block, report what would be blocked\n"
 	      "  --headless       no dashboard: one NDJSON line per escape attempt and a\n"
 	      "                   final summary line, on stderr (or --report FILE)\n"
@@ -42,7 +47,7 @@ void cli_usage(FILE *f)
 	      "  -V, --version    print the version\n"
 	      "\n"
 	      "Exit status: COMMAND's (128+N if killed by signal N), or agentlock's own:\n"
-	      "  2 usage, 120 not root, 121 BPF-LSM unavailable, 122 BPF load failed,\n"
+	      "  2 usage, 120 not root, 121 no backend can confine here, 122 BPF load failed,\n"
 	      "  123 launch failed, 124 internal error, 126 cannot execute, 127 not found.\n"
 	      "\n"
 	      "'agentlock check' probes this kernel (BPF-LSM, Landlock, tracepoints, ...)\n"
@@ -186,6 +191,21 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 		} else if (is_opt(a, "--user")) {
 			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
 				return -1;
+		} else if (is_opt(a, "--backend")) {
+			const char *b;
+
+			if (opt_value("--backend", argc, argv, &i, &b, err, errlen))
+				return -1;
+			if (!strcmp(b, "auto")) {
+				out->backend = BACKEND_AUTO;
+			} else if (!strcmp(b, "bpf-lsm")) {
+				out->backend = BACKEND_BPF_LSM;
+			} else if (!strcmp(b, "landlock")) {
+				out->backend = BACKEND_LANDLOCK;
+			} else {
+				snprintf(err, errlen, "--backend %s: use bpf-lsm, landlock or auto", b);
+				return -1;
+			}
 		} else if (is_opt(a, "--profile")) {
 			if (opt_value("--profile", argc, argv, &i, &out->profile, err, errlen))
 				return -1;

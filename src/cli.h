@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+enum cli_backend { BACKEND_AUTO, BACKEND_BPF_LSM, BACKEND_LANDLOCK };
+
 enum cli_cmd { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_PROFILES, CLI_PROFILE_SHOW, CLI_CHECK };
 
 #define CLI_MAX_RULES 64
@@ -21,6 +23,7 @@ struct cli {
 	bool audit;
 	bool headless;
 	bool json; /* check --json */
+	enum cli_backend backend; /* --backend */
 	const char *log_path;	 /* --log: full event stream as NDJSON */
 	const char *report_path; /* --report: headless reports (default stderr) */
 	const char *user;	 /* --user */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -24,7 +25,7 @@
 #include "launch.h"
 
 enum child_step { STEP_SETUP_GROUPS = 1, STEP_SETUP_GID, STEP_SETUP_UID, STEP_CHDIR,
-		  STEP_CANARY, STEP_EXEC };
+		  STEP_CANARY, STEP_EXEC, STEP_LANDLOCK };
 
 struct child_msg {
 	int step;
@@ -64,6 +65,8 @@ static void child_close_fds(int a, int b)
 
 static void child_drop_privileges(int msg, const struct target_user *u)
 {
+	if (geteuid() != 0)
+		return; /* Landlock without root: COMMAND runs as the caller, who is u */
 	if (setgroups((size_t)u->ngroups, u->groups)) {
 		child_send(msg, STEP_SETUP_GROUPS, errno);
 		_exit(AL_EXIT_LAUNCH);
@@ -95,9 +98,16 @@ static void child_enter_dir(int msg, const char *dir)
 	}
 }
 
+static void __attribute__((noreturn)) child_exec(int msg, char *const argv[])
+{
+	execvp(argv[0], argv);
+	child_send(msg, STEP_EXEC, errno);
+	_exit(errno == ENOENT ? AL_EXIT_NOT_FOUND : AL_EXIT_CANNOT_EXEC);
+}
+
 static void __attribute__((noreturn))
 child_main(int go, int msg, char *const argv[], const struct target_user *u, const char *dir,
-	   const sigset_t *old_mask)
+	   const struct ll_plan *ll, const sigset_t *old_mask)
 {
 	size_t i;
 	int fd;
@@ -111,6 +121,16 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 	child_close_fds(go, msg);
 	child_drop_privileges(msg, u);
 	child_enter_dir(msg, dir);
+	if (ll) {
+		/* Landlock: the child confines itself; nothing to enrol. */
+		int rc = ll_apply(ll);
+
+		if (rc) {
+			child_send(msg, STEP_LANDLOCK, -rc);
+			_exit(AL_EXIT_LAUNCH);
+		}
+		child_exec(msg, argv);
+	}
 
 	/* Phase 1: enrolled. Open DIR (the hook records its dentry, which the
 	 * xattr rule needs), then "/" (outside every rule) as the canary. */
@@ -125,9 +145,7 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 
 	/* Phase 2: active; become COMMAND. */
 	child_wait_go(go);
-	execvp(argv[0], argv);
-	child_send(msg, STEP_EXEC, errno);
-	_exit(errno == ENOENT ? AL_EXIT_NOT_FOUND : AL_EXIT_CANNOT_EXEC);
+	child_exec(msg, argv);
 }
 
 static int read_msg(struct launch *l, struct child_msg *m)
@@ -154,6 +172,7 @@ static const char *step_name(int step)
 	case STEP_SETUP_GID: return "switching group";
 	case STEP_SETUP_UID: return "switching user";
 	case STEP_CHDIR: return "entering DIR";
+	case STEP_LANDLOCK: return "applying the Landlock rules";
 	default: return "starting";
 	}
 }
@@ -201,8 +220,25 @@ static int check_canary(struct launch *l, struct jail *j, bool audit, char *err,
 	return 0;
 }
 
-int launch_start(struct launch *l, struct jail *j, bool audit, char *const argv[],
-		 const struct target_user *u, const char *dir, char *err, size_t errlen)
+/* After a Landlock child's fork: EOF means it confined itself and exec'd. */
+static int landlock_started(struct launch *l, char *const argv[], char *err, size_t errlen)
+{
+	struct child_msg m;
+
+	if (read_msg(l, &m) != 1)
+		return 0;
+	if (m.step == STEP_EXEC) {
+		snprintf(err, errlen, "cannot run '%s': %s", argv[0], strerror(m.err));
+		return m.err == ENOENT ? AL_EXIT_NOT_FOUND : AL_EXIT_CANNOT_EXEC;
+	}
+	snprintf(err, errlen, "could not start COMMAND: %s failed: %s; it did not run",
+		 step_name(m.step), strerror(m.err));
+	return AL_EXIT_LAUNCH;
+}
+
+int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll, bool audit,
+		 char *const argv[], const struct target_user *u, const char *dir, char *err,
+		 size_t errlen)
 {
 	int gp[2], mp[2], rc;
 	struct child_msg m;
@@ -224,12 +260,14 @@ int launch_start(struct launch *l, struct jail *j, bool audit, char *const argv[
 	if (l->pid == 0) {
 		close(gp[1]);
 		close(mp[0]);
-		child_main(gp[0], mp[1], argv, u, dir, &l->old_mask);
+		child_main(gp[0], mp[1], argv, u, dir, j ? NULL : ll, &l->old_mask);
 	}
 	close(gp[0]);
 	close(mp[1]);
 	l->go_fd = gp[1];
 	l->msg_fd = mp[0];
+	if (!j)
+		return landlock_started(l, argv, err, errlen);
 
 	rc = jail_enroll(j, l->pid);
 	if (rc) {
@@ -300,6 +338,62 @@ static int kill_member(pid_t pid, void *arg)
 	return 0;
 }
 
+/* The parent pid of pid, from /proc/pid/stat (after the comm's closing ')'). */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512], *rp;
+	int fd, ppid = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	rp = strrchr(buf, ')');
+	if (!rp || sscanf(rp + 1, " %*c %d", &ppid) != 1)
+		return 0;
+	return ppid;
+}
+
+/*
+ * Without a jail map (Landlock), the tree is everything descending from
+ * agentlock: as a child subreaper it inherits every orphan of the tree.
+ */
+static void kill_descendants(struct kill_ctx *k)
+{
+	pid_t self = getpid();
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		pid_t pid = (pid_t)atoi(de->d_name), p;
+		int hops = 0;
+
+		if (pid <= 0 || pid == self)
+			continue;
+		for (p = parent_of(pid); p > 1 && p != self && hops < 4096; p = parent_of(p))
+			hops++;
+		if (p == self && kill(pid, k->sig) == 0)
+			k->sent++;
+	}
+	closedir(d);
+}
+
+static void end_leftovers(struct kill_ctx *k)
+{
+	if (k->j)
+		jail_for_each_member(k->j, kill_member, k);
+	else
+		kill_descendants(k);
+}
+
 int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struct session *s)
 {
 	struct epoll_event ev = { .events = EPOLLIN }, out[4];
@@ -311,8 +405,10 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 		return -errno;
 	ev.data.fd = l->sig_fd;
 	epoll_ctl(ep, EPOLL_CTL_ADD, l->sig_fd, &ev);
-	ev.data.fd = ringbuf_fd(rb);
-	epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
+	if (rb) {
+		ev.data.fd = ringbuf_fd(rb);
+		epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
+	}
 
 	for (;;) {
 		int i, n = epoll_wait(ep, out, 4, main_done ? 100 : -1);
@@ -336,22 +432,23 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 		if (!main_done)
 			continue;
 		reap(l, s, &main_done);
-		if (!jail_has_members(j) && waitpid(-1, NULL, WNOHANG) < 0)
+		if ((!j || !jail_has_members(j)) && waitpid(-1, NULL, WNOHANG) < 0)
 			break; /* the whole tree is gone */
 		/* COMMAND has ended; what it left running is ended too: TERM, then KILL. */
 		if (!leftover_since) {
 			struct kill_ctx k = { .j = j, .sig = SIGTERM };
 
 			leftover_since = session_now_ns();
-			jail_for_each_member(j, kill_member, &k);
+			end_leftovers(&k);
 			s->leftovers_killed = k.sent;
 		} else if (session_now_ns() - leftover_since > 1000000000ull || ++rounds > 10) {
 			struct kill_ctx k = { .j = j, .sig = SIGKILL };
 
-			jail_for_each_member(j, kill_member, &k);
+			end_leftovers(&k);
 		}
 	}
-	ringbuf_drain(rb);
+	if (rb)
+		ringbuf_drain(rb);
 	close(ep);
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "exitcodes.h"
 #include "jail.h"
+#include "landlock.h"
 #include "launch.h"
 #include "policy.h"
 #include "profile_cmd.h"
@@ -32,6 +33,7 @@ struct run {
 	char dir[PATH_MAX];
 	struct target_user user;
 	struct cell cell;
+	struct ll_plan ll;
 	struct jail jail;
 	struct launch launch;
 	struct ringbuf rb;
@@ -155,6 +157,98 @@ static int build_cell(struct run *r)
 	return 0;
 }
 
+/* Root picks the user (sudo's, or --user); without root COMMAND runs as the caller. */
+static int resolve_user(struct run *r)
+{
+	char self[16];
+
+	if (geteuid() == 0)
+		return userinfo_resolve(r->cli.user, getenv("SUDO_UID"), &r->user, r->err,
+					sizeof(r->err)) ? AL_EXIT_USAGE : 0;
+	if (r->cli.backend == BACKEND_BPF_LSM) {
+		snprintf(r->err, sizeof(r->err),
+			 "agentlock needs root to load its BPF-LSM programs (CAP_BPF, CAP_PERFMON "
+			 "and CAP_SYS_ADMIN); run it with sudo. COMMAND still runs as you");
+		return AL_EXIT_NOT_ROOT;
+	}
+	snprintf(self, sizeof(self), "%u", (unsigned)getuid());
+	if (userinfo_resolve(self, NULL, &r->user, r->err, sizeof(r->err)))
+		return AL_EXIT_USAGE;
+	if (r->cli.user && strcmp(r->cli.user, r->user.name) && strcmp(r->cli.user, self)) {
+		snprintf(r->err, sizeof(r->err), "--user %s needs root (run with sudo)", r->cli.user);
+		return AL_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The BPF-LSM backend: load, install the rules, open the stream, launch. */
+static int start_bpf(struct run *r)
+{
+	int rc = jail_open(&r->jail, r->cli.audit, r->err, sizeof(r->err));
+
+	if (rc)
+		return rc;
+	rc = jail_install(&r->jail, &r->cell.policy, r->err, sizeof(r->err));
+	if (rc)
+		return rc;
+	rc = ringbuf_open(&r->rb, r->jail.events_fd, &r->session);
+	if (rc) {
+		snprintf(r->err, sizeof(r->err), "failed to open the event ring buffer: %s",
+			 strerror(-rc));
+		return AL_EXIT_INTERNAL;
+	}
+	r->session.backend = "bpf-lsm";
+	return launch_start(&r->launch, &r->jail, NULL, r->cli.audit, r->cli.argv, &r->user,
+			    r->dir, r->err, sizeof(r->err));
+}
+
+/* The Landlock backend: the child confines itself; said loudly, with its limits. */
+static int start_landlock(struct run *r)
+{
+	struct strbuf warn;
+	int abi = ll_abi();
+
+	if (!abi) {
+		snprintf(r->err, sizeof(r->err),
+			 "%sLandlock is not available either, so agentlock cannot confine "
+			 "COMMAND here and will not run it unconfined. Run 'agentlock check' "
+			 "for what is missing and how to enable it",
+			 geteuid() == 0 ? "" : "without root BPF-LSM cannot be used, and ");
+		return AL_EXIT_NO_BPF_LSM;
+	}
+	if (r->cli.audit) {
+		snprintf(r->err, sizeof(r->err),
+			 "--audit needs the BPF-LSM backend, which this kernel does not offer: "
+			 "Landlock can only refuse, never watch. Run without --audit to confine "
+			 "with Landlock, or see 'agentlock check'");
+		return AL_EXIT_NO_BPF_LSM;
+	}
+	if (r->user.uid == 0) {
+		snprintf(r->err, sizeof(r->err),
+			 "COMMAND would run as root under the Landlock backend, which cannot take "
+			 "away root's capabilities (bpf, modules, raw devices); run it as a user "
+			 "(drop --user root) or use a kernel with BPF-LSM");
+		return AL_EXIT_USAGE;
+	}
+	sb_init(&warn);
+	if (ll_plan_build(&r->cell.policy, abi, &r->ll, &warn, r->err, sizeof(r->err))) {
+		sb_free(&warn);
+		return AL_EXIT_INTERNAL;
+	}
+	fprintf(stderr,
+		"agentlock: backend: Landlock (ABI %d). Files are confined by the kernel, but "
+		"refused operations are not reported (no event stream), and Unix-socket "
+		"connections and the network are not confined. 'agentlock check' says why "
+		"BPF-LSM is not used.\n",
+		abi);
+	if (warn.len)
+		fputs(warn.buf, stderr);
+	sb_free(&warn);
+	r->session.backend = "landlock";
+	return launch_start(&r->launch, NULL, &r->ll, false, r->cli.argv, &r->user, r->dir,
+			    r->err, sizeof(r->err));
+}
+
 /* Everything up to a running, confined COMMAND. Returns 0 or an exit code. */
 static int start(struct run *r, int argc, char **argv)
 {
@@ -170,14 +264,9 @@ static int start(struct run *r, int argc, char **argv)
 		return 0;
 	if (cli_resolve_dir(r->cli.dir, r->dir, r->err, sizeof(r->err)))
 		return AL_EXIT_USAGE;
-	if (geteuid() != 0) {
-		snprintf(r->err, sizeof(r->err),
-			 "agentlock needs root to load its BPF-LSM programs (CAP_BPF, CAP_PERFMON "
-			 "and CAP_SYS_ADMIN); run it with sudo. COMMAND still runs as you");
-		return AL_EXIT_NOT_ROOT;
-	}
-	if (userinfo_resolve(r->cli.user, getenv("SUDO_UID"), &r->user, r->err, sizeof(r->err)))
-		return AL_EXIT_USAGE;
+	rc = resolve_user(r);
+	if (rc)
+		return rc;
 	rc = build_cell(r);
 	if (rc)
 		return rc;
@@ -186,20 +275,21 @@ static int start(struct run *r, int argc, char **argv)
 	rc = setup_outputs(r);
 	if (rc)
 		return rc;
-	rc = jail_open(&r->jail, r->cli.audit, r->err, sizeof(r->err));
-	if (rc)
-		return rc;
-	rc = jail_install(&r->jail, &r->cell.policy, r->err, sizeof(r->err));
-	if (rc)
-		return rc;
-	rc = ringbuf_open(&r->rb, r->jail.events_fd, &r->session);
-	if (rc) {
-		snprintf(r->err, sizeof(r->err), "failed to open the event ring buffer: %s",
-			 strerror(-rc));
-		return AL_EXIT_INTERNAL;
+	if (geteuid() == 0 && r->cli.backend != BACKEND_LANDLOCK) {
+		rc = start_bpf(r);
+		if (rc != AL_EXIT_NO_BPF_LSM || r->cli.backend == BACKEND_BPF_LSM)
+			return rc;
+		/* auto: say so, then confine with Landlock; never run unconfined. */
+		fprintf(stderr,
+			"agentlock: BPF-LSM is not usable on this kernel; falling back to Landlock "
+			"('agentlock check' says why and how to enable BPF-LSM)\n");
+		if (getenv("AGENTLOCK_DEBUG"))
+			fprintf(stderr, "agentlock: %s\n", r->err);
+		if (r->jail.skel)
+			jail_close(&r->jail);
+		memset(&r->jail, 0, sizeof(r->jail));
 	}
-	return launch_start(&r->launch, &r->jail, r->cli.audit, r->cli.argv, &r->user, r->dir,
-			    r->err, sizeof(r->err));
+	return start_landlock(r);
 }
 
 /* Ends a child that failed to start; it never ran COMMAND. */
@@ -242,13 +332,15 @@ int main(int argc, char **argv)
 			fputs("Try 'agentlock --help'.\n", stderr);
 		abort_child(&r);
 	} else {
-		rc = launch_supervise(&r.launch, &r.jail, &r.rb, &r.session);
+		rc = launch_supervise(&r.launch, r.jail.skel ? &r.jail : NULL, r.rb.rb ? &r.rb : NULL,
+				      &r.session);
 		if (rc) {
 			fprintf(stderr, "agentlock: supervising COMMAND failed: %s\n", strerror(-rc));
 			rc = AL_EXIT_INTERNAL;
 		} else {
 			r.session.end_ns = session_now_ns();
-			jail_read_counters(&r.jail, r.session.kcount);
+			if (r.jail.skel)
+				jail_read_counters(&r.jail, r.session.kcount);
 			finish_outputs(&r);
 			rc = session_exit_status(&r.session);
 		}
@@ -259,6 +351,7 @@ int main(int argc, char **argv)
 	if (r.jail.skel)
 		jail_close(&r.jail);
 	cell_free(&r.cell);
+	ll_plan_free(&r.ll);
 	userinfo_free(&r.user);
 	sb_free(&r.text);
 	sb_free(&r.report.sb);

@@ -83,6 +83,9 @@ void report_summary_json(struct strbuf *sb, const struct session *s)
 
 	sb_printf(sb, "{\"type\":\"summary\",\"mode\":\"%s\",\"dir\":", s->audit ? "audit" : "enforce");
 	json_str(sb, s->dir, strlen(s->dir));
+	if (s->backend)
+		sb_printf(sb, ",\"backend\":\"%s\",\"observed\":%s", s->backend,
+			  strcmp(s->backend, "landlock") ? "true" : "false");
 	if (s->profile) {
 		sb_puts(sb, ",\"profile\":");
 		json_str(sb, s->profile, strlen(s->profile));
@@ -137,17 +140,23 @@ void report_summary_text(struct strbuf *sb, const struct session *s)
 {
 	const uint64_t *k = s->kcount;
 
-	sb_printf(sb,
-		  "agentlock: %s: %llu opens in the project, %llu granted by the profile, %llu "
-		  "system, %llu escape attempts (%llu %s)",
-		  s->audit ? "audit" : "jailed", (unsigned long long)k[AL_CNT_OPEN_PROJECT],
-		  (unsigned long long)k[AL_CNT_OPEN_GRANTED],
-		  (unsigned long long)k[AL_CNT_OPEN_SYSTEM], (unsigned long long)k[AL_CNT_ESCAPE],
-		  (unsigned long long)(s->audit ? k[AL_CNT_WOULD_BLOCK] : k[AL_CNT_BLOCKED]),
-		  s->audit ? "would have been blocked" : "blocked");
-	if (k[AL_CNT_RB_DROPPED])
-		sb_printf(sb, ", %llu events dropped from the stream (totals are exact)",
-			  (unsigned long long)k[AL_CNT_RB_DROPPED]);
+	if (s->backend && !strcmp(s->backend, "landlock")) {
+		sb_puts(sb, "agentlock: landlock: refused operations are not observed with this "
+			    "backend");
+	} else {
+		sb_printf(sb,
+			  "agentlock: %s: %llu opens in the project, %llu granted by the profile, "
+			  "%llu system, %llu escape attempts (%llu %s)",
+			  s->audit ? "audit" : "jailed", (unsigned long long)k[AL_CNT_OPEN_PROJECT],
+			  (unsigned long long)k[AL_CNT_OPEN_GRANTED],
+			  (unsigned long long)k[AL_CNT_OPEN_SYSTEM],
+			  (unsigned long long)k[AL_CNT_ESCAPE],
+			  (unsigned long long)(s->audit ? k[AL_CNT_WOULD_BLOCK] : k[AL_CNT_BLOCKED]),
+			  s->audit ? "would have been blocked" : "blocked");
+		if (k[AL_CNT_RB_DROPPED])
+			sb_printf(sb, ", %llu events dropped from the stream (totals are exact)",
+				  (unsigned long long)k[AL_CNT_RB_DROPPED]);
+	}
 	if (s->leftovers_killed)
 		sb_printf(sb, ", %u leftover processes killed", s->leftovers_killed);
 	if (s->term_signal)

@@ -75,7 +75,7 @@ static void text_names_every_probe_and_each_remedy(void **state)
 		assert_non_null(strstr(sb.buf, probe_name(i)));
 	assert_non_null(strstr(sb.buf, "bpf-lsm      missing  bpf is not in the active LSM list"));
 	assert_non_null(strstr(sb.buf, "landlock     ok       fine"));
-	assert_non_null(strstr(sb.buf, "mode: Landlock only"));
+	assert_non_null(strstr(sb.buf, "mode: landlock: BPF-LSM is not available here"));
 	assert_non_null(strstr(sb.buf, "  bpf-lsm: add 'lsm=lockdown,landlock,bpf'"));
 	/* No remedy line for what is fine, nor for a missing piece without one. */
 	assert_null(strstr(sb.buf, "  landlock:"));

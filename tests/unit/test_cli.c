@@ -142,6 +142,26 @@ static void profile_commands(void **state)
 	(void)state;
 }
 
+static void backend_and_check(void **state)
+{
+	struct cli c;
+
+	assert_int_equal(parse(&c, ARGV("/p", "sh")), 0);
+	assert_int_equal(c.backend, BACKEND_AUTO);
+	assert_int_equal(parse(&c, ARGV("--backend", "landlock", "/p", "sh")), 0);
+	assert_int_equal(c.backend, BACKEND_LANDLOCK);
+	assert_int_equal(parse(&c, ARGV("--backend=bpf-lsm", "/p", "sh")), 0);
+	assert_int_equal(c.backend, BACKEND_BPF_LSM);
+	assert_int_equal(parse(&c, ARGV("--backend", "none", "/p", "sh")), -1);
+	assert_int_equal(parse(&c, ARGV("check")), 0);
+	assert_int_equal(c.cmd, CLI_CHECK);
+	assert_false(c.json);
+	assert_int_equal(parse(&c, ARGV("check", "--json")), 0);
+	assert_true(c.json);
+	assert_int_equal(parse(&c, ARGV("check", "--verbose")), -1);
+	(void)state;
+}
+
 static void resolve_dir(void **state)
 {
 	char tmpl[] = "/tmp/al-cli-XXXXXX", out[PATH_MAX], in[PATH_MAX + 32], file[PATH_MAX + 32];
@@ -191,6 +211,7 @@ int main(void)
 		cmocka_unit_test(help_and_version),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(profile_commands),
+		cmocka_unit_test(backend_and_check),
 		cmocka_unit_test(resolve_dir),
 	};
 

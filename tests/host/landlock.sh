@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The Landlock backend, end to end on this host (which refuses BPF-LSM
+# programs but has Landlock): the cell's file policy holds, what Landlock
+# cannot do is refused up front, and the process tree is still ended.
+#   tests/host/landlock.sh BUILD_DIR         (as root; also runs a case as a user)
+set -uo pipefail
+bin=$(cd "$1" && pwd)/agentlock
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+nok() { fail=$((fail + 1)); echo "not ok - $1: $2"; }
+
+# Outside /tmp, which the system allow-list opens read-write.
+base=$(mktemp -d /srv/al-landlock.XXXXXX)
+trap 'pkill -u nobody -f al-landlock-victim 2>/dev/null; rm -rf "$base"' EXIT
+P=$base/proj
+mkdir -p "$P" "$base/home/.ssh" "$base/ro/sub" "$base/out"
+echo SECRET-KEY >"$base/home/.ssh/id_rsa"
+echo data >"$base/ro/f"
+echo hidden >"$base/ro/sub/hidden"
+echo inside >"$P/existing.txt"
+ln -s "$base/home/.ssh/id_rsa" "$P/link-out"
+chmod -R a+rX "$base"
+chown -R nobody "$P" "$base/out"
+cd "$P" || exit 1
+
+# run NAME [agentlock args...]: headless, as nobody, Landlock forced.
+run() {
+	name=$1
+	shift
+	"$bin" --headless --backend landlock --report "$base/$name.report" "$@" >"$base/$name.out" 2>"$base/$name.err"
+	rc=$?
+}
+out() { cat "$base/$1.out"; }
+
+run inbounds --user nobody "$P" -- sh -c 'echo new >new.txt && cat new.txt existing.txt && mkdir -p d/e && echo x >d/e/f && mv d/e/f d/g && rm d/g'
+[ $rc -eq 0 ] && [ "$(out inbounds)" = "$(printf 'new\ninside')" ] && [ -f "$P/new.txt" ] &&
+	ok "in the project: create, read, mkdir, rename, unlink work" || nok "in-bounds work" "rc=$rc $(out inbounds) $(cat $base/inbounds.err)"
+grep -q "backend: Landlock (ABI [0-9]*)" "$base/inbounds.err" &&
+	jq -e '.backend=="landlock" and .observed==false and .exit_status==0' "$base/inbounds.report" >/dev/null &&
+	ok "the backend is said at start and in the summary, with observed: false" ||
+	nok "the backend is said" "$(cat $base/inbounds.err) $(cat $base/inbounds.report)"
+
+run outside --user nobody "$P" -- sh -c "cat $base/home/.ssh/id_rsa; cat link-out; cat /etc/passwd; ls /; echo x >$base/out/f; exit 3"
+[ $rc -eq 3 ] && ! grep -q SECRET "$base/outside.out" && [ ! -e "$base/out/f" ] &&
+	[ "$(grep -c 'Permission denied' "$base/outside.err")" -ge 5 ] &&
+	ok "outside: a key, a symlink out, /etc/passwd, / and a writable dir are refused; exit status passes through" ||
+	nok "outside refused" "rc=$rc $(out outside) $(cat $base/outside.err)"
+
+run ro --user nobody --ro "$base/ro" --deny "$base/ro/sub/hidden" "$P" -- sh -c "cat $base/ro/f; cat $base/ro/sub/hidden; echo x >>$base/ro/f; rm $base/ro/f; mkdir $base/ro/new; echo done"
+if [ "$(out ro)" = "$(printf 'data\ndone')" ] && [ "$(cat $base/ro/f)" = data ] && [ ! -e "$base/ro/new" ] &&
+	grep -q "refused inside the readable tree" "$base/ro.err"; then
+	ok "--ro reads and refuses write, unlink and mkdir; a --deny inside it holds (carved, and said)"
+else nok "--ro and a --deny inside it" "$(out ro) / $(cat $base/ro.err)"; fi
+
+run system --user nobody "$P" -- sh -c 'ls /usr/bin >/dev/null && echo usr-ok; echo x >/usr/bin/al-nope; echo x >/dev/null && echo null-ok'
+[ "$(out system)" = "$(printf 'usr-ok\nnull-ok')" ] && [ ! -e /usr/bin/al-nope ] &&
+	ok "the system allow-list: /usr readable, not writable; /dev/null writable" || nok "system allow-list" "$(out system) $(cat $base/system.err)"
+
+# Signals and ptrace to a process outside the cell (same user).
+cp /bin/sleep "$base/al-landlock-victim"
+su nobody -s /bin/sh -c "exec $base/al-landlock-victim 60" &
+disown
+sleep 0.3
+victim=$(pgrep -u nobody -f al-landlock-victim | head -n1)
+run signal --user nobody "$P" -- sh -c "kill $victim && echo killed; cat /proc/$victim/environ >/dev/null && echo environ"
+if [ -n "$victim" ] && kill -0 "$victim" 2>/dev/null && ! grep -q killed "$base/signal.out" && ! grep -q environ "$base/signal.out"; then
+	ok "signals and /proc/<pid>/environ of an outside process are refused"
+else nok "outside process" "victim=$victim $(out signal) $(cat $base/signal.err)"; fi
+
+run daemon --user nobody "$P" -- sh -c 'setsid sh -c "sleep 300" & sleep 0.2; echo started'
+sleep 0.3
+[ $rc -eq 0 ] && ! pgrep -u nobody -x -f "sleep 300" >/dev/null && jq -e '.leftovers_killed >= 1' "$base/daemon.report" >/dev/null &&
+	ok "a setsid daemon left behind is ended with COMMAND" || nok "daemon ended" "$(pgrep -a -u nobody sleep) $(cat $base/daemon.report)"
+
+run audit --audit --user nobody "$P" -- true
+[ $rc -eq 121 ] && grep -q "audit needs the BPF-LSM backend" "$base/audit.err" &&
+	ok "--audit under Landlock is refused (121): it could only refuse, never watch" || nok "--audit refused" "rc=$rc $(cat $base/audit.err)"
+run asroot --user root "$P" -- true
+[ $rc -eq 2 ] && grep -q "cannot take away root's capabilities" "$base/asroot.err" &&
+	ok "COMMAND as root under Landlock is refused (2)" || nok "root refused" "rc=$rc $(cat $base/asroot.err)"
+
+# Without root: the Landlock backend still confines.
+out=$(su nobody -s /bin/sh -c "cd $P && $bin --headless $P -- sh -c 'cat $base/home/.ssh/id_rsa; echo user >u.txt; cat u.txt'" 2>&1)
+if grep -q "^user$" <<<"$out" && ! grep -q SECRET <<<"$out" && grep -q "backend: Landlock" <<<"$out"; then
+	ok "without root (auto): confined by Landlock, working in the project"
+else nok "without root" "$out"; fi
+
+# The auto backend on this host: BPF-LSM when usable, else Landlock, never unconfined.
+"$bin" --headless --report "$base/auto.report" --user nobody "$P" -- sh -c "cat $base/home/.ssh/id_rsa" >"$base/auto.out" 2>"$base/auto.err"
+b=$(jq -r -s 'last.backend' "$base/auto.report")
+if ! grep -q SECRET "$base/auto.out" && { [ "$b" = bpf-lsm ] || { [ "$b" = landlock ] && grep -q "falling back to Landlock" "$base/auto.err"; }; }; then
+	ok "auto: '$b' here, said at start; the key stays unread"
+else nok "auto backend" "backend=$b $(cat $base/auto.err)"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

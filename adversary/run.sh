@@ -109,6 +109,7 @@ run_technique() { # FILE MODE
 	snapshot >"$OUT/before"
 	flags=""
 	[ "$mode" = audit ] && flags=--audit
+	[ "$mode" = landlock ] && flags="--backend landlock"
 	if [ "$(header "$f" harness)" = kill-agentlock ]; then
 		agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" --user "$user" "$P" -- sh "$f" \
 			>"$OUT/$t.out" 2>"$OUT/$t.err" &
@@ -131,11 +132,50 @@ run_technique() { # FILE MODE
 	else
 		agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" --user "$user" "$P" -- sh "$f" \
 			>"$OUT/$t.out" 2>"$OUT/$t.err"
+		ALRC=$?
 		sleep 0.5 # anything left behind gets time to act
 	fi
 }
 
-for mode in enforce audit; do
+# The Landlock backend's outcome for technique t: refused (COMMAND may not
+# run as root there), held, or open; compared with adversary/landlock-expected.
+landlock_verdict() {
+	t=$1
+	why=$(judge "$t")
+	exp=$(sed -n "s/^$t //p" /tests/landlock-expected | head -n 1)
+	if [ "$(header "/tmp/al-t/$t.sh" user)" = root ]; then
+		if [ "${ALRC:-0}" -eq 2 ] && grep -q "cannot take away root" "$OUT/$t.err" && [ -z "$why" ]; then
+			got=refused
+		else
+			got="open: root ran"
+		fi
+	elif [ -z "$why" ]; then
+		got=held
+	else
+		got="open: $(echo "$why" | head -n 1)"
+	fi
+	case "$got:$exp" in
+	refused:refused*)
+		PASS=$((PASS + 1))
+		echo "refused - $t (landlock: COMMAND may not run as root)" ;;
+	held:held*)
+		PASS=$((PASS + 1))
+		echo "held - $t (landlock)" ;;
+	open*:open*)
+		PASS=$((PASS + 1))
+		echo "open - $t (landlock, documented: ${exp#open: })" ;;
+	*)
+		FAIL=$((FAIL + 1))
+		echo "MISMATCH - $t (landlock): $got; adversary/landlock-expected says: ${exp:-nothing}"
+		sed 's/^/#   out: /' "$OUT/$t.out" | head -n 3
+		sed 's/^/#   err: /' "$OUT/$t.err" | head -n 3 ;;
+	esac
+}
+
+modes="enforce audit"
+[ -f /tests/landlock-expected ] && modes="$modes landlock"
+[ -f /tests/adv-modes ] && modes=$(cat /tests/adv-modes)
+for mode in $modes; do
 	echo "# adversary: $mode"
 	for f in /tests/[0-9]*.sh; do
 		t=$(basename "$f" .sh)
@@ -143,8 +183,11 @@ for mode in enforce audit; do
 			echo "# skip - $t (audit): $(header "$f" audit)"
 			continue
 		fi
+		ALRC=0
 		run_technique "$f" $mode
-		if [ "$mode" = enforce ]; then
+		if [ "$mode" = landlock ]; then
+			landlock_verdict "$t"
+		elif [ "$mode" = enforce ]; then
 			why=$(judge "$t")
 			tried=$(count "$OUT/$t.report" '.verdict=="blocked"')
 			if [ -z "$why" ] && [ "${tried:-0}" -eq 0 ]; then

@@ -41,6 +41,9 @@ enum al_class {
 	AL_CLASS_MAX = AL_CLASS_GRANTED,
 };
 
+/* The observer's records (bpf/observe.bpf.c): the user side decides the class. */
+#define AL_CLASS_RAW 0xff
+
 enum al_verdict {
 	AL_VERDICT_ALLOWED = 0,
 	AL_VERDICT_BLOCKED = 1,

@@ -72,8 +72,8 @@ run_logged vm-core tests/vm/run.sh build-asan tests/vm/suite-core.sh
 step "VM: profiles (stub agents under their shipped profiles)"
 run_logged vm-profiles tests/vm/run.sh build-asan tests/vm/suite-profiles.sh
 
-step "VM: adversary suite (every known way out; enforcing, then --audit)"
-run_logged adversary tests/vm/run.sh build-asan adversary/run.sh adversary/t/*.sh
+step "VM: adversary suite (every known way out; enforcing, --audit, then the Landlock backend)"
+run_logged adversary tests/vm/run.sh build-asan adversary/run.sh adversary/t/*.sh adversary/landlock-expected
 
 printf '\n'
 echo "total: $passed passed, $failed failed"

@@ -25,7 +25,7 @@
 #include "launch.h"
 
 enum child_step { STEP_SETUP_GROUPS = 1, STEP_SETUP_GID, STEP_SETUP_UID, STEP_CHDIR,
-		  STEP_CANARY, STEP_EXEC, STEP_LANDLOCK };
+		  STEP_CANARY, STEP_EXEC, STEP_LANDLOCK, STEP_READY };
 
 struct child_msg {
 	int step;
@@ -107,7 +107,7 @@ static void __attribute__((noreturn)) child_exec(int msg, char *const argv[])
 
 static void __attribute__((noreturn))
 child_main(int go, int msg, char *const argv[], const struct target_user *u, const char *dir,
-	   const struct ll_plan *ll, const sigset_t *old_mask)
+	   bool self, const struct ll_plan *ll, const sigset_t *old_mask)
 {
 	size_t i;
 	int fd;
@@ -121,14 +121,18 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 	child_close_fds(go, msg);
 	child_drop_privileges(msg, u);
 	child_enter_dir(msg, dir);
-	if (ll) {
-		/* Landlock: the child confines itself; nothing to enrol. */
-		int rc = ll_apply(ll);
+	if (self) {
+		/* No BPF-LSM: the child confines itself with Landlock (unless only
+		 * observed, --audit), then waits to be enrolled with the observer. */
+		int rc = ll ? ll_apply(ll) : 0;
 
 		if (rc) {
 			child_send(msg, STEP_LANDLOCK, -rc);
 			_exit(AL_EXIT_LAUNCH);
 		}
+		/* Enrolled only now, so the rule setup above is not reported. */
+		child_send(msg, STEP_READY, 0);
+		child_wait_go(go);
 		child_exec(msg, argv);
 	}
 
@@ -236,12 +240,12 @@ static int landlock_started(struct launch *l, char *const argv[], char *err, siz
 	return AL_EXIT_LAUNCH;
 }
 
-int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll, bool audit,
-		 char *const argv[], const struct target_user *u, const char *dir, char *err,
-		 size_t errlen)
+int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
+		 struct observer *obs, bool audit, char *const argv[], const struct target_user *u,
+		 const char *dir, char *err, size_t errlen)
 {
 	int gp[2], mp[2], rc;
-	struct child_msg m;
+	struct child_msg m = { 0 };
 
 	memset(l, 0, sizeof(*l));
 	l->go_fd = l->msg_fd = l->sig_fd = -1;
@@ -260,14 +264,30 @@ int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll, boo
 	if (l->pid == 0) {
 		close(gp[1]);
 		close(mp[0]);
-		child_main(gp[0], mp[1], argv, u, dir, j ? NULL : ll, &l->old_mask);
+		child_main(gp[0], mp[1], argv, u, dir, !j, j ? NULL : ll, &l->old_mask);
 	}
 	close(gp[0]);
 	close(mp[1]);
 	l->go_fd = gp[1];
 	l->msg_fd = mp[0];
-	if (!j)
+	if (!j) {
+		if (read_msg(l, &m) != 1 || m.step != STEP_READY) {
+			snprintf(err, errlen, "could not start COMMAND: %s failed: %s; it did not run",
+				 step_name(m.step), strerror(m.err));
+			return AL_EXIT_LAUNCH;
+		}
+		if (obs && (rc = observe_enroll(obs, l->pid))) {
+			snprintf(err, errlen, "failed to enrol the child with the observer: %s",
+				 strerror(-rc));
+			return AL_EXIT_BPF;
+		}
+		if (go(l)) {
+			snprintf(err, errlen, "the launched child died before it started: %s",
+				 strerror(errno));
+			return AL_EXIT_LAUNCH;
+		}
 		return landlock_started(l, argv, err, errlen);
+	}
 
 	rc = jail_enroll(j, l->pid);
 	if (rc) {

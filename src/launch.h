@@ -9,6 +9,7 @@
 
 #include "jail.h"
 #include "landlock.h"
+#include "observe.h"
 #include "ringbuf.h"
 #include "session.h"
 #include "userinfo.h"
@@ -25,12 +26,13 @@ struct launch {
  * Forks the child, which drops to user u, enters the cell's directory and
  * waits. Then enrols it, proves the hook is live with a canary open, and
  * lets it exec COMMAND. With no jail (j NULL) the child instead confines
- * itself with the Landlock plan ll before exec. Returns 0 or an AL_EXIT_*
+ * itself with the Landlock plan ll (none for --audit) and is enrolled with
+ * the observer obs, if any, before it execs. Returns 0 or an AL_EXIT_*
  * code with a message.
  */
-int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll, bool audit,
-		 char *const argv[], const struct target_user *u, const char *dir, char *err,
-		 size_t errlen);
+int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
+		 struct observer *obs, bool audit, char *const argv[], const struct target_user *u,
+		 const char *dir, char *err, size_t errlen);
 
 /* Relays signals, streams events and reaps until COMMAND and every other
  * member of the cell are gone. Fills s's exit fields. j and rb may be NULL

@@ -20,6 +20,7 @@
 #include "exitcodes.h"
 #include "jail.h"
 #include "landlock.h"
+#include "observe.h"
 #include "launch.h"
 #include "policy.h"
 #include "profile_cmd.h"
@@ -34,6 +35,8 @@ struct run {
 	struct target_user user;
 	struct cell cell;
 	struct ll_plan ll;
+	struct observer obs;
+	bool observing;
 	struct jail jail;
 	struct launch launch;
 	struct ringbuf rb;
@@ -198,29 +201,47 @@ static int start_bpf(struct run *r)
 		return AL_EXIT_INTERNAL;
 	}
 	r->session.backend = "bpf-lsm";
-	return launch_start(&r->launch, &r->jail, NULL, r->cli.audit, r->cli.argv, &r->user,
+	r->session.observed = true;
+	return launch_start(&r->launch, &r->jail, NULL, NULL, r->cli.audit, r->cli.argv, &r->user,
 			    r->dir, r->err, sizeof(r->err));
+}
+
+/* --audit where BPF-LSM is missing: tracepoints watch, nothing decides. */
+static int start_observe_only(struct run *r)
+{
+	if (geteuid() != 0) {
+		snprintf(r->err, sizeof(r->err),
+			 "--audit without BPF-LSM watches through tracepoints, which needs root; "
+			 "run it with sudo");
+		return AL_EXIT_NOT_ROOT;
+	}
+	if (observe_open(&r->obs, &r->cell.policy, &r->session, true, r->err, sizeof(r->err)))
+		return AL_EXIT_BPF;
+	r->observing = true;
+	r->session.backend = "tracepoints";
+	r->session.observed = true;
+	fprintf(stderr,
+		"agentlock: --audit without BPF-LSM: watching opens and execs through "
+		"tracepoints; nothing is blocked, and other operations are not seen.\n");
+	return launch_start(&r->launch, NULL, NULL, &r->obs, true, r->cli.argv, &r->user, r->dir,
+			    r->err, sizeof(r->err));
 }
 
 /* The Landlock backend: the child confines itself; said loudly, with its limits. */
 static int start_landlock(struct run *r)
 {
+	char why[512] = "";
 	struct strbuf warn;
 	int abi = ll_abi();
 
+	if (r->cli.audit)
+		return start_observe_only(r);
 	if (!abi) {
 		snprintf(r->err, sizeof(r->err),
 			 "%sLandlock is not available either, so agentlock cannot confine "
 			 "COMMAND here and will not run it unconfined. Run 'agentlock check' "
 			 "for what is missing and how to enable it",
 			 geteuid() == 0 ? "" : "without root BPF-LSM cannot be used, and ");
-		return AL_EXIT_NO_BPF_LSM;
-	}
-	if (r->cli.audit) {
-		snprintf(r->err, sizeof(r->err),
-			 "--audit needs the BPF-LSM backend, which this kernel does not offer: "
-			 "Landlock can only refuse, never watch. Run without --audit to confine "
-			 "with Landlock, or see 'agentlock check'");
 		return AL_EXIT_NO_BPF_LSM;
 	}
 	if (r->user.uid == 0) {
@@ -235,18 +256,26 @@ static int start_landlock(struct run *r)
 		sb_free(&warn);
 		return AL_EXIT_INTERNAL;
 	}
+	if (geteuid() != 0)
+		snprintf(why, sizeof(why), "observing needs root");
+	else if (observe_open(&r->obs, &r->cell.policy, &r->session, false, why, sizeof(why)))
+		observe_close(&r->obs);
+	else
+		r->observing = true;
 	fprintf(stderr,
-		"agentlock: backend: Landlock (ABI %d). Files are confined by the kernel, but "
-		"refused operations are not reported (no event stream), and Unix-socket "
-		"connections and the network are not confined. 'agentlock check' says why "
-		"BPF-LSM is not used.\n",
-		abi);
+		"agentlock: backend: Landlock (ABI %d). Files are confined by the kernel; "
+		"Unix-socket connections and the network are not. %s%s%s 'agentlock check' says "
+		"why BPF-LSM is not used.\n",
+		abi, r->observing ? "Opens and execs are reported through tracepoints." :
+				    "Refused operations are not reported (",
+		r->observing ? "" : why, r->observing ? "" : ").");
 	if (warn.len)
 		fputs(warn.buf, stderr);
 	sb_free(&warn);
 	r->session.backend = "landlock";
-	return launch_start(&r->launch, NULL, &r->ll, false, r->cli.argv, &r->user, r->dir,
-			    r->err, sizeof(r->err));
+	r->session.observed = r->observing;
+	return launch_start(&r->launch, NULL, &r->ll, r->observing ? &r->obs : NULL, false,
+			    r->cli.argv, &r->user, r->dir, r->err, sizeof(r->err));
 }
 
 /* Everything up to a running, confined COMMAND. Returns 0 or an exit code. */
@@ -332,8 +361,8 @@ int main(int argc, char **argv)
 			fputs("Try 'agentlock --help'.\n", stderr);
 		abort_child(&r);
 	} else {
-		rc = launch_supervise(&r.launch, r.jail.skel ? &r.jail : NULL, r.rb.rb ? &r.rb : NULL,
-				      &r.session);
+		rc = launch_supervise(&r.launch, r.jail.skel ? &r.jail : NULL,
+				      r.rb.rb ? &r.rb : r.observing ? &r.obs.rb : NULL, &r.session);
 		if (rc) {
 			fprintf(stderr, "agentlock: supervising COMMAND failed: %s\n", strerror(-rc));
 			rc = AL_EXIT_INTERNAL;
@@ -341,6 +370,8 @@ int main(int argc, char **argv)
 			r.session.end_ns = session_now_ns();
 			if (r.jail.skel)
 				jail_read_counters(&r.jail, r.session.kcount);
+			else if (r.observing)
+				observe_read_counters(&r.obs, r.session.kcount);
 			finish_outputs(&r);
 			rc = session_exit_status(&r.session);
 		}
@@ -352,6 +383,7 @@ int main(int argc, char **argv)
 		jail_close(&r.jail);
 	cell_free(&r.cell);
 	ll_plan_free(&r.ll);
+	observe_close(&r.obs);
 	userinfo_free(&r.user);
 	sb_free(&r.text);
 	sb_free(&r.report.sb);

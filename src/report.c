@@ -85,7 +85,7 @@ void report_summary_json(struct strbuf *sb, const struct session *s)
 	json_str(sb, s->dir, strlen(s->dir));
 	if (s->backend)
 		sb_printf(sb, ",\"backend\":\"%s\",\"observed\":%s", s->backend,
-			  strcmp(s->backend, "landlock") ? "true" : "false");
+			  s->observed ? "true" : "false");
 	if (s->profile) {
 		sb_puts(sb, ",\"profile\":");
 		json_str(sb, s->profile, strlen(s->profile));
@@ -140,7 +140,7 @@ void report_summary_text(struct strbuf *sb, const struct session *s)
 {
 	const uint64_t *k = s->kcount;
 
-	if (s->backend && !strcmp(s->backend, "landlock")) {
+	if (s->backend && !s->observed) {
 		sb_puts(sb, "agentlock: landlock: refused operations are not observed with this "
 			    "backend");
 	} else {

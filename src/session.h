@@ -23,7 +23,8 @@ struct session {
 	bool audit;
 	const char *dir;
 	const char *profile; /* the profile in force; NULL: none named */
-	const char *backend; /* "bpf-lsm" or "landlock"; NULL before launch */
+	const char *backend; /* "bpf-lsm", "landlock", "tracepoints" (--audit); NULL before launch */
+	bool observed;	     /* events were seen (false: Landlock without root) */
 	char *const *argv;
 	int64_t mono_to_real_ns; /* add to an event's CLOCK_MONOTONIC stamp */
 	uint64_t start_ns;	 /* CLOCK_MONOTONIC */

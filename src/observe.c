@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The observer's user side: load the tracepoints, classify what they report. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "observe.skel.h"
+#include "observe.h"
+
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG || !getenv("AGENTLOCK_DEBUG"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* What bpf/observe.bpf.c sends: an event with room for "cwd\0name". */
+struct obs_record {
+	struct al_event e;
+	char more[AL_PATH_MAX];
+};
+
+/*
+ * The absolute path a record names. A relative name under AT_FDCWD arrives
+ * with the working directory the kernel saw at the call (e.verdict is 1);
+ * one relative to another directory descriptor is looked up in /proc while
+ * the process lives. Returns 0, or -errno with the name as written in out.
+ */
+static int record_path(const struct obs_record *r, size_t plen, char *out, size_t outlen)
+{
+	static char buf[2 * AL_PATH_MAX + 2], joined[2 * AL_PATH_MAX + 2];
+	const char *raw = buf;
+
+	memcpy(buf, r->e.path, plen);
+	buf[plen] = '\0';
+	if (r->e.verdict == 1) {
+		size_t c = strnlen(buf, plen);
+
+		raw = c < plen ? buf + c + 1 : "";
+		snprintf(joined, sizeof(joined), "%s/%s", buf, raw);
+		if (!observe_resolve(0, (int)r->e.arg, joined, out, outlen))
+			return 0;
+	} else if (!observe_resolve((pid_t)r->e.tgid, (int)r->e.arg, raw, out, outlen)) {
+		return 0;
+	}
+	snprintf(out, outlen, "%s", raw);
+	return -ENOENT;
+}
+
+/* The ring buffer callback: decode, resolve, classify, hand to the session. */
+static int on_record(void *ctx, void *data, size_t size)
+{
+	static struct obs_record r;
+	struct observer *o = ctx;
+	char resolved[PATH_MAX + 1];
+	size_t plen;
+	bool ok;
+
+	if (size < AL_EVENT_HDR_SIZE || size > sizeof(r)) {
+		o->s->malformed++;
+		return 0;
+	}
+	memcpy(&r, data, size);
+	plen = r.e.path_len > 0 ? (size_t)r.e.path_len : 0;
+	if (r.e.class != AL_CLASS_RAW || plen > size - AL_EVENT_HDR_SIZE) {
+		o->s->malformed++;
+		return 0;
+	}
+	/* Unresolvable (gone, or too long): classified unresolved, shown as written. */
+	ok = !record_path(&r, plen, resolved, sizeof(resolved));
+	r.e.verdict = AL_VERDICT_ALLOWED;
+	if (!observe_judge(o->policy, o->audit, ok ? resolved : "", (int)r.e.target, &r.e,
+			   o->s->kcount))
+		return 0;
+	plen = strnlen(resolved, AL_PATH_MAX - 1);
+	memcpy(r.e.path, resolved, plen);
+	r.e.path_len = (int32_t)plen;
+	r.e.target = 0;
+	r.e.arg = 0;
+	session_feed(o->s, &r.e, AL_EVENT_HDR_SIZE + plen);
+	return 0;
+}
+
+int observe_open(struct observer *o, const struct policy *p, struct session *s, bool audit,
+		 char *err, size_t errlen)
+{
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	o->policy = p;
+	o->s = s;
+	o->audit = audit;
+	libbpf_set_print(quiet);
+	/* Syscall tracepoints are attached through tracefs. */
+	if (access("/sys/kernel/tracing/events/syscalls", F_OK))
+		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
+	o->skel = observe_bpf__open_and_load();
+	if (!o->skel) {
+		snprintf(err, errlen, "cannot load the observer's tracepoint programs: %s",
+			 strerror(errno));
+		return -1;
+	}
+	rc = observe_bpf__attach(o->skel);
+	if (rc) {
+		snprintf(err, errlen, "cannot attach the observer's tracepoints: %s", strerror(-rc));
+		return -1;
+	}
+	o->members_fd = bpf_map__fd(o->skel->maps.members);
+	o->rb.rb = ring_buffer__new(bpf_map__fd(o->skel->maps.events), on_record, o, NULL);
+	if (!o->rb.rb) {
+		snprintf(err, errlen, "cannot open the observer's ring buffer: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int observe_enroll(struct observer *o, pid_t pid)
+{
+	uint32_t key = (uint32_t)pid;
+	uint8_t one = 1;
+
+	return bpf_map_update_elem(o->members_fd, &key, &one, BPF_NOEXIST) ? -errno : 0;
+}
+
+void observe_read_counters(struct observer *o, uint64_t kcount[AL_CNT_MAX])
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(o->skel->maps.counters);
+	uint64_t *vals;
+	uint32_t i;
+	int c;
+
+	if (ncpu <= 0)
+		return;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return;
+	/* Only what the kernel side counts; the rest was counted as records arrived. */
+	for (i = AL_CNT_RB_DROPPED; i <= AL_CNT_ENROLL_FAILED; i++) {
+		if (bpf_map_lookup_elem(fd, &i, vals))
+			continue;
+		for (c = 0; c < ncpu; c++)
+			kcount[i] += vals[c];
+	}
+	free(vals);
+}
+
+void observe_close(struct observer *o)
+{
+	if (o->rb.rb)
+		ring_buffer__free(o->rb.rb);
+	o->rb.rb = NULL;
+	if (o->skel)
+		observe_bpf__destroy(o->skel);
+	o->skel = NULL;
+}

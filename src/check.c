@@ -178,7 +178,7 @@ static void probe_bpf_lsm(struct check *c)
 		    strerror(-rc));
 		snprintf(p->remedy, sizeof(p->remedy),
 			 "use a kernel that allows BPF-LSM programs; until then agentlock "
-			 "confines with Landlock (files only, nothing reported)");
+			 "confines files with Landlock");
 		return;
 	}
 	set(p, true, "active (%s) and an LSM program loads", list);

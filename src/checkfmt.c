@@ -48,9 +48,14 @@ static const char *mode_sentence(const struct check *c)
 	case MODE_BPF_LSM:
 		return "BPF-LSM: every hook of the cell enforced and observed by the kernel";
 	case MODE_LANDLOCK:
-		return "landlock: BPF-LSM is not available here, so agentlock confines with "
-		       "Landlock: files only, and refused operations are not reported (see the "
-		       "lines marked missing, and docs/threat-model.md)";
+		return c->root && c->p[PROBE_TRACEPOINTS].ok && c->p[PROBE_RINGBUF].ok
+			       ? "landlock: BPF-LSM is not available here, so agentlock confines "
+				 "files with Landlock and reports opens and execs through "
+				 "tracepoints (see the lines marked missing, and "
+				 "docs/threat-model.md)"
+			       : "landlock: BPF-LSM is not available here, so agentlock confines "
+				 "files with Landlock; refused operations are not reported (see "
+				 "the lines marked missing, and docs/threat-model.md)";
 	default:
 		return "none: neither BPF-LSM nor Landlock is available; agentlock will "
 		       "refuse to run rather than run an agent unconfined";

@@ -53,6 +53,47 @@ if [ "$(out ro)" = "$(printf 'data\ndone')" ] && [ "$(cat $base/ro/f)" = data ] 
 	ok "--ro reads and refuses write, unlink and mkdir; a --deny inside it holds (carved, and said)"
 else nok "--ro and a --deny inside it" "$(out ro) / $(cat $base/ro.err)"; fi
 
+# The core suite's path tricks, where Landlock can express them.
+mkdir -p "$P/sub"
+ln -s "$base/home" "$P/chain1"
+ln -s "$P/chain1" "$P/chain2"
+chown -R nobody "$P"
+run tricks --user nobody "$P" -- sh -c "cat sub/../../home/.ssh/id_rsa; cat chain2/.ssh/id_rsa; cat /proc/self/root$base/home/.ssh/id_rsa; cat $base/proj/../home/.ssh/id_rsa; echo done"
+[ "$(out tricks)" = done ] && [ "$(grep -c 'Permission denied' "$base/tricks.err")" = 4 ] &&
+	ok "../ deep, a symlink chain, /proc/self/root and DIR/.. are all refused" || nok "path tricks" "$(out tricks) $(cat $base/tricks.err)"
+
+printf '#!/bin/sh\necho outside-ran\n' >"$base/out/run.sh"
+chmod 755 "$base/out/run.sh"
+run exec-out --user nobody "$P" -- sh -c "$base/out/run.sh; echo rc=\$?"
+grep -q "rc=126" "$base/exec-out.out" && ! grep -q outside-ran "$base/exec-out.out" &&
+	ok "exec of a script outside the cell is refused" || nok "exec outside" "$(out exec-out) $(cat $base/exec-out.err)"
+
+echo "TOKEN=1" >"$P/.env"
+chown nobody "$P/.env"
+run deny-env --user nobody --deny .env "$P" -- sh -c 'cat .env; echo x >.env2 && echo made; cat existing.txt'
+grep -q inside "$base/deny-env.out" && ! grep -q TOKEN "$base/deny-env.out" &&
+	ok "--deny .env inside the project holds (the project root then takes no new entries: warned)" ||
+	nok "--deny inside the project" "$(out deny-env) $(cat $base/deny-env.err)"
+rm -f "$P/.env"
+
+run killed --user nobody "$P" -- sh -c 'kill -9 $$'
+[ $rc -eq 137 ] && jq -e -s 'last.signal == 9' "$base/killed.report" >/dev/null &&
+	ok "a command killed by SIGKILL exits 137, and the summary says so" || nok "killed" "rc=$rc"
+
+exec 7<"$base/home/.ssh/id_rsa"
+run fds --user nobody "$P" -- sh -c 'cat <&7 2>/dev/null; ls /proc/self/fd | tr "\n" " "'
+exec 7<&-
+! grep -q SECRET "$base/fds.out" && ! grep -qw 7 "$base/fds.out" &&
+	ok "descriptors agentlock inherited are not passed to COMMAND" || nok "descriptors" "$(out fds)"
+
+hostile="$base/home/$(printf 'a\033[31mb')"
+echo x >"$hostile"
+run hostile --user nobody "$P" -- sh -c "cat \"$hostile\" 2>/dev/null; true"
+rm -f "$hostile"
+jq -e -s 'any(.[]; (.path // "") | test("a\u001b\\[31mb"))' "$base/hostile.report" >/dev/null &&
+	! grep -q "$(printf '\033')" "$base/hostile.report" &&
+	ok "a hostile file name is escaped in the NDJSON" || nok "hostile name" "$(head -c 300 $base/hostile.report)"
+
 run system --user nobody "$P" -- sh -c 'ls /usr/bin >/dev/null && echo usr-ok; echo x >/usr/bin/al-nope; echo x >/dev/null && echo null-ok'
 [ "$(out system)" = "$(printf 'usr-ok\nnull-ok')" ] && [ ! -e /usr/bin/al-nope ] &&
 	ok "the system allow-list: /usr readable, not writable; /dev/null writable" || nok "system allow-list" "$(out system) $(cat $base/system.err)"

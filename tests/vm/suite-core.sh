@@ -113,10 +113,17 @@ rc=$?
 [ $rc -eq 2 ] && grep -q -- '--user root' $OUT/noroot.err && ok "running the agent as root needs --user root" ||
 	fail "running the agent as root needs --user root" "rc=$rc"
 CASE=notroot
-su agent -c "agentlock --user agent $P -- true" >$OUT/notroot.out 2>$OUT/notroot.err
+su agent -c "agentlock --backend bpf-lsm --user agent $P -- true" >$OUT/notroot.out 2>$OUT/notroot.err
 rc=$?
-[ $rc -eq 120 ] && grep -q sudo $OUT/notroot.err && ok "not root: exit 120 with what is needed" ||
-	fail "not root: exit 120 with what is needed" "rc=$rc"
+[ $rc -eq 120 ] && grep -q sudo $OUT/notroot.err && ok "not root, --backend bpf-lsm: exit 120 with what is needed" ||
+	fail "not root, --backend bpf-lsm: exit 120 with what is needed" "rc=$rc"
+# Without root the default backend is Landlock, which needs no privilege.
+CASE=notroot-auto
+su agent -c "agentlock $P -- al-probe open r /etc/passwd" >$OUT/notroot-auto.out 2>$OUT/notroot-auto.err
+rc=$?
+[ "$(cat $OUT/notroot-auto.out)" = EACCES ] && grep -q "backend: Landlock" $OUT/notroot-auto.err &&
+	ok "not root: confined by Landlock instead, and said" ||
+	fail "not root: confined by Landlock instead, and said" "rc=$rc $(cat $OUT/notroot-auto.out)"
 al rootok --user root $P -- sh -c 'id -u'
 [ "$(out)" = 0 ] && ok "--user root runs COMMAND as root, still jailed" || fail "--user root runs COMMAND as root" "got '$(out)'"
 al rootjailed --user root $P -- al-probe open r /etc/passwd

@@ -124,10 +124,10 @@ run_technique() { # FILE MODE
 		wait $alpid 2>/dev/null
 		sleep 2 # the agent keeps trying; the orphaned cell must still hold
 		echo '{"type":"summary","note":"agentlock was SIGKILLed by the harness"}' >>"$OUT/$t.report"
-		if pgrep -f "sh $f" >/dev/null; then
+		if [ -n "$(pids "sh $f*")" ]; then
 			# Enforcing, the orphaned cell kills it at its next call; audit never does.
 			[ "$mode" = enforce ] && echo "# note: $t: the agent still ran 2 s after agentlock died"
-			pkill -9 -f "sh $f"
+			for p in $(pids "sh $f*"); do kill -9 "$p"; done
 		fi
 	else
 		agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" --user "$user" "$P" -- sh "$f" \

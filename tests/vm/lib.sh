@@ -31,3 +31,11 @@ count() { jq -s "[.[] | select($2)] | length" "$1" 2>/dev/null; }
 # valid FILE: every line is a JSON object and the last is the summary.
 valid() { jq -e -s 'length > 0 and all(.[]; type == "object") and (last.type == "summary")' "$1" >/dev/null 2>&1; }
 out() { cat "$OUT/$CASE.out"; }
+# pids PATTERN: the processes whose command line (arguments joined by spaces)
+# matches the shell pattern; busybox here has no pgrep.
+pids() {
+	for d in /proc/[0-9]*; do
+		c=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null)
+		case "$c" in $1) echo "${d#/proc/}" ;; esac
+	done
+}

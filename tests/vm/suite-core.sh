@@ -136,9 +136,9 @@ exec 7>&-
 
 # --- the tree ends with agentlock ----------------------------------------------------------
 al leftovers $AG sh -c 'sleep 300 & echo started'
-if [ $RC -eq 0 ] && ! pgrep -x sleep >/dev/null && jq -s -e 'last.leftovers_killed >= 1' $OUT/leftovers.report >/dev/null; then
+if [ $RC -eq 0 ] && [ -z "$(pids 'sleep *')" ] && jq -s -e 'last.leftovers_killed >= 1' $OUT/leftovers.report >/dev/null; then
 	ok "processes COMMAND leaves running are ended with it"
-else fail "processes COMMAND leaves running are ended with it" "rc=$RC sleep=$(pgrep -x sleep)"; fi
+else fail "processes COMMAND leaves running are ended with it" "rc=$RC sleep=$(pids 'sleep *')"; fi
 
 for sig in TERM INT HUP; do
 	CASE=sig$sig

@@ -21,13 +21,13 @@
 #include <bpf/libbpf.h>
 
 #include "check.h"
+#include "jail.h"
 
 #ifndef SYS_landlock_create_ruleset
 #define SYS_landlock_create_ruleset 444
 #endif
 #define LANDLOCK_VERSION_FLAG (1U << 0) /* LANDLOCK_CREATE_RULESET_VERSION */
 #define CGROUP2_MAGIC 0x63677270
-#define LSM_LIST "/sys/kernel/security/lsm"
 
 __attribute__((format(printf, 3, 4))) static void set(struct probe *p, bool ok, const char *fmt,
 						      ...)
@@ -40,9 +40,16 @@ __attribute__((format(printf, 3, 4))) static void set(struct probe *p, bool ok, 
 	va_end(ap);
 }
 
-static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
+
+/* Probes that need root say so, rather than report a refusal as missing. */
+static bool not_root(const struct check *c, struct probe *p, const char *what)
 {
-	return 0;
+	if (c->root)
+		return false;
+	set(p, false, "%s", what);
+	snprintf(p->remedy, sizeof(p->remedy), "run 'sudo agentlock check'%s",
+		 p == &c->p[PROBE_BPF] ? " to probe BPF" : "");
+	return true;
 }
 
 static void probe_kernel(struct probe *p)
@@ -97,11 +104,8 @@ static void probe_bpf(struct check *c)
 	struct probe *p = &c->p[PROBE_BPF];
 	int fd;
 
-	if (!c->root) {
-		set(p, false, "not tried: BPF needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)");
-		snprintf(p->remedy, sizeof(p->remedy), "run 'sudo agentlock check' to probe BPF");
+	if (not_root(c, p, "not tried: BPF needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)"))
 		return;
-	}
 	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "al_check", 4, 4, 1, NULL);
 	if (fd < 0) {
 		set(p, false, "bpf() refused: %s", strerror(-fd));
@@ -114,43 +118,21 @@ static void probe_bpf(struct check *c)
 	set(p, true, "bpf() works as root");
 }
 
-static void read_lsm_list(char *buf, size_t len)
-{
-	int fd = open(LSM_LIST, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, len - 1);
-
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
-static bool list_has(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	const char *s;
-
-	for (s = list; (s = strstr(s, name)); s += n)
-		if ((s == list || s[-1] == ',') && (s[n] == ',' || s[n] == '\0'))
-			return true;
-	return false;
-}
-
 static void probe_bpf_lsm(struct check *c)
 {
 	struct probe *p = &c->p[PROBE_BPF_LSM];
 	char list[200];
 	int id, rc;
 
-	read_lsm_list(list, sizeof(list));
-	if (!list[0]) {
-		set(p, false, "cannot read %s (securityfs not mounted?)", LSM_LIST);
+	if (jail_lsm_list(list, sizeof(list)) || !list[0]) {
+		set(p, false, "cannot read /sys/kernel/security/lsm (securityfs not mounted?)");
 		snprintf(p->remedy, sizeof(p->remedy),
 			 "mount securityfs (mount -t securityfs none /sys/kernel/security) and "
 			 "run check again");
 		return;
 	}
-	if (!list_has(list, "bpf")) {
+	list[strcspn(list, "\n")] = '\0';
+	if (!jail_lsm_has(list, "bpf")) {
 		set(p, false, "bpf is not in the active LSM list (%s)", list);
 		snprintf(p->remedy, sizeof(p->remedy),
 			 "add 'lsm=%s,bpf' to the kernel command line (GRUB_CMDLINE_LINUX in "
@@ -216,11 +198,8 @@ static void probe_tracepoints(struct check *c)
 	};
 	int rc;
 
-	if (!c->root) {
-		set(p, false, "not tried: needs root");
-		snprintf(p->remedy, sizeof(p->remedy), "run 'sudo agentlock check'");
+	if (not_root(c, p, "not tried: needs root"))
 		return;
-	}
 	rc = load_trivial(BPF_PROG_TYPE_TRACEPOINT, 0, 0);
 	if (rc) {
 		set(p, false, "the kernel refused a tracepoint program: %s", strerror(-rc));
@@ -245,11 +224,8 @@ static void probe_ringbuf(struct check *c)
 	struct probe *p = &c->p[PROBE_RINGBUF];
 	int fd;
 
-	if (!c->root) {
-		set(p, false, "not tried: needs root");
-		snprintf(p->remedy, sizeof(p->remedy), "run 'sudo agentlock check'");
+	if (not_root(c, p, "not tried: needs root"))
 		return;
-	}
 	fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "al_check", 0, 0, 1 << 16, NULL);
 	if (fd < 0) {
 		set(p, false, "cannot create a BPF ring buffer: %s", strerror(-fd));
@@ -277,7 +253,7 @@ void check_run(struct check *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->root = geteuid() == 0;
-	libbpf_set_print(silent);
+	jail_quiet_libbpf();
 	probe_kernel(&c->p[PROBE_KERNEL]);
 	probe_btf(&c->p[PROBE_BTF]);
 	probe_bpf(c);

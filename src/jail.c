@@ -37,8 +37,12 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
-/* Reads the active LSM list into buf; mounts securityfs if it is missing. */
-static int read_lsm_list(char *buf, size_t len)
+void jail_quiet_libbpf(void)
+{
+	libbpf_set_print(libbpf_quiet);
+}
+
+int jail_lsm_list(char *buf, size_t len)
 {
 	int fd = open(LSM_FILE, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
@@ -57,7 +61,7 @@ static int read_lsm_list(char *buf, size_t len)
 	return 0;
 }
 
-static bool list_has(const char *list, const char *name)
+bool jail_lsm_has(const char *list, const char *name)
 {
 	size_t n = strlen(name);
 	const char *p = list;
@@ -73,7 +77,7 @@ static bool list_has(const char *list, const char *name)
 static int check_lsm_active(char *err, size_t errlen)
 {
 	char list[512];
-	int rc = read_lsm_list(list, sizeof(list));
+	int rc = jail_lsm_list(list, sizeof(list));
 
 	/* If the list cannot be read, the launcher's canary still proves the
 	 * hook runs before COMMAND starts, so this check only gives a better
@@ -81,7 +85,7 @@ static int check_lsm_active(char *err, size_t errlen)
 	if (rc)
 		return 0;
 	list[strcspn(list, "\n")] = '\0';
-	if (!list_has(list, "bpf")) {
+	if (!jail_lsm_has(list, "bpf")) {
 		snprintf(err, errlen,
 			 "BPF-LSM is not active on this kernel (active LSMs: %s), so agentlock "
 			 "cannot enforce the cell and will not run the command unconfined. "
@@ -214,7 +218,7 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 	int rc;
 
 	memset(j, 0, sizeof(*j));
-	libbpf_set_print(libbpf_quiet);
+	jail_quiet_libbpf();
 	rc = check_lsm_active(err, errlen);
 	if (rc)
 		return rc;

@@ -39,4 +39,14 @@ bool jail_has_members(struct jail *j);
 void jail_read_counters(struct jail *j, uint64_t out[]);
 void jail_close(struct jail *j);
 
+/* libbpf's messages: silent, unless AGENTLOCK_DEBUG is set. For every BPF
+ * object agentlock loads (the jail, the observer, check's probes). */
+void jail_quiet_libbpf(void);
+
+/* Reads the active LSM list into buf, mounting securityfs if it is missing.
+ * Returns 0 or -errno. */
+int jail_lsm_list(char *buf, size_t len);
+/* name is an entry of the comma-separated LSM list. */
+bool jail_lsm_has(const char *list, const char *name);
+
 #endif

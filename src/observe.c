@@ -12,14 +12,9 @@
 #include <bpf/libbpf.h>
 
 #include "observe.skel.h"
+#include "jail.h"
 #include "observe.h"
 
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG || !getenv("AGENTLOCK_DEBUG"))
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
 
 /* What bpf/observe.bpf.c sends: an event with room for "cwd\0name". */
 struct obs_record {
@@ -97,7 +92,7 @@ int observe_open(struct observer *o, const struct policy *p, struct session *s, 
 	o->policy = p;
 	o->s = s;
 	o->audit = audit;
-	libbpf_set_print(quiet);
+	jail_quiet_libbpf();
 	/* Syscall tracepoints are attached through tracefs. */
 	if (access("/sys/kernel/tracing/events/syscalls", F_OK))
 		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);

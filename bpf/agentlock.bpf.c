@@ -37,6 +37,11 @@ __u64 project_dentry = 0;
  * component. Written by the launcher before it enrols anyone. A byte per
  * length, so the index is a plain mask the verifier can bound. */
 __u8 name_prefix_lens[AL_NAME_MAX + 1] = {};
+/* TCP connect rules: when net_restricted, a member may connect only to the
+ * ports whose bit is set here (bit port&7 of byte port>>3). Written with the
+ * rules, before anyone is enrolled. */
+__u8 net_restricted = 0;
+__u8 connect_ports[65536 / 8] = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -426,6 +431,8 @@ static __always_inline int verdict(struct scratch *s, struct al_jail *j, struct 
 			count(d.class == AL_CLASS_PROJECT   ? AL_CNT_OPEN_PROJECT :
 			      d.class == AL_CLASS_GRANTED ? AL_CNT_OPEN_GRANTED :
 							    AL_CNT_OPEN_SYSTEM);
+		else if (op == AL_OP_TCP_CONNECT)
+			count(AL_CNT_TCP_CONNECT);
 		if (d.quiet && e->access == AL_ACCESS_READ)
 			return 0;
 	} else {
@@ -768,6 +775,91 @@ int BPF_PROG(jail_unix_send, struct socket *sock, struct socket *other, int ret)
 	if (ret)
 		return ret;
 	return check_unix_peer(other->sk); /* a typed pointer, as sk_storage needs */
+}
+
+/* ---- network ------------------------------------------------------------- */
+
+#define AL_AF_UNSPEC 0
+#define AL_AF_INET 2
+#define AL_AF_INET6 10
+#define AL_SOCK_STREAM 1
+
+/*
+ * A member reaching a TCP (any stream socket of the inet families: TCP,
+ * MPTCP, SCTP) destination at addr, a kernel copy of the caller's sockaddr.
+ * Allowed when the network rules are off or the port is listed; reported
+ * either way, so the stream shows every connection the agent makes.
+ */
+static __always_inline int check_inet(struct socket *sock, const void *addr)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct decision d = { .class = AL_CLASS_NETWORK, .granted = AL_ACC_WRITE };
+	struct al_jail *j;
+	struct scratch *s;
+	__u32 hi, lo, port;
+	const __u8 *row;
+	__u16 family;
+	int orphan;
+
+	j = member(tgid, &orphan);
+	if (!j)
+		return 0;
+	if (orphan)
+		return orphan;
+	family = BPF_CORE_READ(sock, sk, __sk_common.skc_family);
+	if ((family != AL_AF_INET && family != AL_AF_INET6) ||
+	    BPF_CORE_READ(sock, type) != AL_SOCK_STREAM)
+		return 0;
+	s = event_start(AL_ACCESS_WRITE);
+	if (!s)
+		return -EPERM;
+	/* sockaddr_in6 is the larger (28 bytes); the kernel's copy is a whole
+	 * sockaddr_storage, so reading that much never leaves it. */
+	if (bpf_probe_read_kernel(s->ev.path, 28, addr))
+		return -EPERM;
+	family = *(__u16 *)s->ev.path;
+	if (family == AL_AF_UNSPEC)
+		return 0; /* disconnects: reaches nothing */
+	/* Network byte order, from the two bytes: the 6.1 verifier loses a
+	 * value's bounds across a byte swap, and the index below needs them. */
+	hi = (__u8)s->ev.path[2];
+	lo = (__u8)s->ev.path[3];
+	port = hi * 256 + lo;
+	s->ev.path_len = 28;
+	s->ev.arg = port;
+	/* The port's byte is row hi, column lo / 8: two bounded steps, kept
+	 * apart so clang cannot fold them into one OR (which 6.1 cannot bound). */
+	row = &connect_ports[hi * 32];
+	asm volatile("" : "+r"(row));
+	if (net_restricted && !((row[lo >> 3] >> (lo & 7)) & 1)) {
+		d.class = AL_CLASS_ESCAPE;
+		d.granted = 0;
+	}
+	return verdict(s, j, d, AL_ACC_WRITE, AL_OP_TCP_CONNECT, pid_tgid);
+}
+
+SEC("lsm/socket_connect")
+int BPF_PROG(jail_tcp_connect, struct socket *sock, struct sockaddr *address, int addrlen, int ret)
+{
+	if (ret)
+		return ret;
+	return check_inet(sock, address);
+}
+
+/* A send with a destination: TCP Fast Open (MSG_FASTOPEN) connects in sendto
+ * and sendmsg without ever calling connect(). */
+SEC("lsm/socket_sendmsg")
+int BPF_PROG(jail_tcp_sendmsg, struct socket *sock, struct msghdr *msg, int size, int ret)
+{
+	void *name;
+
+	if (ret)
+		return ret;
+	name = BPF_CORE_READ(msg, msg_name);
+	if (!name)
+		return 0;
+	return check_inet(sock, name);
 }
 
 /* ptrace, process_vm_readv/writev, /proc/<pid>/mem and environ checks. */

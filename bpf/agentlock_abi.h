@@ -38,7 +38,8 @@ enum al_class {
 	AL_CLASS_ESCAPE = 2,	/* outside: no rule grants it */
 	AL_CLASS_UNRESOLVED = 3, /* bpf_d_path failed or did not fit: refused */
 	AL_CLASS_GRANTED = 4,	 /* allowed by a user rule (--ro, --rw) */
-	AL_CLASS_MAX = AL_CLASS_GRANTED,
+	AL_CLASS_NETWORK = 5,	 /* a TCP destination the network rules allow */
+	AL_CLASS_MAX = AL_CLASS_NETWORK,
 };
 
 /* The observer's records (bpf/observe.bpf.c): the user side decides the class. */
@@ -71,7 +72,11 @@ enum al_op {
 	AL_OP_USERNS,
 	AL_OP_BPF,	   /* arg: the bpf() command */
 	AL_OP_CHROOT,
-	AL_OP_MAX = AL_OP_CHROOT,
+	/* A TCP (stream) connect, or a send that connects (TCP Fast Open). The
+	 * kernel sends the raw sockaddr in path and the port in arg; the user
+	 * side turns path into "ADDR:PORT" before any sink sees it. */
+	AL_OP_TCP_CONNECT,
+	AL_OP_MAX = AL_OP_TCP_CONNECT,
 };
 
 /* Rule flags. */
@@ -131,6 +136,7 @@ enum al_counter {
 	AL_CNT_FORK_REFUSED,	/* forks refused at AL_JAIL_FORK_LIMIT */
 	AL_CNT_ORPHAN_KILLED,	/* members killed because agentlock died */
 	AL_CNT_OPEN_GRANTED,	/* allowed opens under a user rule */
+	AL_CNT_TCP_CONNECT,	/* allowed TCP connects */
 	AL_CNT_MAX,
 };
 

@@ -44,6 +44,25 @@ static int add_cli_rules(const struct cell_spec *spec, struct cell *c, char *err
 	return 0;
 }
 
+/* --connect, on top of the profile's network: section, in order. */
+static int add_cli_connect(const struct cell_spec *spec, struct cell *c, char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < spec->nconnect; i++) {
+		struct net_spec ns = { 0 };
+		char msg[256];
+
+		if (net_spec_parse(&ns, spec->connect[i], msg, sizeof(msg))) {
+			snprintf(err, errlen, "--connect %s: %s", spec->connect[i], msg);
+			return AL_EXIT_USAGE;
+		}
+		net_apply(&c->policy.net, &ns, "--connect");
+		net_spec_free(&ns);
+	}
+	return 0;
+}
+
 static int choose(const struct cell_spec *spec, const struct prof_store *st, struct cell *c,
 		  char *err)
 {
@@ -101,7 +120,10 @@ int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t e
 			return AL_EXIT_INTERNAL;
 		}
 	}
-	return add_cli_rules(spec, c, err, errlen);
+	rc = add_cli_rules(spec, c, err, errlen);
+	if (!rc)
+		rc = add_cli_connect(spec, c, err, errlen);
+	return rc;
 }
 
 void cell_free(struct cell *c)

@@ -18,6 +18,8 @@ struct cell_spec {
 	const struct target_user *user; /* whose ~ and profile directory */
 	const struct cli_rule *rules;	/* --ro, --rw, --deny */
 	int nrules;
+	const char *const *connect; /* --connect specs, already checked */
+	int nconnect;
 };
 
 struct cell {

@@ -9,6 +9,7 @@
 
 #include "agentlock_abi_user.h"
 #include "cli.h"
+#include "netpolicy.h"
 
 void cli_usage(FILE *f)
 {
@@ -41,6 +42,10 @@ void cli_usage(FILE *f)
 	      "  --deny PATH      refuse PATH even inside DIR or an allowed tree; repeatable\n"
 	      "                   (a relative PATH is relative to DIR; the most specific\n"
 	      "                   rule wins)\n"
+	      "  --connect PORTS  TCP ports COMMAND may connect to: 443,8000-8100 adds\n"
+	      "                   to the profile's (and restricts when it had none),\n"
+	      "                   'none' allows no TCP connect, 'any' lifts the limit;\n"
+	      "                   repeatable, the later wins (default: the profile's)\n"
 	      "  --user NAME      run COMMAND as NAME (default: the user who ran sudo;\n"
 	      "                   COMMAND runs as root only with --user root)\n"
 	      "  -h, --help       this text\n"
@@ -188,6 +193,23 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 				    name[3] == 'o' ? (AL_ACC_READ | AL_ACC_EXEC) :
 						     (AL_ACC_READ | AL_ACC_WRITE | AL_ACC_EXEC);
 			out->nrules++;
+		} else if (is_opt(a, "--connect")) {
+			struct net_spec ns = { 0 };
+			const char **c = &out->connect[out->nconnect];
+			int bad;
+
+			if (out->nconnect == CLI_MAX_RULES) {
+				snprintf(err, errlen, "too many --connect options (at most %d)",
+					 CLI_MAX_RULES);
+				return -1;
+			}
+			if (opt_value("--connect", argc, argv, &i, c, err, errlen))
+				return -1;
+			bad = net_spec_parse(&ns, *c, err, errlen);
+			net_spec_free(&ns);
+			if (bad)
+				return -1;
+			out->nconnect++;
 		} else if (is_opt(a, "--user")) {
 			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
 				return -1;

@@ -32,6 +32,8 @@ struct cli {
 	const char *dir;	 /* DIR as given (optional for profile show) */
 	struct cli_rule rules[CLI_MAX_RULES];
 	int nrules;
+	const char *connect[CLI_MAX_RULES]; /* --connect specs, checked, in order */
+	int nconnect;
 	char **argv;		 /* COMMAND and its arguments, NULL-terminated */
 	int argc;
 };

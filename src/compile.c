@@ -491,9 +491,16 @@ int profile_compile(struct profile *const *chain, size_t n, const struct prof_en
 	int rc = 0;
 
 	*project_access = PROF_WRITE;
-	for (k = 0; k < n; k++)
+	for (k = 0; k < n; k++) {
+		char origin[160];
+
 		if (chain[k]->project >= 0)
 			*project_access = (uint8_t)chain[k]->project;
+		if (!chain[k]->net_set)
+			continue;
+		snprintf(origin, sizeof(origin), "%s:%d", chain[k]->source, chain[k]->net_line);
+		net_apply(&p->net, &chain[k]->net, origin);
+	}
 	rc = build_literal(chain, n, env, *project_access, &lit, err);
 	for (k = 0; !rc && k < n; k++) {
 		struct pathset seen = { 0 };

@@ -310,6 +310,10 @@ int jail_install(struct jail *j, const struct policy *p, char *err, size_t errle
 	/* Before anyone is enrolled, so no open is judged without them. */
 	policy_name_prefix_lens(p, lens);
 	memcpy(j->skel->bss->name_prefix_lens, lens, sizeof(lens));
+	_Static_assert(sizeof(j->skel->bss->connect_ports) == sizeof(p->net.connect),
+		       "the BPF port bitmap and the policy's differ");
+	memcpy(j->skel->bss->connect_ports, p->net.connect, sizeof(p->net.connect));
+	j->skel->bss->net_restricted = p->net.restricted;
 	return 0;
 }
 

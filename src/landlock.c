@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "landlock.h"
+#include "seccomp.h"
 
 #ifndef SYS_landlock_create_ruleset
 #define SYS_landlock_create_ruleset 444
@@ -45,7 +46,9 @@
 #define LL_IOCTL_DEV (1ULL << 15) /* ABI 5 */
 #define LL_SCOPE_ABSTRACT_UNIX (1ULL << 0) /* ABI 6 */
 #define LL_SCOPE_SIGNAL (1ULL << 1)	   /* ABI 6 */
+#define LL_NET_CONNECT_TCP (1ULL << 1) /* ABI 4 */
 #define LL_RULE_PATH_BENEATH 1
+#define LL_RULE_NET_PORT 2
 #define LL_CREATE_VERSION (1U << 0)
 
 #define LL_FILE_RIGHTS (LL_EXECUTE | LL_WRITE_FILE | LL_READ_FILE | LL_TRUNCATE | LL_IOCTL_DEV)
@@ -63,6 +66,11 @@ struct ll_ruleset_attr {
 struct ll_path_beneath {
 	uint64_t allowed_access;
 	int32_t parent_fd;
+} __attribute__((packed));
+
+struct ll_net_port {
+	uint64_t allowed_access;
+	uint64_t port;
 } __attribute__((packed));
 
 int ll_abi(void)
@@ -280,6 +288,35 @@ static int plan_prefix(const struct policy_rule *r, struct ll_plan *pl, struct s
 	return rc;
 }
 
+/* TCP connect rules: one Landlock rule per allowed port (ABI 4). */
+static int plan_net(const struct net_policy *n, int abi, struct ll_plan *out, char *err,
+		    size_t errlen)
+{
+	uint32_t port;
+
+	if (!n->restricted)
+		return 0;
+	if (abi < 4) {
+		snprintf(err, errlen,
+			 "the network rules (%s) limit TCP connects, which this kernel's Landlock "
+			 "(ABI %d) cannot enforce (ABI 4, Linux 6.7, can); agentlock will not run "
+			 "COMMAND with the network open instead. Use a kernel with BPF-LSM or a "
+			 "newer Landlock, or allow any port with --connect any",
+			 n->origin, abi);
+		return -2;
+	}
+	out->handled_net = LL_NET_CONNECT_TCP;
+	out->ports = calloc(net_port_count(n) + 1, sizeof(*out->ports));
+	if (!out->ports) {
+		snprintf(err, errlen, "out of memory planning the Landlock rules");
+		return -1;
+	}
+	for (port = 1; port < NET_PORTS; port++)
+		if (net_connect_allowed(n, (uint16_t)port))
+			out->ports[out->nports++] = (uint16_t)port;
+	return 0;
+}
+
 int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct strbuf *warn,
 		  char *err, size_t errlen)
 {
@@ -290,6 +327,11 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 	out->abi = abi;
 	out->handled_fs = handled(abi);
 	out->scoped = abi >= 6 ? LL_SCOPE_ABSTRACT_UNIX | LL_SCOPE_SIGNAL : 0;
+	rc = plan_net(&p->net, abi, out, err, errlen);
+	if (rc) {
+		ll_plan_free(out);
+		return rc;
+	}
 	for (i = 0; !rc && i < p->n; i++) {
 		const struct policy_rule *r = &p->rules[i];
 		int isdir;
@@ -337,6 +379,7 @@ void ll_plan_free(struct ll_plan *pl)
 	for (i = 0; i < pl->n; i++)
 		free(pl->rules[i].path);
 	free(pl->rules);
+	free(pl->ports);
 	memset(pl, 0, sizeof(*pl));
 }
 
@@ -361,7 +404,9 @@ static int add_rule(int ruleset, const char *path, uint64_t access)
 
 int ll_apply(const struct ll_plan *pl)
 {
-	struct ll_ruleset_attr attr = { .handled_access_fs = pl->handled_fs, .scoped = pl->scoped };
+	struct ll_ruleset_attr attr = { .handled_access_fs = pl->handled_fs,
+					.handled_access_net = pl->handled_net,
+					.scoped = pl->scoped };
 	size_t size = pl->abi >= 6 ? sizeof(attr) : pl->abi >= 4 ? 16 : 8;
 	int fd, rc = 0;
 	size_t i;
@@ -371,6 +416,13 @@ int ll_apply(const struct ll_plan *pl)
 		return -errno;
 	for (i = 0; !rc && i < pl->n; i++)
 		rc = add_rule(fd, pl->rules[i].path, pl->rules[i].access);
+	for (i = 0; !rc && i < pl->nports; i++) {
+		struct ll_net_port np = { .allowed_access = LL_NET_CONNECT_TCP,
+					  .port = pl->ports[i] };
+
+		if (syscall(SYS_landlock_add_rule, fd, LL_RULE_NET_PORT, &np, 0))
+			rc = -errno;
+	}
 	/* The process's own /proc entries (what /proc/self is, for COMMAND). */
 	if (!rc)
 		rc = add_rule(fd, "/proc/self", (LL_READ_FILE | LL_READ_DIR | LL_WRITE_FILE) &
@@ -379,6 +431,9 @@ int ll_apply(const struct ll_plan *pl)
 		rc = -errno;
 	if (!rc && syscall(SYS_landlock_restrict_self, fd, 0))
 		rc = -errno;
+	/* TCP Fast Open and io_uring go round Landlock's connect check. */
+	if (!rc && pl->handled_net)
+		rc = seccomp_close_tcp_gaps();
 	close(fd);
 	return rc;
 }

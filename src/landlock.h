@@ -23,6 +23,9 @@ struct ll_plan {
 	int abi;
 	uint64_t handled_fs;
 	uint64_t scoped; /* LANDLOCK_SCOPE_* (ABI 6) */
+	uint64_t handled_net; /* LANDLOCK_ACCESS_NET_CONNECT_TCP when connects are limited */
+	uint16_t *ports;      /* the TCP ports that may be connected to */
+	size_t nports;
 	struct ll_rule *rules;
 	size_t n;
 };
@@ -32,7 +35,8 @@ int ll_abi(void);
 
 /*
  * Plans the rules for policy p on ABI abi. What Landlock cannot express is
- * appended to warn, one line each. Returns 0, or -1 with err.
+ * appended to warn, one line each. Returns 0, -1 with err, or -2 with err
+ * when the policy limits TCP connects and this ABI (before 4) cannot.
  */
 int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct strbuf *warn,
 		  char *err, size_t errlen);

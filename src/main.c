@@ -147,6 +147,7 @@ static int build_cell(struct run *r)
 	struct cell_spec spec = {
 		.profile = r->cli.profile, .argv = r->cli.argv, .project = r->dir,
 		.user = &r->user, .rules = r->cli.rules, .nrules = r->cli.nrules,
+		.connect = r->cli.connect, .nconnect = r->cli.nconnect,
 	};
 	int rc = cell_build(&spec, &r->cell, r->err, sizeof(r->err));
 
@@ -157,6 +158,13 @@ static int build_cell(struct run *r)
 		fprintf(stderr, "agentlock: profile '%s'%s%s%s\n", r->cell.profile,
 			r->cell.matched[0] ? " (chosen for '" : "",
 			r->cell.matched[0] ? r->cell.matched : "", r->cell.matched[0] ? "')" : "");
+	if (!r->cli.headless && r->cell.policy.net.restricted) {
+		char ports[128];
+
+		net_describe(&r->cell.policy.net, ports, sizeof(ports));
+		fprintf(stderr, "agentlock: TCP connects allowed to ports: %s (from %s)\n", ports,
+			r->cell.policy.net.origin);
+	}
 	return 0;
 }
 
@@ -230,9 +238,9 @@ static int start_observe_only(struct run *r)
 /* The Landlock backend: the child confines itself; said loudly, with its limits. */
 static int start_landlock(struct run *r)
 {
-	char why[512] = "";
+	char why[512] = "", ports[128];
 	struct strbuf warn;
-	int abi = ll_abi();
+	int abi = ll_abi(), rc;
 
 	if (r->cli.audit)
 		return start_observe_only(r);
@@ -252,10 +260,12 @@ static int start_landlock(struct run *r)
 		return AL_EXIT_USAGE;
 	}
 	sb_init(&warn);
-	if (ll_plan_build(&r->cell.policy, abi, &r->ll, &warn, r->err, sizeof(r->err))) {
+	rc = ll_plan_build(&r->cell.policy, abi, &r->ll, &warn, r->err, sizeof(r->err));
+	if (rc) {
 		sb_free(&warn);
-		return AL_EXIT_INTERNAL;
+		return rc == -2 ? AL_EXIT_NO_BPF_LSM : AL_EXIT_INTERNAL;
 	}
+	net_describe(&r->cell.policy.net, ports, sizeof(ports));
 	if (geteuid() != 0)
 		snprintf(why, sizeof(why), "observing needs root");
 	else if (observe_open(&r->obs, &r->cell.policy, &r->session, false, why, sizeof(why)))
@@ -263,10 +273,13 @@ static int start_landlock(struct run *r)
 	else
 		r->observing = true;
 	fprintf(stderr,
-		"agentlock: backend: Landlock (ABI %d). Files are confined by the kernel; "
-		"Unix-socket connections and the network are not. %s%s%s 'agentlock check' says "
+		"agentlock: backend: Landlock (ABI %d). Files are confined by the kernel%s%s%s; "
+		"Unix-socket connections%s are not. %s%s%s 'agentlock check' says "
 		"why BPF-LSM is not used.\n",
-		abi, r->observing ? "Opens and execs are reported through tracepoints." :
+		abi, r->cell.policy.net.restricted ? ", and TCP connects to ports " : "",
+		r->cell.policy.net.restricted ? ports : "",
+		r->cell.policy.net.restricted ? " only" : "",
+		r->cell.policy.net.restricted ? " and UDP" : " and the network", r->observing ? "Opens and execs are reported through tracepoints." :
 				    "Refused operations are not reported (",
 		r->observing ? "" : why, r->observing ? "" : ").");
 	if (warn.len)

@@ -7,6 +7,7 @@
 #include <linux/types.h>
 
 #include "agentlock_abi.h"
+#include "netpolicy.h"
 
 /* One compiled rule: a canonical absolute path prefix and what it grants. */
 struct policy_rule {
@@ -20,6 +21,7 @@ struct policy_rule {
 struct policy {
 	struct policy_rule *rules;
 	size_t n, cap;
+	struct net_policy net; /* TCP connect rules; unrestricted when zeroed */
 };
 
 /* Builds the cell for project directory dir (already canonical): dir

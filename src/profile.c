@@ -209,8 +209,65 @@ static int parse_project(struct parser *ps, const yaml_node_t *n)
 	return 0;
 }
 
+/* network: { connect: any | none | PORT | [PORT or LO-HI, ...] } */
+static int parse_connect(struct parser *ps, const yaml_node_t *n)
+{
+	char msg[256];
+	yaml_node_item_t *it = NULL;
+	size_t i, count = 1;
+	struct profile *p = ps->p;
+
+	p->net_set = true;
+	p->net_line = (int)n->start_mark.line + 1;
+	p->net_col = (int)n->start_mark.column + 1;
+	if (n->type == YAML_SCALAR_NODE) {
+		const char *w = scalar(ps, n, "connect");
+
+		if (!w)
+			return -1;
+		return net_spec_word(&p->net, w, msg, sizeof(msg)) ? fail_at(ps, n, "%s", msg) : 0;
+	}
+	if (seq_items(ps, n, "connect", &it, &count))
+		return -1;
+	if (!count)
+		return fail_at(ps, n, "connect: [] allows nothing; write 'connect: none' to say so");
+	for (i = 0; i < count; i++) {
+		const yaml_node_t *c = yaml_document_get_node(&ps->doc, it[i]);
+		const char *w = scalar(ps, c, "a TCP port");
+
+		if (!w)
+			return -1;
+		if (net_spec_word(&p->net, w, msg, sizeof(msg)))
+			return fail_at(ps, c, "%s", msg);
+	}
+	return 0;
+}
+
+static int parse_network(struct parser *ps, const yaml_node_t *n)
+{
+	yaml_node_pair_t *pair;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail_at(ps, n, "network must be a mapping (connect: ...), not %s",
+			       kind_name(n));
+	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(&ps->doc, pair->key);
+		const char *key = scalar(ps, k, "a network key");
+
+		if (!key)
+			return -1;
+		if (strcmp(key, "connect"))
+			return fail_at(ps, k, "unknown network key '%s' (network has connect)", key);
+		if (ps->p->net_set)
+			return fail_at(ps, k, "'connect' is given twice");
+		if (parse_connect(ps, yaml_document_get_node(&ps->doc, pair->value)))
+			return -1;
+	}
+	return 0;
+}
+
 static const char *const top_keys[] = { "name", "description", "extends", "commands", "project",
-					"rules" };
+					"network", "rules" };
 
 static int parse_key(struct parser *ps, const char *key, const yaml_node_t *v)
 {
@@ -229,6 +286,8 @@ static int parse_key(struct parser *ps, const char *key, const yaml_node_t *v)
 		return parse_commands(ps, v);
 	if (!strcmp(key, "project"))
 		return parse_project(ps, v);
+	if (!strcmp(key, "network"))
+		return parse_network(ps, v);
 	return parse_rules(ps, v);
 }
 
@@ -253,7 +312,7 @@ static int parse_top(struct parser *ps, const yaml_node_t *root)
 		if (i == sizeof(top_keys) / sizeof(top_keys[0]))
 			return fail_at(ps, k,
 				       "unknown key '%s' (a profile has name, description, extends, "
-				       "commands, project and rules)",
+				       "commands, project, network and rules)",
 				       key);
 		/* YAML allows a key twice; a profile must not, or one is lost. */
 		for (q = root->data.mapping.pairs.start; q < pair; q++) {
@@ -351,6 +410,7 @@ void profile_free(struct profile *p)
 	for (i = 0; i < p->nrules; i++)
 		free(p->rules[i].path);
 	free(p->rules);
+	net_spec_free(&p->net);
 	memset(p, 0, sizeof(*p));
 	p->project = -1;
 }

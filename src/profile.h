@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "json.h"
+#include "netpolicy.h"
 #include "policy.h"
 
 /*
@@ -44,6 +45,9 @@ struct profile {
 	int project_line, project_col;
 	struct prof_rule *rules;
 	size_t nrules;
+	bool net_set; /* network: connect: was given */
+	struct net_spec net;
+	int net_line, net_col;
 };
 
 /*

@@ -10,7 +10,7 @@ const char *report_op_name(unsigned op)
 	static const char *const n[] = { "open",     "create", "mkdir",  "symlink",	"link",
 					 "rename",   "unlink", "rmdir",  "truncate",	"chmod",
 					 "chown",    "setxattr", "connect", "ptrace",	"signal",
-					 "capability", "userns", "bpf",	"chroot" };
+					 "capability", "userns", "bpf",	"chroot", "tcp_connect" };
 
 	return op < sizeof(n) / sizeof(n[0]) ? n[op] : "unknown";
 }
@@ -24,9 +24,10 @@ const char *report_access_name(unsigned access)
 
 const char *report_class_name(unsigned class)
 {
-	static const char *const n[] = { "project", "system", "escape", "unresolved", "granted" };
+	static const char *const n[] = { "project", "system",  "escape",
+					 "unresolved", "granted", "network" };
 
-	return class < 5 ? n[class] : "unknown";
+	return class < sizeof(n) / sizeof(n[0]) ? n[class] : "unknown";
 }
 
 const char *report_verdict_name(unsigned verdict)
@@ -71,6 +72,8 @@ void report_event_json(struct strbuf *sb, const struct session *s, const struct 
 	if (e->op == AL_OP_SIGNAL || e->op == AL_OP_CAPABILITY || e->op == AL_OP_BPF ||
 	    e->op == AL_OP_PTRACE)
 		sb_printf(sb, ",\"arg\":%u", e->arg);
+	if (e->op == AL_OP_TCP_CONNECT)
+		sb_printf(sb, ",\"port\":%u", e->arg);
 	sb_printf(sb, ",\"access\":\"%s\",\"class\":\"%s\",\"verdict\":\"%s\"}",
 		  report_access_name(e->access), report_class_name(e->class),
 		  report_verdict_name(e->verdict));
@@ -102,7 +105,7 @@ void report_summary_json(struct strbuf *sb, const struct session *s)
 		  "\"blocked\":%llu,\"would_block\":%llu,\"unresolved\":%llu,"
 		  "\"dropped\":%llu,\"malformed\":%llu,\"enroll_failed\":%llu,\"forks_refused\":%llu,"
 		  "\"orphan_kills\":%llu,"
-		  "\"duration_s\":%.3f,\"exit_status\":%d",
+		  "\"tcp_connects\":%llu,\"duration_s\":%.3f,\"exit_status\":%d",
 		  (unsigned long long)k[AL_CNT_OPEN_PROJECT], (unsigned long long)k[AL_CNT_OPEN_GRANTED],
 		  (unsigned long long)k[AL_CNT_OPEN_SYSTEM],
 		  (unsigned long long)k[AL_CNT_ESCAPE], (unsigned long long)k[AL_CNT_BLOCKED],
@@ -111,7 +114,7 @@ void report_summary_json(struct strbuf *sb, const struct session *s)
 		  (unsigned long long)k[AL_CNT_ENROLL_FAILED],
 		  (unsigned long long)k[AL_CNT_FORK_REFUSED],
 		  (unsigned long long)k[AL_CNT_ORPHAN_KILLED],
-		  (double)(s->end_ns - s->start_ns) / 1e9, session_exit_status(s));
+		  (unsigned long long)k[AL_CNT_TCP_CONNECT], (double)(s->end_ns - s->start_ns) / 1e9, session_exit_status(s));
 	if (s->term_signal)
 		sb_printf(sb, ",\"signal\":%d", s->term_signal);
 	sb_printf(sb, ",\"leftovers_killed\":%u}", s->leftovers_killed);

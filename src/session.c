@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The session model: validated events in, sinks notified, totals kept. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -38,6 +40,26 @@ int session_add_sink(struct session *s, session_sink_fn fn, void *ctx)
 	return 0;
 }
 
+/* The kernel sends a TCP destination as the raw sockaddr; sinks get "ADDR:PORT". */
+static int decode_inet(struct al_event *e)
+{
+	char addr[INET6_ADDRSTRLEN];
+	uint16_t family, port;
+	int n;
+
+	if (e->path_len != 28)
+		return -EINVAL;
+	memcpy(&family, e->path, 2);
+	memcpy(&port, e->path + 2, 2);
+	port = ntohs(port);
+	if (port != e->arg ||
+	    !inet_ntop(family, e->path + (family == AF_INET6 ? 8 : 4), addr, sizeof(addr)))
+		return -EINVAL;
+	n = snprintf(e->path, sizeof(e->path), family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr, port);
+	e->path_len = n;
+	return 0;
+}
+
 int session_feed(struct session *s, const void *data, size_t size)
 {
 	struct al_event e;
@@ -54,6 +76,10 @@ int session_feed(struct session *s, const void *data, size_t size)
 	if (plen > size - AL_EVENT_HDR_SIZE || e.op > AL_OP_MAX ||
 	    e.access > AL_ACCESS_EXEC || e.class > AL_CLASS_MAX ||
 	    e.verdict > AL_VERDICT_WOULD_BLOCK) {
+		s->malformed++;
+		return -EINVAL;
+	}
+	if (e.op == AL_OP_TCP_CONNECT && decode_inet(&e)) {
 		s->malformed++;
 		return -EINVAL;
 	}

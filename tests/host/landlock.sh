@@ -158,5 +158,35 @@ if ! grep -q SECRET "$base/auto.out" && { [ "$b" = bpf-lsm ] || { [ "$b" = landl
 	ok "auto: '$b' here, said at start; the key stays unread"
 else nok "auto backend" "backend=$b $(cat $base/auto.err)"; fi
 
+# TCP connect rules (Landlock ABI 4+; this host has 7). The probe sits in a
+# read-only tree; the listener runs outside the cell.
+if [ "$("$bin" check --json 2>/dev/null | jq -r '.landlock_abi // 0')" -ge 4 ] 2>/dev/null; then
+	mkdir -p "$base/bin"
+	cp "$(dirname "$bin")/al-probe" "$base/bin/"
+	chmod -R a+rx "$base/bin"
+	pr=$base/bin/al-probe
+	"$pr" listen 9911 "$base/tcp-got" >/dev/null 2>&1 &
+	lpid=$!
+	sleep 0.5
+	run tcp-refused --user nobody --ro "$base/bin" --connect 443 "$P" -- sh -c "$pr tcp connect 127.0.0.1 9911; $pr tcp connect ::1 9911; $pr tcp tfo 127.0.0.1 9911; $pr tcp tfo ::1 9911"
+	if [ "$(out tcp-refused)" = "$(printf 'EACCES\nEACCES\nEACCES\nEACCES')" ] && [ ! -s "$base/tcp-got" ] &&
+		grep -q "TCP connects to ports 443 only" "$base/tcp-refused.err"; then
+		ok "--connect 443: connect and TCP Fast Open to another port are refused (IPv4, IPv6), and said at start"
+	else nok "--connect 443 under Landlock" "$(out tcp-refused) got=$(cat $base/tcp-got 2>/dev/null) $(cat $base/tcp-refused.err)"; fi
+	run tcp-allowed --user nobody --ro "$base/bin" --connect 9911 "$P" -- sh -c "$pr tcp connect 127.0.0.1 9911; $pr tcp connect ::1 9911"
+	sleep 0.3
+	[ "$(out tcp-allowed)" = "$(printf 'OK\nOK')" ] && [ "$(grep -c LEAK "$base/tcp-got")" = 2 ] &&
+		ok "--connect 9911: the listed port connects" || nok "--connect 9911 under Landlock" "$(out tcp-allowed) $(cat $base/tcp-allowed.err)"
+	: >"$base/tcp-got"
+	run tcp-open --user nobody --ro "$base/bin" "$P" -- "$pr" tcp tfo 127.0.0.1 9911
+	sleep 0.3
+	[ "$(out tcp-open)" = OK ] && [ -s "$base/tcp-got" ] &&
+		ok "no network rules: TCP (Fast Open too) is left alone" || nok "no network rules" "$(out tcp-open) $(cat $base/tcp-open.err)"
+	kill $lpid 2>/dev/null
+	wait $lpid 2>/dev/null
+else
+	ok "Landlock here is older than ABI 4: TCP rules are refused up front (covered in the VM)"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -6,6 +6,11 @@
  *   al-probe doublefork r PATH      the open happens in a setsid grandchild
  *   al-probe deep N PATH-COMPONENT  open a file N directories deep (openat)
  *   al-probe fds                    list inherited descriptors above 2
+ *   al-probe tcp connect|tfo ADDR PORT
+ *                                   connect (or TCP Fast Open: sendto with
+ *                                   MSG_FASTOPEN, no connect) and send a line
+ *   al-probe listen PORT FILE       accept on 127.0.0.1 and [::1] PORT,
+ *                                   appending what arrives to FILE (forever)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -14,6 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -133,8 +142,101 @@ static int fds(void)
 	return extra ? 1 : 0;
 }
 
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000
+#endif
+
+static socklen_t sockaddr_of(const char *addr, const char *port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((unsigned short)atoi(port));
+		return sizeof(*in6);
+	}
+	if (inet_pton(AF_INET, addr, &in->sin_addr) != 1)
+		return 0;
+	in->sin_family = AF_INET;
+	in->sin_port = htons((unsigned short)atoi(port));
+	return sizeof(*in);
+}
+
+static int tcp(const char *how, const char *addr, const char *port)
+{
+	static const char line[] = "LEAK-over-tcp\n";
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(addr, port, &ss);
+	int fd, rc = 0;
+
+	if (!len)
+		return report(EINVAL);
+	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (fd < 0)
+		return report(errno);
+	if (!strcmp(how, "tfo")) {
+		if (sendto(fd, line, sizeof(line) - 1, MSG_FASTOPEN, (struct sockaddr *)&ss, len) < 0)
+			rc = errno;
+	} else if (connect(fd, (struct sockaddr *)&ss, len) ||
+		   write(fd, line, sizeof(line) - 1) < 0) {
+		rc = errno;
+	}
+	close(fd);
+	return report(rc);
+}
+
+static int listen_on(const char *port, const char *file)
+{
+	const char *addrs[] = { "127.0.0.1", "::1" };
+	struct pollfd pfd[2];
+	int i, one = 1;
+
+	for (i = 0; i < 2; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sockaddr_of(addrs[i], port, &ss);
+
+		pfd[i].fd = socket(ss.ss_family, SOCK_STREAM, 0);
+		pfd[i].events = POLLIN;
+		setsockopt(pfd[i].fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (ss.ss_family == AF_INET6)
+			setsockopt(pfd[i].fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		if (bind(pfd[i].fd, (struct sockaddr *)&ss, len) || listen(pfd[i].fd, 16))
+			return report(errno);
+	}
+	printf("listening\n");
+	fflush(stdout);
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0)
+			continue;
+		for (i = 0; i < 2; i++) {
+			char buf[256];
+			ssize_t n;
+			int c, out;
+
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			c = accept(pfd[i].fd, NULL, NULL);
+			if (c < 0)
+				continue;
+			out = open(file, O_WRONLY | O_APPEND | O_CREAT, 0644);
+			while ((n = read(c, buf, sizeof(buf))) > 0)
+				if (out >= 0 && write(out, buf, (size_t)n) != n)
+					break;
+			if (out >= 0)
+				close(out);
+			close(c);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && !strcmp(argv[1], "tcp"))
+		return tcp(argv[2], argv[3], argv[4]);
+	if (argc == 4 && !strcmp(argv[1], "listen"))
+		return listen_on(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "open"))
 		return report(try_open(AT_FDCWD, argv[2], argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "doublefork"))
@@ -143,6 +245,6 @@ int main(int argc, char **argv)
 		return deep(atoi(argv[2]), argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "fds"))
 		return fds();
-	fprintf(stderr, "usage: al-probe open|doublefork|deep|fds ...\n");
+	fprintf(stderr, "usage: al-probe open|doublefork|deep|fds|tcp|listen ...\n");
 	return 2;
 }

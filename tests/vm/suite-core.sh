@@ -187,6 +187,60 @@ al ps $AG sh -c 'ps >/dev/null && echo ps-ok; cat /proc/1/environ >/dev/null 2>&
 [ "$(out | tr '\n' ' ')" = "ps-ok environ-refused " ] && ok "ps works in the cell; another process's environ does not" ||
 	fail "ps works in the cell; another process's environ does not" "got '$(out | tr '\n' ' ')'"
 
+# --- TCP connect rules (network: in a profile, --connect) ---------------------------------------
+ifconfig lo 127.0.0.1 up 2>/dev/null || ip link set lo up
+al-probe listen 9911 /root/tcp-got >/root/listen.out 2>&1 &
+LPID=$!
+sleep 0.5
+got() { cat /root/tcp-got 2>/dev/null; }
+al tcp-refused --connect 443 $AG sh -c 'al-probe tcp connect 127.0.0.1 9911; al-probe tcp connect ::1 9911; al-probe tcp tfo 127.0.0.1 9911; al-probe tcp tfo ::1 9911'
+if [ "$(out)" = "$(printf 'EPERM\nEPERM\nEPERM\nEPERM')" ] && [ -z "$(got)" ] &&
+	[ "$(count $OUT/tcp-refused.report '.type=="tcp_connect" and .verdict=="blocked" and .class=="escape" and .port==9911')" = 4 ] &&
+	has $OUT/tcp-refused.report '.path=="127.0.0.1:9911"' && has $OUT/tcp-refused.report '.path=="[::1]:9911"'; then
+	ok "--connect 443: TCP to another port is refused (IPv4, IPv6, and Fast Open without connect) and reported"
+else fail "--connect 443: TCP to another port is refused and reported" "$(out) got=$(got) $(head -c 600 $OUT/tcp-refused.report)"; fi
+
+al tcp-allowed --connect 9911 $AG al-probe tcp connect 127.0.0.1 9911
+sleep 0.3
+if [ "$(out)" = OK ] && [ "$(got)" = LEAK-over-tcp ] &&
+	has $OUT/tcp-allowed.log '.type=="tcp_connect" and .verdict=="allowed" and .class=="network" and .path=="127.0.0.1:9911"' &&
+	jq -s -e 'last.tcp_connects==1 and last.escapes==0' $OUT/tcp-allowed.report >/dev/null; then
+	ok "--connect 9911: the listed port connects, is logged (class network) and counted"
+else fail "--connect 9911: the listed port connects" "$(out) got=$(got) $(tail -n1 $OUT/tcp-allowed.report)"; fi
+: >/root/tcp-got
+
+al tcp-open $AG al-probe tcp connect ::1 9911
+sleep 0.3
+[ "$(out)" = OK ] && [ -n "$(got)" ] && has $OUT/tcp-open.log '.type=="tcp_connect" and .verdict=="allowed" and .path=="[::1]:9911"' &&
+	[ "$(count $OUT/tcp-open.report '.type=="tcp_connect"')" = 0 ] &&
+	ok "no network rules (the default profile): connects work and show in the log, not as escapes" ||
+	fail "no network rules: connects work and are logged" "$(out) got=$(got)"
+: >/root/tcp-got
+
+cat >/root/net.yaml <<'Y'
+name: net
+extends: default
+network:
+  connect: [22, "8000-8100"]
+Y
+al tcp-profile --profile /root/net.yaml $AG al-probe tcp connect 127.0.0.1 9911
+[ "$(out)" = EPERM ] && [ -z "$(got)" ] && has $OUT/tcp-profile.report '.type=="tcp_connect" and .port==9911' &&
+	ok "a profile's network: section limits TCP connects" || fail "a profile's network: section" "$(out) got=$(got)"
+
+al tcp-audit --audit --connect 443 $AG al-probe tcp connect 127.0.0.1 9911
+sleep 0.3
+[ "$(out)" = OK ] && [ -n "$(got)" ] && has $OUT/tcp-audit.report '.type=="tcp_connect" and .verdict=="would-block"' &&
+	ok "--audit: a refused port connects and is reported as would-block" ||
+	fail "--audit: a refused port is would-block" "$(out) got=$(got) $(head -c 300 $OUT/tcp-audit.report)"
+: >/root/tcp-got
+
+# This kernel's Landlock (ABI 2) cannot limit TCP: refused, never run open.
+al tcp-landlock --backend landlock --connect 443 $AG sh -c 'echo RAN; al-probe tcp connect 127.0.0.1 9911'
+[ $RC -eq 121 ] && ! grep -q RAN $OUT/tcp-landlock.out && [ -z "$(got)" ] && grep -q "cannot enforce" $OUT/tcp-landlock.err &&
+	ok "Landlock without TCP rules (ABI < 4) refuses a cell that limits connects: exit 121, COMMAND not run" ||
+	fail "Landlock ABI < 4 with --connect refuses" "rc=$RC $(out) $(cat $OUT/tcp-landlock.err)"
+kill $LPID 2>/dev/null
+
 # --- the NDJSON itself -------------------------------------------------------------------------
 bad=""
 for f in $OUT/*.report $OUT/*.log; do

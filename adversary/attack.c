@@ -8,12 +8,17 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <linux/bpf.h>
+#include <linux/io_uring.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -117,6 +122,175 @@ static int connect_cmd(const char *path, int type)
 	if (type == SOCK_DGRAM)
 		return say("sendto", (int)sendto(s, "hello", 5, 0, (struct sockaddr *)&a, len));
 	if (say("connect", connect(s, (struct sockaddr *)&a, len)))
+		return 1;
+	cat_fd(s);
+	return 0;
+}
+
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000
+#endif
+
+/* "127.0.0.1", "::1", "::ffff:127.0.0.1" and a port, as a sockaddr. */
+static socklen_t in_addr(struct sockaddr_storage *ss, const char *addr, const char *port)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((unsigned short)atoi(port));
+		return sizeof(*in6);
+	}
+	in->sin_family = AF_INET;
+	in->sin_port = htons((unsigned short)atoi(port));
+	inet_pton(AF_INET, addr, &in->sin_addr);
+	return sizeof(*in);
+}
+
+/* Outside fixture: a TCP service (IPv4 and IPv6) that hands out a secret. */
+static int tcp_listen_cmd(const char *port, const char *secret_file)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT };
+	int s = socket(AF_INET6, SOCK_STREAM, 0), zero = 0, one = 1;
+	char buf[256];
+
+	a.sin6_port = htons((unsigned short)atoi(port));
+	setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(s, IPPROTO_TCP, 23 /* TCP_FASTOPEN */, &one, sizeof(one));
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) || listen(s, 8))
+		return say("bind", -1);
+	for (;;) {
+		int c = accept(s, NULL, NULL), fd;
+
+		if (c < 0)
+			continue;
+		printf("CONNECTED\n");
+		fd = open(secret_file, O_RDONLY);
+		if (fd >= 0) {
+			ssize_t n = read(fd, buf, sizeof(buf));
+
+			if (n > 0 && write(c, buf, (size_t)n) < 0)
+				perror("write");
+			close(fd);
+		}
+		close(c);
+	}
+}
+
+/* connect(), or TCP Fast Open (a sendto that connects), then read. */
+static int tcp_connect_cmd(const char *addr, const char *port, bool fastopen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = in_addr(&ss, addr, port);
+	int s = socket(ss.ss_family, SOCK_STREAM, 0);
+
+	if (fastopen) {
+		if (say("sendto", (int)sendto(s, "hi", 2, MSG_FASTOPEN, (struct sockaddr *)&ss, len)))
+			return 1;
+	} else if (say("connect", connect(s, (struct sockaddr *)&ss, len))) {
+		return 1;
+	}
+	cat_fd(s);
+	return 0;
+}
+
+/* A bare io_uring (no liburing): one submission, waited for. */
+struct uring {
+	int fd;
+	unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+};
+
+static int uring_init(struct uring *u)
+{
+	struct io_uring_params p;
+	char *sq, *cq;
+
+	memset(&p, 0, sizeof(p));
+	u->fd = (int)syscall(__NR_io_uring_setup, 4, &p);
+	if (u->fd < 0)
+		return -1;
+	sq = mmap(NULL, p.sq_off.array + p.sq_entries * sizeof(unsigned), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_POPULATE, u->fd, IORING_OFF_SQ_RING);
+	cq = mmap(NULL, p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe),
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, u->fd, IORING_OFF_CQ_RING);
+	u->sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_POPULATE, u->fd, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || u->sqes == MAP_FAILED)
+		return -1;
+	u->sq_tail = (unsigned *)(sq + p.sq_off.tail);
+	u->sq_mask = (unsigned *)(sq + p.sq_off.ring_mask);
+	u->sq_array = (unsigned *)(sq + p.sq_off.array);
+	u->cq_head = (unsigned *)(cq + p.cq_off.head);
+	u->cq_mask = (unsigned *)(cq + p.cq_off.ring_mask);
+	u->cqes = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
+	return 0;
+}
+
+/* Submits sqe and returns its result (>= 0, or -errno). */
+static int uring_run(struct uring *u, const struct io_uring_sqe *sqe)
+{
+	unsigned tail = *u->sq_tail, idx = tail & *u->sq_mask, head;
+	int res;
+
+	u->sqes[idx] = *sqe;
+	u->sq_array[idx] = idx;
+	__atomic_store_n(u->sq_tail, tail + 1, __ATOMIC_RELEASE);
+	if (syscall(__NR_io_uring_enter, u->fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+		return -errno;
+	head = __atomic_load_n(u->cq_head, __ATOMIC_ACQUIRE);
+	res = u->cqes[head & *u->cq_mask].res;
+	__atomic_store_n(u->cq_head, head + 1, __ATOMIC_RELEASE);
+	return res;
+}
+
+static int uring_say(const char *what, int res)
+{
+	errno = res < 0 ? -res : 0;
+	return say(what, res < 0 ? -1 : res);
+}
+
+/* The open happens in io_uring (an io-wq worker when it would block). */
+static int uring_read_cmd(const char *path)
+{
+	struct io_uring_sqe sqe;
+	struct uring u;
+	int fd;
+
+	if (say("io_uring_setup", uring_init(&u)))
+		return 1;
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_OPENAT;
+	sqe.fd = AT_FDCWD;
+	sqe.addr = (unsigned long)path;
+	sqe.open_flags = O_RDONLY;
+	fd = uring_run(&u, &sqe);
+	if (uring_say("io_uring openat", fd))
+		return 1;
+	cat_fd(fd);
+	return 0;
+}
+
+static int uring_connect_cmd(const char *addr, const char *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = in_addr(&ss, addr, port);
+	int s = socket(ss.ss_family, SOCK_STREAM, 0);
+	struct io_uring_sqe sqe;
+	struct uring u;
+
+	if (say("io_uring_setup", uring_init(&u)))
+		return 1;
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_CONNECT;
+	sqe.fd = s;
+	sqe.addr = (unsigned long)&ss;
+	sqe.off = len;
+	if (uring_say("io_uring connect", uring_run(&u, &sqe)))
 		return 1;
 	cat_fd(s);
 	return 0;
@@ -308,6 +482,16 @@ int main(int argc, char **argv)
 		return connect_cmd(argv[2], SOCK_STREAM);
 	if (!strcmp(c, "dgram-send") && argc == 3)
 		return connect_cmd(argv[2], SOCK_DGRAM);
+	if (!strcmp(c, "tcp-listen") && argc == 4)
+		return tcp_listen_cmd(argv[2], argv[3]);
+	if (!strcmp(c, "tcp-connect") && argc == 4)
+		return tcp_connect_cmd(argv[2], argv[3], false);
+	if (!strcmp(c, "tcp-fastopen") && argc == 4)
+		return tcp_connect_cmd(argv[2], argv[3], true);
+	if (!strcmp(c, "uring-connect") && argc == 4)
+		return uring_connect_cmd(argv[2], argv[3]);
+	if (!strcmp(c, "uring-read") && argc == 3)
+		return uring_read_cmd(argv[2]);
 	if (!strcmp(c, "vmread") && argc == 3)
 		return vmread_cmd(atoi(argv[2]));
 	if (!strcmp(c, "procmem") && argc == 3)

@@ -25,6 +25,9 @@ mkdir -p /run
 al-attack listen /run/outside.sock /root/socket-secret >/root/listener.log 2>&1 &
 al-attack listen @al-outside /root/socket-secret >/root/abstract.log 2>&1 &
 al-attack dgram-listen /run/outside.dgram >/root/dgram.log 2>&1 &
+echo "AL-TCPSECRET-7a70" >/root/tcp-secret
+ifconfig lo 127.0.0.1 up 2>/dev/null || ip link set lo up
+al-attack tcp-listen 7070 /root/tcp-secret >/root/tcp.log 2>&1 &
 sleep 0.3
 ORIG_CORE=$(cat /proc/sys/kernel/core_pattern)
 EFFECTIVE=0
@@ -45,6 +48,7 @@ setup() {
 	: >/root/listener.log
 	: >/root/abstract.log
 	: >/root/dgram.log
+	: >/root/tcp.log
 	echo "$ORIG_CORE" >/proc/sys/kernel/core_pattern
 	grep -q '^evil:' /etc/passwd && sed -i '/^evil:/d' /etc/passwd
 	[ -n "$VICTIM" ] && kill -9 "$VICTIM" 2>/dev/null
@@ -76,6 +80,7 @@ judge() {
 		while read -r f; do grep -q -a -e "$AL_SECRETS" "$f" 2>/dev/null && echo "secret in $f"; done
 	[ -s /root/dgram.log ] && echo "the outside datagram socket received data"
 	grep -q CONNECTED /root/listener.log /root/abstract.log 2>/dev/null && echo "an outside listener accepted a connection"
+	grep -q CONNECTED /root/tcp.log 2>/dev/null && echo "the outside TCP service accepted a connection"
 	grep -E -a '^(bpf|unshare|mount|chroot|PTRACE_ATTACH|process_vm_readv|kill|open_by_handle_at|sendto|connect|setxattr)[^:]*: ok$' \
 		"$OUT/$t.out" | sed 's/^/privileged operation succeeded: /'
 	if ! kill -0 "$VICTIM" 2>/dev/null; then
@@ -107,9 +112,10 @@ run_technique() { # FILE MODE
 	CASE=$t
 	setup
 	snapshot >"$OUT/before"
-	flags=""
-	[ "$mode" = audit ] && flags=--audit
-	[ "$mode" = landlock ] && flags="--backend landlock"
+	# A technique's own agentlock options (e.g. network rules to get past).
+	flags=$(header "$f" flags)
+	[ "$mode" = audit ] && flags="$flags --audit"
+	[ "$mode" = landlock ] && flags="$flags --backend landlock"
 	if [ "$(header "$f" harness)" = kill-agentlock ]; then
 		agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" --user "$user" "$P" -- sh "$f" \
 			>"$OUT/$t.out" 2>"$OUT/$t.err" &
@@ -151,6 +157,10 @@ landlock_verdict() {
 		else
 			got="open: root ran"
 		fi
+	elif [ "${ALRC:-0}" -eq 121 ] && grep -q "cannot enforce" "$OUT/$t.err"; then
+		# Network rules this Landlock cannot enforce: refused before COMMAND ran.
+		why=$(echo "$why" | grep -v "did not survive to write its summary")
+		[ -z "$why" ] && got=refused || got="open: $(echo "$why" | head -n 1)"
 	elif [ -z "$why" ]; then
 		got=held
 	else
@@ -159,7 +169,8 @@ landlock_verdict() {
 	case "$got:$exp" in
 	refused:refused*)
 		PASS=$((PASS + 1))
-		echo "refused - $t (landlock: COMMAND may not run as root)" ;;
+		msg=${exp#refused}
+		echo "refused - $t (landlock: ${msg#: })" ;;
 	held:held*)
 		PASS=$((PASS + 1))
 		echo "held - $t (landlock)" ;;

@@ -125,6 +125,17 @@ static void show_table(const struct cell *c)
 	free(rows);
 }
 
+static void show_network(const struct cell *c)
+{
+	char ports[512];
+
+	net_describe(&c->policy.net, ports, sizeof(ports));
+	if (c->policy.net.restricted)
+		printf("\nTCP connects: to ports %s only (%s)\n", ports, c->policy.net.origin);
+	else
+		printf("\nTCP connects: any port (no network: connect: in the chain)\n");
+}
+
 static int show_profile(const struct cli *cli, const struct target_user *u, char *err,
 			size_t errlen)
 {
@@ -146,6 +157,7 @@ static int show_profile(const struct cli *cli, const struct target_user *u, char
 		printf("Anything not covered below is refused. The most specific path wins; "
 		       "'*' marks a name prefix.\n\n");
 		show_table(&c);
+		show_network(&c);
 	}
 	cell_free(&c);
 	return rc;

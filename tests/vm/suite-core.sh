@@ -226,6 +226,8 @@ Y
 al tcp-profile --profile /root/net.yaml $AG al-probe tcp connect 127.0.0.1 9911
 [ "$(out)" = EPERM ] && [ -z "$(got)" ] && has $OUT/tcp-profile.report '.type=="tcp_connect" and .port==9911' &&
 	ok "a profile's network: section limits TCP connects" || fail "a profile's network: section" "$(out) got=$(got)"
+agentlock profile show /root/net.yaml 2>/dev/null | grep -q "^TCP connects: to ports 22, 8000-8100 only (/root/net.yaml:4)" &&
+	ok "profile show names the allowed ports and where they come from" || fail "profile show: network" "$(agentlock profile show /root/net.yaml 2>&1 | tail -n 2)"
 
 al tcp-audit --audit --connect 443 $AG al-probe tcp connect 127.0.0.1 9911
 sleep 0.3

@@ -59,9 +59,12 @@ void cli_usage(FILE *f)
 	      "and prints the mode a run would use and how to fix what is missing; it\n"
 	      "exits 0 for full BPF-LSM enforcement, 10 for Landlock only, 11 for none.\n"
 	      "\n"
+	      "'agentlock replay FILE [--speed N] [--ascii]' plays a recorded --log in\n"
+	      "the dashboard (no root needed); q quits.\n"
+	      "\n"
 	      "Profiles: 'agentlock profiles' lists them; 'agentlock profile show NAME'\n"
-	      "prints the resolved rule table. A directory called 'profiles', 'profile'\n"
-	      "or 'check' is given as ./profiles.\n"
+	      "prints the resolved rule table. A DIR called 'profiles', 'profile',\n"
+	      "'check' or 'replay' is given as ./NAME.\n"
 	      "\n"
 	      "Example:\n"
 	      "  sudo agentlock ~/project -- codex\n",
@@ -133,6 +136,47 @@ static int parse_profile_cmd(int argc, char **argv, struct cli *out, char *err, 
 	return 0;
 }
 
+/* agentlock replay FILE [--speed N] [--ascii] */
+static int parse_replay(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	int i;
+
+	out->cmd = CLI_REPLAY;
+	out->speed = 1;
+	for (i = 2; i < argc; i++) {
+		const char *v;
+		char *end;
+
+		if (is_opt(argv[i], "--speed")) {
+			if (opt_value("--speed", argc, argv, &i, &v, err, errlen))
+				return -1;
+			out->speed = strtod(v, &end);
+			if (*end || end == v || !(out->speed >= 0) || out->speed > 1e6) {
+				snprintf(err, errlen,
+					 "--speed %s: say how many times the recorded pace (0.5, 2, "
+					 "or 0 for all at once)",
+					 v);
+				return -1;
+			}
+		} else if (!strcmp(argv[i], "--ascii")) {
+			out->ascii = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(err, errlen, "unknown option '%s'", argv[i]);
+			return -1;
+		} else if (!out->replay) {
+			out->replay = argv[i];
+		} else {
+			snprintf(err, errlen, "unexpected argument '%s'", argv[i]);
+			return -1;
+		}
+	}
+	if (!out->replay) {
+		snprintf(err, errlen, "say which log: 'agentlock replay FILE.ndjson [--speed N]'");
+		return -1;
+	}
+	return 0;
+}
+
 /* agentlock check [--json] */
 static int parse_check(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
@@ -157,6 +201,8 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 	out->cmd = CLI_RUN;
 	if (argc > 1 && !strcmp(argv[1], "check"))
 		return parse_check(argc, argv, out, err, errlen);
+	if (argc > 1 && !strcmp(argv[1], "replay"))
+		return parse_replay(argc, argv, out, err, errlen);
 	if (argc > 1 && (!strcmp(argv[1], "profiles") || !strcmp(argv[1], "profile")))
 		return parse_profile_cmd(argc, argv, out, err, errlen);
 	for (i = 1; i < argc; i++) {

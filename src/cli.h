@@ -8,7 +8,8 @@
 
 enum cli_backend { BACKEND_AUTO, BACKEND_BPF_LSM, BACKEND_LANDLOCK };
 
-enum cli_cmd { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_PROFILES, CLI_PROFILE_SHOW, CLI_CHECK };
+enum cli_cmd { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_PROFILES, CLI_PROFILE_SHOW, CLI_CHECK,
+	       CLI_REPLAY };
 
 #define CLI_MAX_RULES 64
 
@@ -23,6 +24,9 @@ struct cli {
 	bool audit;
 	bool headless;
 	bool json; /* check --json */
+	bool ascii; /* replay --ascii: no UTF-8 on screen */
+	const char *replay; /* replay FILE */
+	double speed;	    /* replay --speed: times the recorded pace; 0 at once */
 	enum cli_backend backend; /* --backend */
 	const char *log_path;	 /* --log: full event stream as NDJSON */
 	const char *report_path; /* --report: headless reports (default stderr) */

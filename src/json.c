@@ -154,7 +154,15 @@ void json_str(struct strbuf *sb, const char *str, size_t n)
 	sb_add(sb, "\"", 1);
 }
 
-void term_sanitize(struct strbuf *sb, const char *str, size_t n)
+/* Characters that reorder or hide text on screen (bidi overrides and
+ * isolates, line and paragraph separators): a name could fake another. */
+static bool is_display_trick(uint32_t cp)
+{
+	return (cp >= 0x200e && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 || cp == 0x061c;
+}
+
+void term_sanitize_mode(struct strbuf *sb, const char *str, size_t n, bool ascii)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
@@ -166,7 +174,7 @@ void term_sanitize(struct strbuf *sb, const char *str, size_t n)
 		if (len == 0) {
 			sb_printf(sb, "\\x%02x", s[i]);
 			i++;
-		} else if (is_control(cp) || cp == '\\') {
+		} else if (is_control(cp) || cp == '\\' || is_display_trick(cp) || (ascii && cp >= 0x80)) {
 			if (cp == '\\')
 				sb_add(sb, "\\\\", 2);
 			else if (cp < 0x80)
@@ -179,4 +187,9 @@ void term_sanitize(struct strbuf *sb, const char *str, size_t n)
 			i += len;
 		}
 	}
+}
+
+void term_sanitize(struct strbuf *sb, const char *str, size_t n)
+{
+	term_sanitize_mode(sb, str, n, false);
 }

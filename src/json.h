@@ -31,5 +31,8 @@ void json_str(struct strbuf *sb, const char *s, size_t n);
 /* Replaces every control character and invalid UTF-8 byte for a terminal:
  * C0/DEL/C1 become "\xNN" text, so a name cannot move the cursor or retitle. */
 void term_sanitize(struct strbuf *sb, const char *s, size_t n);
+/* The same; also bidi overrides and isolates become "\uXXXX" (they could make
+ * one name look like another), and with ascii every non-ASCII character does. */
+void term_sanitize_mode(struct strbuf *sb, const char *s, size_t n, bool ascii);
 
 #endif

@@ -24,6 +24,7 @@
 #include "launch.h"
 #include "policy.h"
 #include "profile_cmd.h"
+#include "replay.h"
 #include "report.h"
 #include "ringbuf.h"
 #include "session.h"
@@ -302,6 +303,8 @@ static int start(struct run *r, int argc, char **argv)
 		return profile_cmd(&r->cli, r->err, sizeof(r->err));
 	if (r->cli.cmd == CLI_CHECK)
 		return run_check(r->cli.json);
+	if (r->cli.cmd == CLI_REPLAY)
+		return replay_cmd(&r->cli, r->err, sizeof(r->err));
 	if (r->cli.cmd != CLI_RUN)
 		return 0;
 	if (cli_resolve_dir(r->cli.dir, r->dir, r->err, sizeof(r->err)))
@@ -355,7 +358,7 @@ int main(int argc, char **argv)
 	rc = start(&r, argc, argv);
 	if (r.cli.cmd == CLI_CHECK)
 		return rc;
-	if (r.cli.cmd == CLI_PROFILES || r.cli.cmd == CLI_PROFILE_SHOW) {
+	if (r.cli.cmd == CLI_PROFILES || r.cli.cmd == CLI_PROFILE_SHOW || r.cli.cmd == CLI_REPLAY) {
 		if (rc)
 			fprintf(stderr, "agentlock: %s\n", r.err);
 		return rc;

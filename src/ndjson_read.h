@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef AL_NDJSON_READ_H
+#define AL_NDJSON_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "agentlock_abi.h"
+
+/*
+ * Reads back the NDJSON agentlock writes (docs/event-schema.md), for replay
+ * and watch: the inverse of report_event_json and report_summary_json. The
+ * input is untrusted (a file anyone could have edited): every field is
+ * checked, unknown fields are ignored, nothing is trusted to be short.
+ */
+enum nd_kind { ND_EVENT, ND_SUMMARY, ND_OTHER };
+
+struct nd_line {
+	enum nd_kind kind;
+	int64_t real_ns;     /* event time (RFC 3339 "time") */
+	struct al_event ev;  /* ND_EVENT; path holds raw bytes (\udcXX undone) */
+	/* ND_SUMMARY */
+	bool audit;
+	char dir[AL_PATH_MAX];
+	char backend[32];
+	char profile[128];
+	char command[512];
+	uint64_t kcount[AL_CNT_MAX];
+	int exit_status;
+};
+
+/* Parses one line. Returns 0, or -1 with a reason in err. */
+int nd_parse(const char *line, size_t len, struct nd_line *out, char *err, size_t errlen);
+
+#endif

@@ -54,19 +54,15 @@ void model_tick(struct model *m, int64_t real_ns)
 static void stream_add(struct model *m, const struct al_event *ev, int64_t real_ns)
 {
 	struct model_item *it = &m->stream[m->stream_total % MODEL_STREAM];
+	size_t len = ev->path_len > 0 ? (size_t)ev->path_len : 0;
+	const char *text = ev->path;
 	char key[LB_KEY_MAX];
-	size_t len;
 
-	if (ev->op == AL_OP_OPEN || ev->op == AL_OP_CREATE || ev->path_len > 0) {
-		len = ev->path_len > 0 ? (size_t)ev->path_len : 0;
-		if (ev->op == AL_OP_TCP_CONNECT || ev->op == AL_OP_CONNECT || !len)
-			len = lb_key(ev, key, sizeof(key));
-		else if (len > sizeof(key) - 1)
-			len = sizeof(key) - 1, memcpy(key, ev->path, len);
-		else
-			memcpy(key, ev->path, len);
-	} else {
+	/* A file keeps its path; other operations are named as on the board. */
+	if (!len || ev->op == AL_OP_TCP_CONNECT || ev->op == AL_OP_CONNECT ||
+	    ev->op == AL_OP_SIGNAL || ev->op == AL_OP_PTRACE) {
 		len = lb_key(ev, key, sizeof(key));
+		text = key;
 	}
 	it->real_ns = real_ns;
 	it->pid = ev->tgid;
@@ -79,7 +75,7 @@ static void stream_add(struct model *m, const struct al_event *ev, int64_t real_
 	/* Keep the end of a long path: the file name tells more than the root. */
 	it->cut = len > MODEL_PATH_KEEP;
 	it->len = (uint16_t)(it->cut ? MODEL_PATH_KEEP : len);
-	memcpy(it->text, key + (it->cut ? len - MODEL_PATH_KEEP : 0), it->len);
+	memcpy(it->text, text + (it->cut ? len - MODEL_PATH_KEEP : 0), it->len);
 	m->stream_total++;
 }
 

@@ -150,5 +150,21 @@ rc=$?
 "$bin" replay "$tmp/missing.ndjson" </dev/null >"$tmp/nf.out" 2>&1
 [ $? -eq 2 ] && grep -q "cannot open" "$tmp/nf.out" && ok "a missing log: exit 2 and why" || nok "missing" "$(cat $tmp/nf.out)"
 
+# --- a real recording, replayed: what a run logs is what the dashboard shows ---------------
+if [ "$(id -u)" = 0 ]; then
+	mkdir -p "$tmp/proj"
+	chown nobody "$tmp/proj"
+	(cd "$tmp/proj" && "$bin" --headless --log "$tmp/real.ndjson" --report "$tmp/real.report" --user nobody "$tmp/proj" -- \
+		sh -c 'cat /etc/shadow; cat /etc/shadow; echo x >made.txt; exit 0') >/dev/null 2>&1
+	chmod 644 "$tmp/real.ndjson"
+	start real 110 30 $U -- replay --speed 0 "$tmp/real.ndjson"
+	s=$(screen real)
+	b=$(jq -r -s 'last.backend' "$tmp/real.report" 2>/dev/null)
+	if echo "$s" | grep -q "^🔥 *2 blocked */etc/shadow *cat\[" && echo "$s" | head -n1 | grep -q "$b" &&
+		echo "$s" | grep -q "[0-9]* escape attempts blocked" && echo "$s" | grep -q "create .*/proj/made.txt"; then
+		ok "a log recorded on this host ($b) replays: the refused reads ranked and flagged, the create in the stream"
+	else nok "real recording" "backend=$b $(echo "$s" | head -n 12)"; fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

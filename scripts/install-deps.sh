@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(
 	build-essential cmake pkg-config clang llvm libclang-rt-14-dev
 	libbpf-dev bpftool libelf-dev zlib1g-dev
-	libncurses-dev libyaml-dev libcmocka-dev
+	libncurses-dev libvterm-dev libyaml-dev libcmocka-dev
 	qemu-system-x86 busybox-static cpio jq python3 tmux
 )
 missing=()

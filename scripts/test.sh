@@ -66,6 +66,9 @@ run_logged host-landlock tests/host/landlock.sh build-asan
 step "tui: the dashboard, driven through tmux on recorded sessions (replay, ASan+UBSan)"
 run_logged tui tests/tui/replay.sh build-asan
 
+step "tui: the live dashboard of a real run (Landlock on this host; tmux drives the keys)"
+run_logged tui-live tests/tui/live.sh build-asan
+
 step "fuzz: the profile parser (libFuzzer, ASan+UBSan, bounded)"
 run_logged fuzz tests/fuzz/run.sh 60
 

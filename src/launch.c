@@ -15,6 +15,8 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -105,9 +107,21 @@ static void __attribute__((noreturn)) child_exec(int msg, char *const argv[])
 	_exit(errno == ENOENT ? AL_EXIT_NOT_FOUND : AL_EXIT_CANNOT_EXEC);
 }
 
+/* COMMAND's own session, with the pty as its controlling terminal. */
+static void child_take_tty(int slave)
+{
+	if (slave < 0)
+		return;
+	setsid();
+	ioctl(slave, TIOCSCTTY, 0);
+	dup2(slave, STDIN_FILENO);
+	dup2(slave, STDOUT_FILENO);
+	dup2(slave, STDERR_FILENO);
+}
+
 static void __attribute__((noreturn))
 child_main(int go, int msg, char *const argv[], const struct target_user *u, const char *dir,
-	   bool self, const struct ll_plan *ll, const sigset_t *old_mask)
+	   bool self, const struct ll_plan *ll, const sigset_t *old_mask, int slave)
 {
 	size_t i;
 	int fd;
@@ -118,6 +132,7 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
 	sigprocmask(SIG_SETMASK, old_mask, NULL);
+	child_take_tty(slave);
 	child_close_fds(go, msg);
 	child_drop_privileges(msg, u);
 	child_enter_dir(msg, dir);
@@ -240,18 +255,47 @@ static int landlock_started(struct launch *l, char *const argv[], char *err, siz
 	return AL_EXIT_LAUNCH;
 }
 
+/*
+ * A pseudo-terminal for COMMAND, owned by its user as login terminals are,
+ * so it can reopen /dev/tty. Returns the slave (the master is in l), or -1.
+ */
+static int open_pty(struct launch *l, const struct launch_tty *tty, const struct target_user *u)
+{
+	struct winsize ws = { .ws_row = (unsigned short)tty->rows, .ws_col = (unsigned short)tty->cols };
+	char name[64];
+	int slave;
+
+	l->pty_master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (l->pty_master < 0 || grantpt(l->pty_master) || unlockpt(l->pty_master) ||
+	    ptsname_r(l->pty_master, name, sizeof(name)))
+		return -1;
+	slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		return -1;
+	if (fchown(slave, u->uid, (gid_t)-1) || fchmod(slave, 0620)) {
+		close(slave);
+		return -1;
+	}
+	ioctl(l->pty_master, TIOCSWINSZ, &ws);
+	return slave;
+}
+
 int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
 		 struct observer *obs, bool audit, char *const argv[], const struct target_user *u,
-		 const char *dir, char *err, size_t errlen)
+		 const char *dir, const struct launch_tty *tty, char *err, size_t errlen)
 {
-	int gp[2], mp[2], rc;
+	int gp[2], mp[2], rc, slave = -1;
 	struct child_msg m = { 0 };
 
 	memset(l, 0, sizeof(*l));
-	l->go_fd = l->msg_fd = l->sig_fd = -1;
+	l->go_fd = l->msg_fd = l->sig_fd = l->pty_master = -1;
 	l->pid = -1;
 	if (setup_signals(l) || pipe2(gp, O_CLOEXEC) || pipe2(mp, O_CLOEXEC)) {
 		snprintf(err, errlen, "failed to set up the launcher: %s", strerror(errno));
+		return AL_EXIT_LAUNCH;
+	}
+	if (tty && (slave = open_pty(l, tty, u)) < 0) {
+		snprintf(err, errlen, "failed to make a terminal for COMMAND: %s", strerror(errno));
 		return AL_EXIT_LAUNCH;
 	}
 	/* Orphans of the agent's tree stay ours, so none outlives agentlock. */
@@ -264,8 +308,10 @@ int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
 	if (l->pid == 0) {
 		close(gp[1]);
 		close(mp[0]);
-		child_main(gp[0], mp[1], argv, u, dir, !j, j ? NULL : ll, &l->old_mask);
+		child_main(gp[0], mp[1], argv, u, dir, !j, j ? NULL : ll, &l->old_mask, slave);
 	}
+	if (slave >= 0)
+		close(slave);
 	close(gp[0]);
 	close(mp[1]);
 	l->go_fd = gp[1];
@@ -414,12 +460,29 @@ static void end_leftovers(struct kill_ctx *k)
 		kill_descendants(k);
 }
 
-int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struct session *s)
+/* The user asked (through the dashboard) to end COMMAND: TERM now, KILL later. */
+static void stop_tree(struct launch *l, struct jail *j, uint64_t *since)
 {
-	struct epoll_event ev = { .events = EPOLLIN }, out[4];
+	struct kill_ctx k = { .j = j, .sig = SIGTERM };
+
+	if (!*since) {
+		*since = session_now_ns();
+		kill(l->pid, SIGTERM);
+		end_leftovers(&k);
+	} else if (session_now_ns() - *since > 2000000000ull) {
+		k.sig = SIGKILL;
+		kill(l->pid, SIGKILL);
+		end_leftovers(&k);
+	}
+}
+
+int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struct session *s,
+		     const struct launch_ui *ui)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, out[8];
 	bool main_done = false;
-	int ep = epoll_create1(EPOLL_CLOEXEC), rounds = 0;
-	uint64_t leftover_since = 0;
+	int ep = epoll_create1(EPOLL_CLOEXEC), rounds = 0, k;
+	uint64_t leftover_since = 0, stop_since = 0;
 
 	if (ep < 0)
 		return -errno;
@@ -429,25 +492,42 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 		ev.data.fd = ringbuf_fd(rb);
 		epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
 	}
+	for (k = 0; ui && k < ui->nfds; k++) {
+		ev.data.fd = ui->fds[k];
+		epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
+	}
 
 	for (;;) {
-		int i, n = epoll_wait(ep, out, 4, main_done ? 100 : -1);
+		int i, n = epoll_wait(ep, out, 8, ui ? 50 : main_done ? 100 : -1);
 
 		for (i = 0; i < n; i++) {
 			struct signalfd_siginfo si;
 
-			if (out[i].data.fd != l->sig_fd) {
+			if (rb && out[i].data.fd == ringbuf_fd(rb)) {
 				ringbuf_drain(rb);
 				/* What was reported survives even a SIGKILL of agentlock. */
 				fflush(NULL);
 				continue;
 			}
+			if (out[i].data.fd != l->sig_fd) {
+				if (ui->on_input(ui->ctx, out[i].data.fd) < 0 ||
+				    (out[i].events & (EPOLLHUP | EPOLLERR) && !(out[i].events & EPOLLIN)))
+					epoll_ctl(ep, EPOLL_CTL_DEL, out[i].data.fd, NULL);
+				continue;
+			}
 			while (read(l->sig_fd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGCHLD)
 					reap(l, s, &main_done);
+				else if (si.ssi_signo == SIGWINCH && ui)
+					ui->on_winch(ui->ctx);
 				else if (!main_done)
 					relay(l, &si);
 			}
+		}
+		if (ui) {
+			ui->on_tick(ui->ctx);
+			if (stop_since || ui->want_stop(ui->ctx))
+				stop_tree(l, j, &stop_since);
 		}
 		if (!main_done)
 			continue;
@@ -456,15 +536,15 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 			break; /* the whole tree is gone */
 		/* COMMAND has ended; what it left running is ended too: TERM, then KILL. */
 		if (!leftover_since) {
-			struct kill_ctx k = { .j = j, .sig = SIGTERM };
+			struct kill_ctx kc = { .j = j, .sig = SIGTERM };
 
 			leftover_since = session_now_ns();
-			end_leftovers(&k);
-			s->leftovers_killed = k.sent;
+			end_leftovers(&kc);
+			s->leftovers_killed = kc.sent;
 		} else if (session_now_ns() - leftover_since > 1000000000ull || ++rounds > 10) {
-			struct kill_ctx k = { .j = j, .sig = SIGKILL };
+			struct kill_ctx kc = { .j = j, .sig = SIGKILL };
 
-			end_leftovers(&k);
+			end_leftovers(&kc);
 		}
 	}
 	if (rb)
@@ -481,5 +561,7 @@ void launch_cleanup(struct launch *l)
 		close(l->msg_fd);
 	if (l->sig_fd >= 0)
 		close(l->sig_fd);
-	l->go_fd = l->msg_fd = l->sig_fd = -1;
+	if (l->pty_master >= 0)
+		close(l->pty_master);
+	l->go_fd = l->msg_fd = l->sig_fd = l->pty_master = -1;
 }

@@ -24,6 +24,7 @@
 #include "launch.h"
 #include "policy.h"
 #include "profile_cmd.h"
+#include "live.h"
 #include "replay.h"
 #include "report.h"
 #include "ringbuf.h"
@@ -44,8 +45,22 @@ struct run {
 	struct session session;
 	struct ndjson_sink report, log;
 	struct strbuf text;
+	/* The live dashboard: COMMAND on a pty, the model fed by the session. */
+	bool live;
+	struct launch_tty tty;
+	struct model *model;
+	struct live lv;
 	char err[1024];
 };
+
+/* The dashboard runs when agentlock has a terminal and was not told otherwise. */
+static bool wants_live(const struct cli *c)
+{
+	const char *term = getenv("TERM");
+
+	return !c->headless && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && term && *term &&
+	       strcmp(term, "dumb");
+}
 
 /* Opens an output file for the invoking user: created by root, owned by them. */
 static FILE *open_output(const char *path, const struct target_user *u, char *err, size_t errlen)
@@ -86,8 +101,19 @@ static int setup_outputs(struct run *r)
 		if (!r->report.f)
 			return AL_EXIT_USAGE;
 		session_add_sink(s, ndjson_sink_fn, &r->report);
+	} else if (r->live) {
+		int rows, cols;
+
+		r->model = malloc(sizeof(*r->model));
+		if (!r->model || model_init(r->model)) {
+			snprintf(r->err, sizeof(r->err), "out of memory for the dashboard");
+			return AL_EXIT_INTERNAL;
+		}
+		session_add_sink(s, model_sink_fn, r->model);
+		live_term_size(&rows, &cols);
+		live_pane_size(rows, cols, &r->tty.rows, &r->tty.cols);
 	} else {
-		/* The dashboard is not built yet: escapes go to stderr as text. */
+		/* No terminal to draw on: escapes go to stderr as text. */
 		session_add_sink(s, text_sink_fn, &r->text);
 	}
 	return 0;
@@ -212,7 +238,7 @@ static int start_bpf(struct run *r)
 	r->session.backend = "bpf-lsm";
 	r->session.observed = true;
 	return launch_start(&r->launch, &r->jail, NULL, NULL, r->cli.audit, r->cli.argv, &r->user,
-			    r->dir, r->err, sizeof(r->err));
+			    r->dir, r->live ? &r->tty : NULL, r->err, sizeof(r->err));
 }
 
 /* --audit where BPF-LSM is missing: tracepoints watch, nothing decides. */
@@ -233,7 +259,7 @@ static int start_observe_only(struct run *r)
 		"agentlock: --audit without BPF-LSM: watching opens and execs through "
 		"tracepoints; nothing is blocked, and other operations are not seen.\n");
 	return launch_start(&r->launch, NULL, NULL, &r->obs, true, r->cli.argv, &r->user, r->dir,
-			    r->err, sizeof(r->err));
+			    r->live ? &r->tty : NULL, r->err, sizeof(r->err));
 }
 
 /* The Landlock backend: the child confines itself; said loudly, with its limits. */
@@ -289,7 +315,8 @@ static int start_landlock(struct run *r)
 	r->session.backend = "landlock";
 	r->session.observed = r->observing;
 	return launch_start(&r->launch, NULL, &r->ll, r->observing ? &r->obs : NULL, false,
-			    r->cli.argv, &r->user, r->dir, r->err, sizeof(r->err));
+			    r->cli.argv, &r->user, r->dir, r->live ? &r->tty : NULL, r->err,
+			    sizeof(r->err));
 }
 
 /* Everything up to a running, confined COMMAND. Returns 0 or an exit code. */
@@ -317,6 +344,7 @@ static int start(struct run *r, int argc, char **argv)
 		return rc;
 	session_init(&r->session, r->cli.audit, r->dir, r->cli.argv);
 	r->session.profile = r->cell.profile;
+	r->live = wants_live(&r->cli);
 	rc = setup_outputs(r);
 	if (rc)
 		return rc;
@@ -335,6 +363,35 @@ static int start(struct run *r, int argc, char **argv)
 		memset(&r->jail, 0, sizeof(r->jail));
 	}
 	return start_landlock(r);
+}
+
+/* The exact counters, for the dashboard's totals and dropped-event count. */
+static void read_totals(void *ctx, uint64_t *k)
+{
+	struct run *r = ctx;
+
+	if (r->jail.skel)
+		jail_read_counters(&r->jail, k);
+	else if (r->observing)
+		observe_read_counters(&r->obs, k);
+}
+
+/* COMMAND runs on its pty; the dashboard takes agentlock's terminal. */
+static int start_live(struct run *r)
+{
+	if (!r->live)
+		return 0;
+	model_from_session(r->model, &r->session);
+	r->lv.read_totals = read_totals;
+	r->lv.totals_ctx = r;
+	if (live_open(&r->lv, r->model, r->launch.pty_master)) {
+		/* COMMAND is already on its pty: end it rather than run it unseen. */
+		kill(r->launch.pid, SIGKILL);
+		fprintf(stderr, "agentlock: cannot draw the dashboard on this terminal; "
+				"run with --headless\n");
+		return -EIO;
+	}
+	return 0;
 }
 
 /* Ends a child that failed to start; it never ran COMMAND. */
@@ -377,8 +434,13 @@ int main(int argc, char **argv)
 			fputs("Try 'agentlock --help'.\n", stderr);
 		abort_child(&r);
 	} else {
-		rc = launch_supervise(&r.launch, r.jail.skel ? &r.jail : NULL,
-				      r.rb.rb ? &r.rb : r.observing ? &r.obs.rb : NULL, &r.session);
+		rc = start_live(&r);
+		if (!rc)
+			rc = launch_supervise(&r.launch, r.jail.skel ? &r.jail : NULL,
+					      r.rb.rb ? &r.rb : r.observing ? &r.obs.rb : NULL,
+					      &r.session, r.live ? &r.lv.ui : NULL);
+		if (r.live)
+			live_close(&r.lv, session_exit_status(&r.session));
 		if (rc) {
 			fprintf(stderr, "agentlock: supervising COMMAND failed: %s\n", strerror(-rc));
 			rc = AL_EXIT_INTERNAL;
@@ -401,6 +463,10 @@ int main(int argc, char **argv)
 	ll_plan_free(&r.ll);
 	observe_close(&r.obs);
 	userinfo_free(&r.user);
+	if (r.model) {
+		model_free(r.model);
+		free(r.model);
+	}
 	sb_free(&r.text);
 	sb_free(&r.report.sb);
 	sb_free(&r.log.sb);

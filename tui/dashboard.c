@@ -55,6 +55,7 @@ struct dash {
 	char filter[128];
 	char status[256]; /* a one-off message in the footer */
 	bool done;	  /* the source has no more events */
+	bool has_pane;	  /* live: an agent view to switch back to */
 	struct strbuf sb;
 };
 
@@ -187,7 +188,7 @@ static const char *blocked_word(const struct model *m)
 	return m->audit ? "would have been blocked" : "blocked";
 }
 
-static void draw_masthead(struct dash *d)
+static void draw_masthead(struct dash *d, int y)
 {
 	struct model *m = d->m;
 	uint64_t ok = model_opens_ok(m), esc = model_escapes(m), blk = model_blocked(m);
@@ -200,7 +201,7 @@ static void draw_masthead(struct dash *d)
 
 	/* Line 0: badge, directory, profile, backend; elapsed on the right. */
 	style(d, m->audit ? C_BADGE_AUDIT : C_BADGE_JAIL, A_BOLD | A_REVERSE);
-	mvaddstr(0, 0, m->audit ? " AUDIT " : " JAILED ");
+	mvaddstr(y, 0, m->audit ? " AUDIT " : " JAILED ");
 	attrset(A_NORMAL);
 	if (m->ended)
 		snprintf(right, sizeof(right), " %s  ended, exit %d  %02lld:%02lld ", d->src->name,
@@ -210,13 +211,13 @@ static void draw_masthead(struct dash *d)
 			 (long long)(secs / 60), (long long)(secs % 60));
 	x = m->audit ? 8 : 9;
 	style(d, 0, A_BOLD);
-	put(d, 0, x, safe(d, m->dir, strlen(m->dir)), COLS - x - (int)strlen(right) - 30, true);
+	put(d, y, x, safe(d, m->dir, strlen(m->dir)), COLS - x - (int)strlen(right) - 30, true);
 	attrset(A_NORMAL);
 	snprintf(buf, sizeof(buf), "  profile %s  %s", m->profile[0] ? m->profile : "-",
 		 m->backend[0] ? m->backend : "");
-	getyx(stdscr, i, x);
-	put(d, 0, x, safe(d, buf, strlen(buf)), COLS - x - (int)strlen(right), false);
-	mvaddstr(0, COLS - (int)strlen(right), right);
+	x = getcurx(stdscr);
+	put(d, y, x, safe(d, buf, strlen(buf)), COLS - x - (int)strlen(right), false);
+	mvaddstr(y, COLS - (int)strlen(right), right);
 
 	/* Line 1: the verdict in words, dropped events when there are any. */
 	if (!esc) {
@@ -227,7 +228,7 @@ static void draw_masthead(struct dash *d)
 		snprintf(buf, sizeof(buf), "%llu escape attempt%s %s", (unsigned long long)esc,
 			 esc == 1 ? "" : "s", blocked_word(m));
 	}
-	mvaddstr(1, 1, buf);
+	mvaddstr(y + 1, 1, buf);
 	attrset(A_NORMAL);
 	if (m->lb.overflow)
 		printw("  (%llu on targets beyond the %d shown)", (unsigned long long)m->lb.overflow,
@@ -236,7 +237,7 @@ static void draw_masthead(struct dash *d)
 		snprintf(buf, sizeof(buf), " %llu events dropped (totals exact) ",
 			 (unsigned long long)m->dropped);
 		style(d, C_BAD, A_BOLD | A_REVERSE);
-		mvaddstr(1, COLS - (int)strlen(buf) - 1, buf);
+		mvaddstr(y + 1, COLS - (int)strlen(buf) - 1, buf);
 		attrset(A_NORMAL);
 	}
 
@@ -248,7 +249,7 @@ static void draw_masthead(struct dash *d)
 	on = ok + blk ? (int)((double)ok * barw / (double)(ok + blk)) : barw;
 	if (blk && on == barw)
 		on = barw - 1; /* a refusal is never rounded away */
-	mvaddstr(2, 1, "opens ");
+	mvaddstr(y + 2, 1, "opens ");
 	style(d, C_OK, 0);
 	for (i = 0; i < barw; i++) {
 		if (i == on)
@@ -261,7 +262,7 @@ static void draw_masthead(struct dash *d)
 	model_rate(m, rate, (size_t)sw, false);
 	model_spark(rate, (size_t)sw, lv);
 	x = COLS - sw - 14;
-	mvaddstr(2, x, "rate ");
+	mvaddstr(y + 2, x, "rate ");
 	style(d, C_HEAD, 0);
 	for (i = 0; i < sw; i++)
 		addstr(d->g->spark[lv[i]]);
@@ -396,19 +397,25 @@ static void draw_stream(struct dash *d, int y0, int rows)
 	}
 }
 
-static void draw_footer(struct dash *d)
+static void draw_footer(struct dash *d, int y, bool split)
 {
-	const char *keys = d->ascii ? "q quit  j/k move  Enter detail  / filter  space pause  c copy  ? help" :
+	const char *keys = split ? (d->ascii ? "Ctrl-] full dashboard (all other keys go to the agent)" :
+					       "Ctrl-] full dashboard · all other keys go to the agent") :
+			   d->ascii ? "q quit  j/k move  Enter detail  / filter  space pause  c copy  ? help" :
 				      "q quit  ↑↓/jk move  ⏎ detail  / filter  space pause  c copy  ? help";
 
-	move(LINES - 1, 0);
+	move(y, 0);
 	clrtoeol();
 	if (d->status[0]) {
 		style(d, C_WARN, A_BOLD);
-		put(d, LINES - 1, 1, d->status, COLS - 2, false);
+		put(d, y, 1, d->status, COLS - 2, false);
 	} else {
 		style(d, C_DIM, 0);
-		put(d, LINES - 1, 1, keys, COLS - 2, false);
+		put(d, y, 1, keys, COLS - 2, false);
+		if (!split && d->has_pane) {
+			style(d, C_HEAD, A_BOLD);
+			put(d, y, COLS - 18, "  Ctrl-] agent", 17, false);
+		}
 	}
 	attrset(A_NORMAL);
 }
@@ -423,7 +430,7 @@ static void draw(struct dash *d)
 		refresh();
 		return;
 	}
-	draw_masthead(d);
+	draw_masthead(d, 0);
 	/* The leaderboard takes what it needs, up to 55%; the stream the rest. */
 	avail = LINES - 4;
 	esc_rows = avail * 55 / 100;
@@ -433,8 +440,29 @@ static void draw(struct dash *d)
 		esc_rows = 5;
 	draw_escapes(d, 3, esc_rows);
 	draw_stream(d, 3 + esc_rows, avail - esc_rows);
-	draw_footer(d);
+	draw_footer(d, LINES - 1, false);
 	refresh();
+	d->m->dirty = false;
+}
+
+void dash_draw(struct dash *d)
+{
+	draw(d);
+}
+
+void dash_draw_compact(struct dash *d, int y0, int rows)
+{
+	int y;
+
+	for (y = y0; y < y0 + rows && y < LINES; y++) {
+		move(y, 0);
+		clrtoeol();
+	}
+	if (rows < DASH_COMPACT_ROWS || COLS < 60)
+		return;
+	draw_masthead(d, y0);
+	draw_escapes(d, y0 + 3, rows - 4);
+	draw_footer(d, y0 + rows - 1, true);
 	d->m->dirty = false;
 }
 
@@ -669,7 +697,7 @@ static bool prompt(struct dash *d, const char *label, char *buf, size_t len)
 		addstr(safe(d, buf, n));
 		refresh();
 		ch = getch();
-		if (ch == '\n' || ch == KEY_ENTER)
+		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
 			break;
 		if (ch == 27) {
 			curs_set(0);
@@ -776,70 +804,121 @@ static void setup_colors(struct dash *d)
 	init_pair(C_BADGE_AUDIT, COLOR_YELLOW, -1);
 }
 
-int dash_run(struct model *m, struct dash_source *src, const struct dash_opts *o)
+struct dash *dash_open(struct model *m, struct dash_source *src, const struct dash_opts *o)
 {
-	struct dash d = { .m = m, .src = src, .o = o };
-	int64_t last_draw = 0;
+	struct dash *d;
 	const char *cs;
 
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return NULL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->m = m;
+	d->src = src;
+	d->o = o;
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
-	d.ascii = (o && o->ascii) || !cs || strcmp(cs, "UTF-8");
-	d.g = d.ascii ? &ascii_glyphs : &utf8_glyphs;
-	sb_init(&d.sb);
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || !initscr()) {
-		sb_free(&d.sb);
-		return -1;
+	d->ascii = (o && o->ascii) || !cs || strcmp(cs, "UTF-8");
+	d->g = d->ascii ? &ascii_glyphs : &utf8_glyphs;
+	d->has_pane = o && o->has_pane;
+	sb_init(&d->sb);
+	if (!initscr()) {
+		sb_free(&d->sb);
+		free(d);
+		return NULL;
 	}
-	cbreak();
+	raw(); /* Ctrl-C and Ctrl-Z are keys here; the agent gets them as bytes */
 	noecho();
+	nonl();
 	keypad(stdscr, TRUE);
 	curs_set(0);
 	set_escdelay(25);
-	timeout(src->fd < 0 ? 50 : 0);
-	setup_colors(&d);
+	timeout(0);
+	setup_colors(d);
 	m->dirty = true;
+	return d;
+}
+
+bool dash_key(struct dash *d, int ch)
+{
+	if (ch == '\r')
+		ch = '\n';
+	if (ch == 3) /* Ctrl-C in the dashboard: quit, asking first as q does */
+		ch = 'q';
+	if (ch == KEY_RESIZE) {
+		draw(d);
+		return false;
+	}
+	if (on_key(d, ch))
+		return true;
+	draw(d);
+	return false;
+}
+
+void dash_set_status(struct dash *d, const char *msg)
+{
+	snprintf(d->status, sizeof(d->status), "%s", msg);
+	d->m->dirty = true;
+}
+
+bool dash_uses_color(const struct dash *d)
+{
+	return d->color;
+}
+
+void dash_close(struct dash *d)
+{
+	if (!d)
+		return;
+	endwin();
+	sb_free(&d->sb);
+	free(d);
+}
+
+int dash_run(struct model *m, struct dash_source *src, const struct dash_opts *o)
+{
+	struct dash *d = dash_open(m, src, o);
+	int64_t last_draw = 0;
+
+	if (!d)
+		return -1;
 	for (;;) {
 		int64_t now = mono_ns();
 		int ch;
 
-		if (!d.done) {
+		if (!d->done) {
 			char err[256] = "";
 			int rc = src->pump(src->ctx, m, err, sizeof(err));
 
 			if (rc) {
-				d.done = true;
+				d->done = true;
 				if (rc < 0)
-					snprintf(d.status, sizeof(d.status), "%s", err);
+					dash_set_status(d, err);
 			}
 		}
 		if ((m->dirty && now - last_draw >= FRAME_NS) || !last_draw) {
-			draw(&d);
+			draw(d);
 			last_draw = now;
 		}
-		if (src->fd >= 0 && !d.done) {
+		{
 			struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
 					       { .fd = src->fd, .events = POLLIN } };
+			int wait = src->fd >= 0 && !d->done ? 100 : d->done ? 200 : 50;
 
-			poll(p, 2, 100);
+			poll(p, src->fd >= 0 && !d->done ? 2 : 1, wait);
+			/* The terminal went away: nobody to show anything to. */
+			if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+				break;
 			timeout(0);
-		} else {
-			timeout(d.done ? 200 : 50);
 		}
 		ch = getch();
 		if (ch == ERR)
 			continue;
-		if (ch == KEY_RESIZE) {
-			draw(&d);
-			last_draw = mono_ns();
-			continue;
-		}
-		if (on_key(&d, ch))
+		if (dash_key(d, ch))
 			break;
-		draw(&d);
 		last_draw = mono_ns();
 	}
-	endwin();
-	sb_free(&d.sb);
+	dash_close(d);
 	return 0;
 }

@@ -30,11 +30,29 @@ struct dash_source {
 
 struct dash_opts {
 	bool ascii;	  /* force the ASCII fallback */
+	bool has_pane;	  /* live: there is an agent view (Ctrl-] switches) */
 	const char *copy_dir; /* where 'c' saves the summary (default: $TMPDIR or /tmp) */
 };
 
 /* Runs until the user quits. Returns 0, or -1 when the terminal cannot be set up. */
 int dash_run(struct model *m, struct dash_source *src, const struct dash_opts *o);
+
+/*
+ * The same in steps, for a caller with its own loop (the live run): open
+ * takes the terminal (NULL when stdin/stdout are not terminals), dash_draw
+ * draws the full view, dash_draw_compact the masthead and the top escapes in
+ * rows rows from y0 (the split view), dash_key handles one key of the full
+ * view (true: the user quits), dash_close gives the terminal back.
+ */
+#define DASH_COMPACT_ROWS 8
+struct dash;
+struct dash *dash_open(struct model *m, struct dash_source *src, const struct dash_opts *o);
+void dash_draw(struct dash *d);
+void dash_draw_compact(struct dash *d, int y0, int rows);
+bool dash_key(struct dash *d, int ch);
+void dash_set_status(struct dash *d, const char *msg);
+bool dash_uses_color(const struct dash *d);
+void dash_close(struct dash *d);
 
 /* The plain-text session summary 'c' copies (also used by tests). */
 void dash_summary_text(const struct model *m, struct strbuf *sb, bool ascii);

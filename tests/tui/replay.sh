@@ -37,6 +37,8 @@ start() {
 	tm set-option -t "$name" status off >/dev/null
 	[ "${NOSETTLE:-}" ] || settle "$name"
 }
+# alive PID: running (a zombie waiting for a reaper counts as gone).
+alive() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 screen() { tm capture-pane -p -t "$1"; }
 # settle NAME: waits until the screen stops changing (at most 5 s).
 settle() {
@@ -133,6 +135,13 @@ start mono 100 30 $U NO_COLOR=1 -- replay --speed 0 "$tmp/session.ndjson"
 colour=$'\033''\[([0-9]+;)*3[0-7](;[0-9]+)*m'
 tm capture-pane -e -p -t color | grep -q -E "$colour" && ! tm capture-pane -e -p -t mono | grep -q -E "$colour" &&
 	ok "colours, and none with NO_COLOR" || nok "NO_COLOR" "$(tm capture-pane -e -p -t mono | grep -c -E "$colour")"
+
+# A closed terminal ends replay (it must not spin on a dead tty).
+start hup 100 30 $U -- replay --speed 0 "$tmp/session.ndjson"
+rp=$(pgrep -n -f "^$bin replay --speed 0 $tmp/session.ndjson")
+tm kill-session -t hup
+for i in $(seq 1 30); do alive "$rp" || break; sleep 0.1; done
+[ -n "$rp" ] && ! alive "$rp" && ok "a closed terminal ends replay" || nok "replay hangup" "pid $rp lives on: $(ps -o stat,pcpu,args -p "$rp" | tail -n1)"
 
 # --- pacing, bad input, no terminal -----------------------------------------------------------
 NOSETTLE=1 start paced 100 30 $U -- replay --speed 1 "$tmp/session.ndjson"

@@ -167,6 +167,7 @@ if [ "$("$bin" check --json 2>/dev/null | jq -r '.landlock_abi // 0')" -ge 4 ] 2
 	pr=$base/bin/al-probe
 	"$pr" listen 9911 "$base/tcp-got" >/dev/null 2>&1 &
 	lpid=$!
+	disown "$lpid"
 	sleep 0.5
 	run tcp-refused --user nobody --ro "$base/bin" --connect 443 "$P" -- sh -c "$pr tcp connect 127.0.0.1 9911; $pr tcp connect ::1 9911; $pr tcp tfo 127.0.0.1 9911; $pr tcp tfo ::1 9911"
 	if [ "$(out tcp-refused)" = "$(printf 'EACCES\nEACCES\nEACCES\nEACCES')" ] && [ ! -s "$base/tcp-got" ] &&
@@ -183,7 +184,6 @@ if [ "$("$bin" check --json 2>/dev/null | jq -r '.landlock_abi // 0')" -ge 4 ] 2
 	[ "$(out tcp-open)" = OK ] && [ -s "$base/tcp-got" ] &&
 		ok "no network rules: TCP (Fast Open too) is left alone" || nok "no network rules" "$(out tcp-open) $(cat $base/tcp-open.err)"
 	kill $lpid 2>/dev/null
-	wait $lpid 2>/dev/null
 else
 	ok "Landlock here is older than ABI 4: TCP rules are refused up front (covered in the VM)"
 fi

@@ -28,6 +28,14 @@ copy_bin "$build/agentlock" /usr/local/bin/agentlock
 copy_bin "$build/al-probe" /usr/local/bin/al-probe
 copy_bin "$build/al-attack" /usr/local/bin/al-attack
 copy_bin "$(command -v jq)" /usr/bin/jq
+# tmux drives the live dashboard; ncurses and tmux need terminal descriptions.
+copy_bin "$(command -v tmux)" /usr/bin/tmux
+mkdir -p "$root/lib" "$root/usr/share"
+cp -a /lib/terminfo "$root/lib/terminfo"
+[ -d /usr/share/terminfo ] && cp -a /usr/share/terminfo "$root/usr/share/terminfo"
+# tmux insists on a UTF-8 locale: C.UTF-8 (libc-bin ships it).
+mkdir -p "$root/usr/lib/locale"
+cp -a /usr/lib/locale/C.utf8 "$root/usr/lib/locale/"
 install -m 0755 "$here/init" "$root/init"
 install -m 0644 "$here/lib.sh" "$root/tests/lib.sh"
 install -m 0644 "$suite" "$root/tests/$(basename "$suite")"

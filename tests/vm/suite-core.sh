@@ -243,6 +243,39 @@ al tcp-landlock --backend landlock --connect 443 $AG sh -c 'echo RAN; al-probe t
 	fail "Landlock ABI < 4 with --connect refuses" "rc=$RC $(out) $(cat $OUT/tcp-landlock.err)"
 kill $LPID 2>/dev/null
 
+# --- the live dashboard: a scripted agent on its own terminal, under BPF-LSM -------------------
+tmx() { LC_ALL=C.UTF-8 tmux -L al "$@"; }
+scr() { tmx capture-pane -p -J -t live; }
+seen() { # seen TEXT [SECONDS]
+	i=0
+	while [ $i -lt $((${2:-10} * 10)) ]; do
+		scr | grep -q -F -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+tmx new-session -d -s live -x 100 -y 30 "cd $P && TERM=xterm-256color LANG=C.UTF-8 PS1='agent\$ ' agentlock --user agent $P -- sh; echo EXIT=\$?; sleep 60"
+seen 'agent$' 20
+tmx send-keys -t live -l "cat $H/.ssh/id_rsa; echo live-agent-ran"
+tmx send-keys -t live Enter
+seen live-agent-ran
+seen "id_rsa" 3
+s=$(scr)
+if echo "$s" | grep -q "^live-agent-ran" && ! echo "$s" | grep -q SECRET-KEY &&
+	echo "$s" | grep -q "JAILED" && echo "$s" | grep -q "bpf-lsm" && echo "$s" | grep -q "blocked .*/home/agent/.ssh/id_rsa"; then
+	ok "live dashboard: the agent on its own terminal above the compact dashboard, which shows the refused key read (bpf-lsm)"
+else fail "live dashboard split view" "$(echo "$s" | tr '\n' '|' | head -c 900)"; fi
+tmx send-keys -t live C-]
+seen "Live:" 5 && scr | grep -q "Escape attempts:" && ok "Ctrl-] switches to the full dashboard" || fail "full dashboard" "$(scr | head -n 5)"
+tmx send-keys -t live C-]
+seen live-agent-ran 5
+tmx send-keys -t live -l "exit 5"
+tmx send-keys -t live Enter
+seen "COMMAND ended (exit status 5)" 10 && tmx send-keys -t live q
+seen "EXIT=5" 10 && ok "COMMAND's exit ends the run after q, with its status (5)" || fail "live exit" "$(scr | tail -n 4)"
+tmx kill-server 2>/dev/null
+
 # --- the NDJSON itself -------------------------------------------------------------------------
 bad=""
 for f in $OUT/*.report $OUT/*.log; do

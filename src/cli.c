@@ -60,11 +60,12 @@ void cli_usage(FILE *f)
 	      "exits 0 for full BPF-LSM enforcement, 10 for Landlock only, 11 for none.\n"
 	      "\n"
 	      "'agentlock replay FILE [--speed N] [--ascii]' plays a recorded --log in\n"
-	      "the dashboard (no root needed); q quits.\n"
+	      "the dashboard (no root needed); q quits. 'agentlock watch [PID]' shows\n"
+	      "the dashboard of a session running in another terminal.\n"
 	      "\n"
 	      "Profiles: 'agentlock profiles' lists them; 'agentlock profile show NAME'\n"
 	      "prints the resolved rule table. A DIR called 'profiles', 'profile',\n"
-	      "'check' or 'replay' is given as ./NAME.\n"
+	      "'check', 'replay' or 'watch' is given as ./NAME.\n"
 	      "\n"
 	      "Example:\n"
 	      "  sudo agentlock ~/project -- codex\n",
@@ -177,6 +178,28 @@ static int parse_replay(int argc, char **argv, struct cli *out, char *err, size_
 	return 0;
 }
 
+/* agentlock watch [PID|SOCKET] [--ascii] */
+static int parse_watch(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	int i;
+
+	out->cmd = CLI_WATCH;
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--ascii")) {
+			out->ascii = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(err, errlen, "unknown option '%s'", argv[i]);
+			return -1;
+		} else if (!out->watch) {
+			out->watch = argv[i];
+		} else {
+			snprintf(err, errlen, "unexpected argument '%s'", argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* agentlock check [--json] */
 static int parse_check(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
@@ -203,6 +226,8 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 		return parse_check(argc, argv, out, err, errlen);
 	if (argc > 1 && !strcmp(argv[1], "replay"))
 		return parse_replay(argc, argv, out, err, errlen);
+	if (argc > 1 && !strcmp(argv[1], "watch"))
+		return parse_watch(argc, argv, out, err, errlen);
 	if (argc > 1 && (!strcmp(argv[1], "profiles") || !strcmp(argv[1], "profile")))
 		return parse_profile_cmd(argc, argv, out, err, errlen);
 	for (i = 1; i < argc; i++) {

@@ -9,7 +9,7 @@
 enum cli_backend { BACKEND_AUTO, BACKEND_BPF_LSM, BACKEND_LANDLOCK };
 
 enum cli_cmd { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_PROFILES, CLI_PROFILE_SHOW, CLI_CHECK,
-	       CLI_REPLAY };
+	       CLI_REPLAY, CLI_WATCH };
 
 #define CLI_MAX_RULES 64
 
@@ -26,6 +26,7 @@ struct cli {
 	bool json; /* check --json */
 	bool ascii; /* replay --ascii: no UTF-8 on screen */
 	const char *replay; /* replay FILE */
+	const char *watch;  /* watch [PID|SOCKET]; NULL: the only session */
 	double speed;	    /* replay --speed: times the recorded pace; 0 at once */
 	enum cli_backend backend; /* --backend */
 	const char *log_path;	 /* --log: full event stream as NDJSON */

@@ -518,7 +518,7 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 			while (read(l->sig_fd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGCHLD)
 					reap(l, s, &main_done);
-				else if (si.ssi_signo == SIGWINCH && ui)
+				else if (si.ssi_signo == SIGWINCH && ui && ui->on_winch)
 					ui->on_winch(ui->ctx);
 				else if (!main_done)
 					relay(l, &si);

@@ -48,10 +48,10 @@ int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
  */
 struct launch_ui {
 	void *ctx;
-	int fds[2];
+	int fds[4];
 	int nfds;
 	int (*on_input)(void *ctx, int fd); /* < 0: the descriptor is done (EOF, hangup) */
-	void (*on_winch)(void *ctx);
+	void (*on_winch)(void *ctx); /* NULL: SIGWINCH is relayed to COMMAND as before */
 	void (*on_tick)(void *ctx);
 	bool (*want_stop)(void *ctx);
 };

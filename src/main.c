@@ -26,6 +26,8 @@
 #include "profile_cmd.h"
 #include "live.h"
 #include "replay.h"
+#include "watch.h"
+#include "watch_cmd.h"
 #include "report.h"
 #include "ringbuf.h"
 #include "session.h"
@@ -50,6 +52,10 @@ struct run {
 	struct launch_tty tty;
 	struct model *model;
 	struct live lv;
+	/* The watch socket (agentlock watch) and the front end over both. */
+	struct watch_server watch;
+	struct launch_ui front;
+	int64_t last_watch_ns;
 	char err[1024];
 };
 
@@ -319,6 +325,19 @@ static int start_landlock(struct run *r)
 			    sizeof(r->err));
 }
 
+/* Watchers may attach from other terminals; without the socket the run goes on. */
+static void start_watch(struct run *r)
+{
+	char why[256];
+
+	if (watch_listen(&r->watch, &r->session, r->user.uid, r->user.gid, why, sizeof(why))) {
+		if (!r->cli.headless && !r->live)
+			fprintf(stderr, "agentlock: 'agentlock watch' will not see this run: %s\n", why);
+		return;
+	}
+	session_add_sink(&r->session, watch_sink_fn, &r->watch);
+}
+
 /* Everything up to a running, confined COMMAND. Returns 0 or an exit code. */
 static int start(struct run *r, int argc, char **argv)
 {
@@ -332,6 +351,8 @@ static int start(struct run *r, int argc, char **argv)
 		return run_check(r->cli.json);
 	if (r->cli.cmd == CLI_REPLAY)
 		return replay_cmd(&r->cli, r->err, sizeof(r->err));
+	if (r->cli.cmd == CLI_WATCH)
+		return watch_cmd(&r->cli, r->err, sizeof(r->err));
 	if (r->cli.cmd != CLI_RUN)
 		return 0;
 	if (cli_resolve_dir(r->cli.dir, r->dir, r->err, sizeof(r->err)))
@@ -348,6 +369,7 @@ static int start(struct run *r, int argc, char **argv)
 	rc = setup_outputs(r);
 	if (rc)
 		return rc;
+	start_watch(r);
 	if (geteuid() == 0 && r->cli.backend != BACKEND_LANDLOCK) {
 		rc = start_bpf(r);
 		if (rc != AL_EXIT_NO_BPF_LSM || r->cli.backend == BACKEND_BPF_LSM)
@@ -374,6 +396,71 @@ static void read_totals(void *ctx, uint64_t *k)
 		jail_read_counters(&r->jail, k);
 	else if (r->observing)
 		observe_read_counters(&r->obs, k);
+}
+
+static int64_t now_ns(void)
+{
+	return (int64_t)session_now_ns();
+}
+
+/* The supervise loop's front end: the live dashboard and the watch socket. */
+static int front_input(void *ctx, int fd)
+{
+	struct run *r = ctx;
+
+	if (fd == r->watch.lfd) {
+		watch_accept(&r->watch);
+		return 0;
+	}
+	return r->lv.ui.on_input(&r->lv, fd);
+}
+
+static void front_winch(void *ctx)
+{
+	struct run *r = ctx;
+
+	r->lv.ui.on_winch(&r->lv);
+}
+
+static void front_tick(void *ctx)
+{
+	struct run *r = ctx;
+
+	if (r->live)
+		r->lv.ui.on_tick(&r->lv);
+	if (r->watch.lfd >= 0 && now_ns() - r->last_watch_ns >= 1000000000LL) {
+		uint64_t k[AL_CNT_MAX] = { 0 };
+
+		read_totals(r, k);
+		watch_totals(&r->watch, k);
+		r->last_watch_ns = now_ns();
+	} else if (r->watch.lfd >= 0) {
+		watch_flush(&r->watch);
+	}
+}
+
+static bool front_stop(void *ctx)
+{
+	struct run *r = ctx;
+
+	return r->live && r->lv.ui.want_stop(&r->lv);
+}
+
+/* The front end rides launch_supervise when there is anything to drive. */
+static const struct launch_ui *front(struct run *r)
+{
+	struct launch_ui *f = &r->front;
+	int i;
+
+	if (!r->live && r->watch.lfd < 0)
+		return NULL;
+	*f = (struct launch_ui){ .ctx = r, .on_input = front_input, .on_tick = front_tick,
+				 .want_stop = front_stop, .on_winch = r->live ? front_winch : NULL };
+	for (i = 0; r->live && i < r->lv.ui.nfds; i++)
+		f->fds[f->nfds++] = r->lv.ui.fds[i];
+	if (r->watch.lfd >= 0)
+		f->fds[f->nfds++] = r->watch.lfd;
+	return f;
 }
 
 /* COMMAND runs on its pty; the dashboard takes agentlock's terminal. */
@@ -409,13 +496,15 @@ int main(int argc, char **argv)
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
+	r.watch.lfd = -1;
 	sb_init(&r.text);
 	sb_init(&r.report.sb);
 	sb_init(&r.log.sb);
 	rc = start(&r, argc, argv);
 	if (r.cli.cmd == CLI_CHECK)
 		return rc;
-	if (r.cli.cmd == CLI_PROFILES || r.cli.cmd == CLI_PROFILE_SHOW || r.cli.cmd == CLI_REPLAY) {
+	if (r.cli.cmd == CLI_PROFILES || r.cli.cmd == CLI_PROFILE_SHOW || r.cli.cmd == CLI_REPLAY ||
+	    r.cli.cmd == CLI_WATCH) {
 		if (rc)
 			fprintf(stderr, "agentlock: %s\n", r.err);
 		return rc;
@@ -438,7 +527,7 @@ int main(int argc, char **argv)
 		if (!rc)
 			rc = launch_supervise(&r.launch, r.jail.skel ? &r.jail : NULL,
 					      r.rb.rb ? &r.rb : r.observing ? &r.obs.rb : NULL,
-					      &r.session, r.live ? &r.lv.ui : NULL);
+					      &r.session, front(&r));
 		if (r.live)
 			live_close(&r.lv, session_exit_status(&r.session));
 		if (rc) {
@@ -451,9 +540,11 @@ int main(int argc, char **argv)
 			else if (r.observing)
 				observe_read_counters(&r.obs, r.session.kcount);
 			finish_outputs(&r);
+			watch_close(&r.watch, true);
 			rc = session_exit_status(&r.session);
 		}
 	}
+	watch_close(&r.watch, false); /* unlinks the socket on every path */
 	launch_cleanup(&r.launch);
 	if (r.rb.rb)
 		ringbuf_close(&r.rb);

@@ -149,7 +149,7 @@ void model_set_totals(struct model *m, const uint64_t *k)
 	m->t_escapes = k[AL_CNT_ESCAPE];
 	m->t_blocked = k[AL_CNT_BLOCKED];
 	m->t_would_block = k[AL_CNT_WOULD_BLOCK];
-	m->dropped = k[AL_CNT_RB_DROPPED];
+	m->dropped = k[AL_CNT_RB_DROPPED] + m->watch_dropped;
 	m->dirty = true;
 }
 

@@ -50,6 +50,7 @@ struct model {
 	 * line, or the live counters); they win over the streamed counts. */
 	bool have_totals;
 	uint64_t t_opens_ok, t_escapes, t_blocked, t_would_block, dropped;
+	uint64_t watch_dropped; /* of dropped: lines a watched session could not send us */
 
 	/* How COMMAND ended. */
 	bool ended;

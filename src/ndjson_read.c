@@ -296,6 +296,12 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 			return -1;
 		if (!strcmp(s, "summary")) {
 			o->kind = ND_SUMMARY;
+		} else if (!strcmp(s, "hello")) {
+			o->kind = ND_HELLO;
+		} else if (!strcmp(s, "totals")) {
+			o->kind = ND_TOTALS;
+		} else if (!strcmp(s, "watch_dropped")) {
+			o->kind = ND_DROPPED;
 		} else if ((v = name_index(s, report_op_name, AL_OP_MAX)) >= 0) {
 			o->kind = ND_EVENT;
 			o->ev.op = (__u8)v;
@@ -364,6 +370,8 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 			o->ev.path_len = -(__s32)(d > 4095 ? 4095 : d);
 		else if (!strcmp(key, "exit_status"))
 			o->exit_status = (int)d;
+		else if (!strcmp(key, "count"))
+			o->count = (uint64_t)d;
 		for (i = 0; i < sizeof(counter_keys) / sizeof(counter_keys[0]); i++)
 			if (!strcmp(key, counter_keys[i].key))
 				o->kcount[counter_keys[i].idx] = (uint64_t)d;

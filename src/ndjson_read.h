@@ -15,7 +15,9 @@
  * input is untrusted (a file anyone could have edited): every field is
  * checked, unknown fields are ignored, nothing is trusted to be short.
  */
-enum nd_kind { ND_EVENT, ND_SUMMARY, ND_OTHER };
+/* hello, totals: what a watched session sends (the summary's fields, so far);
+ * dropped: lines the session could not send a slow watcher (count). */
+enum nd_kind { ND_EVENT, ND_SUMMARY, ND_HELLO, ND_TOTALS, ND_DROPPED, ND_OTHER };
 
 struct nd_line {
 	enum nd_kind kind;
@@ -29,6 +31,7 @@ struct nd_line {
 	char command[512];
 	uint64_t kcount[AL_CNT_MAX];
 	int exit_status;
+	uint64_t count; /* ND_DROPPED */
 };
 
 /* Parses one line. Returns 0, or -1 with a reason in err. */

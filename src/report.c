@@ -81,10 +81,15 @@ void report_event_json(struct strbuf *sb, const struct session *s, const struct 
 
 void report_summary_json(struct strbuf *sb, const struct session *s)
 {
-	const uint64_t *k = s->kcount;
+	report_state_json(sb, s, "summary", s->kcount);
+}
+
+void report_state_json(struct strbuf *sb, const struct session *s, const char *type,
+		       const uint64_t *k)
+{
 	int i;
 
-	sb_printf(sb, "{\"type\":\"summary\",\"mode\":\"%s\",\"dir\":", s->audit ? "audit" : "enforce");
+	sb_printf(sb, "{\"type\":\"%s\",\"mode\":\"%s\",\"dir\":", type, s->audit ? "audit" : "enforce");
 	json_str(sb, s->dir, strlen(s->dir));
 	if (s->backend)
 		sb_printf(sb, ",\"backend\":\"%s\",\"observed\":%s", s->backend,

@@ -3,6 +3,7 @@
 #ifndef AL_REPORT_H
 #define AL_REPORT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "json.h"
@@ -17,6 +18,10 @@ const char *report_verdict_name(unsigned verdict);
 void report_event_json(struct strbuf *sb, const struct session *s, const struct al_event *e);
 /* The closing summary as a JSON object, without the newline. */
 void report_summary_json(struct strbuf *sb, const struct session *s);
+/* The same fields under another type ("hello", "totals" for watchers), with
+ * the counters k (AL_CNT_*) read so far. */
+void report_state_json(struct strbuf *sb, const struct session *s, const char *type,
+		       const uint64_t *k);
 /* One escape as a line for a terminal, control characters escaped. */
 void report_event_text(struct strbuf *sb, const struct al_event *e);
 void report_summary_text(struct strbuf *sb, const struct session *s);

@@ -133,5 +133,35 @@ done
 	nok "hangup" "agentlock pid [$alpid] still there: $(ps -o pid,stat,pcpu,args -p "$alpid" 2>/dev/null | tail -n1); $(pgrep -a -f "sleep 300")"
 pkill -u nobody -f "sleep 300" 2>/dev/null
 
+# agentlock watch: the dashboard of a session running elsewhere (here headless),
+# for its user (nobody, through /run/agentlock), never for another one.
+drop="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+(cd "$P" && "$bin" --headless --report "$base/w.report" --user nobody "$P" -- sh -c 'cat /etc/shadow; sleep 4; cat /etc/gshadow; exit 3' >/dev/null 2>&1 &)
+sleep 1
+alpid=$(pgrep -n -f "^$bin --headless --report $base/w.report")
+sockf=/run/agentlock/$alpid.sock
+[ -S "$sockf" ] && [ "$(stat -c '%a %U' "$sockf")" = "600 nobody" ] &&
+	ok "the session's watch socket is its user's, mode 0600" || nok "socket" "$(ls -l /run/agentlock 2>&1)"
+setpriv --reuid=daemon --regid=daemon --clear-groups "$bin" watch "$alpid" </dev/null >"$base/other.out" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "Permission denied" "$base/other.out" && ok "another user cannot watch it (exit 2)" ||
+	nok "another user" "rc=$rc $(cat "$base/other.out")"
+tm kill-session -t a 2>/dev/null
+tm new-session -d -s a -x 100 -y 26 "TERM=xterm LANG=C.UTF-8 $drop $bin watch; echo EXIT=\$?; sleep 60"
+until_seen "/etc/shadow" 5
+s=$(screen)
+echo "$s" | head -n1 | grep -q "JAILED" && echo "$s" | head -n1 | grep -q "watch" && echo "$s" | grep -q "🔥 .*/etc/shadow" &&
+	ok "agentlock watch (as the user, no arguments) shows the running session, its past included" ||
+	nok "watch" "$(echo "$s" | head -n 8)"
+until_seen "ended, exit 3" 8 && screen | grep -q "/etc/gshadow" &&
+	ok "watch follows the session live to its end (exit 3)" || nok "watch to the end" "$(screen | head -n 8)"
+tm send-keys -t a q
+until_seen "EXIT=0" 3 && ok "q leaves watch" || nok "watch quit" "$(screen | tail -n 2)"
+[ ! -e "$sockf" ] && ok "the socket is removed when the session ends" || nok "socket left" "$sockf"
+$drop "$bin" watch </dev/null >"$base/none.out" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "no running agentlock session" "$base/none.out" && ok "watch with no session: exit 2 and why" ||
+	nok "no session" "rc=$rc $(cat "$base/none.out")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -69,6 +69,12 @@ run_logged tui tests/tui/replay.sh build-asan
 step "tui: the live dashboard of a real run (Landlock on this host; tmux drives the keys)"
 run_logged tui-live tests/tui/live.sh build-asan
 
+step "bench: the event pipeline and the dashboard at 10,000 events/s, and bounded memory (release build)"
+bench_out=$(mktemp)
+build/dashboard_bench 2>&1 | tee "$bench_out"
+if grep -q "^bench: ok" "$bench_out"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+rm -f "$bench_out"
+
 step "fuzz: the profile parser (libFuzzer, ASan+UBSan, bounded)"
 run_logged fuzz tests/fuzz/run.sh 60
 

@@ -804,30 +804,21 @@ static void setup_colors(struct dash *d)
 	init_pair(C_BADGE_AUDIT, COLOR_YELLOW, -1);
 }
 
-struct dash *dash_open(struct model *m, struct dash_source *src, const struct dash_opts *o)
+struct dash *dash_attach(struct model *m, struct dash_source *src, const struct dash_opts *o)
 {
-	struct dash *d;
+	struct dash *d = calloc(1, sizeof(*d));
 	const char *cs;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return NULL;
-	d = calloc(1, sizeof(*d));
 	if (!d)
 		return NULL;
 	d->m = m;
 	d->src = src;
 	d->o = o;
-	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
 	d->ascii = (o && o->ascii) || !cs || strcmp(cs, "UTF-8");
 	d->g = d->ascii ? &ascii_glyphs : &utf8_glyphs;
 	d->has_pane = o && o->has_pane;
 	sb_init(&d->sb);
-	if (!initscr()) {
-		sb_free(&d->sb);
-		free(d);
-		return NULL;
-	}
 	raw(); /* Ctrl-C and Ctrl-Z are keys here; the agent gets them as bytes */
 	noecho();
 	nonl();
@@ -837,6 +828,21 @@ struct dash *dash_open(struct model *m, struct dash_source *src, const struct da
 	timeout(0);
 	setup_colors(d);
 	m->dirty = true;
+	return d;
+}
+
+struct dash *dash_open(struct model *m, struct dash_source *src, const struct dash_opts *o)
+{
+	struct dash *d;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return NULL;
+	setlocale(LC_ALL, "");
+	if (!initscr())
+		return NULL;
+	d = dash_attach(m, src, o);
+	if (!d)
+		endwin();
 	return d;
 }
 
@@ -867,13 +873,20 @@ bool dash_uses_color(const struct dash *d)
 	return d->color;
 }
 
+void dash_detach(struct dash *d)
+{
+	if (!d)
+		return;
+	sb_free(&d->sb);
+	free(d);
+}
+
 void dash_close(struct dash *d)
 {
 	if (!d)
 		return;
 	endwin();
-	sb_free(&d->sb);
-	free(d);
+	dash_detach(d);
 }
 
 int dash_run(struct model *m, struct dash_source *src, const struct dash_opts *o)

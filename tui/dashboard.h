@@ -53,6 +53,10 @@ bool dash_key(struct dash *d, int ch);
 void dash_set_status(struct dash *d, const char *msg);
 bool dash_uses_color(const struct dash *d);
 void dash_close(struct dash *d);
+/* For a caller that set up the curses screen itself (the benchmark draws to
+ * /dev/null through newterm): no terminal checks, no initscr/endwin. */
+struct dash *dash_attach(struct model *m, struct dash_source *src, const struct dash_opts *o);
+void dash_detach(struct dash *d);
 
 /* The plain-text session summary 'c' copies (also used by tests). */
 void dash_summary_text(const struct model *m, struct strbuf *sb, bool ascii);

@@ -56,6 +56,11 @@ struct dash {
 	char status[256]; /* a one-off message in the footer */
 	bool done;	  /* the source has no more events */
 	bool has_pane;	  /* live: an agent view to switch back to */
+	/* Overlays and prompts are modes, never blocking loops: events keep
+	 * flowing and COMMAND keeps running while the user reads or types. */
+	enum { M_NONE, M_FILTER, M_CONFIRM, M_DETAIL, M_HELP } mode;
+	char input[128];
+	const struct lb_entry *detail; /* entries are never moved or freed while shown */
 	struct strbuf sb;
 };
 
@@ -406,7 +411,13 @@ static void draw_footer(struct dash *d, int y, bool split)
 
 	move(y, 0);
 	clrtoeol();
-	if (d->status[0]) {
+	if (!split && (d->mode == M_FILTER || d->mode == M_CONFIRM)) {
+		style(d, C_HEAD, A_BOLD);
+		mvaddstr(y, 1, d->mode == M_FILTER ? "filter: " :
+						     "COMMAND is still running. End it and quit? (y/n) ");
+		attrset(A_NORMAL);
+		addstr(safe(d, d->input, strlen(d->input)));
+	} else if (d->status[0]) {
 		style(d, C_WARN, A_BOLD);
 		put(d, y, 1, d->status, COLS - 2, false);
 	} else {
@@ -418,52 +429,6 @@ static void draw_footer(struct dash *d, int y, bool split)
 		}
 	}
 	attrset(A_NORMAL);
-}
-
-static void draw(struct dash *d)
-{
-	int avail, esc_rows;
-
-	erase();
-	if (LINES < 12 || COLS < 60) {
-		mvaddstr(0, 0, "agentlock: the terminal is too small (at least 60x12; 80x24 is best)");
-		refresh();
-		return;
-	}
-	draw_masthead(d, 0);
-	/* The leaderboard takes what it needs, up to 55%; the stream the rest. */
-	avail = LINES - 4;
-	esc_rows = avail * 55 / 100;
-	if ((int)d->m->lb.n + 3 < esc_rows)
-		esc_rows = (int)d->m->lb.n + 3;
-	if (esc_rows < 5)
-		esc_rows = 5;
-	draw_escapes(d, 3, esc_rows);
-	draw_stream(d, 3 + esc_rows, avail - esc_rows);
-	draw_footer(d, LINES - 1, false);
-	refresh();
-	d->m->dirty = false;
-}
-
-void dash_draw(struct dash *d)
-{
-	draw(d);
-}
-
-void dash_draw_compact(struct dash *d, int y0, int rows)
-{
-	int y;
-
-	for (y = y0; y < y0 + rows && y < LINES; y++) {
-		move(y, 0);
-		clrtoeol();
-	}
-	if (rows < DASH_COMPACT_ROWS || COLS < 60)
-		return;
-	draw_masthead(d, y0);
-	draw_escapes(d, y0 + 3, rows - 4);
-	draw_footer(d, y0 + rows - 1, true);
-	d->m->dirty = false;
 }
 
 /* A centred box for the detail and help views; returns its window. */
@@ -503,30 +468,16 @@ static int wrap_in(WINDOW *win, int y, int x, const char *s)
 	return y;
 }
 
-static void wait_key(void)
+static void draw_detail(struct dash *d)
 {
-	int ch;
-
-	timeout(-1);
-	do
-		ch = getch();
-	while (ch == KEY_RESIZE);
-	timeout(100);
-}
-
-static void show_detail(struct dash *d)
-{
-	static const struct lb_entry *ranked[MAX_ROWS * 8];
-	size_t total = lb_ranked(&d->m->lb, d->filter, ranked, sizeof(ranked) / sizeof(ranked[0]));
-	const struct lb_entry *e;
+	const struct lb_entry *e = d->detail;
 	char a[32], b[32], line[160];
 	WINDOW *win;
 	unsigned i;
 	int y;
 
-	if (!total || d->cursor >= (int)total)
+	if (!e)
 		return;
-	e = ranked[d->cursor];
 	win = box_win(d, 14 + (int)e->nprocs, COLS - 8);
 	if (!win)
 		return;
@@ -555,12 +506,11 @@ static void show_detail(struct dash *d)
 		mvwaddstr(win, ++y, 2, line);
 	}
 	mvwaddstr(win, getmaxy(win) - 1, 2, " any key closes ");
-	wrefresh(win);
-	wait_key();
+	wnoutrefresh(win);
 	delwin(win);
 }
 
-static void show_help(struct dash *d)
+static void draw_help(struct dash *d)
 {
 	static const char *const lines[] = {
 		"Up/Down or k/j   move through the escape attempts",
@@ -570,6 +520,7 @@ static void show_help(struct dash *d)
 		"space            pause or resume the live stream",
 		"c                copy a session summary (OSC 52) and save it to a file",
 		"q                quit (asks first while COMMAND still runs)",
+		"Ctrl-]           live runs: the agent's screen and back",
 		"",
 		"Blocked: the kernel refused it. Would block: --audit let it through.",
 		"The flag marks keys, credentials, tokens and history.",
@@ -585,9 +536,59 @@ static void show_help(struct dash *d)
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		mvwaddnstr(win, 1 + (int)i, 2, lines[i], getmaxx(win) - 4);
 	mvwaddstr(win, getmaxy(win) - 1, 2, " any key closes ");
-	wrefresh(win);
-	wait_key();
+	wnoutrefresh(win);
 	delwin(win);
+}
+
+static void draw(struct dash *d)
+{
+	int avail, esc_rows;
+
+	erase();
+	if (LINES < 12 || COLS < 60) {
+		mvaddstr(0, 0, "agentlock: the terminal is too small (at least 60x12; 80x24 is best)");
+		refresh();
+		return;
+	}
+	draw_masthead(d, 0);
+	/* The leaderboard takes what it needs, up to 55%; the stream the rest. */
+	avail = LINES - 4;
+	esc_rows = avail * 55 / 100;
+	if ((int)d->m->lb.n + 3 < esc_rows)
+		esc_rows = (int)d->m->lb.n + 3;
+	if (esc_rows < 5)
+		esc_rows = 5;
+	draw_escapes(d, 3, esc_rows);
+	draw_stream(d, 3 + esc_rows, avail - esc_rows);
+	draw_footer(d, LINES - 1, false);
+	wnoutrefresh(stdscr);
+	if (d->mode == M_DETAIL)
+		draw_detail(d);
+	else if (d->mode == M_HELP)
+		draw_help(d);
+	doupdate();
+	d->m->dirty = false;
+}
+
+void dash_draw(struct dash *d)
+{
+	draw(d);
+}
+
+void dash_draw_compact(struct dash *d, int y0, int rows)
+{
+	int y;
+
+	for (y = y0; y < y0 + rows && y < LINES; y++) {
+		move(y, 0);
+		clrtoeol();
+	}
+	if (rows < DASH_COMPACT_ROWS || COLS < 60)
+		return;
+	draw_masthead(d, y0);
+	draw_escapes(d, y0 + 3, rows - 4);
+	draw_footer(d, y0 + rows - 1, true);
+	d->m->dirty = false;
 }
 
 void dash_summary_text(const struct model *m, struct strbuf *sb, bool ascii)
@@ -680,66 +681,67 @@ static void copy_summary(struct dash *d)
 	sb_free(&osc);
 }
 
-/* The footer becomes a prompt; returns false when cancelled. */
-static bool prompt(struct dash *d, const char *label, char *buf, size_t len)
+/* A key while the footer is a prompt (filter, or the quit question). */
+static bool prompt_key(struct dash *d, int ch)
 {
-	size_t n = strlen(buf);
-	int ch;
+	size_t n = strlen(d->input);
 
-	curs_set(1);
-	timeout(-1);
-	for (;;) {
-		move(LINES - 1, 0);
-		clrtoeol();
-		style(d, C_HEAD, A_BOLD);
-		mvaddstr(LINES - 1, 1, label);
-		attrset(A_NORMAL);
-		addstr(safe(d, buf, n));
-		refresh();
-		ch = getch();
-		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
-			break;
-		if (ch == 27) {
-			curs_set(0);
-			timeout(100);
-			return false;
-		}
-		if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n)
-			buf[--n] = '\0';
-		else if (ch >= 32 && ch < 127 && n + 1 < len)
-			buf[n++] = (char)ch, buf[n] = '\0';
+	if (ch == 27) {
+		d->mode = M_NONE;
+		return false;
 	}
-	curs_set(0);
-	timeout(100);
-	return true;
+	if (d->mode == M_CONFIRM) {
+		d->mode = M_NONE;
+		if (ch != 'y' && ch != 'Y')
+			return false;
+		if (d->src->stop)
+			d->src->stop(d->src->ctx);
+		return true;
+	}
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		snprintf(d->filter, sizeof(d->filter), "%s", d->input);
+		d->cursor = d->top = 0;
+		d->mode = M_NONE;
+	} else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) {
+		d->input[n - 1] = '\0';
+	} else if (ch >= 32 && ch < 127 && n + 1 < sizeof(d->input)) {
+		d->input[n] = (char)ch;
+		d->input[n + 1] = '\0';
+	}
+	return false;
 }
 
-static bool confirm_quit(struct dash *d)
+/* The entry under the cursor, for the detail view. */
+static const struct lb_entry *selected(struct dash *d)
 {
-	char answer[8] = "";
+	static const struct lb_entry *ranked[MAX_ROWS * 8];
+	size_t total = lb_ranked(&d->m->lb, d->filter, ranked, sizeof(ranked) / sizeof(ranked[0]));
 
-	if (!d->src->running || !d->src->running(d->src->ctx))
-		return true;
-	if (!prompt(d, "COMMAND is still running. End it and quit? (y/n) ", answer, sizeof(answer)))
-		return false;
-	if (answer[0] != 'y' && answer[0] != 'Y')
-		return false;
-	if (d->src->stop)
-		d->src->stop(d->src->ctx);
-	return true;
+	return total && d->cursor < (int)total && d->cursor < (int)(sizeof(ranked) / sizeof(ranked[0])) ?
+		       ranked[d->cursor] :
+		       NULL;
 }
 
 /* Returns true when the user quits. */
 static bool on_key(struct dash *d, int ch)
 {
-	char f[sizeof(d->filter)];
 	int page = LINES / 3 > 1 ? LINES / 3 : 1;
 
+	if (d->mode == M_FILTER || d->mode == M_CONFIRM)
+		return prompt_key(d, ch);
+	if (d->mode == M_DETAIL || d->mode == M_HELP) {
+		d->mode = M_NONE; /* any key closes */
+		return false;
+	}
 	d->status[0] = '\0';
 	switch (ch) {
 	case 'q':
 	case 'Q':
-		return confirm_quit(d);
+		if (!d->src->running || !d->src->running(d->src->ctx))
+			return true;
+		d->mode = M_CONFIRM;
+		d->input[0] = '\0';
+		break;
 	case KEY_UP:
 	case 'k':
 		d->cursor--;
@@ -763,14 +765,15 @@ static bool on_key(struct dash *d, int ch)
 		d->cursor = LB_MAX_ENTRIES;
 		break;
 	case '\n':
+	case '\r':
 	case KEY_ENTER:
-		show_detail(d);
+		d->detail = selected(d);
+		if (d->detail)
+			d->mode = M_DETAIL;
 		break;
 	case '/':
-		snprintf(f, sizeof(f), "%s", d->filter);
-		if (prompt(d, "filter: ", f, sizeof(f)))
-			snprintf(d->filter, sizeof(d->filter), "%s", f);
-		d->cursor = d->top = 0;
+		snprintf(d->input, sizeof(d->input), "%s", d->filter);
+		d->mode = M_FILTER;
 		break;
 	case ' ':
 		d->paused = !d->paused;
@@ -780,7 +783,7 @@ static bool on_key(struct dash *d, int ch)
 		copy_summary(d);
 		break;
 	case '?':
-		show_help(d);
+		d->mode = M_HELP;
 		break;
 	default:
 		break;
@@ -848,9 +851,7 @@ struct dash *dash_open(struct model *m, struct dash_source *src, const struct da
 
 bool dash_key(struct dash *d, int ch)
 {
-	if (ch == '\r')
-		ch = '\n';
-	if (ch == 3) /* Ctrl-C in the dashboard: quit, asking first as q does */
+	if (ch == 3 && d->mode == M_NONE) /* Ctrl-C in the dashboard: quit, asking first as q does */
 		ch = 'q';
 	if (ch == KEY_RESIZE) {
 		draw(d);

@@ -94,6 +94,20 @@ until_seen "18 90"
 screen | grep -q "^18 90" && screen | tail -n1 | grep -q "Ctrl-]" &&
 	ok "a resize to 90x26 reaches COMMAND (18x90) and the dashboard is redrawn" || nok "resize" "$(screen)"
 
+# A prompt open in the dashboard does not stop the world: events keep coming.
+type_line '(sleep 1; cat /etc/gshadow 2>/dev/null) &'
+tm send-keys -t a C-]
+until_seen "Live:"
+tm send-keys -t a /
+until_seen "filter:"
+until_seen "/etc/gshadow" 4 && screen | tail -n1 | grep -q "filter:" &&
+	ok "while the filter prompt is open, new events still arrive (the dashboard never blocks)" ||
+	nok "prompt blocks" "$(screen | sed -n 4,9p)"
+tm send-keys -t a Escape
+sleep 0.3
+tm send-keys -t a C-]
+sleep 0.3
+
 # q from the full dashboard while COMMAND runs: asked, then ended cleanly.
 tm send-keys -t a C-]
 until_seen "Live:"

@@ -255,6 +255,9 @@ static int rfc3339(const char *s, int64_t *ns)
 		us *= 10;
 	if (strcmp(rest, "Z"))
 		return -1;
+	/* Nanoseconds since 1970 in 64 bits reach 2262; refuse what cannot be. */
+	if (tm.tm_year < 70 || tm.tm_year > 361)
+		return -1;
 	*ns = (int64_t)timegm(&tm) * 1000000000LL + us * 1000;
 	return 0;
 }
@@ -287,6 +290,7 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 {
 	char s[AL_PATH_MAX + 1];
 	double d;
+	__u32 v32;
 	long n;
 	size_t i;
 	int v;
@@ -352,24 +356,25 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 	if (r->p < r->end && (*r->p == '-' || (*r->p >= '0' && *r->p <= '9'))) {
 		if (number(r, &d))
 			return -1;
-		if (d < 0 || d > 1e18)
-			d = 0;
+		if (!(d >= 0 && d <= 1e18))
+			d = 0; /* NaN, negative or absurd: nothing agentlock writes */
+		v32 = d > 4294967295.0 ? 0 : (__u32)d;
 		if (!strcmp(key, "pid"))
-			o->ev.tgid = (__u32)d;
+			o->ev.tgid = v32;
 		else if (!strcmp(key, "tid"))
-			o->ev.tid = (__u32)d;
+			o->ev.tid = v32;
 		else if (!strcmp(key, "ppid"))
-			o->ev.ppid = (__u32)d;
+			o->ev.ppid = v32;
 		else if (!strcmp(key, "uid"))
-			o->ev.uid = (__u32)d;
+			o->ev.uid = v32;
 		else if (!strcmp(key, "target"))
-			o->ev.target = (__u32)d;
+			o->ev.target = v32;
 		else if (!strcmp(key, "arg") || !strcmp(key, "port"))
-			o->ev.arg = (__u32)d;
+			o->ev.arg = v32;
 		else if (!strcmp(key, "error"))
 			o->ev.path_len = -(__s32)(d > 4095 ? 4095 : d);
 		else if (!strcmp(key, "exit_status"))
-			o->exit_status = (int)d;
+			o->exit_status = d > 255 + 128 ? -1 : (int)d;
 		else if (!strcmp(key, "count"))
 			o->count = (uint64_t)d;
 		for (i = 0; i < sizeof(counter_keys) / sizeof(counter_keys[0]); i++)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds the profile parser's libFuzzer target with clang (ASan + UBSan) and
-# runs it for a bounded time, seeded with the shipped profiles.
+# Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for a
+# bounded time: the profile parser (two thirds of SECONDS, seeded with the
+# shipped profiles) and the NDJSON reader of replay and watch (one third,
+# seeded with the recorded sessions' lines).
 #   tests/fuzz/run.sh [SECONDS]        (default 60)
-# Prints "N passed, N failed" (1 check) for scripts/test.sh.
+# Prints "N passed, N failed" (2 checks) for scripts/test.sh.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
@@ -19,21 +21,43 @@ cmake -DOUT="$out/profiles_builtin.c" -DDIR="$top/profiles" -P "$top/cmake/embed
 if ! "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-I"$top/src" -I"$top/bpf" \
 	"$top/tests/fuzz/fuzz_profile.c" "$top/src/profile.c" "$top/src/compile.c" \
-	"$top/src/policy.c" "$top/src/json.c" -lyaml -o "$out/fuzz_profile"; then
+	"$top/src/policy.c" "$top/src/json.c" "$top/src/netpolicy.c" -lyaml -o "$out/fuzz_profile"; then
 	echo "fuzz: building the fuzz target failed"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-cp "$top"/profiles/*.yaml "$out/corpus/" 2>/dev/null
-cd "$out" || exit 1
-if ./fuzz_profile -max_total_time="$secs" -max_len=4096 -timeout=10 \
-	-dict="$top/tests/fuzz/profile.dict" corpus >fuzz.log 2>&1; then
-	tail -n 2 fuzz.log
-	echo "fuzz: ${secs}s of the profile parser, no crash"
-	echo "1 passed, 0 failed"
-else
-	tail -n 40 fuzz.log
-	echo "fuzz: the profile parser crashed; the input is in $out (crash-*)"
+if ! "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-I"$top/src" -I"$top/bpf" \
+	"$top/tests/fuzz/fuzz_ndjson.c" "$top/src/ndjson_read.c" "$top/src/report.c" \
+	"$top/src/json.c" "$top/src/session.c" "$top/src/model.c" "$top/src/leaderboard.c" \
+	-o "$out/fuzz_ndjson"; then
+	echo "fuzz: building the NDJSON fuzz target failed"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+cp "$top"/profiles/*.yaml "$out/corpus/" 2>/dev/null
+mkdir -p "$out/corpus-ndjson"
+i=0
+cat "$top"/tests/tui/*.ndjson | while IFS= read -r line; do
+	i=$((i + 1))
+	printf '%s' "$line" >"$out/corpus-ndjson/line-$i"
+done
+cd "$out" || exit 1
+rc=0
+run() { # run NAME SECONDS ARGS...: one target, reported as one check
+	local name=$1 t=$2
+	shift 2
+	if "./fuzz_$name" -max_total_time="$t" -timeout=10 "$@" >"fuzz-$name.log" 2>&1; then
+		tail -n 2 "fuzz-$name.log"
+		echo "fuzz: ${t}s of $name, no crash"
+		echo "1 passed, 0 failed"
+	else
+		tail -n 40 "fuzz-$name.log"
+		echo "fuzz: $name crashed; the input is in $out (crash-*)"
+		echo "0 passed, 1 failed"
+		rc=1
+	fi
+}
+run profile $((secs * 2 / 3)) -max_len=4096 -dict="$top/tests/fuzz/profile.dict" corpus
+run ndjson $((secs - secs * 2 / 3)) -max_len=8192 corpus-ndjson
+exit $rc

@@ -162,6 +162,38 @@ static void backend_and_check(void **state)
 	(void)state;
 }
 
+static void replay_watch_connect(void **state)
+{
+	struct cli c;
+
+	assert_int_equal(parse(&c, ARGV("replay", "s.ndjson")), 0);
+	assert_int_equal(c.cmd, CLI_REPLAY);
+	assert_string_equal(c.replay, "s.ndjson");
+	assert_true(c.speed == 1.0);
+	assert_int_equal(parse(&c, ARGV("replay", "--speed", "0", "--ascii", "s.ndjson")), 0);
+	assert_true(c.speed == 0.0);
+	assert_true(c.ascii);
+	assert_int_equal(parse(&c, ARGV("replay", "--speed=2.5", "s.ndjson")), 0);
+	assert_true(c.speed == 2.5);
+	assert_int_equal(parse(&c, ARGV("replay", "--speed", "-1", "s")), -1);
+	assert_non_null(strstr(err, "--speed -1"));
+	assert_int_equal(parse(&c, ARGV("replay", "--speed", "fast", "s")), -1);
+	assert_int_equal(parse(&c, ARGV("replay")), -1);
+	assert_int_equal(parse(&c, ARGV("replay", "a", "b")), -1);
+	assert_int_equal(parse(&c, ARGV("watch")), 0);
+	assert_int_equal(c.cmd, CLI_WATCH);
+	assert_null(c.watch);
+	assert_int_equal(parse(&c, ARGV("watch", "1234")), 0);
+	assert_string_equal(c.watch, "1234");
+	assert_int_equal(parse(&c, ARGV("watch", "--x")), -1);
+	assert_int_equal(parse(&c, ARGV("--connect", "443,8000-8100", "--connect", "none", "/p", "sh")), 0);
+	assert_int_equal(c.nconnect, 2);
+	assert_string_equal(c.connect[1], "none");
+	assert_int_equal(parse(&c, ARGV("--connect", "https", "/p", "sh")), -1);
+	assert_non_null(strstr(err, "'https' is not a TCP port"));
+	(void)state;
+}
+
 static void resolve_dir(void **state)
 {
 	char tmpl[] = "/tmp/al-cli-XXXXXX", out[PATH_MAX], in[PATH_MAX + 32], file[PATH_MAX + 32];
@@ -212,6 +244,7 @@ int main(void)
 		cmocka_unit_test(errors),
 		cmocka_unit_test(profile_commands),
 		cmocka_unit_test(backend_and_check),
+		cmocka_unit_test(replay_watch_connect),
 		cmocka_unit_test(resolve_dir),
 	};
 

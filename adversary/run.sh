@@ -21,7 +21,7 @@ chmod 4755 /usr/local/bin/al-attack-suid
 echo "AL-ROOTSECRET-77c1" >/root/secret
 chmod 600 /root/secret
 echo "AL-SOCKSECRET-5e2a" >/root/socket-secret
-mkdir -p /run
+mkdir -p /run /run/agentlock
 al-attack listen /run/outside.sock /root/socket-secret >/root/listener.log 2>&1 &
 al-attack listen @al-outside /root/socket-secret >/root/abstract.log 2>&1 &
 al-attack dgram-listen /run/outside.dgram >/root/dgram.log 2>&1 &
@@ -63,7 +63,8 @@ setup() {
 # What the outside looks like: names, sizes, modes, owners, contents.
 snapshot() {
 	{
-		find $H /etc /root /run /usr/local/bin /usr/bin/jq -path $P -prune -o -print 2>/dev/null | sort |
+		# /run/agentlock is agentlock's own: a SIGKILLed one leaves its watch socket.
+		find $H /etc /root /run /usr/local/bin /usr/bin/jq \( -path $P -o -path /run/agentlock \) -prune -o -print 2>/dev/null | sort |
 			grep -v -e '^/root/.*\.log$' -e '^/tmp' | while read -r f; do
 			stat -c '%n %s %a %u %g %F' "$f"
 			[ -f "$f" ] && md5sum "$f"
@@ -135,6 +136,9 @@ run_technique() { # FILE MODE
 			[ "$mode" = enforce ] && echo "# note: $t: the agent still ran 2 s after agentlock died"
 			for p in $(pids "sh $f*"); do kill -9 "$p"; done
 		fi
+		# The orphaned cell has shown what it does; later techniques start
+		# without it (a BPF-LSM start would sweep it, a Landlock pass never does).
+		rm -rf "/sys/fs/bpf/agentlock/$alpid"
 	else
 		agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" --user "$user" "$P" -- sh "$f" \
 			>"$OUT/$t.out" 2>"$OUT/$t.err"

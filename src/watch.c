@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The session's watch socket (watch.h). */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,28 @@ void watch_dir(char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+/* Sockets of agentlocks that died without closing (SIGKILL): removed, as the
+ * stale pins are, so the directory holds only live sessions. */
+static void sweep_stale(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char p[200];
+
+	while (d && (de = readdir(d))) {
+		int pid = atoi(de->d_name);
+		size_t n = strlen(de->d_name);
+
+		if (pid <= 0 || n < 6 || strcmp(de->d_name + n - 5, ".sock") ||
+		    kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(p, sizeof(p), "%s/%.60s", dir, de->d_name);
+		unlink(p);
+	}
+	if (d)
+		closedir(d);
+}
+
 int watch_listen(struct watch_server *w, const struct session *s, uid_t uid, gid_t gid,
 		 char *err, size_t errlen)
 {
@@ -50,6 +74,7 @@ int watch_listen(struct watch_server *w, const struct session *s, uid_t uid, gid
 		snprintf(err, errlen, "cannot make %s: %s", dir, strerror(errno));
 		return -1;
 	}
+	sweep_stale(dir);
 	snprintf(w->path, sizeof(w->path), "%s/%d.sock", dir, (int)getpid());
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", w->path);
 	unlink(w->path); /* a stale socket of a dead agentlock with our pid */

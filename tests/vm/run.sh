@@ -65,7 +65,7 @@ timeout "${VM_TIMEOUT:-1200}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1
 	</dev/null >"$log" 2>&1
 qrc=$?
 set -e
-tr -d '\r' <"$log" | grep -E '^(ok|not ok|held|LEAK|NOT TRIED|reported|UNREPORTED|refused|open|MISMATCH|#|AGENTLOCK_VM_|[0-9]+ passed, [0-9]+ failed)' || true
+tr -d '\r' <"$log" | grep -E '^(ok|not ok|held|LEAK|NOT TRIED|reported|UNREPORTED|refused|open|MISMATCH|#|AGENTLOCK_VM_|[0-9]+ passed, [0-9]+ failed)|(soft lockup|RIP: |Call Trace|^\[ *[0-9.]+\]  [a-z_0-9]+\+0x|BUG:|Oops)' | awk '/soft lockup/ { if (++n > 3) next } { print }' || true
 if [ $qrc -ne 0 ]; then
 	echo "vm: qemu exited $qrc (timeout or crash); console log follows" >&2
 	tail -n 50 "$log" >&2

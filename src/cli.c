@@ -17,6 +17,8 @@ void cli_usage(FILE *f)
 	      "       agentlock profiles [--user NAME]\n"
 	      "       agentlock profile show NAME|FILE [DIR] [--user NAME]\n"
 	      "       agentlock check [--json]\n"
+	      "       agentlock replay FILE [--speed N] [--ascii]\n"
+	      "       agentlock watch [PID]\n"
 	      "\n"
 	      "Runs COMMAND and every process it starts in a kernel-enforced cell around\n"
 	      "DIR: opens outside DIR, the system allow-list and what the profile grants\n"

@@ -39,7 +39,10 @@ enum al_class {
 	AL_CLASS_UNRESOLVED = 3, /* bpf_d_path failed or did not fit: refused */
 	AL_CLASS_GRANTED = 4,	 /* allowed by a user rule (--ro, --rw) */
 	AL_CLASS_NETWORK = 5,	 /* a TCP destination the network rules allow */
-	AL_CLASS_MAX = AL_CLASS_NETWORK,
+	/* Inside the cell, but run later by other programs with the user's full
+	 * rights (git hooks, .envrc, editor tasks): read-only by default. */
+	AL_CLASS_PERSISTENCE = 6,
+	AL_CLASS_MAX = AL_CLASS_PERSISTENCE,
 };
 
 /* The observer's records (bpf/observe.bpf.c): the user side decides the class. */
@@ -76,7 +79,30 @@ enum al_op {
 	 * kernel sends the raw sockaddr in path and the port in arg; the user
 	 * side turns path into "ADDR:PORT" before any sink sees it. */
 	AL_OP_TCP_CONNECT,
-	AL_OP_MAX = AL_OP_TCP_CONNECT,
+	AL_OP_IOCTL,	   /* path: the file (a terminal); arg: the request (TIOCSTI, ...) */
+	AL_OP_KEYRING,	   /* a key or keyring no member created; arg: its serial */
+	AL_OP_PROCESS,	   /* acting on a non-member another way; target: pid, arg: enum al_proc_act */
+	AL_OP_SETATTR,	   /* times (utimes, futimens) of a file outside; path: the file */
+	AL_OP_MAX = AL_OP_SETATTR,
+};
+
+/* ioctl requests no member may make on a file it did not open for itself:
+ * input injection into a terminal, and SIGIO ownership (asm-generic ioctls). */
+#define AL_IOCTL_TIOCSTI 0x5412
+#define AL_IOCTL_TIOCLINUX 0x541C
+#define AL_IOCTL_FIOSETOWN 0x8901
+#define AL_IOCTL_SIOCSPGRP 0x8902
+
+/* What AL_OP_PROCESS did to the other process (the event's arg). */
+enum al_proc_act {
+	AL_PROC_NICE = 1,     /* setpriority */
+	AL_PROC_IOPRIO = 2,   /* ioprio_set */
+	AL_PROC_SCHED = 3,    /* sched_setscheduler, sched_setparam, sched_setattr */
+	AL_PROC_PRLIMIT = 4,  /* prlimit on another process */
+	AL_PROC_SETOWN = 5,   /* F_SETOWN / FIOSETOWN: SIGIO to be sent to it */
+	AL_PROC_SIGIO = 6,    /* a SIGIO/SIGURG on its way to it */
+	AL_PROC_MOVEMEM = 7,  /* migrate_pages, move_pages */
+	AL_PROC_ACT_MAX = AL_PROC_MOVEMEM,
 };
 
 /* Rule flags. */

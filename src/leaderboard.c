@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "leaderboard.h"
+#include "report.h"
 
 #define INDEX_CAP (LB_MAX_ENTRIES * 2) /* a power of two, at most half full */
 
@@ -92,6 +93,16 @@ size_t lb_key(const struct al_event *ev, char *out, size_t outlen)
 		break;
 	case AL_OP_USERNS:
 		n = snprintf(out, outlen, "user namespace");
+		break;
+	case AL_OP_IOCTL:
+		n = snprintf(out, outlen, "%s on %.*s", report_ioctl_name(ev->arg), (int)plen,
+			     plen ? ev->path : "a terminal");
+		break;
+	case AL_OP_KEYRING:
+		n = snprintf(out, outlen, "keyring key %u", ev->arg);
+		break;
+	case AL_OP_PROCESS:
+		n = snprintf(out, outlen, "%s of pid %u", report_proc_act_name(ev->arg), ev->target);
 		break;
 	default:
 		if (!plen)

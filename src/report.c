@@ -10,9 +10,29 @@ const char *report_op_name(unsigned op)
 	static const char *const n[] = { "open",     "create", "mkdir",  "symlink",	"link",
 					 "rename",   "unlink", "rmdir",  "truncate",	"chmod",
 					 "chown",    "setxattr", "connect", "ptrace",	"signal",
-					 "capability", "userns", "bpf",	"chroot", "tcp_connect" };
+					 "capability", "userns", "bpf",	"chroot", "tcp_connect",
+					 "ioctl",    "keyring", "process", "setattr" };
 
 	return op < sizeof(n) / sizeof(n[0]) ? n[op] : "unknown";
+}
+
+const char *report_proc_act_name(unsigned act)
+{
+	static const char *const n[] = { "unknown",	 "setpriority", "ioprio_set", "sched_setscheduler",
+					 "prlimit",	 "F_SETOWN",    "SIGIO",      "move_pages" };
+
+	return act < sizeof(n) / sizeof(n[0]) ? n[act] : "unknown";
+}
+
+const char *report_ioctl_name(unsigned cmd)
+{
+	switch (cmd) {
+	case AL_IOCTL_TIOCSTI: return "TIOCSTI";
+	case AL_IOCTL_TIOCLINUX: return "TIOCLINUX";
+	case AL_IOCTL_FIOSETOWN: return "FIOSETOWN";
+	case AL_IOCTL_SIOCSPGRP: return "SIOCSPGRP";
+	default: return "ioctl";
+	}
 }
 
 const char *report_access_name(unsigned access)
@@ -25,7 +45,8 @@ const char *report_access_name(unsigned access)
 const char *report_class_name(unsigned class)
 {
 	static const char *const n[] = { "project", "system",  "escape",
-					 "unresolved", "granted", "network" };
+					 "unresolved", "granted", "network",
+					 "persistence" };
 
 	return class < sizeof(n) / sizeof(n[0]) ? n[class] : "unknown";
 }
@@ -70,7 +91,8 @@ void report_event_json(struct strbuf *sb, const struct session *s, const struct 
 	if (e->target)
 		sb_printf(sb, ",\"target\":%u", e->target);
 	if (e->op == AL_OP_SIGNAL || e->op == AL_OP_CAPABILITY || e->op == AL_OP_BPF ||
-	    e->op == AL_OP_PTRACE)
+	    e->op == AL_OP_PTRACE || e->op == AL_OP_IOCTL || e->op == AL_OP_KEYRING ||
+	    e->op == AL_OP_PROCESS)
 		sb_printf(sb, ",\"arg\":%u", e->arg);
 	if (e->op == AL_OP_TCP_CONNECT)
 		sb_printf(sb, ",\"port\":%u", e->arg);

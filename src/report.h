@@ -11,6 +11,8 @@
 
 const char *report_op_name(unsigned op);
 const char *report_access_name(unsigned access);
+const char *report_proc_act_name(unsigned act); /* enum al_proc_act */
+const char *report_ioctl_name(unsigned cmd);	/* TIOCSTI, ...; "ioctl" for others */
 const char *report_class_name(unsigned class);
 const char *report_verdict_name(unsigned verdict);
 

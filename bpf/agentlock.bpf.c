@@ -74,6 +74,17 @@ struct {
 	__type(value, __u32);
 } member_socks SEC(".maps");
 
+/* Keys and keyrings created by members (struct key *): the only ones members
+ * may use. An entry goes when the key is freed, so an address is never reused
+ * with a stale mark. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, AL_MAX_MEMBER_KEYS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, __u32);
+} member_keys SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 << 20);
@@ -668,26 +679,48 @@ int BPF_PROG(jail_chown, const struct path *path, unsigned long uid, unsigned lo
 			    AL_ACC_WRITE);
 }
 
+/* One step up from the dentry in s->pw.dentry: stops at the project
+ * directory's own dentry (found) or at the top of its file system. */
+static long xattr_step(__u32 i, void *unused)
+{
+	struct scratch *s = scratch_get();
+	struct dentry *d, *parent;
+
+	if (!s)
+		return 1;
+	if (project_dentry && s->pw.dentry == project_dentry) {
+		s->pw.done = 1;
+		return 1;
+	}
+	d = (struct dentry *)s->pw.dentry;
+	parent = BPF_CORE_READ(d, d_parent);
+	if (parent == d)
+		return 1;
+	s->pw.dentry = (__u64)parent;
+	return 0;
+}
+
+/* The dentry lies below the project directory's own dentry (same object,
+ * whatever mount it is reached through). */
+static __always_inline bool below_project(struct scratch *s, struct dentry *dentry)
+{
+	s->pw.dentry = (__u64)dentry;
+	s->pw.done = 0;
+	bpf_loop(AL_MAX_DEPTH, xattr_step, NULL, 0);
+	return s->pw.done;
+}
+
 /*
  * Extended attributes: the hook has a dentry but no mount, so no path. The
- * dentry must lie below the project directory's own dentry (same object,
- * whatever mount it is reached through); anything else is refused.
+ * dentry must lie below the project directory's own dentry; anything else
+ * is refused.
  */
 static __always_inline int check_xattr(struct dentry *dentry)
 {
-	struct dentry *d = dentry;
-	int i;
+	struct scratch *s = scratch_get();
 
-	for (i = 0; i < AL_MAX_DEPTH; i++) {
-		struct dentry *parent;
-
-		if (project_dentry && (__u64)d == project_dentry)
-			return 0;
-		parent = BPF_CORE_READ(d, d_parent);
-		if (parent == d)
-			break;
-		d = parent;
-	}
+	if (s && below_project(s, dentry))
+		return 0;
 	return refuse_member(AL_OP_SETXATTR, 0, 0, true);
 }
 
@@ -893,6 +926,272 @@ int BPF_PROG(jail_kill, struct task_struct *p, struct kernel_siginfo *info, int 
 	if (is_member_tgid(target))
 		return 0;
 	return refuse_member(AL_OP_SIGNAL, target, sig, true);
+}
+
+/* ---- terminals, keyrings, other processes, file times ---------------------------- */
+
+/* Requests no member may make: typing into a terminal (TIOCSTI; the agent
+ * may share the user's terminal and shell), TIOCLINUX, and SIGIO ownership
+ * through ioctl, whose target (a user pointer) cannot be checked race-free. */
+static __always_inline bool refused_ioctl(unsigned int cmd)
+{
+	return cmd == AL_IOCTL_TIOCSTI || cmd == AL_IOCTL_TIOCLINUX || cmd == AL_IOCTL_FIOSETOWN ||
+	       cmd == AL_IOCTL_SIOCSPGRP;
+}
+
+SEC("lsm/file_ioctl")
+int BPF_PROG(jail_ioctl, struct file *file, unsigned int cmd, unsigned long arg, int ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct decision d = { .class = AL_CLASS_ESCAPE };
+	struct al_jail *j;
+	struct scratch *s;
+	int orphan;
+	long n;
+
+	if (ret)
+		return ret;
+	if (!refused_ioctl(cmd))
+		return 0;
+	j = member(tgid, &orphan);
+	if (!j)
+		return 0;
+	if (orphan)
+		return orphan;
+	s = event_start(AL_ACCESS_WRITE);
+	if (!s)
+		return -EPERM;
+	/* Name the terminal: the user needs to know which one was aimed at. */
+	n = build_path(s, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt));
+	s->ev.path_len = n > 0 && n < AL_PATH_MAX ? n : 0;
+	s->ev.arg = cmd;
+	return verdict(s, j, d, AL_ACC_WRITE, AL_OP_IOCTL, pid_tgid);
+}
+
+/* A key or keyring made by a member is the cell's own. */
+SEC("lsm/key_alloc")
+int BPF_PROG(jail_key_alloc, struct key *key, const struct cred *cred, unsigned long flags, int ret)
+{
+	__u64 k = (__u64)key;
+	__u32 one = 1;
+
+	if (ret || !is_member_tgid(bpf_get_current_pid_tgid() >> 32))
+		return ret;
+	if (bpf_map_update_elem(&member_keys, &k, &one, BPF_ANY))
+		return -EPERM; /* unmarked, it would be unusable: say so now */
+	return 0;
+}
+
+SEC("lsm/key_free")
+void BPF_PROG(jail_key_free, struct key *key)
+{
+	__u64 k = (__u64)key;
+
+	bpf_map_delete_elem(&member_keys, &k);
+}
+
+/* Members reach only keys and keyrings members made: not the user's session
+ * or user keyring, nor any key in them (Kerberos tickets, tokens). key_ref_t
+ * points to a type the kernel never defines, which 6.1's verifier will not
+ * let a program read as an argument; bpf_get_func_arg reads it raw. */
+SEC("lsm/key_permission")
+int jail_key_permission(unsigned long long *ctx)
+{
+	int ret = (int)ctx[3]; /* key_ref, cred, need_perm, then the return value */
+	__u64 key_ref = 0, k;
+
+	if (ret)
+		return ret;
+	if (!is_member_tgid(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	if (bpf_get_func_arg(ctx, 0, &key_ref))
+		return audit_mode ? 0 : -EPERM;
+	k = key_ref & ~1ULL; /* the low bit says "possessed" */
+	if (bpf_map_lookup_elem(&member_keys, &k))
+		return 0;
+	return refuse_member(AL_OP_KEYRING, 0, (__u32)BPF_CORE_READ((struct key *)k, serial), true);
+}
+
+/* A member acting on process p some way other than a signal or ptrace. */
+static __always_inline int check_process(struct task_struct *p, __u32 act)
+{
+	__u32 target;
+
+	if (!is_member_tgid(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	target = BPF_CORE_READ(p, tgid);
+	if (is_member_tgid(target))
+		return 0;
+	return refuse_member(AL_OP_PROCESS, target, act, true);
+}
+
+SEC("lsm/task_setnice")
+int BPF_PROG(jail_setnice, struct task_struct *p, int nice, int ret)
+{
+	return ret ? ret : check_process(p, AL_PROC_NICE);
+}
+
+SEC("lsm/task_setioprio")
+int BPF_PROG(jail_setioprio, struct task_struct *p, int ioprio, int ret)
+{
+	return ret ? ret : check_process(p, AL_PROC_IOPRIO);
+}
+
+SEC("lsm/task_setscheduler")
+int BPF_PROG(jail_setscheduler, struct task_struct *p, int ret)
+{
+	return ret ? ret : check_process(p, AL_PROC_SCHED);
+}
+
+SEC("lsm/task_movememory")
+int BPF_PROG(jail_movememory, struct task_struct *p, int ret)
+{
+	return ret ? ret : check_process(p, AL_PROC_MOVEMEM);
+}
+
+#define AL_LSM_PRLIMIT_WRITE 0x2 /* include/linux/security.h */
+
+/*
+ * prlimit on another process (the kernel asks only when the target is not
+ * the caller). The hook names the target by its credentials alone, so a
+ * member may not change any other process's limits, members' included.
+ */
+SEC("lsm/task_prlimit")
+int BPF_PROG(jail_prlimit, const struct cred *cred, const struct cred *tcred, unsigned int flags,
+	     int ret)
+{
+	if (ret || !(flags & AL_LSM_PRLIMIT_WRITE))
+		return ret;
+	return refuse_member(AL_OP_PROCESS, 0, AL_PROC_PRLIMIT, true);
+}
+
+#define AL_F_SETOWN 8
+#define AL_F_SETOWN_EX 15
+#define AL_F_OWNER_TID 0
+#define AL_F_OWNER_PID 1
+#define AL_F_OWNER_PGRP 2
+
+/* The pid a SIGIO owner names is a member's (a process group by its leader). */
+static __always_inline bool owner_is_member(__s32 who)
+{
+	__u32 pid = who < 0 ? (__u32)-who : (__u32)who;
+
+	return who == 0 || is_member_tgid(pid);
+}
+
+/* F_SETOWN / F_SETOWN_EX: SIGIO and SIGURG would go to that process. */
+SEC("lsm/file_fcntl")
+int BPF_PROG(jail_fcntl, struct file *file, unsigned int cmd, unsigned long arg, int ret)
+{
+	struct { __s32 type; __s32 pid; } ex = {};
+	__s32 who;
+
+	if (ret || (cmd != AL_F_SETOWN && cmd != AL_F_SETOWN_EX))
+		return ret;
+	if (!is_member_tgid(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	if (cmd == AL_F_SETOWN) {
+		who = (__s32)arg;
+	} else {
+		/* The kernel reads the struct again after this hook; a racing
+		 * thread may change it, so delivery is checked too (below). */
+		if (bpf_probe_read_user(&ex, sizeof(ex), (void *)arg))
+			return 0; /* the kernel's own copy will fail with EFAULT */
+		who = ex.type == AL_F_OWNER_PGRP ? -ex.pid : ex.pid;
+	}
+	if (owner_is_member(who))
+		return 0;
+	return refuse_member(AL_OP_PROCESS, who < 0 ? (__u32)-who : (__u32)who, AL_PROC_SETOWN,
+			     true);
+}
+
+/* A SIGIO a member's I/O would send to a process outside the cell. */
+SEC("lsm/file_send_sigiotask")
+int BPF_PROG(jail_sigiotask, struct task_struct *tsk, struct fown_struct *fown, int sig, int ret)
+{
+	__u32 target;
+
+	if (ret || !is_member_tgid(bpf_get_current_pid_tgid() >> 32))
+		return ret;
+	target = BPF_CORE_READ(tsk, tgid);
+	if (is_member_tgid(target))
+		return 0;
+	return refuse_member(AL_OP_PROCESS, target, AL_PROC_SIGIO, true);
+}
+
+/* Before 6.8 a super block lists its mounts through mount.mnt_instance. */
+struct super_block___old {
+	struct list_head s_mounts;
+} __attribute__((preserve_access_index));
+
+struct mount___old {
+	struct list_head mnt_instance;
+} __attribute__((preserve_access_index));
+
+/* One mount of dentry's file system (the first the super block lists), or
+ * NULL: inode hooks carry no mount, and any real path of the object will do
+ * for judging it, since the file policy is by path. */
+static __always_inline struct vfsmount *some_mount(struct dentry *dentry)
+{
+	struct super_block *sb = BPF_CORE_READ(dentry, d_sb);
+	struct mount *m = NULL;
+
+	if (bpf_core_field_exists(struct mount___old, mnt_instance)) {
+		struct super_block___old *osb = (void *)sb;
+		struct list_head *first = BPF_CORE_READ(osb, s_mounts.next);
+
+		if (!first || (void *)first == (void *)&osb->s_mounts)
+			return NULL;
+		m = (void *)first - bpf_core_field_offset(struct mount___old, mnt_instance);
+	} else {
+		m = BPF_CORE_READ(sb, s_mounts);
+	}
+	if (!m)
+		return NULL;
+	return (void *)m + bpf_core_field_offset(struct mount, mnt);
+}
+
+#define AL_ATTR_SIZE 0x8
+#define AL_ATTR_ATIME 0x10
+#define AL_ATTR_MTIME 0x20
+
+/*
+ * File times (utimes, futimens, utimensat with an O_PATH descriptor): no
+ * path hook exists for them. Size, mode and owner changes have theirs
+ * (path_truncate, path_chmod, path_chown); this hook judges times only.
+ */
+SEC("lsm/inode_setattr")
+int BPF_PROG(jail_setattr, struct dentry *dentry, struct iattr *attr, int ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	unsigned int valid;
+	struct vfsmount *mnt;
+	struct al_jail *j;
+	struct scratch *s;
+	int orphan;
+	long n = -36;
+
+	if (ret)
+		return ret;
+	valid = BPF_CORE_READ(attr, ia_valid);
+	if (!(valid & (AL_ATTR_ATIME | AL_ATTR_MTIME)) || (valid & AL_ATTR_SIZE))
+		return 0;
+	j = member(tgid, &orphan);
+	if (!j)
+		return 0;
+	if (orphan)
+		return orphan;
+	s = event_start(AL_ACCESS_WRITE);
+	if (!s)
+		return -EPERM;
+	if (below_project(s, dentry)) /* the common case, without a path */
+		return 0;
+	mnt = some_mount(dentry);
+	if (mnt)
+		n = build_path(s, dentry, mnt);
+	return verdict(s, j, decide_path(s, n, tgid), AL_ACC_WRITE, AL_OP_SETATTR, pid_tgid);
 }
 
 /* ---- privilege ------------------------------------------------------------------ */

@@ -11,7 +11,12 @@
 #define AL_PATH_MAX 4096 /* bpf_d_path buffer; a longer path is refused */
 #define AL_COMM_LEN 16
 #define AL_MAX_RULES 4096
-#define AL_MAX_DEPTH 64 /* path components the dentry walk follows; deeper is refused */
+/* Path components the dentry walk follows: as many as fit in AL_PATH_MAX
+ * ("/a" is the shortest), so no legitimate path is refused for its depth.
+ * A power of two: walk indexes are masked with it. */
+#define AL_MAX_DEPTH (AL_PATH_MAX / 2)
+/* Keys and keyrings members may have created and still hold. */
+#define AL_MAX_MEMBER_KEYS 16384
 #define AL_MAX_JAILED 65536
 /* Forks by jailed processes fail (EAGAIN) beyond this many members, so the
  * jail map never fills and no child is ever left out of it. The margin covers

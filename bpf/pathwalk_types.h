@@ -15,7 +15,7 @@ struct pathwalk {
 	__u32 done;
 	__u32 bad;
 	__u64 names[AL_MAX_DEPTH];
-	__u32 lens[AL_MAX_DEPTH];
+	__u16 lens[AL_MAX_DEPTH]; /* a name is at most 255 bytes */
 };
 
 #endif

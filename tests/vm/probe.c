@@ -5,6 +5,10 @@
  *   al-probe open r|w|a|c PATH      open for read / write / append / create
  *   al-probe doublefork r PATH      the open happens in a setsid grandchild
  *   al-probe deep N PATH-COMPONENT  open a file N directories deep (openat)
+ *   al-probe deepops N COMPONENT    in a chain N directories deep: create, write,
+ *                                   read, rename and remove a file, then the chain
+ *   al-probe sti FD [wide]          TIOCSTI one byte into FD (wide: the request
+ *                                   with high bits set, which the kernel truncates)
  *   al-probe fds                    list inherited descriptors above 2
  *   al-probe tcp connect|tfo ADDR PORT
  *                                   connect (or TCP Fast Open: sendto with
@@ -23,7 +27,9 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -118,6 +124,62 @@ static int deep(int levels, const char *comp)
 		dfd = nfd;
 	}
 	return report(try_open(dfd, "c", "file"));
+}
+
+/* Every file operation at the bottom of an N-deep chain of directories, by
+ * descriptor-relative calls: a legitimate deep tree must work. */
+static int deepops(int levels, const char *comp)
+{
+	int dfd = AT_FDCWD, i, fd, up;
+	char buf[8];
+
+	for (i = 0; i < levels; i++) {
+		int nfd;
+
+		if (mkdirat(dfd, comp, 0755) && errno != EEXIST)
+			return report(errno);
+		nfd = openat(dfd, comp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (nfd < 0)
+			return report(errno);
+		if (dfd != AT_FDCWD)
+			close(dfd);
+		dfd = nfd;
+	}
+	fd = openat(dfd, "file", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, "deep\n", 5) != 5)
+		return printf("create "), report(errno);
+	close(fd);
+	fd = openat(dfd, "file", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, buf, sizeof(buf)) != 5)
+		return printf("read "), report(errno);
+	close(fd);
+	if (renameat(dfd, "file", dfd, "renamed"))
+		return printf("rename "), report(errno);
+	if (unlinkat(dfd, "renamed", 0))
+		return printf("unlink "), report(errno);
+	/* Back up the chain one ".." at a time (descriptors, not a long path). */
+	for (i = 0; i < levels; i++) {
+		up = openat(dfd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (up < 0)
+			return printf("up "), report(errno);
+		close(dfd);
+		dfd = up;
+		if (unlinkat(dfd, comp, AT_REMOVEDIR))
+			return printf("rmdir "), report(errno);
+	}
+	close(dfd);
+	return report(0);
+}
+
+/* Pushes one byte into a terminal's input, as if typed. */
+static int sti(int fd, int wide)
+{
+	char c = '#';
+	unsigned long req = TIOCSTI;
+
+	if (wide)
+		req |= 1UL << 32; /* the kernel looks at the low 32 bits only */
+	return report(syscall(SYS_ioctl, fd, req, &c) ? errno : 0);
 }
 
 static int fds(void)
@@ -243,8 +305,12 @@ int main(int argc, char **argv)
 		return doublefork(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "deep"))
 		return deep(atoi(argv[2]), argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "deepops"))
+		return deepops(atoi(argv[2]), argv[3]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "sti"))
+		return sti(atoi(argv[2]), argc == 4);
 	if (argc == 2 && !strcmp(argv[1], "fds"))
 		return fds();
-	fprintf(stderr, "usage: al-probe open|doublefork|deep|fds|tcp|listen ...\n");
+	fprintf(stderr, "usage: al-probe open|doublefork|deep|deepops|sti|fds|tcp|listen ...\n");
 	return 2;
 }

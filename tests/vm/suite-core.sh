@@ -72,6 +72,52 @@ if [ "$(out)" = EPERM ] && has $OUT/grandchild.report '.path=="/etc/passwd" and 
 	ok "a setsid grandchild after a double fork is refused"
 else fail "a setsid grandchild after a double fork is refused" "probe said '$(out)'"; fi
 
+# --- deep trees are legitimate: every operation works, nothing is reported -----------
+summary_escapes() { jq -s '[.[] | select(.type=="summary")][0].escapes' "$OUT/$CASE.report" 2>/dev/null; }
+c48=$(printf 'c%.0s' $(seq 1 48))
+al deep-80 $AG al-probe deepops 80 "$c48"
+if [ "$(out)" = OK ] && [ "$(summary_escapes)" = 0 ]; then
+	ok "80 directories of 48 bytes deep: create, read, rename, remove all work, no escape"
+else fail "80 directories of 48 bytes deep: create, read, rename, remove all work, no escape" "probe said '$(out)', escapes $(summary_escapes)"; fi
+al deep-2000 $AG al-probe deepops 2000 a
+if [ "$(out)" = OK ] && [ "$(summary_escapes)" = 0 ]; then
+	ok "2000 one-byte directories deep (near PATH_MAX): every operation works, no escape"
+else fail "2000 one-byte directories deep (near PATH_MAX): every operation works, no escape" "probe said '$(out)', escapes $(summary_escapes)"; fi
+
+# --- terminals, other processes, file times -------------------------------------------
+for v in plain wide; do
+	w=; [ $v = wide ] && w=wide
+	al sti-$v $AG al-probe sti 0 $w
+	if [ "$(out)" = EPERM ] && has $OUT/sti-$v.report '.type=="ioctl" and .arg==21522 and .verdict=="blocked"'; then
+		ok "TIOCSTI ($v request) is refused and reported as an ioctl"
+	else fail "TIOCSTI ($v request) is refused and reported as an ioctl" "probe said '$(out)'"; fi
+done
+rm -f /tmp/outsider.pid
+su agent -c 'echo $$ >/tmp/outsider.pid; exec sleep 300' &
+i=0
+while [ ! -s /tmp/outsider.pid ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+outsider=$(cat /tmp/outsider.pid)
+al renice-out $AG sh -c "renice -n 19 -p $outsider; echo rc=\$?"
+nice_after=$(cut -d' ' -f19 /proc/$outsider/stat)
+if grep -q 'rc=[1-9]' "$OUT/renice-out.out" && [ "$nice_after" = 0 ] &&
+	has $OUT/renice-out.report ".type==\"process\" and .target==$outsider and .arg==1 and .verdict==\"blocked\""; then
+	ok "renice of a process outside the cell is refused and reported"
+else fail "renice of a process outside the cell is refused and reported" "nice now $nice_after"; fi
+al renice-self $AG sh -c 'sleep 5 & renice -n 5 -p $!; echo rc=$?; kill $!'
+if grep -q 'rc=0' "$OUT/renice-self.out" && ! has $OUT/renice-self.report '.type=="process"'; then
+	ok "renice of the cell's own process works"
+else fail "renice of the cell's own process works" "$(out)"; fi
+kill $outsider
+touch -d '2020-01-01 00:00' "$H/victim-time"
+chown agent "$H/victim-time"
+mtime_before=$(stat -c %Y "$H/victim-time")
+al touch-out $AG sh -c "touch $H/victim-time; echo rc=\$?; touch inside-time; echo in=\$?"
+if grep -q 'rc=1' "$OUT/touch-out.out" && grep -q 'in=0' "$OUT/touch-out.out" &&
+	[ "$(stat -c %Y "$H/victim-time")" = "$mtime_before" ] &&
+	has $OUT/touch-out.report ".type==\"setattr\" and .path==\"$H/victim-time\" and .verdict==\"blocked\""; then
+	ok "touch of a file outside is refused and reported; inside works"
+else fail "touch of a file outside is refused and reported; inside works" "$(out | tr '\n' ' ') mtime $mtime_before -> $(stat -c %Y "$H/victim-time")"; fi
+
 # --- fail closed on paths that do not fit -------------------------------------------
 long=$(printf 'd%.0s' $(seq 1 200))
 al too-long $AG al-probe deep 25 "$long"

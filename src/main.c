@@ -493,6 +493,7 @@ static int start_live(struct run *r)
 	if (!r->live)
 		return 0;
 	model_from_session(r->model, &r->session);
+	r->lv.opts.owner = &r->as_invoker; /* 'c' saves the summary as the user */
 	r->lv.read_totals = read_totals;
 	r->lv.totals_ctx = r;
 	if (live_open(&r->lv, r->model, r->launch.pty_master)) {

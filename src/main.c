@@ -352,10 +352,13 @@ static int start_landlock(struct run *r)
 /* Watchers may attach from other terminals; without the socket the run goes on. */
 static void start_watch(struct run *r)
 {
-	char why[256];
+	char why[512];
+	int rc = watch_listen(&r->watch, &r->session, r->user.uid, r->user.gid, why, sizeof(why));
 
-	if (watch_listen(&r->watch, &r->session, r->user.uid, r->user.gid, why, sizeof(why))) {
-		if (!r->cli.headless && !r->live)
+	/* A failure is said in --headless too (a planted directory matters);
+	 * merely having no runtime directory only without it. */
+	if (rc) {
+		if (!r->live && (rc < 0 || !r->cli.headless))
 			fprintf(stderr, "agentlock: 'agentlock watch' will not see this run: %s\n", why);
 		return;
 	}

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * agentlock's own privilege: outputs are opened with the invoking user's
- * rights (asuser.c), and who that user is (userinfo_invoker). The cases
- * that drop to another user need root and are skipped without it.
+ * rights (asuser.c), who that user is (userinfo_invoker), and the watch
+ * socket's directory (watch_own_dir). The cases that drop to another user
+ * need root and are skipped without it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 
 #include "asuser.h"
 #include "userinfo.h"
+#include "watch.h"
 
 #define NOBODY 65534
 #define SPARE_GID 54321 /* a group nobody is not in, unless we say so */
@@ -384,6 +386,48 @@ static void invoker(void **state)
 	(void)state;
 }
 
+/* The watch socket's directory: made 0700/0755 for its owner; a link, a
+ * file, another owner's or a group-writable directory is refused. */
+static void watch_dir_checked(void **state)
+{
+	char d[128], err[512];
+	struct stat st;
+	uid_t me = geteuid();
+
+	snprintf(d, sizeof(d), "%s/w-new", base);
+	umask(0077);
+	assert_int_equal(watch_own_dir(d, me, err, sizeof(err)), 0);
+	umask(0022);
+	assert_int_equal(lstat(d, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, me == 0 ? WATCH_DIR_MODE_ROOT : WATCH_DIR_MODE_USER);
+	assert_int_equal(watch_own_dir(d, me, err, sizeof(err)), 0); /* and again */
+
+	snprintf(d, sizeof(d), "%s/w-link", base);
+	assert_int_equal(symlink("/tmp", d), 0);
+	assert_int_equal(watch_own_dir(d, me, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "a symbolic link"));
+
+	snprintf(d, sizeof(d), "%s/w-file", base);
+	put(d, "", 0600, me, getegid());
+	assert_int_equal(watch_own_dir(d, me, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a directory"));
+
+	snprintf(d, sizeof(d), "%s/w-open", base);
+	assert_int_equal(mkdir(d, 0700), 0);
+	assert_int_equal(chmod(d, 01777), 0);
+	assert_int_equal(watch_own_dir(d, me, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "mode 1777"));
+
+	if (me == 0) {
+		snprintf(d, sizeof(d), "%s/w-theirs", base);
+		mkdir_as(d, 0755, NOBODY, NOBODY);
+		assert_int_equal(watch_own_dir(d, 0, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "owned by uid 65534"));
+	}
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +443,7 @@ int main(void)
 		cmocka_unit_test(open_one),
 		cmocka_unit_test(self_only_without_root),
 		cmocka_unit_test(invoker),
+		cmocka_unit_test(watch_dir_checked),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

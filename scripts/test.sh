@@ -63,6 +63,9 @@ run_logged host-check tests/host/check.sh build-asan
 step "host: the Landlock backend (this kernel refuses BPF-LSM programs; Landlock holds)"
 run_logged host-landlock tests/host/landlock.sh build-asan
 
+step "host: agentlock's own privilege (outputs opened as the invoking user, through simulated sudo)"
+run_logged host-outputs tests/host/outputs.sh build-asan
+
 step "tui: the dashboard, driven through tmux on recorded sessions (replay, ASan+UBSan)"
 run_logged tui tests/tui/replay.sh build-asan
 

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "asuser.h"
 #include "cell.h"
 #include "check.h"
 #include "cli.h"
@@ -36,7 +37,9 @@
 struct run {
 	struct cli cli;
 	char dir[PATH_MAX];
-	struct target_user user;
+	struct target_user user;    /* who COMMAND runs as */
+	struct target_user invoker; /* who asked: the outputs are theirs */
+	struct asuser as_invoker;   /* the same, as asuser.c takes it */
 	struct cell cell;
 	struct ll_plan ll;
 	struct observer obs;
@@ -68,44 +71,50 @@ static bool wants_live(const struct cli *c)
 	       strcmp(term, "dumb");
 }
 
-/* Opens an output file for the invoking user: created by root, owned by them. */
-static FILE *open_output(const char *path, const struct target_user *u, char *err, size_t errlen)
+/* The outputs the user named, opened with the invoking user's rights (asuser.h). */
+static int open_outputs(struct run *r)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
-	FILE *f;
+	struct asuser_file f[2];
+	FILE **dst[2];
+	int n = 0, i, rc;
 
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-		return NULL;
+	if (r->cli.log_path) {
+		f[n] = (struct asuser_file){ .path = r->cli.log_path, .what = "--log" };
+		dst[n++] = &r->log.f;
 	}
-	if (fchown(fd, u->uid, u->gid)) {
-		/* Not fatal: the file is still written, only owned by root. */
+	if (r->cli.headless && r->cli.report_path) {
+		f[n] = (struct asuser_file){ .path = r->cli.report_path, .what = "--report" };
+		dst[n++] = &r->report.f;
 	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-		close(fd);
+	rc = asuser_open_outputs(&r->as_invoker, f, n, r->err, sizeof(r->err));
+	if (rc)
+		return rc == ASUSER_INTERNAL ? AL_EXIT_INTERNAL : AL_EXIT_USAGE;
+	for (i = 0; i < n; i++) {
+		*dst[i] = fdopen(f[i].fd, "w");
+		if (!*dst[i]) {
+			snprintf(r->err, sizeof(r->err), "cannot write %s '%s': %s", f[i].what,
+				 f[i].path, strerror(errno));
+			for (; i < n; i++)
+				close(f[i].fd);
+			return AL_EXIT_INTERNAL;
+		}
 	}
-	return f;
+	return 0;
 }
 
 static int setup_outputs(struct run *r)
 {
 	struct session *s = &r->session;
+	int rc = open_outputs(r);
 
-	if (r->cli.log_path) {
-		r->log.f = open_output(r->cli.log_path, &r->user, r->err, sizeof(r->err));
-		if (!r->log.f)
-			return AL_EXIT_USAGE;
+	if (rc)
+		return rc;
+	if (r->log.f)
 		session_add_sink(s, ndjson_sink_fn, &r->log);
-	}
 	if (r->cli.headless) {
 		r->report.escapes_only = true;
-		r->report.f = r->cli.report_path
-				      ? open_output(r->cli.report_path, &r->user, r->err, sizeof(r->err))
-				      : stderr;
 		if (!r->report.f)
-			return AL_EXIT_USAGE;
+			r->report.f = stderr;
 		session_add_sink(s, ndjson_sink_fn, &r->report);
 	} else if (r->live) {
 		int rows, cols;
@@ -201,11 +210,26 @@ static int build_cell(struct run *r)
 	return 0;
 }
 
+/* Who asked (sudo's user, else the real uid): agentlock acts for them. */
+static int resolve_invoker(struct run *r)
+{
+	if (userinfo_invoker(getuid(), getenv("SUDO_UID"), getenv("SUDO_GID"), &r->invoker, r->err,
+			     sizeof(r->err)))
+		return AL_EXIT_USAGE;
+	r->as_invoker = (struct asuser){ .uid = r->invoker.uid, .gid = r->invoker.gid,
+					 .groups = r->invoker.groups,
+					 .ngroups = r->invoker.ngroups, .name = r->invoker.name };
+	return 0;
+}
+
 /* Root picks the user (sudo's, or --user); without root COMMAND runs as the caller. */
 static int resolve_user(struct run *r)
 {
 	char self[16];
+	int rc = resolve_invoker(r);
 
+	if (rc)
+		return rc;
 	if (geteuid() == 0)
 		return userinfo_resolve(r->cli.user, getenv("SUDO_UID"), &r->user, r->err,
 					sizeof(r->err)) ? AL_EXIT_USAGE : 0;
@@ -328,10 +352,13 @@ static int start_landlock(struct run *r)
 /* Watchers may attach from other terminals; without the socket the run goes on. */
 static void start_watch(struct run *r)
 {
-	char why[256];
+	char why[512];
+	int rc = watch_listen(&r->watch, &r->session, r->user.uid, r->user.gid, why, sizeof(why));
 
-	if (watch_listen(&r->watch, &r->session, r->user.uid, r->user.gid, why, sizeof(why))) {
-		if (!r->cli.headless && !r->live)
+	/* A failure is said in --headless too (a planted directory matters);
+	 * merely having no runtime directory only without it. */
+	if (rc) {
+		if (!r->live && (rc < 0 || !r->cli.headless))
 			fprintf(stderr, "agentlock: 'agentlock watch' will not see this run: %s\n", why);
 		return;
 	}
@@ -469,6 +496,7 @@ static int start_live(struct run *r)
 	if (!r->live)
 		return 0;
 	model_from_session(r->model, &r->session);
+	r->lv.opts.owner = &r->as_invoker; /* 'c' saves the summary as the user */
 	r->lv.read_totals = read_totals;
 	r->lv.totals_ctx = r;
 	if (live_open(&r->lv, r->model, r->launch.pty_master)) {
@@ -554,6 +582,7 @@ int main(int argc, char **argv)
 	ll_plan_free(&r.ll);
 	observe_close(&r.obs);
 	userinfo_free(&r.user);
+	userinfo_free(&r.invoker);
 	if (r.model) {
 		model_free(r.model);
 		free(r.model);

@@ -29,6 +29,39 @@ void watch_dir(char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+int watch_own_dir(const char *dir, uid_t owner, char *err, size_t errlen)
+{
+	mode_t mode = owner == 0 ? WATCH_DIR_MODE_ROOT : WATCH_DIR_MODE_USER;
+	struct stat st;
+
+	if (mkdir(dir, mode) == 0) {
+		if (chmod(dir, mode)) { /* the umask may have taken bits watchers need */
+			snprintf(err, errlen, "cannot set the mode of %s: %s", dir, strerror(errno));
+			return -1;
+		}
+	} else if (errno != EEXIST) {
+		snprintf(err, errlen, "cannot make %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (lstat(dir, &st)) {
+		snprintf(err, errlen, "cannot check %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode) || st.st_uid != owner ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		snprintf(err, errlen,
+			 "%s is not agentlock's: it must be a directory (not a symbolic link) "
+			 "owned by uid %u that only its owner may write, and it is %s owned by "
+			 "uid %u, mode %03o; remove it and run agentlock again",
+			 dir, (unsigned)owner,
+			 S_ISLNK(st.st_mode) ? "a symbolic link" :
+			 S_ISDIR(st.st_mode) ? "a directory" : "not a directory",
+			 (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
 /* Sockets of agentlocks that died without closing (SIGKILL): removed, as the
  * stale pins are, so the directory holds only live sessions. */
 static void sweep_stale(const char *dir)
@@ -41,11 +74,14 @@ static void sweep_stale(const char *dir)
 		int pid = atoi(de->d_name);
 		size_t n = strlen(de->d_name);
 
+		struct stat st;
+
 		if (pid <= 0 || n < 6 || strcmp(de->d_name + n - 5, ".sock") ||
 		    kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
 		snprintf(p, sizeof(p), "%s/%.60s", dir, de->d_name);
-		unlink(p);
+		if (lstat(p, &st) == 0 && S_ISSOCK(st.st_mode))
+			unlink(p);
 	}
 	if (d)
 		closedir(d);
@@ -56,7 +92,7 @@ int watch_listen(struct watch_server *w, const struct session *s, uid_t uid, gid
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	char dir[80];
-	int i;
+	int i, rc = -1;
 
 	memset(w, 0, sizeof(*w));
 	w->lfd = -1;
@@ -68,19 +104,24 @@ int watch_listen(struct watch_server *w, const struct session *s, uid_t uid, gid
 	watch_dir(dir, sizeof(dir));
 	if (!dir[0]) {
 		snprintf(err, errlen, "no runtime directory (XDG_RUNTIME_DIR) for the watch socket");
-		return -1;
+		return 1;
 	}
-	if (mkdir(dir, 0755) && errno != EEXIST) {
-		snprintf(err, errlen, "cannot make %s: %s", dir, strerror(errno));
+	if (watch_own_dir(dir, geteuid(), err, errlen))
 		return -1;
-	}
 	sweep_stale(dir);
 	snprintf(w->path, sizeof(w->path), "%s/%d.sock", dir, (int)getpid());
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", w->path);
 	unlink(w->path); /* a stale socket of a dead agentlock with our pid */
 	w->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (w->lfd < 0 || bind(w->lfd, (struct sockaddr *)&a, sizeof(a)) || listen(w->lfd, 4) ||
-	    chmod(w->path, 0600) || chown(w->path, uid, gid)) {
+	if (w->lfd >= 0) {
+		mode_t old = umask(WATCH_SOCK_UMASK); /* born 0600: no window before chmod */
+
+		rc = bind(w->lfd, (struct sockaddr *)&a, sizeof(a));
+		umask(old);
+	}
+	/* The chown is by path, safe only because dir is agentlock's own (above). */
+	if (w->lfd < 0 || rc || listen(w->lfd, 4) || chmod(w->path, WATCH_SOCK_MODE) ||
+	    chown(w->path, uid, gid)) {
 		snprintf(err, errlen, "cannot listen on %s: %s", w->path, strerror(errno));
 		if (w->lfd >= 0)
 			close(w->lfd);

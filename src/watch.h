@@ -48,11 +48,23 @@ struct watch_server {
 	struct strbuf sb;
 };
 
-/* The socket's directory for this process: /run/agentlock as root, else
- * $XDG_RUNTIME_DIR/agentlock; "" when there is none. */
-void watch_dir(char *buf, size_t len);
+#define WATCH_DIR_MODE_ROOT 0755 /* /run/agentlock: watchers find their sockets */
+#define WATCH_DIR_MODE_USER 0700 /* $XDG_RUNTIME_DIR/agentlock */
+#define WATCH_SOCK_MODE 0600
+#define WATCH_SOCK_UMASK 0177
 
-/* Listens for watchers of session s, run for user uid. Returns 0, or -1 with err. */
+/* The socket's directory for this process: /run/agentlock as root (never a
+ * directory from the environment), else $XDG_RUNTIME_DIR/agentlock; "" when
+ * there is none. */
+void watch_dir(char *buf, size_t len);
+/* Makes dir for owner (this process's euid), or checks the one there: a real
+ * directory, owned by owner, writable by no one else; a symbolic link or
+ * anything else is refused. Returns 0, or -1 with err. */
+int watch_own_dir(const char *dir, uid_t owner, char *err, size_t errlen);
+
+/* Listens for watchers of session s, run for user uid. Returns 0; 1 with
+ * err when there is no runtime directory; -1 with err on a failure (a
+ * refused directory included). */
 int watch_listen(struct watch_server *w, const struct session *s, uid_t uid, gid_t gid,
 		 char *err, size_t errlen);
 /* The listening socket is readable: take the new watcher. */

@@ -629,6 +629,20 @@ void dash_summary_text(const struct model *m, struct strbuf *sb, bool ascii)
 	}
 }
 
+#define COPY_TRIES 16 /* summary names tried in one second */
+#define COPY_FLAGS (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
+
+/* Creates the summary file as the dashboard's owner. Returns a fd or -errno. */
+static int copy_open(struct dash *d, const char *path)
+{
+	int fd;
+
+	if (d->o && d->o->owner)
+		return asuser_open(d->o->owner, path, COPY_FLAGS, ASUSER_OUTPUT_MODE);
+	fd = open(path, COPY_FLAGS, ASUSER_OUTPUT_MODE);
+	return fd < 0 ? -errno : fd;
+}
+
 static void copy_summary(struct dash *d)
 {
 	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -642,9 +656,19 @@ static void copy_summary(struct dash *d)
 	sb_init(&text);
 	sb_init(&osc);
 	dash_summary_text(d->m, &text, d->ascii);
-	snprintf(path, sizeof(path), "%s/agentlock-summary-%lld.txt", dir && *dir ? dir : "/tmp",
-		 (long long)time(NULL));
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* A new file, made with the user's rights: a name someone else took
+	 * first (in a shared /tmp) is skipped, never truncated or followed. */
+	for (i = 0, fd = -EEXIST; fd == -EEXIST && i < COPY_TRIES; i++) {
+		char n[24] = "";
+
+		if (i)
+			snprintf(n, sizeof(n), "-%zu", i);
+		snprintf(path, sizeof(path), "%s/agentlock-summary-%lld%s.txt",
+			 dir && *dir ? dir : "/tmp", (long long)time(NULL), n);
+		fd = copy_open(d, path);
+	}
+	if (fd < 0)
+		errno = -fd;
 	if (fd >= 0 && write(fd, text.buf, text.len) == (ssize_t)text.len) {
 		close(fd);
 	} else {

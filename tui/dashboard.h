@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "asuser.h"
 #include "json.h"
 #include "model.h"
 
@@ -32,6 +33,7 @@ struct dash_opts {
 	bool ascii;	  /* force the ASCII fallback */
 	bool has_pane;	  /* live: there is an agent view (Ctrl-] switches) */
 	const char *copy_dir; /* where 'c' saves the summary (default: $TMPDIR or /tmp) */
+	const struct asuser *owner; /* who saves it (NULL: this process); never root for a user */
 };
 
 /* Runs until the user quits. Returns 0, or -1 when the terminal cannot be set up. */

@@ -151,8 +151,20 @@ al uid $AG sh -c 'id -u; id -g; echo $HOME'
 [ "$(out | tr '\n' ' ')" = "1000 1000 /home/agent " ] && ok "COMMAND runs as the chosen unprivileged user with its HOME" ||
 	fail "COMMAND runs as the chosen unprivileged user with its HOME" "got '$(out | tr '\n' ' ')'"
 CASE=sudo
-SUDO_UID=1000 agentlock --headless --report $OUT/sudo.report $P -- sh -c 'id -u' >$OUT/sudo.out 2>$OUT/sudo.err
-[ "$(out)" = 1000 ] && ok "through sudo, COMMAND runs as the invoking user" || fail "through sudo, COMMAND runs as the invoking user" "got '$(out)'"
+# Through sudo the outputs are the invoking user's: they go where agent may write.
+mkdir -p $OUT/agent && chown agent:agent $OUT/agent
+SUDO_UID=1000 agentlock --headless --report $OUT/agent/sudo.report $P -- sh -c 'id -u' >$OUT/sudo.out 2>$OUT/sudo.err
+[ "$(out)" = 1000 ] && [ "$(stat -c %u $OUT/agent/sudo.report)" = 1000 ] &&
+	ok "through sudo, COMMAND runs as the invoking user, and the report is theirs" ||
+	fail "through sudo, COMMAND runs as the invoking user, and the report is theirs" "got '$(out)'"
+CASE=sudo-root-report
+rm -f $P/sudo-ran
+SUDO_UID=1000 SUDO_GID=1000 agentlock --headless --report /etc/al-sudo.report $P -- touch $P/sudo-ran >$OUT/$CASE.out 2>$OUT/$CASE.err
+rc=$?
+[ $rc -eq 2 ] && [ ! -e /etc/al-sudo.report ] && [ ! -e $P/sudo-ran ] && grep -q "as agent (uid 1000)" $OUT/$CASE.err &&
+	ok "through sudo, --report where the user may not write is refused (exit 2) before COMMAND" ||
+	fail "through sudo, --report where the user may not write is refused (exit 2) before COMMAND" "rc=$rc"
+rm -f /etc/al-sudo.report
 CASE=noroot
 agentlock $P -- true >$OUT/noroot.out 2>$OUT/noroot.err
 rc=$?

@@ -195,9 +195,10 @@ grep -q "rwx   granted  $H/.claude.json\*" "$OUT/show.out" && grep -q -- "---   
 
 # --- ~ is the sudo user's home: SUDO_UID picks the user, not HOME ---------------
 export SUDO_UID=1000
-al sudo-home "$P" -- al-probe open r "$H/.gitconfig"
+mkdir -p "$OUT/agent" && chown agent:agent "$OUT/agent" # the outputs are the sudo user's
+al agent/sudo-home "$P" -- al-probe open r "$H/.gitconfig"
 unset SUDO_UID
-[ "$(out)" = OK ] && has "$OUT/sudo-home.log" '.uid==1000' &&
+[ "$(out)" = OK ] && has "$OUT/agent/sudo-home.log" '.uid==1000' &&
 	ok "run through sudo (SUDO_UID, HOME=/root): ~ is the agent's home" ||
 	fail "run through sudo (SUDO_UID, HOME=/root): ~ is the agent's home" "probe: $(out)"
 

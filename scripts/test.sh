@@ -63,6 +63,9 @@ run_logged host-check tests/host/check.sh build-asan
 step "host: the Landlock backend (this kernel refuses BPF-LSM programs; Landlock holds)"
 run_logged host-landlock tests/host/landlock.sh build-asan
 
+step "host: the cell's own /tmp, /dev/pts and IPC (root), private TMPDIR and own terminal (user)"
+run_logged host-ns tests/host/ns.sh build-asan
+
 step "tui: the dashboard, driven through tmux on recorded sessions (replay, ASan+UBSan)"
 run_logged tui tests/tui/replay.sh build-asan
 

@@ -46,7 +46,8 @@ libc.shmat.restype = ctypes.c_void_p
 libc.mq_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_int, ctypes.c_void_p]
 IPC_CREAT, IPC_PRIVATE, IPC_RMID = 0o1000, 0, 0
 def err(): return os.strerror(ctypes.get_errno())
-op, key = sys.argv[1], int(sys.argv[2], 0) if len(sys.argv) > 2 else 0
+op = sys.argv[1]
+key = int(sys.argv[2], 0) if op in ("make", "remove", "reach") else 0
 if op == "make":  # outside: a segment, a queue and a POSIX queue of the user
     assert libc.shmget(key, 4096, IPC_CREAT | 0o600) >= 0, err()
     assert libc.msgget(key, IPC_CREAT | 0o600) >= 0, err()
@@ -77,6 +78,12 @@ elif op == "own":  # inside: a segment and a queue of the cell's own, used
 elif op == "session":  # the session keyring's serial (KEYCTL_GET_KEYRING_ID, @s)
     libc.syscall.restype = ctypes.c_long
     print(libc.syscall(250, 0, -3, 0))
+elif op == "joined":  # join a named session keyring, write its serial to FILE, exec the rest
+    libc.syscall.restype = ctypes.c_long
+    serial = libc.syscall(250, 1, b"al-ns-test")  # KEYCTL_JOIN_SESSION_KEYRING
+    assert serial > 0, err()
+    open(sys.argv[2], "w").write("%d\n" % serial)
+    os.execvp(sys.argv[3], sys.argv[3:])
 EOF
 # A pty the user has open elsewhere (another shell), with a secret typed into it.
 cat >"$T/holdpty.py" <<'EOF'
@@ -168,9 +175,12 @@ wait $bg
 	ok "root: the cell's mounts are not seen on the host while it runs" ||
 	nok "mounts stay in the cell" "$(diff <(echo "$before") <(echo "$during") | head -n 5) inside: $(cat "$P/mounts.txt")"
 
-outer=$($PY "$T/ipc.py" session)
-run keyring --user $U "$P" -- $PY "$T/ipc.py" session
-[ $rc -eq 0 ] && [ -n "$(out keyring)" ] && [ "$(out keyring)" -gt 0 ] && [ "$(out keyring)" != "$outer" ] &&
+# Under a session keyring of the caller's own (a login has one; this shell may not).
+$PY "$T/ipc.py" joined "$base/outer.key" "$bin" --headless --backend landlock --ro "$T" --user $U "$P" -- \
+	$PY "$T/ipc.py" session >"$base/keyring.out" 2>"$base/keyring.err"
+rc=$?
+outer=$(cat "$base/outer.key" 2>/dev/null)
+[ $rc -eq 0 ] && [ -n "$outer" ] && [ "$(out keyring)" -gt 0 ] && [ "$(out keyring)" != "$outer" ] &&
 	ok "root: COMMAND has a fresh session keyring, not the caller's" || nok "session keyring" "outer=$outer $(why keyring)"
 
 "$bin" --backend landlock --user $U "$P" -- true </dev/null >/dev/null 2>"$base/banner.err"

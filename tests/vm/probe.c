@@ -17,6 +17,8 @@
  *   al-probe pty own                open a new pty, its slave by name, and
  *                                   pass a line through it
  *   al-probe keyring                print the session keyring's serial
+ *   al-probe keyring FILE CMD...    (outside) join a named session keyring,
+ *                                   write its serial to FILE, exec CMD
  *   al-probe pty hold UID FILE      (outside) a pty owned by UID with a
  *                                   secret typed into it; its name to FILE,
  *                                   then hold it (forever)
@@ -325,9 +327,22 @@ static int pty(int argc, char **argv)
 	return report(strncmp(buf, "pty-ok", 6) ? EIO : 0);
 }
 
-static int keyring(void)
+static int keyring(int argc, char **argv)
 {
 	long id = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+
+	if (argc > 3) {
+		FILE *f;
+
+		id = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, "al-probe");
+		f = id < 0 ? NULL : fopen(argv[2], "w");
+		if (!f)
+			return report(errno);
+		fprintf(f, "%ld\n", id);
+		fclose(f);
+		execvp(argv[3], argv + 3);
+		return report(errno);
+	}
 
 	if (id < 0)
 		return report(errno);
@@ -349,8 +364,8 @@ int main(int argc, char **argv)
 		return deep(atoi(argv[2]), argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "fds"))
 		return fds();
-	if (argc == 2 && !strcmp(argv[1], "keyring"))
-		return keyring();
+	if ((argc == 2 || argc > 3) && !strcmp(argv[1], "keyring"))
+		return keyring(argc, argv);
 	if (argc >= 3 && !strcmp(argv[1], "sysv"))
 		return sysv(argv[2], argc > 3 ? argv[3] : NULL);
 	if ((argc == 3 && !strcmp(argv[1], "pty") && !strcmp(argv[2], "own")) ||

@@ -206,12 +206,17 @@ al sysv $AG sh -c 'al-probe sysv get 0x414c4e53; al-probe sysv own'
 	ok "the user's SysV segment and queue are not reachable from the cell; its own work" ||
 	fail "SysV IPC of the outside invisible" "out='$(out | tr '\n' ' ')'"
 
+# Under a session keyring of the caller's own, as a login has (init has none).
 before=$(cut -d' ' -f5- /proc/self/mountinfo | sort)
-al mounts $AG sh -c 'exec 3</proc/self/mountinfo; grep -cE " (/tmp|/dev/pts|/dev/shm) " <&3; al-probe keyring'
+CASE=mounts
+al-probe keyring /root/outer.key agentlock --headless --report $OUT/mounts.report $AG \
+	sh -c 'exec 3</proc/self/mountinfo; grep -cE " (/tmp|/dev/pts|/dev/shm) " <&3; al-probe keyring' \
+	>$OUT/mounts.out 2>$OUT/mounts.err
 after=$(cut -d' ' -f5- /proc/self/mountinfo | sort)
-[ "$before" = "$after" ] && [ "$(out | head -n 1)" -ge 3 ] && [ "$(out | tail -n 1)" != "$(al-probe keyring)" ] &&
+outer=$(cat /root/outer.key)
+[ "$before" = "$after" ] && [ "$(out | head -n 1)" -ge 3 ] && [ -n "$outer" ] && [ "$(out | tail -n 1)" != "$outer" ] &&
 	ok "the cell's mounts stay in it; it has a session keyring of its own" ||
-	fail "mounts stay inside, own keyring" "out='$(out | tr '\n' ' ')' outside keyring $(al-probe keyring)"
+	fail "mounts stay inside, own keyring" "out='$(out | tr '\n' ' ')' outside keyring $outer"
 
 # --rw / --ro / --deny: an agent's state dir, a read-only tool tree, a secret in the project.
 mkdir -p $H/.codex $H/tools

@@ -187,6 +187,15 @@ outer=$(cat "$base/outer.key" 2>/dev/null)
 grep -q "the cell has its own /dev/pts, /tmp, /var/tmp, /dev/shm, SysV IPC" "$base/banner.err" &&
 	ok "root: the start says what the cell has of its own" || nok "start line" "$(cat "$base/banner.err")"
 
+# Root without CAP_SYS_ADMIN cannot make the namespaces: said, exit 123, never unconfined.
+(cd "$P" && capsh --drop=cap_sys_admin -- -c "$bin --headless --backend landlock --user $U $P -- sh -c 'echo RAN >ran.txt'") \
+	>"$base/nocap.out" 2>"$base/nocap.err"
+rc=$?
+[ $rc -eq 123 ] && [ ! -e "$P/ran.txt" ] &&
+	grep -q "could not start COMMAND: making the cell's own mount and IPC namespaces (unshare) failed: Operation not permitted; it did not run" "$base/nocap.err" &&
+	ok "root: a namespace step that fails is named with its errno; exit 123, COMMAND never ran" ||
+	nok "namespace failure" "rc=$rc $(cat "$base/nocap.err")"
+
 # --- without root: Landlock, a private TMPDIR, only its own terminal --------------------
 # urun NAME CMD: agentlock run as the user on a pty of its own (script), Landlock.
 urun() {

@@ -66,6 +66,9 @@ run_logged host-landlock tests/host/landlock.sh build-asan
 step "host: agentlock's own privilege (outputs opened as the invoking user, through simulated sudo)"
 run_logged host-outputs tests/host/outputs.sh build-asan
 
+step "host: the cell's own /tmp, /dev/pts and IPC (root), private TMPDIR and own terminal (user)"
+run_logged host-ns tests/host/ns.sh build-asan
+
 step "tui: the dashboard, driven through tmux on recorded sessions (replay, ASan+UBSan)"
 run_logged tui tests/tui/replay.sh build-asan
 

@@ -96,7 +96,15 @@ int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t e
 		snprintf(err, errlen, "%s", perr);
 		return AL_EXIT_USAGE;
 	}
-	rc = policy_build_system(&c->policy);
+	rc = policy_build_system_mode(&c->policy, spec->scratch);
+	if (!rc && spec->tmpdir && *spec->tmpdir) {
+		rc = policy_add(&c->policy, spec->tmpdir, AL_ACC_READ | AL_ACC_WRITE, AL_CLASS_SYSTEM,
+				AL_RULE_QUIET);
+		if (!rc)
+			rc = policy_set_origin(&c->policy, spec->tmpdir, "the cell's TMPDIR");
+		if (rc)
+			policy_free(&c->policy);
+	}
 	if (rc) {
 		store_chain_free(chain, n);
 		snprintf(err, errlen, "cannot build the policy: %s", strerror(-rc));

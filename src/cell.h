@@ -20,6 +20,8 @@ struct cell_spec {
 	int nrules;
 	const char *const *connect; /* --connect specs, already checked */
 	int nconnect;
+	enum policy_scratch scratch; /* how the launch gives terminals and temp space */
+	const char *tmpdir;	    /* without root: the cell's private TMPDIR, or NULL */
 };
 
 struct cell {

@@ -50,6 +50,7 @@
 #define LL_RULE_PATH_BENEATH 1
 #define LL_RULE_NET_PORT 2
 #define LL_CREATE_VERSION (1U << 0)
+#define LL_PTS_DIR "/dev/pts" /* where the terminals COMMAND may hold live */
 
 #define LL_FILE_RIGHTS (LL_EXECUTE | LL_WRITE_FILE | LL_READ_FILE | LL_TRUNCATE | LL_IOCTL_DEV)
 #define LL_WRITE_RIGHTS                                                                   \
@@ -327,6 +328,7 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 	out->abi = abi;
 	out->handled_fs = handled(abi);
 	out->scoped = abi >= 6 ? LL_SCOPE_ABSTRACT_UNIX | LL_SCOPE_SIGNAL : 0;
+	out->held_ttys = p->scratch == POLICY_SCRATCH_NARROW;
 	rc = plan_net(&p->net, abi, out, err, errlen);
 	if (rc) {
 		ll_plan_free(out);
@@ -402,6 +404,26 @@ static int add_rule(int ruleset, const char *path, uint64_t access)
 	return rc;
 }
 
+/* The pty on fd, if it is one of /dev/pts: the terminal COMMAND holds, by
+ * its descriptor, so it can reopen it (and no other) by name. */
+static int add_held_tty(int ruleset, int fd, uint64_t access)
+{
+	struct ll_path_beneath pb = { .allowed_access = access, .parent_fd = fd };
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0 || !isatty(fd))
+		return 0;
+	path[n] = '\0';
+	if (strncmp(path, LL_PTS_DIR "/", sizeof(LL_PTS_DIR)))
+		return 0;
+	if (syscall(SYS_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH, &pb, 0))
+		return -errno;
+	return 0;
+}
+
 int ll_apply(const struct ll_plan *pl)
 {
 	struct ll_ruleset_attr attr = { .handled_access_fs = pl->handled_fs,
@@ -423,6 +445,8 @@ int ll_apply(const struct ll_plan *pl)
 		if (syscall(SYS_landlock_add_rule, fd, LL_RULE_NET_PORT, &np, 0))
 			rc = -errno;
 	}
+	for (i = 0; !rc && pl->held_ttys && i <= STDERR_FILENO; i++)
+		rc = add_held_tty(fd, (int)i, ll_access(AL_ACC_READ | AL_ACC_WRITE, pl->abi, 0));
 	/* The process's own /proc entries (what /proc/self is, for COMMAND). */
 	if (!rc)
 		rc = add_rule(fd, "/proc/self", (LL_READ_FILE | LL_READ_DIR | LL_WRITE_FILE) &

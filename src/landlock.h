@@ -28,6 +28,7 @@ struct ll_plan {
 	size_t nports;
 	struct ll_rule *rules;
 	size_t n;
+	int held_ttys; /* also grant the ptys on fds 0-2 at apply time (no devpts of its own) */
 };
 
 /* The kernel's Landlock ABI version, or 0 when Landlock is unavailable. */

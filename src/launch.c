@@ -23,25 +23,65 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cellns.h"
 #include "exitcodes.h"
 #include "launch.h"
 
 enum child_step { STEP_SETUP_GROUPS = 1, STEP_SETUP_GID, STEP_SETUP_UID, STEP_CHDIR,
-		  STEP_CANARY, STEP_EXEC, STEP_LANDLOCK, STEP_READY };
+		  STEP_CANARY, STEP_EXEC, STEP_LANDLOCK, STEP_READY, STEP_NS, STEP_NS_DONE,
+		  STEP_KEYRING, STEP_ENV };
 
 struct child_msg {
 	int step;
 	int err; /* errno, 0 for success */
+	int sub, idx; /* STEP_NS: the enum cellns_step and the path it failed on */
 };
 
 static const int relayed[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2 };
 
-static void child_send(int fd, int step, int err)
+static void child_send_ns(int fd, int step, int err, int sub, int idx)
 {
-	struct child_msg m = { .step = step, .err = err };
+	struct child_msg m = { .step = step, .err = err, .sub = sub, .idx = idx };
 
 	if (write(fd, &m, sizeof(m)) != sizeof(m))
 		_exit(AL_EXIT_LAUNCH);
+}
+
+static void child_send(int fd, int step, int err)
+{
+	child_send_ns(fd, step, err, 0, -1);
+}
+
+/* As root, before it is enrolled or drops privileges: the cell's own
+ * namespaces (a root launch), then, for the jail, "done" so the parent
+ * enrols it only now (a member may not mount). */
+static void child_setup_ns(int msg, const struct cellns *ns, bool jailed)
+{
+	int step, idx, rc = cellns_enter(ns, &step, &idx);
+
+	if (rc) {
+		child_send_ns(msg, STEP_NS, -rc, step, idx);
+		_exit(AL_EXIT_LAUNCH);
+	}
+	if (jailed)
+		child_send(msg, STEP_NS_DONE, 0);
+}
+
+/* Once confined, just before exec: a session keyring of the cell's own (for
+ * the jail, made as a member) and the private TMPDIR. */
+static void child_last_steps(int msg, const struct cellns *ns)
+{
+	int rc = cellns_env(ns);
+
+	if (rc) {
+		child_send(msg, STEP_ENV, -rc);
+		_exit(AL_EXIT_LAUNCH);
+	}
+	rc = cellns_join_keyring();
+	if (rc) {
+		child_send(msg, STEP_KEYRING, -rc);
+		_exit(AL_EXIT_LAUNCH);
+	}
 }
 
 /* Waits for the parent's go byte; EOF means the parent is gone: stop. */
@@ -86,13 +126,15 @@ static void child_drop_privileges(int msg, const struct target_user *u)
 	setenv("LOGNAME", u->name, 1);
 }
 
-/* Starts in DIR unless the caller already stood inside it. */
+/* Starts in DIR unless the caller already stood inside it (entered again by
+ * name, so a root launch's cwd is the bound DIR, not what its tmpfs covers). */
 static void child_enter_dir(int msg, const char *dir)
 {
 	char cwd[PATH_MAX];
 	size_t n = strlen(dir);
 
-	if (getcwd(cwd, sizeof(cwd)) && !strncmp(cwd, dir, n) && (cwd[n] == '\0' || cwd[n] == '/'))
+	if (getcwd(cwd, sizeof(cwd)) && !strncmp(cwd, dir, n) &&
+	    (cwd[n] == '\0' || cwd[n] == '/') && chdir(cwd) == 0)
 		return;
 	if (chdir(dir)) {
 		child_send(msg, STEP_CHDIR, errno);
@@ -121,7 +163,8 @@ static void child_take_tty(int slave)
 
 static void __attribute__((noreturn))
 child_main(int go, int msg, char *const argv[], const struct target_user *u, const char *dir,
-	   bool self, const struct ll_plan *ll, const sigset_t *old_mask, int slave)
+	   bool self, const struct ll_plan *ll, const struct cellns *ns, const sigset_t *old_mask,
+	   int slave)
 {
 	size_t i;
 	int fd;
@@ -134,6 +177,7 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 	sigprocmask(SIG_SETMASK, old_mask, NULL);
 	child_take_tty(slave);
 	child_close_fds(go, msg);
+	child_setup_ns(msg, ns, !self);
 	child_drop_privileges(msg, u);
 	child_enter_dir(msg, dir);
 	if (self) {
@@ -148,6 +192,7 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 		/* Enrolled only now, so the rule setup above is not reported. */
 		child_send(msg, STEP_READY, 0);
 		child_wait_go(go);
+		child_last_steps(msg, ns);
 		child_exec(msg, argv);
 	}
 
@@ -164,6 +209,7 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 
 	/* Phase 2: active; become COMMAND. */
 	child_wait_go(go);
+	child_last_steps(msg, ns);
 	child_exec(msg, argv);
 }
 
@@ -192,8 +238,28 @@ static const char *step_name(int step)
 	case STEP_SETUP_UID: return "switching user";
 	case STEP_CHDIR: return "entering DIR";
 	case STEP_LANDLOCK: return "applying the Landlock rules";
+	case STEP_KEYRING: return "joining a fresh session keyring";
+	case STEP_ENV: return "setting TMPDIR";
 	default: return "starting";
 	}
+}
+
+/* "could not start COMMAND: <step> failed: <why>; it did not run". */
+static void child_failed(const struct cellns *ns, const struct child_msg *m, char *err,
+			 size_t errlen)
+{
+	char what[PATH_MAX + 128];
+
+	if (!m->step) {
+		snprintf(err, errlen, "the launched child died before it was confined");
+		return;
+	}
+	if (m->step == STEP_NS)
+		cellns_step_name(ns, m->sub, m->idx, what, sizeof(what));
+	else
+		snprintf(what, sizeof(what), "%s", step_name(m->step));
+	snprintf(err, errlen, "could not start COMMAND: %s failed: %s; it did not run", what,
+		 strerror(m->err));
 }
 
 static int setup_signals(struct launch *l)
@@ -240,7 +306,8 @@ static int check_canary(struct launch *l, struct jail *j, bool audit, char *err,
 }
 
 /* After a Landlock child's fork: EOF means it confined itself and exec'd. */
-static int landlock_started(struct launch *l, char *const argv[], char *err, size_t errlen)
+static int landlock_started(struct launch *l, const struct cellns *ns, char *const argv[],
+			    char *err, size_t errlen)
 {
 	struct child_msg m;
 
@@ -250,8 +317,7 @@ static int landlock_started(struct launch *l, char *const argv[], char *err, siz
 		snprintf(err, errlen, "cannot run '%s': %s", argv[0], strerror(m.err));
 		return m.err == ENOENT ? AL_EXIT_NOT_FOUND : AL_EXIT_CANNOT_EXEC;
 	}
-	snprintf(err, errlen, "could not start COMMAND: %s failed: %s; it did not run",
-		 step_name(m.step), strerror(m.err));
+	child_failed(ns, &m, err, errlen);
 	return AL_EXIT_LAUNCH;
 }
 
@@ -282,7 +348,8 @@ static int open_pty(struct launch *l, const struct launch_tty *tty, const struct
 
 int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
 		 struct observer *obs, bool audit, char *const argv[], const struct target_user *u,
-		 const char *dir, const struct launch_tty *tty, char *err, size_t errlen)
+		 const char *dir, const struct launch_tty *tty, const struct cellns *ns, char *err,
+		 size_t errlen)
 {
 	int gp[2], mp[2], rc, slave = -1;
 	struct child_msg m = { 0 };
@@ -308,7 +375,7 @@ int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
 	if (l->pid == 0) {
 		close(gp[1]);
 		close(mp[0]);
-		child_main(gp[0], mp[1], argv, u, dir, !j, j ? NULL : ll, &l->old_mask, slave);
+		child_main(gp[0], mp[1], argv, u, dir, !j, j ? NULL : ll, ns, &l->old_mask, slave);
 	}
 	if (slave >= 0)
 		close(slave);
@@ -318,8 +385,7 @@ int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
 	l->msg_fd = mp[0];
 	if (!j) {
 		if (read_msg(l, &m) != 1 || m.step != STEP_READY) {
-			snprintf(err, errlen, "could not start COMMAND: %s failed: %s; it did not run",
-				 step_name(m.step), strerror(m.err));
+			child_failed(ns, &m, err, errlen);
 			return AL_EXIT_LAUNCH;
 		}
 		if (obs && (rc = observe_enroll(obs, l->pid))) {
@@ -332,9 +398,14 @@ int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
 				 strerror(errno));
 			return AL_EXIT_LAUNCH;
 		}
-		return landlock_started(l, argv, err, errlen);
+		return landlock_started(l, ns, argv, err, errlen);
 	}
 
+	/* Enrolled once its namespaces are made: a member may not mount. */
+	if (read_msg(l, &m) != 1 || m.step != STEP_NS_DONE) {
+		child_failed(ns, &m, err, errlen);
+		return AL_EXIT_LAUNCH;
+	}
 	rc = jail_enroll(j, l->pid);
 	if (rc) {
 		snprintf(err, errlen, "failed to enrol the child in the jail: %s", strerror(-rc));
@@ -351,8 +422,13 @@ int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
 		snprintf(err, errlen, "failed to activate the jail for the child: %s", strerror(errno));
 		return AL_EXIT_BPF;
 	}
-	/* EOF: exec succeeded and closed the pipe. A message: exec failed. */
+	/* EOF: exec succeeded and closed the pipe. A message: exec failed,
+	 * or a last step before it did. */
 	if (read_msg(l, &m) == 1) {
+		if (m.step != STEP_EXEC) {
+			child_failed(ns, &m, err, errlen);
+			return AL_EXIT_LAUNCH;
+		}
 		snprintf(err, errlen, "cannot run '%s': %s", argv[0], strerror(m.err));
 		return m.err == ENOENT ? AL_EXIT_NOT_FOUND : AL_EXIT_CANNOT_EXEC;
 	}

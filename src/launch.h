@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "cellns.h"
 #include "jail.h"
 #include "landlock.h"
 #include "observe.h"
@@ -28,8 +29,9 @@ struct launch {
  * waits. Then enrols it, proves the hook is live with a canary open, and
  * lets it exec COMMAND. With no jail (j NULL) the child instead confines
  * itself with the Landlock plan ll (none for --audit) and is enrolled with
- * the observer obs, if any, before it execs. Returns 0 or an AL_EXIT_*
- * code with a message.
+ * the observer obs, if any, before it execs. Before either, as root, the
+ * child makes the cell's own namespaces of ns (cellns.h); last, it joins a
+ * fresh session keyring. Returns 0 or an AL_EXIT_* code with a message.
  */
 /* A pseudo-terminal for COMMAND (the live dashboard keeps the real one). */
 struct launch_tty {
@@ -38,7 +40,8 @@ struct launch_tty {
 
 int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
 		 struct observer *obs, bool audit, char *const argv[], const struct target_user *u,
-		 const char *dir, const struct launch_tty *tty, char *err, size_t errlen);
+		 const char *dir, const struct launch_tty *tty, const struct cellns *ns, char *err,
+		 size_t errlen);
 
 /*
  * A front end riding the supervise loop (the live dashboard): its

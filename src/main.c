@@ -16,6 +16,7 @@
 
 #include "asuser.h"
 #include "cell.h"
+#include "cellns.h"
 #include "check.h"
 #include "cli.h"
 #include "exitcodes.h"
@@ -41,6 +42,7 @@ struct run {
 	struct target_user invoker; /* who asked: the outputs are theirs */
 	struct asuser as_invoker;   /* the same, as asuser.c takes it */
 	struct cell cell;
+	struct cellns ns; /* the cell's own terminals, temp space and IPC */
 	struct ll_plan ll;
 	struct observer obs;
 	bool observing;
@@ -190,9 +192,15 @@ static int build_cell(struct run *r)
 		.profile = r->cli.profile, .argv = r->cli.argv, .project = r->dir,
 		.user = &r->user, .rules = r->cli.rules, .nrules = r->cli.nrules,
 		.connect = r->cli.connect, .nconnect = r->cli.nconnect,
+		.scratch = r->ns.private_ns ? POLICY_SCRATCH_PRIVATE : POLICY_SCRATCH_NARROW,
+		.tmpdir = r->ns.tmpdir,
 	};
 	int rc = cell_build(&spec, &r->cell, r->err, sizeof(r->err));
 
+	if (!rc && cellns_plan(&r->ns, &r->cell.policy, &r->cell.warn)) {
+		snprintf(r->err, sizeof(r->err), "out of memory planning the cell's namespaces");
+		rc = AL_EXIT_INTERNAL;
+	}
 	cell_print_warnings(&r->cell, stderr);
 	if (rc)
 		return rc;
@@ -200,6 +208,13 @@ static int build_cell(struct run *r)
 		fprintf(stderr, "agentlock: profile '%s'%s%s%s\n", r->cell.profile,
 			r->cell.matched[0] ? " (chosen for '" : "",
 			r->cell.matched[0] ? r->cell.matched : "", r->cell.matched[0] ? "')" : "");
+	if (!r->cli.headless && r->ns.private_ns) {
+		char own[256];
+
+		cellns_describe(&r->ns, own, sizeof(own));
+		fprintf(stderr, "agentlock: the cell has its own %s%sSysV IPC and message queues; "
+				"what it leaves there vanishes with it\n", own, *own ? ", " : "");
+	}
 	if (!r->cli.headless && r->cell.policy.net.restricted) {
 		char ports[128];
 
@@ -268,7 +283,7 @@ static int start_bpf(struct run *r)
 	r->session.backend = "bpf-lsm";
 	r->session.observed = true;
 	return launch_start(&r->launch, &r->jail, NULL, NULL, r->cli.audit, r->cli.argv, &r->user,
-			    r->dir, r->live ? &r->tty : NULL, r->err, sizeof(r->err));
+			    r->dir, r->live ? &r->tty : NULL, &r->ns, r->err, sizeof(r->err));
 }
 
 /* --audit where BPF-LSM is missing: tracepoints watch, nothing decides. */
@@ -289,7 +304,7 @@ static int start_observe_only(struct run *r)
 		"agentlock: --audit without BPF-LSM: watching opens and execs through "
 		"tracepoints; nothing is blocked, and other operations are not seen.\n");
 	return launch_start(&r->launch, NULL, NULL, &r->obs, true, r->cli.argv, &r->user, r->dir,
-			    r->live ? &r->tty : NULL, r->err, sizeof(r->err));
+			    r->live ? &r->tty : NULL, &r->ns, r->err, sizeof(r->err));
 }
 
 /* The Landlock backend: the child confines itself; said loudly, with its limits. */
@@ -342,10 +357,17 @@ static int start_landlock(struct run *r)
 	if (warn.len)
 		fputs(warn.buf, stderr);
 	sb_free(&warn);
+	if (!r->ns.private_ns)
+		fprintf(stderr,
+			"agentlock: without root the cell gets a private TMPDIR (%s) instead of /tmp, "
+			"/var/tmp and /dev/shm (POSIX shared memory fails), and in /dev/pts only "
+			"its own terminal (ptys it makes are refused); through sudo it gets its "
+			"own /tmp and /dev/pts instead.\n",
+			r->ns.tmpdir);
 	r->session.backend = "landlock";
 	r->session.observed = r->observing;
 	return launch_start(&r->launch, NULL, &r->ll, r->observing ? &r->obs : NULL, false,
-			    r->cli.argv, &r->user, r->dir, r->live ? &r->tty : NULL, r->err,
+			    r->cli.argv, &r->user, r->dir, r->live ? &r->tty : NULL, &r->ns, r->err,
 			    sizeof(r->err));
 }
 
@@ -387,6 +409,8 @@ static int start(struct run *r, int argc, char **argv)
 	rc = resolve_user(r);
 	if (rc)
 		return rc;
+	if (cellns_prepare(&r->ns, geteuid() == 0, r->err, sizeof(r->err)))
+		return AL_EXIT_LAUNCH;
 	rc = build_cell(r);
 	if (rc)
 		return rc;
@@ -579,6 +603,7 @@ int main(int argc, char **argv)
 	if (r.jail.skel)
 		jail_close(&r.jail);
 	cell_free(&r.cell);
+	cellns_finish(&r.ns); /* the tree is gone: nothing uses its TMPDIR now */
 	ll_plan_free(&r.ll);
 	observe_close(&r.obs);
 	userinfo_free(&r.user);

@@ -19,64 +19,65 @@
 
 const struct system_entry policy_system[] = {
 	/* Programs, the loader and libraries (merged /usr: /bin, /lib resolve here). */
-	{ "/usr", RX, "programs, libraries, data", 0 },
-	{ "/bin", RX, "programs (unmerged /usr)", 0 },
-	{ "/sbin", RX, "programs (unmerged /usr)", 0 },
-	{ "/lib", RX, "libraries (unmerged /usr)", 0 },
-	{ "/lib64", RX, "the loader (unmerged /usr)", 0 },
-	{ "/lib32", RX, "32-bit libraries", 0 },
-	{ "/opt", RX, "packaged programs", 0 },
-	{ "/etc/ld.so.cache", R, "loader cache", 0 },
-	{ "/etc/ld.so.conf", R, "loader configuration", 0 },
-	{ "/etc/ld.so.conf.d", R, "loader configuration", 0 },
-	{ "/etc/ld.so.preload", R, "loader preload list (read by every exec)", 0 },
+	{ "/usr", RX, "programs, libraries, data", 0, 0 },
+	{ "/bin", RX, "programs (unmerged /usr)", 0, 0 },
+	{ "/sbin", RX, "programs (unmerged /usr)", 0, 0 },
+	{ "/lib", RX, "libraries (unmerged /usr)", 0, 0 },
+	{ "/lib64", RX, "the loader (unmerged /usr)", 0, 0 },
+	{ "/lib32", RX, "32-bit libraries", 0, 0 },
+	{ "/opt", RX, "packaged programs", 0, 0 },
+	{ "/etc/ld.so.cache", R, "loader cache", 0, 0 },
+	{ "/etc/ld.so.conf", R, "loader configuration", 0, 0 },
+	{ "/etc/ld.so.conf.d", R, "loader configuration", 0, 0 },
+	{ "/etc/ld.so.preload", R, "loader preload list (read by every exec)", 0, 0 },
 	/* Locale, time, terminal. */
-	{ "/etc/locale.alias", R, "locale", 0 },
-	{ "/etc/locale.conf", R, "locale", 0 },
-	{ "/etc/default/locale", R, "locale", 0 },
-	{ "/etc/localtime", R, "time zone", 0 },
-	{ "/etc/timezone", R, "time zone", 0 },
-	{ "/etc/terminfo", R, "terminal descriptions", 0 },
-	{ "/etc/inputrc", R, "readline", 0 },
-	{ "/etc/mime.types", R, "MIME types", 0 },
-	{ "/etc/magic", R, "file(1)", 0 },
-	{ "/etc/bash.bashrc", R, "shell start-up", 0 },
-	{ "/etc/profile", R, "shell start-up", 0 },
-	{ "/etc/profile.d", R, "shell start-up", 0 },
-	{ "/etc/alternatives", RX, "Debian alternatives links", 0 },
+	{ "/etc/locale.alias", R, "locale", 0, 0 },
+	{ "/etc/locale.conf", R, "locale", 0, 0 },
+	{ "/etc/default/locale", R, "locale", 0, 0 },
+	{ "/etc/localtime", R, "time zone", 0, 0 },
+	{ "/etc/timezone", R, "time zone", 0, 0 },
+	{ "/etc/terminfo", R, "terminal descriptions", 0, 0 },
+	{ "/etc/inputrc", R, "readline", 0, 0 },
+	{ "/etc/mime.types", R, "MIME types", 0, 0 },
+	{ "/etc/magic", R, "file(1)", 0, 0 },
+	{ "/etc/bash.bashrc", R, "shell start-up", 0, 0 },
+	{ "/etc/profile", R, "shell start-up", 0, 0 },
+	{ "/etc/profile.d", R, "shell start-up", 0, 0 },
+	{ "/etc/alternatives", RX, "Debian alternatives links", 0, 0 },
 	/* Name resolution and TLS, for agents that talk to a model API. */
-	{ "/etc/nsswitch.conf", R, "name service switch", 0 },
-	{ "/etc/host.conf", R, "resolver", 0 },
-	{ "/etc/hosts", R, "resolver", 0 },
-	{ "/etc/resolv.conf", R, "resolver", 0 },
-	{ "/etc/gai.conf", R, "resolver", 0 },
-	{ "/etc/ssl", R, "TLS certificates", 0 },
-	{ "/etc/ca-certificates", R, "TLS certificates", 0 },
+	{ "/etc/nsswitch.conf", R, "name service switch", 0, 0 },
+	{ "/etc/host.conf", R, "resolver", 0, 0 },
+	{ "/etc/hosts", R, "resolver", 0, 0 },
+	{ "/etc/resolv.conf", R, "resolver", 0, 0 },
+	{ "/etc/gai.conf", R, "resolver", 0, 0 },
+	{ "/etc/ssl", R, "TLS certificates", 0, 0 },
+	{ "/etc/ca-certificates", R, "TLS certificates", 0, 0 },
 	/* Kernel facts runtimes read; no per-process data of others. */
-	{ "/proc", R, "ps lists the processes (the directory only, nothing below)", AL_RULE_EXACT },
-	{ "/proc/meminfo", R, "runtimes size heaps", 0 },
-	{ "/proc/cpuinfo", R, "CPU count", 0 },
-	{ "/proc/stat", R, "CPU usage", 0 },
-	{ "/proc/loadavg", R, "load", 0 },
-	{ "/proc/uptime", R, "uptime", 0 },
-	{ "/proc/version", R, "kernel version", 0 },
-	{ "/proc/filesystems", R, "libselinux probes it", 0 },
-	{ "/proc/sys/kernel", R, "hostname, osrelease, random uuid", 0 },
-	{ "/proc/sys/vm/overcommit_memory", R, "allocators", 0 },
-	{ "/sys/devices/system/cpu", R, "CPU count", 0 },
-	{ "/sys/fs/cgroup", R, "runtimes read their limits", 0 },
-	/* Scratch and devices, read-write. */
-	{ "/tmp", RW, "scratch (shared with the host: see the threat model)", 0 },
-	{ "/var/tmp", RW, "scratch", 0 },
-	{ "/dev/shm", RW, "POSIX shared memory", 0 },
-	{ "/dev/null", RW, "", 0 },
-	{ "/dev/zero", RW, "", 0 },
-	{ "/dev/full", RW, "", 0 },
-	{ "/dev/random", RW, "", 0 },
-	{ "/dev/urandom", RW, "", 0 },
-	{ "/dev/tty", RW, "the controlling terminal", 0 },
-	{ "/dev/ptmx", RW, "pseudo-terminals", 0 },
-	{ "/dev/pts", RW, "pseudo-terminals", 0 },
+	{ "/proc", R, "ps lists the processes (the directory only, nothing below)", AL_RULE_EXACT, 0 },
+	{ "/proc/meminfo", R, "runtimes size heaps", 0, 0 },
+	{ "/proc/cpuinfo", R, "CPU count", 0, 0 },
+	{ "/proc/stat", R, "CPU usage", 0, 0 },
+	{ "/proc/loadavg", R, "load", 0, 0 },
+	{ "/proc/uptime", R, "uptime", 0, 0 },
+	{ "/proc/version", R, "kernel version", 0, 0 },
+	{ "/proc/filesystems", R, "libselinux probes it", 0, 0 },
+	{ "/proc/sys/kernel", R, "hostname, osrelease, random uuid", 0, 0 },
+	{ "/proc/sys/vm/overcommit_memory", R, "allocators", 0, 0 },
+	{ "/sys/devices/system/cpu", R, "CPU count", 0, 0 },
+	{ "/sys/fs/cgroup", R, "runtimes read their limits", 0, 0 },
+	/* Scratch and devices, read-write. With root the cell has its own
+	 * tmpfs and devpts there; without root these four are left out. */
+	{ "/tmp", RW, "scratch (the cell's own tmpfs)", 0, 1 },
+	{ "/var/tmp", RW, "scratch (the cell's own tmpfs)", 0, 1 },
+	{ "/dev/shm", RW, "POSIX shared memory (the cell's own tmpfs)", 0, 1 },
+	{ "/dev/null", RW, "", 0, 0 },
+	{ "/dev/zero", RW, "", 0, 0 },
+	{ "/dev/full", RW, "", 0, 0 },
+	{ "/dev/random", RW, "", 0, 0 },
+	{ "/dev/urandom", RW, "", 0, 0 },
+	{ "/dev/tty", RW, "the controlling terminal", 0, 0 },
+	{ "/dev/ptmx", RW, "pseudo-terminals", 0, 0 },
+	{ "/dev/pts", RW, "pseudo-terminals (the cell's own devpts)", 0, 1 },
 };
 const size_t policy_system_count = sizeof(policy_system) / sizeof(policy_system[0]);
 
@@ -149,18 +150,31 @@ int policy_set_origin(struct policy *p, const char *path, const char *origin)
 	return 0;
 }
 
-int policy_build_system(struct policy *p)
+int policy_build_system_mode(struct policy *p, enum policy_scratch mode)
 {
 	size_t i;
 	int err;
 
 	memset(p, 0, sizeof(*p));
-	for (i = 0, err = 0; !err && i < policy_system_count; i++)
+	p->scratch = mode;
+	for (i = 0, err = 0; !err && i < policy_system_count; i++) {
+		if (policy_system[i].private_only && mode != POLICY_SCRATCH_PRIVATE)
+			continue;
 		err = policy_add(p, policy_system[i].path, policy_system[i].access,
 				 AL_CLASS_SYSTEM, AL_RULE_QUIET | policy_system[i].flags);
+	}
+	/* Without a devpts of its own the cell may list /dev/pts, and open
+	 * only the terminals it holds (the Landlock backend adds those). */
+	if (!err && mode == POLICY_SCRATCH_NARROW)
+		err = policy_add(p, "/dev/pts", R, AL_CLASS_SYSTEM, AL_RULE_QUIET | AL_RULE_EXACT);
 	if (err)
 		policy_free(p);
 	return err;
+}
+
+int policy_build_system(struct policy *p)
+{
+	return policy_build_system_mode(p, POLICY_SCRATCH_PRIVATE);
 }
 
 int policy_add_project(struct policy *p, const char *dir, uint8_t access)

@@ -18,7 +18,20 @@ struct policy_rule {
 	char *origin; /* where it was written ("claude.yaml:12", "--deny"); may be NULL */
 };
 
+/*
+ * How the launch gives the cell its terminals and temp space. With root the
+ * cell has private mount and IPC namespaces, and the allow-list's /tmp,
+ * /var/tmp, /dev/shm and /dev/pts name the cell's own instances. Without
+ * root (Landlock) those four are left out: the cell gets a private TMPDIR,
+ * /dev/pts for listing and the terminals it holds.
+ */
+enum policy_scratch {
+	POLICY_SCRATCH_PRIVATE = 0,
+	POLICY_SCRATCH_NARROW,
+};
+
 struct policy {
+	enum policy_scratch scratch;
 	struct policy_rule *rules;
 	size_t n, cap;
 	struct net_policy net; /* TCP connect rules; unrestricted when zeroed */
@@ -30,6 +43,8 @@ int policy_build(struct policy *p, const char *dir);
 /* The same in steps, so profile rules go between: the system allow-list
  * (p is initialised), then later the project with the profile's access. */
 int policy_build_system(struct policy *p);
+/* The same for a launch of the given kind (policy_build_system: PRIVATE). */
+int policy_build_system_mode(struct policy *p, enum policy_scratch mode);
 int policy_add_project(struct policy *p, const char *dir, uint8_t access);
 int policy_add(struct policy *p, const char *path, uint8_t access, uint8_t class, uint8_t flags);
 void policy_free(struct policy *p);
@@ -76,6 +91,7 @@ struct system_entry {
 	uint8_t access;
 	const char *why;
 	uint8_t flags; /* AL_RULE_EXACT: the path itself only */
+	uint8_t private_only; /* listed only when the cell has its own namespaces */
 };
 extern const struct system_entry policy_system[];
 extern const size_t policy_system_count;

@@ -12,6 +12,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+
+#include "cellns.h"
 #include "policy.h"
 
 #define DIR "/home/u/proj"
@@ -330,6 +333,111 @@ static void name_prefix_rules(void **state)
 	(void)state;
 }
 
+static void scratch_mode_narrow(void **state)
+{
+	struct policy p;
+
+	/* With private namespaces the entries name the cell's own instances. */
+	assert_int_equal(policy_build_system_mode(&p, POLICY_SCRATCH_PRIVATE), 0);
+	assert_int_equal(policy_classify(&p, "/tmp/x", 1).granted, AL_ACC_READ | AL_ACC_WRITE);
+	assert_int_equal(policy_classify(&p, "/dev/pts/3", 1).granted, AL_ACC_READ | AL_ACC_WRITE);
+	policy_free(&p);
+	/* Without: /tmp, /var/tmp, /dev/shm are gone, /dev/pts lists only. */
+	assert_int_equal(policy_build_system_mode(&p, POLICY_SCRATCH_NARROW), 0);
+	assert_int_equal(p.scratch, POLICY_SCRATCH_NARROW);
+	assert_int_equal(policy_classify(&p, "/tmp/krb5cc_1000", 1).class, AL_CLASS_ESCAPE);
+	assert_int_equal(policy_classify(&p, "/var/tmp/x", 1).class, AL_CLASS_ESCAPE);
+	assert_int_equal(policy_classify(&p, "/dev/shm/x", 1).class, AL_CLASS_ESCAPE);
+	assert_int_equal(policy_classify(&p, "/dev/pts/3", 1).class, AL_CLASS_ESCAPE);
+	assert_int_equal(policy_classify(&p, "/dev/pts", 1).granted, AL_ACC_READ);
+	assert_int_equal(policy_classify(&p, "/dev/ptmx", 1).granted, AL_ACC_READ | AL_ACC_WRITE);
+	assert_int_equal(policy_classify(&p, "/dev/null", 1).granted, AL_ACC_READ | AL_ACC_WRITE);
+	policy_free(&p);
+	(void)state;
+}
+
+/* The root launch's plan: what is made private, what is bound back. */
+static void cellns_plans(void **state)
+{
+	struct strbuf warn;
+	struct cellns ns;
+	struct policy p;
+	char err[256];
+	char tmpl[] = "/tmp/al-plan-XXXXXX", sub[PATH_MAX], missing[PATH_MAX];
+	char *d = mkdtemp(tmpl);
+
+	assert_non_null(d);
+	snprintf(sub, sizeof(sub), "%s/sub", d);
+	snprintf(missing, sizeof(missing), "/var/tmp/al-plan-none-%d", (int)getpid());
+	assert_int_equal(mkdir(sub, 0700), 0);
+	sb_init(&warn);
+
+	/* DIR under /tmp, a --ro inside it and one that does not exist. */
+	assert_int_equal(cellns_prepare(&ns, true, err, sizeof(err)), 0);
+	assert_int_equal(policy_build(&p, sub), 0);
+	assert_int_equal(policy_add_user(&p, d, AL_ACC_READ, 0), 0);
+	assert_int_equal(policy_add_user(&p, missing, AL_ACC_READ, 0), 0);
+	snprintf(err, sizeof(err), "%s/not-yet", d); /* inside d: bound with it, not said */
+	assert_int_equal(policy_add_user(&p, err, AL_ACC_READ, 0), 0);
+	assert_int_equal(policy_add_user(&p, "/tmp/al-plan-denied", 0, 0), 0);
+	assert_int_equal(cellns_plan(&ns, &p, &warn), 0);
+	assert_string_equal(ns.tmp[0], "/tmp");
+	assert_int_equal(ns.nbinds, 1); /* d covers sub; the missing one is said */
+	assert_string_equal(ns.binds[0], d);
+	assert_string_equal(ns.tmp[1], "/var/tmp");
+	assert_non_null(warn.buf);
+	assert_non_null(strstr(warn.buf, "al-plan-none"));
+	assert_null(strstr(warn.buf, "not-yet"));
+	cellns_finish(&ns);
+	policy_free(&p);
+
+	/* DIR=/tmp: shared on purpose; DIR=/: nothing is made private. */
+	assert_int_equal(cellns_prepare(&ns, true, err, sizeof(err)), 0);
+	assert_int_equal(policy_build(&p, "/tmp"), 0);
+	assert_int_equal(cellns_plan(&ns, &p, &warn), 0);
+	assert_string_equal(ns.tmp[0], "");
+	assert_string_equal(ns.tmp[2], "/dev/shm");
+	assert_int_equal(ns.nbinds, 0);
+	cellns_finish(&ns);
+	policy_free(&p);
+	assert_int_equal(cellns_prepare(&ns, true, err, sizeof(err)), 0);
+	assert_int_equal(policy_build(&p, "/"), 0);
+	assert_int_equal(cellns_plan(&ns, &p, &warn), 0);
+	assert_string_equal(ns.tmp[0], "");
+	assert_string_equal(ns.tmp[1], "");
+	assert_string_equal(ns.tmp[2], "");
+	assert_false(ns.devpts);
+	cellns_finish(&ns);
+	policy_free(&p);
+
+	/* Without root: no namespaces, a private 0700 TMPDIR, removed at the end. */
+	assert_int_equal(cellns_prepare(&ns, false, err, sizeof(err)), 0);
+	{
+		struct stat st;
+		char f[PATH_MAX + 8];
+		FILE *fp;
+
+		assert_int_equal(stat(ns.tmpdir, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0700);
+		snprintf(f, sizeof(f), "%s/a", ns.tmpdir);
+		assert_int_equal(mkdir(f, 0), 0); /* made unreadable by the agent */
+		snprintf(f, sizeof(f), "%s/l", ns.tmpdir);
+		assert_int_equal(symlink(sub, f), 0);
+		snprintf(f, sizeof(f), "%s/x", ns.tmpdir);
+		fp = fopen(f, "w");
+		assert_non_null(fp);
+		fclose(fp);
+		snprintf(f, sizeof(f), "%s", ns.tmpdir);
+		cellns_finish(&ns);
+		assert_int_equal(stat(f, &st), -1);
+		assert_int_equal(stat(sub, &st), 0); /* the link was not followed */
+	}
+	sb_free(&warn);
+	rmdir(sub);
+	rmdir(d);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +457,8 @@ int main(void)
 		cmocka_unit_test(project_that_is_allow_listed),
 		cmocka_unit_test(resolve_rule_paths),
 		cmocka_unit_test(name_prefix_rules),
+		cmocka_unit_test(scratch_mode_narrow),
+		cmocka_unit_test(cellns_plans),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, setup, teardown);

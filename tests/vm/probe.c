@@ -15,6 +15,17 @@
  *                                   MSG_FASTOPEN, no connect) and send a line
  *   al-probe listen PORT FILE       accept on 127.0.0.1 and [::1] PORT,
  *                                   appending what arrives to FILE (forever)
+ *   al-probe sysv make|get KEY      make (outside) or look up a SysV segment
+ *                                   and message queue with KEY
+ *   al-probe sysv own               make, attach, use and remove private ones
+ *   al-probe pty own                open a new pty, its slave by name, and
+ *                                   pass a line through it
+ *   al-probe keyring                print the session keyring's serial
+ *   al-probe keyring FILE CMD...    (outside) join a named session keyring,
+ *                                   write its serial to FILE, exec CMD
+ *   al-probe pty hold UID FILE      (outside) a pty owned by UID with a
+ *                                   secret typed into it; its name to FILE,
+ *                                   then hold it (forever)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -26,11 +37,15 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/keyctl.h>
 #include <unistd.h>
 
 static const char *errname(int e)
@@ -293,6 +308,109 @@ static int listen_on(const char *port, const char *file)
 	}
 }
 
+#define PROBE_SHM_SIZE 4096
+#define PROBE_IPC_MODE 0600
+#define PROBE_PTY_SECRET "AL-PTYSECRET-4f1e\n"
+
+/* SysV objects: made outside by key, looked up by key, or the cell's own. */
+static int sysv(const char *op, const char *key_s)
+{
+	key_t key = key_s ? (key_t)strtol(key_s, NULL, 0) : IPC_PRIVATE;
+	struct { long type; char text[16]; } m = { 1, "msg-ok" }, r;
+	int shm, q;
+	char *a;
+
+	if (!strcmp(op, "make")) {
+		if (shmget(key, PROBE_SHM_SIZE, IPC_CREAT | PROBE_IPC_MODE) < 0 ||
+		    msgget(key, IPC_CREAT | PROBE_IPC_MODE) < 0)
+			return report(errno);
+		return report(0);
+	}
+	if (!strcmp(op, "get")) {
+		/* Both must be unreachable: print the segment's answer, then the queue's. */
+		shm = shmget(key, 0, 0);
+		printf("%s ", errname(shm < 0 ? errno : 0));
+		q = msgget(key, 0);
+		return report(q < 0 ? errno : 0);
+	}
+	shm = shmget(IPC_PRIVATE, PROBE_SHM_SIZE, IPC_CREAT | PROBE_IPC_MODE);
+	if (shm < 0)
+		return report(errno);
+	a = shmat(shm, NULL, 0);
+	shmctl(shm, IPC_RMID, NULL);
+	if (a == (void *)-1)
+		return report(errno);
+	strcpy(a, "shm-ok");
+	q = msgget(IPC_PRIVATE, IPC_CREAT | PROBE_IPC_MODE);
+	if (q < 0)
+		return report(errno);
+	if (msgsnd(q, &m, sizeof(m.text), 0) || msgrcv(q, &r, sizeof(r.text), 0, 0) < 0) {
+		int e = errno;
+
+		msgctl(q, IPC_RMID, NULL);
+		return report(e);
+	}
+	msgctl(q, IPC_RMID, NULL);
+	return report(strcmp(a, "shm-ok") || strcmp(r.text, "msg-ok") ? EIO : 0);
+}
+
+/* A new pty: the master, then the slave by its name, a line through it. */
+static int pty(int argc, char **argv)
+{
+	char name[64], buf[64];
+	int m = posix_openpt(O_RDWR | O_NOCTTY), s;
+	ssize_t n;
+
+	if (m < 0 || grantpt(m) || unlockpt(m) || ptsname_r(m, name, sizeof(name)))
+		return report(errno);
+	s = open(name, O_RDWR | O_NOCTTY);
+	if (s < 0)
+		return report(errno);
+	if (argc == 5 && !strcmp(argv[2], "hold")) {
+		FILE *f;
+
+		if (fchown(s, (uid_t)atoi(argv[3]), (gid_t)-1) ||
+		    write(m, PROBE_PTY_SECRET, strlen(PROBE_PTY_SECRET)) < 0)
+			return report(errno);
+		f = fopen(argv[4], "w");
+		if (!f)
+			return report(errno);
+		fprintf(f, "%s\n", name);
+		fclose(f);
+		for (;;)
+			pause();
+	}
+	if (write(s, "pty-ok\n", 7) != 7)
+		return report(errno);
+	n = read(m, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return report(n < 0 ? errno : EIO);
+	return report(strncmp(buf, "pty-ok", 6) ? EIO : 0);
+}
+
+static int keyring(int argc, char **argv)
+{
+	long id = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+
+	if (argc > 3) {
+		FILE *f;
+
+		id = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, "al-probe");
+		f = id < 0 ? NULL : fopen(argv[2], "w");
+		if (!f)
+			return report(errno);
+		fprintf(f, "%ld\n", id);
+		fclose(f);
+		execvp(argv[3], argv + 3);
+		return report(errno);
+	}
+
+	if (id < 0)
+		return report(errno);
+	printf("%ld\n", id);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "tcp"))
@@ -311,6 +429,13 @@ int main(int argc, char **argv)
 		return sti(atoi(argv[2]), argc == 4);
 	if (argc == 2 && !strcmp(argv[1], "fds"))
 		return fds();
-	fprintf(stderr, "usage: al-probe open|doublefork|deep|deepops|sti|fds|tcp|listen ...\n");
+	if ((argc == 2 || argc > 3) && !strcmp(argv[1], "keyring"))
+		return keyring(argc, argv);
+	if (argc >= 3 && !strcmp(argv[1], "sysv"))
+		return sysv(argv[2], argc > 3 ? argv[3] : NULL);
+	if ((argc == 3 && !strcmp(argv[1], "pty") && !strcmp(argv[2], "own")) ||
+	    (argc == 5 && !strcmp(argv[1], "pty") && !strcmp(argv[2], "hold")))
+		return pty(argc, argv);
+	fprintf(stderr, "usage: al-probe open|doublefork|deep|deepops|sti|fds|tcp|listen|sysv|pty|keyring ...\n");
 	return 2;
 }

@@ -228,6 +228,54 @@ wait $second 2>/dev/null
 [ "$(out)" = EPERM ] && ok "a second (audit) cell loaded later does not override the first's refusal" ||
 	fail "a second (audit) cell loaded later does not override the first's refusal" "probe said '$(out)'"
 
+# --- the cell's own /tmp, /dev/pts and IPC (private namespaces: agentlock is root) ----------
+echo AL-KRBSECRET-51c0 >/tmp/krb5cc_1000
+chown agent /tmp/krb5cc_1000
+chmod 600 /tmp/krb5cc_1000
+echo outside >/dev/shm/al-outside
+al privtmp $AG sh -c 'cat /tmp/krb5cc_1000; echo in >/tmp/al-made && cat /tmp/al-made; echo s >/dev/shm/al-made; ls -A /tmp; ls -A /dev/shm'
+if [ $RC -eq 0 ] && ! grep -q SECRET "$OUT/privtmp.out" && grep -q "No such file" "$OUT/privtmp.err" &&
+	[ "$(out | tr '\n' ' ')" = "in al-made al-made " ] &&
+	[ ! -e /tmp/al-made ] && [ ! -e /dev/shm/al-made ]; then
+	ok "the cell's /tmp and /dev/shm are its own: the user's krb5cc is not there, its writes stay inside"
+else fail "the cell's /tmp and /dev/shm are its own" "rc=$RC out='$(out | tr '\n' ' ')'"; fi
+rm -f /tmp/krb5cc_1000 /dev/shm/al-outside
+
+al undertmp --user agent /tmp/other-proj -- sh -c 'echo w >w.txt && cat w.txt && ls -A /tmp'
+[ $RC -eq 0 ] && [ "$(out | tr '\n' ' ')" = "w other-proj " ] && [ "$(cat /tmp/other-proj/w.txt)" = w ] &&
+	ok "DIR under /tmp is bound into the cell's /tmp: its writes land in the real DIR" ||
+	fail "DIR under /tmp is bound into the cell's /tmp" "rc=$RC out='$(out | tr '\n' ' ')'"
+
+rm -f /root/pty.name
+al-probe pty hold 1000 /root/pty.name >/dev/null 2>&1 &
+holder=$!
+i=0
+while [ ! -s /root/pty.name ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+other=$(cat /root/pty.name)
+al otherpty $AG sh -c "al-probe open r $other; ls /dev/pts; al-probe pty own"
+kill $holder 2>/dev/null
+[ -n "$other" ] && [ "$(out | tr '\n' ' ')" = "ENOENT ptmx OK " ] && ! grep -q SECRET "$OUT/otherpty.out" &&
+	ok "the user's other pty is not in the cell's own devpts; ptys the cell makes work" ||
+	fail "other pty invisible, own pty works" "other=$other out='$(out | tr '\n' ' ')'"
+
+su agent -c "al-probe sysv make 0x414c4e53" >/dev/null 2>&1
+al sysv $AG sh -c 'al-probe sysv get 0x414c4e53; al-probe sysv own'
+[ "$(out | tr '\n' ' ')" = "ENOENT ENOENT OK " ] && [ "$(su agent -c 'al-probe sysv get 0x414c4e53')" = "OK OK" ] &&
+	ok "the user's SysV segment and queue are not reachable from the cell; its own work" ||
+	fail "SysV IPC of the outside invisible" "out='$(out | tr '\n' ' ')'"
+
+# Under a session keyring of the caller's own, as a login has (init has none).
+before=$(cut -d' ' -f5- /proc/self/mountinfo | sort)
+CASE=mounts
+al-probe keyring /root/outer.key agentlock --headless --report $OUT/mounts.report $AG \
+	sh -c 'exec 3</proc/self/mountinfo; grep -cE " (/tmp|/dev/pts|/dev/shm) " <&3; al-probe keyring' \
+	>$OUT/mounts.out 2>$OUT/mounts.err
+after=$(cut -d' ' -f5- /proc/self/mountinfo | sort)
+outer=$(cat /root/outer.key)
+[ "$before" = "$after" ] && [ "$(out | head -n 1)" -ge 3 ] && [ -n "$outer" ] && [ "$(out | tail -n 1)" != "$outer" ] &&
+	ok "the cell's mounts stay in it; it has a session keyring of its own" ||
+	fail "mounts stay inside, own keyring" "out='$(out | tr '\n' ' ')' outside keyring $outer"
+
 # --rw / --ro / --deny: an agent's state dir, a read-only tool tree, a secret in the project.
 mkdir -p $H/.codex $H/tools
 echo tool-data >$H/tools/t

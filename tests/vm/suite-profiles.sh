@@ -159,8 +159,8 @@ rm -rf "$H/.config/agentlock"
 
 # --- Bad profiles stop the run before COMMAND -----------------------------------
 printf 'extends: default\nrules:\n  write: [/srv]\n  raed: [/x]\n' >/tmp/bad.yaml
-al bad-profile --user agent --profile /tmp/bad.yaml "$P" -- sh -c 'touch /tmp/ran-anyway'
-if [ $RC -eq 2 ] && grep -q '/tmp/bad.yaml:4:3: unknown access level' "$OUT/bad-profile.err" && [ ! -e /tmp/ran-anyway ]; then
+al bad-profile --user agent --profile /tmp/bad.yaml "$P" -- sh -c 'touch "$PWD/ran-anyway"'
+if [ $RC -eq 2 ] && grep -q '/tmp/bad.yaml:4:3: unknown access level' "$OUT/bad-profile.err" && [ ! -e "$P/ran-anyway" ]; then
 	ok "a malformed profile is refused with file:line:col and exit 2; COMMAND never runs"
 else fail "a malformed profile is refused with file:line:col and exit 2; COMMAND never runs" "rc=$RC $(cat $OUT/bad-profile.err)"; fi
 al no-profile --user agent --profile nosuch "$P" -- true

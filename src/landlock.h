@@ -2,6 +2,7 @@
 #ifndef AL_LANDLOCK_H
 #define AL_LANDLOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,10 @@ struct ll_plan {
 	size_t nports;
 	struct ll_rule *rules;
 	size_t n;
+	/* Set by the launcher when it cannot give the cell an IPC namespace of
+	 * its own (agentlock without root): SysV IPC and POSIX message queues
+	 * are then refused (seccomp.h, AL_SC_NO_IPC). */
+	bool ipc_shared;
 };
 
 /* The kernel's Landlock ABI version, or 0 when Landlock is unavailable. */
@@ -43,7 +48,8 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 void ll_plan_free(struct ll_plan *pl);
 
 /* In the child, after dropping privileges: no_new_privs, the ruleset, the
- * rules, restrict_self. Returns 0 or -errno. */
+ * rules, restrict_self, then the seccomp filter for what Landlock does not
+ * scope (seccomp.h). Returns 0 or -errno. */
 int ll_apply(const struct ll_plan *pl);
 
 /* The Landlock rights an AL_ACC_* grant maps to, for a directory or not. */

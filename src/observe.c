@@ -49,6 +49,39 @@ static int record_path(const struct obs_record *r, size_t plen, char *out, size_
 	return -ENOENT;
 }
 
+/*
+ * A call of the kind the Landlock backend's seccomp filter refuses (an
+ * ioctl, a keyring, another process): the kernel side says in verdict
+ * whether it was refused. An ioctl's descriptor (in target) names the file,
+ * which the kernel side resolved or, failing that, /proc does while the
+ * process lives; else the path stays empty.
+ */
+static void on_act(struct observer *o, struct obs_record *r, size_t plen)
+{
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	if (plen >= AL_PATH_MAX) {
+		o->s->malformed++;
+		return;
+	}
+	if (r->e.op == AL_OP_IOCTL) {
+		if (r->e.path_len <= 0) {
+			snprintf(link, sizeof(link), "/proc/%u/fd/%u", r->e.tgid, r->e.target);
+			n = readlink(link, path, sizeof(path) - 1);
+			plen = n > 0 ? (size_t)n : 0;
+			memcpy(r->e.path, path, plen);
+		}
+		r->e.target = 0;
+	} else {
+		plen = 0;
+	}
+	r->e.path_len = (int32_t)plen;
+	if (!observe_judge_act(o->audit, r->e.verdict == AL_VERDICT_BLOCKED, &r->e, o->s->kcount))
+		return;
+	session_feed(o->s, &r->e, AL_EVENT_HDR_SIZE + plen);
+}
+
 /* The ring buffer callback: decode, resolve, classify, hand to the session. */
 static int on_record(void *ctx, void *data, size_t size)
 {
@@ -65,6 +98,14 @@ static int on_record(void *ctx, void *data, size_t size)
 	memcpy(&r, data, size);
 	plen = r.e.path_len > 0 ? (size_t)r.e.path_len : 0;
 	if (r.e.class != AL_CLASS_RAW || plen > size - AL_EVENT_HDR_SIZE) {
+		o->s->malformed++;
+		return 0;
+	}
+	if (r.e.op == AL_OP_IOCTL || r.e.op == AL_OP_KEYRING || r.e.op == AL_OP_PROCESS) {
+		on_act(o, &r, plen);
+		return 0;
+	}
+	if (r.e.op != AL_OP_OPEN) {
 		o->s->malformed++;
 		return 0;
 	}

@@ -63,6 +63,12 @@ run_logged host-check tests/host/check.sh build-asan
 step "host: the Landlock backend (this kernel refuses BPF-LSM programs; Landlock holds)"
 run_logged host-landlock tests/host/landlock.sh build-asan
 
+step "host: the Landlock backend's seccomp filter (terminals, keyrings, other processes, IPC)"
+run_logged host-seccomp tests/host/seccomp.sh build-asan
+
+step "host: TIOCSTI through a real interactive shell in tmux, under Landlock"
+run_logged host-tiocsti tests/host/tiocsti.sh build-asan
+
 step "tui: the dashboard, driven through tmux on recorded sessions (replay, ASan+UBSan)"
 run_logged tui tests/tui/replay.sh build-asan
 

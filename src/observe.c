@@ -124,6 +124,31 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * A system call this kernel was built without (migrate_pages without NUMA)
+ * has no tracepoint, and nothing to report: its program is not loaded, so
+ * the rest of the observer still attaches.
+ */
+static void skip_missing_calls(struct bpf_object *obj)
+{
+	static const char prefix[] = "tracepoint/syscalls/";
+	struct bpf_program *prog;
+	char dir[256];
+
+	if (access("/sys/kernel/tracing/events/syscalls", F_OK))
+		return; /* tracefs is not where we look: nothing can be told */
+	bpf_object__for_each_program(prog, obj) {
+		const char *sec = bpf_program__section_name(prog);
+
+		if (strncmp(sec, prefix, sizeof(prefix) - 1))
+			continue;
+		snprintf(dir, sizeof(dir), "/sys/kernel/tracing/events/syscalls/%s",
+			 sec + sizeof(prefix) - 1);
+		if (access(dir, F_OK) && errno == ENOENT)
+			bpf_program__set_autoload(prog, false);
+	}
+}
+
 int observe_open(struct observer *o, const struct policy *p, struct session *s, bool audit,
 		 char *err, size_t errlen)
 {
@@ -137,10 +162,17 @@ int observe_open(struct observer *o, const struct policy *p, struct session *s, 
 	/* Syscall tracepoints are attached through tracefs. */
 	if (access("/sys/kernel/tracing/events/syscalls", F_OK))
 		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
-	o->skel = observe_bpf__open_and_load();
+	o->skel = observe_bpf__open();
 	if (!o->skel) {
-		snprintf(err, errlen, "cannot load the observer's tracepoint programs: %s",
+		snprintf(err, errlen, "cannot open the observer's tracepoint programs: %s",
 			 strerror(errno));
+		return -1;
+	}
+	skip_missing_calls(o->skel->obj);
+	rc = observe_bpf__load(o->skel);
+	if (rc) {
+		snprintf(err, errlen, "cannot load the observer's tracepoint programs: %s",
+			 strerror(-rc));
 		return -1;
 	}
 	rc = observe_bpf__attach(o->skel);

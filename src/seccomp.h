@@ -14,7 +14,8 @@
  *     COMMAND shares the user's terminal, and what it types the user's shell
  *     runs after agentlock exits), FIOSETOWN and SIOCSPGRP (SIGIO ownership);
  *     the request's low 32 bits are compared, as the kernel truncates it;
- *   - fcntl F_SETOWN to a pid other than 0, and F_SETOWN_EX;
+ *   - fcntl F_SETOWN to a pid other than 0 (the caller's own too: the filter
+ *     cannot know it), and F_SETOWN_EX;
  *   - keyctl, add_key, request_key (members cannot use keyrings here);
  *   - acting on another process by pid: setpriority and ioprio_set other
  *     than on the caller (PRIO_PROCESS / IOPRIO_WHO_PROCESS with 0),

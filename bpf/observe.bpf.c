@@ -335,7 +335,7 @@ static __always_inline __s32 pid_arg(__u64 v)
 /* Another process's pid, or a process group's id given negated. */
 static __always_inline __u32 who(__s32 pid)
 {
-	return pid < 0 ? (__u32)-pid : (__u32)pid;
+	return pid < 0 ? 0u - (__u32)pid : (__u32)pid;
 }
 
 SEC("tracepoint/syscalls/sys_exit_ioctl")

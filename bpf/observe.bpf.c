@@ -241,6 +241,232 @@ int obs_exit_execve(struct trace_event_raw_sys_exit *ctx)
 	return leave(ctx->ret);
 }
 
+/* ---- calls the Landlock backend's seccomp filter refuses (src/seccomp.h) ---- */
+
+/* Mirrors of the filter's constants (uapi values, stable). */
+#define F_SETOWN 8
+#define F_SETOWN_EX 15
+#define PRIO_PROCESS 0
+#define IOPRIO_WHO_PROCESS 1
+
+/*
+ * These are seen at syscall exit only: a call seccomp refuses never reaches
+ * the entry tracepoint, but it does pass the exit one, with its arguments
+ * still in the user registers.
+ */
+static __always_inline struct pt_regs *user_regs(void)
+{
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+/* The path of the member's descriptor fd into e (path_len -ENAMETOOLONG
+ * when it has none the walk can name, as sockets; user space tries /proc). */
+static __always_inline void fd_path(struct al_event *e, __u32 fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct scratch *s = scratch_get();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *f = NULL;
+	long n;
+
+	e->path_len = -36;
+	if (!s || !fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+		return;
+	n = build_path(s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt));
+	if (n <= 0 || n >= AL_PATH_MAX)
+		return;
+	bpf_probe_read_kernel(e->path, n & (AL_PATH_MAX - 1), s->ev.path);
+	e->path_len = (__s32)n;
+}
+
+/*
+ * Reports a member's call of the kind the filter refuses: refused (-EPERM,
+ * -EACCES) or, where no filter is installed (--audit), carried out. Other
+ * failures touched nothing. The record: op, target (for AL_OP_IOCTL the
+ * descriptor, which user space turns into the path if the walk could not),
+ * arg, and in verdict whether it was refused. For fd >= 0 the path is the
+ * descriptor's.
+ */
+static __always_inline int act(__u8 op, __u32 target, __u32 arg, long ret, int fd)
+{
+	struct task_struct *task;
+	struct obs_record *r;
+	struct al_event *e;
+
+	if (ret < 0 && ret != -EPERM && ret != -EACCES)
+		return 0;
+	if (!member())
+		return 0;
+	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		count(AL_CNT_RB_DROPPED);
+		return 0;
+	}
+	e = &r->e;
+	task = (struct task_struct *)bpf_get_current_task();
+	e->ts_ns = bpf_ktime_get_ns();
+	e->tgid = bpf_get_current_pid_tgid() >> 32;
+	e->tid = (__u32)bpf_get_current_pid_tgid();
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->op = op;
+	e->access = AL_ACCESS_WRITE;
+	e->class = AL_CLASS_RAW;
+	e->verdict = ret < 0 ? AL_VERDICT_BLOCKED : AL_VERDICT_ALLOWED;
+	e->target = target;
+	e->arg = arg;
+	e->path_len = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	if (fd >= 0)
+		fd_path(e, (__u32)fd);
+	bpf_ringbuf_submit(r, 0);
+	return 0;
+}
+
+/* The pid a call names, as the kernel reads it (an int). */
+static __always_inline __s32 pid_arg(__u64 v)
+{
+	return (__s32)v;
+}
+
+/* Another process's pid, or a process group's id given negated. */
+static __always_inline __u32 who(__s32 pid)
+{
+	return pid < 0 ? 0u - (__u32)pid : (__u32)pid;
+}
+
+SEC("tracepoint/syscalls/sys_exit_ioctl")
+int obs_exit_ioctl(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = user_regs();
+	__u32 fd = (__u32)PT_REGS_PARM1_CORE_SYSCALL(regs);
+	__u32 req = (__u32)PT_REGS_PARM2_CORE_SYSCALL(regs); /* the kernel's unsigned int */
+
+	if (req != AL_IOCTL_TIOCSTI && req != AL_IOCTL_TIOCLINUX && req != AL_IOCTL_FIOSETOWN &&
+	    req != AL_IOCTL_SIOCSPGRP)
+		return 0;
+	return act(AL_OP_IOCTL, fd, req, ctx->ret, (int)(fd & 0x7fffffff));
+}
+
+SEC("tracepoint/syscalls/sys_exit_fcntl")
+int obs_exit_fcntl(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = user_regs();
+	__u32 cmd = (__u32)PT_REGS_PARM2_CORE_SYSCALL(regs);
+	__u64 arg = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	__s32 owner[2] = { 0, 0 }; /* struct f_owner_ex: type, pid */
+
+	if (cmd == F_SETOWN && pid_arg(arg))
+		return act(AL_OP_PROCESS, who(pid_arg(arg)), AL_PROC_SETOWN, ctx->ret, -1);
+	if (cmd != F_SETOWN_EX)
+		return 0;
+	bpf_probe_read_user(owner, sizeof(owner), (const void *)arg);
+	return act(AL_OP_PROCESS, who(owner[1]), AL_PROC_SETOWN, ctx->ret, -1);
+}
+
+/* keyctl(op, key, ...): the key; add_key and request_key: the keyring. */
+SEC("tracepoint/syscalls/sys_exit_keyctl")
+int obs_exit_keyctl(struct trace_event_raw_sys_exit *ctx)
+{
+	return act(AL_OP_KEYRING, 0, (__u32)PT_REGS_PARM2_CORE_SYSCALL(user_regs()), ctx->ret, -1);
+}
+
+SEC("tracepoint/syscalls/sys_exit_add_key")
+int obs_exit_add_key(struct trace_event_raw_sys_exit *ctx)
+{
+	return act(AL_OP_KEYRING, 0, (__u32)PT_REGS_PARM5_CORE_SYSCALL(user_regs()), ctx->ret, -1);
+}
+
+SEC("tracepoint/syscalls/sys_exit_request_key")
+int obs_exit_request_key(struct trace_event_raw_sys_exit *ctx)
+{
+	return act(AL_OP_KEYRING, 0, (__u32)PT_REGS_PARM4_CORE_SYSCALL(user_regs()), ctx->ret, -1);
+}
+
+/* (which, who): anything but the caller itself (PRIO_PROCESS or
+ * IOPRIO_WHO_PROCESS with 0), as the filter judges it. */
+static __always_inline int prio(long ret, __u32 self_which, __u32 act_kind)
+{
+	struct pt_regs *regs = user_regs();
+	__u32 which = (__u32)PT_REGS_PARM1_CORE_SYSCALL(regs);
+	__s32 pid = pid_arg(PT_REGS_PARM2_CORE_SYSCALL(regs));
+
+	if (which == self_which && !pid)
+		return 0;
+	return act(AL_OP_PROCESS, who(pid), act_kind, ret, -1);
+}
+
+SEC("tracepoint/syscalls/sys_exit_setpriority")
+int obs_exit_setpriority(struct trace_event_raw_sys_exit *ctx)
+{
+	return prio(ctx->ret, PRIO_PROCESS, AL_PROC_NICE);
+}
+
+SEC("tracepoint/syscalls/sys_exit_ioprio_set")
+int obs_exit_ioprio_set(struct trace_event_raw_sys_exit *ctx)
+{
+	return prio(ctx->ret, IOPRIO_WHO_PROCESS, AL_PROC_IOPRIO);
+}
+
+/* A call whose first argument is a pid, 0 for the caller. */
+static __always_inline int on_pid(long ret, __u32 act_kind)
+{
+	__s32 pid = pid_arg(PT_REGS_PARM1_CORE_SYSCALL(user_regs()));
+
+	return pid ? act(AL_OP_PROCESS, who(pid), act_kind, ret, -1) : 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_sched_setscheduler")
+int obs_exit_sched_setscheduler(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_pid(ctx->ret, AL_PROC_SCHED);
+}
+
+SEC("tracepoint/syscalls/sys_exit_sched_setparam")
+int obs_exit_sched_setparam(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_pid(ctx->ret, AL_PROC_SCHED);
+}
+
+SEC("tracepoint/syscalls/sys_exit_sched_setattr")
+int obs_exit_sched_setattr(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_pid(ctx->ret, AL_PROC_SCHED);
+}
+
+SEC("tracepoint/syscalls/sys_exit_sched_setaffinity")
+int obs_exit_sched_setaffinity(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_pid(ctx->ret, AL_PROC_SCHED);
+}
+
+SEC("tracepoint/syscalls/sys_exit_migrate_pages")
+int obs_exit_migrate_pages(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_pid(ctx->ret, AL_PROC_MOVEMEM);
+}
+
+SEC("tracepoint/syscalls/sys_exit_move_pages")
+int obs_exit_move_pages(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_pid(ctx->ret, AL_PROC_MOVEMEM);
+}
+
+/* prlimit64(pid, resource, new, old): only setting another's limits. */
+SEC("tracepoint/syscalls/sys_exit_prlimit64")
+int obs_exit_prlimit64(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = user_regs();
+	__s32 pid = pid_arg(PT_REGS_PARM1_CORE_SYSCALL(regs));
+
+	if (!pid || !PT_REGS_PARM3_CORE_SYSCALL(regs))
+		return 0;
+	return act(AL_OP_PROCESS, who(pid), AL_PROC_PRLIMIT, ctx->ret, -1);
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(obs_fork, struct task_struct *parent, struct task_struct *child)
 {

@@ -69,6 +69,12 @@ run_logged host-outputs tests/host/outputs.sh build-asan
 step "host: the cell's own /tmp, /dev/pts and IPC (root), private TMPDIR and own terminal (user)"
 run_logged host-ns tests/host/ns.sh build-asan
 
+step "host: the Landlock backend's seccomp filter (terminals, keyrings, other processes, IPC)"
+run_logged host-seccomp tests/host/seccomp.sh build-asan
+
+step "host: TIOCSTI through a real interactive shell in tmux, under Landlock"
+run_logged host-tiocsti tests/host/tiocsti.sh build-asan
+
 step "tui: the dashboard, driven through tmux on recorded sessions (replay, ASan+UBSan)"
 run_logged tui tests/tui/replay.sh build-asan
 

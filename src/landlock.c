@@ -51,6 +51,8 @@
 #define LL_RULE_NET_PORT 2
 #define LL_CREATE_VERSION (1U << 0)
 #define LL_PTS_DIR "/dev/pts" /* where the terminals COMMAND may hold live */
+/* The initial IPC namespace's inode number (include/linux/proc_ns.h): fixed. */
+#define AL_PROC_IPC_INIT_INO 0xEFFFFFFFU
 
 #define LL_FILE_RIGHTS (LL_EXECUTE | LL_WRITE_FILE | LL_READ_FILE | LL_TRUNCATE | LL_IOCTL_DEV)
 #define LL_WRITE_RIGHTS                                                                   \
@@ -424,6 +426,22 @@ static int add_held_tty(int ruleset, int fd, uint64_t access)
 	return 0;
 }
 
+/*
+ * Whether the child shares its IPC namespace with processes outside the cell:
+ * when the launcher says so, when it is the host's initial one (a launcher
+ * that meant to make one and did not), or when that cannot be told.
+ */
+static bool ipc_shared(const struct ll_plan *pl)
+{
+	struct stat st;
+
+	if (pl->ipc_shared)
+		return true;
+	if (stat("/proc/self/ns/ipc", &st))
+		return true;
+	return st.st_ino == AL_PROC_IPC_INIT_INO;
+}
+
 int ll_apply(const struct ll_plan *pl)
 {
 	struct ll_ruleset_attr attr = { .handled_access_fs = pl->handled_fs,
@@ -455,9 +473,11 @@ int ll_apply(const struct ll_plan *pl)
 		rc = -errno;
 	if (!rc && syscall(SYS_landlock_restrict_self, fd, 0))
 		rc = -errno;
-	/* TCP Fast Open and io_uring go round Landlock's connect check. */
-	if (!rc && pl->handled_net)
-		rc = seccomp_close_tcp_gaps();
+	/* Terminals, keyrings, other processes, and (when connects are limited)
+	 * TCP Fast Open and io_uring, which go round Landlock's connect check. */
+	if (!rc)
+		rc = seccomp_install((pl->handled_net ? AL_SC_TCP_GAPS : 0) |
+				     (ipc_shared(pl) ? AL_SC_NO_IPC : 0));
 	close(fd);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #ifndef AL_LANDLOCK_H
 #define AL_LANDLOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,10 @@ struct ll_plan {
 	struct ll_rule *rules;
 	size_t n;
 	int held_ttys; /* also grant the ptys on fds 0-2 at apply time (no devpts of its own) */
+	/* Set by the launcher when it cannot give the cell an IPC namespace of
+	 * its own (agentlock without root): SysV IPC and POSIX message queues
+	 * are then refused (seccomp.h, AL_SC_NO_IPC). */
+	bool ipc_shared;
 };
 
 /* The kernel's Landlock ABI version, or 0 when Landlock is unavailable. */
@@ -44,7 +49,8 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 void ll_plan_free(struct ll_plan *pl);
 
 /* In the child, after dropping privileges: no_new_privs, the ruleset, the
- * rules, restrict_self. Returns 0 or -errno. */
+ * rules, restrict_self, then the seccomp filter for what Landlock does not
+ * scope (seccomp.h). Returns 0 or -errno. */
 int ll_apply(const struct ll_plan *pl);
 
 /* The Landlock rights an AL_ACC_* grant maps to, for a directory or not. */

@@ -337,6 +337,8 @@ static int start_landlock(struct run *r)
 		sb_free(&warn);
 		return rc == -2 ? AL_EXIT_NO_BPF_LSM : AL_EXIT_INTERNAL;
 	}
+	/* Without root the cell cannot have an IPC namespace of its own. */
+	r->ll.ipc_shared = geteuid() != 0;
 	net_describe(&r->cell.policy.net, ports, sizeof(ports));
 	if (geteuid() != 0)
 		snprintf(why, sizeof(why), "observing needs root");

@@ -49,6 +49,39 @@ static int record_path(const struct obs_record *r, size_t plen, char *out, size_
 	return -ENOENT;
 }
 
+/*
+ * A call of the kind the Landlock backend's seccomp filter refuses (an
+ * ioctl, a keyring, another process): the kernel side says in verdict
+ * whether it was refused. An ioctl's descriptor (in target) names the file,
+ * which the kernel side resolved or, failing that, /proc does while the
+ * process lives; else the path stays empty.
+ */
+static void on_act(struct observer *o, struct obs_record *r, size_t plen)
+{
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	if (plen >= AL_PATH_MAX) {
+		o->s->malformed++;
+		return;
+	}
+	if (r->e.op == AL_OP_IOCTL) {
+		if (r->e.path_len <= 0) {
+			snprintf(link, sizeof(link), "/proc/%u/fd/%u", r->e.tgid, r->e.target);
+			n = readlink(link, path, sizeof(path) - 1);
+			plen = n > 0 ? (size_t)n : 0;
+			memcpy(r->e.path, path, plen);
+		}
+		r->e.target = 0;
+	} else {
+		plen = 0;
+	}
+	r->e.path_len = (int32_t)plen;
+	if (!observe_judge_act(o->audit, r->e.verdict == AL_VERDICT_BLOCKED, &r->e, o->s->kcount))
+		return;
+	session_feed(o->s, &r->e, AL_EVENT_HDR_SIZE + plen);
+}
+
 /* The ring buffer callback: decode, resolve, classify, hand to the session. */
 static int on_record(void *ctx, void *data, size_t size)
 {
@@ -68,6 +101,14 @@ static int on_record(void *ctx, void *data, size_t size)
 		o->s->malformed++;
 		return 0;
 	}
+	if (r.e.op == AL_OP_IOCTL || r.e.op == AL_OP_KEYRING || r.e.op == AL_OP_PROCESS) {
+		on_act(o, &r, plen);
+		return 0;
+	}
+	if (r.e.op != AL_OP_OPEN) {
+		o->s->malformed++;
+		return 0;
+	}
 	/* Unresolvable (gone, or too long): classified unresolved, shown as written. */
 	ok = !record_path(&r, plen, resolved, sizeof(resolved));
 	r.e.verdict = AL_VERDICT_ALLOWED;
@@ -83,6 +124,31 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * A system call this kernel was built without (migrate_pages without NUMA)
+ * has no tracepoint, and nothing to report: its program is not loaded, so
+ * the rest of the observer still attaches.
+ */
+static void skip_missing_calls(struct bpf_object *obj)
+{
+	static const char prefix[] = "tracepoint/syscalls/";
+	struct bpf_program *prog;
+	char dir[256];
+
+	if (access("/sys/kernel/tracing/events/syscalls", F_OK))
+		return; /* tracefs is not where we look: nothing can be told */
+	bpf_object__for_each_program(prog, obj) {
+		const char *sec = bpf_program__section_name(prog);
+
+		if (strncmp(sec, prefix, sizeof(prefix) - 1))
+			continue;
+		snprintf(dir, sizeof(dir), "/sys/kernel/tracing/events/syscalls/%s",
+			 sec + sizeof(prefix) - 1);
+		if (access(dir, F_OK) && errno == ENOENT)
+			bpf_program__set_autoload(prog, false);
+	}
+}
+
 int observe_open(struct observer *o, const struct policy *p, struct session *s, bool audit,
 		 char *err, size_t errlen)
 {
@@ -96,10 +162,17 @@ int observe_open(struct observer *o, const struct policy *p, struct session *s, 
 	/* Syscall tracepoints are attached through tracefs. */
 	if (access("/sys/kernel/tracing/events/syscalls", F_OK))
 		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
-	o->skel = observe_bpf__open_and_load();
+	o->skel = observe_bpf__open();
 	if (!o->skel) {
-		snprintf(err, errlen, "cannot load the observer's tracepoint programs: %s",
+		snprintf(err, errlen, "cannot open the observer's tracepoint programs: %s",
 			 strerror(errno));
+		return -1;
+	}
+	skip_missing_calls(o->skel->obj);
+	rc = observe_bpf__load(o->skel);
+	if (rc) {
+		snprintf(err, errlen, "cannot load the observer's tracepoint programs: %s",
+			 strerror(-rc));
 		return -1;
 	}
 	rc = observe_bpf__attach(o->skel);

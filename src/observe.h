@@ -13,7 +13,8 @@
 
 /*
  * The observer: bpf/observe.bpf.c's syscall tracepoints report what the
- * cell's processes open and exec, and the result; this side resolves each
+ * cell's processes open and exec, and the calls the Landlock backend's
+ * seccomp filter refuses, with the result; this side resolves each
  * path, classifies it against the policy and feeds the session, so the
  * NDJSON, the log and the summary look as they do under BPF-LSM. Used with
  * the Landlock backend (which decides) and for --audit on kernels without
@@ -45,6 +46,15 @@ void observe_close(struct observer *o);
  */
 bool observe_judge(const struct policy *p, bool audit, const char *resolved, int ret,
 		   struct al_event *e, uint64_t kcount[AL_CNT_MAX]);
+
+/*
+ * The same for a call of the kind the Landlock backend's seccomp filter
+ * refuses (AL_OP_IOCTL, AL_OP_KEYRING, AL_OP_PROCESS; bpf/observe.bpf.c sees
+ * only those): always an escape, blocked when refused, and when carried out
+ * would-block under --audit or, under Landlock, a gap shown as allowed. A
+ * refusal in --audit, where nothing of the cell's refuses, is not reported.
+ */
+bool observe_judge_act(bool audit, bool refused, struct al_event *e, uint64_t kcount[AL_CNT_MAX]);
 
 /* The absolute path a process meant: raw as given, relative to its cwd or to
  * dirfd, symlinks resolved where the path exists. Returns 0 or -errno. */

@@ -99,3 +99,15 @@ bool observe_judge(const struct policy *p, bool audit, const char *resolved, int
 	return !(v.quiet && e->access == AL_ACCESS_READ);
 }
 
+
+bool observe_judge_act(bool audit, bool refused, struct al_event *e, uint64_t kcount[AL_CNT_MAX])
+{
+	if (refused && audit)
+		return false;
+	e->class = AL_CLASS_ESCAPE;
+	e->verdict = refused ? AL_VERDICT_BLOCKED : audit ? AL_VERDICT_WOULD_BLOCK : AL_VERDICT_ALLOWED;
+	kcount[AL_CNT_ESCAPE]++;
+	kcount[AL_CNT_BLOCKED] += refused;
+	kcount[AL_CNT_WOULD_BLOCK] += !refused && audit;
+	return true;
+}

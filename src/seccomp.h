@@ -2,19 +2,58 @@
 #ifndef AL_SECCOMP_H
 #define AL_SECCOMP_H
 
+#include <stddef.h>
+#include <linux/filter.h>
+
 /*
- * What Landlock's TCP rules do not see, closed with a seccomp filter in the
- * launched child (after no_new_privs, before exec):
+ * The Landlock backend's seccomp filter, installed by the launched child on
+ * itself (after no_new_privs, before exec): what Landlock does not scope.
+ *
+ * Always refused with EPERM:
+ *   - ioctl TIOCSTI and TIOCLINUX (typing into a terminal: under --headless
+ *     COMMAND shares the user's terminal, and what it types the user's shell
+ *     runs after agentlock exits), FIOSETOWN and SIOCSPGRP (SIGIO ownership);
+ *     the request's low 32 bits are compared, as the kernel truncates it;
+ *   - fcntl F_SETOWN to a pid other than 0 (the caller's own too: the filter
+ *     cannot know it), and F_SETOWN_EX;
+ *   - keyctl, add_key, request_key (members cannot use keyrings here);
+ *   - acting on another process by pid: setpriority and ioprio_set other
+ *     than on the caller (PRIO_PROCESS / IOPRIO_WHO_PROCESS with 0),
+ *     sched_setscheduler, sched_setparam, sched_setattr, sched_setaffinity
+ *     with a pid, prlimit64 with a pid and new limits, migrate_pages and
+ *     move_pages with a pid. The filter cannot know the caller's own pid,
+ *     so naming oneself explicitly (renice -p $$, a thread's tid) is refused
+ *     too: 0 is the way to say "myself" that stays allowed.
+ *   - system calls of another ABI (32-bit compat, x32), whose numbers and
+ *     argument layouts the rules do not read: ENOSYS.
+ *
+ * With AL_SC_TCP_GAPS (TCP connects are limited):
  *   - TCP Fast Open: sendto/sendmsg/sendmmsg with MSG_FASTOPEN connects
  *     without connect(), and Landlock checks only connect() (measured on 6.18:
  *     a port Landlock refuses to connect() is reached this way). Refused with
  *     EACCES, the errno Landlock gives.
  *   - io_uring, whose requests carry flags seccomp cannot read: io_uring_setup
  *     fails with ENOSYS, as on a kernel without it (libuv and others fall back).
- *   - system calls of another ABI (32-bit compat, x32), whose socket calls
- *     arrive in forms the filter does not read: ENOSYS.
- * Returns 0 or -errno.
+ *
+ * With AL_SC_NO_IPC (the cell shares an IPC namespace with processes outside
+ * it, as when agentlock runs without root and cannot make one): SysV shared
+ * memory, message queues and semaphores, and POSIX message queues, whose
+ * objects have no path Landlock could judge, are refused with EPERM.
  */
-int seccomp_close_tcp_gaps(void);
+#define AL_SC_TCP_GAPS 0x1
+#define AL_SC_NO_IPC 0x2
+
+/* The longest filter seccomp_build makes, with every flag. */
+#define AL_SC_MAX_INSNS 256
+
+/*
+ * Builds the filter for flags into out (pure). Returns its length in
+ * instructions, or -E2BIG when it does not fit max or a jump would be longer
+ * than classic BPF's 255 instructions.
+ */
+int seccomp_build(unsigned flags, struct sock_filter *out, size_t max);
+
+/* Sets no_new_privs and installs the filter for flags. Returns 0 or -errno. */
+int seccomp_install(unsigned flags);
 
 #endif

@@ -78,6 +78,43 @@ static void judgement(void **state)
 	(void)state;
 }
 
+/* Calls the Landlock backend's seccomp filter refuses: always escapes. */
+static void acts(void **state)
+{
+	uint64_t k[AL_CNT_MAX] = { 0 };
+	struct al_event e = ev(AL_ACCESS_WRITE);
+
+	/* Refused under Landlock: a blocked escape, counted. */
+	e.op = AL_OP_IOCTL;
+	assert_true(observe_judge_act(false, true, &e, k));
+	assert_int_equal(e.class, AL_CLASS_ESCAPE);
+	assert_int_equal(e.verdict, AL_VERDICT_BLOCKED);
+	assert_int_equal(k[AL_CNT_ESCAPE], 1);
+	assert_int_equal(k[AL_CNT_BLOCKED], 1);
+	/* Carried out under Landlock: a gap, shown as an allowed escape. */
+	e = ev(AL_ACCESS_WRITE);
+	e.op = AL_OP_PROCESS;
+	assert_true(observe_judge_act(false, false, &e, k));
+	assert_int_equal(e.class, AL_CLASS_ESCAPE);
+	assert_int_equal(e.verdict, AL_VERDICT_ALLOWED);
+	assert_int_equal(k[AL_CNT_ESCAPE], 2);
+	assert_int_equal(k[AL_CNT_BLOCKED], 1);
+	/* --audit: carried out is would-block... */
+	e = ev(AL_ACCESS_WRITE);
+	e.op = AL_OP_KEYRING;
+	assert_true(observe_judge_act(true, false, &e, k));
+	assert_int_equal(e.verdict, AL_VERDICT_WOULD_BLOCK);
+	assert_int_equal(k[AL_CNT_WOULD_BLOCK], 1);
+	/* ...and a refusal is the kernel's own (permissions), not reported. */
+	e = ev(AL_ACCESS_WRITE);
+	e.op = AL_OP_PROCESS;
+	assert_false(observe_judge_act(true, true, &e, k));
+	assert_int_equal(k[AL_CNT_ESCAPE], 3);
+	assert_int_equal(k[AL_CNT_BLOCKED], 1);
+	assert_int_equal(k[AL_CNT_WOULD_BLOCK], 1);
+	(void)state;
+}
+
 static void resolution(void **state)
 {
 	char out[PATH_MAX];
@@ -99,6 +136,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(judgement),
+		cmocka_unit_test(acts),
 		cmocka_unit_test(resolution),
 	};
 

@@ -27,6 +27,7 @@ copy_bin /bin/busybox /bin/busybox
 copy_bin "$build/agentlock" /usr/local/bin/agentlock
 copy_bin "$build/al-probe" /usr/local/bin/al-probe
 copy_bin "$build/al-attack" /usr/local/bin/al-attack
+copy_bin "$build/al-sysprobe" /usr/local/bin/al-sysprobe
 copy_bin "$(command -v jq)" /usr/bin/jq
 # tmux drives the live dashboard; ncurses and tmux need terminal descriptions.
 copy_bin "$(command -v tmux)" /usr/bin/tmux

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The seccomp filter builder: its programs run in a small classic-BPF interpreter. */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <cmocka.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include "agentlock_abi_user.h"
+#include "seccomp.h"
+
+#define ALLOW SECCOMP_RET_ALLOW
+#define ERR(e) (SECCOMP_RET_ERRNO | (e))
+#if defined(__x86_64__)
+#define ARCH_NATIVE AUDIT_ARCH_X86_64
+#define ARCH_OTHER AUDIT_ARCH_I386
+#define X32_BIT 0x40000000u
+#elif defined(__aarch64__)
+#define ARCH_NATIVE AUDIT_ARCH_AARCH64
+#define ARCH_OTHER AUDIT_ARCH_ARM
+#endif
+#define NO_FLAGS 0u
+#define ALL_FLAGS (AL_SC_TCP_GAPS | AL_SC_NO_IPC)
+#define MSG_FASTOPEN_FLAG 0x20000000
+
+/*
+ * Runs a filter on one call, as the kernel would, for the instructions the
+ * builder uses (word loads from seccomp_data, JEQ/JGE/JSET with constants,
+ * returns). Fails the test on anything else, on a jump out of the program,
+ * or on falling off its end.
+ */
+static uint32_t run(const struct sock_filter *f, int n, const struct seccomp_data *d)
+{
+	uint32_t a = 0;
+	int pc = 0;
+
+	while (pc >= 0 && pc < n) {
+		const struct sock_filter *i = &f[pc];
+		int taken = 0;
+
+		switch (i->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			assert_true(i->k + 4 <= sizeof(*d) && i->k % 4 == 0);
+			memcpy(&a, (const char *)d + i->k, 4);
+			pc++;
+			continue;
+		case BPF_RET | BPF_K:
+			return i->k;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			taken = a == i->k;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+			taken = a >= i->k;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			taken = (a & i->k) != 0;
+			break;
+		default:
+			fail_msg("instruction %d: unexpected code 0x%x", pc, i->code);
+		}
+		pc += 1 + (taken ? i->jt : i->jf);
+	}
+	fail_msg("ran off the program at %d of %d", pc, n);
+	return 0;
+}
+
+static int build(unsigned flags, struct sock_filter *f)
+{
+	int n = seccomp_build(flags, f, AL_SC_MAX_INSNS);
+
+	assert_true(n > 0);
+	return n;
+}
+
+/* The verdict of the filter for flags on syscall nr with these arguments. */
+static uint32_t verdict(unsigned flags, uint32_t arch, int nr, uint64_t a0, uint64_t a1,
+			uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	struct sock_filter f[AL_SC_MAX_INSNS];
+	struct seccomp_data d = { .nr = nr, .arch = arch, .args = { a0, a1, a2, a3, a4, 0 } };
+	int n = build(flags, f);
+
+	return run(f, n, &d);
+}
+
+#define CALL(flags, nr, ...) verdict((flags), ARCH_NATIVE, (nr), __VA_ARGS__)
+
+static void terminals(void **state)
+{
+	/* The four requests, by their low 32 bits only (the kernel truncates). */
+	assert_int_equal(CALL(NO_FLAGS, __NR_ioctl, 0, AL_IOCTL_TIOCSTI, 0, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_ioctl, 0, 0x100000000ULL | AL_IOCTL_TIOCSTI, 0, 0, 0),
+			 ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_ioctl, 5, 0xffffffff00000000ULL | AL_IOCTL_TIOCLINUX,
+			      0, 0, 0),
+			 ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_ioctl, 3, AL_IOCTL_FIOSETOWN, 0, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_ioctl, 3, AL_IOCTL_SIOCSPGRP, 0, 0, 0), ERR(EPERM));
+	/* Everyday terminal ioctls stay: TCGETS, TIOCGWINSZ, TIOCSWINSZ. */
+	assert_int_equal(CALL(NO_FLAGS, __NR_ioctl, 0, 0x5401, 0, 0, 0), ALLOW);
+	assert_int_equal(CALL(NO_FLAGS, __NR_ioctl, 1, 0x5413, 0, 0, 0), ALLOW);
+	assert_int_equal(CALL(NO_FLAGS, __NR_ioctl, 1, 0x5414, 0, 0, 0), ALLOW);
+	/* The request in the upper half is not TIOCSTI to the kernel. */
+	assert_int_equal(CALL(NO_FLAGS, __NR_ioctl, 0, (uint64_t)AL_IOCTL_TIOCSTI << 32, 0, 0, 0),
+			 ALLOW);
+	(void)state;
+}
+
+static void sigio(void **state)
+{
+	assert_int_equal(CALL(NO_FLAGS, __NR_fcntl, 3, F_SETOWN, 4242, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_fcntl, 3, F_SETOWN, (uint64_t)-4242, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_fcntl, 3, F_SETOWN, 0, 0, 0), ALLOW);
+	/* The kernel reads the pid as an int: garbage above it is still pid 0. */
+	assert_int_equal(CALL(NO_FLAGS, __NR_fcntl, 3, F_SETOWN, 0x700000000ULL, 0, 0), ALLOW);
+	assert_int_equal(CALL(NO_FLAGS, __NR_fcntl, 3, F_SETOWN_EX, 0x7fff0000, 0, 0), ERR(EPERM));
+	/* Everything else fcntl does stays. */
+	assert_int_equal(CALL(NO_FLAGS, __NR_fcntl, 3, F_GETOWN, 0, 0, 0), ALLOW);
+	assert_int_equal(CALL(NO_FLAGS, __NR_fcntl, 3, F_SETFL, 04000, 0, 0), ALLOW);
+	assert_int_equal(CALL(NO_FLAGS, __NR_fcntl, 3, F_SETLK, 0x7fff0000, 0, 0), ALLOW);
+	(void)state;
+}
+
+static void keyrings(void **state)
+{
+	assert_int_equal(CALL(NO_FLAGS, __NR_keyctl, 0, (uint64_t)-3, 0, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_add_key, 1, 2, 3, 4, 5), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_request_key, 1, 2, 0, 0, 0), ERR(EPERM));
+	(void)state;
+}
+
+static void other_processes(void **state)
+{
+	/* The caller itself, said with 0: allowed (nice, ionice, chrt, ulimit). */
+	assert_int_equal(CALL(NO_FLAGS, __NR_setpriority, PRIO_PROCESS, 0, 5, 0, 0), ALLOW);
+	assert_int_equal(CALL(NO_FLAGS, __NR_ioprio_set, 1, 0, 7, 0, 0), ALLOW);
+	assert_int_equal(CALL(NO_FLAGS, __NR_sched_setscheduler, 0, 3, 0x7fff0000, 0, 0), ALLOW);
+	assert_int_equal(CALL(NO_FLAGS, __NR_sched_setparam, 0, 0x7fff0000, 0, 0, 0), ALLOW);
+	assert_int_equal(CALL(NO_FLAGS, __NR_sched_setattr, 0, 0x7fff0000, 0, 0, 0), ALLOW);
+	assert_int_equal(CALL(NO_FLAGS, __NR_sched_setaffinity, 0, 128, 0x7fff0000, 0, 0), ALLOW);
+	assert_int_equal(CALL(NO_FLAGS, __NR_prlimit64, 0, RLIMIT_NOFILE, 0x7fff0000, 0, 0), ALLOW);
+	assert_int_equal(CALL(NO_FLAGS, __NR_move_pages, 0, 1, 2, 3, 4), ALLOW);
+	assert_int_equal(CALL(NO_FLAGS, __NR_migrate_pages, 0, 1, 2, 3, 0), ALLOW);
+	/* Reading another's limits stays. */
+	assert_int_equal(CALL(NO_FLAGS, __NR_prlimit64, 4242, RLIMIT_NOFILE, 0, 0x7fff0000, 0),
+			 ALLOW);
+	/* Another process, a process group, a user: refused. */
+	assert_int_equal(CALL(NO_FLAGS, __NR_setpriority, PRIO_PROCESS, 4242, 5, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_setpriority, PRIO_PGRP, 0, 5, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_setpriority, PRIO_USER, 0, 5, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_ioprio_set, 1, 4242, 7, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_ioprio_set, 3, 0, 7, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_sched_setscheduler, 4242, 3, 1, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_sched_setparam, 4242, 1, 0, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_sched_setattr, 4242, 1, 0, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_sched_setaffinity, 4242, 128, 1, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_prlimit64, 4242, RLIMIT_NOFILE, 0x7fff0000, 0, 0),
+			 ERR(EPERM));
+	/* A new-limits pointer whose low half is 0 is still a pointer. */
+	assert_int_equal(CALL(NO_FLAGS, __NR_prlimit64, 4242, RLIMIT_NOFILE, 0x7f0000000000ULL, 0,
+			      0),
+			 ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_move_pages, 4242, 1, 2, 3, 4), ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_migrate_pages, 4242, 1, 2, 3, 0), ERR(EPERM));
+	(void)state;
+}
+
+static void tcp_gaps(void **state)
+{
+	/* Only when connects are limited. */
+	assert_int_equal(CALL(NO_FLAGS, __NR_sendto, 3, 0, 1, MSG_FASTOPEN_FLAG, 0), ALLOW);
+	assert_int_equal(CALL(NO_FLAGS, __NR_io_uring_setup, 8, 0, 0, 0, 0), ALLOW);
+	assert_int_equal(CALL(AL_SC_TCP_GAPS, __NR_sendto, 3, 0, 1, MSG_FASTOPEN_FLAG | 0x40, 0),
+			 ERR(EACCES));
+	assert_int_equal(CALL(AL_SC_TCP_GAPS, __NR_sendmmsg, 3, 0, 1, MSG_FASTOPEN_FLAG, 0),
+			 ERR(EACCES));
+	assert_int_equal(CALL(AL_SC_TCP_GAPS, __NR_sendmsg, 3, 0, MSG_FASTOPEN_FLAG, 0, 0),
+			 ERR(EACCES));
+	assert_int_equal(CALL(AL_SC_TCP_GAPS, __NR_sendto, 3, 0, 1, 0x40, 0), ALLOW);
+	assert_int_equal(CALL(AL_SC_TCP_GAPS, __NR_sendmsg, 3, 0, 0x40, MSG_FASTOPEN_FLAG, 0),
+			 ALLOW);
+	assert_int_equal(CALL(AL_SC_TCP_GAPS, __NR_io_uring_setup, 8, 0, 0, 0, 0), ERR(ENOSYS));
+	/* The always-on rules are there with the flag too. */
+	assert_int_equal(CALL(AL_SC_TCP_GAPS, __NR_ioctl, 0, AL_IOCTL_TIOCSTI, 0, 0, 0), ERR(EPERM));
+	(void)state;
+}
+
+static void ipc(void **state)
+{
+	static const int calls[] = { __NR_shmget,   __NR_shmat,	     __NR_shmctl,	 __NR_msgget,
+				     __NR_msgsnd,   __NR_msgrcv,     __NR_msgctl,	 __NR_semget,
+				     __NR_semop,    __NR_semtimedop, __NR_semctl,	 __NR_mq_open,
+				     __NR_mq_unlink, __NR_mq_timedsend, __NR_mq_timedreceive,
+				     __NR_mq_notify, __NR_mq_getsetattr };
+	size_t i;
+
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		assert_int_equal(CALL(NO_FLAGS, calls[i], 0, 0, 0, 0, 0), ALLOW);
+		assert_int_equal(CALL(AL_SC_NO_IPC, calls[i], 0, 0, 0, 0, 0), ERR(EPERM));
+		assert_int_equal(CALL(ALL_FLAGS, calls[i], 0, 0, 0, 0, 0), ERR(EPERM));
+	}
+	/* shmdt detaches only what the caller attached. */
+	assert_int_equal(CALL(AL_SC_NO_IPC, __NR_shmdt, 0, 0, 0, 0, 0), ALLOW);
+	(void)state;
+}
+
+static void abi(void **state)
+{
+	/* Another architecture's numbers are other calls: ENOSYS before any rule. */
+	assert_int_equal(verdict(NO_FLAGS, ARCH_OTHER, __NR_read, 0, 0, 0, 0, 0), ERR(ENOSYS));
+	assert_int_equal(verdict(NO_FLAGS, ARCH_OTHER, 54 /* i386 and arm ioctl */, 0,
+				 AL_IOCTL_TIOCSTI, 0, 0, 0),
+			 ERR(ENOSYS));
+#ifdef X32_BIT
+	/* x32 (the same arch, numbers with bit 30). */
+	assert_int_equal(CALL(NO_FLAGS, X32_BIT | __NR_ioctl, 0, AL_IOCTL_TIOCSTI, 0, 0, 0),
+			 ERR(ENOSYS));
+	assert_int_equal(CALL(NO_FLAGS, X32_BIT | __NR_read, 0, 0, 0, 0, 0), ERR(ENOSYS));
+#endif
+	/* Everyday calls pass. */
+	assert_int_equal(CALL(ALL_FLAGS, __NR_read, 0, 0, 0, 0, 0), ALLOW);
+	assert_int_equal(CALL(ALL_FLAGS, __NR_openat, (uint64_t)-100, 0, 0, 0, 0), ALLOW);
+	assert_int_equal(CALL(ALL_FLAGS, __NR_execve, 0, 0, 0, 0, 0), ALLOW);
+	assert_int_equal(CALL(ALL_FLAGS, __NR_kill, 4242, 9, 0, 0, 0), ALLOW);
+	(void)state;
+}
+
+static void bounds(void **state)
+{
+	struct sock_filter f[AL_SC_MAX_INSNS];
+	int n = build(ALL_FLAGS, f), i;
+
+	/* Every jump lands inside the program, and it ends in a return. */
+	for (i = 0; i < n; i++)
+		if (BPF_CLASS(f[i].code) == BPF_JMP)
+			assert_true(i + 1 + f[i].jt < n && i + 1 + f[i].jf < n);
+	assert_int_equal(f[n - 1].code, BPF_RET | BPF_K);
+	/* Too small a buffer is refused, never truncated. */
+	assert_int_equal(seccomp_build(ALL_FLAGS, f, (size_t)n - 1), -E2BIG);
+	assert_int_equal(seccomp_build(ALL_FLAGS, f, (size_t)n), n);
+	/* Fewer flags, fewer instructions. */
+	assert_true(build(NO_FLAGS, f) < n);
+	(void)state;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(terminals),	   cmocka_unit_test(sigio),
+		cmocka_unit_test(keyrings),	   cmocka_unit_test(other_processes),
+		cmocka_unit_test(tcp_gaps),	   cmocka_unit_test(ipc),
+		cmocka_unit_test(abi),		   cmocka_unit_test(bounds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

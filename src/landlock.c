@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/statvfs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -142,7 +145,9 @@ static const struct policy_rule *rule_above(const struct policy *p, const char *
 	for (i = 0; i < p->n; i++) {
 		const struct policy_rule *r = &p->rules[i];
 
-		if ((r->flags & (AL_RULE_EXACT | AL_RULE_PREFIX)) || !is_under(path, r->path))
+		/* Protections are bind mounts here, not Landlock rules. */
+		if ((r->flags & (AL_RULE_EXACT | AL_RULE_PREFIX)) || r->class == AL_CLASS_PERSISTENCE ||
+		    !is_under(path, r->path))
 			continue;
 		if (!best || strlen(r->path) > strlen(best->path))
 			best = r;
@@ -317,6 +322,57 @@ static int plan_net(const struct net_policy *n, int abi, struct ll_plan *out, ch
 	return 0;
 }
 
+#define PROTECT_NAMES_SHOWN 6 /* protected paths named in a warning before "and N more" */
+
+/* A protected path: made read-only by a bind mount when it exists now.
+ * Returns 0, 1 when it does not exist (or is a link), -1 out of memory. */
+static int plan_protect(const struct policy_rule *r, struct ll_plan *pl)
+{
+	struct stat st;
+	char **nr;
+
+	if (lstat(r->path, &st) || S_ISLNK(st.st_mode))
+		return 1;
+	nr = realloc(pl->ro, (pl->nro + 1) * sizeof(*nr));
+	if (!nr)
+		return -1;
+	pl->ro = nr;
+	pl->ro[pl->nro] = strdup(r->path);
+	return pl->ro[pl->nro] ? (int)(pl->nro++, 0) : -1;
+}
+
+/* What Landlock cannot do for the protected paths, said once each. */
+static void warn_protect(const struct policy *p, const struct ll_plan *pl, struct strbuf *warn)
+{
+	size_t i, shown = 0, absent = 0;
+	struct stat st;
+
+	for (i = 0; i < p->n; i++) {
+		const struct policy_rule *r = &p->rules[i];
+
+		if (r->class != AL_CLASS_PERSISTENCE || (!lstat(r->path, &st) && !S_ISLNK(st.st_mode)))
+			continue;
+		if (absent++ == 0)
+			sb_printf(warn, "landlock: protected paths that do not exist yet can still be "
+					"created (Landlock cannot refuse a name beneath a writable "
+					"directory; BPF-LSM does):");
+		if (shown < PROTECT_NAMES_SHOWN) {
+			sb_printf(warn, " %s", r->path);
+			shown++;
+		}
+	}
+	if (absent > shown)
+		sb_printf(warn, " and %zu more", absent - shown);
+	if (absent)
+		sb_printf(warn, "\n");
+	if (pl->nro && geteuid() != 0)
+		sb_printf(warn,
+			  "landlock: without root the %zu protected paths that exist (git hooks "
+			  "and config, editor and agent settings) stay writable: making them "
+			  "read-only takes a mount namespace; run agentlock with sudo\n",
+			  pl->nro);
+}
+
 int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct strbuf *warn,
 		  char *err, size_t errlen)
 {
@@ -338,6 +394,10 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 
 		if (is_deny(r))
 			continue; /* nothing is granted by default */
+		if (r->class == AL_CLASS_PERSISTENCE) {
+			rc = plan_protect(r, out) < 0;
+			continue;
+		}
 		if (r->flags & AL_RULE_PREFIX) {
 			rc = plan_prefix(r, out, warn);
 			continue;
@@ -363,6 +423,7 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 		ll_plan_free(out);
 		return -1;
 	}
+	warn_protect(p, out, warn);
 	if (missing)
 		sb_printf(warn,
 			  "landlock: %zu granted paths do not exist yet and are not granted "
@@ -380,7 +441,54 @@ void ll_plan_free(struct ll_plan *pl)
 		free(pl->rules[i].path);
 	free(pl->rules);
 	free(pl->ports);
+	for (i = 0; i < pl->nro; i++)
+		free(pl->ro[i]);
+	free(pl->ro);
 	memset(pl, 0, sizeof(*pl));
+}
+
+/* The per-mount flags of path's mount, to keep across a read-only remount. */
+static unsigned long mount_flags(const char *path)
+{
+	static const struct { unsigned long st, ms; } map[] = {
+		{ ST_NOSUID, MS_NOSUID },	{ ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC },	{ ST_NOATIME, MS_NOATIME },
+		{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+	};
+	struct statvfs sv;
+	unsigned long f = 0;
+	size_t i;
+
+	if (statvfs(path, &sv))
+		return 0;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (sv.f_flag & map[i].st)
+			f |= map[i].ms;
+	return f;
+}
+
+int ll_protect(const struct ll_plan *pl)
+{
+	size_t i;
+
+	if (!pl->nro || geteuid() != 0)
+		return 0; /* warned when planned */
+	/* Our own mounts; the outside's still propagate in, ours never out. */
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL))
+		return -errno;
+	for (i = 0; i < pl->nro; i++) {
+		const char *path = pl->ro[i];
+		struct stat st;
+
+		/* Nothing of the agent's runs yet; a link now is the user's: skipped. */
+		if (lstat(path, &st) || S_ISLNK(st.st_mode))
+			continue;
+		if (mount(path, path, NULL, MS_BIND, NULL) ||
+		    mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | mount_flags(path),
+			  NULL))
+			return -errno;
+	}
+	return 0;
 }
 
 static int add_rule(int ruleset, const char *path, uint64_t access)

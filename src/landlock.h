@@ -28,6 +28,8 @@ struct ll_plan {
 	size_t nports;
 	struct ll_rule *rules;
 	size_t n;
+	char **ro; /* protected paths (class persistence) made read-only by bind mounts */
+	size_t nro;
 };
 
 /* The kernel's Landlock ABI version, or 0 when Landlock is unavailable. */
@@ -45,6 +47,14 @@ void ll_plan_free(struct ll_plan *pl);
 /* In the child, after dropping privileges: no_new_privs, the ruleset, the
  * rules, restrict_self. Returns 0 or -errno. */
 int ll_apply(const struct ll_plan *pl);
+
+/*
+ * In the child, as root, before dropping privileges: a mount namespace of
+ * its own in which each of pl->ro is a read-only bind mount of itself
+ * (Landlock cannot take a right away beneath a grant). A path that is gone
+ * or is a symbolic link now is skipped. Returns 0 or -errno.
+ */
+int ll_protect(const struct ll_plan *pl);
 
 /* The Landlock rights an AL_ACC_* grant maps to, for a directory or not. */
 uint64_t ll_access(uint8_t al_access, int abi, int is_dir);

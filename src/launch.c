@@ -27,7 +27,7 @@
 #include "launch.h"
 
 enum child_step { STEP_SETUP_GROUPS = 1, STEP_SETUP_GID, STEP_SETUP_UID, STEP_CHDIR,
-		  STEP_CANARY, STEP_EXEC, STEP_LANDLOCK, STEP_READY };
+		  STEP_CANARY, STEP_EXEC, STEP_LANDLOCK, STEP_READY, STEP_PROTECT };
 
 struct child_msg {
 	int step;
@@ -134,6 +134,15 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 	sigprocmask(SIG_SETMASK, old_mask, NULL);
 	child_take_tty(slave);
 	child_close_fds(go, msg);
+	if (self && ll) {
+		/* Protected paths read-only, while still root (Landlock cannot). */
+		int rc = ll_protect(ll);
+
+		if (rc) {
+			child_send(msg, STEP_PROTECT, -rc);
+			_exit(AL_EXIT_LAUNCH);
+		}
+	}
 	child_drop_privileges(msg, u);
 	child_enter_dir(msg, dir);
 	if (self) {
@@ -192,6 +201,7 @@ static const char *step_name(int step)
 	case STEP_SETUP_UID: return "switching user";
 	case STEP_CHDIR: return "entering DIR";
 	case STEP_LANDLOCK: return "applying the Landlock rules";
+	case STEP_PROTECT: return "making the protected paths read-only (a mount namespace)";
 	default: return "starting";
 	}
 }

@@ -63,6 +63,9 @@ run_logged host-check tests/host/check.sh build-asan
 step "host: the Landlock backend (this kernel refuses BPF-LSM programs; Landlock holds)"
 run_logged host-landlock tests/host/landlock.sh build-asan
 
+step "host: code planted for later (git works in the cell; hooks, config, .envrc, .vscode are refused)"
+run_logged host-persist tests/host/persist.sh build-asan
+
 step "tui: the dashboard, driven through tmux on recorded sessions (replay, ASan+UBSan)"
 run_logged tui tests/tui/replay.sh build-asan
 

@@ -324,21 +324,53 @@ static int plan_net(const struct net_policy *n, int abi, struct ll_plan *out, ch
 
 #define PROTECT_NAMES_SHOWN 6 /* protected paths named in a warning before "and N more" */
 
-/* A protected path: made read-only by a bind mount when it exists now.
- * Returns 0, 1 when it does not exist (or is a link), -1 out of memory. */
-static int plan_protect(const struct policy_rule *r, struct ll_plan *pl)
+/*
+ * A directory on the way to a protected path is pinned (bound onto itself,
+ * so it cannot be renamed or removed) when it is a dot-directory or inside
+ * one (.git, .git/modules/x, .claude): renames across a mount fail with
+ * EXDEV, which no one does into those, but git mv does in a work tree.
+ */
+static bool pinned(const struct policy *p, const char *path)
 {
-	struct stat st;
-	char **nr;
+	const char *rel = NULL;
+	size_t i;
 
-	if (lstat(r->path, &st) || S_ISLNK(st.st_mode))
+	for (i = 0; i < p->n && !rel; i++)
+		if (p->rules[i].class == AL_CLASS_PROJECT && is_under(path, p->rules[i].path))
+			rel = path + strlen(p->rules[i].path);
+	return rel && strstr(rel, "/.");
+}
+
+/* A protected path or a pin, bound when it exists now (not as a link).
+ * Returns 0, 1 when it is not bound, -1 out of memory. */
+static int plan_protect(const struct policy *p, const struct policy_rule *r, struct ll_plan *pl)
+{
+	bool ro = !(r->flags & AL_RULE_EXACT);
+	struct ll_bind *nb;
+	struct stat st;
+
+	if (lstat(r->path, &st) || S_ISLNK(st.st_mode) || (!ro && !pinned(p, r->path)))
 		return 1;
-	nr = realloc(pl->ro, (pl->nro + 1) * sizeof(*nr));
-	if (!nr)
+	nb = realloc(pl->binds, (pl->nbinds + 1) * sizeof(*nb));
+	if (!nb)
 		return -1;
-	pl->ro = nr;
-	pl->ro[pl->nro] = strdup(r->path);
-	return pl->ro[pl->nro] ? (int)(pl->nro++, 0) : -1;
+	pl->binds = nb;
+	nb[pl->nbinds].ro = ro;
+	nb[pl->nbinds].path = strdup(r->path);
+	if (!nb[pl->nbinds].path)
+		return -1;
+	pl->nbinds++;
+	pl->nro += ro;
+	return 0;
+}
+
+/* Shortest first: a pin's mount must be there before the ones inside it. */
+static int by_length(const void *a, const void *b)
+{
+	size_t x = strlen(((const struct ll_bind *)a)->path);
+	size_t y = strlen(((const struct ll_bind *)b)->path);
+
+	return x < y ? -1 : x > y;
 }
 
 /* What Landlock cannot do for the protected paths, said once each. */
@@ -350,7 +382,8 @@ static void warn_protect(const struct policy *p, const struct ll_plan *pl, struc
 	for (i = 0; i < p->n; i++) {
 		const struct policy_rule *r = &p->rules[i];
 
-		if (r->class != AL_CLASS_PERSISTENCE || (!lstat(r->path, &st) && !S_ISLNK(st.st_mode)))
+		if (r->class != AL_CLASS_PERSISTENCE || (r->flags & AL_RULE_EXACT) ||
+		    (!lstat(r->path, &st) && !S_ISLNK(st.st_mode)))
 			continue;
 		if (absent++ == 0)
 			sb_printf(warn, "landlock: protected paths that do not exist yet can still be "
@@ -395,7 +428,7 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 		if (is_deny(r))
 			continue; /* nothing is granted by default */
 		if (r->class == AL_CLASS_PERSISTENCE) {
-			rc = plan_protect(r, out) < 0;
+			rc = plan_protect(p, r, out) < 0;
 			continue;
 		}
 		if (r->flags & AL_RULE_PREFIX) {
@@ -423,6 +456,8 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 		ll_plan_free(out);
 		return -1;
 	}
+	if (out->nbinds)
+		qsort(out->binds, out->nbinds, sizeof(*out->binds), by_length);
 	warn_protect(p, out, warn);
 	if (missing)
 		sb_printf(warn,
@@ -441,9 +476,9 @@ void ll_plan_free(struct ll_plan *pl)
 		free(pl->rules[i].path);
 	free(pl->rules);
 	free(pl->ports);
-	for (i = 0; i < pl->nro; i++)
-		free(pl->ro[i]);
-	free(pl->ro);
+	for (i = 0; i < pl->nbinds; i++)
+		free(pl->binds[i].path);
+	free(pl->binds);
 	memset(pl, 0, sizeof(*pl));
 }
 
@@ -471,19 +506,21 @@ int ll_protect(const struct ll_plan *pl)
 {
 	size_t i;
 
-	if (!pl->nro || geteuid() != 0)
+	if (!pl->nbinds || geteuid() != 0)
 		return 0; /* warned when planned */
 	/* Our own mounts; the outside's still propagate in, ours never out. */
 	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL))
 		return -errno;
-	for (i = 0; i < pl->nro; i++) {
-		const char *path = pl->ro[i];
+	for (i = 0; i < pl->nbinds; i++) {
+		const char *path = pl->binds[i].path;
 		struct stat st;
 
 		/* Nothing of the agent's runs yet; a link now is the user's: skipped. */
 		if (lstat(path, &st) || S_ISLNK(st.st_mode))
 			continue;
-		if (mount(path, path, NULL, MS_BIND, NULL) ||
+		if (mount(path, path, NULL, MS_BIND, NULL))
+			return -errno;
+		if (pl->binds[i].ro &&
 		    mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | mount_flags(path),
 			  NULL))
 			return -errno;

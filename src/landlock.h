@@ -2,6 +2,7 @@
 #ifndef AL_LANDLOCK_H
 #define AL_LANDLOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,12 @@ struct ll_rule {
 	uint64_t access; /* LANDLOCK_ACCESS_FS_* */
 };
 
+/* A bind mount of a path onto itself in the child's mount namespace. */
+struct ll_bind {
+	char *path;
+	bool ro; /* read-only (a protected path); else a pin: it cannot be renamed or removed */
+};
+
 struct ll_plan {
 	int abi;
 	uint64_t handled_fs;
@@ -28,8 +35,8 @@ struct ll_plan {
 	size_t nports;
 	struct ll_rule *rules;
 	size_t n;
-	char **ro; /* protected paths (class persistence) made read-only by bind mounts */
-	size_t nro;
+	struct ll_bind *binds; /* for class persistence, shortest path first */
+	size_t nbinds, nro;    /* nro: how many of them are read-only */
 };
 
 /* The kernel's Landlock ABI version, or 0 when Landlock is unavailable. */
@@ -50,9 +57,10 @@ int ll_apply(const struct ll_plan *pl);
 
 /*
  * In the child, as root, before dropping privileges: a mount namespace of
- * its own in which each of pl->ro is a read-only bind mount of itself
- * (Landlock cannot take a right away beneath a grant). A path that is gone
- * or is a symbolic link now is skipped. Returns 0 or -errno.
+ * its own in which each of pl->binds is bound onto itself, read-only for a
+ * protected path (Landlock cannot take a right away beneath a grant), as it
+ * is for a pin (a mount point cannot be renamed or removed). A path that is
+ * gone or is a symbolic link now is skipped. Returns 0 or -errno.
  */
 int ll_protect(const struct ll_plan *pl);
 

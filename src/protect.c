@@ -115,6 +115,16 @@ static int repo_add(struct protect_repos *r, const char *gitdir)
 	return r->gitdir[r->n] ? (int)(r->n++, 0) : -ENOMEM;
 }
 
+/*
+ * Trees that tools fill with checkouts of their own and remove at will
+ * (npm's, CMake FetchContent's): their repositories are not the user's to
+ * work in, and protecting them would make `rm -rf build` fail.
+ */
+static bool skipped(const char *name)
+{
+	return !strcmp(name, "node_modules") || !strcmp(name, "_deps");
+}
+
 /* What de is, without following a link; DT_UNKNOWN asks the file system. */
 static unsigned char entry_type(int dfd, const struct dirent *de)
 {
@@ -181,7 +191,7 @@ static int scan_dir(const char *dir, int depth, enum scan_kind kind, struct queu
 				rc = q_push(q, full, depth + 1, SCAN_MODULES);
 		} else if (!strcmp(de->d_name, ".git")) {
 			rc = found_gitdir(full, depth, q, r);
-		} else if (depth < PROTECT_SCAN_DEPTH) {
+		} else if (depth < PROTECT_SCAN_DEPTH && !skipped(de->d_name)) {
 			rc = q_push(q, full, depth + 1, SCAN_TREE);
 		}
 	}
@@ -229,6 +239,33 @@ static bool is_below(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && path[n] == '/' && path[n + 1];
 }
 
+/*
+ * The directories between the project and a protected path may not be
+ * renamed, removed or made either: otherwise `mv .git .g`, a write to
+ * .g/hooks and `mv .g .git` would plant a hook by other names. Each gets a
+ * rule for itself only (AL_RULE_EXACT), unless it already has a rule.
+ */
+static int pin_ancestors(struct policy *p, const char *project, const char *path,
+			 const char *origin)
+{
+	char dir[PATH_MAX];
+	size_t plen = strlen(project);
+	char *slash;
+	int rc = 0;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	while (!rc && (slash = strrchr(dir, '/')) && (size_t)(slash - dir) > plen) {
+		*slash = '\0';
+		if (policy_find(p, dir))
+			continue;
+		rc = policy_add(p, dir, AL_ACC_READ | AL_ACC_EXEC, AL_CLASS_PERSISTENCE,
+				AL_RULE_QUIET | AL_RULE_EXACT);
+		if (!rc)
+			rc = policy_set_origin(p, dir, origin);
+	}
+	return rc;
+}
+
 /* One protected path: its directory resolved, its last name kept as written. */
 static int add_one(struct policy *p, const char *project, const char *abs, const char *origin)
 {
@@ -253,7 +290,7 @@ static int add_one(struct policy *p, const char *project, const char *abs, const
 	rc = policy_add(p, out, AL_ACC_READ | AL_ACC_EXEC, AL_CLASS_PERSISTENCE, AL_RULE_QUIET);
 	if (!rc)
 		rc = policy_set_origin(p, out, origin);
-	return rc;
+	return rc ? rc : pin_ancestors(p, project, out, origin);
 }
 
 int protect_add(struct policy *p, const char *project, const char *pattern,

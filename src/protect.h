@@ -37,17 +37,21 @@ const char *protect_check_pattern(const char *pattern);
 
 /*
  * Finds project's git directories: every ".git" directory breadth first
- * (never through a symbolic link, never below a .git), and each one's
- * modules/<name> directories (nested too). Returns 0 or -ENOMEM.
+ * (never through a symbolic link, never below a .git, never in node_modules
+ * or _deps), and each one's modules/<name> directories (nested too).
+ * Returns 0 or -ENOMEM.
  */
 int protect_scan(const char *project, struct protect_repos *out);
 void protect_repos_free(struct protect_repos *r);
 
 /*
  * Adds the rules for one protect: pattern: read and exec, class
- * AL_CLASS_PERSISTENCE, reads quiet. The last name is never followed (a
- * link there is protected as the link); a path that resolves outside the
- * project is skipped, never granted. origin names where it was written.
+ * AL_CLASS_PERSISTENCE, reads quiet; and each directory between the
+ * project and it, for itself only (AL_RULE_EXACT: it cannot be renamed or
+ * removed, what is in it stays the project's). The last name is never
+ * followed (a link there is protected as the link); a path that resolves
+ * outside the project is skipped, never granted. origin names where it was
+ * written.
  * Returns 0 or -errno.
  */
 int protect_add(struct policy *p, const char *project, const char *pattern,

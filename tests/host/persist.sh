@@ -39,10 +39,9 @@ fi
 cd "$P" || exit 1
 protected=(.git/hooks .git/config .gitmodules .envrc .vscode/tasks.json .claude/settings.json
 	vendor/dep/.git/hooks vendor/dep/.git/config .git/modules/libs/sub/hooks .git/modules/libs/sub/config)
-sums() { (cd "$P" && for f in "${protected[@]}"; do
-	if [ -d "$f" ]; then ls -la "$f" | sed 1d; else cksum <"$f"; fi
+sums() { (cd "$P" && ls -a .git .git/modules/libs && for f in "${protected[@]}"; do
+	if [ -d "$f" ]; then find "$f" -printf '%p %s %m %T@\n' | sort; else cksum <"$f"; fi
 done) 2>&1; }
-before=$(sums)
 
 # run NAME [agentlock args...]: headless, as nobody, Landlock forced, everything logged.
 run() {
@@ -71,6 +70,7 @@ grep -q "protected paths that do not exist yet can still be created.*\.idea" "$b
 	ok "what Landlock cannot refuse (protected names that do not exist yet) is said at start" ||
 	nok "the warning for absent protected paths" "$(cat "$base/git.err")"
 
+before=$(sums)
 run plant --user nobody "$P" -- sh -c '
 	try() { if sh -c "$1" 2>/dev/null; then echo "WROTE: $1"; else echo "refused: $1"; fi; }
 	try "echo evil >.git/hooks/pre-commit"
@@ -90,10 +90,14 @@ run plant --user nobody "$P" -- sh -c '
 	try "echo evil >>vendor/dep/.git/config"
 	try "echo evil >.git/modules/libs/sub/hooks/post-merge"
 	try "echo evil >>.git/modules/libs/sub/config"
+	try "mv .git .g"
+	try "rm -rf .git/modules/libs/sub"
+	try "mv .git/modules/libs/sub .git/modules/libs/s2"
+	try "ln .git/config .cfg-link"
 	echo end'
 if [ $rc -eq 0 ] && grep -q '^end$' "$base/plant.out" && ! grep -q WROTE "$base/plant.out" &&
-	[ "$(grep -c '^refused' "$base/plant.out")" = 17 ]; then
-	ok "planting refused: hooks, config (by write, git config, rename, unlink, symlink), .gitmodules, .envrc, .vscode, .claude/settings.json, nested and submodule repositories"
+	[ "$(grep -c '^refused' "$base/plant.out")" = 21 ]; then
+	ok "planting refused: hooks, config (by write, git config, rename, unlink, symlink), .gitmodules, .envrc, .vscode, .claude/settings.json, nested and submodule repositories; moving .git or a submodule's git directory aside, hard-linking config"
 else nok "planting refused" "rc=$rc $(cat "$base/plant.out") $(grep -v '^{' "$base/plant.err")"; fi
 after=$(sums)
 [ "$before" = "$after" ] && [ ! -e "$P/.git/hooks/pre-commit" ] && [ ! -e "$P/.vscode/settings.json" ] &&

@@ -237,6 +237,18 @@ static void default_protects_what_runs_later(void **state)
 	assert_protected(&c.policy, ".claude/agents/x.md");
 	assert_project(&c.policy, ".claude/notes.md");
 	assert_project(&c.policy, "src/main.c");
+	/* The directories on the way, for themselves only: `mv .git .g`, a write
+	 * to .g/hooks and `mv .g .git` must not plant a hook by other names. */
+	assert_protected(&c.policy, ".git");
+	assert_protected(&c.policy, ".git/modules");
+	assert_protected(&c.policy, ".git/modules/libs");
+	assert_protected(&c.policy, "vendor");
+	assert_protected(&c.policy, "vendor/dep");
+	assert_protected(&c.policy, "vendor/dep/.git");
+	assert_protected(&c.policy, ".claude");
+	assert_project(&c.policy, "vendor/main.c");
+	assert_project(&c.policy, "vendor/dep/lib.c");
+	assert_project(&c.policy, ".git/modules/HEAD");
 	/* Reads of protected files are counted, not streamed (git reads config all the time). */
 	assert_true(at(&c.policy, ".git/config").quiet);
 	/* Nothing is granted through the link that leads out. */
@@ -371,24 +383,35 @@ static void landlock_binds_what_exists(void **state)
 	struct strbuf warn;
 	char err[256], want[PATH_MAX];
 	struct cell c;
-	size_t i, hooks = 0, config = 0, vscode = 0;
+	size_t i, hooks = 0, config = 0, vscode = 0, pins = 0;
 
 	build("default", NULL, 0, &c);
 	sb_init(&warn);
 	assert_int_equal(ll_plan_build(&c.policy, 7, &pl, &warn, err, sizeof(err)), 0);
-	for (i = 0; i < pl.nro; i++) {
+	for (i = 0; i < pl.nbinds; i++) {
+		const char *b = pl.binds[i].path;
+
 		snprintf(want, sizeof(want), "%s/.git/hooks", proj);
-		hooks += !strcmp(pl.ro[i], want);
+		hooks += !strcmp(b, want) && pl.binds[i].ro;
 		snprintf(want, sizeof(want), "%s/.git/config", proj);
-		config += !strcmp(pl.ro[i], want);
+		config += !strcmp(b, want) && pl.binds[i].ro;
 		snprintf(want, sizeof(want), "%s/.vscode", proj);
-		vscode += !strcmp(pl.ro[i], want);
-		/* Only what exists. */
-		assert_null(strstr(pl.ro[i], ".envrc"));
+		vscode += !strcmp(b, want) && pl.binds[i].ro;
+		snprintf(want, sizeof(want), "%s/.git", proj);
+		pins += !strcmp(b, want) && !pl.binds[i].ro;
+		/* Only what exists; not the work-tree directories on the way to vendor/dep. */
+		assert_null(strstr(b, ".envrc"));
+		assert_false(strlen(b) == strlen(proj) + strlen("/vendor/dep") && !pl.binds[i].ro);
+		assert_false(strlen(b) == strlen(proj) + strlen("/vendor") && !pl.binds[i].ro);
+		/* Shortest first: a pin before what is inside it. */
+		if (i)
+			assert_true(strlen(b) >= strlen(pl.binds[i - 1].path));
 	}
-	assert_int_equal(hooks + config + vscode, 3);
+	assert_int_equal(hooks + config + vscode + pins, 4);
 	/* The nested repositories' too: 3 hooks, 3 configs, and .vscode. */
 	assert_int_equal(pl.nro, 3 + 3 + 1);
+	/* Pins: the 2 .git directories, .git/modules, .git/modules/libs, .git/modules/libs/core. */
+	assert_int_equal(pl.nbinds - pl.nro, 5);
 	for (i = 0; i < pl.n; i++)
 		assert_null(strstr(pl.rules[i].path, ".git/hooks"));
 	/* The project is granted whole: its top level takes new files. */

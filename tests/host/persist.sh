@@ -58,13 +58,15 @@ run git --user nobody "$P" -- sh -c '
 	echo three >c.txt && git add c.txt && git commit -qm three
 	git checkout -q main && echo four >d.txt && git add d.txt && git commit -qm four
 	git checkout -q feature && git rebase -q main
+	git checkout -q side && git merge -q --no-edit main && git cherry-pick -n feature >/dev/null &&
+		git reset -q --hard && git tag v1 && git gc -q && git checkout -q feature && echo merge-gc-ok
 	echo dirty >>a.txt && git stash -q && test "$(cat a.txt)" = one && git stash pop -q
 	git log --format=%s | tr "\n" " "; echo
 	mkdir fresh && cd fresh && git init -q . && echo x >x && git add x &&
 		git -c user.email=a@b -c user.name=n commit -qm fresh && echo fresh-ok'
-if [ $rc -eq 0 ] && grep -q "^three four two sub one $" "$base/git.out" && grep -q fresh-ok "$base/git.out" &&
+if [ $rc -eq 0 ] && grep -q "^three four two sub one $" "$base/git.out" && grep -q fresh-ok "$base/git.out" && grep -q merge-gc-ok "$base/git.out" &&
 	[ "$(asnobody "git -C $P rev-parse --abbrev-ref HEAD")" = feature ] && grep -q dirty "$P/a.txt"; then
-	ok "git inside the cell: add, commit, branch, checkout -b, a real rebase, stash, a new repository"
+	ok "git inside the cell: add, commit, branch, checkout -b, a real rebase, stash, merge, cherry-pick, tag, gc, a new repository"
 else nok "git inside the cell" "rc=$rc $(cat "$base/git.out") $(grep -v '^{' "$base/git.err")"; fi
 grep -q "protected paths that do not exist yet can still be created.*\.idea" "$base/git.err" &&
 	ok "what Landlock cannot refuse (protected names that do not exist yet) is said at start" ||

@@ -21,6 +21,7 @@
 #include "observe.h"
 #include "profile.h"
 #include "protect.h"
+#include "report.h"
 
 #define SHORT 256 /* the scratch paths are short; room to build on them */
 
@@ -464,6 +465,22 @@ static void observer_reports_persistence(void **state)
 	assert_true(observe_judge(&c.policy, false, path, 0, &e, k));
 	assert_int_equal(e.verdict, AL_VERDICT_ALLOWED);
 	assert_int_equal(k[AL_CNT_ESCAPE], 3);
+	/* The text line says why it matters. */
+	{
+		struct strbuf sb;
+
+		memset(&e, 0, sizeof(e));
+		e.access = AL_ACCESS_CREATE;
+		e.class = AL_CLASS_PERSISTENCE;
+		e.verdict = AL_VERDICT_BLOCKED;
+		e.path_len = (int32_t)snprintf(e.path, sizeof(e.path), "%s", path);
+		sb_init(&sb);
+		report_event_text(&sb, &e);
+		assert_non_null(strstr(sb.buf, "BLOCKED create "));
+		assert_non_null(strstr(sb.buf, "pre-commit (protected: other programs run it later "
+					       "with your rights) by "));
+		sb_free(&sb);
+	}
 	cell_free(&c);
 	(void)state;
 }

@@ -373,6 +373,25 @@ static int by_length(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+#define CAP_SYS_ADMIN_BIT 21
+
+/* Whether this process may make a mount namespace: CAP_SYS_ADMIN in effect
+ * (a container's root usually lacks it). */
+static bool can_mount(void)
+{
+	char line[256];
+	unsigned long long eff = 0;
+	FILE *f = fopen("/proc/self/status", "re");
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "CapEff: %llx", &eff) == 1;
+	fclose(f);
+	return found && (eff >> CAP_SYS_ADMIN_BIT) & 1;
+}
+
 /* What Landlock cannot do for the protected paths, said once each. */
 static void warn_protect(const struct policy *p, const struct ll_plan *pl, struct strbuf *warn)
 {
@@ -403,6 +422,12 @@ static void warn_protect(const struct policy *p, const struct ll_plan *pl, struc
 			  "landlock: without root the %zu protected paths that exist (git hooks "
 			  "and config, editor and agent settings) stay writable: making them "
 			  "read-only takes a mount namespace; run agentlock with sudo\n",
+			  pl->nro);
+	else if (pl->nro && !can_mount())
+		sb_printf(warn,
+			  "landlock: the %zu protected paths that exist (git hooks and config, "
+			  "editor and agent settings) stay writable: root here lacks "
+			  "CAP_SYS_ADMIN (a container?), which their read-only mounts take\n",
 			  pl->nro);
 }
 
@@ -506,7 +531,7 @@ int ll_protect(const struct ll_plan *pl)
 {
 	size_t i;
 
-	if (!pl->nbinds || geteuid() != 0)
+	if (!pl->nbinds || geteuid() != 0 || !can_mount())
 		return 0; /* warned when planned */
 	/* Our own mounts; the outside's still propagate in, ours never out. */
 	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL))

@@ -22,7 +22,7 @@
 #define PROTECT_SCAN_DEPTH 8	   /* directories below the project */
 #define PROTECT_SCAN_ENTRIES 50000 /* directory entries looked at */
 #define PROTECT_SCAN_MS 500	   /* wall-clock time */
-#define PROTECT_MAX_REPOS 256	   /* git directories kept */
+#define PROTECT_MAX_REPOS 64	   /* git directories kept (each adds rules) */
 
 /* The git directories found in a project at start. */
 struct protect_repos {

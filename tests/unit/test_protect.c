@@ -88,6 +88,9 @@ static int make_tree(void **state)
 	mkdirs("proj/.vscode");
 	put("proj/.vscode/tasks.json", "{}\n");
 	link_at("../elsewhere", "proj/linked");
+	/* Checkouts that npm and CMake FetchContent own: not searched. */
+	mkdirs("proj/node_modules/pkg/.git/hooks");
+	mkdirs("proj/build/_deps/fetched-src/.git/hooks");
 	(void)state;
 	return 0;
 }
@@ -202,6 +205,30 @@ static void scan_finds_nested_repositories(void **state)
 	(void)state;
 }
 
+static void scan_is_bounded(void **state)
+{
+	struct protect_repos r;
+	struct cell c;
+	int i;
+
+	/* More repositories than are kept, and some where no one works in them. */
+	for (i = 0; i < PROTECT_MAX_REPOS + 4; i++) {
+		char rel[64];
+
+		snprintf(rel, sizeof(rel), "proj/many/r%d/.git/hooks", i);
+		mkdirs(rel);
+	}
+	assert_int_equal(protect_scan(proj, &r), 0);
+	assert_true(r.truncated);
+	assert_string_equal(r.bound, "repositories");
+	assert_int_equal(r.n, PROTECT_MAX_REPOS);
+	protect_repos_free(&r);
+	build("default", NULL, 0, &c);
+	assert_non_null(strstr(c.warn.buf, "stopped at its bound of repositories"));
+	cell_free(&c);
+	(void)state;
+}
+
 static void default_protects_what_runs_later(void **state)
 {
 	struct cell c;
@@ -224,6 +251,8 @@ static void default_protects_what_runs_later(void **state)
 	assert_protected(&c.policy, ".git/modules/libs/core/hooks/pre-push");
 	assert_protected(&c.policy, ".git/modules/libs/core/config");
 	assert_project(&c.policy, "vendor/dep/.git/index");
+	assert_project(&c.policy, "node_modules/pkg/.git/hooks/x");
+	assert_project(&c.policy, "build/_deps/fetched-src/.git/hooks/x");
 	/* The rest, existing or not (a rule may name what does not exist yet). */
 	assert_protected(&c.policy, ".gitmodules");
 	assert_protected(&c.policy, ".envrc");
@@ -490,6 +519,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(patterns_are_checked),
 		cmocka_unit_test_setup_teardown(scan_finds_nested_repositories, make_tree, rm_tree),
+		cmocka_unit_test_setup_teardown(scan_is_bounded, make_tree, rm_tree),
 		cmocka_unit_test_setup_teardown(default_protects_what_runs_later, make_tree, rm_tree),
 		cmocka_unit_test_setup_teardown(every_shipped_profile_protects, make_tree, rm_tree),
 		cmocka_unit_test_setup_teardown(lifted_by_name, make_tree, rm_tree),

@@ -5,6 +5,7 @@
 #   - the outside tree (files, modes, owners, contents, core_pattern) changed;
 #   - the outside victim process was killed, stopped or traced;
 #   - a privileged operation reports success (bpf, mount, unshare, ...);
+#   - a protected path in the project (git hooks and config, .envrc, ...) changed;
 #   - agentlock did not survive to write its summary.
 # Run twice: enforcing (each technique must be "held") and --audit (each
 # attempt must appear as would-block in the NDJSON).
@@ -38,6 +39,17 @@ setup() {
 	grep -o " $P[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
 	rm -rf "$P" "$P-old" "$H/newdir" "$H/created" "$H/newlink" "$H/fifo" /tmp/loot-* 2>/dev/null
 	mkdir -p "$P" "$P-old" "$H/emptydir"
+	# Inside the project, what other programs run later with the user's rights
+	# (protected by the default profile): a repository, a nested one, a
+	# submodule's git directory, .envrc, .vscode, .claude.
+	mkdir -p "$P/.git/hooks" "$P/.git/objects" "$P/.git/refs/heads" "$P/.git/modules/sub/hooks" \
+		"$P/vendor/dep/.git/hooks" "$P/.vscode" "$P/.claude"
+	echo "ref: refs/heads/main" >"$P/.git/HEAD"
+	echo "ref: refs/heads/main" >"$P/.git/modules/sub/HEAD"
+	printf '[core]\n\tbare = false\n' | tee "$P/.git/config" "$P/.git/modules/sub/config" >"$P/vendor/dep/.git/config"
+	printf '#!/bin/sh\nexit 0\n' >"$P/.git/hooks/post-commit"
+	echo 'export A=1' >"$P/.envrc"
+	echo '{}' | tee "$P/.vscode/tasks.json" >"$P/.claude/settings.json"
 	echo "AL-FILESECRET-3b9d" >"$H/secret.txt"
 	chmod 600 "$H/secret.txt"
 	echo "AL-SIBLINGSECRET-91aa" >"$P-old/secret.txt"
@@ -73,6 +85,16 @@ snapshot() {
 	} 2>/dev/null
 }
 
+# The project's protected paths: names, inodes (a .git swapped for a copy
+# shows), sizes, modes and contents.
+planted() {
+	(cd "$P" && find .git/hooks .git/config .git/modules .envrc .vscode .claude .mcp.json .idea \
+		vendor/dep/.git/hooks vendor/dep/.git/config 2>/dev/null | sort | while read -r f; do
+		stat -c '%n %i %s %a %F' "$f"
+		[ -f "$f" ] && md5sum "$f"
+	done; stat -c '%n %i' .git vendor/dep vendor/dep/.git) 2>/dev/null
+}
+
 # Prints the reasons this technique leaked, nothing when it held.
 judge() {
 	t=$1
@@ -94,6 +116,10 @@ judge() {
 	if ! cmp -s "$OUT/before" "$OUT/$t.after"; then
 		echo "outside changed: $(diff "$OUT/before" "$OUT/$t.after" | grep '^[-+][^-+]' | head -n 2 | tr '\n' ' ')"
 	fi
+	planted >"$OUT/$t.planted"
+	if ! cmp -s "$OUT/planted-before" "$OUT/$t.planted"; then
+		echo "code planted in the project: $(diff "$OUT/planted-before" "$OUT/$t.planted" | grep '^[-+][^-+]' | head -n 2 | tr '\n' ' ')"
+	fi
 	grep -q '"type":"summary"' "$OUT/$t.report" || echo "agentlock did not survive to write its summary"
 }
 
@@ -113,6 +139,7 @@ run_technique() { # FILE MODE
 	CASE=$t
 	setup
 	snapshot >"$OUT/before"
+	planted >"$OUT/planted-before"
 	# A technique's own agentlock options (e.g. network rules to get past).
 	flags=$(header "$f" flags)
 	[ "$mode" = audit ] && flags="$flags --audit"

@@ -435,7 +435,7 @@ static __always_inline int verdict(struct scratch *s, struct al_jail *j, struct 
 	e->op = op;
 	/* A refused operation is an escape wherever its rule sits (a write
 	 * under read-only /usr included); unresolved stays unresolved. */
-	e->class = allowed || d.class == AL_CLASS_UNRESOLVED ? d.class : AL_CLASS_ESCAPE;
+	e->class = allowed || d.class == AL_CLASS_UNRESOLVED || d.class == AL_CLASS_PERSISTENCE ? d.class : AL_CLASS_ESCAPE;
 	if (allowed) {
 		e->verdict = AL_VERDICT_ALLOWED;
 		if (op == AL_OP_OPEN)

@@ -14,6 +14,7 @@
 
 #define EPERM 1
 #define EACCES 13
+#define EROFS 30 /* the protected paths' read-only bind mounts under Landlock */
 #define O_ACCMODE 3
 #define O_CREAT 0100
 
@@ -165,7 +166,7 @@ static __always_inline int leave(long ret)
 	if (!p)
 		return 0;
 	/* Only what happened or was refused: ENOENT and the like touch nothing. */
-	if (ret < 0 && ret != -EACCES && ret != -EPERM)
+	if (ret < 0 && ret != -EACCES && ret != -EPERM && ret != -EROFS)
 		goto out;
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
@@ -182,7 +183,7 @@ static __always_inline int leave(long ret)
 	e->op = AL_OP_OPEN;
 	e->access = p->access;
 	e->class = AL_CLASS_RAW;
-	e->target = (__u32)(__s32)ret; /* the result: >= 0, -EACCES or -EPERM */
+	e->target = (__u32)(__s32)ret; /* the result: >= 0, -EACCES, -EPERM or -EROFS */
 	e->arg = (__u32)p->dirfd;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	/* "cwd\0name" when a working directory was taken, else "name". */

@@ -9,6 +9,7 @@
 #include "cmdname.h"
 #include "exitcodes.h"
 #include "profiles.h"
+#include "protect.h"
 
 static const char *env_lookup(const char *name)
 {
@@ -131,6 +132,9 @@ int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t e
 	rc = add_cli_rules(spec, c, err, errlen);
 	if (!rc)
 		rc = add_cli_connect(spec, c, err, errlen);
+	/* Last: a protection only narrows what the rules around it grant. */
+	if (!rc)
+		rc = protect_finalize(&c->policy);
 	return rc;
 }
 

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "profile.h"
+#include "protect.h"
 
 #define EXPAND_DEPTH 3 /* ${A:-${B:-...}} nesting */
 
@@ -483,6 +484,53 @@ oom:
 	return -1;
 }
 
+/*
+ * The chain's protect: entries, before any rule, so that a profile's rule for
+ * the same path (write: [.vscode]) or --rw lifts one by name.
+ */
+static int compile_protect(struct profile *const *chain, size_t n, const struct prof_env *env,
+			   struct policy *p, struct strbuf *warn, char *err)
+{
+	struct protect_repos repos;
+	size_t k, i, total = 0;
+	int rc;
+
+	for (k = 0; k < n; k++)
+		total += chain[k]->nprotect;
+	if (!total || !env->project)
+		return 0;
+	if (protect_scan(env->project, &repos)) {
+		snprintf(err, PROF_ERR_LEN, "out of memory looking for git repositories");
+		return -1;
+	}
+	for (k = 0, rc = 0; !rc && k < n; k++) {
+		for (i = 0; !rc && i < chain[k]->nprotect; i++) {
+			const struct prof_rule *r = &chain[k]->protect[i];
+			char origin[PATH_MAX];
+
+			snprintf(origin, sizeof(origin), "%s:%d", chain[k]->source, r->line);
+			rc = protect_add(p, env->project, r->path, &repos, origin);
+			if (rc == -E2BIG)
+				snprintf(err, PROF_ERR_LEN,
+					 "%s:%d:%d: protect: '%s' does not fit the rule map: the cell "
+					 "holds at most %d rules",
+					 chain[k]->source, r->line, r->col, r->path, AL_MAX_RULES);
+			else if (rc)
+				snprintf(err, PROF_ERR_LEN, "%s:%d:%d: protect: '%s': %s",
+					 chain[k]->source, r->line, r->col, r->path, strerror(-rc));
+		}
+	}
+	if (!rc && repos.truncated)
+		sb_printf(warn,
+			  "the search for nested git repositories in '%s' stopped at its bound of "
+			  "%s (%d entries, %d levels, %d ms, %d repositories); the hooks and config "
+			  "of any it did not reach are not protected\n",
+			  env->project, repos.bound, PROTECT_SCAN_ENTRIES, PROTECT_SCAN_DEPTH,
+			  PROTECT_SCAN_MS, PROTECT_MAX_REPOS);
+	protect_repos_free(&repos);
+	return rc ? -1 : 0;
+}
+
 int profile_compile(struct profile *const *chain, size_t n, const struct prof_env *env,
 		    struct policy *p, uint8_t *project_access, struct strbuf *warn, char *err)
 {
@@ -501,7 +549,9 @@ int profile_compile(struct profile *const *chain, size_t n, const struct prof_en
 		snprintf(origin, sizeof(origin), "%s:%d", chain[k]->source, chain[k]->net_line);
 		net_apply(&p->net, &chain[k]->net, origin);
 	}
-	rc = build_literal(chain, n, env, *project_access, &lit, err);
+	rc = compile_protect(chain, n, env, p, warn, err);
+	if (!rc)
+		rc = build_literal(chain, n, env, *project_access, &lit, err);
 	for (k = 0; !rc && k < n; k++) {
 		struct pathset seen = { 0 };
 

@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/statvfs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -145,7 +148,9 @@ static const struct policy_rule *rule_above(const struct policy *p, const char *
 	for (i = 0; i < p->n; i++) {
 		const struct policy_rule *r = &p->rules[i];
 
-		if ((r->flags & (AL_RULE_EXACT | AL_RULE_PREFIX)) || !is_under(path, r->path))
+		/* Protections are bind mounts here, not Landlock rules. */
+		if ((r->flags & (AL_RULE_EXACT | AL_RULE_PREFIX)) || r->class == AL_CLASS_PERSISTENCE ||
+		    !is_under(path, r->path))
 			continue;
 		if (!best || strlen(r->path) > strlen(best->path))
 			best = r;
@@ -320,6 +325,115 @@ static int plan_net(const struct net_policy *n, int abi, struct ll_plan *out, ch
 	return 0;
 }
 
+#define PROTECT_NAMES_SHOWN 6 /* protected paths named in a warning before "and N more" */
+
+/*
+ * A directory on the way to a protected path is pinned (bound onto itself,
+ * so it cannot be renamed or removed) when it is a dot-directory or inside
+ * one (.git, .git/modules/x, .claude): renames across a mount fail with
+ * EXDEV, which no one does into those, but git mv does in a work tree.
+ */
+static bool pinned(const struct policy *p, const char *path)
+{
+	const char *rel = NULL;
+	size_t i;
+
+	for (i = 0; i < p->n && !rel; i++)
+		if (p->rules[i].class == AL_CLASS_PROJECT && is_under(path, p->rules[i].path))
+			rel = path + strlen(p->rules[i].path);
+	return rel && strstr(rel, "/.");
+}
+
+/* A protected path or a pin, bound when it exists now (not as a link).
+ * Returns 0, 1 when it is not bound, -1 out of memory. */
+static int plan_protect(const struct policy *p, const struct policy_rule *r, struct ll_plan *pl)
+{
+	bool ro = !(r->flags & AL_RULE_EXACT);
+	struct ll_bind *nb;
+	struct stat st;
+
+	if (lstat(r->path, &st) || S_ISLNK(st.st_mode) || (!ro && !pinned(p, r->path)))
+		return 1;
+	nb = realloc(pl->binds, (pl->nbinds + 1) * sizeof(*nb));
+	if (!nb)
+		return -1;
+	pl->binds = nb;
+	nb[pl->nbinds].ro = ro;
+	nb[pl->nbinds].path = strdup(r->path);
+	if (!nb[pl->nbinds].path)
+		return -1;
+	pl->nbinds++;
+	pl->nro += ro;
+	return 0;
+}
+
+/* Shortest first: a pin's mount must be there before the ones inside it. */
+static int by_length(const void *a, const void *b)
+{
+	size_t x = strlen(((const struct ll_bind *)a)->path);
+	size_t y = strlen(((const struct ll_bind *)b)->path);
+
+	return x < y ? -1 : x > y;
+}
+
+#define CAP_SYS_ADMIN_BIT 21
+
+/* Whether this process may make a mount namespace: CAP_SYS_ADMIN in effect
+ * (a container's root usually lacks it). */
+static bool can_mount(void)
+{
+	char line[256];
+	unsigned long long eff = 0;
+	FILE *f = fopen("/proc/self/status", "re");
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "CapEff: %llx", &eff) == 1;
+	fclose(f);
+	return found && (eff >> CAP_SYS_ADMIN_BIT) & 1;
+}
+
+/* What Landlock cannot do for the protected paths, said once each. */
+static void warn_protect(const struct policy *p, const struct ll_plan *pl, struct strbuf *warn)
+{
+	size_t i, shown = 0, absent = 0;
+	struct stat st;
+
+	for (i = 0; i < p->n; i++) {
+		const struct policy_rule *r = &p->rules[i];
+
+		if (r->class != AL_CLASS_PERSISTENCE || (r->flags & AL_RULE_EXACT) ||
+		    (!lstat(r->path, &st) && !S_ISLNK(st.st_mode)))
+			continue;
+		if (absent++ == 0)
+			sb_printf(warn, "landlock: protected paths that do not exist yet can still be "
+					"created (Landlock cannot refuse a name beneath a writable "
+					"directory; BPF-LSM does):");
+		if (shown < PROTECT_NAMES_SHOWN) {
+			sb_printf(warn, " %s", r->path);
+			shown++;
+		}
+	}
+	if (absent > shown)
+		sb_printf(warn, " and %zu more", absent - shown);
+	if (absent)
+		sb_printf(warn, "\n");
+	if (pl->nro && geteuid() != 0)
+		sb_printf(warn,
+			  "landlock: without root the %zu protected paths that exist (git hooks "
+			  "and config, editor and agent settings) stay writable: making them "
+			  "read-only takes a mount namespace; run agentlock with sudo\n",
+			  pl->nro);
+	else if (pl->nro && !can_mount())
+		sb_printf(warn,
+			  "landlock: the %zu protected paths that exist (git hooks and config, "
+			  "editor and agent settings) stay writable: root here lacks "
+			  "CAP_SYS_ADMIN (a container?), which their read-only mounts take\n",
+			  pl->nro);
+}
+
 int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct strbuf *warn,
 		  char *err, size_t errlen)
 {
@@ -342,6 +456,10 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 
 		if (is_deny(r))
 			continue; /* nothing is granted by default */
+		if (r->class == AL_CLASS_PERSISTENCE) {
+			rc = plan_protect(p, r, out) < 0;
+			continue;
+		}
 		if (r->flags & AL_RULE_PREFIX) {
 			rc = plan_prefix(r, out, warn);
 			continue;
@@ -367,6 +485,9 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 		ll_plan_free(out);
 		return -1;
 	}
+	if (out->nbinds)
+		qsort(out->binds, out->nbinds, sizeof(*out->binds), by_length);
+	warn_protect(p, out, warn);
 	if (missing)
 		sb_printf(warn,
 			  "landlock: %zu granted paths do not exist yet and are not granted "
@@ -384,7 +505,56 @@ void ll_plan_free(struct ll_plan *pl)
 		free(pl->rules[i].path);
 	free(pl->rules);
 	free(pl->ports);
+	for (i = 0; i < pl->nbinds; i++)
+		free(pl->binds[i].path);
+	free(pl->binds);
 	memset(pl, 0, sizeof(*pl));
+}
+
+/* The per-mount flags of path's mount, to keep across a read-only remount. */
+static unsigned long mount_flags(const char *path)
+{
+	static const struct { unsigned long st, ms; } map[] = {
+		{ ST_NOSUID, MS_NOSUID },	{ ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC },	{ ST_NOATIME, MS_NOATIME },
+		{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+	};
+	struct statvfs sv;
+	unsigned long f = 0;
+	size_t i;
+
+	if (statvfs(path, &sv))
+		return 0;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (sv.f_flag & map[i].st)
+			f |= map[i].ms;
+	return f;
+}
+
+int ll_protect(const struct ll_plan *pl)
+{
+	size_t i;
+
+	if (!pl->nbinds || geteuid() != 0 || !can_mount())
+		return 0; /* warned when planned */
+	/* Our own mounts; the outside's still propagate in, ours never out. */
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL))
+		return -errno;
+	for (i = 0; i < pl->nbinds; i++) {
+		const char *path = pl->binds[i].path;
+		struct stat st;
+
+		/* Nothing of the agent's runs yet; a link now is the user's: skipped. */
+		if (lstat(path, &st) || S_ISLNK(st.st_mode))
+			continue;
+		if (mount(path, path, NULL, MS_BIND, NULL))
+			return -errno;
+		if (pl->binds[i].ro &&
+		    mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | mount_flags(path),
+			  NULL))
+			return -errno;
+	}
+	return 0;
 }
 
 static int add_rule(int ruleset, const char *path, uint64_t access)

@@ -20,6 +20,12 @@ struct ll_rule {
 	uint64_t access; /* LANDLOCK_ACCESS_FS_* */
 };
 
+/* A bind mount of a path onto itself in the child's mount namespace. */
+struct ll_bind {
+	char *path;
+	bool ro; /* read-only (a protected path); else a pin: it cannot be renamed or removed */
+};
+
 struct ll_plan {
 	int abi;
 	uint64_t handled_fs;
@@ -34,6 +40,8 @@ struct ll_plan {
 	 * its own (agentlock without root): SysV IPC and POSIX message queues
 	 * are then refused (seccomp.h, AL_SC_NO_IPC). */
 	bool ipc_shared;
+	struct ll_bind *binds; /* for class persistence, shortest path first */
+	size_t nbinds, nro;    /* nro: how many of them are read-only */
 };
 
 /* The kernel's Landlock ABI version, or 0 when Landlock is unavailable. */
@@ -52,6 +60,15 @@ void ll_plan_free(struct ll_plan *pl);
  * rules, restrict_self, then the seccomp filter for what Landlock does not
  * scope (seccomp.h). Returns 0 or -errno. */
 int ll_apply(const struct ll_plan *pl);
+
+/*
+ * In the child, as root, before dropping privileges: a mount namespace of
+ * its own in which each of pl->binds is bound onto itself, read-only for a
+ * protected path (Landlock cannot take a right away beneath a grant), as it
+ * is for a pin (a mount point cannot be renamed or removed). A path that is
+ * gone or is a symbolic link now is skipped. Returns 0 or -errno.
+ */
+int ll_protect(const struct ll_plan *pl);
 
 /* The Landlock rights an AL_ACC_* grant maps to, for a directory or not. */
 uint64_t ll_access(uint8_t al_access, int abi, int is_dir);

@@ -29,7 +29,7 @@
 
 enum child_step { STEP_SETUP_GROUPS = 1, STEP_SETUP_GID, STEP_SETUP_UID, STEP_CHDIR,
 		  STEP_CANARY, STEP_EXEC, STEP_LANDLOCK, STEP_READY, STEP_NS, STEP_NS_DONE,
-		  STEP_KEYRING, STEP_ENV };
+		  STEP_KEYRING, STEP_ENV, STEP_PROTECT };
 
 struct child_msg {
 	int step;
@@ -178,6 +178,15 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 	child_take_tty(slave);
 	child_close_fds(go, msg);
 	child_setup_ns(msg, ns, !self);
+	if (self && ll) {
+		/* Protected paths read-only, while still root (Landlock cannot). */
+		int rc = ll_protect(ll);
+
+		if (rc) {
+			child_send(msg, STEP_PROTECT, -rc);
+			_exit(AL_EXIT_LAUNCH);
+		}
+	}
 	child_drop_privileges(msg, u);
 	child_enter_dir(msg, dir);
 	if (self) {
@@ -240,6 +249,7 @@ static const char *step_name(int step)
 	case STEP_LANDLOCK: return "applying the Landlock rules";
 	case STEP_KEYRING: return "joining a fresh session keyring";
 	case STEP_ENV: return "setting TMPDIR";
+	case STEP_PROTECT: return "making the protected paths read-only (a mount namespace)";
 	default: return "starting";
 	}
 }

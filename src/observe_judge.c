@@ -71,7 +71,11 @@ bool observe_judge(const struct policy *p, bool audit, const char *resolved, int
 		   struct al_event *e, uint64_t kcount[AL_CNT_MAX])
 {
 	struct verdict v = policy_classify(p, resolved, e->tgid);
-	bool escape = v.class == AL_CLASS_ESCAPE || v.class == AL_CLASS_UNRESOLVED;
+	/* A write under a protected path is judged as the BPF side's verdict()
+	 * judges it: refused, and reported with class persistence. */
+	bool planted = v.class == AL_CLASS_PERSISTENCE && e->access != AL_ACCESS_READ &&
+		       e->access != AL_ACCESS_EXEC;
+	bool escape = v.class == AL_CLASS_ESCAPE || v.class == AL_CLASS_UNRESOLVED || planted;
 
 	e->class = v.class;
 	if (ret < 0) {

@@ -131,6 +131,11 @@ int policy_add(struct policy *p, const char *path, uint8_t access, uint8_t class
 	return 0;
 }
 
+const struct policy_rule *policy_find(const struct policy *p, const char *path)
+{
+	return find_rule(p, path, key_len(path));
+}
+
 int policy_set_origin(struct policy *p, const char *path, const char *origin)
 {
 	size_t len = strlen(path);

@@ -48,6 +48,8 @@ int policy_build_system_mode(struct policy *p, enum policy_scratch mode);
 int policy_add_project(struct policy *p, const char *dir, uint8_t access);
 int policy_add(struct policy *p, const char *path, uint8_t access, uint8_t class, uint8_t flags);
 void policy_free(struct policy *p);
+/* The rule for exactly path (canonical), or NULL. */
+const struct policy_rule *policy_find(const struct policy *p, const char *path);
 /* Records where the rule for path (as added) was written, for 'profile show'. */
 int policy_set_origin(struct policy *p, const char *path, const char *origin);
 

@@ -13,6 +13,7 @@
 #include <yaml.h>
 
 #include "profile.h"
+#include "protect.h"
 
 static const char *const level_names[] = { "deny", "read", "exec", "write" };
 static const uint8_t level_bits[] = { PROF_DENY, PROF_READ, PROF_EXEC, PROF_WRITE };
@@ -190,6 +191,40 @@ static int parse_rules(struct parser *ps, const yaml_node_t *n)
 	return 0;
 }
 
+/* protect: [path, ...]: relative to the project, plain names only. */
+static int parse_protect(struct parser *ps, const yaml_node_t *n)
+{
+	struct profile *p = ps->p;
+	yaml_node_item_t *it = NULL;
+	size_t i, k, count = 0;
+
+	if (seq_items(ps, n, "protect", &it, &count))
+		return -1;
+	p->protect = calloc(count ? count : 1, sizeof(*p->protect));
+	if (!p->protect)
+		return fail_at(ps, n, "out of memory");
+	for (i = 0; i < count; i++) {
+		const yaml_node_t *c = yaml_document_get_node(&ps->doc, it[i]);
+		struct prof_rule *r = &p->protect[i];
+		const char *why;
+
+		if (dup_scalar(ps, c, "a protected path", &r->path))
+			return -1;
+		p->nprotect++;
+		r->access = PROF_EXEC;
+		r->line = (int)c->start_mark.line + 1;
+		r->col = (int)c->start_mark.column + 1;
+		why = protect_check_pattern(r->path);
+		if (why)
+			return fail_at(ps, c, "protect: '%s' %s", r->path, why);
+		for (k = 0; k < i; k++)
+			if (!strcmp(p->protect[k].path, r->path))
+				return fail_at(ps, c, "'%s' is already listed at line %d", r->path,
+					       p->protect[k].line);
+	}
+	return 0;
+}
+
 static int parse_project(struct parser *ps, const yaml_node_t *n)
 {
 	const char *word = scalar(ps, n, "project");
@@ -267,7 +302,7 @@ static int parse_network(struct parser *ps, const yaml_node_t *n)
 }
 
 static const char *const top_keys[] = { "name", "description", "extends", "commands", "project",
-					"network", "rules" };
+					"network", "protect", "rules" };
 
 static int parse_key(struct parser *ps, const char *key, const yaml_node_t *v)
 {
@@ -288,6 +323,8 @@ static int parse_key(struct parser *ps, const char *key, const yaml_node_t *v)
 		return parse_project(ps, v);
 	if (!strcmp(key, "network"))
 		return parse_network(ps, v);
+	if (!strcmp(key, "protect"))
+		return parse_protect(ps, v);
 	return parse_rules(ps, v);
 }
 
@@ -312,7 +349,7 @@ static int parse_top(struct parser *ps, const yaml_node_t *root)
 		if (i == sizeof(top_keys) / sizeof(top_keys[0]))
 			return fail_at(ps, k,
 				       "unknown key '%s' (a profile has name, description, extends, "
-				       "commands, project, network and rules)",
+				       "commands, project, network, protect and rules)",
 				       key);
 		/* YAML allows a key twice; a profile must not, or one is lost. */
 		for (q = root->data.mapping.pairs.start; q < pair; q++) {
@@ -410,6 +447,9 @@ void profile_free(struct profile *p)
 	for (i = 0; i < p->nrules; i++)
 		free(p->rules[i].path);
 	free(p->rules);
+	for (i = 0; i < p->nprotect; i++)
+		free(p->protect[i].path);
+	free(p->protect);
 	net_spec_free(&p->net);
 	memset(p, 0, sizeof(*p));
 	p->project = -1;

@@ -45,6 +45,8 @@ struct profile {
 	int project_line, project_col;
 	struct prof_rule *rules;
 	size_t nrules;
+	struct prof_rule *protect; /* protect: paths relative to the project (access unused) */
+	size_t nprotect;
 	bool net_set; /* network: connect: was given */
 	struct net_spec net;
 	int net_line, net_col;

@@ -92,6 +92,8 @@ static const char *class_word(uint8_t class)
 		return "system";
 	case AL_CLASS_GRANTED:
 		return "granted";
+	case AL_CLASS_PERSISTENCE:
+		return "protect";
 	default:
 		return "denied";
 	}

@@ -161,6 +161,8 @@ void report_event_text(struct strbuf *sb, const struct al_event *e)
 		sb_printf(sb, "(unresolvable path, error %d)", -e->path_len);
 	else
 		term_sanitize(sb, e->path, plen);
+	if (e->class == AL_CLASS_PERSISTENCE)
+		sb_puts(sb, " (protected: other programs run it later with your rights)");
 	sb_puts(sb, " by ");
 	term_sanitize(sb, e->comm, strnlen(e->comm, AL_COMM_LEN));
 	sb_printf(sb, "[%u]\n", e->tgid);

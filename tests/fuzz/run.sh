@@ -21,7 +21,7 @@ cmake -DOUT="$out/profiles_builtin.c" -DDIR="$top/profiles" -P "$top/cmake/embed
 if ! "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-I"$top/src" -I"$top/bpf" \
 	"$top/tests/fuzz/fuzz_profile.c" "$top/src/profile.c" "$top/src/compile.c" \
-	"$top/src/policy.c" "$top/src/json.c" "$top/src/netpolicy.c" -lyaml -o "$out/fuzz_profile"; then
+	"$top/src/policy.c" "$top/src/json.c" "$top/src/netpolicy.c" "$top/src/protect.c" -lyaml -o "$out/fuzz_profile"; then
 	echo "fuzz: building the fuzz target failed"
 	echo "0 passed, 1 failed"
 	exit 1

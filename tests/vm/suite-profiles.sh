@@ -81,6 +81,12 @@ refused_all() { # NAME LABEL...: every label was refused, none leaked
 	for l in "$@"; do grep -qx "refused:$l" "$OUT/$name.out" || return 1; done
 	return 0
 }
+refused_these() { # NAME LABEL...: these labels were refused (others may have leaked)
+	name=$1
+	shift
+	for l in "$@"; do grep -qx "refused:$l" "$OUT/$name.out" || return 1; done
+	return 0
+}
 blocked() { has "$OUT/$1.report" ".path==\"$2\" and .verdict==\"blocked\""; }
 profile_of() { jq -r -s 'last.profile' "$OUT/$1.report" 2>/dev/null; }
 
@@ -270,6 +276,143 @@ stub_agent cn continue "$H/.continue/"
 stub_agent openhands openhands "$H/.openhands/" "$H/.cache/openhands/"
 stub_agent cursor-agent cursor-agent "$H/.cursor/" "$H/.local/share/cursor-agent/" "$H/.config/cursor/" "$H/.cache/cursor/"
 stub_agent omp omp "$H/.omp/agent/sessions/" "$H/.omp/agent/agent.db"
+
+# --- Code planted for later: protected paths inside the project ---------------
+# No git in the VM: a repository's layout is made by hand, and the planting is
+# done with sh, as a hostile agent would do it without git.
+R=$H/repo
+mkdir -p "$R/.git/hooks" "$R/.git/objects" "$R/.git/refs/heads" "$R/.git/modules/sub/hooks" \
+	"$R/vendor/dep/.git/hooks" "$R/.vscode" "$R/.claude"
+echo "ref: refs/heads/main" >"$R/.git/HEAD"
+printf '[core]\n\tbare = false\n' >"$R/.git/config"
+echo "ref: refs/heads/main" >"$R/.git/modules/sub/HEAD"
+printf '[core]\n' >"$R/.git/modules/sub/config"
+printf '[core]\n' >"$R/vendor/dep/.git/config"
+printf '#!/bin/sh\necho hook-ran\n' >"$R/.git/hooks/post-commit"
+chmod 755 "$R/.git/hooks/post-commit"
+echo index >"$R/.git/index"
+echo '{"tasks":[]}' >"$R/.vscode/tasks.json"
+echo '{}' >"$R/.claude/settings.json"
+echo 'export A=1' >"$R/.envrc"
+printf '[submodule "sub"]\n' >"$R/.gitmodules"
+chown -R agent:agent "$R"
+snap() { (cd "$R" && find .git/hooks .git/config .git/modules vendor/dep/.git .vscode .claude .envrc .gitmodules \
+	-exec ls -ld {} \; -type f -exec cksum {} \; 2>&1 | sed 's/ [A-Z][a-z][a-z] .*:.. / /'); }
+plant_script='
+	cd ~/repo
+	try hook sh -c "echo evil >.git/hooks/pre-commit"
+	try hook-append sh -c "echo evil >>.git/hooks/post-commit"
+	try hook-chmod chmod 777 .git/hooks/post-commit
+	try hook-symlink ln -s /tmp/evil .git/hooks/pre-push
+	try config sh -c "echo evil >>.git/config"
+	try config-rename sh -c "echo evil >.git/config.lock && mv .git/config.lock .git/config"
+	try config-unlink rm .git/config
+	try config-link ln .git/config cfg
+	try hooks-aside mv .git/hooks .git/hooks-old
+	try gitdir-aside mv .git .g
+	try gitmodules sh -c "echo evil >>.gitmodules"
+	try envrc sh -c "echo evil >>.envrc"
+	try vscode sh -c "echo evil >.vscode/tasks.json"
+	try vscode-new sh -c "echo evil >.vscode/settings.json"
+	try idea mkdir .idea
+	try mcp sh -c "echo {} >.mcp.json"
+	try claude sh -c "echo evil >.claude/settings.json"
+	try claude-local sh -c "echo evil >.claude/settings.local.json"
+	try claude-commands mkdir .claude/commands
+	try nested sh -c "echo evil >vendor/dep/.git/hooks/post-checkout"
+	try nested-config sh -c "echo evil >>vendor/dep/.git/config"
+	try nested-aside mv vendor/dep vendor/dep2
+	try submodule sh -c "echo evil >.git/modules/sub/hooks/post-merge"
+	try submodule-aside mv .git/modules/sub .git/modules/s2
+	rm -f .git/config.lock
+	echo planted-end'
+plant_labels="hook hook-append hook-chmod hook-symlink config config-rename config-unlink config-link hooks-aside
+	gitdir-aside gitmodules envrc vscode vscode-new idea mcp claude claude-local claude-commands nested
+	nested-config nested-aside submodule submodule-aside"
+before=$(snap)
+al plant --user agent "$R" -- sh -c "$plant_script"
+# shellcheck disable=SC2086
+if grep -qx planted-end "$OUT/plant.out" && refused_all plant $plant_labels && [ "$(snap)" = "$before" ] &&
+	[ ! -e "$R/.git/hooks/pre-commit" ] && [ ! -e "$R/.idea" ] && [ ! -e "$R/.mcp.json" ]; then
+	ok "BPF-LSM: planting is refused (hooks, config by write/rename/unlink/link, .git or hooks moved aside, .gitmodules, .envrc, .vscode, .idea, .mcp.json, .claude, nested and submodule repositories), nothing changed"
+else fail "BPF-LSM: planting is refused, nothing changed" "$(grep -E 'LEAK|refused|end' $OUT/plant.out | tr '\n' ' ')"; fi
+np=$(count "$OUT/plant.log" '.class=="persistence" and .verdict=="blocked"')
+if has "$OUT/plant.log" ".path==\"$R/.git/hooks/pre-commit\" and .class==\"persistence\" and .verdict==\"blocked\"" &&
+	has "$OUT/plant.log" ".type==\"rename\" and .path==\"$R/.git/config\" and .class==\"persistence\" and .verdict==\"blocked\"" &&
+	has "$OUT/plant.log" ".path==\"$R/.envrc\" and .class==\"persistence\" and .verdict==\"blocked\"" &&
+	has "$OUT/plant.log" ".path==\"$R/.git\" and .class==\"persistence\" and .verdict==\"blocked\"" &&
+	[ "$np" -ge 24 ] && ! has "$OUT/plant.log" '.verdict=="blocked" and .class=="escape"' &&
+	jq -e -s '[.[] | select(.class=="persistence" and .verdict=="blocked")] | length > 0' "$OUT/plant.report" >/dev/null; then
+	ok "BPF-LSM: each attempt is reported with class persistence, none as an escape ($np events; --report too)"
+else fail "BPF-LSM: each attempt is reported with class persistence" "n=$np $(jq -c -s '[.[] | select(.verdict!="allowed") | [.type, .path, .class]]' $OUT/plant.log | head -c 900)"; fi
+
+# What git itself does in .git stays possible: the lock-and-rename of the
+# index, objects, refs, a rebase's directory; hooks run; config is read.
+al gitwork --user agent "$R" -- sh -c '
+	cd ~/repo
+	try index sh -c "echo new >.git/index.lock && mv .git/index.lock .git/index"
+	try object sh -c "mkdir -p .git/objects/ab && echo o >.git/objects/ab/cd"
+	try ref sh -c "echo 0 >.git/refs/heads/main.lock && mv .git/refs/heads/main.lock .git/refs/heads/main"
+	try rebase sh -c "mkdir .git/rebase-merge && echo x >.git/rebase-merge/done && rm -r .git/rebase-merge"
+	try head sh -c "echo ref >.git/HEAD.lock && mv .git/HEAD.lock .git/HEAD"
+	try read-config cat .git/config
+	try run-hook .git/hooks/post-commit
+	try worktree sh -c "echo w >new.c && mkdir -p src && mv new.c src/"'
+grep -c '^LEAK:' "$OUT/gitwork.out" | grep -qx 8 && [ "$(cat $R/.git/index)" = new ] &&
+	! has "$OUT/gitwork.log" '.type!="summary" and .verdict!="allowed"' &&
+	ok "BPF-LSM: git's own writes in .git (index, objects, refs, HEAD, rebase-merge) work; config reads and hooks run" ||
+	fail "BPF-LSM: git's own writes in .git work" "$(tr '\n' ' ' <$OUT/gitwork.out)"
+
+al lift --user agent --rw "$R/.vscode" "$R" -- sh -c 'cd ~/repo; try vscode sh -c "echo lifted >.vscode/tasks.json"; try envrc sh -c "echo evil >>.envrc"'
+grep -qx LEAK:vscode "$OUT/lift.out" && grep -qx refused:envrc "$OUT/lift.out" && [ "$(cat $R/.vscode/tasks.json)" = lifted ] &&
+	ok "BPF-LSM: --rw DIR/.vscode lifts that protection, and only that one" ||
+	fail "BPF-LSM: --rw DIR/.vscode lifts that protection" "$(tr '\n' ' ' <$OUT/lift.out)"
+echo '{"tasks":[]}' >"$R/.vscode/tasks.json"
+
+printf 'extends: default\nrules:\n  write: [.envrc]\n' >/tmp/lift.yaml
+al lift-profile --user agent --profile /tmp/lift.yaml "$R" -- sh -c 'cd ~/repo; try envrc sh -c "echo ok >>.envrc"; try hook sh -c "echo evil >.git/hooks/pre-commit"'
+grep -qx LEAK:envrc "$OUT/lift-profile.out" && grep -qx refused:hook "$OUT/lift-profile.out" &&
+	ok "BPF-LSM: a profile's write: [.envrc] lifts that protection by name" ||
+	fail "BPF-LSM: a profile's write: lifts a protection" "$(tr '\n' ' ' <$OUT/lift-profile.out)"
+echo 'export A=1' >"$R/.envrc"
+
+before=$(snap)
+al plant-audit --audit --user agent "$R" -- sh -c 'echo evil >>.envrc'
+has "$OUT/plant-audit.log" ".path==\"$R/.envrc\" and .class==\"persistence\" and .verdict==\"would-block\"" &&
+	ok "--audit: a write to a protected path is reported would-block, class persistence" ||
+	fail "--audit: persistence would-block" "$(jq -c -s '[.[] | select(.verdict!="allowed")]' $OUT/plant-audit.log | head -c 600)"
+echo 'export A=1' >"$R/.envrc"
+
+# The Landlock backend on this kernel (ABI 2): the paths that exist are
+# read-only bind mounts in the cell's mount namespace, .git is pinned.
+al plant-ll --backend landlock --user agent "$R" -- sh -c "$plant_script"
+ll_labels="hook hook-append hook-chmod hook-symlink config config-rename config-unlink config-link hooks-aside gitdir-aside
+	gitmodules envrc vscode vscode-new claude nested nested-config submodule submodule-aside"
+# What Landlock cannot refuse (names that do not exist yet, moving a nested
+# repository's work tree) is undone before the files are compared.
+rm -rf "$R/.idea" "$R/.mcp.json" "$R/.claude/settings.local.json" "$R/.claude/commands"
+[ -d "$R/vendor/dep2" ] && mv "$R/vendor/dep2" "$R/vendor/dep"
+# shellcheck disable=SC2086
+if grep -qx planted-end "$OUT/plant-ll.out" && refused_these plant-ll $ll_labels && [ "$(snap)" = "$before" ] &&
+	grep -q "protected paths that do not exist yet can still be created" "$OUT/plant-ll.err"; then
+	ok "Landlock: planting into what exists is refused, nothing changed; what does not exist yet is said at start"
+else fail "Landlock: planting into what exists is refused" "$(grep -E 'LEAK|refused|end' $OUT/plant-ll.out | tr '\n' ' ') $(grep -v '^{' $OUT/plant-ll.err)"; fi
+has "$OUT/plant-ll.log" ".path==\"$R/.git/hooks/pre-commit\" and .class==\"persistence\" and .verdict==\"blocked\"" &&
+	ok "Landlock: the refused opens are reported with class persistence" ||
+	fail "Landlock: persistence events" "$(jq -c -s '[.[] | select(.class=="persistence")]' $OUT/plant-ll.log | head -c 600)"
+al gitwork-ll --backend landlock --user agent "$R" -- sh -c '
+	cd ~/repo
+	try index sh -c "echo new2 >.git/index.lock && mv .git/index.lock .git/index"
+	try rebase sh -c "mkdir .git/rebase-merge && echo x >.git/rebase-merge/done && rm -r .git/rebase-merge"
+	try run-hook .git/hooks/post-commit'
+grep -c '^LEAK:' "$OUT/gitwork-ll.out" | grep -qx 3 && [ "$(cat $R/.git/index)" = new2 ] &&
+	ok "Landlock: git's own writes in .git work, hooks run" ||
+	fail "Landlock: git's own writes in .git work" "$(tr '\n' ' ' <$OUT/gitwork-ll.out) $(grep -v '^{' $OUT/gitwork-ll.err)"
+
+agentlock profile show default "$R" --user agent >"$OUT/show-protect.out" 2>&1
+grep -q "r-x   protect  $R/.git/hooks " "$OUT/show-protect.out" && grep -q "r-x   protect  $R/vendor/dep/.git/config " "$OUT/show-protect.out" &&
+	ok "profile show lists the protected paths (nested repositories too)" ||
+	fail "profile show lists the protected paths" "$(grep protect $OUT/show-protect.out | head -n 5)"
 
 bad=
 for f in "$OUT"/*.report "$OUT"/*.log; do

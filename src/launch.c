@@ -67,9 +67,21 @@ static void child_setup_ns(int msg, const struct cellns *ns, bool jailed)
 		child_send(msg, STEP_NS_DONE, 0);
 }
 
-/* Once confined, just before exec: a session keyring of the cell's own (for
- * the jail, made as a member) and the private TMPDIR. */
-static void child_last_steps(int msg, const struct cellns *ns)
+/* A session keyring of the cell's own: under the jail made as a member (so
+ * members may use it), under Landlock before the seccomp filter refuses keyctl. */
+static void child_join_keyring(int msg)
+{
+	int rc = cellns_join_keyring();
+
+	if (rc) {
+		child_send(msg, STEP_KEYRING, -rc);
+		_exit(AL_EXIT_LAUNCH);
+	}
+}
+
+/* Once confined, just before exec: the private TMPDIR, and for the jail the
+ * keyring (see child_join_keyring). */
+static void child_last_steps(int msg, const struct cellns *ns, bool jailed)
 {
 	int rc = cellns_env(ns);
 
@@ -77,11 +89,8 @@ static void child_last_steps(int msg, const struct cellns *ns)
 		child_send(msg, STEP_ENV, -rc);
 		_exit(AL_EXIT_LAUNCH);
 	}
-	rc = cellns_join_keyring();
-	if (rc) {
-		child_send(msg, STEP_KEYRING, -rc);
-		_exit(AL_EXIT_LAUNCH);
-	}
+	if (jailed)
+		child_join_keyring(msg);
 }
 
 /* Waits for the parent's go byte; EOF means the parent is gone: stop. */
@@ -192,8 +201,10 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 	if (self) {
 		/* No BPF-LSM: the child confines itself with Landlock (unless only
 		 * observed, --audit), then waits to be enrolled with the observer. */
-		int rc = ll ? ll_apply(ll) : 0;
+		int rc;
 
+		child_join_keyring(msg);
+		rc = ll ? ll_apply(ll) : 0;
 		if (rc) {
 			child_send(msg, STEP_LANDLOCK, -rc);
 			_exit(AL_EXIT_LAUNCH);
@@ -201,7 +212,7 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 		/* Enrolled only now, so the rule setup above is not reported. */
 		child_send(msg, STEP_READY, 0);
 		child_wait_go(go);
-		child_last_steps(msg, ns);
+		child_last_steps(msg, ns, false);
 		child_exec(msg, argv);
 	}
 
@@ -218,7 +229,7 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 
 	/* Phase 2: active; become COMMAND. */
 	child_wait_go(go);
-	child_last_steps(msg, ns);
+	child_last_steps(msg, ns, true);
 	child_exec(msg, argv);
 }
 

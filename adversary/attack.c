@@ -1070,6 +1070,23 @@ static int process_madvise_cmd(pid_t pid)
 	return say("process_madvise", (int)syscall(SYS_process_madvise, pfd, &v, 1, MADV_COLD, 0));
 }
 
+#define AL_NODEMASK_BITS 64
+
+/* Asks where an outside process's pages live (move_pages without nodes
+ * moves nothing), then migrates its pages from node 0 to node 0. */
+static int move_pages_cmd(pid_t pid)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *addr = (void *)(env_start(pid) & ~(unsigned long)(page - 1));
+	unsigned long nodes = 1; /* node 0 */
+	int status = 0;
+
+	if (!say("move_pages", (int)syscall(SYS_move_pages, pid, 1, &addr, NULL, &status, 0)))
+		printf("page of %d at %p: status %d\n", pid, addr, status);
+	return say("migrate_pages",
+		   (int)syscall(SYS_migrate_pages, pid, AL_NODEMASK_BITS, &nodes, &nodes));
+}
+
 static int utime_cmd(const char *path, bool opath)
 {
 	struct timespec ts[2] = { { AL_PLANTED_TIME, 0 }, { AL_PLANTED_TIME, 0 } };
@@ -1204,6 +1221,8 @@ int main(int argc, char **argv)
 		return say("kcmp", (int)syscall(SYS_kcmp, getpid(), atoi(argv[2]), KCMP_FILE, 0, 0));
 	if (!strcmp(c, "process-madvise") && argc == 3)
 		return process_madvise_cmd(atoi(argv[2]));
+	if (!strcmp(c, "move-pages") && argc == 3)
+		return move_pages_cmd(atoi(argv[2]));
 	if (!strcmp(c, "utime") && argc == 3)
 		return utime_cmd(argv[2], false);
 	if (!strcmp(c, "opath-utime") && argc == 3)

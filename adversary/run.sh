@@ -190,7 +190,7 @@ judge() {
 	grep -q TTY-RECEIVED /root/othertty.log 2>/dev/null && echo "the user's other terminal was written to"
 	grep -E -a '^(bpf|unshare|mount|chroot|PTRACE_ATTACH|process_vm_readv|kill|open_by_handle_at|sendto|connect|setxattr)[^:]*: ok$' \
 		"$OUT/$t.out" | sed 's/^/privileged operation succeeded: /'
-	grep -E -a '^(tiocsti|tioclinux|keyctl|request_key|add_key|shmat|msgrcv|semctl|mq_receive|setns|prlimit|setpriority|sched_setscheduler|ioprio_set|F_SETOWN|FIOSETOWN|SIOCSPGRP|pidfd_getfd|kcmp|process_madvise|utimensat)[^:]*: ok$' \
+	grep -E -a '^(tiocsti|tioclinux|keyctl|request_key|add_key|shmat|msgrcv|semctl|mq_receive|setns|prlimit|setpriority|sched_setscheduler|ioprio_set|F_SETOWN|FIOSETOWN|SIOCSPGRP|pidfd_getfd|kcmp|process_madvise|move_pages|migrate_pages|utimensat)[^:]*: ok$' \
 		"$OUT/$t.out" | sed 's/^/privileged operation succeeded: /'
 	persist_snapshot >"$OUT/$t.persist"
 	if ! cmp -s "$OUT/persist.before" "$OUT/$t.persist"; then

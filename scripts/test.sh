@@ -100,7 +100,7 @@ step "VM: profiles (stub agents under their shipped profiles)"
 run_logged vm-profiles tests/vm/run.sh build-asan tests/vm/suite-profiles.sh
 
 step "VM: adversary suite (every known way out; enforcing, --audit, then the Landlock backend)"
-VM_TIMEOUT=2400 run_logged adversary tests/vm/run.sh build-asan adversary/run.sh adversary/t/*.sh adversary/landlock-expected
+VM_TIMEOUT=4200 run_logged adversary tests/vm/run.sh build-asan adversary/run.sh adversary/t/*.sh adversary/landlock-expected
 
 printf '\n'
 echo "total: $passed passed, $failed failed"

@@ -1,0 +1,2 @@
+# what: lower an outside process's open-file limit (prlimit)
+al-attack prlimit "$VICTIM"

@@ -1,0 +1,2 @@
+# what: move an outside process to SCHED_IDLE (sched_setscheduler)
+al-attack sched-idle "$VICTIM"

@@ -14,11 +14,16 @@
 
 #define EPERM 1
 #define EACCES 13
+#define ENOSYS 38 /* io_uring_setup under the Landlock backend's filter */
 #define EROFS 30 /* the protected paths' read-only bind mounts under Landlock */
 #define O_ACCMODE 3
 #define O_CREAT 0100
 
 char LICENSE[] SEC("license") = "GPL";
+
+/* Set before load: Unix sockets are allowed (network: unix: allow), so the
+ * filter does not refuse them and there is nothing to report. */
+const volatile __u8 unix_allowed = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -291,7 +296,8 @@ static __always_inline void fd_path(struct al_event *e, __u32 fd)
  * arg, and in verdict whether it was refused. For fd >= 0 the path is the
  * descriptor's.
  */
-static __always_inline int act(__u8 op, __u32 target, __u32 arg, long ret, int fd)
+static __always_inline int act_desc(__u8 op, __u32 target, __u32 arg, long ret, int fd,
+				    const char *desc)
 {
 	struct task_struct *task;
 	struct obs_record *r;
@@ -323,8 +329,18 @@ static __always_inline int act(__u8 op, __u32 target, __u32 arg, long ret, int f
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	if (fd >= 0)
 		fd_path(e, (__u32)fd);
+	if (desc) {
+		long n = bpf_probe_read_kernel_str(e->path, AL_PATH_MAX, desc);
+
+		e->path_len = n > 0 ? (__s32)(n - 1) : 0;
+	}
 	bpf_ringbuf_submit(r, 0);
 	return 0;
+}
+
+static __always_inline int act(__u8 op, __u32 target, __u32 arg, long ret, int fd)
+{
+	return act_desc(op, target, arg, ret, fd, NULL);
 }
 
 /* The pid a call names, as the kernel reads it (an int). */
@@ -466,6 +482,45 @@ int obs_exit_prlimit64(struct trace_event_raw_sys_exit *ctx)
 	if (!pid || !PT_REGS_PARM3_CORE_SYSCALL(regs))
 		return 0;
 	return act(AL_OP_PROCESS, who(pid), AL_PROC_PRLIMIT, ctx->ret, -1);
+}
+
+/* ---- Unix sockets (AL_SC_NO_UNIX) and io_uring ---- */
+
+#define AF_UNIX 1
+#define SOCK_DGRAM_BIT 0x2 /* SOCK_DGRAM and SOCK_RAW: a datagram socket for AF_UNIX */
+
+/* What the event names instead of a socket's path: the call that was refused
+ * before any path was given. */
+static const char desc_socket[] = "socket(AF_UNIX)";
+static const char desc_dgram_pair[] = "socketpair(AF_UNIX, SOCK_DGRAM)";
+static const char desc_uring[] = "io_uring_setup";
+
+SEC("tracepoint/syscalls/sys_exit_socket")
+int obs_exit_socket(struct trace_event_raw_sys_exit *ctx)
+{
+	if (unix_allowed || (__u32)PT_REGS_PARM1_CORE_SYSCALL(user_regs()) != AF_UNIX)
+		return 0;
+	return act_desc(AL_OP_CONNECT, 0, 0, ctx->ret, -1, desc_socket);
+}
+
+SEC("tracepoint/syscalls/sys_exit_socketpair")
+int obs_exit_socketpair(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = user_regs();
+
+	if (unix_allowed || (__u32)PT_REGS_PARM1_CORE_SYSCALL(regs) != AF_UNIX ||
+	    !((__u32)PT_REGS_PARM2_CORE_SYSCALL(regs) & SOCK_DGRAM_BIT))
+		return 0;
+	return act_desc(AL_OP_CONNECT, 0, 0, ctx->ret, -1, desc_dgram_pair);
+}
+
+/* The filter answers ENOSYS (as a kernel without io_uring would): refused. */
+SEC("tracepoint/syscalls/sys_exit_io_uring_setup")
+int obs_exit_io_uring_setup(struct trace_event_raw_sys_exit *ctx)
+{
+	long ret = ctx->ret == -ENOSYS ? -EPERM : ctx->ret;
+
+	return act_desc(AL_OP_CONNECT, 0, 0, ret, -1, desc_uring);
 }
 
 SEC("tp_btf/sched_process_fork")

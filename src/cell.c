@@ -61,6 +61,10 @@ static int add_cli_connect(const struct cell_spec *spec, struct cell *c, char *e
 		net_apply(&c->policy.net, &ns, "--connect");
 		net_spec_free(&ns);
 	}
+	if (spec->unix_mode != NET_UNIX_UNSET) {
+		c->policy.net.unix_allow = spec->unix_mode == NET_UNIX_ALLOW;
+		snprintf(c->policy.net.unix_origin, sizeof(c->policy.net.unix_origin), "--unix");
+	}
 	return 0;
 }
 

@@ -20,6 +20,7 @@ struct cell_spec {
 	int nrules;
 	const char *const *connect; /* --connect specs, already checked */
 	int nconnect;
+	int unix_mode; /* --unix: enum net_unix (NET_UNIX_UNSET: the profile's) */
 	enum policy_scratch scratch; /* how the launch gives terminals and temp space */
 	const char *tmpdir;	    /* without root: the cell's private TMPDIR, or NULL */
 };

@@ -48,6 +48,11 @@ void cli_usage(FILE *f)
 	      "                   to the profile's (and restricts when it had none),\n"
 	      "                   'none' allows no TCP connect, 'any' lifts the limit;\n"
 	      "                   repeatable, the later wins (default: the profile's)\n"
+	      "  --unix allow|refuse\n"
+	      "                   Unix sockets under the Landlock backend (default: the\n"
+	      "                   profile's, else refuse). allow lets COMMAND reach every\n"
+	      "                   socket the user can (ssh-agent, D-Bus, docker, tmux);\n"
+	      "                   BPF-LSM confines them by listener either way\n"
 	      "  --user NAME      run COMMAND as NAME (default: the user who ran sudo;\n"
 	      "                   COMMAND runs as root only with --user root)\n"
 	      "  -h, --help       this text\n"
@@ -283,6 +288,16 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 			if (bad)
 				return -1;
 			out->nconnect++;
+		} else if (is_opt(a, "--unix")) {
+			const char *u;
+
+			if (opt_value("--unix", argc, argv, &i, &u, err, errlen))
+				return -1;
+			out->unix_mode = net_unix_word(u);
+			if (out->unix_mode < 0) {
+				snprintf(err, errlen, "--unix takes allow or refuse, not '%s'", u);
+				return -1;
+			}
 		} else if (is_opt(a, "--user")) {
 			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
 				return -1;

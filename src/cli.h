@@ -39,6 +39,7 @@ struct cli {
 	int nrules;
 	const char *connect[CLI_MAX_RULES]; /* --connect specs, checked, in order */
 	int nconnect;
+	int unix_mode;	/* --unix: enum net_unix (NET_UNIX_UNSET: the profile's) */
 	char **argv;		 /* COMMAND and its arguments, NULL-terminated */
 	int argc;
 };

@@ -544,6 +544,11 @@ int profile_compile(struct profile *const *chain, size_t n, const struct prof_en
 
 		if (chain[k]->project >= 0)
 			*project_access = (uint8_t)chain[k]->project;
+		if (chain[k]->unix_mode != NET_UNIX_UNSET) {
+			p->net.unix_allow = chain[k]->unix_mode == NET_UNIX_ALLOW;
+			snprintf(p->net.unix_origin, sizeof(p->net.unix_origin), "%s:%d",
+				 chain[k]->source, chain[k]->unix_line);
+		}
 		if (!chain[k]->net_set)
 			continue;
 		snprintf(origin, sizeof(origin), "%s:%d", chain[k]->source, chain[k]->net_line);

@@ -445,6 +445,7 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 	out->handled_fs = handled(abi);
 	out->scoped = abi >= 6 ? LL_SCOPE_ABSTRACT_UNIX | LL_SCOPE_SIGNAL : 0;
 	out->held_ttys = p->scratch == POLICY_SCRATCH_NARROW;
+	out->unix_allowed = p->net.unix_allow;
 	rc = plan_net(&p->net, abi, out, err, errlen);
 	if (rc) {
 		ll_plan_free(out);
@@ -643,11 +644,13 @@ int ll_apply(const struct ll_plan *pl)
 		rc = -errno;
 	if (!rc && syscall(SYS_landlock_restrict_self, fd, 0))
 		rc = -errno;
-	/* Terminals, keyrings, other processes, and (when connects are limited)
-	 * TCP Fast Open and io_uring, which go round Landlock's connect check. */
+	/* Terminals, keyrings, other processes, io_uring, Unix sockets (unless
+	 * allowed), and (when connects are limited) TCP Fast Open, which goes
+	 * round Landlock's connect check. */
 	if (!rc)
 		rc = seccomp_install((pl->handled_net ? AL_SC_TCP_GAPS : 0) |
-				     (ipc_shared(pl) ? AL_SC_NO_IPC : 0));
+				     (ipc_shared(pl) ? AL_SC_NO_IPC : 0) |
+				     (pl->unix_allowed ? 0 : AL_SC_NO_UNIX));
 	close(fd);
 	return rc;
 }

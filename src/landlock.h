@@ -40,6 +40,10 @@ struct ll_plan {
 	 * its own (agentlock without root): SysV IPC and POSIX message queues
 	 * are then refused (seccomp.h, AL_SC_NO_IPC). */
 	bool ipc_shared;
+	/* Unix sockets allowed (network: unix: allow, --unix allow): else
+	 * socket(AF_UNIX) is refused (seccomp.h, AL_SC_NO_UNIX), as Landlock
+	 * cannot judge the listener of a pathname socket. */
+	bool unix_allowed;
 	struct ll_bind *binds; /* for class persistence, shortest path first */
 	size_t nbinds, nro;    /* nro: how many of them are read-only */
 };

@@ -76,8 +76,10 @@ size_t lb_key(const struct al_event *ev, char *out, size_t outlen)
 		n = snprintf(out, outlen, "tcp %.*s", (int)plen, ev->path);
 		break;
 	case AL_OP_CONNECT:
-		n = plen ? snprintf(out, outlen, "unix socket %.*s", (int)plen, ev->path) :
-			   snprintf(out, outlen, "unix socket (abstract)");
+		/* A path, none (abstract), or the refused call (Landlock's observer). */
+		n = !plen ? snprintf(out, outlen, "unix socket (abstract)") :
+		    ev->path[0] != '/' ? snprintf(out, outlen, "%.*s", (int)plen, ev->path) :
+					 snprintf(out, outlen, "unix socket %.*s", (int)plen, ev->path);
 		break;
 	case AL_OP_SIGNAL:
 		n = snprintf(out, outlen, "signal %u to pid %u", ev->arg, ev->target);

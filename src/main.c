@@ -192,6 +192,7 @@ static int build_cell(struct run *r)
 		.profile = r->cli.profile, .argv = r->cli.argv, .project = r->dir,
 		.user = &r->user, .rules = r->cli.rules, .nrules = r->cli.nrules,
 		.connect = r->cli.connect, .nconnect = r->cli.nconnect,
+		.unix_mode = r->cli.unix_mode,
 		.scratch = r->ns.private_ns ? POLICY_SCRATCH_PRIVATE : POLICY_SCRATCH_NARROW,
 		.tmpdir = r->ns.tmpdir,
 	};
@@ -348,14 +349,26 @@ static int start_landlock(struct run *r)
 		r->observing = true;
 	fprintf(stderr,
 		"agentlock: backend: Landlock (ABI %d). Files are confined by the kernel%s%s%s; "
-		"Unix-socket connections%s are not. %s%s%s 'agentlock check' says "
-		"why BPF-LSM is not used.\n",
+		"%s is not. %s %s%s%s 'agentlock check' says why BPF-LSM is not used.\n",
 		abi, r->cell.policy.net.restricted ? ", and TCP connects to ports " : "",
 		r->cell.policy.net.restricted ? ports : "",
 		r->cell.policy.net.restricted ? " only" : "",
-		r->cell.policy.net.restricted ? " and UDP" : " and the network", r->observing ? "Opens and execs are reported through tracepoints." :
-				    "Refused operations are not reported (",
+		r->cell.policy.net.restricted ? "UDP" : "the network",
+		r->cell.policy.net.unix_allow ?
+			"Unix sockets are allowed (see below)." :
+			"Unix sockets are refused (Landlock cannot tell whose socket a path is; "
+			"'network: unix: allow' in a profile or --unix allow lets them).",
+		r->observing ? "Opens and execs are reported through tracepoints." :
+			       "Refused operations are not reported (",
 		r->observing ? "" : why, r->observing ? "" : ").");
+	if (r->cell.policy.net.unix_allow)
+		fprintf(stderr,
+			"agentlock: WARNING: Unix sockets are allowed (%s), and Landlock does not "
+			"confine them: COMMAND can reach every socket the user can (ssh-agent, "
+			"gpg-agent, the D-Bus session bus and with it 'systemd-run --user', "
+			"docker.sock, ssh ControlMaster and tmux sockets) and have the user's "
+			"services act for it outside the cell.\n",
+			r->cell.policy.net.unix_origin);
 	if (warn.len)
 		fputs(warn.buf, stderr);
 	sb_free(&warn);

@@ -142,3 +142,12 @@ void net_describe(const struct net_policy *n, char *buf, size_t len)
 		used += (size_t)w;
 	}
 }
+
+int net_unix_word(const char *word)
+{
+	if (!strcmp(word, "allow"))
+		return NET_UNIX_ALLOW;
+	if (!strcmp(word, "refuse"))
+		return NET_UNIX_REFUSE;
+	return -1;
+}

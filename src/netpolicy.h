@@ -22,7 +22,19 @@ struct net_policy {
 	bool restricted; /* false: every TCP connect is allowed */
 	uint8_t connect[NET_PORTS / 8]; /* bit per allowed port, when restricted */
 	char origin[160];		/* where the last change came from */
+	/* Unix sockets under the Landlock backend (network: unix:, --unix):
+	 * false refuses socket(AF_UNIX) (seccomp.h); true lets members reach
+	 * every pathname socket the user can. BPF-LSM judges each connect by
+	 * its listener either way. */
+	bool unix_allow;
+	char unix_origin[160]; /* where unix_allow was last set; "" for the default */
 };
+
+/* A profile's network: unix: or --unix, as given (0: not given). */
+enum net_unix { NET_UNIX_UNSET = 0, NET_UNIX_REFUSE, NET_UNIX_ALLOW };
+
+/* "allow" or "refuse": NET_UNIX_ALLOW or NET_UNIX_REFUSE; else -1. */
+int net_unix_word(const char *word);
 
 /* One network spec: "any", "none", or ports and ranges ("443", "8000-8100"). */
 struct net_spec {

@@ -51,7 +51,8 @@ static int record_path(const struct obs_record *r, size_t plen, char *out, size_
 
 /*
  * A call of the kind the Landlock backend's seccomp filter refuses (an
- * ioctl, a keyring, another process): the kernel side says in verdict
+ * ioctl, a keyring, another process, a Unix socket or io_uring, whose path
+ * names the call): the kernel side says in verdict
  * whether it was refused. An ioctl's descriptor (in target) names the file,
  * which the kernel side resolved or, failing that, /proc does while the
  * process lives; else the path stays empty.
@@ -73,8 +74,8 @@ static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 			memcpy(r->e.path, path, plen);
 		}
 		r->e.target = 0;
-	} else {
-		plen = 0;
+	} else if (r->e.op != AL_OP_CONNECT) {
+		plen = 0; /* a Unix socket's record names the refused call */
 	}
 	r->e.path_len = (int32_t)plen;
 	if (!observe_judge_act(o->audit, r->e.verdict == AL_VERDICT_BLOCKED, &r->e, o->s->kcount))
@@ -101,7 +102,8 @@ static int on_record(void *ctx, void *data, size_t size)
 		o->s->malformed++;
 		return 0;
 	}
-	if (r.e.op == AL_OP_IOCTL || r.e.op == AL_OP_KEYRING || r.e.op == AL_OP_PROCESS) {
+	if (r.e.op == AL_OP_IOCTL || r.e.op == AL_OP_KEYRING || r.e.op == AL_OP_PROCESS ||
+	    r.e.op == AL_OP_CONNECT) {
 		on_act(o, &r, plen);
 		return 0;
 	}
@@ -169,6 +171,7 @@ int observe_open(struct observer *o, const struct policy *p, struct session *s, 
 		return -1;
 	}
 	skip_missing_calls(o->skel->obj);
+	o->skel->rodata->unix_allowed = p->net.unix_allow;
 	rc = observe_bpf__load(o->skel);
 	if (rc) {
 		snprintf(err, errlen, "cannot load the observer's tracepoint programs: %s",

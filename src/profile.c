@@ -278,12 +278,29 @@ static int parse_connect(struct parser *ps, const yaml_node_t *n)
 	return 0;
 }
 
+/* network: { unix: allow | refuse } */
+static int parse_unix(struct parser *ps, const yaml_node_t *n)
+{
+	const char *w = scalar(ps, n, "unix");
+	int v;
+
+	if (!w)
+		return -1;
+	v = net_unix_word(w);
+	if (v < 0)
+		return fail_at(ps, n, "unix: '%s' is neither 'allow' nor 'refuse'", w);
+	ps->p->unix_mode = (enum net_unix)v;
+	ps->p->unix_line = (int)n->start_mark.line + 1;
+	ps->p->unix_col = (int)n->start_mark.column + 1;
+	return 0;
+}
+
 static int parse_network(struct parser *ps, const yaml_node_t *n)
 {
 	yaml_node_pair_t *pair;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return fail_at(ps, n, "network must be a mapping (connect: ...), not %s",
+		return fail_at(ps, n, "network must be a mapping (connect: ..., unix: ...), not %s",
 			       kind_name(n));
 	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top; pair++) {
 		const yaml_node_t *k = yaml_document_get_node(&ps->doc, pair->key);
@@ -291,8 +308,16 @@ static int parse_network(struct parser *ps, const yaml_node_t *n)
 
 		if (!key)
 			return -1;
+		if (!strcmp(key, "unix")) {
+			if (ps->p->unix_mode != NET_UNIX_UNSET)
+				return fail_at(ps, k, "'unix' is given twice");
+			if (parse_unix(ps, yaml_document_get_node(&ps->doc, pair->value)))
+				return -1;
+			continue;
+		}
 		if (strcmp(key, "connect"))
-			return fail_at(ps, k, "unknown network key '%s' (network has connect)", key);
+			return fail_at(ps, k,
+				       "unknown network key '%s' (network has connect and unix)", key);
 		if (ps->p->net_set)
 			return fail_at(ps, k, "'connect' is given twice");
 		if (parse_connect(ps, yaml_document_get_node(&ps->doc, pair->value)))

@@ -50,6 +50,8 @@ struct profile {
 	bool net_set; /* network: connect: was given */
 	struct net_spec net;
 	int net_line, net_col;
+	enum net_unix unix_mode; /* network: unix: */
+	int unix_line, unix_col;
 };
 
 /*

@@ -136,6 +136,15 @@ static void show_network(const struct cell *c)
 		printf("\nTCP connects: to ports %s only (%s)\n", ports, c->policy.net.origin);
 	else
 		printf("\nTCP connects: any port (no network: connect: in the chain)\n");
+	if (c->policy.net.unix_allow)
+		printf("Unix sockets: allowed (%s): under Landlock members reach every socket "
+		       "the user can; BPF-LSM still confines them by listener\n",
+		       c->policy.net.unix_origin);
+	else
+		printf("Unix sockets: refused under Landlock (%s); BPF-LSM confines them by "
+		       "listener\n",
+		       c->policy.net.unix_origin[0] ? c->policy.net.unix_origin :
+						      "no network: unix: in the chain");
 }
 
 static int show_profile(const struct cli *cli, const struct target_user *u, char *err,

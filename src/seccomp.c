@@ -38,7 +38,8 @@
 #define AL_HI_OFF 0
 #endif
 
-#define AL_JUMP_MAX 255 /* a conditional jump's offset is 8 bits */
+#define AL_JUMP_MAX 255
+#define AL_SOCK_DGRAM_BIT 0x2 /* in SOCK_DGRAM and SOCK_RAW, not SOCK_STREAM or SOCK_SEQPACKET */ /* a conditional jump's offset is 8 bits */
 
 #define RET_ERRNO(e) (SECCOMP_RET_ERRNO | ((e) & SECCOMP_RET_DATA))
 
@@ -118,8 +119,19 @@ static const struct sc_rule rules[] = {
 	{ __NR_sendto, AL_SC_TCP_GAPS, RET_ERRNO(EACCES), { ARG(3, SC_SET, MSG_FASTOPEN) } },
 	{ __NR_sendmmsg, AL_SC_TCP_GAPS, RET_ERRNO(EACCES), { ARG(3, SC_SET, MSG_FASTOPEN) } },
 	{ __NR_sendmsg, AL_SC_TCP_GAPS, RET_ERRNO(EACCES), { ARG(2, SC_SET, MSG_FASTOPEN) } },
-	/* io_uring's requests are out of seccomp's sight: as if the kernel had none. */
-	{ __NR_io_uring_setup, AL_SC_TCP_GAPS, RET_ERRNO(ENOSYS), { } },
+	/* io_uring's requests (IORING_OP_SOCKET, IORING_OP_CONNECT, ...) are out
+	 * of seccomp's sight: as if the kernel had none, so programs fall back. */
+	{ __NR_io_uring_setup, 0, RET_ERRNO(ENOSYS), { } },
+
+	/* Unix sockets: Landlock cannot judge a pathname socket's listener, so
+	 * members make none (the user's ssh-agent, D-Bus, docker, tmux are
+	 * outside). A connected pair reaches nobody, except a datagram pair,
+	 * which connect() or sendto() re-aims at any path: SOCK_DGRAM (2) and
+	 * SOCK_RAW (3, a datagram socket for AF_UNIX) have bit 1 set, the
+	 * stream and seqpacket types (1, 5) do not. */
+	EPERM_IF(__NR_socket, AL_SC_NO_UNIX, ARG(0, SC_EQ, AF_UNIX)),
+	EPERM_IF(__NR_socketpair, AL_SC_NO_UNIX, ARG(0, SC_EQ, AF_UNIX),
+		 ARG(1, SC_SET, AL_SOCK_DGRAM_BIT)),
 
 	/* SysV IPC and POSIX message queues of a shared IPC namespace: their
 	 * objects belong to whoever made them, outside the cell too. shmdt only

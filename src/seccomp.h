@@ -26,14 +26,23 @@
  *     too: 0 is the way to say "myself" that stays allowed.
  *   - system calls of another ABI (32-bit compat, x32), whose numbers and
  *     argument layouts the rules do not read: ENOSYS.
+ *   - io_uring, whose requests (sockets, connects, ioctls) never pass the
+ *     filter: io_uring_setup fails with ENOSYS, as on a kernel without it
+ *     (liburing users, libuv and others fall back to threads).
  *
- * With AL_SC_TCP_GAPS (TCP connects are limited):
- *   - TCP Fast Open: sendto/sendmsg/sendmmsg with MSG_FASTOPEN connects
- *     without connect(), and Landlock checks only connect() (measured on 6.18:
- *     a port Landlock refuses to connect() is reached this way). Refused with
- *     EACCES, the errno Landlock gives.
- *   - io_uring, whose requests carry flags seccomp cannot read: io_uring_setup
- *     fails with ENOSYS, as on a kernel without it (libuv and others fall back).
+ * With AL_SC_NO_UNIX (Unix sockets are not allowed: the default): socket()
+ * of AF_UNIX, any type, and socketpair() of an AF_UNIX datagram pair (a
+ * datagram socket can be re-aimed at any path by connect or sendto), with
+ * EPERM. Landlock cannot judge a connect to a pathname socket, so the cell
+ * makes none: the user's ssh-agent, D-Bus session bus, docker.sock and tmux
+ * server stay out of reach. Stream and seqpacket pairs reach nobody and
+ * stay allowed (multiprocessing, libuv's child processes).
+ *
+ * With AL_SC_TCP_GAPS (TCP connects are limited): TCP Fast Open:
+ * sendto/sendmsg/sendmmsg with MSG_FASTOPEN connects without connect(), and
+ * Landlock checks only connect() (measured on 6.18: a port Landlock refuses
+ * to connect() is reached this way). Refused with EACCES, the errno Landlock
+ * gives.
  *
  * With AL_SC_NO_IPC (the cell shares an IPC namespace with processes outside
  * it, as when agentlock runs without root and cannot make one): SysV shared
@@ -42,6 +51,7 @@
  */
 #define AL_SC_TCP_GAPS 0x1
 #define AL_SC_NO_IPC 0x2
+#define AL_SC_NO_UNIX 0x4
 
 /* The longest filter seccomp_build makes, with every flag. */
 #define AL_SC_MAX_INSNS 256

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "netpolicy.h"
 
 static char err[512];
 
@@ -191,6 +192,14 @@ static void replay_watch_connect(void **state)
 	assert_string_equal(c.connect[1], "none");
 	assert_int_equal(parse(&c, ARGV("--connect", "https", "/p", "sh")), -1);
 	assert_non_null(strstr(err, "'https' is not a TCP port"));
+	assert_int_equal(parse(&c, ARGV("/p", "sh")), 0);
+	assert_int_equal(c.unix_mode, NET_UNIX_UNSET);
+	assert_int_equal(parse(&c, ARGV("--unix", "allow", "/p", "sh")), 0);
+	assert_int_equal(c.unix_mode, NET_UNIX_ALLOW);
+	assert_int_equal(parse(&c, ARGV("--unix=refuse", "/p", "sh")), 0);
+	assert_int_equal(c.unix_mode, NET_UNIX_REFUSE);
+	assert_int_equal(parse(&c, ARGV("--unix", "yes", "/p", "sh")), -1);
+	assert_non_null(strstr(err, "--unix takes allow or refuse, not 'yes'"));
 	(void)state;
 }
 

@@ -221,6 +221,82 @@ static void chain_and_cli(void **state)
 	(void)state;
 }
 
+/* network: unix: in a profile chain (the later wins), then --unix on top;
+ * the Landlock plan carries it to the seccomp filter. */
+static void unix_key(void **state)
+{
+	struct profile base, top, *chain[2] = { &base, &top };
+	struct prof_env env = { .home = "/nonexistent", .project = NULL, .getenv = NULL };
+	struct strbuf warn;
+	struct policy p;
+	struct ll_plan pl;
+	uint8_t pa;
+
+	assert_int_equal(parse("network:\n  unix: allow\n", &base), 0);
+	assert_int_equal(base.unix_mode, NET_UNIX_ALLOW);
+	assert_int_equal(base.unix_line, 2);
+	assert_false(base.net_set);
+	profile_free(&base);
+	assert_int_equal(parse("network: {connect: 443, unix: refuse}\n", &base), 0);
+	assert_int_equal(base.unix_mode, NET_UNIX_REFUSE);
+	assert_true(base.net_set);
+	profile_free(&base);
+	assert_int_equal(parse("name: x\n", &base), 0);
+	assert_int_equal(base.unix_mode, NET_UNIX_UNSET);
+	profile_free(&base);
+	parse_fails("network:\n  unix: yes\n", "t.yaml:2:9: unix: 'yes' is neither 'allow' nor 'refuse'");
+	parse_fails("network:\n  unix: [allow]\n", "t.yaml:2:9: unix must be a single value");
+	parse_fails("network:\n  unix: allow\n  unix: refuse\n", "t.yaml:3:3: 'unix' is given twice");
+
+	sb_init(&warn);
+	/* Unset by default: refused. */
+	assert_int_equal(policy_build_system(&p), 0);
+	assert_false(p.net.unix_allow);
+	policy_free(&p);
+	/* The later profile in the chain wins, and says where. */
+	assert_int_equal(parse("network:\n  unix: allow\n", &base), 0);
+	assert_int_equal(parse("rules:\n  read: [/srv]\nnetwork:\n  unix: refuse\n", &top), 0);
+	assert_int_equal(policy_build_system(&p), 0);
+	assert_int_equal(profile_compile(chain, 2, &env, &p, &pa, &warn, err), 0);
+	assert_false(p.net.unix_allow);
+	assert_string_equal(p.net.unix_origin, "t.yaml:4");
+	policy_free(&p);
+	assert_int_equal(policy_build_system(&p), 0);
+	assert_int_equal(profile_compile(chain, 1, &env, &p, &pa, &warn, err), 0);
+	assert_true(p.net.unix_allow);
+	assert_string_equal(p.net.unix_origin, "t.yaml:2");
+	assert_int_equal(ll_plan_build(&p, 2, &pl, &warn, err, sizeof(err)), 0);
+	assert_true(pl.unix_allowed);
+	ll_plan_free(&pl);
+	policy_free(&p);
+	profile_free(&base);
+	profile_free(&top);
+	sb_free(&warn);
+
+	{
+		struct target_user u = { .uid = getuid(), .gid = getgid(), .name = (char *)"alice",
+					 .home = (char *)"/nonexistent-home/alice" };
+		struct cell_spec cs = { .profile = "default", .project = NULL, .user = &u };
+		struct cell c;
+
+		/* The shipped default refuses; --unix allow lifts it, --unix refuse keeps it. */
+		assert_int_equal(cell_build(&cs, &c, err, sizeof(err)), 0);
+		assert_false(c.policy.net.unix_allow);
+		assert_string_equal(c.policy.net.unix_origin, "");
+		cell_free(&c);
+		cs.unix_mode = NET_UNIX_ALLOW;
+		assert_int_equal(cell_build(&cs, &c, err, sizeof(err)), 0);
+		assert_true(c.policy.net.unix_allow);
+		assert_string_equal(c.policy.net.unix_origin, "--unix");
+		cell_free(&c);
+		cs.unix_mode = NET_UNIX_REFUSE;
+		assert_int_equal(cell_build(&cs, &c, err, sizeof(err)), 0);
+		assert_false(c.policy.net.unix_allow);
+		cell_free(&c);
+	}
+	(void)state;
+}
+
 static void landlock_plan(void **state)
 {
 	struct policy p;
@@ -324,6 +400,7 @@ int main(void)
 		cmocka_unit_test(apply_semantics),
 		cmocka_unit_test(profile_syntax),
 		cmocka_unit_test(chain_and_cli),
+		cmocka_unit_test(unix_key),
 		cmocka_unit_test(landlock_plan),
 		cmocka_unit_test(sockaddr_decoding),
 	};

@@ -29,7 +29,7 @@
 #define ARCH_OTHER AUDIT_ARCH_ARM
 #endif
 #define NO_FLAGS 0u
-#define ALL_FLAGS (AL_SC_TCP_GAPS | AL_SC_NO_IPC)
+#define ALL_FLAGS (AL_SC_TCP_GAPS | AL_SC_NO_IPC | AL_SC_NO_UNIX)
 #define MSG_FASTOPEN_FLAG 0x20000000
 
 /*
@@ -178,7 +178,6 @@ static void tcp_gaps(void **state)
 {
 	/* Only when connects are limited. */
 	assert_int_equal(CALL(NO_FLAGS, __NR_sendto, 3, 0, 1, MSG_FASTOPEN_FLAG, 0), ALLOW);
-	assert_int_equal(CALL(NO_FLAGS, __NR_io_uring_setup, 8, 0, 0, 0, 0), ALLOW);
 	assert_int_equal(CALL(AL_SC_TCP_GAPS, __NR_sendto, 3, 0, 1, MSG_FASTOPEN_FLAG | 0x40, 0),
 			 ERR(EACCES));
 	assert_int_equal(CALL(AL_SC_TCP_GAPS, __NR_sendmmsg, 3, 0, 1, MSG_FASTOPEN_FLAG, 0),
@@ -210,6 +209,66 @@ static void ipc(void **state)
 	}
 	/* shmdt detaches only what the caller attached. */
 	assert_int_equal(CALL(AL_SC_NO_IPC, __NR_shmdt, 0, 0, 0, 0, 0), ALLOW);
+	(void)state;
+}
+
+/* io_uring is refused under every flag: its socket and connect requests
+ * never pass the filter. ENOSYS, so programs fall back to threads. */
+static void io_uring(void **state)
+{
+	assert_int_equal(CALL(NO_FLAGS, __NR_io_uring_setup, 8, 0, 0, 0, 0), ERR(ENOSYS));
+	assert_int_equal(CALL(AL_SC_NO_IPC, __NR_io_uring_setup, 8, 0, 0, 0, 0), ERR(ENOSYS));
+	assert_int_equal(CALL(ALL_FLAGS, __NR_io_uring_setup, 8, 0, 0, 0, 0), ERR(ENOSYS));
+	/* The other io_uring calls need a ring io_uring_setup never gives. */
+	assert_int_equal(CALL(ALL_FLAGS, __NR_io_uring_enter, 3, 1, 0, 0, 0), ALLOW);
+	(void)state;
+}
+
+/* Unix sockets: socket(AF_UNIX) of any type, and datagram pairs, refused
+ * with AL_SC_NO_UNIX; stream and seqpacket pairs and other families stay. */
+static void unix_sockets(void **state)
+{
+	static const uint64_t types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW,
+					  SOCK_STREAM | SOCK_CLOEXEC, SOCK_DGRAM | SOCK_NONBLOCK };
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		assert_int_equal(CALL(AL_SC_NO_UNIX, __NR_socket, AF_UNIX, types[i], 0, 0, 0),
+				 ERR(EPERM));
+		assert_int_equal(CALL(ALL_FLAGS, __NR_socket, AF_UNIX, types[i], 0, 0, 0),
+				 ERR(EPERM));
+		/* Allowed (network: unix: allow): no flag, no rule. */
+		assert_int_equal(CALL(AL_SC_TCP_GAPS | AL_SC_NO_IPC, __NR_socket, AF_UNIX, types[i],
+				      0, 0, 0),
+				 ALLOW);
+	}
+	/* AF_LOCAL is AF_UNIX; the family is an int (upper bits ignored by the kernel). */
+	assert_int_equal(CALL(AL_SC_NO_UNIX, __NR_socket, AF_LOCAL, SOCK_STREAM, 0, 0, 0),
+			 ERR(EPERM));
+	assert_int_equal(CALL(AL_SC_NO_UNIX, __NR_socket, 0xffffffff00000000ULL | AF_UNIX,
+			      SOCK_STREAM, 0, 0, 0),
+			 ERR(EPERM));
+	/* Other families: TCP, UDP, netlink. */
+	assert_int_equal(CALL(ALL_FLAGS, __NR_socket, AF_INET, SOCK_STREAM, 0, 0, 0), ALLOW);
+	assert_int_equal(CALL(ALL_FLAGS, __NR_socket, AF_INET6, SOCK_DGRAM, 0, 0, 0), ALLOW);
+	assert_int_equal(CALL(ALL_FLAGS, __NR_socket, AF_NETLINK, SOCK_RAW, 0, 0, 0), ALLOW);
+	/* Pairs: stream and seqpacket reach nobody; a datagram pair can be re-aimed. */
+	assert_int_equal(CALL(ALL_FLAGS, __NR_socketpair, AF_UNIX, SOCK_STREAM, 0, 0, 0), ALLOW);
+	assert_int_equal(CALL(ALL_FLAGS, __NR_socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+			      0, 0),
+			 ALLOW);
+	assert_int_equal(CALL(ALL_FLAGS, __NR_socketpair, AF_UNIX, SOCK_SEQPACKET, 0, 0, 0),
+			 ALLOW);
+	assert_int_equal(CALL(ALL_FLAGS, __NR_socketpair, AF_UNIX, SOCK_DGRAM, 0, 0, 0),
+			 ERR(EPERM));
+	assert_int_equal(CALL(ALL_FLAGS, __NR_socketpair, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0,
+			      0, 0),
+			 ERR(EPERM));
+	assert_int_equal(CALL(ALL_FLAGS, __NR_socketpair, AF_UNIX, SOCK_RAW, 0, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(AL_SC_TCP_GAPS, __NR_socketpair, AF_UNIX, SOCK_DGRAM, 0, 0, 0),
+			 ALLOW);
+	/* connect, sendto and sendmsg are not judged: the socket is. */
+	assert_int_equal(CALL(ALL_FLAGS, __NR_connect, 3, 0, 110, 0, 0), ALLOW);
 	(void)state;
 }
 
@@ -258,6 +317,7 @@ int main(void)
 		cmocka_unit_test(terminals),	   cmocka_unit_test(sigio),
 		cmocka_unit_test(keyrings),	   cmocka_unit_test(other_processes),
 		cmocka_unit_test(tcp_gaps),	   cmocka_unit_test(ipc),
+		cmocka_unit_test(io_uring),	   cmocka_unit_test(unix_sockets),
 		cmocka_unit_test(abi),		   cmocka_unit_test(bounds),
 	};
 

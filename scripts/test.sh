@@ -72,6 +72,9 @@ run_logged host-ns tests/host/ns.sh build-asan
 step "host: the Landlock backend's seccomp filter (terminals, keyrings, other processes, IPC)"
 run_logged host-seccomp tests/host/seccomp.sh build-asan
 
+step "host: the user's services over Unix sockets under Landlock (ssh-agent, tmux, listeners; the opt-out)"
+run_logged host-unix tests/host/unix.sh build-asan
+
 step "host: TIOCSTI through a real interactive shell in tmux, under Landlock"
 run_logged host-tiocsti tests/host/tiocsti.sh build-asan
 

@@ -123,6 +123,15 @@ static void keys_for_other_operations(void **state)
 	e.op = AL_OP_CONNECT;
 	lb_key(&e, k, sizeof(k));
 	assert_string_equal(k, "unix socket (abstract)");
+	e = mk("/run/user/1000/bus", AL_VERDICT_BLOCKED, 1, "x");
+	e.op = AL_OP_CONNECT;
+	lb_key(&e, k, sizeof(k));
+	assert_string_equal(k, "unix socket /run/user/1000/bus");
+	/* Landlock's observer names the refused call instead of a path. */
+	e = mk("socket(AF_UNIX)", AL_VERDICT_BLOCKED, 1, "x");
+	e.op = AL_OP_CONNECT;
+	lb_key(&e, k, sizeof(k));
+	assert_string_equal(k, "socket(AF_UNIX)");
 	e = mk("10.0.0.1:22", AL_VERDICT_BLOCKED, 1, "x");
 	e.op = AL_OP_TCP_CONNECT;
 	lb_key(&e, k, sizeof(k));

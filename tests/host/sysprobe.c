@@ -17,6 +17,8 @@
  *   pidfd-getfd PID FD | kcmp PID | madvise PID ADDR | vmread PID ADDR
  *   victim FILE           allow any tracer, write "PID ADDR" to FILE, sleep
  *   shm | msg | sem | mq  make (and remove) a SysV or POSIX IPC object
+ *   unix PATH             socket(AF_UNIX, SOCK_STREAM), then connect to PATH
+ *   uring                 io_uring_setup(8 entries)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +40,7 @@
 #include <sys/resource.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/un.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <sys/syscall.h>
@@ -204,6 +207,29 @@ static int ipc(const char *how)
 	return report(q == (mqd_t)-1 ? -1 : 0);
 }
 
+/* A stream connect to the Unix socket at path: the socket, then the connect. */
+static int unix_connect(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		return report(-1);
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	return report(connect(fd, (struct sockaddr *)&a, sizeof(a)));
+}
+
+/* io_uring_setup's parameters: 120 bytes, zeroed (no flags). */
+#define URING_PARAMS_SIZE 120
+#define URING_ENTRIES 8
+
+static int uring(void)
+{
+	unsigned char params[URING_PARAMS_SIZE] = { 0 };
+
+	return report(syscall(__NR_io_uring_setup, URING_ENTRIES, params));
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -245,6 +271,10 @@ int main(int argc, char **argv)
 		return victim(argv[2]);
 	if (argc == 2 && (!strcmp(c, "shm") || !strcmp(c, "msg") || !strcmp(c, "sem") || !strcmp(c, "mq")))
 		return ipc(c);
+	if (argc == 3 && !strcmp(c, "unix"))
+		return unix_connect(argv[2]);
+	if (argc == 2 && !strcmp(c, "uring"))
+		return uring();
 	fprintf(stderr, "usage: see the comment at the top of tests/host/sysprobe.c\n");
 	return 2;
 }

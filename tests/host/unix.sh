@@ -180,20 +180,43 @@ if [ "$rc" -ne 0 ] && ! grep -q outside "$base/tmux.out"; then
 else nok "tmux from the cell" "rc=$rc $(out tmux)"; fi
 
 # io_uring_setup (io_uring's sockets and connects never pass seccomp).
-cat >"$P/uring.py" <<'EOF'
-import ctypes, os
-libc = ctypes.CDLL(None, use_errno=True)
-params = ctypes.create_string_buffer(120)
-r = libc.syscall(425, 8, params)
-print("ok" if r >= 0 else os.strerror(ctypes.get_errno()))
-EOF
-chown "$u" "$P/uring.py"
-run uring -- "$py" uring.py
-o=$(as_u "$py $P/uring.py")
-if [ "$(out uring)" = "Function not implemented" ] && [ "$o" = ok ] &&
-	event uring '.type=="connect" and .path=="io_uring_setup"'; then
-	ok "io_uring_setup fails with ENOSYS in the cell and is reported (outside: a ring)"
+cp "$build/al-sysprobe" "$P/"
+chmod a+rx "$P/al-sysprobe"
+run uring -- "$P/al-sysprobe" uring
+o=$(as_u "$P/al-sysprobe uring")
+if [ "$(out uring)" = ENOSYS ] && event uring '.type=="connect" and .path=="io_uring_setup"'; then
+	ok "io_uring_setup fails with ENOSYS in the cell and is reported (outside: $o)"
 else nok "io_uring_setup" "cell=$(out uring) outside=$o"; fi
+
+# A pair that stays allowed cannot be re-aimed: a stream pair refuses a
+# destination and a second connect, a seqpacket pair ignores the address.
+cat >"$P/reaim.py" <<'EOF'
+import socket, sys
+path = sys.argv[1]
+for kind in (socket.SOCK_STREAM, socket.SOCK_SEQPACKET):
+    a, b = socket.socketpair(socket.AF_UNIX, kind)
+    for how in ("sendto", "connect"):
+        try:
+            if how == "sendto":
+                a.sendto(b"from the cell", path)
+                b.settimeout(1)
+                print(how, "reached the peer" if b.recv(64) == b"from the cell" else "went elsewhere")
+            else:
+                a.connect(path)
+                print(how, "done")
+        except OSError as e:
+            print(how, e.strerror)
+EOF
+chown "$u" "$P/reaim.py"
+run reaim -- "$py" reaim.py "$bus"
+o=$(out reaim)
+# (A seqpacket pair's second connect fails on the listener's type here, EISCONN
+# for a seqpacket listener: either way before anything reaches it.)
+if [ "$(head -n 2 "$base/reaim.out" | tr '\n' ' ')" = "sendto Transport endpoint is already connected connect Transport endpoint is already connected " ] &&
+	[ "$(sed -n 3p "$base/reaim.out")" = "sendto reached the peer" ] && [ "$(wc -l <"$base/reaim.out")" = 4 ] &&
+	! grep -q "connect done" "$base/reaim.out" && [ ! -s "$base/log/bus" ]; then
+	ok "stream and seqpacket pairs cannot be re-aimed at an outside socket; the listener logged nothing ($o)"
+else nok "re-aiming a pair" "$o bus=$(cat "$base/log/bus")"; fi
 
 # Without root (no observer), the same filter holds.
 o=$(as_u "cd $P && $bin --headless $P -- $py client.py $bus" | grep '^refused\|^hello')
@@ -205,6 +228,14 @@ else nok "without root" "$o"; fi
 if grep -q "Unix sockets are refused (.*--unix allow lets them)" "$base/conn.err"; then
 	ok "the start line says Unix sockets are refused and how to allow them"
 else nok "start line" "$(grep backend "$base/conn.err")"; fi
+
+# --audit (the observer alone): nothing is refused, each socket is would-block.
+run audit --audit -- "$py" client.py "$bus"
+if [ "$(out audit)" = "hello from outside" ] &&
+	jq -e -s 'any(.[]; .type=="connect" and .path=="socket(AF_UNIX)" and .verdict=="would-block")' "$base/audit.report" >/dev/null; then
+	ok "--audit: the connect goes through and is reported would-block"
+else nok "--audit" "$(out audit) $(grep connect "$base/audit.report")"; fi
+: >"$base/log/bus"
 
 # --- What reaches nobody still works -------------------------------------------
 cat >"$P/local.py" <<'EOF'

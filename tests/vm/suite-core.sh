@@ -351,12 +351,14 @@ kill $LPID 2>/dev/null
 
 # The Landlock backend's seccomp filter on this kernel (Landlock ABI 2), and the
 # observer's exit-tracepoint programs loading and reporting what it refuses.
-al ll-seccomp --backend landlock $AG sh -c 'al-sysprobe pty-sti; al-sysprobe keyctl; al-sysprobe setown 1'
-if [ "$(out | tr '\n' ' ')" = "EPERM EPERM EPERM " ] && grep -q "reported through tracepoints" $OUT/ll-seccomp.err &&
+al ll-seccomp --backend landlock $AG sh -c 'al-sysprobe pty-sti; al-sysprobe keyctl; al-sysprobe setown 1; al-sysprobe unix /run/dbus/system_bus_socket; al-sysprobe uring'
+if [ "$(out | tr '\n' ' ')" = "EPERM EPERM EPERM EPERM ENOSYS " ] && grep -q "reported through tracepoints" $OUT/ll-seccomp.err &&
+	has $OUT/ll-seccomp.report '.type=="connect" and .path=="socket(AF_UNIX)" and .verdict=="blocked" and .class=="escape"' &&
+	has $OUT/ll-seccomp.report '.type=="connect" and .path=="io_uring_setup" and .verdict=="blocked"' &&
 	has $OUT/ll-seccomp.report '.type=="ioctl" and .arg==21522 and .verdict=="blocked" and .class=="escape"' &&
 	has $OUT/ll-seccomp.report '.type=="keyring" and .verdict=="blocked"' &&
 	has $OUT/ll-seccomp.report '.type=="process" and .target==1 and .arg==5 and .verdict=="blocked"'; then
-	ok "Landlock: TIOCSTI, keyctl and F_SETOWN to another pid are refused by the seccomp filter and reported"
+	ok "Landlock: TIOCSTI, keyctl, F_SETOWN to another pid, socket(AF_UNIX) and io_uring_setup are refused by the seccomp filter and reported"
 else fail "Landlock seccomp filter refuses and reports" "$(out) $(head -c 600 $OUT/ll-seccomp.report)"; fi
 
 # --- the live dashboard: a scripted agent on its own terminal, under BPF-LSM -------------------

@@ -356,7 +356,7 @@ static int start_landlock(struct run *r)
 		r->cell.policy.net.restricted ? "UDP" : "the network",
 		r->cell.policy.net.unix_allow ?
 			"Unix sockets are allowed (see below)." :
-			"Unix sockets are refused (Landlock cannot tell whose socket a path is; "
+			"Unix sockets are refused (Landlock cannot judge a connect to one; "
 			"'network: unix: allow' in a profile or --unix allow lets them).",
 		r->observing ? "Opens and execs are reported through tracepoints." :
 			       "Refused operations are not reported (",

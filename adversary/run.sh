@@ -238,7 +238,7 @@ run_technique() { # FILE MODE
 		sleep 0.5 # anything left behind gets time to act
 	elif [ "$(header "$f" harness)" = kill-agentlock ]; then
 		agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" --user "$user" "$P" -- sh "$f" \
-			>"$OUT/$t.out" 2>"$OUT/$t.err" &
+			</dev/null >"$OUT/$t.out" 2>"$OUT/$t.err" &
 		alpid=$!
 		# Kill only once the agent is really trying (its loop creates $P/loot even
 		# when every read is refused): a fixed delay raced slow (ASan) start-ups.
@@ -259,8 +259,10 @@ run_technique() { # FILE MODE
 		# without it (a BPF-LSM start would sweep it, a Landlock pass never does).
 		rm -rf "/sys/fs/bpf/agentlock/$alpid"
 	else
+		# No terminal on stdin (only the pty harness gives one): busybox mv and
+		# rm would ask before replacing what they may not write, and wait.
 		agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" --user "$user" "$P" -- sh "$f" \
-			>"$OUT/$t.out" 2>"$OUT/$t.err"
+			</dev/null >"$OUT/$t.out" 2>"$OUT/$t.err"
 		ALRC=$?
 		sleep 0.5 # anything left behind gets time to act
 	fi

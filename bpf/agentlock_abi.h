@@ -168,6 +168,10 @@ enum al_counter {
 	AL_CNT_ORPHAN_KILLED,	/* members killed because agentlock died */
 	AL_CNT_OPEN_GRANTED,	/* allowed opens under a user rule */
 	AL_CNT_TCP_CONNECT,	/* allowed TCP connects */
+	/* socket(AF_UNIX) the Landlock backend refused (or, in audit, saw): counted,
+	 * not streamed, since glibc makes one in every process's first name lookup
+	 * (nscd's socket) and the call names no target. */
+	AL_CNT_UNIX_SOCKET,
 	AL_CNT_MAX,
 };
 

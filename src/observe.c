@@ -57,6 +57,8 @@ static int record_path(const struct obs_record *r, size_t plen, char *out, size_
  * which the kernel side resolved or, failing that, /proc does while the
  * process lives; else the path stays empty.
  */
+#define AL_UNIX_SOCKET_CALL "socket(AF_UNIX)" /* as bpf/observe.bpf.c names it */
+
 static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 {
 	char link[64], path[PATH_MAX];
@@ -78,6 +80,13 @@ static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 		plen = 0; /* a Unix socket's record names the refused call */
 	}
 	r->e.path_len = (int32_t)plen;
+	if (r->e.op == AL_OP_CONNECT && plen == sizeof(AL_UNIX_SOCKET_CALL) - 1 &&
+	    !memcmp(r->e.path, AL_UNIX_SOCKET_CALL, plen)) {
+		/* Names no target, and glibc makes one per process: counted only. */
+		if (r->e.verdict == AL_VERDICT_BLOCKED || o->audit)
+			o->s->kcount[AL_CNT_UNIX_SOCKET]++;
+		return;
+	}
 	if (!observe_judge_act(o->audit, r->e.verdict == AL_VERDICT_BLOCKED, &r->e, o->s->kcount))
 		return;
 	session_feed(o->s, &r->e, AL_EVENT_HDR_SIZE + plen);

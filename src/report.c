@@ -132,7 +132,8 @@ void report_state_json(struct strbuf *sb, const struct session *s, const char *t
 		  "\"blocked\":%llu,\"would_block\":%llu,\"unresolved\":%llu,"
 		  "\"dropped\":%llu,\"malformed\":%llu,\"enroll_failed\":%llu,\"forks_refused\":%llu,"
 		  "\"orphan_kills\":%llu,"
-		  "\"tcp_connects\":%llu,\"duration_s\":%.3f,\"exit_status\":%d",
+		  "\"tcp_connects\":%llu,\"unix_sockets_refused\":%llu,\"duration_s\":%.3f,"
+		  "\"exit_status\":%d",
 		  (unsigned long long)k[AL_CNT_OPEN_PROJECT], (unsigned long long)k[AL_CNT_OPEN_GRANTED],
 		  (unsigned long long)k[AL_CNT_OPEN_SYSTEM],
 		  (unsigned long long)k[AL_CNT_ESCAPE], (unsigned long long)k[AL_CNT_BLOCKED],
@@ -141,7 +142,8 @@ void report_state_json(struct strbuf *sb, const struct session *s, const char *t
 		  (unsigned long long)k[AL_CNT_ENROLL_FAILED],
 		  (unsigned long long)k[AL_CNT_FORK_REFUSED],
 		  (unsigned long long)k[AL_CNT_ORPHAN_KILLED],
-		  (unsigned long long)k[AL_CNT_TCP_CONNECT], (double)(s->end_ns - s->start_ns) / 1e9, session_exit_status(s));
+		  (unsigned long long)k[AL_CNT_TCP_CONNECT], (unsigned long long)k[AL_CNT_UNIX_SOCKET],
+		  (double)(s->end_ns - s->start_ns) / 1e9, session_exit_status(s));
 	if (s->term_signal)
 		sb_printf(sb, ",\"signal\":%d", s->term_signal);
 	sb_printf(sb, ",\"leftovers_killed\":%u}", s->leftovers_killed);
@@ -185,6 +187,10 @@ void report_summary_text(struct strbuf *sb, const struct session *s)
 			  (unsigned long long)k[AL_CNT_ESCAPE],
 			  (unsigned long long)(s->audit ? k[AL_CNT_WOULD_BLOCK] : k[AL_CNT_BLOCKED]),
 			  s->audit ? "would have been blocked" : "blocked");
+		if (k[AL_CNT_UNIX_SOCKET])
+			sb_printf(sb, ", %llu Unix sockets %s (not listed: they name no target)",
+				  (unsigned long long)k[AL_CNT_UNIX_SOCKET],
+				  s->audit ? "made" : "refused");
 		if (k[AL_CNT_RB_DROPPED])
 			sb_printf(sb, ", %llu events dropped from the stream (totals are exact)",
 				  (unsigned long long)k[AL_CNT_RB_DROPPED]);

@@ -58,6 +58,8 @@ out() { tr '\n' ' ' <"$base/$1.out" | sed 's/ $//'; }
 event() {
 	jq -e -s "any(.[]; .class==\"escape\" and .verdict==\"blocked\" and ($2))" "$base/$1.report" >/dev/null
 }
+# usocks NAME: the summary's count of refused (audit: seen) socket(AF_UNIX).
+usocks() { jq -s '[.[] | select(.type=="summary")][0].unix_sockets_refused // -1' "$base/$1.report"; }
 nevents() { jq -s "[.[] | select(.type==\"connect\")] | length" "$base/$1.report"; }
 
 # A stream listener that logs each connection and answers it; a datagram one
@@ -156,14 +158,14 @@ else nok "controls" "ssh-add='$o' bus='$c1' ctl='$c2' tmux='$t'"; fi
 run agent -- env SSH_AUTH_SOCK="$agent_sock" ssh-add -l
 if [ "$rc" -ne 0 ] && ! grep -q al-unix-test "$base/agent.out" &&
 	grep -q "Operation not permitted\|Error connecting" "$base/agent.err" &&
-	event agent '.type=="connect" and .path=="socket(AF_UNIX)"'; then
-	ok "ssh-add -l in the cell fails (exit $rc) and cannot list the agent's key; reported as a blocked connect"
+	[ "$(usocks agent)" -ge 1 ]; then
+	ok "ssh-add -l in the cell fails (exit $rc) and cannot list the agent's key; the refused socket is counted"
 else nok "ssh-agent from the cell" "rc=$rc out=$(out agent) err=$(tail -n 2 "$base/agent.err")"; fi
 
 run conn -- sh -c "$py client.py $bus; $py client.py $ctl"
 if [ "$(out conn)" = "refused: Operation not permitted refused: Operation not permitted" ] &&
-	[ ! -s "$base/log/bus" ] && [ ! -s "$base/log/ctl" ] && [ "$(nevents conn)" = 2 ]; then
-	ok "connects to the /run/user-like and the home listener are refused, each reported; neither logged anything"
+	[ ! -s "$base/log/bus" ] && [ ! -s "$base/log/ctl" ] && [ "$(usocks conn)" -ge 2 ] && [ "$(nevents conn)" = 0 ]; then
+	ok "connects to the /run/user-like and the home listener are refused, each counted (not listed as escapes); neither logged anything"
 else nok "stream listeners from the cell" "$(out conn) bus=$(cat "$base/log/bus") ctl=$(cat "$base/log/ctl")"; fi
 
 run dgram -- "$py" dgram.py "$dgram"
@@ -232,8 +234,8 @@ else nok "start line" "$(grep backend "$base/conn.err")"; fi
 # --audit (the observer alone): nothing is refused, each socket is would-block.
 run audit --audit -- "$py" client.py "$bus"
 if [ "$(out audit)" = "hello from outside" ] &&
-	jq -e -s 'any(.[]; .type=="connect" and .path=="socket(AF_UNIX)" and .verdict=="would-block")' "$base/audit.report" >/dev/null; then
-	ok "--audit: the connect goes through and is reported would-block"
+	[ "$(usocks audit)" -ge 1 ]; then
+	ok "--audit: the connect goes through and the socket is counted"
 else nok "--audit" "$(out audit) $(grep connect "$base/audit.report")"; fi
 : >"$base/log/bus"
 

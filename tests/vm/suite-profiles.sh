@@ -19,7 +19,9 @@ cat >"$H/.local/bin/try" <<'EOF'
 #!/bin/sh
 label=$1
 shift
-if "$@" >/dev/null 2>&1; then echo "LEAK:$label"; else echo "refused:$label"; fi
+# No terminal on stdin: busybox mv and rm would ask before replacing a file
+# they may not write (a read-only bind under Landlock), and wait forever.
+if "$@" </dev/null >/dev/null 2>&1; then echo "LEAK:$label"; else echo "refused:$label"; fi
 EOF
 
 # Claude Code, native install: ~/.local/bin/claude -> ~/.local/share/claude/versions/1.0.0.

@@ -188,5 +188,16 @@ else
 	ok "Landlock here is older than ABI 4: TCP rules are refused up front (covered in the VM)"
 fi
 
+# A legitimate deep tree works: 80 directories of 48 bytes, and 2000 of one
+# byte (near PATH_MAX), with every file operation at the bottom.
+mkdir -p "$base/dbin" && cp "$(dirname "$bin")/al-probe" "$base/dbin/" && chmod -R a+rx "$base/dbin"
+c48=$(printf 'c%.0s' $(seq 1 48))
+run deep80 --user nobody --ro "$base/dbin" "$P" -- "$base/dbin/al-probe" deepops 80 "$c48"
+run deep2000 --user nobody --ro "$base/dbin" "$P" -- "$base/dbin/al-probe" deepops 2000 a
+[ "$(out deep80)" = OK ] && [ "$(out deep2000)" = OK ] &&
+	jq -e -s '[.[] | select(.verdict=="blocked")] | length == 0' "$base/deep80.report" "$base/deep2000.report" >/dev/null &&
+	ok "deep trees (80 x 48 bytes, 2000 x 1 byte): create, read, rename, remove work, nothing refused" ||
+	nok "deep trees" "$(out deep80) $(out deep2000) $(grep -c blocked "$base/deep80.report" "$base/deep2000.report")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

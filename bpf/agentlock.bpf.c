@@ -895,37 +895,34 @@ int BPF_PROG(jail_tcp_sendmsg, struct socket *sock, struct msghdr *msg, int size
 	return check_inet(sock, name);
 }
 
-/* ptrace, process_vm_readv/writev, /proc/<pid>/mem and environ checks. */
-SEC("lsm/ptrace_access_check")
-int BPF_PROG(jail_ptrace, struct task_struct *child, unsigned int mode, int ret)
+/* A member acting on process p (op, with arg for the report): allowed when p
+ * is a member too. The caller is looked up first: a non-member pays one
+ * lookup, as everywhere. */
+static __always_inline int check_other(struct task_struct *p, __u8 op, __u32 arg)
 {
 	__u32 target;
 
-	if (ret)
-		return ret;
-	/* The caller first: a non-member pays one lookup, as everywhere. */
 	if (!is_member_tgid(bpf_get_current_pid_tgid() >> 32))
 		return 0;
-	target = BPF_CORE_READ(child, tgid);
+	target = BPF_CORE_READ(p, tgid);
 	if (is_member_tgid(target))
 		return 0;
-	return refuse_member(AL_OP_PTRACE, target, mode, true);
+	return refuse_member(op, target, arg, true);
+}
+
+/* ptrace, process_vm_readv/writev, /proc/<pid>/mem and environ checks; also
+ * pidfd_getfd, kcmp and process_madvise, which the kernel checks the same way. */
+SEC("lsm/ptrace_access_check")
+int BPF_PROG(jail_ptrace, struct task_struct *child, unsigned int mode, int ret)
+{
+	return ret ? ret : check_other(child, AL_OP_PTRACE, mode);
 }
 
 SEC("lsm/task_kill")
 int BPF_PROG(jail_kill, struct task_struct *p, struct kernel_siginfo *info, int sig,
 	     const struct cred *cred, int ret)
 {
-	__u32 target;
-
-	if (ret)
-		return ret;
-	if (!is_member_tgid(bpf_get_current_pid_tgid() >> 32))
-		return 0;
-	target = BPF_CORE_READ(p, tgid);
-	if (is_member_tgid(target))
-		return 0;
-	return refuse_member(AL_OP_SIGNAL, target, sig, true);
+	return ret ? ret : check_other(p, AL_OP_SIGNAL, sig);
 }
 
 /* ---- terminals, keyrings, other processes, file times ---------------------------- */
@@ -1013,41 +1010,28 @@ int jail_key_permission(unsigned long long *ctx)
 	return refuse_member(AL_OP_KEYRING, 0, (__u32)BPF_CORE_READ((struct key *)k, serial), true);
 }
 
-/* A member acting on process p some way other than a signal or ptrace. */
-static __always_inline int check_process(struct task_struct *p, __u32 act)
-{
-	__u32 target;
-
-	if (!is_member_tgid(bpf_get_current_pid_tgid() >> 32))
-		return 0;
-	target = BPF_CORE_READ(p, tgid);
-	if (is_member_tgid(target))
-		return 0;
-	return refuse_member(AL_OP_PROCESS, target, act, true);
-}
-
 SEC("lsm/task_setnice")
 int BPF_PROG(jail_setnice, struct task_struct *p, int nice, int ret)
 {
-	return ret ? ret : check_process(p, AL_PROC_NICE);
+	return ret ? ret : check_other(p, AL_OP_PROCESS, AL_PROC_NICE);
 }
 
 SEC("lsm/task_setioprio")
 int BPF_PROG(jail_setioprio, struct task_struct *p, int ioprio, int ret)
 {
-	return ret ? ret : check_process(p, AL_PROC_IOPRIO);
+	return ret ? ret : check_other(p, AL_OP_PROCESS, AL_PROC_IOPRIO);
 }
 
 SEC("lsm/task_setscheduler")
 int BPF_PROG(jail_setscheduler, struct task_struct *p, int ret)
 {
-	return ret ? ret : check_process(p, AL_PROC_SCHED);
+	return ret ? ret : check_other(p, AL_OP_PROCESS, AL_PROC_SCHED);
 }
 
 SEC("lsm/task_movememory")
 int BPF_PROG(jail_movememory, struct task_struct *p, int ret)
 {
-	return ret ? ret : check_process(p, AL_PROC_MOVEMEM);
+	return ret ? ret : check_other(p, AL_OP_PROCESS, AL_PROC_MOVEMEM);
 }
 
 #define AL_LSM_PRLIMIT_WRITE 0x2 /* include/linux/security.h */
@@ -1110,14 +1094,7 @@ int BPF_PROG(jail_fcntl, struct file *file, unsigned int cmd, unsigned long arg,
 SEC("lsm/file_send_sigiotask")
 int BPF_PROG(jail_sigiotask, struct task_struct *tsk, struct fown_struct *fown, int sig, int ret)
 {
-	__u32 target;
-
-	if (ret || !is_member_tgid(bpf_get_current_pid_tgid() >> 32))
-		return ret;
-	target = BPF_CORE_READ(tsk, tgid);
-	if (is_member_tgid(target))
-		return 0;
-	return refuse_member(AL_OP_PROCESS, target, AL_PROC_SIGIO, true);
+	return ret ? ret : check_other(tsk, AL_OP_PROCESS, AL_PROC_SIGIO);
 }
 
 /* Before 6.8 a super block lists its mounts through mount.mnt_instance. */

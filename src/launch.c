@@ -151,9 +151,50 @@ static void child_enter_dir(int msg, const char *dir)
 	}
 }
 
+/*
+ * COMMAND's program, found on PATH as the user before the cell closes, by
+ * access(2) alone: execvp would instead try execve in every PATH directory
+ * from inside the cell, and each refused try (~/.cargo/bin, /root/...) would
+ * be reported as the agent's escape. NULL when argv0 names a path or is not
+ * found (execvp then reports it as before).
+ */
+static const char *child_find_program(const char *argv0, char *buf, size_t len)
+{
+	const char *path = getenv("PATH"), *p, *end;
+
+	if (strchr(argv0, '/') || !*argv0)
+		return NULL;
+	if (!path)
+		path = "/bin:/usr/bin";
+	for (p = path; ; p = end + 1) {
+		size_t n;
+
+		end = strchr(p, ':');
+		n = end ? (size_t)(end - p) : strlen(p);
+		/* An empty entry is the working directory, as execvp has it. */
+		if ((size_t)snprintf(buf, len, "%.*s%s%s", (int)n, p, n ? "/" : "./", argv0) < len &&
+		    access(buf, X_OK) == 0) {
+			struct stat st;
+
+			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode))
+				return buf;
+		}
+		if (!end)
+			return NULL;
+	}
+}
+
+static char child_program[PATH_MAX];
+static bool child_not_found; /* a bare name on no PATH directory the user can search */
+
 static void __attribute__((noreturn)) child_exec(int msg, char *const argv[])
 {
-	execvp(argv[0], argv);
+	const char *prog = child_program[0] ? child_program : argv[0];
+
+	if (child_not_found)
+		errno = ENOENT; /* not "Permission denied" from a PATH entry the cell refuses */
+	else
+		execvp(prog, argv);
 	child_send(msg, STEP_EXEC, errno);
 	_exit(errno == ENOENT ? AL_EXIT_NOT_FOUND : AL_EXIT_CANNOT_EXEC);
 }
@@ -198,6 +239,10 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 	}
 	child_drop_privileges(msg, u);
 	child_enter_dir(msg, dir);
+	if (!child_find_program(argv[0], child_program, sizeof(child_program))) {
+		child_program[0] = '\0';
+		child_not_found = !strchr(argv[0], '/');
+	}
 	if (self) {
 		/* No BPF-LSM: the child confines itself with Landlock (unless only
 		 * observed, --audit), then waits to be enrolled with the observer. */

@@ -199,5 +199,17 @@ run deep2000 --user nobody --ro "$base/dbin" "$P" -- "$base/dbin/al-probe" deepo
 	ok "deep trees (80 x 48 bytes, 2000 x 1 byte): create, read, rename, remove work, nothing refused" ||
 	nok "deep trees" "$(out deep80) $(out deep2000) $(grep -c blocked "$base/deep80.report" "$base/deep2000.report")"
 
+# agentlock's own PATH search is not the agent's: a PATH with directories the
+# user may not enter (root's ~/.cargo/bin under sudo) reports nothing, and a
+# command found nowhere is "not found" (127), not "Permission denied" (126).
+mkdir -p "$base/rootonly" && chmod 700 "$base/rootonly"
+PATH="$base/rootonly:$PATH" run pathsearch --user nobody "$P" -- true
+prc=$rc
+PATH="$base/rootonly:$PATH" run notfound --user nobody "$P" -- al-no-such-command
+[ $prc -eq 0 ] && jq -e -s '[.[] | select(.type=="summary")][0].escapes == 0' "$base/pathsearch.report" >/dev/null &&
+	[ $rc -eq 127 ] && grep -q "cannot run 'al-no-such-command': No such file or directory" "$base/notfound.err" &&
+	ok "COMMAND is found on PATH before the cell closes: no escape reported; not found is exit 127" ||
+	nok "PATH search" "rc=$prc/$rc $(grep -v '^{' "$base/notfound.err" | tail -n 1) $(grep -c escape "$base/pathsearch.report")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

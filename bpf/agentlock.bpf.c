@@ -465,7 +465,7 @@ static __always_inline struct decision decide_path(struct scratch *s, long n, __
 
 	if (n <= 0 || n > AL_PATH_MAX - 1) {
 		/* Unresolvable or longer than the buffer: fail closed. */
-		s->ev.path_len = n < 0 ? (__s32)n : -36 /* ENAMETOOLONG */;
+		s->ev.path_len = n < 0 ? (__s32)n : -AL_ENAMETOOLONG;
 		return d;
 	}
 	s->ev.path_len = n;
@@ -1148,7 +1148,7 @@ int BPF_PROG(jail_setattr, struct dentry *dentry, struct iattr *attr, int ret)
 	struct al_jail *j;
 	struct scratch *s;
 	int orphan;
-	long n = -36;
+	long n = -AL_ENAMETOOLONG;
 
 	if (ret)
 		return ret;

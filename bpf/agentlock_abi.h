@@ -9,6 +9,7 @@
 #define AGENTLOCK_ABI_H
 
 #define AL_PATH_MAX 4096 /* bpf_d_path buffer; a longer path is refused */
+#define AL_ENAMETOOLONG 36 /* errno of a path longer, deeper or less connected than we follow */
 #define AL_COMM_LEN 16
 #define AL_MAX_RULES 4096
 /* Path components the dentry walk follows: as many as fit in AL_PATH_MAX

@@ -275,7 +275,7 @@ static __always_inline void fd_path(struct al_event *e, __u32 fd)
 	struct file **fds, *f = NULL;
 	long n;
 
-	e->path_len = -36;
+	e->path_len = -AL_ENAMETOOLONG;
 	if (!s || !fdt || fd >= BPF_CORE_READ(fdt, max_fds))
 		return;
 	fds = BPF_CORE_READ(fdt, fd);

@@ -88,7 +88,7 @@ static __always_inline long build_path(struct scratch *s, struct dentry *dentry,
 	struct pathwalk *pw = &s->pw;
 
 	if (!dentry || !vfsmnt)
-		return -36;
+		return -AL_ENAMETOOLONG;
 	pw->dentry = (__u64)dentry;
 	pw->mnt = (__u64)vfsmnt - bpf_core_field_offset(struct mount, mnt);
 	pw->root_dentry = (__u64)BPF_CORE_READ(task, fs, root.dentry);
@@ -99,10 +99,10 @@ static __always_inline long build_path(struct scratch *s, struct dentry *dentry,
 	pw->bad = 0;
 	bpf_loop(AL_MAX_DEPTH * 2, collect_step, NULL, 0);
 	if (!pw->done || pw->bad)
-		return -36;
+		return -AL_ENAMETOOLONG;
 	bpf_loop(pw->depth, assemble_step, NULL, 0);
 	if (pw->bad)
-		return -36;
+		return -AL_ENAMETOOLONG;
 	if (pw->depth == 0) {
 		s->ev.path[0] = '/';
 		pw->off = 1;

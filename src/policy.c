@@ -52,6 +52,35 @@ const struct system_entry policy_system[] = {
 	{ "/etc/gai.conf", R, "resolver", 0, 0 },
 	{ "/etc/ssl", R, "TLS certificates", 0, 0 },
 	{ "/etc/ca-certificates", R, "TLS certificates", 0, 0 },
+	/* Who is who and what system this is: world-readable, no secrets (the
+	 * password hashes are in /etc/shadow, never listed). whoami, id, ssh,
+	 * git, node's os.userInfo(), ls -l and tar read the first two. */
+	{ "/etc/passwd", R, "user names, homes, shells (no hashes: those are in /etc/shadow)", 0, 0 },
+	{ "/etc/group", R, "group names (ls -l, tar, id)", 0, 0 },
+	{ "/etc/os-release", R, "OS identification (pip, python's platform, node)", 0, 0 },
+	{ "/etc/debian_version", R, "OS identification (pip, venv)", 0, 0 },
+	{ "/etc/lsb-release", R, "OS identification", 0, 0 },
+	{ "/etc/issue", R, "OS identification", 0, 0 },
+	{ "/etc/hostname", R, "hostname(1)", 0, 0 },
+	{ "/etc/services", R, "port names (getservbyname)", 0, 0 },
+	{ "/etc/protocols", R, "protocol names (getprotobyname)", 0, 0 },
+	{ "/etc/shells", R, "valid login shells", 0, 0 },
+	{ "/etc/xdg", R, "system-wide XDG defaults", 0, 0 },
+	{ "/etc/manpath.config", R, "man", 0, 0 },
+	{ "/etc/groff", R, "man's formatter", 0, 0 },
+	{ "/etc/papersize", R, "man's formatter", 0, 0 },
+	{ "/var/cache/man", R, "man's page index", 0, 0 },
+	{ "/etc/pip.conf", R, "pip's system configuration", 0, 0 },
+	{ "/etc/python3", R, "Python's system configuration", 0, 0 },
+	{ "/etc/python3.11", R, "Python's system configuration (sitecustomize)", 0, 0 },
+	{ "/etc/python3.12", R, "Python's system configuration (sitecustomize)", 0, 0 },
+	{ "/etc/python3.13", R, "Python's system configuration (sitecustomize)", 0, 0 },
+	{ "/etc/vim", R, "vim's system configuration", 0, 0 },
+	{ "/etc/nanorc", R, "nano's system configuration", 0, 0 },
+	{ "/etc/wgetrc", R, "wget's system configuration", 0, 0 },
+	{ "/etc/ssh/ssh_config", R, "ssh client defaults (no keys: host keys are not listed)", 0, 0 },
+	{ "/etc/ssh/ssh_config.d", R, "ssh client defaults", 0, 0 },
+	{ "/etc/ssh/ssh_known_hosts", R, "system-wide known hosts (public keys)", 0, 0 },
 	/* Kernel facts runtimes read; no per-process data of others. */
 	{ "/proc", R, "ps lists the processes (the directory only, nothing below)", AL_RULE_EXACT, 0 },
 	{ "/proc/meminfo", R, "runtimes size heaps", 0, 0 },
@@ -64,6 +93,13 @@ const struct system_entry policy_system[] = {
 	{ "/proc/sys/kernel", R, "hostname, osrelease, random uuid", 0, 0 },
 	{ "/proc/sys/vm/overcommit_memory", R, "allocators", 0, 0 },
 	{ "/sys/devices/system/cpu", R, "CPU count", 0, 0 },
+	{ "/sys/devices/system/node", R, "NUMA nodes (ps, top, runtimes)", 0, 0 },
+	{ "/proc/swaps", R, "free, top", 0, 0 },
+	{ "/proc/vmstat", R, "vmstat, top", 0, 0 },
+	{ "/proc/pressure", R, "runtimes read memory and CPU pressure", 0, 0 },
+	{ "/proc/sys/fs/file-max", R, "runtimes size descriptor tables", 0, 0 },
+	{ "/proc/sys/fs/inotify", R, "watchers read their limits", 0, 0 },
+	{ "/proc/sys/fs/nr_open", R, "runtimes size descriptor tables", 0, 0 },
 	{ "/sys/fs/cgroup", R, "runtimes read their limits", 0, 0 },
 	/* Scratch and devices, read-write. With root the cell has its own
 	 * tmpfs and devpts there; without root these four are left out. */
@@ -293,7 +329,7 @@ void policy_rule_value(const struct policy_rule *r, struct al_rule *val)
 	memset(val, 0, sizeof(*val));
 	val->access = r->access;
 	val->class = r->class;
-	val->flags = r->flags;
+	val->flags = r->flags & POLICY_MAP_FLAGS;
 	val->len = (__u32)len;
 	memcpy(val->path, r->path, len);
 }

@@ -41,10 +41,10 @@ grep -q "backend: Landlock (ABI [0-9]*)" "$base/inbounds.err" &&
 	ok "the backend is said at start and in the summary (observed as root)" ||
 	nok "the backend is said" "$(cat $base/inbounds.err) $(cat $base/inbounds.report)"
 
-run outside --user nobody "$P" -- sh -c "cat $base/home/.ssh/id_rsa; cat link-out; cat /etc/passwd; ls /; echo x >$base/out/f; exit 3"
+run outside --user nobody "$P" -- sh -c "cat $base/home/.ssh/id_rsa; cat link-out; cat /etc/shadow; ls /; echo x >$base/out/f; exit 3"
 [ $rc -eq 3 ] && ! grep -q SECRET "$base/outside.out" && [ ! -e "$base/out/f" ] &&
 	[ "$(grep -c 'Permission denied' "$base/outside.err")" -ge 5 ] &&
-	ok "outside: a key, a symlink out, /etc/passwd, / and a writable dir are refused; exit status passes through" ||
+	ok "outside: a key, a symlink out, /etc/shadow, / and a writable dir are refused; exit status passes through" ||
 	nok "outside refused" "rc=$rc $(out outside) $(cat $base/outside.err)"
 
 run ro --user nobody --ro "$base/ro" --deny "$base/ro/sub/hidden" "$P" -- sh -c "cat $base/ro/f; cat $base/ro/sub/hidden; echo x >>$base/ro/f; rm $base/ro/f; mkdir $base/ro/new; echo done"

@@ -110,8 +110,13 @@ static void system_allow_list(void **state)
 
 static void outside_is_escape(void **state)
 {
-	assert_int_equal(cls(state, "/etc/passwd"), AL_CLASS_ESCAPE);
+	/* Who is who may be read; the password hashes may not. */
+	assert_int_equal(cls(state, "/etc/passwd"), AL_CLASS_SYSTEM);
+	assert_int_equal(granted(state, "/etc/passwd"), AL_ACC_READ);
 	assert_int_equal(cls(state, "/etc/shadow"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/etc/gshadow"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/etc/passwd-"), AL_CLASS_ESCAPE);
+	assert_int_equal(cls(state, "/etc/ssh/ssh_host_ed25519_key"), AL_CLASS_ESCAPE);
 	assert_int_equal(cls(state, "/home/u/.ssh/id_rsa"), AL_CLASS_ESCAPE);
 	assert_int_equal(cls(state, "/"), AL_CLASS_ESCAPE);
 	assert_int_equal(cls(state, "/usrx/bin"), AL_CLASS_ESCAPE);

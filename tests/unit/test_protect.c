@@ -404,10 +404,10 @@ static void links_are_protected_as_links(void **state)
 	snprintf(target, sizeof(target), "%s/.claude", home);
 	link_at(target, "proj/.claude");
 	/* .envrc links somewhere: the rule is the link itself, nothing outside. */
-	link_at("/etc/passwd", "proj/.envrc");
+	link_at("/etc/shadow", "proj/.envrc");
 	build("default", NULL, 0, &c);
 	assert_protected(&c.policy, ".envrc");
-	assert_int_equal(policy_classify(&c.policy, "/etc/passwd", 1).granted, 0);
+	assert_int_equal(policy_classify(&c.policy, "/etc/shadow", 1).granted, 0);
 	snprintf(target, sizeof(target), "%s/.claude/settings.json", home);
 	assert_int_equal(policy_classify(&c.policy, target, 1).class, AL_CLASS_ESCAPE);
 	cell_free(&c);

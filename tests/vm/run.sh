@@ -49,6 +49,8 @@ agent:x:1000:1000:agent:/home/agent:/bin/sh
 other:x:1001:1001:other:/home/other:/bin/sh
 nobody:x:65534:65534:nobody:/nonexistent:/bin/false
 PW
+# A world-readable system file outside the allow-list, for the tests to reach for.
+echo "PASS_MAX_DAYS 99999" > "$root/etc/login.defs"
 cat > "$root/etc/group" <<'GR'
 root:x:0:
 agent:x:1000:

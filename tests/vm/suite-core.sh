@@ -8,7 +8,7 @@ echo "project data" >"$P/existing.txt"
 echo "SECRET-OUTSIDE" >"$H/secret.txt"
 echo "SECRET-SIBLING" >"$P-old/secret.txt"
 echo "SECRET-KEY" >"$H/.ssh/id_rsa"
-ln -s /etc/passwd "$P/link-out"
+ln -s /etc/login.defs "$P/link-out"
 ln -s "$H/secret.txt" "$P/chain1"
 ln -s "$P/chain1" "$P/chain2"
 printf '#!/bin/sh\necho outside-script-ran\n' >"$H/outside.sh"
@@ -33,13 +33,13 @@ escape_case() { # NAME EXPECTED-PATH PROBE-ARGS...
 		ok "$name: refused with EPERM and reported"
 	else fail "$name: refused with EPERM and reported" "probe said '$(out)', rc=$RC"; fi
 }
-escape_case etc-passwd /etc/passwd open r /etc/passwd
+escape_case etc-outside /etc/login.defs open r /etc/login.defs
 escape_case dotdot $H/secret.txt open r ../secret.txt
 escape_case dotdot-deep $H/secret.txt open r sub/../../secret.txt
 escape_case absolute $H/.ssh/id_rsa open r $H/.ssh/id_rsa
-escape_case symlink-out /etc/passwd open r $P/link-out
+escape_case symlink-out /etc/login.defs open r $P/link-out
 escape_case symlink-chain $H/secret.txt open r $P/chain2
-escape_case proc-self-root /etc/passwd open r /proc/self/root/etc/passwd
+escape_case proc-self-root /etc/login.defs open r /proc/self/root/etc/login.defs
 escape_case sibling-prefix $P-old/secret.txt open r $P-old/secret.txt
 escape_case write-outside $H/secret.txt open w $H/secret.txt
 # Root inside the cell, so file permissions cannot be what refuses.
@@ -61,14 +61,14 @@ if ! grep -q outside-script-ran "$OUT/exec-script.out" && [ $RC -ne 0 ] &&
 else fail "exec of a script outside the cell is refused (access exec)" "rc=$RC"; fi
 
 # --- the process tree -------------------------------------------------------------
-al child-cat $AG sh -c 'cat /etc/passwd; echo "cat=$?"'
+al child-cat $AG sh -c 'cat /etc/login.defs; echo "cat=$?"'
 if grep -q 'cat=1' "$OUT/child-cat.out" && ! grep -q root: "$OUT/child-cat.out" &&
-	has $OUT/child-cat.report '.path=="/etc/passwd" and .comm=="cat" and .verdict=="blocked"'; then
+	has $OUT/child-cat.report '.path=="/etc/login.defs" and .comm=="cat" and .verdict=="blocked"'; then
 	ok "a child (cat) is refused too, and named in the report"
 else fail "a child (cat) is refused too, and named in the report" "rc=$RC"; fi
 
-al grandchild $AG al-probe doublefork r /etc/passwd
-if [ "$(out)" = EPERM ] && has $OUT/grandchild.report '.path=="/etc/passwd" and .verdict=="blocked"'; then
+al grandchild $AG al-probe doublefork r /etc/login.defs
+if [ "$(out)" = EPERM ] && has $OUT/grandchild.report '.path=="/etc/login.defs" and .verdict=="blocked"'; then
 	ok "a setsid grandchild after a double fork is refused"
 else fail "a setsid grandchild after a double fork is refused" "probe said '$(out)'"; fi
 
@@ -126,9 +126,9 @@ if [ "$(out)" = EPERM ] && has $OUT/too-long.report '.class=="unresolved" and .v
 else fail "a path longer than the buffer is refused (fail closed)" "probe said '$(out)'"; fi
 
 # --- audit mode ------------------------------------------------------------------------
-al audit --audit $AG sh -c 'cat /etc/passwd >/dev/null && al-probe open r ../secret.txt'
+al audit --audit $AG sh -c 'cat /etc/login.defs >/dev/null && al-probe open r ../secret.txt'
 if [ $RC -eq 0 ] && [ "$(out)" = OK ] &&
-	has $OUT/audit.report '.path=="/etc/passwd" and .verdict=="would-block"' &&
+	has $OUT/audit.report '.path=="/etc/login.defs" and .verdict=="would-block"' &&
 	has $OUT/audit.report ".path==\"$H/secret.txt\" and .verdict==\"would-block\"" &&
 	! has $OUT/audit.report '.verdict=="blocked"' &&
 	jq -s -e 'last | .mode=="audit" and .would_block >= 2 and .blocked == 0' $OUT/audit.report >/dev/null; then
@@ -177,14 +177,14 @@ rc=$?
 	fail "not root, --backend bpf-lsm: exit 120 with what is needed" "rc=$rc"
 # Without root the default backend is Landlock, which needs no privilege.
 CASE=notroot-auto
-su agent -c "agentlock $P -- al-probe open r /etc/passwd" >$OUT/notroot-auto.out 2>$OUT/notroot-auto.err
+su agent -c "agentlock $P -- al-probe open r /etc/login.defs" >$OUT/notroot-auto.out 2>$OUT/notroot-auto.err
 rc=$?
 [ "$(cat $OUT/notroot-auto.out)" = EACCES ] && grep -q "backend: Landlock" $OUT/notroot-auto.err &&
 	ok "not root: confined by Landlock instead, and said" ||
 	fail "not root: confined by Landlock instead, and said" "rc=$rc $(cat $OUT/notroot-auto.out)"
 al rootok --user root $P -- sh -c 'id -u'
 [ "$(out)" = 0 ] && ok "--user root runs COMMAND as root, still jailed" || fail "--user root runs COMMAND as root" "got '$(out)'"
-al rootjailed --user root $P -- al-probe open r /etc/passwd
+al rootjailed --user root $P -- al-probe open r /etc/login.defs
 [ "$(out)" = EPERM ] && ok "root inside the cell is refused too" || fail "root inside the cell is refused too" "got '$(out)'"
 
 exec 7>/tmp/leaky-fd
@@ -222,7 +222,7 @@ agentlock --audit --headless --report $OUT/second.report --user agent /tmp/other
 second=$!
 i=0
 while [ ! -s /tmp/other-proj/up ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-al two-cells $AG al-probe open r /etc/passwd
+al two-cells $AG al-probe open r /etc/login.defs
 kill $second 2>/dev/null
 wait $second 2>/dev/null
 [ "$(out)" = EPERM ] && ok "a second (audit) cell loaded later does not override the first's refusal" ||

@@ -25,6 +25,10 @@ const char *const cellns_tmp_dirs[CELLNS_NTMP] = { "/tmp", "/var/tmp", "/dev/shm
 
 #define TMPFS_OPTS "mode=1777"
 #define DEVPTS_OPTS "newinstance,ptmxmode=0666,mode=0620"
+/* A procfs of the cell's own on /proc: a process the cell may not inspect
+ * (ptrace_may_access, which Landlock limits to the cell) is not listed. */
+#define CELLNS_PROC_DIR "/proc"
+#define PROC_OPTS "hidepid=invisible"
 #define MOUNTPOINT_MODE 0755 /* directories made in the tmpfs to reach a bound path */
 #define PRIVATE_TMPDIR_FMT "/tmp/agentlock-%u.XXXXXX"
 #define REMOVE_MAX_DEPTH 512 /* deeper than PATH_MAX allows a path to name */
@@ -314,6 +318,9 @@ int cellns_enter(const struct cellns *ns, int *step, int *idx)
 		if (mount("devpts", CELLNS_PTS_DIR, "devpts", MS_NOSUID | MS_NOEXEC, opts))
 			rc = fail(step, CELLNS_DEVPTS, idx, -1, errno);
 	}
+	if (!rc && ns->own_proc &&
+	    mount("proc", CELLNS_PROC_DIR, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, PROC_OPTS))
+		rc = fail(step, CELLNS_PROC, idx, -1, errno);
 out:
 	for (i = 0; i < opened; i++)
 		if (fds[i] >= 0)
@@ -377,6 +384,10 @@ void cellns_step_name(const struct cellns *ns, int step, int idx, char *buf, siz
 		break;
 	case CELLNS_KEYRING:
 		snprintf(buf, len, "joining a fresh session keyring");
+		break;
+	case CELLNS_PROC:
+		snprintf(buf, len, "mounting a procfs of the cell's own on %s (%s)", CELLNS_PROC_DIR,
+			 PROC_OPTS);
 		break;
 	default:
 		snprintf(buf, len, "setting up the cell's namespaces");

@@ -34,6 +34,7 @@ enum cellns_step {
 	CELLNS_BIND,
 	CELLNS_DEVPTS,
 	CELLNS_KEYRING,
+	CELLNS_PROC,
 };
 
 struct cellns {
@@ -44,6 +45,7 @@ struct cellns {
 	char **binds;		       /* granted paths below a private tmpfs, bound back */
 	size_t nbinds;
 	char tmpdir[PATH_MAX];	       /* without root: the cell's TMPDIR, or "" */
+	bool own_proc;		       /* /proc shows only the processes the cell may inspect */
 };
 
 /* Without root: makes the cell's private temp directory (as the caller,

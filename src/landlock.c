@@ -288,11 +288,12 @@ static int plan_prefix(const struct policy_rule *r, struct ll_plan *pl, struct s
 	}
 	if (d)
 		closedir(d);
-	sb_printf(warn,
-		  "landlock: '%s*' covers only the names that exist now; Landlock cannot let the "
-		  "agent create new ones (an agent that saves by renaming a temporary file "
-		  "there will fail)\n",
-		  r->path);
+	if (r->access & AL_ACC_WRITE)
+		sb_printf(warn,
+			  "landlock: '%s*' covers only the names that exist now; Landlock cannot "
+			  "let the agent create new ones (an agent that saves by renaming a "
+			  "temporary file there will fail)\n",
+			  r->path);
 	return rc;
 }
 
@@ -636,7 +637,16 @@ int ll_apply(const struct ll_plan *pl)
 	}
 	for (i = 0; !rc && pl->held_ttys && i <= STDERR_FILENO; i++)
 		rc = add_held_tty(fd, (int)i, ll_access(AL_ACC_READ | AL_ACC_WRITE, pl->abi, 0));
-	/* The process's own /proc entries (what /proc/self is, for COMMAND). */
+	/*
+	 * /proc: Landlock cannot follow the cell's pids as they come and go, so
+	 * all of it may be read. Of processes outside the cell that leaves what
+	 * any local user reads (stat, status, cmdline: ps and top; the observer
+	 * reports the rest as escapes): Landlock's ptrace scope refuses their
+	 * environ, memory, maps, descriptors, cwd and root. COMMAND may also
+	 * write its own entries (what /proc/self is for it).
+	 */
+	if (!rc)
+		rc = add_rule(fd, "/proc", (LL_READ_FILE | LL_READ_DIR) & pl->handled_fs);
 	if (!rc)
 		rc = add_rule(fd, "/proc/self", (LL_READ_FILE | LL_READ_DIR | LL_WRITE_FILE) &
 						pl->handled_fs);

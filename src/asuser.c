@@ -267,6 +267,69 @@ int asuser_open(const struct asuser *u, const char *path, int flags, mode_t mode
 	return -(rp.err ? rp.err : EIO);
 }
 
+/* mkdir -p as the current user; true when path itself was made. */
+static bool make_dirs(const char *path)
+{
+	char buf[PATH_MAX];
+	size_t i, n = strlen(path);
+
+	if (n == 0 || n >= sizeof(buf) || path[0] != '/')
+		return false;
+	memcpy(buf, path, n + 1);
+	for (i = 1; i < n; i++) {
+		if (buf[i] != '/')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, ASUSER_DIR_MODE) && errno != EEXIST)
+			return false;
+		buf[i] = '/';
+	}
+	return mkdir(buf, ASUSER_DIR_MODE) == 0;
+}
+
+int asuser_mkdirs(const struct asuser *u, const char *const *paths, int n, bool *created)
+{
+	int pfd[2], status, i, rc = 0;
+	char made[64];
+	pid_t pid;
+
+	if (n > (int)sizeof(made))
+		n = (int)sizeof(made);
+	memset(created, 0, (size_t)n * sizeof(*created));
+	if (geteuid() != 0) {
+		rc = drop_to(u);
+		for (i = 0; !rc && i < n; i++)
+			created[i] = make_dirs(paths[i]);
+		return rc;
+	}
+	if (pipe2(pfd, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		rc = -errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		return rc;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		if (drop_to(u))
+			_exit(1);
+		for (i = 0; i < n; i++)
+			made[i] = make_dirs(paths[i]);
+		_exit(write(pfd[1], made, (size_t)n) == n ? 0 : 1);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], made, (size_t)n) != n)
+		rc = -EPERM;
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	for (i = 0; !rc && i < n; i++)
+		created[i] = made[i];
+	return rc;
+}
+
 /* The reason for a refused output, and what to do about it. */
 static void explain(int e, const char *user, char *why, size_t wl, char *fix, size_t fl)
 {

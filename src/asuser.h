@@ -3,6 +3,7 @@
 #define AL_ASUSER_H
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -58,6 +59,17 @@ enum asuser_status {
  */
 int asuser_open_outputs(const struct asuser *u, struct asuser_file *f, int n, char *err,
 			size_t errlen);
+
+/* Directories agentlock makes for the user (a profile's missing state). */
+#define ASUSER_DIR_MODE 0700
+
+/*
+ * Makes each of the n directories in paths that is missing, with its missing
+ * parents (mode ASUSER_DIR_MODE), as user u; created[i] says which it made.
+ * One that cannot be made is left alone (created[i] false). Returns 0, or
+ * -errno when no child could act as u.
+ */
+int asuser_mkdirs(const struct asuser *u, const char *const *paths, int n, bool *created);
 
 /* Opens one path as user u with flags and mode. Returns the descriptor
  * (close-on-exec) or -errno. */

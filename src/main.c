@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -308,6 +309,45 @@ static int start_observe_only(struct run *r)
 			    r->live ? &r->tty : NULL, &r->ns, r->err, sizeof(r->err));
 }
 
+/*
+ * Landlock can grant only what exists, so the profile's state directories
+ * (write rules written with a trailing '/') that are missing are made now, as
+ * COMMAND's user, and the run says which. What cannot be made stays missing.
+ */
+static void make_state_dirs(struct run *r)
+{
+	const struct asuser as = { .uid = r->user.uid, .gid = r->user.gid,
+				   .groups = r->user.groups, .ngroups = r->user.ngroups,
+				   .name = r->user.name };
+	const struct policy *p = &r->cell.policy;
+	const char *paths[64];
+	bool made[64];
+	struct stat st;
+	struct strbuf said;
+	size_t i, hl = r->user.home ? strlen(r->user.home) : 0;
+	int n = 0, k;
+
+	for (i = 0; i < p->n && n < (int)(sizeof(paths) / sizeof(paths[0])); i++)
+		if ((p->rules[i].flags & POLICY_STATE_DIR) && lstat(p->rules[i].path, &st) &&
+		    errno == ENOENT)
+			paths[n++] = p->rules[i].path;
+	if (!n || asuser_mkdirs(&as, paths, n, made))
+		return;
+	sb_init(&said);
+	for (k = 0; k < n; k++) {
+		if (!made[k])
+			continue;
+		if (hl > 1 && !strncmp(paths[k], r->user.home, hl) && paths[k][hl] == '/')
+			sb_printf(&said, "%s~%s", said.len ? ", " : "", paths[k] + hl);
+		else
+			sb_printf(&said, "%s%s", said.len ? ", " : "", paths[k]);
+	}
+	if (said.len)
+		fprintf(stderr, "agentlock: made the profile's missing state directories as %s: %s\n",
+			r->user.name, said.buf);
+	sb_free(&said);
+}
+
 /* The Landlock backend: the child confines itself; said loudly, with its limits. */
 static int start_landlock(struct run *r)
 {
@@ -332,6 +372,7 @@ static int start_landlock(struct run *r)
 			 "(drop --user root) or use a kernel with BPF-LSM");
 		return AL_EXIT_USAGE;
 	}
+	make_state_dirs(r);
 	sb_init(&warn);
 	rc = ll_plan_build(&r->cell.policy, abi, &r->ll, &warn, r->err, sizeof(r->err));
 	if (rc) {
@@ -340,6 +381,9 @@ static int start_landlock(struct run *r)
 	}
 	/* Without root the cell cannot have an IPC namespace of its own. */
 	r->ll.ipc_shared = geteuid() != 0;
+	/* With one, its /proc lists only what Landlock lets it inspect: the
+	 * cell's own processes (ps and top see the cell, never the user's). */
+	r->ns.own_proc = r->ns.private_ns;
 	net_describe(&r->cell.policy.net, ports, sizeof(ports));
 	if (geteuid() != 0)
 		snprintf(why, sizeof(why), "observing needs root");

@@ -10,11 +10,18 @@
 #include "netpolicy.h"
 
 /* One compiled rule: a canonical absolute path prefix and what it grants. */
+/* A user-side rule flag, never in the BPF map: a write rule for a directory
+ * (written with a trailing '/'), which the Landlock backend creates as the
+ * user when it is missing, because Landlock can only grant what exists. */
+#define POLICY_STATE_DIR 0x80
+/* The flags the BPF map carries (AL_RULE_*). */
+#define POLICY_MAP_FLAGS (AL_RULE_QUIET | AL_RULE_EXACT | AL_RULE_PREFIX)
+
 struct policy_rule {
 	char *path; /* no trailing slash; "/" is the root rule */
 	uint8_t access;
 	uint8_t class;
-	uint8_t flags;
+	uint8_t flags; /* AL_RULE_*, and POLICY_STATE_DIR */
 	char *origin; /* where it was written ("claude.yaml:12", "--deny"); may be NULL */
 };
 

@@ -278,6 +278,45 @@ static void most_specific_wins(void **state)
 	(void)state;
 }
 
+/* The flags the rule for path carries, or -1 when there is none. */
+static int rule_flags(const struct policy *p, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (!strcmp(p->rules[i].path, path))
+			return p->rules[i].flags;
+	return -1;
+}
+
+/* A write rule written with a trailing '/' is a state directory; nothing else is. */
+static void state_directories(void **state)
+{
+	struct policy p;
+	struct strbuf warn;
+	struct al_rule val;
+	size_t i;
+
+	assert_int_equal(compile_text("rules:\n"
+				      "  write: [~/.codex/, ~/.cache/codex, \"${UNSET:-~/.g}/\"]\n"
+				      "  read: [~/.config/x/]\n",
+				      &p, &warn),
+			 0);
+	assert_int_equal(rule_flags(&p, HOME "/.codex") & POLICY_STATE_DIR, POLICY_STATE_DIR);
+	assert_int_equal(rule_flags(&p, HOME "/.g") & POLICY_STATE_DIR, POLICY_STATE_DIR);
+	assert_int_equal(rule_flags(&p, HOME "/.cache/codex") & POLICY_STATE_DIR, 0);
+	assert_int_equal(rule_flags(&p, HOME "/.config/x") & POLICY_STATE_DIR, 0);
+	assert_int_equal(granted(&p, HOME "/.codex/auth.json"), PROF_WRITE);
+	/* The flag stays on the user side: the kernel's map never sees it. */
+	for (i = 0; i < p.n; i++) {
+		policy_rule_value(&p.rules[i], &val);
+		assert_int_equal(val.flags & ~POLICY_MAP_FLAGS, 0);
+	}
+	policy_free(&p);
+	sb_free(&warn);
+	(void)state;
+}
+
 static void project_access_and_wholesale_warning(void **state)
 {
 	struct policy p;
@@ -677,6 +716,7 @@ int main(void)
 		cmocka_unit_test(expansion_limits),
 		cmocka_unit_test(relative_path_without_project),
 		cmocka_unit_test(most_specific_wins),
+		cmocka_unit_test(state_directories),
 		cmocka_unit_test(project_access_and_wholesale_warning),
 		cmocka_unit_test(contradictions_after_expansion),
 		cmocka_unit_test(rule_map_capacity),

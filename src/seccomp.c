@@ -17,6 +17,8 @@
 #ifndef MSG_FASTOPEN
 #define MSG_FASTOPEN 0x20000000
 #endif
+/* SCHED_OTHER with SCHED_RESET_ON_FORK (linux/sched.h), what Bun gives children. */
+#define AL_SCHED_OTHER_RESET 0x40000000u
 #define AL_IOPRIO_WHO_PROCESS 1 /* linux/ioprio.h, not in every distribution's headers */
 
 #if defined(__x86_64__)
@@ -102,7 +104,11 @@ static const struct sc_rule rules[] = {
 	EPERM_IF(__NR_ioprio_set, 0, ARG(0, SC_NE, AL_IOPRIO_WHO_PROCESS)),
 	EPERM_IF(__NR_ioprio_set, 0, ARG(1, SC_NE, 0)),
 	/* Scheduling policy, parameters and CPUs of another process. */
-	EPERM_IF(__NR_sched_setscheduler, 0, ARG(0, SC_NE, 0)),
+	/* Bun (claude) sets SCHED_OTHER | SCHED_RESET_ON_FORK on each child it
+	 * spawns; Landlock cannot tell those from outsiders, and that policy can
+	 * only take a process out of a real-time class, so it is let through. */
+	EPERM_IF(__NR_sched_setscheduler, 0, ARG(0, SC_NE, 0),
+		 ARG(1, SC_NE, AL_SCHED_OTHER_RESET)),
 	EPERM_IF(__NR_sched_setparam, 0, ARG(0, SC_NE, 0)),
 	EPERM_IF(__NR_sched_setattr, 0, ARG(0, SC_NE, 0)),
 	EPERM_IF(__NR_sched_setaffinity, 0, ARG(0, SC_NE, 0)),

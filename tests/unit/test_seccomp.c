@@ -160,6 +160,11 @@ static void other_processes(void **state)
 	assert_int_equal(CALL(NO_FLAGS, __NR_ioprio_set, 1, 4242, 7, 0, 0), ERR(EPERM));
 	assert_int_equal(CALL(NO_FLAGS, __NR_ioprio_set, 3, 0, 7, 0, 0), ERR(EPERM));
 	assert_int_equal(CALL(NO_FLAGS, __NR_sched_setscheduler, 4242, 3, 1, 0, 0), ERR(EPERM));
+	/* What Bun does to each child: out of a real-time class, nothing else. */
+	assert_int_equal(CALL(NO_FLAGS, __NR_sched_setscheduler, 4242, 0x40000000, 1, 0, 0), ALLOW);
+	assert_int_equal(CALL(NO_FLAGS, __NR_sched_setscheduler, 4242, 0x40000001, 1, 0, 0),
+			 ERR(EPERM));
+	assert_int_equal(CALL(NO_FLAGS, __NR_sched_setscheduler, 4242, 0, 1, 0, 0), ERR(EPERM));
 	assert_int_equal(CALL(NO_FLAGS, __NR_sched_setparam, 4242, 1, 0, 0, 0), ERR(EPERM));
 	assert_int_equal(CALL(NO_FLAGS, __NR_sched_setattr, 4242, 1, 0, 0, 0), ERR(EPERM));
 	assert_int_equal(CALL(NO_FLAGS, __NR_sched_setaffinity, 4242, 128, 1, 0, 0), ERR(EPERM));

@@ -152,6 +152,41 @@ static void child_enter_dir(int msg, const char *dir)
 }
 
 /*
+ * PATH without the directories the user cannot search (root's ~/.cargo/bin
+ * when root ran agentlock --user): every program a shell or a runtime looked
+ * for there would be refused by the ordinary permissions before the cell,
+ * and each try reported as an escape. As the user, before the cell closes.
+ */
+static void child_clean_path(void)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char dir[PATH_MAX], *out;
+	size_t o = 0;
+
+	if (!path || !(out = malloc(strlen(path) + 1)))
+		return;
+	for (p = path; ; p = end + 1) {
+		size_t n;
+
+		end = strchr(p, ':');
+		n = end ? (size_t)(end - p) : strlen(p);
+		/* Empty entries (the working directory) and ones too long to test stay. */
+		if (!n || n >= sizeof(dir) ||
+		    (memcpy(dir, p, n), dir[n] = '\0', access(dir, X_OK) == 0 || errno != EACCES)) {
+			if (o)
+				out[o++] = ':';
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		if (!end)
+			break;
+	}
+	out[o] = '\0';
+	setenv("PATH", out, 1);
+	free(out);
+}
+
+/*
  * COMMAND's program, found on PATH as the user before the cell closes, by
  * access(2) alone: execvp would instead try execve in every PATH directory
  * from inside the cell, and each refused try (~/.cargo/bin, /root/...) would
@@ -239,6 +274,7 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 	}
 	child_drop_privileges(msg, u);
 	child_enter_dir(msg, dir);
+	child_clean_path();
 	if (!child_find_program(argv[0], child_program, sizeof(child_program))) {
 		child_program[0] = '\0';
 		child_not_found = !strchr(argv[0], '/');

@@ -81,6 +81,9 @@ run_logged host-tiocsti tests/host/tiocsti.sh build-asan
 step "host: code planted for later (git works in the cell; hooks, config, .envrc, .vscode are refused)"
 run_logged host-persist tests/host/persist.sh build-asan
 
+step "host: a day of work in the cell, and five real reaches (Landlock, as a user)"
+run_logged host-day tests/host/day.sh build-asan
+
 step "tui: the dashboard, driven through tmux on recorded sessions (replay, ASan+UBSan)"
 run_logged tui tests/tui/replay.sh build-asan
 

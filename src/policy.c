@@ -55,6 +55,7 @@ const struct system_entry policy_system[] = {
 	/* Who is who and what system this is: world-readable, no secrets (the
 	 * password hashes are in /etc/shadow, never listed). whoami, id, ssh,
 	 * git, node's os.userInfo(), ls -l and tar read the first two. */
+	{ "/etc", R, "its names (pip's distro looks for *-release files there)", AL_RULE_EXACT, 0 },
 	{ "/etc/passwd", R, "user names, homes, shells (no hashes: those are in /etc/shadow)", 0, 0 },
 	{ "/etc/group", R, "group names (ls -l, tar, id)", 0, 0 },
 	{ "/etc/os-release", R, "OS identification (pip, python's platform, node)", 0, 0 },

@@ -84,6 +84,9 @@ run_logged host-persist tests/host/persist.sh build-asan
 step "host: a day of work in the cell, and five real reaches (Landlock, as a user)"
 run_logged host-day tests/host/day.sh build-asan
 
+step "host: the real agents (claude, codex, gemini from npm) start in the cell"
+run_logged host-agents tests/host/agents.sh build-asan
+
 step "tui: the dashboard, driven through tmux on recorded sessions (replay, ASan+UBSan)"
 run_logged tui tests/tui/replay.sh build-asan
 

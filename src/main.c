@@ -409,7 +409,7 @@ static int start(struct run *r, int argc, char **argv)
 
 	if (cli_parse(argc, argv, &r->cli, r->err, sizeof(r->err)))
 		return AL_EXIT_USAGE;
-	if (r->cli.cmd == CLI_PROFILES || r->cli.cmd == CLI_PROFILE_SHOW)
+	if (r->cli.cmd == CLI_PROFILES || r->cli.cmd == CLI_PROFILE_SHOW || r->cli.cmd == CLI_WHICH)
 		return profile_cmd(&r->cli, r->err, sizeof(r->err));
 	if (r->cli.cmd == CLI_CHECK)
 		return run_check(r->cli.json);
@@ -571,8 +571,8 @@ int main(int argc, char **argv)
 	if (r.cli.cmd == CLI_CHECK)
 		return rc;
 	if (r.cli.cmd == CLI_PROFILES || r.cli.cmd == CLI_PROFILE_SHOW || r.cli.cmd == CLI_REPLAY ||
-	    r.cli.cmd == CLI_WATCH) {
-		if (rc)
+	    r.cli.cmd == CLI_WATCH || r.cli.cmd == CLI_WHICH) {
+		if (rc && !(r.cli.cmd == CLI_WHICH && rc == AL_EXIT_NOT_FOUND))
 			fprintf(stderr, "agentlock: %s\n", r.err);
 		return rc;
 	}

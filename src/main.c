@@ -241,7 +241,7 @@ static void sudo_hints(struct run *r)
 	if (!said && r->sudo == SUDO_INCONSISTENT && getuid() == 0) {
 		sb_puts(&sb, "agentlock: warning: ");
 		term_sanitize(&sb, r->sudo_why, strlen(r->sudo_why));
-		sb_puts(&sb, "\n");
+		sb_puts(&sb, "; the environment the user gave sudo is not read back\n");
 	}
 	fputs(sb.buf ? sb.buf : "", stderr);
 	sb_free(&sb);

@@ -165,6 +165,14 @@ static int show_profile(const struct cli *cli, const struct target_user *u, char
 	if (!rc) {
 		printf("profile %s, for user %s (~ is %s), project %s\n", c.profile, u->name, u->home,
 		       spec.project ? spec.project : "(none given: name DIR to see it)");
+		if (c.nenv) {
+			size_t i;
+
+			printf("env: ");
+			for (i = 0; i < c.nenv; i++)
+				printf("%s%s", i ? ", " : "", c.env[i]);
+			printf(" (read back from sudo when missing: 'agentlock which' says more)\n");
+		}
 		printf("Anything not covered below is refused. The most specific path wins; "
 		       "'*' marks a name prefix.\n\n");
 		show_table(&c);

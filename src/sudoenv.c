@@ -91,20 +91,20 @@ enum sudo_trust sudo_judge(const struct sudo_facts *f, char *why, size_t whylen)
 		return SUDO_NONE;
 	if (f->ruid != 0) {
 		snprintf(why, whylen,
-			 "SUDO_UID/SUDO_USER are set but agentlock's real uid is %u, not root, so "
-			 "sudo did not start it as root; they are not trusted",
+			 "SUDO_UID/SUDO_USER are set but agentlock's real uid is %u, not root: sudo "
+			 "did not start it as root, so they are not trusted",
 			 (unsigned)f->ruid);
 		return SUDO_INCONSISTENT;
 	}
 	if (!parse_id(f->sudo_uid, &uid) || !f->uid_name) {
-		snprintf(why, whylen, "SUDO_UID=%s names no user; SUDO_USER is not trusted",
+		snprintf(why, whylen, "SUDO_UID=%s names no user, so SUDO_USER is not trusted",
 			 f->sudo_uid ? f->sudo_uid : "(unset)");
 		return SUDO_INCONSISTENT;
 	}
 	if (!f->sudo_user || strcmp(f->sudo_user, f->uid_name)) {
 		snprintf(why, whylen,
-			 "SUDO_USER=%s but SUDO_UID=%s is user '%s'; they disagree, so neither is "
-			 "trusted",
+			 "SUDO_USER=%s but SUDO_UID=%s is user '%s': they disagree, so SUDO_USER is "
+			 "not trusted",
 			 f->sudo_user ? f->sudo_user : "(unset)", f->sudo_uid, f->uid_name);
 		return SUDO_INCONSISTENT;
 	}

@@ -151,7 +151,7 @@ rm -f "$P/out"
 SUDO_UID=$uid SUDO_GID=$(id -g "$user") SUDO_USER=root timeout 60 "$bin" --headless --backend landlock \
 	"$P" -- "$home/.local/bin/claude" >"$base/stdout" 2>"$base/stderr" </dev/null
 rc=$?
-if [ $rc -eq 0 ] && has "^uid=$uid$" && grep -q "SUDO_USER=root but SUDO_UID=$uid is user '$user'; they disagree" "$base/stderr"; then
+if [ $rc -eq 0 ] && has "^uid=$uid$" && grep -q "SUDO_USER=root but SUDO_UID=$uid is user '$user': they disagree, so SUDO_USER is not trusted" "$base/stderr"; then
 	ok "SUDO_USER inconsistent with SUDO_UID: not trusted, and the run says so"
 else nok "inconsistent SUDO_USER" "rc=$rc out=[$(out)] err=[$(err)]"; fi
 

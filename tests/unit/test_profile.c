@@ -843,7 +843,7 @@ static void sudo_trust_decision(void **state)
 	/* SUDO_USER that disagrees with SUDO_UID is never trusted. */
 	f.sudo_user = "root";
 	assert_int_equal(sudo_judge(&f, why, sizeof(why)), SUDO_INCONSISTENT);
-	assert_non_null(strstr(why, "SUDO_USER=root but SUDO_UID=1001 is user 'dev'"));
+	assert_non_null(strstr(why, "SUDO_USER=root but SUDO_UID=1001 is user 'dev': they disagree"));
 	f.sudo_user = NULL;
 	assert_int_equal(sudo_judge(&f, why, sizeof(why)), SUDO_INCONSISTENT);
 	f.sudo_user = "dev";

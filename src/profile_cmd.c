@@ -242,6 +242,13 @@ static int which_cmd(const struct cli *cli, const struct target_user *u, char *e
 	size_t i;
 	int rc;
 
+	/* As a run: only for COMMAND's user being the one who ran sudo. */
+	if (t == SUDO_TRUSTED && getenv("SUDO_UID") &&
+	    strtoul(getenv("SUDO_UID"), NULL, 10) != (unsigned long)u->uid) {
+		uenv_free(&uenv);
+		t = SUDO_NONE;
+		upath = NULL;
+	}
 	if (t == SUDO_TRUSTED) {
 		spec.uenv = &uenv;
 		spec.path_env = upath;

@@ -6,7 +6,7 @@ pkgs=(
 	build-essential cmake pkg-config clang llvm libclang-rt-14-dev
 	libbpf-dev bpftool libelf-dev zlib1g-dev
 	libncurses-dev libvterm-dev libyaml-dev libcmocka-dev
-	qemu-system-x86 busybox-static cpio jq python3 tmux libcap2-bin git openssh-client
+	qemu-system-x86 busybox-static cpio jq python3 tmux libcap2-bin git openssh-client sudo
 )
 missing=()
 for p in "${pkgs[@]}"; do

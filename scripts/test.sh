@@ -66,6 +66,9 @@ run_logged host-landlock tests/host/landlock.sh build-asan
 step "host: agentlock's own privilege (outputs opened as the invoking user, through simulated sudo)"
 run_logged host-outputs tests/host/outputs.sh build-asan
 
+step "host: under a real sudo (the user's PATH and the profile's env: read back from sudo; the hint when not)"
+run_logged host-sudo tests/host/sudo.sh build-asan
+
 step "host: the cell's own /tmp, /dev/pts and IPC (root), private TMPDIR and own terminal (user)"
 run_logged host-ns tests/host/ns.sh build-asan
 

@@ -71,16 +71,74 @@ static int add_cli_connect(const struct cell_spec *spec, struct cell *c, char *e
 static int choose(const struct cell_spec *spec, const struct prof_store *st, struct cell *c,
 		  char *err)
 {
-	struct cmd_names names;
-
 	c->matched[0] = '\0';
+	if (spec->argv)
+		cmd_names(spec->argv, spec->path_env ? spec->path_env : getenv("PATH"), &c->names);
 	if (spec->profile) {
 		snprintf(c->profile, sizeof(c->profile), "%s", spec->profile);
 		return 0;
 	}
-	cmd_names(spec->argv, getenv("PATH"), &names);
-	return store_select(st, names.name, names.n, c->profile, sizeof(c->profile), c->matched,
-			    sizeof(c->matched), err);
+	if (store_choose(st, c->names.name, c->names.n, &c->choice, err))
+		return -1;
+	snprintf(c->profile, sizeof(c->profile), "%s", c->choice.profile);
+	snprintf(c->matched, sizeof(c->matched), "%s", c->choice.matched);
+	return 0;
+}
+
+/*
+ * The chain's env: names, merged (base first, each once), and where each
+ * comes from: agentlock's own environment, else the user's recovered from
+ * sudo (then set here, so the rules' ${VAR} and COMMAND see it), else unset.
+ */
+static int take_env(const struct cell_spec *spec, struct profile *const *chain, size_t n,
+		    struct cell *c, char *err)
+{
+	size_t i, k, j;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < chain[i]->nenv; k++) {
+			const struct prof_rule *r = &chain[i]->env[k];
+			const char *v;
+
+			for (j = 0; j < c->nenv && strcmp(c->env[j], r->path); j++)
+				;
+			if (j < c->nenv)
+				continue;
+			if (c->nenv == CELL_MAX_ENV || strlen(r->path) >= sizeof(c->env[0])) {
+				snprintf(err, PROF_ERR_LEN,
+					 "%s:%d:%d: env: more than %d names in the chain, or a name "
+					 "longer than %zu bytes",
+					 chain[i]->source, r->line, r->col, CELL_MAX_ENV,
+					 sizeof(c->env[0]) - 1);
+				return -1;
+			}
+			snprintf(c->env[c->nenv], sizeof(c->env[0]), "%s", r->path);
+			if (getenv(r->path)) {
+				c->env_from[c->nenv] = ENV_OWN;
+			} else if (spec->uenv && (v = uenv_get(spec->uenv, r->path))) {
+				if (setenv(r->path, v, 1)) {
+					snprintf(err, PROF_ERR_LEN, "cannot set %s: %s", r->path,
+						 strerror(errno));
+					return -1;
+				}
+				c->env_from[c->nenv] = ENV_SUDO;
+			} else {
+				c->env_from[c->nenv] = ENV_UNSET;
+			}
+			c->nenv++;
+		}
+	}
+	return 0;
+}
+
+/* The chain, the selected profile first, with where each profile came from. */
+static void describe_chain(struct profile *const *chain, size_t n, struct cell *c)
+{
+	size_t i;
+
+	for (i = n; i-- > 0;)
+		sb_printf(&c->chain, "%s%s (%s)", i + 1 < n ? " extends " : "", chain[i]->name,
+			  chain[i]->source);
 }
 
 int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t errlen)
@@ -95,9 +153,16 @@ int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t e
 
 	memset(c, 0, sizeof(*c));
 	sb_init(&c->warn);
+	sb_init(&c->chain);
 	store_init(&st, spec->user->home, spec->user->uid, spec->user->gid, c->userdir,
 		   sizeof(c->userdir));
 	if (choose(spec, &st, c, perr) || store_chain(&st, c->profile, &chain, &n, perr)) {
+		snprintf(err, errlen, "%s", perr);
+		return AL_EXIT_USAGE;
+	}
+	describe_chain(chain, n, c);
+	if (take_env(spec, chain, n, c, perr)) {
+		store_chain_free(chain, n);
 		snprintf(err, errlen, "%s", perr);
 		return AL_EXIT_USAGE;
 	}
@@ -146,6 +211,7 @@ void cell_free(struct cell *c)
 {
 	policy_free(&c->policy);
 	sb_free(&c->warn);
+	sb_free(&c->chain);
 }
 
 void cell_print_warnings(const struct cell *c, FILE *f)
@@ -167,4 +233,30 @@ void cell_print_warnings(const struct cell *c, FILE *f)
 			break;
 	}
 	sb_free(&sb);
+}
+
+bool cell_env_hint(const struct cell *c, enum sudo_trust t, const char *why, struct strbuf *out)
+{
+	size_t i, n = 0;
+
+	if (t != SUDO_INCONSISTENT && t != SUDO_NOT_PARENT)
+		return false;
+	for (i = 0; i < c->nenv; i++)
+		n += c->env_from[i] == ENV_UNSET;
+	if (!n)
+		return false;
+	sb_puts(out, "agentlock: ");
+	for (i = 0, n = 0; i < c->nenv; i++)
+		if (c->env_from[i] == ENV_UNSET)
+			sb_printf(out, "%s%s", n++ ? ", " : "", c->env[i]);
+	sb_printf(out, " %s not set (sudo resets the environment, and agentlock did not read it "
+		       "back: ",
+		  n > 1 ? "are" : "is");
+	term_sanitize(out, why, strlen(why)); /* SUDO_USER is anyone's text */
+	sb_puts(out, "): sudo --preserve-env=");
+	for (i = 0, n = 0; i < c->nenv; i++)
+		if (c->env_from[i] == ENV_UNSET)
+			sb_printf(out, "%s%s", n++ ? "," : "", c->env[i]);
+	sb_puts(out, " agentlock ...\n");
+	return true;
 }

@@ -19,6 +19,7 @@ void cli_usage(FILE *f)
 	      "       agentlock check [--json]\n"
 	      "       agentlock replay FILE [--speed N] [--ascii]\n"
 	      "       agentlock watch [PID]\n"
+	      "       agentlock which [--profile NAME|FILE] [--user NAME] COMMAND [ARGS...]\n"
 	      "\n"
 	      "Runs COMMAND and every process it starts in a kernel-enforced cell around\n"
 	      "DIR: opens outside DIR, the system allow-list and what the profile grants\n"
@@ -71,8 +72,11 @@ void cli_usage(FILE *f)
 	      "the dashboard of a session running in another terminal.\n"
 	      "\n"
 	      "Profiles: 'agentlock profiles' lists them; 'agentlock profile show NAME'\n"
-	      "prints the resolved rule table. A DIR called 'profiles', 'profile',\n"
-	      "'check', 'replay' or 'watch' is given as ./NAME.\n"
+	      "prints the resolved rule table. 'agentlock which COMMAND [ARGS...]' says\n"
+	      "which profile a run of COMMAND would get and why, and its rules; it exits\n"
+	      "0, or 127 when COMMAND is not found (the run would exit 127 too).\n"
+	      "A DIR called 'profiles', 'profile', 'check', 'replay', 'watch' or 'which'\n"
+	      "is given as ./NAME.\n"
 	      "\n"
 	      "Example:\n"
 	      "  sudo agentlock ~/project -- codex\n",
@@ -207,6 +211,39 @@ static int parse_watch(int argc, char **argv, struct cli *out, char *err, size_t
 	return 0;
 }
 
+/* agentlock which [--profile NAME|FILE] [--user NAME] [--] COMMAND [ARGS...] */
+static int parse_which(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	int i;
+
+	out->cmd = CLI_WHICH;
+	for (i = 2; i < argc; i++) {
+		if (is_opt(argv[i], "--profile")) {
+			if (opt_value("--profile", argc, argv, &i, &out->profile, err, errlen))
+				return -1;
+		} else if (is_opt(argv[i], "--user")) {
+			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
+				return -1;
+		} else if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(err, errlen, "'agentlock which' takes --profile and --user, not '%s'",
+				 argv[i]);
+			return -1;
+		} else {
+			break;
+		}
+	}
+	if (i >= argc || !argv[i][0]) {
+		snprintf(err, errlen, "say which command: 'agentlock which COMMAND [ARGS...]'");
+		return -1;
+	}
+	out->argv = &argv[i];
+	out->argc = argc - i;
+	return 0;
+}
+
 /* agentlock check [--json] */
 static int parse_check(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
@@ -235,6 +272,8 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 		return parse_replay(argc, argv, out, err, errlen);
 	if (argc > 1 && !strcmp(argv[1], "watch"))
 		return parse_watch(argc, argv, out, err, errlen);
+	if (argc > 1 && !strcmp(argv[1], "which"))
+		return parse_which(argc, argv, out, err, errlen);
 	if (argc > 1 && (!strcmp(argv[1], "profiles") || !strcmp(argv[1], "profile")))
 		return parse_profile_cmd(argc, argv, out, err, errlen);
 	for (i = 1; i < argc; i++) {

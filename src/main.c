@@ -34,6 +34,7 @@
 #include "report.h"
 #include "ringbuf.h"
 #include "session.h"
+#include "sudoenv.h"
 #include "userinfo.h"
 
 struct run {
@@ -43,6 +44,10 @@ struct run {
 	struct target_user invoker; /* who asked: the outputs are theirs */
 	struct asuser as_invoker;   /* the same, as asuser.c takes it */
 	struct cell cell;
+	/* The environment the user gave sudo, when it can be trusted (sudoenv.h). */
+	enum sudo_trust sudo;
+	struct user_environ uenv;
+	char sudo_why[512];
 	struct cellns ns; /* the cell's own terminals, temp space and IPC */
 	struct ll_plan ll;
 	struct observer obs;
@@ -186,6 +191,63 @@ static int run_check(bool json)
 	return rc;
 }
 
+/*
+ * Under sudo: the user's PATH and the profile's env: variables come from
+ * the environment the user gave sudo, when everything agrees that sudo for
+ * that user started agentlock, and COMMAND runs as that same user. Set in
+ * agentlock's own environment, which COMMAND inherits; agentlock itself
+ * never looks a program up on PATH as root (launch.c does so as the user).
+ */
+static int take_sudo_env(struct run *r)
+{
+	const char *path;
+
+	r->sudo = sudo_recover(&r->uenv, r->sudo_why, sizeof(r->sudo_why));
+	if (r->sudo != SUDO_TRUSTED)
+		return 0;
+	if (r->user.uid != r->invoker.uid) {
+		/* --user someone else: the sudo user's environment is not theirs. */
+		uenv_free(&r->uenv);
+		r->sudo = SUDO_NONE;
+		return 0;
+	}
+	path = uenv_get(&r->uenv, "PATH");
+	if (path && *path && setenv("PATH", path, 1)) {
+		snprintf(r->err, sizeof(r->err), "cannot take the user's PATH: %s", strerror(errno));
+		return AL_EXIT_INTERNAL;
+	}
+	return 0;
+}
+
+/* Said once when sudo's environment could not be read back and it matters. */
+static void sudo_hints(struct run *r)
+{
+	struct strbuf sb;
+	bool said;
+
+	sb_init(&sb);
+	said = cell_env_hint(&r->cell, r->sudo, r->sudo_why, &sb);
+	if (!r->cell.names.found && r->cli.argv[0] && !strchr(r->cli.argv[0], '/') &&
+	    (r->sudo == SUDO_INCONSISTENT || r->sudo == SUDO_NOT_PARENT)) {
+		sb_puts(&sb, "agentlock: '");
+		term_sanitize(&sb, r->cli.argv[0], strlen(r->cli.argv[0]));
+		sb_puts(&sb, "' is not on PATH (sudo sets its secure_path");
+		if (!said) {
+			sb_puts(&sb, ", and agentlock did not read yours back: ");
+			term_sanitize(&sb, r->sudo_why, strlen(r->sudo_why));
+		}
+		sb_puts(&sb, "): give its full path, or run sudo env PATH=\"$PATH\" agentlock ...\n");
+		said = true;
+	}
+	if (!said && r->sudo == SUDO_INCONSISTENT && getuid() == 0) {
+		sb_puts(&sb, "agentlock: warning: ");
+		term_sanitize(&sb, r->sudo_why, strlen(r->sudo_why));
+		sb_puts(&sb, "; the environment the user gave sudo is not read back\n");
+	}
+	fputs(sb.buf ? sb.buf : "", stderr);
+	sb_free(&sb);
+}
+
 /* The profile and the command line's rules; warnings are shown, never fatal. */
 static int build_cell(struct run *r)
 {
@@ -196,6 +258,7 @@ static int build_cell(struct run *r)
 		.unix_mode = r->cli.unix_mode,
 		.scratch = r->ns.private_ns ? POLICY_SCRATCH_PRIVATE : POLICY_SCRATCH_NARROW,
 		.tmpdir = r->ns.tmpdir,
+		.uenv = r->sudo == SUDO_TRUSTED ? &r->uenv : NULL,
 	};
 	int rc = cell_build(&spec, &r->cell, r->err, sizeof(r->err));
 
@@ -206,6 +269,7 @@ static int build_cell(struct run *r)
 	cell_print_warnings(&r->cell, stderr);
 	if (rc)
 		return rc;
+	sudo_hints(r);
 	if (!r->cli.headless)
 		fprintf(stderr, "agentlock: profile '%s'%s%s%s\n", r->cell.profile,
 			r->cell.matched[0] ? " (chosen for '" : "",
@@ -453,7 +517,7 @@ static int start(struct run *r, int argc, char **argv)
 
 	if (cli_parse(argc, argv, &r->cli, r->err, sizeof(r->err)))
 		return AL_EXIT_USAGE;
-	if (r->cli.cmd == CLI_PROFILES || r->cli.cmd == CLI_PROFILE_SHOW)
+	if (r->cli.cmd == CLI_PROFILES || r->cli.cmd == CLI_PROFILE_SHOW || r->cli.cmd == CLI_WHICH)
 		return profile_cmd(&r->cli, r->err, sizeof(r->err));
 	if (r->cli.cmd == CLI_CHECK)
 		return run_check(r->cli.json);
@@ -466,6 +530,8 @@ static int start(struct run *r, int argc, char **argv)
 	if (cli_resolve_dir(r->cli.dir, r->dir, r->err, sizeof(r->err)))
 		return AL_EXIT_USAGE;
 	rc = resolve_user(r);
+	if (!rc)
+		rc = take_sudo_env(r);
 	if (rc)
 		return rc;
 	if (cellns_prepare(&r->ns, geteuid() == 0, r->err, sizeof(r->err)))
@@ -615,8 +681,8 @@ int main(int argc, char **argv)
 	if (r.cli.cmd == CLI_CHECK)
 		return rc;
 	if (r.cli.cmd == CLI_PROFILES || r.cli.cmd == CLI_PROFILE_SHOW || r.cli.cmd == CLI_REPLAY ||
-	    r.cli.cmd == CLI_WATCH) {
-		if (rc)
+	    r.cli.cmd == CLI_WATCH || r.cli.cmd == CLI_WHICH) {
+		if (rc && !(r.cli.cmd == CLI_WHICH && rc == AL_EXIT_NOT_FOUND))
 			fprintf(stderr, "agentlock: %s\n", r.err);
 		return rc;
 	}
@@ -667,6 +733,7 @@ int main(int argc, char **argv)
 	observe_close(&r.obs);
 	userinfo_free(&r.user);
 	userinfo_free(&r.invoker);
+	uenv_free(&r.uenv);
 	if (r.model) {
 		model_free(r.model);
 		free(r.model);

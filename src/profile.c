@@ -113,6 +113,7 @@ static int parse_commands(struct parser *ps, const yaml_node_t *n)
 
 	if (seq_items(ps, n, "commands", &it, &count))
 		return -1;
+	ps->p->commands_set = true;
 	ps->p->commands = calloc(count ? count : 1, sizeof(char *));
 	if (!ps->p->commands)
 		return fail_at(ps, n, "out of memory");
@@ -225,6 +226,53 @@ static int parse_protect(struct parser *ps, const yaml_node_t *n)
 	return 0;
 }
 
+/* A variable name as a shell takes it: [A-Za-z_][A-Za-z0-9_]*. */
+static bool env_name_ok(const char *s)
+{
+	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+/* env: [NAME, ...]: the environment variables the agent needs. */
+static int parse_env(struct parser *ps, const yaml_node_t *n)
+{
+	struct profile *p = ps->p;
+	yaml_node_item_t *it = NULL;
+	size_t i, k, count = 0;
+
+	if (seq_items(ps, n, "env", &it, &count))
+		return -1;
+	p->env = calloc(count ? count : 1, sizeof(*p->env));
+	if (!p->env)
+		return fail_at(ps, n, "out of memory");
+	for (i = 0; i < count; i++) {
+		const yaml_node_t *c = yaml_document_get_node(&ps->doc, it[i]);
+		struct prof_rule *r = &p->env[i];
+
+		if (dup_scalar(ps, c, "an environment variable name", &r->path))
+			return -1;
+		p->nenv++;
+		r->line = (int)c->start_mark.line + 1;
+		r->col = (int)c->start_mark.column + 1;
+		if (!env_name_ok(r->path))
+			return fail_at(ps, c,
+				       "env: '%s' is not a variable name (letters, digits and '_', "
+				       "not starting with a digit; no '=VALUE': the value comes "
+				       "from the user's environment)",
+				       r->path);
+		for (k = 0; k < i; k++)
+			if (!strcmp(p->env[k].path, r->path))
+				return fail_at(ps, c, "'%s' is already listed at line %d", r->path,
+					       p->env[k].line);
+	}
+	return 0;
+}
+
 static int parse_project(struct parser *ps, const yaml_node_t *n)
 {
 	const char *word = scalar(ps, n, "project");
@@ -326,8 +374,8 @@ static int parse_network(struct parser *ps, const yaml_node_t *n)
 	return 0;
 }
 
-static const char *const top_keys[] = { "name", "description", "extends", "commands", "project",
-					"network", "protect", "rules" };
+static const char *const top_keys[] = { "name",	 "description", "extends", "commands", "env",
+					"project", "network",	  "protect", "rules" };
 
 static int parse_key(struct parser *ps, const char *key, const yaml_node_t *v)
 {
@@ -350,6 +398,8 @@ static int parse_key(struct parser *ps, const char *key, const yaml_node_t *v)
 		return parse_network(ps, v);
 	if (!strcmp(key, "protect"))
 		return parse_protect(ps, v);
+	if (!strcmp(key, "env"))
+		return parse_env(ps, v);
 	return parse_rules(ps, v);
 }
 
@@ -374,7 +424,7 @@ static int parse_top(struct parser *ps, const yaml_node_t *root)
 		if (i == sizeof(top_keys) / sizeof(top_keys[0]))
 			return fail_at(ps, k,
 				       "unknown key '%s' (a profile has name, description, extends, "
-				       "commands, project, network, protect and rules)",
+				       "commands, env, project, network, protect and rules)",
 				       key);
 		/* YAML allows a key twice; a profile must not, or one is lost. */
 		for (q = root->data.mapping.pairs.start; q < pair; q++) {
@@ -475,6 +525,9 @@ void profile_free(struct profile *p)
 	for (i = 0; i < p->nprotect; i++)
 		free(p->protect[i].path);
 	free(p->protect);
+	for (i = 0; i < p->nenv; i++)
+		free(p->env[i].path);
+	free(p->env);
 	net_spec_free(&p->net);
 	memset(p, 0, sizeof(*p));
 	p->project = -1;

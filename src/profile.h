@@ -41,6 +41,9 @@ struct profile {
 	int extends_line, extends_col;
 	char **commands;
 	size_t ncommands;
+	bool commands_set; /* commands: was given (even as []); else inherited through extends: */
+	struct prof_rule *env; /* env: variable names the agent needs (path: the name) */
+	size_t nenv;
 	int project; /* access of the project directory; -1: not set (write) */
 	int project_line, project_col;
 	struct prof_rule *rules;

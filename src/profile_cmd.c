@@ -165,12 +165,143 @@ static int show_profile(const struct cli *cli, const struct target_user *u, char
 	if (!rc) {
 		printf("profile %s, for user %s (~ is %s), project %s\n", c.profile, u->name, u->home,
 		       spec.project ? spec.project : "(none given: name DIR to see it)");
+		if (c.nenv) {
+			size_t i;
+
+			printf("env: ");
+			for (i = 0; i < c.nenv; i++)
+				printf("%s%s", i ? ", " : "", c.env[i]);
+			printf(" (read back from sudo when missing: 'agentlock which' says more)\n");
+		}
 		printf("Anything not covered below is refused. The most specific path wins; "
 		       "'*' marks a name prefix.\n\n");
 		show_table(&c);
 		show_network(&c);
 	}
 	cell_free(&c);
+	return rc;
+}
+
+static const char *const env_from_word[] = { "set", "from sudo's environment", "not set" };
+
+/* Why the profile: which name of COMMAND matched whose commands:, or none did. */
+static void which_why(const struct cli *cli, const struct cell *c)
+{
+	const struct store_choice *ch = &c->choice;
+	int i;
+
+	printf("names:   ");
+	for (i = 0; i < c->names.n; i++) {
+		printf("%s", i ? "\n         " : "");
+		put(c->names.name[i]);
+		printf(" (");
+		put(c->names.how[i]);
+		printf(")");
+	}
+	printf("%s\nprofile: ", c->names.n ? "" : "(none)");
+	put(c->profile);
+	if (cli->profile) {
+		printf(": given with --profile\n");
+		return;
+	}
+	if (ch->name_index < 0) {
+		printf(", because no profile's commands: name it\n");
+		return;
+	}
+	printf(" (%s), because '", level_name[ch->level]);
+	put(ch->matched);
+	printf("' (");
+	put(c->names.how[ch->name_index]);
+	printf(") is in the commands: of ");
+	put(ch->listed_by);
+	if (strcmp(ch->listed_by, ch->profile)) {
+		printf(", which ");
+		put(ch->profile);
+		printf(" extends and inherits them from (it has no commands: of its own)");
+	}
+	printf("\n");
+	if (ch->also[0]) {
+		printf("         also listed by ");
+		put(ch->also);
+		printf(", passed over: the user's profiles win over the system's over the "
+		       "shipped ones, and a profile's own commands: over inherited ones\n");
+	}
+}
+
+/* agentlock which COMMAND [ARGS...]: the profile a run would get, and why. */
+static int which_cmd(const struct cli *cli, const struct target_user *u, char *err,
+		     size_t errlen)
+{
+	struct cell_spec spec = { .profile = cli->profile, .argv = cli->argv, .user = u };
+	struct user_environ uenv;
+	char why[512];
+	enum sudo_trust t = sudo_recover(&uenv, why, sizeof(why));
+	const char *upath = t == SUDO_TRUSTED ? uenv_get(&uenv, "PATH") : NULL;
+	struct strbuf hint;
+	struct cell c;
+	size_t i;
+	int rc;
+
+	/* As a run: only for COMMAND's user being the one who ran sudo. */
+	if (t == SUDO_TRUSTED && getenv("SUDO_UID") &&
+	    strtoul(getenv("SUDO_UID"), NULL, 10) != (unsigned long)u->uid) {
+		uenv_free(&uenv);
+		t = SUDO_NONE;
+		upath = NULL;
+	}
+	if (t == SUDO_TRUSTED) {
+		spec.uenv = &uenv;
+		spec.path_env = upath;
+	}
+	rc = cell_build(&spec, &c, err, errlen);
+	cell_print_warnings(&c, stderr);
+	if (rc) {
+		cell_free(&c);
+		uenv_free(&uenv);
+		return rc;
+	}
+	printf("command: ");
+	for (i = 0; cli->argv[i]; i++) {
+		printf("%s", i ? " " : "");
+		put(cli->argv[i]);
+	}
+	printf("\nfound:   ");
+	if (c.names.found) {
+		put(c.names.path);
+	} else {
+		printf("not found on PATH ");
+		put(spec.path_env ? spec.path_env : getenv("PATH") ? getenv("PATH") : "(unset)");
+		printf(": a run would exit %d", AL_EXIT_NOT_FOUND);
+	}
+	printf("%s\n", upath ? " (the PATH the user gave sudo)" : "");
+	which_why(cli, &c);
+	printf("chain:   ");
+	put(c.chain.buf ? c.chain.buf : "");
+	printf("\nenv:     ");
+	for (i = 0; i < c.nenv; i++)
+		printf("%s%s (%s)", i ? ", " : "", c.env[i], env_from_word[c.env_from[i]]);
+	printf("%s\n", c.nenv ? "" : "(the profile names none)");
+	if (t == SUDO_TRUSTED) {
+		printf("sudo:    started by sudo for ");
+		put(u->name);
+		printf(": COMMAND is looked up on the user's PATH and gets the variables above "
+		       "from the environment the user gave sudo\n");
+	} else if (t != SUDO_NONE) {
+		printf("sudo:    not trusted: ");
+		put(why);
+		printf("\n");
+	}
+	sb_init(&hint);
+	if (cell_env_hint(&c, t, why, &hint))
+		fputs(hint.buf, stderr);
+	sb_free(&hint);
+	printf("\nAnything not covered below is refused. The most specific path wins; "
+	       "'*' marks a name prefix. The project is the run's DIR.\n\n");
+	show_table(&c);
+	show_network(&c);
+	rc = c.names.found || !cli->argv[0] ? 0 : AL_EXIT_NOT_FOUND;
+	cell_free(&c);
+	uenv_free(&uenv);
 	return rc;
 }
 
@@ -181,8 +312,11 @@ int profile_cmd(const struct cli *cli, char *err, size_t errlen)
 
 	if (rc)
 		return rc;
-	rc = cli->cmd == CLI_PROFILES ? list_profiles(&u, err, errlen)
-				      : show_profile(cli, &u, err, errlen);
+	if (cli->cmd == CLI_WHICH)
+		rc = which_cmd(cli, &u, err, errlen);
+	else
+		rc = cli->cmd == CLI_PROFILES ? list_profiles(&u, err, errlen)
+					      : show_profile(cli, &u, err, errlen);
 	userinfo_free(&u);
 	return rc;
 }

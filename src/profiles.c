@@ -461,29 +461,113 @@ int store_list(const struct prof_store *st, struct store_entry **out, size_t *n,
 	return 0;
 }
 
-int store_select(const struct prof_store *st, char names[][256], int nnames, char *out,
-		 size_t outlen, char *matched, size_t matchedlen, char *err)
+/* The commands: an entry is chosen by: its own, else those its chain inherits. */
+static int effective_commands(const struct prof_store *st, const struct store_entry *e,
+			      char ***cmds, size_t *ncmds, char *from, size_t fromlen,
+			      struct profile ***chain, size_t *nchain, char *err)
+{
+	size_t k;
+
+	*chain = NULL;
+	*nchain = 0;
+	*cmds = e->prof.commands;
+	*ncmds = e->prof.ncommands;
+	snprintf(from, fromlen, "%s", e->prof.name);
+	if (e->prof.commands_set || !e->prof.extends)
+		return 0;
+	if (store_chain(st, e->prof.name, chain, nchain, err))
+		return -1;
+	for (k = *nchain; k-- > 0;) {
+		if ((*chain)[k]->commands_set) {
+			*cmds = (*chain)[k]->commands;
+			*ncmds = (*chain)[k]->ncommands;
+			snprintf(from, fromlen, "%s", (*chain)[k]->name);
+			break;
+		}
+	}
+	return 0;
+}
+
+static const char *const level_word[] = { "user", "system", "shipped" };
+
+int store_choose(const struct prof_store *st, char names[][256], int nnames,
+		 struct store_choice *out, char *err)
 {
 	struct store_entry *e;
 	size_t n, i, c;
-	int k;
+	int *rank = NULL, k, rc = 0;
+	char (*from)[128] = NULL;
 
+	memset(out, 0, sizeof(*out));
+	snprintf(out->profile, sizeof(out->profile), "default");
+	out->name_index = -1;
+	out->level = -1;
 	if (store_list(st, &e, &n, err))
 		return -1;
-	snprintf(out, outlen, "default");
-	matched[0] = '\0';
-	for (k = 0; k < nnames; k++) {
+	rank = calloc(n ? n : 1, sizeof(*rank));
+	from = calloc(n ? n : 1, sizeof(*from));
+	if (!rank || !from) {
+		snprintf(err, PROF_ERR_LEN, "out of memory");
+		rc = -1;
+		goto out;
+	}
+	for (k = 0; k < nnames && out->name_index < 0; k++) {
+		int best = -1;
+
 		for (i = 0; i < n; i++) {
-			for (c = 0; c < e[i].prof.ncommands; c++) {
-				if (!strcmp(e[i].prof.commands[c], names[k])) {
-					snprintf(out, outlen, "%s", e[i].prof.name);
-					snprintf(matched, matchedlen, "%s", names[k]);
-					store_list_free(e, n);
-					return 0;
-				}
+			struct profile **chain;
+			size_t nchain, ncmds;
+			char **cmds;
+			bool hit = false;
+
+			rank[i] = -1;
+			if (effective_commands(st, &e[i], &cmds, &ncmds, from[i], sizeof(from[i]),
+					       &chain, &nchain, err)) {
+				rc = -1;
+				goto out;
 			}
+			for (c = 0; c < ncmds && !hit; c++)
+				hit = !strcmp(cmds[c], names[k]);
+			store_chain_free(chain, nchain);
+			if (!hit)
+				continue;
+			/* The user's over the system's over the shipped; at one
+			 * level a profile's own commands: over inherited ones. */
+			rank[i] = e[i].level * 2 + !!strcmp(from[i], e[i].prof.name);
+			if (best < 0 || rank[i] < rank[best])
+				best = (int)i;
+		}
+		if (best < 0)
+			continue;
+		out->name_index = k;
+		out->level = e[best].level;
+		snprintf(out->matched, sizeof(out->matched), "%s", names[k]);
+		snprintf(out->profile, sizeof(out->profile), "%s", e[best].prof.name);
+		snprintf(out->listed_by, sizeof(out->listed_by), "%s", from[best]);
+		for (i = 0; i < n; i++) {
+			size_t len = strlen(out->also);
+
+			if (rank[i] < 0 || (int)i == best)
+				continue;
+			snprintf(out->also + len, sizeof(out->also) - len, "%s%s (%s)", len ? ", " : "",
+				 e[i].prof.name, level_word[e[i].level]);
 		}
 	}
+out:
+	free(rank);
+	free(from);
 	store_list_free(e, n);
+	return rc;
+}
+
+int store_select(const struct prof_store *st, char names[][256], int nnames, char *out,
+		 size_t outlen, char *matched, size_t matchedlen, char *err)
+{
+	struct store_choice ch;
+
+	if (store_choose(st, names, nnames, &ch, err))
+		return -1;
+	snprintf(out, outlen, "%s", ch.profile);
+	snprintf(matched, matchedlen, "%s", ch.matched);
 	return 0;
 }

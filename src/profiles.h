@@ -67,4 +67,22 @@ void store_list_free(struct store_entry *e, size_t n);
 int store_select(const struct prof_store *st, char names[][256], int nnames, char *out,
 		 size_t outlen, char *matched, size_t matchedlen, char *err);
 
+/*
+ * The same, with why. A profile without commands: inherits those of the
+ * profile it extends (myclaude.yaml with 'extends: claude' is chosen for
+ * claude). When several list the same name, the user's wins over the
+ * system's over the shipped; at one level a profile's own commands: over
+ * inherited ones, then the first by name. The others are named in also.
+ */
+struct store_choice {
+	char profile[128];   /* "default" when none names COMMAND */
+	char matched[256];   /* the name of COMMAND that matched; "" when none */
+	int name_index;	     /* its index in names; -1 */
+	char listed_by[128]; /* whose commands: list it (profile, or the one inherited from) */
+	int level;	     /* the profile's: 0 user, 1 system, 2 shipped; -1 for default */
+	char also[512];	     /* other profiles that list it, passed over: "claude (shipped)" */
+};
+int store_choose(const struct prof_store *st, char names[][256], int nnames,
+		 struct store_choice *out, char *err);
+
 #endif

@@ -163,6 +163,29 @@ static void backend_and_check(void **state)
 	(void)state;
 }
 
+/* agentlock which [--profile P] [--user U] [--] COMMAND [ARGS...] */
+static void which_subcommand(void **state)
+{
+	struct cli c;
+
+	assert_int_equal(parse(&c, ARGV("which", "timeout", "20", "claude", "--resume")), 0);
+	assert_int_equal(c.cmd, CLI_WHICH);
+	assert_int_equal(c.argc, 4);
+	assert_string_equal(c.argv[0], "timeout");
+	assert_string_equal(c.argv[3], "--resume"); /* COMMAND's options are its own */
+	assert_null(c.argv[4]);
+	assert_int_equal(parse(&c, ARGV("which", "--profile", "codex", "--user=dev", "--", "-x")), 0);
+	assert_string_equal(c.profile, "codex");
+	assert_string_equal(c.user, "dev");
+	assert_string_equal(c.argv[0], "-x");
+	assert_int_equal(parse(&c, ARGV("which")), -1);
+	assert_non_null(strstr(err, "say which command"));
+	assert_int_equal(parse(&c, ARGV("which", "--bogus", "claude")), -1);
+	assert_non_null(strstr(err, "'--bogus'"));
+	assert_int_equal(parse(&c, ARGV("which", "--profile")), -1);
+	(void)state;
+}
+
 static void replay_watch_connect(void **state)
 {
 	struct cli c;
@@ -254,6 +277,7 @@ int main(void)
 		cmocka_unit_test(profile_commands),
 		cmocka_unit_test(backend_and_check),
 		cmocka_unit_test(replay_watch_connect),
+		cmocka_unit_test(which_subcommand),
 		cmocka_unit_test(resolve_dir),
 	};
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -705,6 +706,248 @@ static void command_names(void **state)
 	(void)state;
 }
 
+/* env: names the variables an agent needs; checked with positions. */
+static void env_key(void **state)
+{
+	struct profile p;
+
+	assert_int_equal(parse("env: [ANTHROPIC_API_KEY, _X1]\n", &p), 0);
+	assert_int_equal(p.nenv, 2);
+	assert_string_equal(p.env[0].path, "ANTHROPIC_API_KEY");
+	assert_int_equal(p.env[1].line, 1);
+	assert_int_equal(p.env[1].col, 26);
+	assert_false(p.commands_set);
+	profile_free(&p);
+	assert_int_equal(parse("commands: []\n", &p), 0);
+	assert_true(p.commands_set);
+	profile_free(&p);
+	parse_fails("env: A\n", "t.yaml:1:6: env must be a list");
+	parse_fails("env:\n  - A\n  - 1X\n", "t.yaml:3:5: env: '1X' is not a variable name");
+	parse_fails("env: [A=secret]\n", "t.yaml:1:7: env: 'A=secret' is not a variable name");
+	parse_fails("env: [A, B, A]\n", "t.yaml:1:13: 'A' is already listed at line 1");
+	parse_fails("env: [[A]]\n", "t.yaml:1:7: an environment variable name must be a single value");
+	(void)state;
+}
+
+/* A user profile extending an agent's inherits its commands:, and wins. */
+static void commands_are_inherited(void **state)
+{
+	char userdir[PATH_MAX];
+	char names[2][256] = { "claude" };
+	struct store_choice ch;
+	struct prof_store st;
+
+	store_in(&st, userdir);
+	put_file(userdir, "myclaude", "extends: claude\nrules:\n  write: [/srv/mine]\n");
+	assert_int_equal(store_choose(&st, names, 1, &ch, perr), 0);
+	assert_string_equal(ch.profile, "myclaude");
+	assert_string_equal(ch.listed_by, "claude");
+	assert_string_equal(ch.matched, "claude");
+	assert_int_equal(ch.level, 0);
+	assert_int_equal(ch.name_index, 0);
+	assert_string_equal(ch.also, "claude (shipped)");
+	/* Inherited through two levels. */
+	put_file(userdir, "mine2", "extends: myclaude\n");
+	assert_int_equal(store_choose(&st, names, 1, &ch, perr), 0);
+	assert_string_equal(ch.profile, "mine2"); /* the first by name of two inheriting ones */
+	assert_non_null(strstr(ch.also, "myclaude (user)"));
+	assert_non_null(strstr(ch.also, "claude (shipped)"));
+	/* At one level, a profile's own commands: win over inherited ones. */
+	put_file(userdir, "zclaude", "extends: default\ncommands: [claude]\n");
+	assert_int_equal(store_choose(&st, names, 1, &ch, perr), 0);
+	assert_string_equal(ch.profile, "zclaude");
+	assert_string_equal(ch.listed_by, "zclaude");
+	/* commands: [] says none: nothing is inherited. */
+	put_file(userdir, "zclaude", "extends: claude\ncommands: []\n");
+	put_file(userdir, "mine2", "extends: myclaude\ncommands: []\n");
+	assert_int_equal(store_choose(&st, names, 1, &ch, perr), 0);
+	assert_string_equal(ch.profile, "myclaude");
+	/* No profile names it: default, and says so. */
+	snprintf(names[0], sizeof(names[0]), "vim");
+	assert_int_equal(store_choose(&st, names, 1, &ch, perr), 0);
+	assert_string_equal(ch.profile, "default");
+	assert_int_equal(ch.name_index, -1);
+	assert_int_equal(ch.level, -1);
+	/* A broken extends: stops selection rather than choosing around it. */
+	snprintf(names[0], sizeof(names[0]), "claude");
+	put_file(userdir, "zz", "extends: nosuch\n");
+	assert_int_equal(store_choose(&st, names, 1, &ch, perr), -1);
+	assert_non_null(strstr(perr, "cannot extend 'nosuch'"));
+	(void)state;
+}
+
+/* env: is merged through extends:, and each name says where it comes from. */
+static void env_merged_and_recovered(void **state)
+{
+	static const char block[] = "PATH=/home/u/bin:/usr/bin\0SUDO_KEY=/srv/from-sudo\0junk\0BASE_KEY=b";
+	struct target_user u = { .uid = getuid(), .gid = getgid(), .name = (char *)"alice",
+				 .home = home };
+	char userdir[PATH_MAX], err[PROF_ERR_LEN];
+	struct user_environ ue;
+	struct prof_store st;
+	struct cell_spec spec = { .profile = "child", .user = &u };
+	struct strbuf hint;
+	struct cell c;
+
+	store_in(&st, userdir);
+	put_file(userdir, "base", "extends: default\nenv: [BASE_KEY, OWN_KEY]\n");
+	put_file(userdir, "child", "extends: base\nenv: [SUDO_KEY, OWN_KEY, NOPE_KEY]\n"
+				   "rules:\n  write: ['${SUDO_KEY:-/srv/none}/x']\n");
+	unsetenv("SUDO_KEY");
+	unsetenv("BASE_KEY");
+	unsetenv("NOPE_KEY");
+	setenv("OWN_KEY", "own", 1);
+	assert_int_equal(uenv_parse(block, sizeof(block) - 1, &ue), 0);
+	assert_int_equal(ue.n, 3); /* "junk" has no '=' */
+	assert_string_equal(uenv_get(&ue, "PATH"), "/home/u/bin:/usr/bin");
+	assert_string_equal(uenv_get(&ue, "BASE_KEY"), "b"); /* no final NUL */
+	assert_null(uenv_get(&ue, "SUDO"));
+	/* Without the recovered environment: only what agentlock has. */
+	assert_int_equal(cell_build(&spec, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nenv, 4);
+	assert_string_equal(c.env[0], "BASE_KEY");
+	assert_string_equal(c.env[1], "OWN_KEY");
+	assert_string_equal(c.env[2], "SUDO_KEY");
+	assert_string_equal(c.env[3], "NOPE_KEY");
+	assert_int_equal(c.env_from[0], ENV_UNSET);
+	assert_int_equal(c.env_from[1], ENV_OWN);
+	assert_non_null(strstr(c.chain.buf, "child ("));
+	assert_non_null(strstr(c.chain.buf, " extends base ("));
+	assert_non_null(strstr(c.chain.buf, " extends default (builtin:default.yaml)"));
+	/* The hint names exactly the unset ones, only when sudo was not trusted. */
+	sb_init(&hint);
+	assert_false(cell_env_hint(&c, SUDO_NONE, "", &hint));
+	assert_false(cell_env_hint(&c, SUDO_TRUSTED, "", &hint));
+	assert_true(cell_env_hint(&c, SUDO_NOT_PARENT, "the parent is \033]0;x", &hint));
+	assert_non_null(strstr(hint.buf, "agentlock: BASE_KEY, SUDO_KEY, NOPE_KEY are not set "
+					 "(sudo resets the environment"));
+	assert_non_null(strstr(hint.buf, "sudo --preserve-env=BASE_KEY,SUDO_KEY,NOPE_KEY agentlock"));
+	assert_null(strchr(hint.buf, '\033'));
+	sb_free(&hint);
+	assert_int_equal(policy_classify(&c.policy, "/srv/none/x", 1).granted, PROF_WRITE);
+	cell_free(&c);
+	/* With it: the missing ones are set from sudo's, before the rules expand. */
+	spec.uenv = &ue;
+	assert_int_equal(cell_build(&spec, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.env_from[0], ENV_SUDO);
+	assert_int_equal(c.env_from[1], ENV_OWN);
+	assert_int_equal(c.env_from[2], ENV_SUDO);
+	assert_int_equal(c.env_from[3], ENV_UNSET);
+	assert_string_equal(getenv("SUDO_KEY"), "/srv/from-sudo");
+	assert_string_equal(getenv("OWN_KEY"), "own"); /* agentlock's own is kept */
+	assert_int_equal(policy_classify(&c.policy, "/srv/from-sudo/x", 1).granted, PROF_WRITE);
+	assert_int_equal(policy_classify(&c.policy, "/srv/none/x", 1).granted, 0);
+	sb_init(&hint);
+	assert_true(cell_env_hint(&c, SUDO_INCONSISTENT, "why", &hint));
+	assert_non_null(strstr(hint.buf, "agentlock: NOPE_KEY is not set"));
+	assert_non_null(strstr(hint.buf, "--preserve-env=NOPE_KEY agentlock"));
+	sb_free(&hint);
+	cell_free(&c);
+	unsetenv("SUDO_KEY");
+	unsetenv("BASE_KEY");
+	unsetenv("OWN_KEY");
+	uenv_free(&ue);
+	(void)state;
+}
+
+/* Whether sudo's environment is the user's: everything must agree. */
+static void sudo_trust_decision(void **state)
+{
+	struct sudo_facts f = { .ruid = 0, .sudo_uid = "1001", .sudo_user = "dev",
+				.uid_name = "dev", .parent_read = true,
+				.parent_exe = "/usr/bin/sudo", .parent_ruid = 1001 };
+	char why[512];
+
+	assert_int_equal(sudo_judge(&f, why, sizeof(why)), SUDO_TRUSTED);
+	f.parent_exe = "/usr/bin/sudo (deleted)"; /* upgraded while it ran */
+	assert_int_equal(sudo_judge(&f, why, sizeof(why)), SUDO_TRUSTED);
+	f.parent_exe = "/usr/local/bin/sudo-rs";
+	assert_int_equal(sudo_judge(&f, why, sizeof(why)), SUDO_TRUSTED);
+	/* The parent is not sudo: sudo sh -c 'agentlock ...'. */
+	f.parent_exe = "/usr/bin/dash";
+	assert_int_equal(sudo_judge(&f, why, sizeof(why)), SUDO_NOT_PARENT);
+	assert_non_null(strstr(why, "parent is /usr/bin/dash, not sudo"));
+	f.parent_exe = "/usr/bin/sudoedit-ish";
+	assert_int_equal(sudo_judge(&f, why, sizeof(why)), SUDO_NOT_PARENT);
+	/* sudo, but for someone else. */
+	f.parent_exe = "/usr/bin/sudo";
+	f.parent_ruid = 1002;
+	assert_int_equal(sudo_judge(&f, why, sizeof(why)), SUDO_NOT_PARENT);
+	assert_non_null(strstr(why, "uid 1002, not for SUDO_UID=1001"));
+	f.parent_ruid = 1001;
+	f.parent_read = false;
+	f.parent_why = "/proc/9/status: No such file or directory";
+	assert_int_equal(sudo_judge(&f, why, sizeof(why)), SUDO_NOT_PARENT);
+	assert_non_null(strstr(why, "No such file"));
+	f.parent_read = true;
+	/* SUDO_USER that disagrees with SUDO_UID is never trusted. */
+	f.sudo_user = "root";
+	assert_int_equal(sudo_judge(&f, why, sizeof(why)), SUDO_INCONSISTENT);
+	assert_non_null(strstr(why, "SUDO_USER=root but SUDO_UID=1001 is user 'dev': they disagree"));
+	f.sudo_user = NULL;
+	assert_int_equal(sudo_judge(&f, why, sizeof(why)), SUDO_INCONSISTENT);
+	f.sudo_user = "dev";
+	f.uid_name = NULL;
+	assert_int_equal(sudo_judge(&f, why, sizeof(why)), SUDO_INCONSISTENT);
+	assert_non_null(strstr(why, "SUDO_UID=1001 names no user"));
+	f.uid_name = "dev";
+	f.sudo_uid = "10x1";
+	assert_int_equal(sudo_judge(&f, why, sizeof(why)), SUDO_INCONSISTENT);
+	f.sudo_uid = "1001";
+	/* Not root: sudo did not start agentlock as root. */
+	f.ruid = 1001;
+	assert_int_equal(sudo_judge(&f, why, sizeof(why)), SUDO_INCONSISTENT);
+	assert_non_null(strstr(why, "real uid is 1001, not root"));
+	/* Neither variable: no sudo at all. */
+	f.ruid = 0;
+	f.sudo_uid = f.sudo_user = NULL;
+	assert_int_equal(sudo_judge(&f, why, sizeof(why)), SUDO_NONE);
+	(void)state;
+}
+
+#define NOBODY_UID 65534
+
+/* This very process was not started by sudo: nothing is read. */
+static void sudo_recover_here(void **state)
+{
+	struct user_environ ue;
+	char why[512];
+	const char *had_uid = getenv("SUDO_UID");
+	const struct passwd *pw;
+	char saved[64] = "";
+
+	if (had_uid)
+		snprintf(saved, sizeof(saved), "%s", had_uid);
+	unsetenv("SUDO_UID");
+	unsetenv("SUDO_USER");
+	assert_int_equal(sudo_recover(&ue, why, sizeof(why)), SUDO_NONE);
+	assert_int_equal(ue.n, 0);
+	/* Consistent for root, but no sudo runs for nobody: never trusted. */
+	pw = getpwuid(NOBODY_UID);
+	if (pw && getuid() == 0) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "%u", (unsigned)NOBODY_UID);
+		setenv("SUDO_UID", id, 1);
+		setenv("SUDO_USER", pw->pw_name, 1);
+		assert_int_equal(sudo_recover(&ue, why, sizeof(why)), SUDO_NOT_PARENT);
+		assert_int_equal(ue.n, 0);
+		assert_true(strlen(why) > 0);
+	}
+	/* Without root, SUDO_* are never trusted. */
+	if (getuid() != 0) {
+		setenv("SUDO_UID", "0", 1);
+		setenv("SUDO_USER", "root", 1);
+		assert_int_equal(sudo_recover(&ue, why, sizeof(why)), SUDO_INCONSISTENT);
+		assert_int_equal(ue.n, 0);
+	}
+	unsetenv("SUDO_UID");
+	unsetenv("SUDO_USER");
+	if (saved[0])
+		setenv("SUDO_UID", saved, 1);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -728,6 +971,11 @@ int main(void)
 		cmocka_unit_test(agents_do_not_share_state),
 		cmocka_unit_test(cli_rules_on_top),
 		cmocka_unit_test_setup_teardown(command_names, make_home, rm_home),
+		cmocka_unit_test(env_key),
+		cmocka_unit_test_setup_teardown(commands_are_inherited, make_home, rm_home),
+		cmocka_unit_test_setup_teardown(env_merged_and_recovered, make_home, rm_home),
+		cmocka_unit_test(sudo_trust_decision),
+		cmocka_unit_test(sudo_recover_here),
 	};
 
 	return cmocka_run_group_tests_name("profile", tests, NULL, NULL);

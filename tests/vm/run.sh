@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Boots the test VM once and runs one suite script in it as root.
 #   tests/vm/run.sh BUILD_DIR SUITE_SCRIPT [EXTRA_FILE...]
+# VM_DISK=IMAGE attaches an ext4 image read-only; the VM mounts it on /opt/disk.
 # The suite prints one line per case and closes with "N passed, N failed";
 # this script echoes those lines and exits non-zero unless every case passed
 # and the VM finished cleanly.
@@ -57,13 +58,23 @@ agent:x:1000:
 other:x:1001:
 nogroup:x:65534:
 GR
+disk_args=()
+mem=1024
+if [ -n "${VM_DISK:-}" ]; then
+	mods=$(dirname "$(dirname "$kernel")")/modules
+	mkdir -p "$root/lib/vm-modules"
+	for m in $(cat "$mods/order"); do cp "$mods/$m.ko" "$root/lib/vm-modules/"; done
+	cp "$mods/order" "$root/lib/vm-modules/order"
+	disk_args=(-drive "file=$VM_DISK,if=virtio,format=raw,readonly=on")
+	mem=2048 # node and the agents it runs
+fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
 
 log=${VM_LOG:-$work/console.log}
 echo "vm: booting $(basename "$kernel") with $(basename "$suite")" >&2
 set +e
-timeout "${VM_TIMEOUT:-1200}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
-	-nographic -no-reboot -kernel "$kernel" -initrd "$work/initrd.gz" \
+timeout "${VM_TIMEOUT:-1200}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
+	-nographic -no-reboot -kernel "$kernel" -initrd "$work/initrd.gz" "${disk_args[@]}" \
 	-append "console=ttyS0 panic=-1 quiet loglevel=1 lsm=lockdown,capability,landlock,bpf" \
 	</dev/null >"$log" 2>&1
 qrc=$?

@@ -31,7 +31,8 @@
 	"command line (GRUB_CMDLINE_LINUX in /etc/default/grub, then update-grub) and "\
 	"reboot; check with: cat " LSM_FILE
 
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+static int __attribute__((format(printf, 2, 0)))
+libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_DEBUG || !getenv("AGENTLOCK_DEBUG"))
 		return 0;

@@ -55,4 +55,7 @@ int cli_resolve_dir(const char *dir, char *out, char *err, size_t errlen);
 
 void cli_usage(FILE *f);
 
+/* The usage line of cmd's subcommand (the run's for the others), for errors. */
+const char *cli_usage_of(enum cli_cmd cmd);
+
 #endif

@@ -403,12 +403,10 @@ static void start_watch(struct run *r)
 }
 
 /* Everything up to a running, confined COMMAND. Returns 0 or an exit code. */
-static int start(struct run *r, int argc, char **argv)
+static int start(struct run *r)
 {
 	int rc;
 
-	if (cli_parse(argc, argv, &r->cli, r->err, sizeof(r->err)))
-		return AL_EXIT_USAGE;
 	if (r->cli.cmd == CLI_PROFILES || r->cli.cmd == CLI_PROFILE_SHOW)
 		return profile_cmd(&r->cli, r->err, sizeof(r->err));
 	if (r->cli.cmd == CLI_CHECK)
@@ -567,7 +565,13 @@ int main(int argc, char **argv)
 	sb_init(&r.text);
 	sb_init(&r.report.sb);
 	sb_init(&r.log.sb);
-	rc = start(&r, argc, argv);
+	/* Every subcommand's bad argument: named, with the way to the usage. */
+	if (cli_parse(argc, argv, &r.cli, r.err, sizeof(r.err))) {
+		fprintf(stderr, "agentlock: %s\nUsage: %s (more: 'agentlock --help')\n", r.err,
+			cli_usage_of(r.cli.cmd));
+		return AL_EXIT_USAGE;
+	}
+	rc = start(&r);
 	if (r.cli.cmd == CLI_CHECK)
 		return rc;
 	if (r.cli.cmd == CLI_PROFILES || r.cli.cmd == CLI_PROFILE_SHOW || r.cli.cmd == CLI_REPLAY ||
@@ -586,8 +590,6 @@ int main(int argc, char **argv)
 	}
 	if (rc) {
 		fprintf(stderr, "agentlock: %s\n", r.err);
-		if (rc == AL_EXIT_USAGE && !r.cli.dir)
-			fputs("Try 'agentlock --help'.\n", stderr);
 		abort_child(&r);
 	} else {
 		rc = start_live(&r);

@@ -55,7 +55,8 @@ void cli_usage(FILE *f)
 	      "                   BPF-LSM confines them by listener either way\n"
 	      "  --user NAME      run COMMAND as NAME (default: the user who ran sudo;\n"
 	      "                   COMMAND runs as root only with --user root)\n"
-
+	      "  -v, --verbose    explain the backend, the cell and what it cannot do at\n"
+	      "                   start (default: one line, and the warnings that matter)\n"
 	      "  -h, --help       this text\n"
 	      "  -V, --version    print the version\n"
 	      "\n"
@@ -273,7 +274,8 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 			out->audit = true;
 		} else if (!strcmp(a, "--headless")) {
 			out->headless = true;
-
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			out->verbose = true;
 		} else if (is_opt(a, "--log")) {
 			if (opt_value("--log", argc, argv, &i, &out->log_path, err, errlen))
 				return -1;

@@ -23,6 +23,7 @@ struct cli {
 	enum cli_cmd cmd;
 	bool audit;
 	bool headless;
+	bool verbose; /* -v: explain the backend, the cell and its limits at start */
 	bool json; /* check --json */
 	bool ascii; /* replay --ascii: no UTF-8 on screen */
 	const char *replay; /* replay FILE */

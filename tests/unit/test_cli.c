@@ -203,6 +203,26 @@ static void replay_watch_connect(void **state)
 	(void)state;
 }
 
+/* -v is agentlock's before DIR and COMMAND's after it. */
+static void verbose(void **state)
+{
+	struct cli c;
+
+	assert_int_equal(parse(&c, ARGV("/p", "sh")), 0);
+	assert_false(c.verbose);
+	assert_int_equal(parse(&c, ARGV("-v", "/p", "sh")), 0);
+	assert_true(c.verbose);
+	assert_int_equal(parse(&c, ARGV("--verbose", "--headless", "/p", "--", "sh")), 0);
+	assert_true(c.verbose);
+	assert_true(c.headless);
+	assert_int_equal(parse(&c, ARGV("/p", "--", "sh", "-v")), 0);
+	assert_false(c.verbose);
+	assert_string_equal(c.argv[1], "-v");
+	assert_int_equal(parse(&c, ARGV("-vv", "/p", "sh")), -1);
+	assert_non_null(strstr(err, "'-vv'"));
+	(void)state;
+}
+
 /* Each subcommand's error names the argument, and its usage line is the help's. */
 static void subcommand_errors(void **state)
 {
@@ -294,6 +314,7 @@ int main(void)
 		cmocka_unit_test(profile_commands),
 		cmocka_unit_test(backend_and_check),
 		cmocka_unit_test(replay_watch_connect),
+		cmocka_unit_test(verbose),
 		cmocka_unit_test(subcommand_errors),
 		cmocka_unit_test(resolve_dir),
 	};

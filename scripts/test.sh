@@ -57,6 +57,9 @@ else
 fi
 rm -f "$unit_out"
 
+step "host: packaging (a Release build, cmake --install, the manual pages and shell completion)"
+run_logged host-install tests/host/install.sh build
+
 step "host: agentlock check (this kernel, as root and as a user)"
 run_logged host-check tests/host/check.sh build-asan
 

@@ -7,6 +7,7 @@ pkgs=(
 	libbpf-dev bpftool libelf-dev zlib1g-dev
 	libncurses-dev libvterm-dev libyaml-dev libcmocka-dev
 	qemu-system-x86 busybox-static cpio jq python3 tmux libcap2-bin git openssh-client sudo
+	man-db groff-base zsh bash-completion
 )
 missing=()
 for p in "${pkgs[@]}"; do

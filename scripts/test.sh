@@ -57,8 +57,14 @@ else
 fi
 rm -f "$unit_out"
 
+step "host: packaging (a Release build, cmake --install, the manual pages and shell completion)"
+run_logged host-install tests/host/install.sh build
+
 step "host: agentlock check (this kernel, as root and as a user)"
 run_logged host-check tests/host/check.sh build-asan
+
+step "host: the command line (every subcommand's bad argument, one start line or -v, one file for --log and --report)"
+run_logged host-cli tests/host/cli.sh build-asan
 
 step "host: the Landlock backend (this kernel refuses BPF-LSM programs; Landlock holds)"
 run_logged host-landlock tests/host/landlock.sh build-asan

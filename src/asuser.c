@@ -72,21 +72,44 @@ static bool path_key(const char *path, char *out, size_t len)
 	return (size_t)snprintf(out, len, "%s/%s", strcmp(real, "/") ? real : "", base) < len;
 }
 
-/* Whether outputs a and b are one file: the same regular file, or the same
- * name in the same directory (unless that is a device or FIFO, which two
- * writers may share: --log /dev/null --report /dev/null). */
+/* The key of an output: path_key of the path, or of what it names when it
+ * is a symbolic link (one level, so a dangling link names its target too). */
+static bool output_key(const char *path, char *out, size_t len)
+{
+	char target[PATH_MAX], joined[2 * PATH_MAX + 2];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	ssize_t n;
+
+	if (lstat(path, &st) || !S_ISLNK(st.st_mode))
+		return path_key(path, out, len);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	if (target[0] == '/' || !slash)
+		snprintf(joined, sizeof(joined), "%s", target);
+	else
+		snprintf(joined, sizeof(joined), "%.*s/%s", (int)(slash - path), path, target);
+	return path_key(joined, out, len);
+}
+
+/* Whether outputs a and b are one file: the same regular file (by another
+ * name, a hard link or a symbolic link to it), or the same name in the same
+ * directory (unless that is a device or FIFO, which two writers may share:
+ * --log /dev/null --report /dev/null). */
 static bool same_file(const char *a, const char *b)
 {
 	char ka[PATH_MAX + NAME_MAX + 2], kb[PATH_MAX + NAME_MAX + 2];
 	struct stat sa, sb;
-	bool ea = lstat(a, &sa) == 0, eb = lstat(b, &sb) == 0;
+	bool ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
 
 	if (ea && eb && S_ISREG(sa.st_mode) && S_ISREG(sb.st_mode) && sa.st_dev == sb.st_dev &&
 	    sa.st_ino == sb.st_ino)
 		return true;
-	if (ea && !S_ISREG(sa.st_mode))
+	if ((ea && !S_ISREG(sa.st_mode)) || (eb && !S_ISREG(sb.st_mode)))
 		return false;
-	return path_key(a, ka, sizeof(ka)) && path_key(b, kb, sizeof(kb)) && !strcmp(ka, kb);
+	return output_key(a, ka, sizeof(ka)) && output_key(b, kb, sizeof(kb)) && !strcmp(ka, kb);
 }
 
 static void close_all(int *fds, int n)

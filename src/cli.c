@@ -18,7 +18,7 @@ void cli_usage(FILE *f)
 	      "       agentlock profile show NAME|FILE [DIR] [--user NAME]\n"
 	      "       agentlock check [--json]\n"
 	      "       agentlock replay FILE [--speed N] [--ascii]\n"
-	      "       agentlock watch [PID]\n"
+	      "       agentlock watch [PID|SOCKET] [--ascii]\n"
 	      "       agentlock which [--profile NAME|FILE] [--user NAME] COMMAND [ARGS...]\n"
 	      "\n"
 	      "Runs COMMAND and every process it starts in a kernel-enforced cell around\n"
@@ -56,6 +56,8 @@ void cli_usage(FILE *f)
 	      "                   BPF-LSM confines them by listener either way\n"
 	      "  --user NAME      run COMMAND as NAME (default: the user who ran sudo;\n"
 	      "                   COMMAND runs as root only with --user root)\n"
+	      "  -v, --verbose    explain the backend, the cell and what it cannot do at\n"
+	      "                   start (default: one line, and the warnings that matter)\n"
 	      "  -h, --help       this text\n"
 	      "  -V, --version    print the version\n"
 	      "\n"
@@ -81,6 +83,26 @@ void cli_usage(FILE *f)
 	      "Example:\n"
 	      "  sudo agentlock ~/project -- codex\n",
 	      f);
+}
+
+const char *cli_usage_of(enum cli_cmd cmd)
+{
+	switch (cmd) {
+	case CLI_PROFILES:
+		return "agentlock profiles [--user NAME]";
+	case CLI_PROFILE_SHOW:
+		return "agentlock profile show NAME|FILE [DIR] [--user NAME]";
+	case CLI_CHECK:
+		return "agentlock check [--json]";
+	case CLI_REPLAY:
+		return "agentlock replay FILE [--speed N] [--ascii]";
+	case CLI_WATCH:
+		return "agentlock watch [PID|SOCKET] [--ascii]";
+	case CLI_WHICH:
+		return "agentlock which [--profile NAME|FILE] [--user NAME] COMMAND [ARGS...]";
+	default:
+		return "agentlock [OPTIONS] DIR -- COMMAND [ARGS...]";
+	}
 }
 
 /* Takes the value of an option given as "--opt VALUE" or "--opt=VALUE". */
@@ -120,11 +142,15 @@ static int parse_profile_cmd(int argc, char **argv, struct cli *out, char *err, 
 	if (!strcmp(argv[1], "profiles")) {
 		out->cmd = CLI_PROFILES;
 	} else {
-		if (argc < 3 || strcmp(argv[2], "show")) {
+		out->cmd = CLI_PROFILE_SHOW;
+		if (argc < 3) {
 			snprintf(err, errlen, "say 'agentlock profile show NAME [DIR]'");
 			return -1;
 		}
-		out->cmd = CLI_PROFILE_SHOW;
+		if (strcmp(argv[2], "show")) {
+			snprintf(err, errlen, "'agentlock profile' takes show, not '%s'", argv[2]);
+			return -1;
+		}
 		i = 3;
 	}
 	for (; i < argc; i++) {
@@ -289,6 +315,8 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 			out->audit = true;
 		} else if (!strcmp(a, "--headless")) {
 			out->headless = true;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			out->verbose = true;
 		} else if (is_opt(a, "--log")) {
 			if (opt_value("--log", argc, argv, &i, &out->log_path, err, errlen))
 				return -1;

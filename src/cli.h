@@ -23,6 +23,7 @@ struct cli {
 	enum cli_cmd cmd;
 	bool audit;
 	bool headless;
+	bool verbose; /* -v: explain the backend, the cell and its limits at start */
 	bool json; /* check --json */
 	bool ascii; /* replay --ascii: no UTF-8 on screen */
 	const char *replay; /* replay FILE */
@@ -54,5 +55,8 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen);
 int cli_resolve_dir(const char *dir, char *out, char *err, size_t errlen);
 
 void cli_usage(FILE *f);
+
+/* The usage line of cmd's subcommand (the run's for the others), for errors. */
+const char *cli_usage_of(enum cli_cmd cmd);
 
 #endif

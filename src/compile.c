@@ -148,7 +148,7 @@ static int resolve(const char *abs, char *out, size_t outlen, char *err, size_t 
 	else if (rc == -EINVAL)
 		snprintf(err, errlen, "a part that does not exist yet may not be '.' or '..'");
 	else if (rc)
-		snprintf(err, errlen, "cannot resolve '%s': %s", abs, strerror(-rc));
+		str_printf(err, errlen, "cannot resolve '%s': %s", abs, strerror(-rc));
 	return rc ? -1 : 0;
 }
 
@@ -394,8 +394,8 @@ static int compile_rule(const struct profile *pr, const struct prof_rule *r,
 
 #define FAIL(...)                                                                          \
 	do {                                                                               \
-		snprintf(msg, sizeof(msg), __VA_ARGS__);                                   \
-		snprintf(err, PROF_ERR_LEN, "%s:%d:%d: %s", pr->source, r->line, r->col, msg); \
+		str_printf(msg, sizeof(msg), __VA_ARGS__);                                 \
+		str_printf(err, PROF_ERR_LEN, "%s:%d:%d: %s", pr->source, r->line, r->col, msg); \
 		return -1;                                                                 \
 	} while (0)
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,8 @@
 	"command line (GRUB_CMDLINE_LINUX in /etc/default/grub, then update-grub) and "\
 	"reboot; check with: cat " LSM_FILE
 
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+static int __attribute__((format(printf, 2, 0)))
+libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_DEBUG || !getenv("AGENTLOCK_DEBUG"))
 		return 0;
@@ -116,14 +118,18 @@ static void remove_pins(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	char path[512];
+	char path[PATH_MAX];
+	int n;
 
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		/* A name that does not fit is left alone, never a cut one unlinked. */
+		n = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			continue;
 		unlink(path);
 	}
 	closedir(d);

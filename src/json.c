@@ -78,6 +78,34 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	sb->len += (size_t)n;
 }
 
+#define STR_CUT_MARK "..." /* ends a message str_printf had to cut */
+
+bool str_printf(char *dst, size_t len, const char *fmt, ...)
+{
+	const size_t mark = sizeof(STR_CUT_MARK) - 1;
+	va_list ap;
+	size_t cut;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(dst, len, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		dst[0] = '\0';
+		return false;
+	}
+	if ((size_t)n < len)
+		return true;
+	if (len <= mark)
+		return false; /* no room for the mark: the cut text stands */
+	/* Back up over UTF-8 continuation bytes: never half a character. */
+	cut = len - 1 - mark;
+	while (cut > 0 && ((unsigned char)dst[cut] & 0xc0) == 0x80)
+		cut--;
+	memcpy(dst + cut, STR_CUT_MARK, mark + 1);
+	return false;
+}
+
 /*
  * Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when the
  * bytes there are not one: overlong forms, surrogates and values past

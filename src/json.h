@@ -20,6 +20,13 @@ void sb_puts(struct strbuf *sb, const char *s);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
+ * Formats into a fixed buffer of len bytes (len > 0) for messages: a result
+ * too long is cut at a UTF-8 character boundary and ends in "...", so a cut
+ * is visible. Returns true when it fit whole.
+ */
+bool str_printf(char *dst, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
  * Appends s[0..n) as a quoted JSON string. Any byte a file name can hold is
  * representable: valid UTF-8 passes through, control characters (C0, DEL,
  * C1) and U+2028/U+2029 become \uXXXX, and each byte of an invalid sequence

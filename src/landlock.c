@@ -241,15 +241,17 @@ static int carve(const struct policy *p, const struct policy_rule *g, const char
 	return rc;
 }
 
-static void warn_carve(const struct policy *p, const struct policy_rule *g, struct strbuf *warn)
+/* Says how each deny carved out of grant g is approximated; returns how many. */
+static size_t warn_carve(const struct policy *p, const struct policy_rule *g, struct strbuf *warn)
 {
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < p->n; i++) {
 		const struct policy_rule *d = &p->rules[i];
 
 		if (!carved_deny(p, d) || rule_above(p, d->path) != g)
 			continue;
+		n++;
 		sb_printf(warn,
 			  "landlock: '%s' is refused inside the %s tree '%s' by granting what is "
 			  "beside it instead: %s\n",
@@ -259,6 +261,7 @@ static void warn_carve(const struct policy *p, const struct policy_rule *g, stru
 				    "created, removed or renamed"
 				  : "entries added there later are not readable");
 	}
+	return n;
 }
 
 /* A name prefix: the siblings that exist now; new ones cannot be granted. */
@@ -421,18 +424,24 @@ static void warn_protect(const struct policy *p, const struct ll_plan *pl, struc
 		sb_printf(warn, " and %zu more", absent - shown);
 	if (absent)
 		sb_printf(warn, "\n");
+}
+
+bool ll_protect_unenforced(const struct ll_plan *pl, char *buf, size_t len)
+{
 	if (pl->nro && geteuid() != 0)
-		sb_printf(warn,
-			  "landlock: without root the %zu protected paths that exist (git hooks "
-			  "and config, editor and agent settings) stay writable: making them "
-			  "read-only takes a mount namespace; run agentlock with sudo\n",
-			  pl->nro);
+		snprintf(buf, len,
+			 "without root the %zu protected paths that exist (git hooks and config, "
+			 "editor and agent settings) stay writable; run agentlock with sudo",
+			 pl->nro);
 	else if (pl->nro && !can_mount())
-		sb_printf(warn,
-			  "landlock: the %zu protected paths that exist (git hooks and config, "
-			  "editor and agent settings) stay writable: root here lacks "
-			  "CAP_SYS_ADMIN (a container?), which their read-only mounts take\n",
-			  pl->nro);
+		snprintf(buf, len,
+			 "the %zu protected paths that exist (git hooks and config, editor and "
+			 "agent settings) stay writable: root here lacks CAP_SYS_ADMIN (a "
+			 "container?), which their read-only mounts take",
+			 pl->nro);
+	else
+		return false;
+	return true;
 }
 
 int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct strbuf *warn,
@@ -477,7 +486,7 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 							 (isdir ? LL_READ_DIR : LL_FILE_RIGHTS));
 		} else if (isdir && grant_has_carve(p, r)) {
 			rc = carve(p, r, r->path, out, 0);
-			warn_carve(p, r, warn);
+			out->ncarved += warn_carve(p, r, warn);
 		} else {
 			rc = plan_add(out, r->path, ll_access(r->access, abi, isdir));
 		}

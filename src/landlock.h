@@ -46,6 +46,7 @@ struct ll_plan {
 	bool unix_allowed;
 	struct ll_bind *binds; /* for class persistence, shortest path first */
 	size_t nbinds, nro;    /* nro: how many of them are read-only */
+	size_t ncarved;	       /* denies inside a grant, approximated (warned) */
 };
 
 /* The kernel's Landlock ABI version, or 0 when Landlock is unavailable. */
@@ -59,6 +60,13 @@ int ll_abi(void);
 int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct strbuf *warn,
 		  char *err, size_t errlen);
 void ll_plan_free(struct ll_plan *pl);
+
+/*
+ * Whether the plan's protected paths that exist stay writable (no root, or
+ * root without CAP_SYS_ADMIN for their read-only mounts): a warning the run
+ * must show, put in buf. Not part of warn, which explains approximations.
+ */
+bool ll_protect_unenforced(const struct ll_plan *pl, char *buf, size_t len);
 
 /* In the child, after dropping privileges: no_new_privs, the ruleset, the
  * rules, restrict_self, then the seccomp filter for what Landlock does not

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,7 @@ struct run {
 	struct ll_plan ll;
 	struct observer obs;
 	bool observing;
+	bool fell_back; /* auto: BPF-LSM was tried and is not usable here */
 	struct jail jail;
 	struct launch launch;
 	struct ringbuf rb;
@@ -69,6 +71,62 @@ struct run {
 	int64_t last_watch_ns;
 	char err[1024];
 };
+
+/* What -v adds at start: how the backend works, the cell and its limits. */
+static void __attribute__((format(printf, 2, 3))) detail(const struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->cli.verbose)
+		return;
+	fputs("agentlock: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* A warning every run shows: something is not confined or not seen that
+ * the user would expect to be, in one line. */
+static void __attribute__((format(printf, 1, 2))) warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("agentlock: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/*
+ * The one line a run starts with: the backend, the profile, the cell and
+ * what becomes of the network. Not in --headless under BPF-LSM, whose
+ * reports may share stderr and whose cell is the documented one.
+ */
+static void say_start(const struct run *r, const char *backend)
+{
+	const struct net_policy *n = &r->cell.policy.net;
+	char ports[128];
+	struct strbuf sb;
+
+	if (r->cli.headless && r->jail.skel)
+		return;
+	sb_init(&sb);
+	sb_printf(&sb, "agentlock: %s, profile ", backend);
+	term_sanitize(&sb, r->cell.profile, strlen(r->cell.profile));
+	sb_puts(&sb, ", cell ");
+	term_sanitize(&sb, r->dir, strlen(r->dir));
+	if (n->restricted) {
+		net_describe(n, ports, sizeof(ports));
+		sb_printf(&sb, ", TCP only to ports %s (UDP not confined)", ports);
+	} else {
+		sb_puts(&sb, ", network not confined");
+	}
+	sb_puts(&sb, r->cli.verbose ? "\n" : "; -v for details\n");
+	fputs(sb.buf ? sb.buf : "", stderr);
+	sb_free(&sb);
+}
 
 /* The dashboard runs when agentlock has a terminal and was not told otherwise. */
 static bool wants_live(const struct cli *c)
@@ -270,23 +328,22 @@ static int build_cell(struct run *r)
 	if (rc)
 		return rc;
 	sudo_hints(r);
-	if (!r->cli.headless)
-		fprintf(stderr, "agentlock: profile '%s'%s%s%s\n", r->cell.profile,
-			r->cell.matched[0] ? " (chosen for '" : "",
-			r->cell.matched[0] ? r->cell.matched : "", r->cell.matched[0] ? "')" : "");
-	if (!r->cli.headless && r->ns.private_ns) {
+	detail(r, "profile '%s'%s%s%s", r->cell.profile,
+	       r->cell.matched[0] ? " (chosen for '" : "", r->cell.matched[0] ? r->cell.matched : "",
+	       r->cell.matched[0] ? "')" : "");
+	if (r->ns.private_ns) {
 		char own[256];
 
 		cellns_describe(&r->ns, own, sizeof(own));
-		fprintf(stderr, "agentlock: the cell has its own %s%sSysV IPC and message queues; "
-				"what it leaves there vanishes with it\n", own, *own ? ", " : "");
+		detail(r, "the cell has its own %s%sSysV IPC and message queues; what it leaves "
+			  "there vanishes with it", own, *own ? ", " : "");
 	}
-	if (!r->cli.headless && r->cell.policy.net.restricted) {
+	if (r->cell.policy.net.restricted) {
 		char ports[128];
 
 		net_describe(&r->cell.policy.net, ports, sizeof(ports));
-		fprintf(stderr, "agentlock: TCP connects allowed to ports: %s (from %s)\n", ports,
-			r->cell.policy.net.origin);
+		detail(r, "TCP connects allowed to ports: %s (from %s)", ports,
+		       r->cell.policy.net.origin);
 	}
 	return 0;
 }
@@ -348,6 +405,7 @@ static int start_bpf(struct run *r)
 	}
 	r->session.backend = "bpf-lsm";
 	r->session.observed = true;
+	say_start(r, r->cli.audit ? "bpf-lsm, audit only (nothing is blocked)" : "bpf-lsm");
 	return launch_start(&r->launch, &r->jail, NULL, NULL, r->cli.audit, r->cli.argv, &r->user,
 			    r->dir, r->live ? &r->tty : NULL, &r->ns, r->err, sizeof(r->err));
 }
@@ -366,9 +424,9 @@ static int start_observe_only(struct run *r)
 	r->observing = true;
 	r->session.backend = "tracepoints";
 	r->session.observed = true;
-	fprintf(stderr,
-		"agentlock: --audit without BPF-LSM: watching opens and execs through "
-		"tracepoints; nothing is blocked, and other operations are not seen.\n");
+	say_start(r, "tracepoints, audit only (nothing is blocked; only opens and execs are seen)");
+	detail(r, "--audit without BPF-LSM: watching opens and execs through tracepoints; nothing "
+		  "is blocked, and other operations are not seen.");
 	return launch_start(&r->launch, NULL, NULL, &r->obs, true, r->cli.argv, &r->user, r->dir,
 			    r->live ? &r->tty : NULL, &r->ns, r->err, sizeof(r->err));
 }
@@ -412,10 +470,10 @@ static void make_state_dirs(struct run *r)
 	sb_free(&said);
 }
 
-/* The Landlock backend: the child confines itself; said loudly, with its limits. */
+/* The Landlock backend: the child confines itself; said at start, with its limits. */
 static int start_landlock(struct run *r)
 {
-	char why[512] = "", ports[128];
+	char why[512] = "", ports[128], backend[64], unenforced[256];
 	struct strbuf warn;
 	int abi = ll_abi(), rc;
 
@@ -455,9 +513,24 @@ static int start_landlock(struct run *r)
 		observe_close(&r->obs);
 	else
 		r->observing = true;
-	fprintf(stderr,
-		"agentlock: backend: Landlock (ABI %d). Files are confined by the kernel%s%s%s; "
-		"%s is not. %s %s%s%s 'agentlock check' says why BPF-LSM is not used.\n",
+	snprintf(backend, sizeof(backend), "landlock (ABI %d%s)", abi,
+		 r->fell_back ? "; BPF-LSM not usable here" : "");
+	say_start(r, backend);
+	if (!r->observing)
+		warning("refused operations are not reported (%s)", why);
+	if (r->cell.policy.net.unix_allow)
+		warning("Unix sockets are allowed (%s) and not confined: COMMAND can reach every "
+			"socket the user can (ssh-agent, D-Bus, docker.sock, tmux) and have those "
+			"services act outside the cell", r->cell.policy.net.unix_origin);
+	if (ll_protect_unenforced(&r->ll, unenforced, sizeof(unenforced)))
+		warning("%s", unenforced);
+	if (r->ll.ncarved)
+		warning("Landlock approximates %zu deny rule%s inside a granted tree by granting "
+			"what is beside it: new entries on the way are refused or unreadable (-v "
+			"says which)", r->ll.ncarved, r->ll.ncarved == 1 ? "" : "s");
+	detail(r,
+		"backend: Landlock (ABI %d). Files are confined by the kernel%s%s%s; "
+		"%s is not. %s %s%s%s 'agentlock check' says why BPF-LSM is not used.",
 		abi, r->cell.policy.net.restricted ? ", and TCP connects to ports " : "",
 		r->cell.policy.net.restricted ? ports : "",
 		r->cell.policy.net.restricted ? " only" : "",
@@ -470,23 +543,23 @@ static int start_landlock(struct run *r)
 			       "Refused operations are not reported (",
 		r->observing ? "" : why, r->observing ? "" : ").");
 	if (r->cell.policy.net.unix_allow)
-		fprintf(stderr,
-			"agentlock: WARNING: Unix sockets are allowed (%s), and Landlock does not "
-			"confine them: COMMAND can reach every socket the user can (ssh-agent, "
-			"gpg-agent, the D-Bus session bus and with it 'systemd-run --user', "
-			"docker.sock, ssh ControlMaster and tmux sockets) and have the user's "
-			"services act for it outside the cell.\n",
-			r->cell.policy.net.unix_origin);
-	if (warn.len)
+		detail(r,
+		       "Unix sockets are allowed (%s), and Landlock does not confine them: COMMAND "
+		       "can reach every socket the user can (ssh-agent, gpg-agent, the D-Bus "
+		       "session bus and with it 'systemd-run --user', docker.sock, ssh "
+		       "ControlMaster and tmux sockets) and have the user's services act for it "
+		       "outside the cell.",
+		       r->cell.policy.net.unix_origin);
+	if (warn.len && r->cli.verbose)
 		fputs(warn.buf, stderr);
 	sb_free(&warn);
 	if (!r->ns.private_ns)
-		fprintf(stderr,
-			"agentlock: without root the cell gets a private TMPDIR (%s) instead of /tmp, "
-			"/var/tmp and /dev/shm (POSIX shared memory fails), and in /dev/pts only "
-			"its own terminal (ptys it makes are refused); through sudo it gets its "
-			"own /tmp and /dev/pts instead.\n",
-			r->ns.tmpdir);
+		detail(r,
+		       "without root the cell gets a private TMPDIR (%s) instead of /tmp, /var/tmp "
+		       "and /dev/shm (POSIX shared memory fails), and in /dev/pts only its own "
+		       "terminal (ptys it makes are refused); through sudo it gets its own /tmp "
+		       "and /dev/pts instead.",
+		       r->ns.tmpdir);
 	r->session.backend = "landlock";
 	r->session.observed = r->observing;
 	return launch_start(&r->launch, NULL, &r->ll, r->observing ? &r->obs : NULL, false,
@@ -502,22 +575,22 @@ static void start_watch(struct run *r)
 
 	/* A failure is said in --headless too (a planted directory matters);
 	 * merely having no runtime directory only without it. */
-	if (rc) {
-		if (!r->live && (rc < 0 || !r->cli.headless))
-			fprintf(stderr, "agentlock: 'agentlock watch' will not see this run: %s\n", why);
+	if (rc < 0 && !r->live)
+		warning("'agentlock watch' will not see this run: %s", why);
+	else if (rc && !r->live && !r->cli.headless)
+		detail(r, "'agentlock watch' will not see this run: %s", why);
+	if (rc)
 		return;
-	}
 	session_add_sink(&r->session, watch_sink_fn, &r->watch);
 }
 
 /* Everything up to a running, confined COMMAND. Returns 0 or an exit code. */
-static int start(struct run *r, int argc, char **argv)
+static int start(struct run *r)
 {
 	int rc;
 
-	if (cli_parse(argc, argv, &r->cli, r->err, sizeof(r->err)))
-		return AL_EXIT_USAGE;
-	if (r->cli.cmd == CLI_PROFILES || r->cli.cmd == CLI_PROFILE_SHOW || r->cli.cmd == CLI_WHICH)
+	if (r->cli.cmd == CLI_PROFILES || r->cli.cmd == CLI_PROFILE_SHOW ||
+	    r->cli.cmd == CLI_WHICH)
 		return profile_cmd(&r->cli, r->err, sizeof(r->err));
 	if (r->cli.cmd == CLI_CHECK)
 		return run_check(r->cli.json);
@@ -551,9 +624,9 @@ static int start(struct run *r, int argc, char **argv)
 		if (rc != AL_EXIT_NO_BPF_LSM || r->cli.backend == BACKEND_BPF_LSM)
 			return rc;
 		/* auto: say so, then confine with Landlock; never run unconfined. */
-		fprintf(stderr,
-			"agentlock: BPF-LSM is not usable on this kernel; falling back to Landlock "
-			"('agentlock check' says why and how to enable BPF-LSM)\n");
+		r->fell_back = true;
+		detail(r, "BPF-LSM is not usable on this kernel; falling back to Landlock "
+			  "('agentlock check' says why and how to enable BPF-LSM)");
 		if (getenv("AGENTLOCK_DEBUG"))
 			fprintf(stderr, "agentlock: %s\n", r->err);
 		if (r->jail.skel)
@@ -677,7 +750,13 @@ int main(int argc, char **argv)
 	sb_init(&r.text);
 	sb_init(&r.report.sb);
 	sb_init(&r.log.sb);
-	rc = start(&r, argc, argv);
+	/* Every subcommand's bad argument: named, with the way to the usage. */
+	if (cli_parse(argc, argv, &r.cli, r.err, sizeof(r.err))) {
+		fprintf(stderr, "agentlock: %s\nUsage: %s (more: 'agentlock --help')\n", r.err,
+			cli_usage_of(r.cli.cmd));
+		return AL_EXIT_USAGE;
+	}
+	rc = start(&r);
 	if (r.cli.cmd == CLI_CHECK)
 		return rc;
 	if (r.cli.cmd == CLI_PROFILES || r.cli.cmd == CLI_PROFILE_SHOW || r.cli.cmd == CLI_REPLAY ||
@@ -696,8 +775,6 @@ int main(int argc, char **argv)
 	}
 	if (rc) {
 		fprintf(stderr, "agentlock: %s\n", r.err);
-		if (rc == AL_EXIT_USAGE && !r.cli.dir)
-			fputs("Try 'agentlock --help'.\n", stderr);
 		abort_child(&r);
 	} else {
 		rc = start_live(&r);

@@ -13,6 +13,7 @@
 
 #include "observe.skel.h"
 #include "jail.h"
+#include "json.h"
 #include "observe.h"
 
 
@@ -39,13 +40,17 @@ static int record_path(const struct obs_record *r, size_t plen, char *out, size_
 		size_t c = strnlen(buf, plen);
 
 		raw = c < plen ? buf + c + 1 : "";
-		snprintf(joined, sizeof(joined), "%s/%s", buf, raw);
-		if (!observe_resolve(0, (int)r->e.arg, joined, out, outlen))
+		int n = snprintf(joined, sizeof(joined), "%s/%s", buf, raw);
+
+		/* joined holds buf's bytes plus a '/': a cut cannot happen, and is refused. */
+		if (n >= 0 && (size_t)n < sizeof(joined) &&
+		    !observe_resolve(0, (int)r->e.arg, joined, out, outlen))
 			return 0;
 	} else if (!observe_resolve((pid_t)r->e.tgid, (int)r->e.arg, raw, out, outlen)) {
 		return 0;
 	}
-	snprintf(out, outlen, "%s", raw);
+	/* Unresolved: the name as written, clipped to out (as the event's path is). */
+	str_printf(out, outlen, "%s", raw);
 	return -ENOENT;
 }
 

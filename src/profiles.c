@@ -159,7 +159,8 @@ static int load_file(const struct prof_store *st, const char *path, bool as_user
 	if (rc) {
 		memset(out, 0, sizeof(*out));
 		out->project = -1;
-		snprintf(err, PROF_ERR_LEN, "%s: cannot read the profile: %s", path, strerror(-rc));
+		str_printf(err, PROF_ERR_LEN, "%s: cannot read the profile: %s", path,
+			   strerror(-rc));
 		return rc == -ENOENT ? -2 : -1;
 	}
 	rc = profile_parse(path, buf, len, out, err);

@@ -692,14 +692,14 @@ static void copy_summary(struct dash *d)
 		sb_puts(&osc, "\a");
 		if (write(STDOUT_FILENO, osc.buf, osc.len) < 0)
 			path[0] = path[0]; /* the file is the fallback */
-		snprintf(d->status, sizeof(d->status), "summary copied (OSC 52)%s%s",
-			 path[0] ? "; saved to " : "; could not save a file: ",
-			 path[0] ? path : strerror(errno));
+		str_printf(d->status, sizeof(d->status), "summary copied (OSC 52)%s%s",
+			   path[0] ? "; saved to " : "; could not save a file: ",
+			   path[0] ? path : strerror(errno));
 	} else {
-		snprintf(d->status, sizeof(d->status), "%s%s",
-			 path[0] ? "this terminal cannot take a copy; summary saved to " :
-				   "could not save the summary: ",
-			 path[0] ? path : strerror(errno));
+		str_printf(d->status, sizeof(d->status), "%s%s",
+			   path[0] ? "this terminal cannot take a copy; summary saved to " :
+				     "could not save the summary: ",
+			   path[0] ? path : strerror(errno));
 	}
 	sb_free(&text);
 	sb_free(&osc);

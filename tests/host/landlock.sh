@@ -36,10 +36,22 @@ out() { cat "$base/$1.out"; }
 run inbounds --user nobody "$P" -- sh -c 'echo new >new.txt && cat new.txt existing.txt && mkdir -p d/e && echo x >d/e/f && mv d/e/f d/g && rm d/g'
 [ $rc -eq 0 ] && [ "$(out inbounds)" = "$(printf 'new\ninside')" ] && [ -f "$P/new.txt" ] &&
 	ok "in the project: create, read, mkdir, rename, unlink work" || nok "in-bounds work" "rc=$rc $(out inbounds) $(cat $base/inbounds.err)"
-grep -q "backend: Landlock (ABI [0-9]*)" "$base/inbounds.err" &&
+start="agentlock: landlock (ABI [0-9]*), profile default, cell $P, network not confined; -v for details"
+grep -qx "$start" "$base/inbounds.err" &&
 	jq -e '.backend=="landlock" and .observed==true and .exit_status==0' "$base/inbounds.report" >/dev/null &&
 	ok "the backend is said at start and in the summary (observed as root)" ||
 	nok "the backend is said" "$(cat $base/inbounds.err) $(cat $base/inbounds.report)"
+[ "$(grep -cv '^{' "$base/inbounds.err")" = 1 ] &&
+	ok "quiet by default: one start line (backend, profile, cell, network), nothing else" ||
+	nok "quiet by default" "$(cat "$base/inbounds.err")"
+run verbose -v --user nobody "$P" -- true
+grep -qx "agentlock: landlock (ABI [0-9]*), profile default, cell $P, network not confined" "$base/verbose.err" &&
+	grep -q "^agentlock: profile 'default'$" "$base/verbose.err" &&
+	grep -q "^agentlock: backend: Landlock (ABI [0-9]*)\. Files are confined by the kernel; the network is not\." "$base/verbose.err" &&
+	grep -q "^agentlock: the cell has its own .*/tmp" "$base/verbose.err" &&
+	grep -q "^landlock: protected paths that do not exist yet can still be created" "$base/verbose.err" &&
+	ok "-v: the start line, then the profile, the backend's limits, the cell's namespaces, the approximations" ||
+	nok "-v details" "$(cat "$base/verbose.err")"
 
 run outside --user nobody "$P" -- sh -c "cat $base/home/.ssh/id_rsa; cat link-out; cat /etc/shadow; ls /; echo x >$base/out/f; exit 3"
 [ $rc -eq 3 ] && ! grep -q SECRET "$base/outside.out" && [ ! -e "$base/out/f" ] &&
@@ -47,7 +59,7 @@ run outside --user nobody "$P" -- sh -c "cat $base/home/.ssh/id_rsa; cat link-ou
 	ok "outside: a key, a symlink out, /etc/shadow, / and a writable dir are refused; exit status passes through" ||
 	nok "outside refused" "rc=$rc $(out outside) $(cat $base/outside.err)"
 
-run ro --user nobody --ro "$base/ro" --deny "$base/ro/sub/hidden" "$P" -- sh -c "cat $base/ro/f; cat $base/ro/sub/hidden; echo x >>$base/ro/f; rm $base/ro/f; mkdir $base/ro/new; echo done"
+run ro -v --user nobody --ro "$base/ro" --deny "$base/ro/sub/hidden" "$P" -- sh -c "cat $base/ro/f; cat $base/ro/sub/hidden; echo x >>$base/ro/f; rm $base/ro/f; mkdir $base/ro/new; echo done"
 if [ "$(out ro)" = "$(printf 'data\ndone')" ] && [ "$(cat $base/ro/f)" = data ] && [ ! -e "$base/ro/new" ] &&
 	grep -q "refused inside the readable tree" "$base/ro.err"; then
 	ok "--ro reads and refuses write, unlink and mkdir; a --deny inside it holds (carved, and said)"
@@ -72,6 +84,7 @@ echo "TOKEN=1" >"$P/.env"
 chown nobody "$P/.env"
 run deny-env --user nobody --deny .env "$P" -- sh -c 'cat .env; echo x >.env2 && echo made; cat existing.txt'
 grep -q inside "$base/deny-env.out" && ! grep -q TOKEN "$base/deny-env.out" &&
+	grep -q "^agentlock: warning: Landlock approximates 1 deny rule inside a granted tree .*(-v says which)$" "$base/deny-env.err" &&
 	ok "--deny .env inside the project holds (the project root then takes no new entries: warned)" ||
 	nok "--deny inside the project" "$(out deny-env) $(cat $base/deny-env.err)"
 rm -f "$P/.env"
@@ -120,12 +133,13 @@ run asroot --user root "$P" -- true
 
 # Without root: the Landlock backend still confines.
 out=$(su nobody -s /bin/sh -c "cd $P && $bin --headless $P -- sh -c 'cat $base/home/.ssh/id_rsa; echo user >u.txt; cat u.txt'" 2>&1)
-if grep -q "^user$" <<<"$out" && ! grep -q SECRET <<<"$out" && grep -q "backend: Landlock" <<<"$out"; then
-	ok "without root (auto): confined by Landlock, working in the project"
+if grep -q "^user$" <<<"$out" && ! grep -q SECRET <<<"$out" && grep -q "^agentlock: landlock (ABI [0-9]*), profile default" <<<"$out" &&
+	grep -qx "agentlock: warning: refused operations are not reported (observing needs root)" <<<"$out"; then
+	ok "without root (auto): confined by Landlock, working in the project; 'not reported' stays a visible warning"
 else nok "without root" "$out"; fi
 
 # Observation: as root, tracepoints report what Landlock did.
-"$bin" --headless --backend landlock --report "$base/obs.report" --log "$base/obs.log" --user nobody "$P" -- \
+"$bin" -v --headless --backend landlock --report "$base/obs.report" --log "$base/obs.log" --user nobody "$P" -- \
 	sh -c "cat $base/home/.ssh/id_rsa; cat ../home/.ssh/id_rsa; echo made >made.txt; exit 0" >"$base/obs.out" 2>"$base/obs.err"
 key=$base/home/.ssh/id_rsa
 if jq -e -s --arg k "$key" '[.[] | select(.path==$k and .verdict=="blocked" and .class=="escape" and .comm=="cat")] | length == 2' "$base/obs.log" >/dev/null &&
@@ -154,7 +168,7 @@ jq -e -s 'last | .backend=="landlock" and .observed==false' "$P/u.report" >/dev/
 # The auto backend on this host: BPF-LSM when usable, else Landlock, never unconfined.
 "$bin" --headless --report "$base/auto.report" --user nobody "$P" -- sh -c "cat $base/home/.ssh/id_rsa" >"$base/auto.out" 2>"$base/auto.err"
 b=$(jq -r -s 'last.backend' "$base/auto.report")
-if ! grep -q SECRET "$base/auto.out" && { [ "$b" = bpf-lsm ] || { [ "$b" = landlock ] && grep -q "falling back to Landlock" "$base/auto.err"; }; }; then
+if ! grep -q SECRET "$base/auto.out" && { [ "$b" = bpf-lsm ] || { [ "$b" = landlock ] && grep -q "^agentlock: landlock (ABI [0-9]*; BPF-LSM not usable here), profile default" "$base/auto.err"; }; }; then
 	ok "auto: '$b' here, said at start; the key stays unread"
 else nok "auto backend" "backend=$b $(cat $base/auto.err)"; fi
 
@@ -171,7 +185,7 @@ if [ "$("$bin" check --json 2>/dev/null | jq -r '.landlock_abi // 0')" -ge 4 ] 2
 	sleep 0.5
 	run tcp-refused --user nobody --ro "$base/bin" --connect 443 "$P" -- sh -c "$pr tcp connect 127.0.0.1 9911; $pr tcp connect ::1 9911; $pr tcp tfo 127.0.0.1 9911; $pr tcp tfo ::1 9911"
 	if [ "$(out tcp-refused)" = "$(printf 'EACCES\nEACCES\nEACCES\nEACCES')" ] && [ ! -s "$base/tcp-got" ] &&
-		grep -q "TCP connects to ports 443 only" "$base/tcp-refused.err"; then
+		grep -q "^agentlock: landlock (ABI [0-9]*), .*, TCP only to ports 443 (UDP not confined); -v for details$" "$base/tcp-refused.err"; then
 		ok "--connect 443: connect and TCP Fast Open to another port are refused (IPv4, IPv6), and said at start"
 	else nok "--connect 443 under Landlock" "$(out tcp-refused) got=$(cat $base/tcp-got 2>/dev/null) $(cat $base/tcp-refused.err)"; fi
 	run tcp-allowed --user nobody --ro "$base/bin" --connect 9911 "$P" -- sh -c "$pr tcp connect 127.0.0.1 9911; $pr tcp connect ::1 9911"

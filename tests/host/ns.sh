@@ -185,9 +185,9 @@ outer=$(cat "$base/outer.key" 2>/dev/null)
 [ $rc -eq 0 ] && [ -n "$outer" ] && [ "$(out keyring)" = -1 ] &&
 	ok "root: the caller's session keyring is out of COMMAND's reach" || nok "session keyring" "outer=$outer $(why keyring)"
 
-"$bin" --backend landlock --user $U "$P" -- true </dev/null >/dev/null 2>"$base/banner.err"
+"$bin" -v --backend landlock --user $U "$P" -- true </dev/null >/dev/null 2>"$base/banner.err"
 grep -q "the cell has its own /dev/pts, /tmp, /var/tmp, /dev/shm, SysV IPC" "$base/banner.err" &&
-	ok "root: the start says what the cell has of its own" || nok "start line" "$(cat "$base/banner.err")"
+	ok "root: -v says at start what the cell has of its own" || nok "start line" "$(cat "$base/banner.err")"
 
 # Root without CAP_SYS_ADMIN cannot make the namespaces: said, exit 123, never unconfined.
 (cd "$P" && capsh --drop=cap_sys_admin -- -c "$bin --headless --backend landlock --user $U $P -- sh -c 'echo RAN >ran.txt'") \
@@ -203,18 +203,18 @@ rc=$?
 urun() {
 	name=$1
 	shift
-	(cd "$base/uproj" && asuser script -qec "$bin --headless --backend landlock $base/uproj -- sh -c '$*'" /dev/null) \
+	(cd "$base/uproj" && asuser script -qec "$bin ${uflags:-} --headless --backend landlock $base/uproj -- sh -c '$*'" /dev/null) \
 		>"$base/$name.out" 2>"$base/$name.err"
 	rc=$?
 }
-urun utmp 'echo "T=$TMPDIR $TMP $TEMP"; stat -c "%a %U" "$TMPDIR"; f=$(mktemp) && echo m >"$f" && cat "$f" && dirname "$f"'
+uflags=-v urun utmp 'echo "T=$TMPDIR $TMP $TEMP"; stat -c "%a %U" "$TMPDIR"; f=$(mktemp) && echo m >"$f" && cat "$f" && dirname "$f"'
 t=$(sed -n 's/^T=\([^ ]*\) .*/\1/p' "$base/utmp.out" | tr -d '\r')
 [ $rc -eq 0 ] && [[ "$t" == /tmp/agentlock-$UID_U.* ]] && grep -q "^T=$t $t $t" "$base/utmp.out" &&
 	grep -q "^700 $U" "$base/utmp.out" && grep -q '^m' "$base/utmp.out" && grep -qx "$t" <(tr -d '\r' <"$base/utmp.out") &&
 	ok "user: TMPDIR, TMP and TEMP name a private 0700 directory; mktemp works there" || nok "private TMPDIR" "$(why utmp)"
 [ -n "$t" ] && [ ! -e "$t" ] && ok "user: the private TMPDIR is gone after the run" || nok "TMPDIR removed" "t=$t"
 grep -q "private TMPDIR.*ptys it makes are refused.*through sudo" "$base/utmp.out" &&
-	ok "user: the start says so, and that sudo gives a private /dev/pts" || nok "start line (user)" "$(why utmp)"
+	ok "user: -v says so at start, and that sudo gives a private /dev/pts" || nok "start line (user)" "$(why utmp)"
 
 urun ukrb "cat $KRB; ls /tmp; echo x >/tmp/al-ns-u.$$; echo x >/dev/shm/al-ns-u.$$; echo done"
 [ $rc -eq 0 ] && ! grep -q SECRET "$base/ukrb.out" && [ "$(grep -c 'Permission denied' "$base/ukrb.out")" -ge 4 ] &&

@@ -51,7 +51,7 @@ run() {
 	rc=$?
 }
 
-run git --user nobody "$P" -- sh -c '
+run git -v --user nobody "$P" -- sh -c '
 	set -e
 	echo two >b.txt && git add b.txt && git commit -qm two
 	git branch side && git checkout -q -b feature
@@ -69,7 +69,7 @@ if [ $rc -eq 0 ] && grep -q "^three four two sub one $" "$base/git.out" && grep 
 	ok "git inside the cell: add, commit, branch, checkout -b, a real rebase, stash, merge, cherry-pick, tag, gc, a new repository"
 else nok "git inside the cell" "rc=$rc $(cat "$base/git.out") $(grep -v '^{' "$base/git.err")"; fi
 grep -q "protected paths that do not exist yet can still be created.*\.idea" "$base/git.err" &&
-	ok "what Landlock cannot refuse (protected names that do not exist yet) is said at start" ||
+	ok "what Landlock cannot refuse (protected names that do not exist yet) is said at start with -v" ||
 	nok "the warning for absent protected paths" "$(cat "$base/git.err")"
 
 before=$(sums)
@@ -123,7 +123,7 @@ grep -q hook-ran "$base/lift-hooks.err" && rm -f "$P/.git/hooks/post-commit" &&
 
 # Without root nothing can be mounted: said, and git still works.
 out=$(asnobody "cd $P && $bin --headless $P -- sh -c 'echo u >u.txt && git add u.txt && git commit -qm user-run && echo user-ok'" 2>&1)
-grep -q user-ok <<<"$out" && grep -q "without root the [0-9]* protected paths that exist .* stay writable" <<<"$out" &&
+grep -q user-ok <<<"$out" && grep -q "^agentlock: warning: without root the [0-9]* protected paths that exist .* stay writable; run agentlock with sudo$" <<<"$out" &&
 	ok "without root: git works; that the protections cannot be mounted is said" || nok "without root" "$out"
 
 echo "$pass passed, $fail failed"

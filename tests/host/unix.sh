@@ -162,7 +162,7 @@ if [ "$rc" -ne 0 ] && ! grep -q al-unix-test "$base/agent.out" &&
 	ok "ssh-add -l in the cell fails (exit $rc) and cannot list the agent's key; the refused socket is counted"
 else nok "ssh-agent from the cell" "rc=$rc out=$(out agent) err=$(tail -n 2 "$base/agent.err")"; fi
 
-run conn -- sh -c "$py client.py $bus; $py client.py $ctl"
+run conn -v -- sh -c "$py client.py $bus; $py client.py $ctl"
 if [ "$(out conn)" = "refused: Operation not permitted refused: Operation not permitted" ] &&
 	[ ! -s "$base/log/bus" ] && [ ! -s "$base/log/ctl" ] && [ "$(usocks conn)" -ge 2 ] && [ "$(nevents conn)" = 0 ]; then
 	ok "connects to the /run/user-like and the home listener are refused, each counted (not listed as escapes); neither logged anything"
@@ -226,9 +226,9 @@ if [ "$o" = "refused: Operation not permitted" ] && [ ! -s "$base/log/bus" ]; th
 	ok "without root too, the connect is refused"
 else nok "without root" "$o"; fi
 
-# The start line says it, and how to allow them.
+# -v says it at start, and how to allow them.
 if grep -q "Unix sockets are refused (.*--unix allow lets them)" "$base/conn.err"; then
-	ok "the start line says Unix sockets are refused and how to allow them"
+	ok "-v says at start that Unix sockets are refused and how to allow them"
 else nok "start line" "$(grep backend "$base/conn.err")"; fi
 
 # --audit (the observer alone): nothing is refused, each socket is would-block.
@@ -299,7 +299,7 @@ if grep -q al-unix-test "$base/allow.out" && [ "$(grep -c 'hello from outside' "
 	[ "$(grep -c DATAGRAM "$base/log/dgram")" = 2 ] && [ "$(nevents allow)" = 0 ]; then
 	ok "--unix allow: the agent lists its key, both listeners and the datagram socket are reached, tmux answers; nothing reported"
 else nok "--unix allow" "$(out allow) logs: $(cat "$base"/log/bus "$base"/log/ctl "$base"/log/dgram | tr "\n" " ") events: $(nevents allow)"; fi
-if grep -q "WARNING: Unix sockets are allowed (--unix).*ssh-agent.*D-Bus" "$base/allow.err"; then
+if grep -q "^agentlock: warning: Unix sockets are allowed (--unix) and not confined: .*ssh-agent.*D-Bus" "$base/allow.err"; then
 	ok "--unix allow: the start line warns what the cell can reach"
 else nok "--unix allow start line" "$(grep -i unix "$base/allow.err")"; fi
 
@@ -308,7 +308,7 @@ printf 'name: unixok\nextends: default\nnetwork:\n  unix: allow\n' >"$base/unixo
 chmod a+r "$base/unixok.yaml"
 run prof --profile "$base/unixok.yaml" -- "$py" client.py "$bus"
 if [ "$(out prof)" = "hello from outside" ] && grep -q CONNECTED "$base/log/bus" &&
-	grep -q "WARNING: Unix sockets are allowed ($base/unixok.yaml:4)" "$base/prof.err"; then
+	grep -q "^agentlock: warning: Unix sockets are allowed ($base/unixok.yaml:4)" "$base/prof.err"; then
 	ok "network: unix: allow in a profile lets the connect through, and the start line names the profile"
 else nok "profile unix: allow" "$(out prof) $(grep -i unix "$base/prof.err")"; fi
 run prof2 --profile "$base/unixok.yaml" --unix refuse -- "$py" client.py "$bus"

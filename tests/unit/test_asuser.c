@@ -235,7 +235,7 @@ static void supplementary_groups(void **state)
 /* Two outputs on one file, however spelled: refused, nothing created or truncated. */
 static void same_file_refused(void **state)
 {
-	char dir[128], a[200], b[200], hl[200], err[512];
+	char dir[128], a[200], b[200], hl[200], sl[200], err[512];
 	struct asuser_file f[2] = { { .what = "--log" }, { .what = "--report" } };
 
 	need_root();
@@ -258,6 +258,24 @@ static void same_file_refused(void **state)
 	f[1].path = hl;
 	assert_int_equal(asuser_open_outputs(&nobody, f, 2, err, sizeof(err)), ASUSER_SAME);
 	assert_string_equal(content(a), "keep me\n");
+	/* A symbolic link to it, either way round, and one (relative) to a new file. */
+	snprintf(sl, sizeof(sl), "%s/symlink", dir);
+	assert_int_equal(symlink(a, sl), 0);
+	f[1].path = sl;
+	assert_int_equal(asuser_open_outputs(&nobody, f, 2, err, sizeof(err)), ASUSER_SAME);
+	assert_non_null(strstr(err, "same file"));
+	f[0].path = sl;
+	f[1].path = a;
+	assert_int_equal(asuser_open_outputs(&nobody, f, 2, err, sizeof(err)), ASUSER_SAME);
+	assert_string_equal(content(a), "keep me\n");
+	snprintf(b, sizeof(b), "%s/dangling", dir);
+	assert_int_equal(symlink("new-one", b), 0);
+	snprintf(hl, sizeof(hl), "%s/new-one", dir);
+	f[0].path = hl;
+	f[1].path = b;
+	assert_int_equal(asuser_open_outputs(&nobody, f, 2, err, sizeof(err)), ASUSER_SAME);
+	assert_int_equal(access(hl, F_OK), -1);
+	f[0].path = a;
 	/* The same path twice. */
 	f[1].path = a;
 	assert_int_equal(asuser_open_outputs(&nobody, f, 2, err, sizeof(err)), ASUSER_SAME);

@@ -226,6 +226,66 @@ static void replay_watch_connect(void **state)
 	(void)state;
 }
 
+/* -v is agentlock's before DIR and COMMAND's after it. */
+static void verbose(void **state)
+{
+	struct cli c;
+
+	assert_int_equal(parse(&c, ARGV("/p", "sh")), 0);
+	assert_false(c.verbose);
+	assert_int_equal(parse(&c, ARGV("-v", "/p", "sh")), 0);
+	assert_true(c.verbose);
+	assert_int_equal(parse(&c, ARGV("--verbose", "--headless", "/p", "--", "sh")), 0);
+	assert_true(c.verbose);
+	assert_true(c.headless);
+	assert_int_equal(parse(&c, ARGV("/p", "--", "sh", "-v")), 0);
+	assert_false(c.verbose);
+	assert_string_equal(c.argv[1], "-v");
+	assert_int_equal(parse(&c, ARGV("-vv", "/p", "sh")), -1);
+	assert_non_null(strstr(err, "'-vv'"));
+	(void)state;
+}
+
+/* Each subcommand's error names the argument, and its usage line is the help's. */
+static void subcommand_errors(void **state)
+{
+	const struct {
+		char **argv;
+		enum cli_cmd cmd;
+		const char *named;
+	} bad[] = {
+		{ ARGV("check", "--bogus"), CLI_CHECK, "'--bogus'" },
+		{ ARGV("replay", "--bogus", "f"), CLI_REPLAY, "'--bogus'" },
+		{ ARGV("replay", "f", "g"), CLI_REPLAY, "'g'" },
+		{ ARGV("watch", "--bogus"), CLI_WATCH, "'--bogus'" },
+		{ ARGV("watch", "1", "2"), CLI_WATCH, "'2'" },
+		{ ARGV("profiles", "--bogus"), CLI_PROFILES, "'--bogus'" },
+		{ ARGV("profiles", "x"), CLI_PROFILES, "'x'" },
+		{ ARGV("profile", "list"), CLI_PROFILE_SHOW, "'list'" },
+		{ ARGV("profile", "show", "a", "--bogus"), CLI_PROFILE_SHOW, "'--bogus'" },
+		{ ARGV("--bogus", "/p", "sh"), CLI_RUN, "'--bogus'" },
+	};
+	char *help = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&help, &len);
+	struct cli c;
+
+	assert_non_null(f);
+	cli_usage(f);
+	fclose(f);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse(&c, bad[i].argv), -1);
+		assert_int_equal(c.cmd, bad[i].cmd);
+		if (!strstr(err, bad[i].named))
+			fail_msg("'%s': '%s' does not name %s", bad[i].argv[1], err, bad[i].named);
+		/* The usage line an error prints is the one --help shows. */
+		if (!strstr(help, cli_usage_of(c.cmd)))
+			fail_msg("usage line '%s' is not in --help", cli_usage_of(c.cmd));
+	}
+	free(help);
+	(void)state;
+}
+
 static void resolve_dir(void **state)
 {
 	char tmpl[] = "/tmp/al-cli-XXXXXX", out[PATH_MAX], in[PATH_MAX + 32], file[PATH_MAX + 32];
@@ -278,6 +338,8 @@ int main(void)
 		cmocka_unit_test(backend_and_check),
 		cmocka_unit_test(replay_watch_connect),
 		cmocka_unit_test(which_subcommand),
+		cmocka_unit_test(verbose),
+		cmocka_unit_test(subcommand_errors),
 		cmocka_unit_test(resolve_dir),
 	};
 

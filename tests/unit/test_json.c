@@ -117,6 +117,28 @@ static void strbuf_growth(void **state)
 	(void)state;
 }
 
+/* A message that does not fit is cut visibly, never in half a character. */
+static void bounded_messages(void **state)
+{
+	char b[12];
+	volatile size_t len = sizeof(b); /* opaque: the cut is str_printf's, not the compiler's */
+
+	assert_true(str_printf(b, len, "%s", "fits"));
+	assert_string_equal(b, "fits");
+	assert_true(str_printf(b, len, "%s", "eleven char"));
+	assert_string_equal(b, "eleven char");
+	assert_false(str_printf(b, len, "%s/%s", "/home/user", "file"));
+	assert_string_equal(b, "/home/us...");
+	/* U+00E9 (2 bytes) across the cut at 8 goes whole; one before it stays. */
+	assert_false(str_printf(b, len, "abcdefg\xc3\xa9xyz"));
+	assert_string_equal(b, "abcdefg...");
+	assert_false(str_printf(b, len, "abcdef\xc3\xa9xyzw"));
+	assert_string_equal(b, "abcdef\xc3\xa9...");
+	assert_false(str_printf(b, 3, "%s", "long"));
+	assert_string_equal(b, "lo");
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +148,7 @@ int main(void)
 		cmocka_unit_test(every_byte_value),
 		cmocka_unit_test(terminal_sanitising),
 		cmocka_unit_test(strbuf_growth),
+		cmocka_unit_test(bounded_messages),
 	};
 
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);

@@ -457,7 +457,7 @@ static void put_file(const char *dir, const char *name, const char *text)
 	char path[PATH_MAX];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s.yaml", dir, name);
+	assert_true((size_t)snprintf(path, sizeof(path), "%s/%s.yaml", dir, name) < sizeof(path));
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(text, f);

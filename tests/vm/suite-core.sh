@@ -179,7 +179,7 @@ rc=$?
 CASE=notroot-auto
 su agent -c "agentlock $P -- al-probe open r /etc/login.defs" >$OUT/notroot-auto.out 2>$OUT/notroot-auto.err
 rc=$?
-[ "$(cat $OUT/notroot-auto.out)" = EACCES ] && grep -q "backend: Landlock" $OUT/notroot-auto.err &&
+[ "$(cat $OUT/notroot-auto.out)" = EACCES ] && grep -q "^agentlock: landlock (ABI [0-9]*), profile default, " $OUT/notroot-auto.err &&
 	ok "not root: confined by Landlock instead, and said" ||
 	fail "not root: confined by Landlock instead, and said" "rc=$rc $(cat $OUT/notroot-auto.out)"
 al rootok --user root $P -- sh -c 'id -u'
@@ -351,7 +351,7 @@ kill $LPID 2>/dev/null
 
 # The Landlock backend's seccomp filter on this kernel (Landlock ABI 2), and the
 # observer's exit-tracepoint programs loading and reporting what it refuses.
-al ll-seccomp --backend landlock $AG sh -c 'al-sysprobe pty-sti; al-sysprobe keyctl; al-sysprobe setown 1; al-sysprobe unix /run/dbus/system_bus_socket; al-sysprobe uring'
+al ll-seccomp -v --backend landlock $AG sh -c 'al-sysprobe pty-sti; al-sysprobe keyctl; al-sysprobe setown 1; al-sysprobe unix /run/dbus/system_bus_socket; al-sysprobe uring'
 if [ "$(out | tr '\n' ' ')" = "EPERM EPERM EPERM EPERM ENOSYS " ] && grep -q "reported through tracepoints" $OUT/ll-seccomp.err &&
 	has $OUT/ll-seccomp.report '.type=="summary" and .unix_sockets_refused >= 1' &&
 	has $OUT/ll-seccomp.report '.type=="connect" and .path=="io_uring_setup" and .verdict=="blocked"' &&

@@ -387,7 +387,7 @@ echo 'export A=1' >"$R/.envrc"
 
 # The Landlock backend on this kernel (ABI 2): the paths that exist are
 # read-only bind mounts in the cell's mount namespace, .git is pinned.
-al plant-ll --backend landlock --user agent "$R" -- sh -c "$plant_script"
+al plant-ll -v --backend landlock --user agent "$R" -- sh -c "$plant_script"
 ll_labels="hook hook-append hook-chmod hook-symlink config config-rename config-unlink config-link hooks-aside gitdir-aside
 	gitmodules envrc vscode vscode-new claude nested nested-config submodule submodule-aside"
 # What Landlock cannot refuse (names that do not exist yet, moving a nested

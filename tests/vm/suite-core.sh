@@ -401,8 +401,8 @@ for f in $OUT/*.report $OUT/*.log; do
 	valid "$f" || bad="$bad $(basename $f)"
 done
 [ -z "$bad" ] && ok "every report and log is valid NDJSON ending in a summary" || fail "every report and log is valid NDJSON ending in a summary" "$bad"
-jq -s -e 'last | (.opens_inbounds|type)=="number" and .dropped==0 and (.duration_s|type)=="number" and .mode=="enforce"' $OUT/etc-passwd.report >/dev/null &&
-	ok "the summary line carries the counts" || fail "the summary line carries the counts" "$(tail -n1 $OUT/etc-passwd.report)"
+jq -s -e 'last | (.opens_inbounds|type)=="number" and .dropped==0 and (.duration_s|type)=="number" and .mode=="enforce"' $OUT/etc-outside.report >/dev/null &&
+	ok "the summary line carries the counts" || fail "the summary line carries the counts" "$(tail -n1 $OUT/etc-outside.report)"
 
 # A hostile file name: quotes, backslash, newline, escape sequence, invalid UTF-8.
 hostile=$(printf 'a"b\\c\nd\033[31me\377f')

@@ -177,6 +177,10 @@ enum al_counter {
 	 * paths outside the cell, which reach no content: counted apart, never
 	 * escapes (the BPF-LSM file_open hook does not see O_PATH at all). */
 	AL_CNT_PROBE,
+	/* Observer only: refusals of what the policy grants that file
+	 * permissions would have allowed: the backend's rules are narrower than
+	 * the policy (a Landlock grant that could not be made). */
+	AL_CNT_REFUSED_INSIDE,
 	AL_CNT_MAX,
 };
 

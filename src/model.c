@@ -98,6 +98,8 @@ void model_event(struct model *m, const struct al_event *ev, int64_t real_ns)
 			m->would_block++;
 		m->unresolved += ev->class == AL_CLASS_UNRESOLVED;
 		lb_add(&m->lb, ev, real_ns);
+	} else if (report_is_refused_inside(ev)) {
+		m->refused_inside++;
 	} else if (ev->op == AL_OP_OPEN) {
 		m->opens_ok++;
 	} else if (ev->op == AL_OP_TCP_CONNECT) {
@@ -155,6 +157,7 @@ void model_set_totals(struct model *m, const uint64_t *k)
 	m->t_blocked = k[AL_CNT_BLOCKED];
 	m->t_would_block = k[AL_CNT_WOULD_BLOCK];
 	m->t_unresolved = k[AL_CNT_UNRESOLVED];
+	m->t_refused_inside = k[AL_CNT_REFUSED_INSIDE];
 	m->probes = k[AL_CNT_PROBE];
 	m->dropped = k[AL_CNT_RB_DROPPED] + m->watch_dropped;
 	m->dirty = true;
@@ -192,6 +195,11 @@ uint64_t model_would_block(const struct model *m)
 	return pick(m, m->t_would_block, m->would_block);
 }
 
+uint64_t model_refused_inside(const struct model *m)
+{
+	return pick(m, m->t_refused_inside, m->refused_inside);
+}
+
 uint64_t model_unresolved(const struct model *m)
 {
 	return pick(m, m->t_unresolved, m->unresolved);
@@ -200,7 +208,7 @@ uint64_t model_unresolved(const struct model *m)
 void model_escapes_phrase(const struct model *m, struct strbuf *sb)
 {
 	report_escapes_phrase(sb, m->audit, model_escapes(m), model_refused(m),
-			      model_would_block(m), model_unresolved(m));
+			      model_would_block(m), model_unresolved(m), model_refused_inside(m));
 }
 
 void model_rate(const struct model *m, uint32_t *out, size_t n, bool escapes_only)

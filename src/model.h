@@ -47,12 +47,14 @@ struct model {
 	uint64_t opens_ok;  /* allowed opens streamed (quiet system reads are not) */
 	uint64_t escapes;   /* blocked + would-block + let through (report_is_escape) */
 	uint64_t blocked, would_block, unresolved;
+	uint64_t refused_inside; /* refusals of what the policy grants (no escapes) */
 	uint64_t tcp_connects;
 
 	/* Exact totals from the kernel, when the source has them (a summary
 	 * line, or the live counters); they win over the streamed counts. */
 	bool have_totals;
 	uint64_t t_opens_ok, t_escapes, t_blocked, t_would_block, t_unresolved, dropped;
+	uint64_t t_refused_inside;
 	uint64_t probes; /* stat-only and walk opens outside (totals only) */
 	uint64_t watch_dropped; /* of dropped: lines a watched session could not send us */
 
@@ -94,6 +96,7 @@ uint64_t model_blocked(const struct model *m); /* refused, or in --audit would b
 uint64_t model_refused(const struct model *m);
 uint64_t model_would_block(const struct model *m);
 uint64_t model_unresolved(const struct model *m);
+uint64_t model_refused_inside(const struct model *m);
 /* The totals in report_escapes_phrase's words (the closing line's). */
 void model_escapes_phrase(const struct model *m, struct strbuf *sb);
 

@@ -285,6 +285,7 @@ static const struct counter_key counter_keys[] = {
 	{ "enroll_failed", AL_CNT_ENROLL_FAILED }, { "forks_refused", AL_CNT_FORK_REFUSED },
 	{ "orphan_kills", AL_CNT_ORPHAN_KILLED },  { "tcp_connects", AL_CNT_TCP_CONNECT },
 	{ "unix_sockets_refused", AL_CNT_UNIX_SOCKET }, { "probes", AL_CNT_PROBE },
+	{ "refused_inside", AL_CNT_REFUSED_INSIDE },
 };
 
 static int field(struct rd *r, const char *key, struct nd_line *o)

@@ -61,6 +61,62 @@ static int record_path(const struct obs_record *r, size_t plen, char *out, size_
 	return -ENOENT;
 }
 
+#define DAC_MAX_GROUPS 256
+
+/*
+ * Whether file permissions would have let the member do what it was refused
+ * (then the refusal was the backend's own): its fsuid and groups from
+ * /proc/<pid>/status while it lives, the mode bits of the path (for a
+ * create, of the directory it is made in). False when it cannot be told.
+ */
+static bool member_dac_allows(const struct al_event *e, const char *path)
+{
+	char buf[64], line[4096], dir[PATH_MAX + 1];
+	uint32_t gids[DAC_MAX_GROUPS], uid = 0;
+	size_t ngids = 0, n = strnlen(path, sizeof(dir) - 1);
+	bool have_uid = false;
+	struct stat st;
+	FILE *f;
+
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	if (e->access == AL_ACCESS_CREATE) {
+		char *slash = strrchr(dir, '/');
+
+		if (!slash)
+			return false;
+		slash[slash == dir] = '\0';
+	}
+	if (stat(dir, &st))
+		return false;
+	snprintf(buf, sizeof(buf), "/proc/%u/status", e->tgid);
+	f = fopen(buf, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned a, b, c, d;
+		char *p, *end;
+
+		if (sscanf(line, "Uid:\t%u\t%u\t%u\t%u", &a, &b, &c, &d) == 4) {
+			uid = d; /* the fsuid: what file access is checked as */
+			have_uid = true;
+		} else if (sscanf(line, "Gid:\t%u\t%u\t%u\t%u", &a, &b, &c, &d) == 4 &&
+			   ngids < DAC_MAX_GROUPS) {
+			gids[ngids++] = d;
+		} else if (!strncmp(line, "Groups:", 7)) {
+			for (p = line + 7; ngids < DAC_MAX_GROUPS; p = end) {
+				unsigned long g = strtoul(p, &end, 10);
+
+				if (end == p)
+					break;
+				gids[ngids++] = (uint32_t)g;
+			}
+		}
+	}
+	fclose(f);
+	return have_uid && observe_dac_allows(&st, uid, gids, ngids, e->access);
+}
+
 /* A process joined or left the cell (bpf/observe.bpf.c's fork and exit). */
 static void on_member(struct observer *o, const struct obs_member *m)
 {
@@ -155,6 +211,9 @@ static int on_record(void *ctx, void *data, size_t size)
 	c.path = ok ? resolved : "";
 	c.ret = (int)r.e.target;
 	c.flags = r.flags;
+	if (ok && !o->audit && (c.ret == -EACCES || c.ret == -EPERM) &&
+	    (c.exists || r.e.access == AL_ACCESS_CREATE))
+		c.dac_allows = member_dac_allows(&r.e, resolved);
 	if (!observe_judge(o->policy, o->audit, &c, &r.e, o->s->kcount))
 		return 0;
 	plen = strnlen(resolved, AL_PATH_MAX - 1);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "policy.h"
@@ -59,6 +60,7 @@ struct obs_call {
 	bool exists;	   /* the path was there when it was resolved */
 	int ret;	   /* the call's result: >= 0, or -errno */
 	uint32_t flags;	   /* the open flags (O_PATH, O_DIRECTORY, O_CREAT, ...) */
+	bool dac_allows;   /* refused, but file permissions would have allowed it */
 	const struct memberset *members; /* the cell's processes; NULL: the opener only */
 };
 
@@ -74,6 +76,12 @@ struct obs_call {
  */
 bool observe_judge(const struct policy *p, bool audit, const struct obs_call *c,
 		   struct al_event *e, uint64_t kcount[AL_CNT_MAX]);
+
+/* Whether file permissions (mode bits; no ACLs) let a process of fsuid uid
+ * and groups gids do access (AL_ACCESS_*) to st; for a create st is the
+ * directory it is made in. */
+bool observe_dac_allows(const struct stat *st, uint32_t uid, const uint32_t *gids, size_t ngids,
+			uint8_t access);
 
 /*
  * The same for a call of the kind the Landlock backend's seccomp filter

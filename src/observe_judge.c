@@ -142,6 +142,26 @@ int observe_resolve(uint32_t tgid, uint32_t tid, const char *base, const char *r
 	return 0;
 }
 
+bool observe_dac_allows(const struct stat *st, uint32_t uid, const uint32_t *gids, size_t ngids,
+			uint8_t access)
+{
+	unsigned need = access == AL_ACCESS_READ ? 4 : access == AL_ACCESS_EXEC ? 1 :
+			access == AL_ACCESS_CREATE ? 3 : 2, bits;
+	size_t i;
+
+	if (uid == 0)
+		return true;
+	bits = st->st_mode & 7;
+	if (st->st_uid == uid) {
+		bits = st->st_mode >> 6 & 7;
+	} else {
+		for (i = 0; i < ngids; i++)
+			if (gids[i] == st->st_gid)
+				bits = st->st_mode >> 3 & 7;
+	}
+	return (bits & need) == need;
+}
+
 /* The answers by which the kernel refused the call itself: only these are blocked. */
 static bool refusal(int ret)
 {
@@ -175,6 +195,14 @@ bool observe_judge(const struct policy *p, bool audit, const struct obs_call *c,
 		return false;
 	}
 	if (c->ret < 0) {
+		/* Inside the policy, refused although file permissions allow it:
+		 * the backend refuses what the policy grants (a Landlock grant
+		 * that could not be made). Shown, counted apart: no escape. */
+		if (!escape && !audit && resolved && c->dac_allows) {
+			e->verdict = AL_VERDICT_BLOCKED;
+			kcount[AL_CNT_REFUSED_INSIDE]++;
+			return true;
+		}
 		/* Refused by file permissions inside the policy, or by anything at
 		 * all in --audit, where nothing of the cell's refuses: not the cell. */
 		if (!escape || audit)

@@ -234,13 +234,13 @@ static void draw_masthead(struct dash *d, int y)
 	if (m->unobserved) {
 		style(d, C_WARN, A_BOLD);
 		snprintf(buf, sizeof(buf), "%s", NOT_OBSERVED);
-	} else if (!esc) {
+	} else if (!esc && !model_refused_inside(m)) {
 		style(d, C_OK, A_BOLD);
 		snprintf(buf, sizeof(buf), "No escape attempts");
 	} else {
 		struct strbuf ph;
 
-		style(d, m->audit ? C_WARN : C_BAD, A_BOLD);
+		style(d, m->audit || !esc ? C_WARN : C_BAD, A_BOLD);
 		sb_init(&ph);
 		model_escapes_phrase(m, &ph);
 		snprintf(buf, sizeof(buf), "%s", ph.buf ? ph.buf : "");

@@ -45,13 +45,17 @@ phrase() {
 		"\(.escapes) escape attempt\(if .escapes == 1 then "" else "s" end) (" +
 		(if .mode == "audit" then "\(.would_block) would have been blocked" else "\(.blocked) blocked" end) +
 		(if $l > 0 then ", \($l) not blocked" else "" end) +
-		(if .unresolved > 0 then ", \(.unresolved) unresolved" else "" end) + ")" end' "$1"
+		(if .unresolved > 0 then ", \(.unresolved) unresolved" else "" end) + ")" end +
+		(if .refused_inside > 0 then "; \(.refused_inside) refusal\(if .refused_inside == 1 then "" else "s" end) of what the policy grants" else "" end)' "$1"
 }
 # The session: refused reads (blocked), protected names created (Landlock
-# cannot refuse them: not blocked), a stat-only probe; long enough to watch.
+# cannot refuse them: not blocked), a stat-only probe, its own /proc (a
+# refusal of what the policy grants where Landlock lacks the grant); long
+# enough to watch.
 cat >"$P/session.sh" <<EOF
 cat /etc/shadow; cat $base/secret.txt; cat ../secret.txt; touch .envrc .mcp.json
 python3 -c 'import os; os.open("/", os.O_PATH)'
+cat /proc/self/status >/dev/null
 sleep \${1:-0}
 exit 0
 EOF
@@ -90,10 +94,15 @@ f=$(ls "$base"/copy/agentlock-summary-*.txt 2>/dev/null | head -n1)
 [ -n "$f" ] && grep -q -F "$want" "$f" && ok "the live copy (c) says the same" || nok "live copy" "file=$f $(cat "$f" 2>/dev/null)"
 echo "$watch_s" | sed -n 2p | grep -q -F "$want" &&
 	ok "agentlock watch says the same" || nok "watch masthead" "want '$want': $(echo "$watch_s" | head -n 3)"
-n=$(jq -s '[.[] | select(.type != "summary") | select(.class == "escape" or .class == "unresolved" or
-	(.class == "persistence" and .access != "read" and .access != "exec") or .verdict != "allowed")] | length' "$base/live.ndjson")
+inside='(.verdict == "blocked" and (.class == "project" or .class == "system" or .class == "granted"))'
+n=$(jq -s "[.[] | select(.type != \"summary\") | select($inside | not) | select(.class == \"escape\" or
+	.class == \"unresolved\" or (.class == \"persistence\" and .access != \"read\" and .access != \"exec\") or
+	.verdict != \"allowed\")] | length" "$base/live.ndjson")
+ri=$(jq -s "[.[] | select(.type != \"summary\") | select($inside)] | length" "$base/live.ndjson")
 e=$(jq -s 'last.escapes' "$base/live.ndjson")
-[ "$n" = "$e" ] && ok "the log streams each of the $e escapes the summary counts" || nok "log events" "streamed $n, summary $e"
+[ "$n" = "$e" ] && [ "$ri" = "$(jq -s 'last.refused_inside' "$base/live.ndjson")" ] &&
+	ok "the log streams each of the $e escapes and $ri refusals inside the summary counts" ||
+	nok "log events" "streamed $n escapes and $ri refusals inside: $(tail -n1 "$base/live.ndjson")"
 
 # --- replayed --------------------------------------------------------------------------------
 chmod 644 "$base/live.ndjson"

@@ -373,17 +373,20 @@ static void totals_in_words(void **state)
 	char err[128];
 
 	sb_init(&sb);
-	report_escapes_phrase(&sb, false, 0, 0, 0, 0);
+	report_escapes_phrase(&sb, false, 0, 0, 0, 0, 0);
 	assert_string_equal(sb.buf, "no escape attempts");
 	sb_reset(&sb);
-	report_escapes_phrase(&sb, false, 35, 9, 0, 2);
+	report_escapes_phrase(&sb, false, 35, 9, 0, 2, 0);
 	assert_string_equal(sb.buf, "35 escape attempts (9 blocked, 26 not blocked, 2 unresolved)");
 	sb_reset(&sb);
-	report_escapes_phrase(&sb, false, 1, 1, 0, 0);
+	report_escapes_phrase(&sb, false, 1, 1, 0, 0, 0);
 	assert_string_equal(sb.buf, "1 escape attempt (1 blocked)");
 	sb_reset(&sb);
-	report_escapes_phrase(&sb, true, 4, 0, 4, 0);
+	report_escapes_phrase(&sb, true, 4, 0, 4, 0, 0);
 	assert_string_equal(sb.buf, "4 escape attempts (4 would have been blocked)");
+	sb_reset(&sb);
+	report_escapes_phrase(&sb, false, 0, 0, 0, 0, 2);
+	assert_string_equal(sb.buf, "no escape attempts; 2 refusals of what the policy grants");
 
 	/* An escape Landlock let through (verdict allowed) is an escape to the
 	 * model, as a refused one is; a persistence read is not. */
@@ -401,6 +404,14 @@ static void totals_in_words(void **state)
 	e.access = AL_ACCESS_CREATE;
 	assert_true(report_is_escape(&e));
 	model_event(m, &e, SEC);
+	/* A refusal of what the policy grants is no escape. */
+	e = mk("/proc/1/status", AL_VERDICT_BLOCKED, 1, "cat");
+	e.class = AL_CLASS_SYSTEM;
+	assert_true(report_is_refused_inside(&e));
+	assert_false(report_is_escape(&e));
+	model_event(m, &e, SEC);
+	assert_int_equal(model_refused_inside(m), 1);
+	m->refused_inside = 0;
 	assert_int_equal(model_escapes(m), 3);
 	assert_int_equal(model_refused(m), 1);
 	sb_reset(&sb);

@@ -246,6 +246,50 @@ static void membership(void **state)
 	(void)state;
 }
 
+/* Refused inside the policy: the file's permissions, or the backend's own. */
+static void refused_inside(void **state)
+{
+	uint64_t k[AL_CNT_MAX] = { 0 };
+	uint32_t groups[] = { 100, 27 };
+	struct stat st = { .st_uid = 1000, .st_gid = 27, .st_mode = 0640 };
+	struct obs_call c = { .path = "/proc/4242/status", .exists = true, .ret = -EACCES };
+	struct policy p;
+	struct al_event e;
+
+	/* Mode bits as the kernel checks them: owner, else a group, else others. */
+	assert_true(observe_dac_allows(&st, 1000, NULL, 0, AL_ACCESS_WRITE));
+	assert_false(observe_dac_allows(&st, 1000, NULL, 0, AL_ACCESS_EXEC));
+	assert_true(observe_dac_allows(&st, 1001, groups, 2, AL_ACCESS_READ));
+	assert_false(observe_dac_allows(&st, 1001, groups, 2, AL_ACCESS_WRITE));
+	assert_false(observe_dac_allows(&st, 1001, groups, 1, AL_ACCESS_READ));
+	st.st_mode = 0750; /* a directory to create in: write and search */
+	assert_true(observe_dac_allows(&st, 1000, NULL, 0, AL_ACCESS_CREATE));
+	assert_false(observe_dac_allows(&st, 1001, groups, 2, AL_ACCESS_CREATE));
+
+	assert_int_equal(policy_build(&p, DIR), 0);
+	/* The member's own /proc refused though its permissions allow it: the
+	 * backend refuses what the policy grants, shown, not an escape. */
+	e = ev(AL_ACCESS_READ);
+	c.dac_allows = true;
+	assert_true(observe_judge(&p, false, &c, &e, k));
+	assert_int_equal(e.class, AL_CLASS_SYSTEM);
+	assert_int_equal(e.verdict, AL_VERDICT_BLOCKED);
+	assert_int_equal(k[AL_CNT_REFUSED_INSIDE], 1);
+	assert_int_equal(k[AL_CNT_ESCAPE], 0);
+	assert_int_equal(k[AL_CNT_BLOCKED], 0);
+	/* ...refused by the file's permissions: nothing of the cell's. */
+	e = ev(AL_ACCESS_READ);
+	c.dac_allows = false;
+	assert_false(observe_judge(&p, false, &c, &e, k));
+	/* ...and in --audit nothing of the cell's refuses anything. */
+	e = ev(AL_ACCESS_READ);
+	c.dac_allows = true;
+	assert_false(observe_judge(&p, true, &c, &e, k));
+	assert_int_equal(k[AL_CNT_REFUSED_INSIDE], 1);
+	policy_free(&p);
+	(void)state;
+}
+
 /* Calls the Landlock backend's seccomp filter refuses: always escapes. */
 static void acts(void **state)
 {
@@ -324,6 +368,7 @@ int main(void)
 		cmocka_unit_test(errnos),
 		cmocka_unit_test(probes),
 		cmocka_unit_test(membership),
+		cmocka_unit_test(refused_inside),
 		cmocka_unit_test(acts),
 		cmocka_unit_test(resolution),
 	};

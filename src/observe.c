@@ -66,8 +66,9 @@ static int record_path(const struct obs_record *r, size_t plen, char *out, size_
 /*
  * Whether file permissions would have let the member do what it was refused
  * (then the refusal was the backend's own): its fsuid and groups from
- * /proc/<pid>/status while it lives, the mode bits of the path (for a
- * create, of the directory it is made in). False when it cannot be told.
+ * /proc/<pid>/status while it lives (else the record's uid, no groups), the
+ * mode bits of the path (for a create, of the directory it is made in).
+ * False when it cannot be told.
  */
 static bool member_dac_allows(const struct al_event *e, const char *path)
 {
@@ -91,8 +92,9 @@ static bool member_dac_allows(const struct al_event *e, const char *path)
 		return false;
 	snprintf(buf, sizeof(buf), "/proc/%u/status", e->tgid);
 	f = fopen(buf, "re");
-	if (!f)
-		return false;
+	if (!f) /* gone already: its uid from the record, no groups (mode bits
+		  * for the group then count as not passed) */
+		return observe_dac_allows(&st, e->uid, NULL, 0, e->access);
 	while (fgets(line, sizeof(line), f)) {
 		unsigned a, b, c, d;
 		char *p, *end;

@@ -61,7 +61,8 @@ static int record_path(const struct obs_record *r, size_t plen, char *out, size_
 	return -ENOENT;
 }
 
-#define DAC_MAX_GROUPS 256
+#define DAC_MAX_GROUPS 256 /* groups read from /proc/<pid>/status; more are not looked at */
+#define STATUS_LINE_MAX 4096 /* a "Groups:" line of DAC_MAX_GROUPS ids fits */
 
 /*
  * Whether file permissions would have let the member do what it was refused
@@ -72,7 +73,7 @@ static int record_path(const struct obs_record *r, size_t plen, char *out, size_
  */
 static bool member_dac_allows(const struct al_event *e, const char *path)
 {
-	char buf[64], line[4096], dir[PATH_MAX + 1];
+	char buf[64], line[STATUS_LINE_MAX], dir[PATH_MAX + 1];
 	uint32_t gids[DAC_MAX_GROUPS], uid = 0;
 	size_t ngids = 0, n = strnlen(path, sizeof(dir) - 1);
 	bool have_uid = false;

@@ -145,19 +145,20 @@ int observe_resolve(uint32_t tgid, uint32_t tid, const char *base, const char *r
 bool observe_dac_allows(const struct stat *st, uint32_t uid, const uint32_t *gids, size_t ngids,
 			uint8_t access)
 {
-	unsigned need = access == AL_ACCESS_READ ? 4 : access == AL_ACCESS_EXEC ? 1 :
-			access == AL_ACCESS_CREATE ? 3 : 2, bits;
+	/* rwx of the class that applies, as R_OK | W_OK | X_OK (4, 2, 1). */
+	unsigned need = access == AL_ACCESS_READ ? R_OK : access == AL_ACCESS_EXEC ? X_OK :
+			access == AL_ACCESS_CREATE ? W_OK | X_OK : W_OK, bits;
 	size_t i;
 
 	if (uid == 0)
 		return true;
-	bits = st->st_mode & 7;
+	bits = st->st_mode & S_IRWXO;
 	if (st->st_uid == uid) {
-		bits = st->st_mode >> 6 & 7;
+		bits = (st->st_mode & S_IRWXU) >> 6;
 	} else {
 		for (i = 0; i < ngids; i++)
 			if (gids[i] == st->st_gid)
-				bits = st->st_mode >> 3 & 7;
+				bits = (st->st_mode & S_IRWXG) >> 3;
 	}
 	return (bits & need) == need;
 }

@@ -40,7 +40,9 @@ struct {
  * space reads the record the process may be gone, and its /proc with it. */
 struct pending {
 	__u8 access;
+	__u8 unread; /* the name was not paged in at entry: read again at exit */
 	__s32 dirfd;
+	__u64 upath; /* the name in user memory */
 	__u32 flags;
 	__u32 base_len; /* 0: no base taken */
 	char path[AL_PATH_MAX];
@@ -163,7 +165,9 @@ static __always_inline int enter(const char *upath, __s32 dirfd, __u64 flags, bo
 	p->access = exec ? AL_ACCESS_EXEC :
 		    (flags & O_CREAT) ? AL_ACCESS_CREATE :
 		    (flags & O_ACCMODE) ? AL_ACCESS_WRITE : AL_ACCESS_READ;
-	if (bpf_probe_read_user_str(p->path, sizeof(p->path), upath) < 0)
+	p->upath = (__u64)upath;
+	p->unread = bpf_probe_read_user_str(p->path, sizeof(p->path), upath) <= 0;
+	if (p->unread)
 		p->path[0] = '\0';
 	p->base_len = 0;
 	if (p->path[0] != '/')
@@ -191,6 +195,14 @@ static __always_inline int leave(long ret)
 	if (!r) {
 		count(AL_CNT_RB_DROPPED);
 		goto out;
+	}
+	/* A name in a page not yet faulted in (a new program's string literal)
+	 * cannot be read at entry; the call itself has faulted it in by now. */
+	if (p->unread) {
+		if (bpf_probe_read_user_str(p->path, sizeof(p->path), (const char *)p->upath) <= 0)
+			p->path[0] = '\0'; /* still unreadable: sent empty, unresolved */
+		else if (p->path[0] == '/')
+			p->base_len = 0;
 	}
 	e = &r->e;
 	task = (struct task_struct *)bpf_get_current_task();

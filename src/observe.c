@@ -42,7 +42,14 @@ static int record_path(const struct obs_record *r, size_t plen, char *out, size_
 	if (r->base_len && r->base_len < plen) {
 		raw = buf + r->base_len + 1;
 		b = buf;
-	} else if (buf[0] != '/') {
+	}
+	if (!raw[0]) {
+		/* The name could not be read (no call succeeds on an empty one):
+		 * unresolved, never the directory it would be relative to. */
+		out[0] = '\0';
+		return -EFAULT;
+	}
+	if (!b && buf[0] != '/') {
 		if (r->dirfd == AT_FDCWD_RAW)
 			snprintf(link, sizeof(link), "/proc/%u/cwd", r->e.tgid);
 		else

@@ -150,6 +150,25 @@ static __always_inline void take_base(struct pending *p, __s32 dirfd)
 	p->base_len = (__u32)n;
 }
 
+/* The program a successful execve now runs, into p->path: after the exec
+ * the name's memory is the new program's, so it cannot be read again. */
+static __always_inline void take_exe(struct pending *p)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct scratch *s = scratch_get();
+	struct file *f = BPF_CORE_READ(task, mm, exe_file);
+	long n;
+
+	p->path[0] = '\0';
+	if (!s || !f)
+		return;
+	n = build_path(s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt));
+	if (n <= 0 || n >= AL_PATH_MAX)
+		return;
+	bpf_probe_read_kernel(p->path, n & (AL_PATH_MAX - 1), s->ev.path);
+	p->path[n & (AL_PATH_MAX - 1)] = '\0';
+}
+
 static __always_inline int enter(const char *upath, __s32 dirfd, __u64 flags, bool exec)
 {
 	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid();
@@ -197,11 +216,15 @@ static __always_inline int leave(long ret)
 		goto out;
 	}
 	/* A name in a page not yet faulted in (a new program's string literal)
-	 * cannot be read at entry; the call itself has faulted it in by now. */
+	 * cannot be read at entry; the call itself has faulted it in by now
+	 * (but a successful execve has replaced that memory: its program is
+	 * read from the process instead). */
 	if (p->unread) {
-		if (bpf_probe_read_user_str(p->path, sizeof(p->path), (const char *)p->upath) <= 0)
+		if (p->access == AL_ACCESS_EXEC && ret == 0)
+			take_exe(p);
+		else if (bpf_probe_read_user_str(p->path, sizeof(p->path), (const char *)p->upath) <= 0)
 			p->path[0] = '\0'; /* still unreadable: sent empty, unresolved */
-		else if (p->path[0] == '/')
+		if (p->path[0] == '/')
 			p->base_len = 0;
 	}
 	e = &r->e;

@@ -173,6 +173,14 @@ enum al_counter {
 	 * not streamed, since glibc makes one in every process's first name lookup
 	 * (nscd's socket) and the call names no target. */
 	AL_CNT_UNIX_SOCKET,
+	/* Observer only: stat-only (O_PATH) opens and directory-walk opens of
+	 * paths outside the cell, which reach no content: counted apart, never
+	 * escapes (the BPF-LSM file_open hook does not see O_PATH at all). */
+	AL_CNT_PROBE,
+	/* Observer only: refusals of what the policy grants that file
+	 * permissions would have allowed: the backend's rules are narrower than
+	 * the policy (a Landlock grant that could not be made). */
+	AL_CNT_REFUSED_INSIDE,
 	AL_CNT_MAX,
 };
 

@@ -11,6 +11,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "agentlock_abi.h"
+#include "observe_record.h"
 
 #define EPERM 1
 #define EACCES 13
@@ -34,22 +35,18 @@ struct {
 } members SEC(".maps");
 
 /* What a thread asked for at syscall entry, until its exit says how it went.
- * A relative name is kept with the working directory it was relative to,
- * taken at entry: by the time user space reads the record the process may
- * be gone, and its /proc/<pid>/cwd with it. */
+ * A relative name is kept with the directory it was relative to (the working
+ * directory, or the directory descriptor's), taken at entry: by the time user
+ * space reads the record the process may be gone, and its /proc with it. */
 struct pending {
 	__u8 access;
+	__u8 unread; /* the name was not paged in at entry: read again at exit */
 	__s32 dirfd;
-	__u32 cwd_len; /* 0: no cwd taken */
+	__u64 upath; /* the name in user memory */
+	__u32 flags;
+	__u32 base_len; /* 0: no base taken */
 	char path[AL_PATH_MAX];
-	char cwd[AL_PATH_MAX];
-};
-
-/* The record sent: the event, whose path holds "cwd\0name" for a relative
- * name, and room behind it so the name's masked offset stays inside. */
-struct obs_record {
-	struct al_event e;
-	char more[AL_PATH_MAX];
+	char base[AL_PATH_MAX];
 };
 
 #include "pathwalk_types.h"
@@ -119,20 +116,57 @@ static __always_inline bool member(void)
 	return bpf_map_lookup_elem(&members, &tgid) != NULL;
 }
 
-/* The current working directory, as the dentry walk sees it, into p->cwd. */
-static __always_inline void take_cwd(struct pending *p)
+/* The directory a relative name starts from, as the dentry walk sees it,
+ * into p->base: the working directory, or the descriptor dirfd's file. */
+static __always_inline void take_base(struct pending *p, __s32 dirfd)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct scratch *s = scratch_get();
+	struct dentry *dentry;
+	struct vfsmount *mnt;
 	long n;
 
 	if (!s)
 		return;
-	n = build_path(s, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt));
+	if (dirfd == -100 /* AT_FDCWD */) {
+		dentry = BPF_CORE_READ(task, fs, pwd.dentry);
+		mnt = BPF_CORE_READ(task, fs, pwd.mnt);
+	} else {
+		struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+		struct file **fds, *f = NULL;
+
+		if (dirfd < 0 || !fdt || (__u32)dirfd >= BPF_CORE_READ(fdt, max_fds))
+			return;
+		fds = BPF_CORE_READ(fdt, fd);
+		if (bpf_probe_read_kernel(&f, sizeof(f), &fds[dirfd]) || !f)
+			return;
+		dentry = BPF_CORE_READ(f, f_path.dentry);
+		mnt = BPF_CORE_READ(f, f_path.mnt);
+	}
+	n = build_path(s, dentry, mnt);
 	if (n <= 0 || n >= AL_PATH_MAX)
 		return;
-	bpf_probe_read_kernel(p->cwd, n & (AL_PATH_MAX - 1), s->ev.path);
-	p->cwd_len = (__u32)n;
+	bpf_probe_read_kernel(p->base, n & (AL_PATH_MAX - 1), s->ev.path);
+	p->base_len = (__u32)n;
+}
+
+/* The program a successful execve now runs, into p->path: after the exec
+ * the name's memory is the new program's, so it cannot be read again. */
+static __always_inline void take_exe(struct pending *p)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct scratch *s = scratch_get();
+	struct file *f = BPF_CORE_READ(task, mm, exe_file);
+	long n;
+
+	p->path[0] = '\0';
+	if (!s || !f)
+		return;
+	n = build_path(s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt));
+	if (n <= 0 || n >= AL_PATH_MAX)
+		return;
+	bpf_probe_read_kernel(p->path, n & (AL_PATH_MAX - 1), s->ev.path);
+	p->path[n & (AL_PATH_MAX - 1)] = '\0';
 }
 
 static __always_inline int enter(const char *upath, __s32 dirfd, __u64 flags, bool exec)
@@ -146,14 +180,17 @@ static __always_inline int enter(const char *upath, __s32 dirfd, __u64 flags, bo
 	if (!p)
 		return 0;
 	p->dirfd = dirfd;
+	p->flags = (__u32)flags;
 	p->access = exec ? AL_ACCESS_EXEC :
 		    (flags & O_CREAT) ? AL_ACCESS_CREATE :
 		    (flags & O_ACCMODE) ? AL_ACCESS_WRITE : AL_ACCESS_READ;
-	if (bpf_probe_read_user_str(p->path, sizeof(p->path), upath) < 0)
+	p->upath = (__u64)upath;
+	p->unread = bpf_probe_read_user_str(p->path, sizeof(p->path), upath) <= 0;
+	if (p->unread)
 		p->path[0] = '\0';
-	p->cwd_len = 0;
-	if (p->path[0] != '/' && dirfd == -100 /* AT_FDCWD */)
-		take_cwd(p);
+	p->base_len = 0;
+	if (p->path[0] != '/')
+		take_base(p, dirfd);
 	bpf_map_update_elem(&pending, &tid, p, BPF_ANY);
 	return 0;
 }
@@ -178,6 +215,18 @@ static __always_inline int leave(long ret)
 		count(AL_CNT_RB_DROPPED);
 		goto out;
 	}
+	/* A name in a page not yet faulted in (a new program's string literal)
+	 * cannot be read at entry; the call itself has faulted it in by now
+	 * (but a successful execve has replaced that memory: its program is
+	 * read from the process instead). */
+	if (p->unread) {
+		if (p->access == AL_ACCESS_EXEC && ret == 0)
+			take_exe(p);
+		else if (bpf_probe_read_user_str(p->path, sizeof(p->path), (const char *)p->upath) <= 0)
+			p->path[0] = '\0'; /* still unreadable: sent empty, unresolved */
+		if (p->path[0] == '/')
+			p->base_len = 0;
+	}
 	e = &r->e;
 	task = (struct task_struct *)bpf_get_current_task();
 	e->ts_ns = bpf_ktime_get_ns();
@@ -189,18 +238,21 @@ static __always_inline int leave(long ret)
 	e->access = p->access;
 	e->class = AL_CLASS_RAW;
 	e->target = (__u32)(__s32)ret; /* the result: >= 0, -EACCES, -EPERM or -EROFS */
-	e->arg = (__u32)p->dirfd;
+	e->arg = 0;
+	e->verdict = 0;
+	r->flags = p->flags;
+	r->dirfd = p->dirfd;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	/* "cwd\0name" when a working directory was taken, else "name". */
-	off = p->cwd_len & (AL_PATH_MAX - 1);
+	/* "base\0name" when a base directory was taken, else "name". */
+	off = p->base_len & (AL_PATH_MAX - 1);
+	r->base_len = off;
 	if (off) {
-		bpf_probe_read_kernel(e->path, off, p->cwd);
+		bpf_probe_read_kernel(e->path, off, p->base);
 		e->path[off] = '\0';
 		off++;
 	}
 	n = bpf_probe_read_kernel_str(&e->path[off & (AL_PATH_MAX - 1)], AL_PATH_MAX, p->path);
 	e->path_len = (__s32)((off & (AL_PATH_MAX - 1)) + (n > 0 ? n - 1 : 0));
-	e->verdict = off ? 1 : 0; /* 1: the path carries its cwd first */
 	bpf_ringbuf_submit(r, 0);
 out:
 	bpf_map_delete_elem(&pending, &tid);
@@ -326,6 +378,9 @@ static __always_inline int act_desc(__u8 op, __u32 target, __u32 arg, long ret, 
 	e->target = target;
 	e->arg = arg;
 	e->path_len = 0;
+	r->flags = 0;
+	r->dirfd = 0;
+	r->base_len = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	if (fd >= 0)
 		fd_path(e, (__u32)fd);
@@ -523,6 +578,21 @@ int obs_exit_io_uring_setup(struct trace_event_raw_sys_exit *ctx)
 	return act_desc(AL_OP_CONNECT, 0, 0, ret, -1, desc_uring);
 }
 
+/* Tells the user side a process joined or left the cell, in stream order. */
+static __always_inline void member_record(__u32 tgid, __u32 kind)
+{
+	struct obs_member *m = bpf_ringbuf_reserve(&events, sizeof(*m), 0);
+
+	if (!m) {
+		count(AL_CNT_RB_DROPPED);
+		return;
+	}
+	m->ts_ns = bpf_ktime_get_ns();
+	m->tgid = tgid;
+	m->kind = kind;
+	bpf_ringbuf_submit(m, 0);
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(obs_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -534,6 +604,8 @@ int BPF_PROG(obs_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	if (bpf_map_update_elem(&members, &ctgid, &one, BPF_NOEXIST))
 		count(AL_CNT_ENROLL_FAILED);
+	else
+		member_record(ctgid, OBS_MEMBER_JOIN);
 	return 0;
 }
 
@@ -542,7 +614,8 @@ int BPF_PROG(obs_exit, struct task_struct *task)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 
-	if (BPF_CORE_READ(task, signal, live.counter) == 0)
-		bpf_map_delete_elem(&members, &tgid);
+	if (BPF_CORE_READ(task, signal, live.counter) == 0 &&
+	    !bpf_map_delete_elem(&members, &tgid))
+		member_record(tgid, OBS_MEMBER_LEAVE);
 	return 0;
 }

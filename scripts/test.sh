@@ -102,6 +102,9 @@ run_logged tui tests/tui/replay.sh build-asan
 step "tui: the live dashboard of a real run (Landlock on this host; tmux drives the keys)"
 run_logged tui-live tests/tui/live.sh build-asan
 
+step "tui: one session, every view (masthead, closing line, --report, replay, watch, copy), the same totals"
+run_logged tui-totals tests/tui/totals.sh build-asan
+
 step "bench: the event pipeline and the dashboard at 10,000 events/s, and bounded memory (release build)"
 bench_out=$(mktemp)
 build/dashboard_bench 2>&1 | tee "$bench_out"

@@ -567,6 +567,8 @@ static int start_landlock(struct run *r)
 			    sizeof(r->err));
 }
 
+static void read_totals(void *ctx, uint64_t *k);
+
 /* Watchers may attach from other terminals; without the socket the run goes on. */
 static void start_watch(struct run *r)
 {
@@ -581,6 +583,8 @@ static void start_watch(struct run *r)
 		detail(r, "'agentlock watch' will not see this run: %s", why);
 	if (rc)
 		return;
+	r->watch.read_totals = read_totals;
+	r->watch.totals_ctx = r;
 	session_add_sink(&r->session, watch_sink_fn, &r->watch);
 }
 
@@ -636,15 +640,23 @@ static int start(struct run *r)
 	return start_landlock(r);
 }
 
-/* The exact counters, for the dashboard's totals and dropped-event count. */
+/*
+ * The session's totals so far, into k (zeroed by the caller): the one
+ * counting source of every view (the masthead, watch, the closing line and
+ * the summary record). Under BPF-LSM the kernel counts everything; the
+ * observer counts on this side as it classifies, and the kernel only what
+ * never reached it (dropped events, failed enrolments).
+ */
 static void read_totals(void *ctx, uint64_t *k)
 {
 	struct run *r = ctx;
 
-	if (r->jail.skel)
+	if (r->jail.skel) {
 		jail_read_counters(&r->jail, k);
-	else if (r->observing)
+	} else if (r->observing) {
+		memcpy(k, r->session.kcount, sizeof(r->session.kcount));
 		observe_read_counters(&r->obs, k);
+	}
 }
 
 static int64_t now_ns(void)
@@ -782,17 +794,22 @@ int main(int argc, char **argv)
 			rc = launch_supervise(&r.launch, r.jail.skel ? &r.jail : NULL,
 					      r.rb.rb ? &r.rb : r.observing ? &r.obs.rb : NULL,
 					      &r.session, front(&r));
+		if (!rc) {
+			uint64_t k[AL_CNT_MAX] = { 0 };
+
+			/* The final totals, before the dashboard's last frame shows them. */
+			r.session.end_ns = session_now_ns();
+			read_totals(&r, k);
+			memcpy(r.session.kcount, k, sizeof(k));
+			if (r.live)
+				model_set_totals(r.model, k);
+		}
 		if (r.live)
 			live_close(&r.lv, session_exit_status(&r.session));
 		if (rc) {
 			fprintf(stderr, "agentlock: supervising COMMAND failed: %s\n", strerror(-rc));
 			rc = AL_EXIT_INTERNAL;
 		} else {
-			r.session.end_ns = session_now_ns();
-			if (r.jail.skel)
-				jail_read_counters(&r.jail, r.session.kcount);
-			else if (r.observing)
-				observe_read_counters(&r.obs, r.session.kcount);
 			finish_outputs(&r);
 			watch_close(&r.watch, true);
 			rc = session_exit_status(&r.session);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "report.h"
 
 #define NS 1000000000LL
 
@@ -73,6 +74,7 @@ static void stream_add(struct model *m, const struct al_event *ev, int64_t real_
 	it->access = ev->access;
 	it->class = ev->class;
 	it->verdict = ev->verdict;
+	it->escape = report_is_escape(ev);
 	/* Keep the end of a long path: the file name tells more than the root. */
 	it->cut = len > MODEL_PATH_KEEP;
 	it->len = (uint16_t)(it->cut ? MODEL_PATH_KEEP : len);
@@ -82,7 +84,7 @@ static void stream_add(struct model *m, const struct al_event *ev, int64_t real_
 
 void model_event(struct model *m, const struct al_event *ev, int64_t real_ns)
 {
-	bool escape = ev->verdict != AL_VERDICT_ALLOWED;
+	bool escape = report_is_escape(ev);
 
 	if (!m->start_ns)
 		m->start_ns = real_ns;
@@ -92,9 +94,12 @@ void model_event(struct model *m, const struct al_event *ev, int64_t real_ns)
 		m->escapes++;
 		if (ev->verdict == AL_VERDICT_BLOCKED)
 			m->blocked++;
-		else
+		else if (ev->verdict == AL_VERDICT_WOULD_BLOCK)
 			m->would_block++;
+		m->unresolved += ev->class == AL_CLASS_UNRESOLVED;
 		lb_add(&m->lb, ev, real_ns);
+	} else if (report_is_refused_inside(ev)) {
+		m->refused_inside++;
 	} else if (ev->op == AL_OP_OPEN) {
 		m->opens_ok++;
 	} else if (ev->op == AL_OP_TCP_CONNECT) {
@@ -127,6 +132,7 @@ void model_from_session(struct model *m, const struct session *s)
 	snprintf(m->dir, sizeof(m->dir), "%s", s->dir ? s->dir : "");
 	snprintf(m->profile, sizeof(m->profile), "%s", s->profile ? s->profile : "");
 	snprintf(m->backend, sizeof(m->backend), "%s", s->backend ? s->backend : "");
+	m->unobserved = s->backend && !s->observed;
 	m->command[0] = '\0';
 	for (i = 0; s->argv && s->argv[i] && used + 1 < sizeof(m->command); i++) {
 		int w = snprintf(m->command + used, sizeof(m->command) - used, "%s%s", i ? " " : "",
@@ -150,6 +156,9 @@ void model_set_totals(struct model *m, const uint64_t *k)
 	m->t_escapes = k[AL_CNT_ESCAPE];
 	m->t_blocked = k[AL_CNT_BLOCKED];
 	m->t_would_block = k[AL_CNT_WOULD_BLOCK];
+	m->t_unresolved = k[AL_CNT_UNRESOLVED];
+	m->t_refused_inside = k[AL_CNT_REFUSED_INSIDE];
+	m->probes = k[AL_CNT_PROBE];
 	m->dropped = k[AL_CNT_RB_DROPPED] + m->watch_dropped;
 	m->dirty = true;
 }
@@ -164,12 +173,42 @@ uint64_t model_escapes(const struct model *m)
 	return m->have_totals && m->t_escapes > m->escapes ? m->t_escapes : m->escapes;
 }
 
+/* The exact total when the source has one, else what was streamed; the
+ * streamed count wins only while the totals lag behind it (live, <1 s). */
+static uint64_t pick(const struct model *m, uint64_t total, uint64_t streamed)
+{
+	return m->have_totals && total > streamed ? total : streamed;
+}
+
 uint64_t model_blocked(const struct model *m)
 {
-	uint64_t t = m->audit ? m->t_would_block : m->t_blocked;
-	uint64_t s = m->audit ? m->would_block : m->blocked;
+	return m->audit ? model_would_block(m) : model_refused(m);
+}
 
-	return m->have_totals && t > s ? t : s;
+uint64_t model_refused(const struct model *m)
+{
+	return pick(m, m->t_blocked, m->blocked);
+}
+
+uint64_t model_would_block(const struct model *m)
+{
+	return pick(m, m->t_would_block, m->would_block);
+}
+
+uint64_t model_refused_inside(const struct model *m)
+{
+	return pick(m, m->t_refused_inside, m->refused_inside);
+}
+
+uint64_t model_unresolved(const struct model *m)
+{
+	return pick(m, m->t_unresolved, m->unresolved);
+}
+
+void model_escapes_phrase(const struct model *m, struct strbuf *sb)
+{
+	report_escapes_phrase(sb, m->audit, model_escapes(m), model_refused(m),
+			      model_would_block(m), model_unresolved(m), model_refused_inside(m));
 }
 
 void model_rate(const struct model *m, uint32_t *out, size_t n, bool escapes_only)

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "json.h"
 #include "leaderboard.h"
 #include "session.h"
 
@@ -24,6 +25,7 @@ struct model_item {
 	uint32_t pid;
 	char comm[AL_COMM_LEN];
 	uint8_t op, access, class, verdict;
+	bool escape; /* report_is_escape: refused, would be, or let through */
 	bool cut; /* the target was longer than kept */
 	uint16_t len;
 	char text[MODEL_PATH_KEEP];
@@ -36,20 +38,24 @@ struct model {
 	char profile[128];
 	char backend[32];
 	char command[512]; /* COMMAND, space-joined (raw; sanitised when drawn) */
+	bool unobserved;   /* the backend sees no attempts (Landlock without root) */
 	int64_t start_ns;  /* real time of the first event or the start */
 	int64_t now_ns;	   /* the latest time the source has reached */
 
 	/* Counts from the stream. */
 	uint64_t events;
 	uint64_t opens_ok;  /* allowed opens streamed (quiet system reads are not) */
-	uint64_t escapes;   /* blocked + would-block */
-	uint64_t blocked, would_block;
+	uint64_t escapes;   /* blocked + would-block + let through (report_is_escape) */
+	uint64_t blocked, would_block, unresolved;
+	uint64_t refused_inside; /* refusals of what the policy grants (no escapes) */
 	uint64_t tcp_connects;
 
 	/* Exact totals from the kernel, when the source has them (a summary
 	 * line, or the live counters); they win over the streamed counts. */
 	bool have_totals;
-	uint64_t t_opens_ok, t_escapes, t_blocked, t_would_block, dropped;
+	uint64_t t_opens_ok, t_escapes, t_blocked, t_would_block, t_unresolved, dropped;
+	uint64_t t_refused_inside;
+	uint64_t probes; /* stat-only and walk opens outside (totals only) */
 	uint64_t watch_dropped; /* of dropped: lines a watched session could not send us */
 
 	/* How COMMAND ended. */
@@ -86,7 +92,13 @@ void model_set_totals(struct model *m, const uint64_t *kcount);
 /* The opens-in-bounds / escapes shown: the exact totals when known. */
 uint64_t model_opens_ok(const struct model *m);
 uint64_t model_escapes(const struct model *m);
-uint64_t model_blocked(const struct model *m);
+uint64_t model_blocked(const struct model *m); /* refused, or in --audit would be */
+uint64_t model_refused(const struct model *m);
+uint64_t model_would_block(const struct model *m);
+uint64_t model_unresolved(const struct model *m);
+uint64_t model_refused_inside(const struct model *m);
+/* The totals in report_escapes_phrase's words (the closing line's). */
+void model_escapes_phrase(const struct model *m, struct strbuf *sb);
 
 /* Events per second for the last n seconds up to now (oldest first). */
 void model_rate(const struct model *m, uint32_t *out, size_t n, bool escapes_only);

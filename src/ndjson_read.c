@@ -284,7 +284,8 @@ static const struct counter_key counter_keys[] = {
 	{ "unresolved", AL_CNT_UNRESOLVED },	   { "dropped", AL_CNT_RB_DROPPED },
 	{ "enroll_failed", AL_CNT_ENROLL_FAILED }, { "forks_refused", AL_CNT_FORK_REFUSED },
 	{ "orphan_kills", AL_CNT_ORPHAN_KILLED },  { "tcp_connects", AL_CNT_TCP_CONNECT },
-	{ "unix_sockets_refused", AL_CNT_UNIX_SOCKET },
+	{ "unix_sockets_refused", AL_CNT_UNIX_SOCKET }, { "probes", AL_CNT_PROBE },
+	{ "refused_inside", AL_CNT_REFUSED_INSIDE },
 };
 
 static int field(struct rd *r, const char *key, struct nd_line *o)
@@ -344,6 +345,19 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 			return -1;
 		o->audit = !strcmp(s, "audit");
 		return 0;
+	}
+	if (!strcmp(key, "observed")) {
+		ws(r);
+		if (r->end - r->p >= 5 && !memcmp(r->p, "false", 5)) {
+			o->unobserved = true;
+			r->p += 5;
+			return 0;
+		}
+		if (r->end - r->p >= 4 && !memcmp(r->p, "true", 4)) {
+			r->p += 4;
+			return 0;
+		}
+		return bad(r, "observed must be true or false");
 	}
 	if (!strcmp(key, "dir"))
 		return string(r, o->dir, sizeof(o->dir)) < 0 ? -1 : 0;

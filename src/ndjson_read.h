@@ -27,6 +27,7 @@ struct nd_line {
 	bool audit;
 	char dir[AL_PATH_MAX];
 	char backend[32];
+	bool unobserved; /* "observed": false (Landlock without root) */
 	char profile[128];
 	char command[512];
 	uint64_t kcount[AL_CNT_MAX];

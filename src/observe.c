@@ -17,41 +17,124 @@
 #include "observe.h"
 
 
-/* What bpf/observe.bpf.c sends: an event with room for "cwd\0name". */
-struct obs_record {
-	struct al_event e;
-	char more[AL_PATH_MAX];
-};
+#include "observe_record.h"
+
+#define AT_FDCWD_RAW (-100)
 
 /*
- * The absolute path a record names. A relative name under AT_FDCWD arrives
- * with the working directory the kernel saw at the call (e.verdict is 1);
- * one relative to another directory descriptor is looked up in /proc while
- * the process lives. Returns 0, or -errno with the name as written in out.
+ * The absolute path a record names. A relative name arrives with the
+ * directory the kernel side walked to at the call ("base\0name"); when that
+ * walk failed (a base deeper than the buffer), /proc/<pid>/cwd or
+ * /proc/<pid>/fd/<dirfd> is read instead while the process lives (racy: it
+ * may have moved on, so this is the fallback only). Returns 0, or -errno
+ * with the name as written in out.
  */
-static int record_path(const struct obs_record *r, size_t plen, char *out, size_t outlen)
+static int record_path(const struct obs_record *r, size_t plen, char *out, size_t outlen,
+		       bool *exists)
 {
-	static char buf[2 * AL_PATH_MAX + 2], joined[2 * AL_PATH_MAX + 2];
-	const char *raw = buf;
+	static char buf[2 * AL_PATH_MAX + 2], base[PATH_MAX];
+	const char *raw = buf, *b = NULL;
+	char link[64];
+	ssize_t n;
 
 	memcpy(buf, r->e.path, plen);
 	buf[plen] = '\0';
-	if (r->e.verdict == 1) {
-		size_t c = strnlen(buf, plen);
-
-		raw = c < plen ? buf + c + 1 : "";
-		int n = snprintf(joined, sizeof(joined), "%s/%s", buf, raw);
-
-		/* joined holds buf's bytes plus a '/': a cut cannot happen, and is refused. */
-		if (n >= 0 && (size_t)n < sizeof(joined) &&
-		    !observe_resolve(0, (int)r->e.arg, joined, out, outlen))
-			return 0;
-	} else if (!observe_resolve((pid_t)r->e.tgid, (int)r->e.arg, raw, out, outlen)) {
-		return 0;
+	*exists = false;
+	if (r->base_len && r->base_len < plen) {
+		raw = buf + r->base_len + 1;
+		b = buf;
 	}
-	/* Unresolved: the name as written, clipped to out (as the event's path is). */
-	str_printf(out, outlen, "%s", raw);
+	if (!raw[0]) {
+		/* The name could not be read (no call succeeds on an empty one):
+		 * unresolved, never the directory it would be relative to. */
+		out[0] = '\0';
+		return -EFAULT;
+	}
+	if (!b && buf[0] != '/') {
+		if (r->dirfd == AT_FDCWD_RAW)
+			snprintf(link, sizeof(link), "/proc/%u/cwd", r->e.tgid);
+		else
+			snprintf(link, sizeof(link), "/proc/%u/fd/%d", r->e.tgid, r->dirfd);
+		n = readlink(link, base, sizeof(base) - 1);
+		if (n > 0) {
+			base[n] = '\0';
+			b = base;
+		}
+	}
+	if (!observe_resolve(r->e.tgid, r->e.tid, b, raw, out, outlen, exists))
+		return 0;
+	n = (ssize_t)strnlen(raw, outlen - 1);
+	memcpy(out, raw, (size_t)n);
+	out[n] = '\0';
 	return -ENOENT;
+}
+
+#define DAC_MAX_GROUPS 256 /* groups read from /proc/<pid>/status; more are not looked at */
+#define STATUS_LINE_MAX 4096 /* a "Groups:" line of DAC_MAX_GROUPS ids fits */
+
+/*
+ * Whether file permissions would have let the member do what it was refused
+ * (then the refusal was the backend's own): its fsuid and groups from
+ * /proc/<pid>/status while it lives (else the record's uid, no groups), the
+ * mode bits of the path (for a create, of the directory it is made in).
+ * False when it cannot be told.
+ */
+static bool member_dac_allows(const struct al_event *e, const char *path)
+{
+	char buf[64], line[STATUS_LINE_MAX], dir[PATH_MAX + 1];
+	uint32_t gids[DAC_MAX_GROUPS], uid = 0;
+	size_t ngids = 0, n = strnlen(path, sizeof(dir) - 1);
+	bool have_uid = false;
+	struct stat st;
+	FILE *f;
+
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	if (e->access == AL_ACCESS_CREATE) {
+		char *slash = strrchr(dir, '/');
+
+		if (!slash)
+			return false;
+		slash[slash == dir] = '\0';
+	}
+	if (stat(dir, &st))
+		return false;
+	snprintf(buf, sizeof(buf), "/proc/%u/status", e->tgid);
+	f = fopen(buf, "re");
+	if (!f) /* gone already: its uid from the record, no groups (mode bits
+		  * for the group then count as not passed) */
+		return observe_dac_allows(&st, e->uid, NULL, 0, e->access);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned a, b, c, d;
+		char *p, *end;
+
+		if (sscanf(line, "Uid:\t%u\t%u\t%u\t%u", &a, &b, &c, &d) == 4) {
+			uid = d; /* the fsuid: what file access is checked as */
+			have_uid = true;
+		} else if (sscanf(line, "Gid:\t%u\t%u\t%u\t%u", &a, &b, &c, &d) == 4 &&
+			   ngids < DAC_MAX_GROUPS) {
+			gids[ngids++] = d;
+		} else if (!strncmp(line, "Groups:", 7)) {
+			for (p = line + 7; ngids < DAC_MAX_GROUPS; p = end) {
+				unsigned long g = strtoul(p, &end, 10);
+
+				if (end == p)
+					break;
+				gids[ngids++] = (uint32_t)g;
+			}
+		}
+	}
+	fclose(f);
+	return have_uid && observe_dac_allows(&st, uid, gids, ngids, e->access);
+}
+
+/* A process joined or left the cell (bpf/observe.bpf.c's fork and exit). */
+static void on_member(struct observer *o, const struct obs_member *m)
+{
+	if (m->kind == OBS_MEMBER_JOIN || m->kind == OBS_MEMBER_LEAVE)
+		memberset_set(&o->members, m->tgid, m->kind == OBS_MEMBER_JOIN);
+	else
+		o->s->malformed++;
 }
 
 /*
@@ -103,16 +186,24 @@ static int on_record(void *ctx, void *data, size_t size)
 	static struct obs_record r;
 	struct observer *o = ctx;
 	char resolved[PATH_MAX + 1];
+	struct obs_call c = { .members = &o->members };
 	size_t plen;
 	bool ok;
 
-	if (size < AL_EVENT_HDR_SIZE || size > sizeof(r)) {
+	if (size == sizeof(struct obs_member)) {
+		struct obs_member m;
+
+		memcpy(&m, data, sizeof(m));
+		on_member(o, &m);
+		return 0;
+	}
+	if (size != sizeof(r)) {
 		o->s->malformed++;
 		return 0;
 	}
 	memcpy(&r, data, size);
 	plen = r.e.path_len > 0 ? (size_t)r.e.path_len : 0;
-	if (r.e.class != AL_CLASS_RAW || plen > size - AL_EVENT_HDR_SIZE) {
+	if (r.e.class != AL_CLASS_RAW || plen > sizeof(r.e.path) + sizeof(r.more)) {
 		o->s->malformed++;
 		return 0;
 	}
@@ -126,10 +217,15 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	/* Unresolvable (gone, or too long): classified unresolved, shown as written. */
-	ok = !record_path(&r, plen, resolved, sizeof(resolved));
+	ok = !record_path(&r, plen, resolved, sizeof(resolved), &c.exists);
 	r.e.verdict = AL_VERDICT_ALLOWED;
-	if (!observe_judge(o->policy, o->audit, ok ? resolved : "", (int)r.e.target, &r.e,
-			   o->s->kcount))
+	c.path = ok ? resolved : "";
+	c.ret = (int)r.e.target;
+	c.flags = r.flags;
+	if (ok && !o->audit && (c.ret == -EACCES || c.ret == -EPERM) &&
+	    (c.exists || r.e.access == AL_ACCESS_CREATE))
+		c.dac_allows = member_dac_allows(&r.e, resolved);
+	if (!observe_judge(o->policy, o->audit, &c, &r.e, o->s->kcount))
 		return 0;
 	plen = strnlen(resolved, AL_PATH_MAX - 1);
 	memcpy(r.e.path, resolved, plen);
@@ -171,6 +267,10 @@ int observe_open(struct observer *o, const struct policy *p, struct session *s, 
 	int rc;
 
 	memset(o, 0, sizeof(*o));
+	if (memberset_init(&o->members)) {
+		snprintf(err, errlen, "out of memory for the observer's membership");
+		return -1;
+	}
 	o->policy = p;
 	o->s = s;
 	o->audit = audit;
@@ -211,7 +311,10 @@ int observe_enroll(struct observer *o, pid_t pid)
 	uint32_t key = (uint32_t)pid;
 	uint8_t one = 1;
 
-	return bpf_map_update_elem(o->members_fd, &key, &one, BPF_NOEXIST) ? -errno : 0;
+	if (bpf_map_update_elem(o->members_fd, &key, &one, BPF_NOEXIST))
+		return -errno;
+	memberset_set(&o->members, key, true);
+	return 0;
 }
 
 void observe_read_counters(struct observer *o, uint64_t kcount[AL_CNT_MAX])
@@ -244,4 +347,5 @@ void observe_close(struct observer *o)
 	if (o->skel)
 		observe_bpf__destroy(o->skel);
 	o->skel = NULL;
+	memberset_free(&o->members);
 }

@@ -359,8 +359,10 @@ static uint32_t proc_pid_prefix(const char *p, size_t *end)
 /* What ps and top read of processes outside the cell; the rest is theirs. */
 static const char *const proc_public[] = { "", "/stat", "/statm", "/status", "/comm", "/cmdline" };
 
-/* The BPF side's proc_rule: true when path is a /proc/<pid> path. */
-static bool proc_rule(const char *path, uint32_t tgid, struct verdict *v)
+/* The BPF side's proc_rule: true when path is a /proc/<pid> path. A
+ * member's entry (the opener's own, or any other member's) is open. */
+static bool proc_rule(const char *path, uint32_t tgid, policy_member_fn member, const void *ctx,
+		      struct verdict *v)
 {
 	size_t end = 0, i;
 	uint32_t pid = proc_pid_prefix(path, &end);
@@ -369,7 +371,7 @@ static bool proc_rule(const char *path, uint32_t tgid, struct verdict *v)
 		return false;
 	v->class = AL_CLASS_SYSTEM;
 	v->quiet = 1;
-	if (pid == tgid) {
+	if (pid == tgid || (member && member(ctx, pid))) {
 		v->granted = AL_ACC_READ | AL_ACC_WRITE;
 		return true;
 	}
@@ -398,11 +400,35 @@ static const struct policy_rule *find_rule(const struct policy *p, const char *p
 
 struct verdict policy_classify(const struct policy *p, const char *path, uint32_t tgid)
 {
+	return policy_classify_as(p, path, tgid, NULL, NULL);
+}
+
+bool policy_above_rule(const struct policy *p, const char *path)
+{
+	size_t i, len = strlen(path);
+
+	if (len == 0 || path[0] != '/')
+		return false;
+	if (len == 1)
+		len = 0; /* "/": above every other rule */
+	for (i = 0; i < p->n; i++) {
+		const char *r = p->rules[i].path;
+
+		if (p->rules[i].access && p->rules[i].class != AL_CLASS_ESCAPE &&
+		    strlen(r) > len && !strncmp(r, path, len) && r[len] == '/')
+			return true;
+	}
+	return false;
+}
+
+struct verdict policy_classify_as(const struct policy *p, const char *path, uint32_t tgid,
+				  policy_member_fn member, const void *ctx)
+{
 	struct verdict v = { .class = AL_CLASS_ESCAPE };
 	const struct policy_rule *best = NULL;
 	size_t i, seg_len, seg_dots, len = strlen(path);
 
-	if (proc_rule(path, tgid, &v))
+	if (proc_rule(path, tgid, member, ctx, &v))
 		return v;
 	if (len > 6 && !strncmp(path, "pipe:[", 6)) {
 		v.class = AL_CLASS_SYSTEM;

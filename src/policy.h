@@ -2,6 +2,7 @@
 #ifndef AL_POLICY_H
 #define AL_POLICY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
@@ -93,6 +94,19 @@ struct verdict {
  * explain the policy; it must agree with bpf/agentlock.bpf.c.
  */
 struct verdict policy_classify(const struct policy *p, const char *path, uint32_t tgid);
+
+/* Whether pid is one of the cell's processes (ctx: the caller's set). */
+typedef bool (*policy_member_fn)(const void *ctx, uint32_t pid);
+
+/* The same, knowing the cell's members as the BPF side's jailed map does:
+ * /proc/<pid> of any member is open to members, not only the opener's own. */
+struct verdict policy_classify_as(const struct policy *p, const char *path, uint32_t tgid,
+				  policy_member_fn member, const void *ctx);
+
+/* Whether path is a directory on the way to a rule that grants something
+ * ("/", "/home" for a project in /home/u/proj): listing it on the way in is
+ * a walk, not a reach for what it holds. */
+bool policy_above_rule(const struct policy *p, const char *path);
 
 /* The system allow-list, for docs and tests. */
 struct system_entry {

@@ -52,6 +52,7 @@ static void apply_summary(struct model *m, const struct nd_line *s)
 	snprintf(m->profile, sizeof(m->profile), "%s", s->profile);
 	snprintf(m->backend, sizeof(m->backend), "%s", s->backend);
 	snprintf(m->command, sizeof(m->command), "%s", s->command);
+	m->unobserved = s->unobserved;
 	m->dirty = true;
 }
 
@@ -144,7 +145,8 @@ int replay_pump(void *ctx, struct model *m, char *err, size_t errlen)
 	}
 	if (n == PUMP_BATCH)
 		return 0;
-	/* The end: the exact totals and how COMMAND ended. */
+	/* The end: the summary's totals (the session's own, as its closing line
+	 * said them) and how COMMAND ended. */
 	if (rp->have_summary) {
 		model_set_totals(m, rp->summary->kcount);
 		m->ended = true;
@@ -156,7 +158,16 @@ int replay_pump(void *ctx, struct model *m, char *err, size_t errlen)
 		return -1;
 	}
 	if (!rp->have_summary) {
-		snprintf(err, errlen, "the log has no summary line: the session did not end cleanly");
+		snprintf(err, errlen, "the log was cut short: no summary line (agentlock was killed, "
+				      "or writing the log failed); the counts are only what it holds");
+		return -1;
+	}
+	if (m->escapes < rp->summary->kcount[AL_CNT_ESCAPE]) {
+		snprintf(err, errlen, "the log holds %llu of the session's %llu escape attempts "
+				      "(the rest were dropped from the stream); the totals are the "
+				      "summary's",
+			 (unsigned long long)m->escapes,
+			 (unsigned long long)rp->summary->kcount[AL_CNT_ESCAPE]);
 		return -1;
 	}
 	return 1;

@@ -70,9 +70,48 @@ static void put_time(struct strbuf *sb, int64_t real_ns)
 	sb_printf(sb, "\"%s.%06ldZ\"", buf, (long)((real_ns % 1000000000) / 1000));
 }
 
-static bool is_escape(const struct al_event *e)
+bool report_is_refused_inside(const struct al_event *e)
 {
-	return e->verdict != AL_VERDICT_ALLOWED;
+	/* BPF-LSM refuses only what the policy does not grant (class escape,
+	 * unresolved, persistence): a refusal classed inside is the backend's. */
+	return e->verdict == AL_VERDICT_BLOCKED &&
+	       (e->class == AL_CLASS_PROJECT || e->class == AL_CLASS_SYSTEM ||
+		e->class == AL_CLASS_GRANTED);
+}
+
+bool report_is_escape(const struct al_event *e)
+{
+	/* Refused or would be; or, under Landlock, outside the policy but let
+	 * through (a gap, verdict allowed): an escape all the same. */
+	if (report_is_refused_inside(e))
+		return false;
+	return e->verdict != AL_VERDICT_ALLOWED || e->class == AL_CLASS_ESCAPE ||
+	       e->class == AL_CLASS_UNRESOLVED ||
+	       (e->class == AL_CLASS_PERSISTENCE && e->access != AL_ACCESS_READ &&
+		e->access != AL_ACCESS_EXEC);
+}
+
+void report_escapes_phrase(struct strbuf *sb, bool audit, uint64_t esc, uint64_t blocked,
+			   uint64_t would_block, uint64_t unresolved, uint64_t refused_inside)
+{
+	uint64_t stopped = audit ? would_block : blocked;
+	uint64_t through = esc > blocked + would_block ? esc - blocked - would_block : 0;
+
+	if (!esc)
+		sb_puts(sb, "no escape attempts");
+	else
+		sb_printf(sb, "%llu escape attempt%s (%llu %s", (unsigned long long)esc,
+			  esc == 1 ? "" : "s", (unsigned long long)stopped,
+			  audit ? "would have been blocked" : "blocked");
+	if (esc && through)
+		sb_printf(sb, ", %llu not blocked", (unsigned long long)through);
+	if (esc && unresolved)
+		sb_printf(sb, ", %llu unresolved", (unsigned long long)unresolved);
+	if (esc)
+		sb_puts(sb, ")");
+	if (refused_inside)
+		sb_printf(sb, "; %llu refusal%s of what the policy grants", (unsigned long long)refused_inside,
+			  refused_inside == 1 ? "" : "s");
 }
 
 void report_event_json(struct strbuf *sb, const struct session *s, const struct al_event *e)
@@ -132,7 +171,9 @@ void report_state_json(struct strbuf *sb, const struct session *s, const char *t
 		  "\"blocked\":%llu,\"would_block\":%llu,\"unresolved\":%llu,"
 		  "\"dropped\":%llu,\"malformed\":%llu,\"enroll_failed\":%llu,\"forks_refused\":%llu,"
 		  "\"orphan_kills\":%llu,"
-		  "\"tcp_connects\":%llu,\"unix_sockets_refused\":%llu,\"duration_s\":%.3f,"
+		  "\"tcp_connects\":%llu,\"unix_sockets_refused\":%llu,\"probes\":%llu,"
+		  "\"refused_inside\":%llu,"
+		  "\"duration_s\":%.3f,"
 		  "\"exit_status\":%d",
 		  (unsigned long long)k[AL_CNT_OPEN_PROJECT], (unsigned long long)k[AL_CNT_OPEN_GRANTED],
 		  (unsigned long long)k[AL_CNT_OPEN_SYSTEM],
@@ -143,6 +184,7 @@ void report_state_json(struct strbuf *sb, const struct session *s, const char *t
 		  (unsigned long long)k[AL_CNT_FORK_REFUSED],
 		  (unsigned long long)k[AL_CNT_ORPHAN_KILLED],
 		  (unsigned long long)k[AL_CNT_TCP_CONNECT], (unsigned long long)k[AL_CNT_UNIX_SOCKET],
+		  (unsigned long long)k[AL_CNT_PROBE], (unsigned long long)k[AL_CNT_REFUSED_INSIDE],
 		  (double)(s->end_ns - s->start_ns) / 1e9, session_exit_status(s));
 	if (s->term_signal)
 		sb_printf(sb, ",\"signal\":%d", s->term_signal);
@@ -153,7 +195,10 @@ void report_event_text(struct strbuf *sb, const struct al_event *e)
 {
 	size_t plen = e->path_len > 0 ? (size_t)e->path_len : 0;
 
-	sb_printf(sb, "agentlock: %s %s ", e->verdict == AL_VERDICT_BLOCKED ? "BLOCKED" : "would block",
+	sb_printf(sb, "agentlock: %s %s ", report_is_refused_inside(e) ? "REFUSED (granted by the policy)" :
+					    e->verdict == AL_VERDICT_BLOCKED ? "BLOCKED" :
+					    e->verdict == AL_VERDICT_WOULD_BLOCK ? "would block" :
+										   "NOT BLOCKED",
 		  e->op == AL_OP_OPEN ? report_access_name(e->access) : report_op_name(e->op));
 	if (e->target)
 		sb_printf(sb, "pid %u ", e->target);
@@ -175,18 +220,23 @@ void report_summary_text(struct strbuf *sb, const struct session *s)
 	const uint64_t *k = s->kcount;
 
 	if (s->backend && !s->observed) {
-		sb_puts(sb, "agentlock: landlock: refused operations are not observed with this "
-			    "backend");
+		sb_printf(sb, "agentlock: %s: observed: false: the kernel refuses, but this backend "
+			      "cannot see attempts without root (through sudo it reports them)",
+			  s->backend);
 	} else {
 		sb_printf(sb,
 			  "agentlock: %s: %llu opens in the project, %llu granted by the profile, "
-			  "%llu system, %llu escape attempts (%llu %s)",
+			  "%llu system, ",
 			  s->audit ? "audit" : "jailed", (unsigned long long)k[AL_CNT_OPEN_PROJECT],
 			  (unsigned long long)k[AL_CNT_OPEN_GRANTED],
-			  (unsigned long long)k[AL_CNT_OPEN_SYSTEM],
-			  (unsigned long long)k[AL_CNT_ESCAPE],
-			  (unsigned long long)(s->audit ? k[AL_CNT_WOULD_BLOCK] : k[AL_CNT_BLOCKED]),
-			  s->audit ? "would have been blocked" : "blocked");
+			  (unsigned long long)k[AL_CNT_OPEN_SYSTEM]);
+		report_escapes_phrase(sb, s->audit, k[AL_CNT_ESCAPE], k[AL_CNT_BLOCKED],
+				      k[AL_CNT_WOULD_BLOCK], k[AL_CNT_UNRESOLVED],
+				      k[AL_CNT_REFUSED_INSIDE]);
+		if (k[AL_CNT_PROBE])
+			sb_printf(sb, ", %llu probes outside (stat-only or walks on the way in; "
+				      "not escapes)",
+				  (unsigned long long)k[AL_CNT_PROBE]);
 		if (k[AL_CNT_UNIX_SOCKET])
 			sb_printf(sb, ", %llu Unix sockets %s (not listed: they name no target)",
 				  (unsigned long long)k[AL_CNT_UNIX_SOCKET],
@@ -207,7 +257,7 @@ void ndjson_sink_fn(void *ctx, const struct session *s, const struct al_event *e
 {
 	struct ndjson_sink *ns = ctx;
 
-	if (ns->escapes_only && !is_escape(e))
+	if (ns->escapes_only && !report_is_escape(e))
 		return;
 	sb_reset(&ns->sb);
 	report_event_json(&ns->sb, s, e);
@@ -220,7 +270,7 @@ void text_sink_fn(void *ctx, const struct session *s, const struct al_event *e)
 {
 	struct strbuf *sb = ctx;
 
-	if (!is_escape(e))
+	if (!report_is_escape(e) && !report_is_refused_inside(e))
 		return;
 	sb_reset(sb);
 	report_event_text(sb, e);

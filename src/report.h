@@ -16,6 +16,18 @@ const char *report_ioctl_name(unsigned cmd);	/* TIOCSTI, ...; "ioctl" for others
 const char *report_class_name(unsigned class);
 const char *report_verdict_name(unsigned verdict);
 
+/* Whether e is an escape attempt: refused, would be (--audit), or outside
+ * the policy and let through by a backend that could not refuse it. */
+bool report_is_escape(const struct al_event *e);
+/* Whether e is a refusal of what the policy grants (Landlock's rules are
+ * narrower than the policy where a grant could not be made): no escape. */
+bool report_is_refused_inside(const struct al_event *e);
+/* "N escape attempts (B blocked, L not blocked, U unresolved); R refusals of
+ * what the policy grants": the one wording of the totals, for the closing
+ * line, the dashboard and its copy. */
+void report_escapes_phrase(struct strbuf *sb, bool audit, uint64_t esc, uint64_t blocked,
+			   uint64_t would_block, uint64_t unresolved, uint64_t refused_inside);
+
 /* One event as a JSON object, without the newline. */
 void report_event_json(struct strbuf *sb, const struct session *s, const struct al_event *e);
 /* The closing summary as a JSON object, without the newline. */

@@ -237,6 +237,7 @@ void watch_accept(struct watch_server *w)
 {
 	struct ucred cr;
 	socklen_t len = sizeof(cr);
+	uint64_t tot[AL_CNT_MAX];
 	size_t ie = 0, ir = 0;
 	int fd, i;
 
@@ -255,7 +256,12 @@ void watch_accept(struct watch_server *w)
 		}
 		w->c[i].fd = fd;
 		sb_init(&w->c[i].out);
-		state_line(w, "hello", w->s->kcount);
+		memcpy(tot, w->s->kcount, sizeof(tot));
+		if (w->read_totals) {
+			memset(tot, 0, sizeof(tot));
+			w->read_totals(w->totals_ctx, tot);
+		}
+		state_line(w, "hello", tot);
 		client_put(&w->c[i], w->sb.buf, w->sb.len);
 		/* The recent past, escapes and the rest merged back in order. */
 		for (ie = ir = 0; ie < w->esc.n || ir < w->rest.n;) {

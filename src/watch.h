@@ -46,6 +46,10 @@ struct watch_server {
 	struct watch_hist esc, rest;
 	uint64_t seq;
 	struct strbuf sb;
+	/* The session's totals so far, for a new watcher's hello (NULL: the
+	 * session's own counters, which are final only at the end). */
+	void (*read_totals)(void *ctx, uint64_t *k);
+	void *totals_ctx;
 };
 
 #define WATCH_DIR_MODE_ROOT 0755 /* /run/agentlock: watchers find their sockets */

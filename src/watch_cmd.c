@@ -35,6 +35,7 @@ static void header(struct model *m, const struct nd_line *l)
 	snprintf(m->profile, sizeof(m->profile), "%s", l->profile);
 	snprintf(m->backend, sizeof(m->backend), "%s", l->backend);
 	snprintf(m->command, sizeof(m->command), "%s", l->command);
+	m->unobserved = l->unobserved;
 	model_set_totals(m, l->kcount);
 }
 

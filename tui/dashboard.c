@@ -188,10 +188,15 @@ static void clock_text(int64_t real_ns, char *buf, size_t len, bool ms)
 		snprintf(buf, len, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-static const char *blocked_word(const struct model *m)
+/* What a leaderboard entry's verdict says. */
+static const char *verdict_word(uint8_t verdict)
 {
-	return m->audit ? "would have been blocked" : "blocked";
+	return verdict == AL_VERDICT_BLOCKED ? "blocked" :
+	       verdict == AL_VERDICT_WOULD_BLOCK ? "would block" : "not blocked";
 }
+
+#define NOT_OBSERVED "Not observed: the kernel refuses, but this backend cannot see attempts " \
+		     "(Landlock without root; through sudo they are reported)"
 
 static void draw_masthead(struct dash *d, int y)
 {
@@ -224,16 +229,24 @@ static void draw_masthead(struct dash *d, int y)
 	put(d, y, x, safe(d, buf, strlen(buf)), COLS - x - (int)strlen(right), false);
 	mvaddstr(y, COLS - (int)strlen(right), right);
 
-	/* Line 1: the verdict in words, dropped events when there are any. */
-	if (!esc) {
+	/* Line 1: the verdict in words (the closing line's), dropped events
+	 * when there are any; never "none" where nothing can be seen. */
+	if (m->unobserved) {
+		style(d, C_WARN, A_BOLD);
+		snprintf(buf, sizeof(buf), "%s", NOT_OBSERVED);
+	} else if (!esc && !model_refused_inside(m)) {
 		style(d, C_OK, A_BOLD);
 		snprintf(buf, sizeof(buf), "No escape attempts");
 	} else {
-		style(d, m->audit ? C_WARN : C_BAD, A_BOLD);
-		snprintf(buf, sizeof(buf), "%llu escape attempt%s %s", (unsigned long long)esc,
-			 esc == 1 ? "" : "s", blocked_word(m));
+		struct strbuf ph;
+
+		style(d, m->audit || !esc ? C_WARN : C_BAD, A_BOLD);
+		sb_init(&ph);
+		model_escapes_phrase(m, &ph);
+		snprintf(buf, sizeof(buf), "%s", ph.buf ? ph.buf : "");
+		sb_free(&ph);
 	}
-	mvaddstr(y + 1, 1, buf);
+	put(d, y + 1, 1, buf, COLS - 2, false);
 	attrset(A_NORMAL);
 	if (m->lb.overflow)
 		printw("  (%llu on targets beyond the %d shown)", (unsigned long long)m->lb.overflow,
@@ -313,7 +326,8 @@ static void draw_escapes(struct dash *d, int y0, int rows)
 	rows--;
 	if (!total) {
 		mvaddstr(y0 + 2, 3, d->filter[0] ? "(no target matches the filter)" :
-						   "(nothing has reached outside the cell)");
+				    m->unobserved ? "(not observed: this backend cannot see attempts)" :
+						    "(nothing has reached outside the cell)");
 		return;
 	}
 	if (d->cursor >= (int)shown)
@@ -339,7 +353,7 @@ static void draw_escapes(struct dash *d, int y0, int rows)
 		attrset(sel ? A_REVERSE : A_NORMAL);
 		mvprintw(y, 3, "%6llu ", (unsigned long long)e->count);
 		style(d, e->verdict == AL_VERDICT_BLOCKED ? C_BAD : C_WARN, A_BOLD | (sel ? A_REVERSE : 0));
-		printw("%-11s ", e->verdict == AL_VERDICT_BLOCKED ? "blocked" : "would block");
+		printw("%-11s ", verdict_word(e->verdict));
 		attrset(sel ? A_REVERSE : A_NORMAL);
 		x = 3 + 7 + 12;
 		put(d, y, x, safe(d, e->key, e->key_len), tw, true);
@@ -378,7 +392,7 @@ static void draw_stream(struct dash *d, int y0, int rows)
 		const struct model_item *it = model_recent(m, i);
 		const char *text;
 		int pair = it && it->verdict == AL_VERDICT_BLOCKED ? C_BAD :
-			   it && it->verdict == AL_VERDICT_WOULD_BLOCK ? C_WARN : C_OK;
+			   it && it->escape ? C_WARN : C_OK;
 
 		if (!it)
 			break;
@@ -388,8 +402,8 @@ static void draw_stream(struct dash *d, int y0, int rows)
 		style(d, C_DIM, 0);
 		mvaddstr(y0 + 1 + row, 0, when);
 		style(d, pair, A_BOLD);
-		mvaddstr(y0 + 1 + row, 13, it->verdict == AL_VERDICT_ALLOWED ? d->g->ok :
-					  it->verdict == AL_VERDICT_BLOCKED ? d->g->no : d->g->would);
+		mvaddstr(y0 + 1 + row, 13, it->verdict == AL_VERDICT_BLOCKED ? d->g->no :
+					  it->escape ? d->g->would : d->g->ok);
 		style(d, pair, 0);
 		mvprintw(y0 + 1 + row, 15, "%-8.8s ", item_op(it));
 		text = safe(d, it->text, it->len);
@@ -488,7 +502,9 @@ static void draw_detail(struct dash *d)
 	clock_text(e->first_ns, a, sizeof(a), true);
 	clock_text(e->last_ns, b, sizeof(b), true);
 	snprintf(line, sizeof(line), "%s, %llu time%s (last: %s)%s",
-		 e->verdict == AL_VERDICT_BLOCKED ? "blocked" : "would block (audit)",
+		 e->verdict == AL_VERDICT_BLOCKED ? "blocked" :
+		 e->verdict == AL_VERDICT_WOULD_BLOCK ? "would block (audit)" :
+							"not blocked (the backend let it through)",
 		 (unsigned long long)e->count, e->count == 1 ? "" : "s", report_op_name(e->op),
 		 e->sensitive ? "; sensitive" : "");
 	mvwaddstr(win, ++y, 2, line);
@@ -523,6 +539,7 @@ static void draw_help(struct dash *d)
 		"Ctrl-]           live runs: the agent's screen and back",
 		"",
 		"Blocked: the kernel refused it. Would block: --audit let it through.",
+		"Not blocked: outside the policy, but this backend could not refuse it.",
 		"The flag marks keys, credentials, tokens and history.",
 	};
 	WINDOW *win = box_win(d, (int)(sizeof(lines) / sizeof(lines[0])) + 3, 76);
@@ -595,7 +612,6 @@ void dash_summary_text(const struct model *m, struct strbuf *sb, bool ascii)
 {
 	static const struct lb_entry *ranked[10];
 	size_t n = lb_ranked(&m->lb, NULL, ranked, 10), i;
-	uint64_t esc = model_escapes(m);
 
 	sb_puts(sb, "agentlock session: ");
 	term_sanitize_mode(sb, m->dir, strlen(m->dir), ascii);
@@ -603,9 +619,13 @@ void dash_summary_text(const struct model *m, struct strbuf *sb, bool ascii)
 		  m->profile[0] ? m->profile : "-", m->backend[0] ? m->backend : "-");
 	sb_puts(sb, "command: ");
 	term_sanitize_mode(sb, m->command, strlen(m->command), ascii);
-	sb_printf(sb, "\n%llu opens in bounds, %llu escape attempts %s",
-		  (unsigned long long)model_opens_ok(m), (unsigned long long)esc,
-		  m->audit ? "would have been blocked" : "blocked");
+	sb_printf(sb, "\n%llu opens in bounds, ", (unsigned long long)model_opens_ok(m));
+	if (m->unobserved)
+		sb_puts(sb, "observed: false (this backend cannot see attempts)");
+	else
+		model_escapes_phrase(m, sb);
+	if (m->probes)
+		sb_printf(sb, ", %llu probes outside", (unsigned long long)m->probes);
 	if (m->dropped)
 		sb_printf(sb, ", %llu events dropped", (unsigned long long)m->dropped);
 	if (m->ended)
@@ -615,7 +635,7 @@ void dash_summary_text(const struct model *m, struct strbuf *sb, bool ascii)
 		sb_printf(sb, "top escape attempts (of %zu targets):\n", m->lb.n);
 	for (i = 0; i < n && i < 10; i++) {
 		sb_printf(sb, "%6llu  %s%s  ", (unsigned long long)ranked[i]->count,
-			  ranked[i]->verdict == AL_VERDICT_BLOCKED ? "blocked" : "would block",
+			  verdict_word(ranked[i]->verdict),
 			  ranked[i]->sensitive ? " (sensitive)" : "");
 		term_sanitize_mode(sb, ranked[i]->key, ranked[i]->key_len, ascii);
 		if (ranked[i]->nprocs) {

@@ -225,5 +225,26 @@ PATH="$base/rootonly:$PATH" run notfound --user nobody "$P" -- al-no-such-comman
 	ok "COMMAND is found on PATH before the cell closes: no escape reported; not found is exit 127" ||
 	nok "PATH search" "rc=$prc/$rc $(grep -v '^{' "$base/notfound.err" | tail -n 1) $(grep -c escape "$base/pathsearch.report")"
 
+# True reports (the observer): names are resolved as the kernel resolves
+# them, and what reached nothing is no escape. A nested repository (its
+# directory protected) with git, whose first name is often not yet paged in
+# at the call; find's descriptor-relative opens; a child's /proc/self; a
+# refused walk to a name that is not there; a stat-only open of "/".
+mkdir -p "$P/tree/a/b" && touch "$P/tree/a/b/x.c" && chown -R nobody "$P/tree"
+su nobody -s /bin/sh -c "cd $P/tree && git init -q nested" >/dev/null 2>&1
+echo s >"$base/rootonly/secret"
+run truth --user nobody --log "$base/truth.log" "$P" -- sh -c "cd tree/nested && git status >/dev/null; cd ../..;
+	find tree -name '*.c' >/dev/null; cat /proc/self/status >/dev/null 2>&1; sh -c 'head -c1 /proc/self/maps' >/dev/null 2>&1;
+	cat $base/rootonly/nothing 2>/dev/null; cat $base/rootonly/secret 2>/dev/null;
+	python3 -c 'import os; os.open(\"/\", os.O_PATH)'; true"
+if jq -e -s --arg s "$base/rootonly/secret" '[.[] | select(.type == "summary")][0] |
+	.escapes == 1 and .blocked == 1 and .unresolved == 0 and .probes >= 1' "$base/truth.report" >/dev/null &&
+	jq -e -s --arg s "$base/rootonly/secret" '[.[] | select(.type != "summary")] | length == 1 and .[0].path == $s' \
+		"$base/truth.report" >/dev/null &&
+	jq -e -s '[.[] | select((.path // "") | test("^/proc/[0-9]+/")) |
+		select((.path | capture("^/proc/(?<p>[0-9]+)/").p | tonumber) != .pid)] | length == 0' "$base/truth.log" >/dev/null; then
+	ok "true reports: git in a nested repository, find, /proc/self of children, a refused walk to nothing and a stat-only open report no escape; the one real refused read is the only escape"
+else nok "true reports" "$(jq -c -s '[.[] | select(.type == "summary")][0] | {escapes, blocked, unresolved, probes}' "$base/truth.report") $(jq -r 'select(.class != "system" and .class != "project" and .class != "granted") | "\(.comm) \(.path) \(.class) \(.verdict)"' "$base/truth.log" | head -n 6)"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

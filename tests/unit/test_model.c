@@ -361,6 +361,104 @@ static void display_sanitiser(void **state)
 	(void)state;
 }
 
+/* One wording of the totals, and one meaning of "escape", for every view. */
+static void totals_in_words(void **state)
+{
+	struct model *m = calloc(1, sizeof(*m));
+	uint64_t k[AL_CNT_MAX] = { 0 };
+	struct session s;
+	struct strbuf sb, text;
+	struct nd_line *l = calloc(1, sizeof(*l));
+	struct al_event e;
+	char err[128];
+
+	sb_init(&sb);
+	report_escapes_phrase(&sb, false, 0, 0, 0, 0, 0);
+	assert_string_equal(sb.buf, "no escape attempts");
+	sb_reset(&sb);
+	report_escapes_phrase(&sb, false, 35, 9, 0, 2, 0);
+	assert_string_equal(sb.buf, "35 escape attempts (9 blocked, 26 not blocked, 2 unresolved)");
+	sb_reset(&sb);
+	report_escapes_phrase(&sb, false, 1, 1, 0, 0, 0);
+	assert_string_equal(sb.buf, "1 escape attempt (1 blocked)");
+	sb_reset(&sb);
+	report_escapes_phrase(&sb, true, 4, 0, 4, 0, 0);
+	assert_string_equal(sb.buf, "4 escape attempts (4 would have been blocked)");
+	sb_reset(&sb);
+	report_escapes_phrase(&sb, false, 0, 0, 0, 0, 2);
+	assert_string_equal(sb.buf, "no escape attempts; 2 refusals of what the policy grants");
+
+	/* An escape Landlock let through (verdict allowed) is an escape to the
+	 * model, as a refused one is; a persistence read is not. */
+	assert_int_equal(model_init(m), 0);
+	e = mk("/home/u/.ssh/id_rsa", AL_VERDICT_ALLOWED, 1, "cat");
+	e.class = AL_CLASS_ESCAPE;
+	assert_true(report_is_escape(&e));
+	model_event(m, &e, SEC);
+	e = mk("/etc/shadow", AL_VERDICT_BLOCKED, 1, "cat");
+	model_event(m, &e, SEC);
+	e = mk("/p/.git/hooks/pre-commit", AL_VERDICT_ALLOWED, 1, "git");
+	e.class = AL_CLASS_PERSISTENCE;
+	assert_false(report_is_escape(&e));
+	model_event(m, &e, SEC);
+	e.access = AL_ACCESS_CREATE;
+	assert_true(report_is_escape(&e));
+	model_event(m, &e, SEC);
+	/* A refusal of what the policy grants is no escape. */
+	e = mk("/proc/1/status", AL_VERDICT_BLOCKED, 1, "cat");
+	e.class = AL_CLASS_SYSTEM;
+	assert_true(report_is_refused_inside(&e));
+	assert_false(report_is_escape(&e));
+	model_event(m, &e, SEC);
+	assert_int_equal(model_refused_inside(m), 1);
+	m->refused_inside = 0;
+	assert_int_equal(model_escapes(m), 3);
+	assert_int_equal(model_refused(m), 1);
+	sb_reset(&sb);
+	model_escapes_phrase(m, &sb);
+	assert_string_equal(sb.buf, "3 escape attempts (1 blocked, 2 not blocked)");
+
+	/* The closing line and the model fed the summary record say the same. */
+	session_init(&s, false, "/p", NULL);
+	s.backend = "landlock";
+	s.observed = true;
+	k[AL_CNT_ESCAPE] = 3;
+	k[AL_CNT_BLOCKED] = 1;
+	k[AL_CNT_PROBE] = 9;
+	memcpy(s.kcount, k, sizeof(k));
+	sb_init(&text);
+	report_summary_text(&text, &s);
+	assert_non_null(strstr(text.buf, "3 escape attempts (1 blocked, 2 not blocked)"));
+	assert_non_null(strstr(text.buf, "9 probes outside"));
+	sb_reset(&sb);
+	report_summary_json(&sb, &s);
+	assert_int_equal(nd_parse(sb.buf, sb.len, l, err, sizeof(err)), 0);
+	assert_int_equal(l->kcount[AL_CNT_PROBE], 9);
+	assert_false(l->unobserved);
+	model_set_totals(m, l->kcount);
+	sb_reset(&sb);
+	model_escapes_phrase(m, &sb);
+	assert_string_equal(sb.buf, "3 escape attempts (1 blocked, 2 not blocked)");
+
+	/* Not observed: said, never "no escape attempts". */
+	s.observed = false;
+	memset(s.kcount, 0, sizeof(s.kcount));
+	sb_reset(&text);
+	report_summary_text(&text, &s);
+	assert_non_null(strstr(text.buf, "observed: false"));
+	assert_null(strstr(text.buf, "escape attempts"));
+	sb_reset(&sb);
+	report_summary_json(&sb, &s);
+	assert_int_equal(nd_parse(sb.buf, sb.len, l, err, sizeof(err)), 0);
+	assert_true(l->unobserved);
+	sb_free(&sb);
+	sb_free(&text);
+	free(l);
+	model_free(m);
+	free(m);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +470,7 @@ int main(void)
 		cmocka_unit_test(ndjson_round_trip),
 		cmocka_unit_test(ndjson_hostile_input),
 		cmocka_unit_test(display_sanitiser),
+		cmocka_unit_test(totals_in_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -465,6 +465,15 @@ static void landlock_binds_what_exists(void **state)
 	(void)state;
 }
 
+/* observe_judge for an existing path and the call's result. */
+static bool judge_at(const struct policy *p, bool audit, const char *path, int ret,
+		     struct al_event *e, uint64_t *k)
+{
+	struct obs_call c = { .path = path, .exists = true, .ret = ret };
+
+	return observe_judge(p, audit, &c, e, k);
+}
+
 static void observer_reports_persistence(void **state)
 {
 	uint64_t k[AL_CNT_MAX] = { 0 };
@@ -477,29 +486,29 @@ static void observer_reports_persistence(void **state)
 	/* Refused (the read-only bind mount's EROFS): blocked, class persistence. */
 	memset(&e, 0, sizeof(e));
 	e.access = AL_ACCESS_CREATE;
-	assert_true(observe_judge(&c.policy, false, path, -30, &e, k));
+	assert_true(judge_at(&c.policy, false, path, -30, &e, k));
 	assert_int_equal(e.class, AL_CLASS_PERSISTENCE);
 	assert_int_equal(e.verdict, AL_VERDICT_BLOCKED);
 	assert_int_equal(k[AL_CNT_BLOCKED], 1);
 	/* Let through (Landlock could not refuse it): a visible gap. */
 	memset(&e, 0, sizeof(e));
 	e.access = AL_ACCESS_WRITE;
-	assert_true(observe_judge(&c.policy, false, path, 3, &e, k));
+	assert_true(judge_at(&c.policy, false, path, 3, &e, k));
 	assert_int_equal(e.class, AL_CLASS_PERSISTENCE);
 	assert_int_equal(e.verdict, AL_VERDICT_ALLOWED);
 	assert_int_equal(k[AL_CNT_ESCAPE], 2);
 	/* --audit: would-block. */
 	memset(&e, 0, sizeof(e));
 	e.access = AL_ACCESS_WRITE;
-	assert_true(observe_judge(&c.policy, true, path, 3, &e, k));
+	assert_true(judge_at(&c.policy, true, path, 3, &e, k));
 	assert_int_equal(e.verdict, AL_VERDICT_WOULD_BLOCK);
 	/* Reading or running a hook is fine, and quiet for reads. */
 	memset(&e, 0, sizeof(e));
 	e.access = AL_ACCESS_READ;
-	assert_false(observe_judge(&c.policy, false, path, 3, &e, k));
+	assert_false(judge_at(&c.policy, false, path, 3, &e, k));
 	memset(&e, 0, sizeof(e));
 	e.access = AL_ACCESS_EXEC;
-	assert_true(observe_judge(&c.policy, false, path, 0, &e, k));
+	assert_true(judge_at(&c.policy, false, path, 0, &e, k));
 	assert_int_equal(e.verdict, AL_VERDICT_ALLOWED);
 	assert_int_equal(k[AL_CNT_ESCAPE], 3);
 	/* The text line says why it matters. */

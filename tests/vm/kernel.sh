@@ -8,7 +8,7 @@ cache=${AGENTLOCK_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/agentlock/vm}
 mkdir -p "$cache"
 # The modules a VM needs for a virtio disk (tests/vm/run.sh with VM_DISK),
 # in the order they load; kept in $cache/modules beside the kernel.
-modules="virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk"
+modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk"
 existing=$(ls "$cache"/boot/vmlinuz-* 2>/dev/null | head -n1 || true)
 if [ -n "$existing" ] && [ -f "$cache/modules/order" ]; then
 	echo "$existing"

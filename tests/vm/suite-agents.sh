@@ -6,6 +6,8 @@
 . /tests/lib.sh
 
 A=/opt/disk/agents
+# The agents' scripts start with #!/usr/bin/env node; busybox put env in /bin.
+[ -e /usr/bin/env ] || ln -s /bin/env /usr/bin/env
 export PATH=$A/bin:$PATH LD_LIBRARY_PATH=$A/lib HOME=/root TERM=xterm-256color
 H=/home/agent
 P=$H/proj
@@ -13,6 +15,11 @@ mkdir -p "$P"
 echo "# demo" >"$P/README.md"
 chown -R agent:agent "$H"
 cd "$P" || exit 1
+if [ ! -x "$A/bin/node" ]; then
+	fail "the agents' disk" "not mounted on /opt/disk (run.sh VM_DISK=\$(tests/vm/agents-image.sh IMAGE))"
+	finish
+	exit 1
+fi
 
 # state_refused CASE: refused reaches below ~ that are not a directory on the
 # way up to the project or to the agents' install (their walks up; listing ~

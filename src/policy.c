@@ -94,6 +94,7 @@ const struct system_entry policy_system[] = {
 	{ "/proc/sys/kernel", R, "hostname, osrelease, random uuid", 0, 0 },
 	{ "/proc/sys/vm/overcommit_memory", R, "allocators", 0, 0 },
 	{ "/sys/devices/system/cpu", R, "CPU count", 0, 0 },
+	{ "/sys/kernel/mm/transparent_hugepage", R, "allocators read the huge page mode (codex, Go, jemalloc)", 0, 0 },
 	{ "/sys/devices/system/node", R, "NUMA nodes (ps, top, runtimes)", 0, 0 },
 	{ "/proc/swaps", R, "free, top", 0, 0 },
 	{ "/proc/vmstat", R, "vmstat, top", 0, 0 },

@@ -120,6 +120,16 @@ run_logged vm-core tests/vm/run.sh build-asan tests/vm/suite-core.sh
 step "VM: profiles (stub agents under their shipped profiles)"
 run_logged vm-profiles tests/vm/run.sh build-asan tests/vm/suite-profiles.sh
 
+step "VM: the real agents under BPF-LSM (claude, codex, gemini from npm, on a disk image)"
+agents_img=$(mktemp /var/tmp/al-agents.XXXXXX.img)
+if tests/vm/agents-image.sh "$agents_img"; then
+	VM_DISK=$agents_img VM_TIMEOUT=1800 run_logged vm-agents tests/vm/run.sh build-asan tests/vm/suite-agents.sh
+else
+	echo "vm-agents: could not build the agents' disk image"
+	failed=$((failed + 1))
+fi
+rm -f "$agents_img"
+
 step "VM: adversary suite (every known way out; enforcing, --audit, then the Landlock backend)"
 VM_TIMEOUT=4200 run_logged adversary tests/vm/run.sh build-asan adversary/run.sh adversary/t/*.sh adversary/landlock-expected
 

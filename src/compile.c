@@ -435,7 +435,7 @@ static int compile_rule(const struct profile *pr, const struct prof_rule *r,
 		FAIL("'%s' is the same path as the rule at line %d (%s), with another access level",
 		     r->path, other, path);
 	/* "~/.claude/": a directory the agent keeps its state in. */
-	if ((r->access & AL_ACC_WRITE) && strlen(r->path) > 1 && r->path[strlen(r->path) - 1] == '/')
+	if ((r->access & AL_ACC_WRITE) && r->dir)
 		flags |= POLICY_STATE_DIR;
 	rc = policy_add_user(p, path, r->access, flags);
 	if (rc == -E2BIG)

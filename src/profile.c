@@ -147,6 +147,13 @@ static int add_rule(struct parser *ps, const yaml_node_t *n, uint8_t access)
 	if (dup_scalar(ps, n, "a rule path", &r->path))
 		return -1;
 	p->nrules++;
+	/* "~/.claude/": the slash says "a directory" and goes. Kept, it would
+	 * make every later lstat follow a link planted there (a trailing slash
+	 * resolves the last name), and a link to ~ would grant the home. */
+	for (i = strlen(r->path); i > 1 && r->path[i - 1] == '/'; i--) {
+		r->path[i - 1] = '\0';
+		r->dir = true;
+	}
 	r->access = access;
 	r->line = (int)n->start_mark.line + 1;
 	r->col = (int)n->start_mark.column + 1;

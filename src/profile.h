@@ -28,8 +28,9 @@
 #define PROF_ERR_LEN 1024
 
 struct prof_rule {
-	char *path; /* as written */
+	char *path; /* as written, without a trailing '/' (see dir) */
 	uint8_t access;
+	bool dir;  /* written with a trailing '/': a directory (a state directory if write) */
 	int line, col; /* 1-based position of the path in the file */
 };
 

@@ -422,6 +422,22 @@ static void planted_links_are_not_followed(void **state)
 	policy_free(&p);
 	sb_free(&warn);
 
+	/* The same written as a state directory: the trailing '/' must not follow it. */
+	assert_int_equal(parse("rules:\n  write: [~/.claude/, \"~/.claude//\"]\n", &prof), -1);
+	profile_free(&prof);
+	assert_int_equal(parse("rules:\n  write: [~/.claude/]\n", &prof), 0);
+	assert_string_equal(prof.rules[0].path, "~/.claude");
+	assert_true(prof.rules[0].dir);
+	memset(&p, 0, sizeof(p));
+	sb_init(&warn);
+	assert_int_equal(profile_compile(chain, 1, &henv, &p, &pa, &warn, perr), 0);
+	assert_int_equal(policy_classify(&p, link, 1).granted, PROF_WRITE);
+	assert_int_equal(policy_classify(&p, path, 1).granted, 0);
+	assert_non_null(strstr(warn.buf, "is a symbolic link where the agent may write"));
+	profile_free(&prof);
+	policy_free(&p);
+	sb_free(&warn);
+
 	/* A link on the way to a granted path, where the agent may write: refused. */
 	snprintf(path, sizeof(path), "%s/state", home);
 	assert_int_equal(mkdir(path, 0700), 0);

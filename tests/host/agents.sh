@@ -73,16 +73,21 @@ done
 # The first screen in the live view: each agent on the cell's pty, under
 # tmux. Landlock cannot judge Unix sockets, so codex runs without its
 # background server (which it reaches over one); BPF-LSM runs it plainly.
-# screen AGENT TEXT ARGS...: waits up to 40 s for TEXT on the agent's screen.
+# screen AGENT TEXT ARGS...: waits up to 80 s for TEXT on the agent's screen.
 screen() {
 	a=$1 want=$2
 	shift 2
 	tmux kill-session -t "$sess" 2>/dev/null
-	tmux new-session -d -s "$sess" -x 160 -y 50 \
-		"cd $P && env -i PATH=$upath HOME=/root TERM=xterm-256color $bin --user $U --log $out/$a-live.log $P -- $a $*; sleep 60"
+	# The server may still be exiting after the last session went: retry.
+	for _ in 1 2 3; do
+		sleep 1
+		tmux new-session -d -s "$sess" -x 160 -y 50 \
+			"cd $P && env -i PATH=$upath HOME=/root TERM=xterm-256color $bin --user $U --log $out/$a-live.log $P -- $a $*; sleep 90" &&
+			break
+	done
 	# The agent's screen is drawn above the dashboard while it runs.
 	switched=
-	for _ in $(seq 1 80); do
+	for _ in $(seq 1 160); do
 		tmux capture-pane -p -t "$sess" >"$out/$a-live.screen" 2>/dev/null
 		grep -q "$want" "$out/$a-live.screen" && break
 		# An agent that ended (claude, without a network) leaves its last

@@ -62,8 +62,10 @@ screen() {
 		grep -q "$2" "$OUT/$CASE.screen" && break
 		if [ -z "$sw" ] && grep -q "ended, exit" "$OUT/$CASE.screen"; then
 			tmux send-keys -t ag C-]
-			sw=1
+			sw=$i
 		fi
+		# Ended and its last screen is up: nothing more will come.
+		[ -n "$sw" ] && [ $i -gt $((sw + 10)) ] && break
 		sleep 1
 		i=$((i + 1))
 	done
@@ -89,4 +91,14 @@ for a in "claude:Claude Code" "codex:Codex:--no-daemon" "gemini:Gemini CLI"; do
 		fail "$name's first screen" "$(grep -v '^ *$' "$OUT/$name-live.screen" | head -n 12)"
 	fi
 done
+# Not counted: codex with its background server, and what its daemon said.
+if screen codex "Sign in" ""; then
+	echo "# codex with its background server: its first screen shows"
+else
+	echo "# codex with its background server: $(grep -v '^ *$' "$OUT/codex-live.screen" | head -n 2 | tr '\n' ' ')"
+	for f in "$H"/.codex/app-server-daemon/*.log*; do
+		[ -s "$f" ] && sed "s|^|#   $(basename "$f"): |" "$f" | head -n 8
+	done
+fi
+tmux kill-server 2>/dev/null
 finish

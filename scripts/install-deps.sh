@@ -8,7 +8,11 @@ pkgs=(
 	libncurses-dev libvterm-dev libyaml-dev libcmocka-dev
 	qemu-system-x86 busybox-static cpio jq python3 tmux libcap2-bin git openssh-client sudo
 	man-db groff-base zsh bash-completion
+	python3-venv procps file e2fsprogs
 )
+# The real agents' tests install them with npm; a machine with its own
+# Node.js (20 or later: gemini needs it) keeps it.
+command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

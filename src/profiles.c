@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "profiles.h"
+#include "readfd.h"
 
 #define SYSTEM_DIR "/etc/agentlock/profiles"
 
@@ -50,41 +51,6 @@ static bool valid_name(const char *s)
 	return true;
 }
 
-/* Reads up to PROF_MAX_BYTES + 1 bytes of fd into a new buffer. */
-static int slurp(int fd, char **buf, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *b = malloc(cap);
-
-	if (!b)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			char *nb = cap > PROF_MAX_BYTES ? NULL : realloc(b, cap * 2);
-
-			if (!nb)
-				break; /* too big: the parser reports it by length */
-			b = nb;
-			cap *= 2;
-		}
-		r = read(fd, b + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(b);
-			return -errno;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 /*
  * Reads path with the permissions of uid/gid: a child process drops to them
  * and passes the bytes back through a pipe. Without root (or for root) it
@@ -100,7 +66,7 @@ static int read_as(const char *path, uid_t uid, gid_t gid, char **buf, size_t *l
 
 		if (fd < 0)
 			return -errno;
-		rc = slurp(fd, buf, len);
+		rc = read_fd(fd, PROF_MAX_BYTES, buf, len);
 		close(fd);
 		return rc;
 	}
@@ -133,7 +99,7 @@ static int read_as(const char *path, uid_t uid, gid_t gid, char **buf, size_t *l
 		}
 	}
 	close(pfd[1]);
-	rc = slurp(pfd[0], buf, len);
+	rc = read_fd(pfd[0], PROF_MAX_BYTES, buf, len);
 	close(pfd[0]);
 	if (rc == 0 && *len > PROF_MAX_BYTES)
 		kill(pid, SIGKILL); /* the parser refuses it; stop the copy */

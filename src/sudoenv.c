@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "readfd.h"
 #include "sudoenv.h"
 
 #define ENVIRON_MAX (4 * 1024 * 1024) /* more than ARG_MAX allows: a bigger one is refused */
@@ -128,53 +129,18 @@ enum sudo_trust sudo_judge(const struct sudo_facts *f, char *why, size_t whylen)
 	return SUDO_TRUSTED;
 }
 
-/* Reads all of fd (at most max bytes) into a new buffer. Returns 0 or -errno. */
-static int read_all(int fd, size_t max, char **buf, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *b = malloc(cap);
-
-	if (!b)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			char *nb = cap >= max ? NULL : realloc(b, cap * 2);
-
-			if (!nb) {
-				free(b);
-				return cap >= max ? -E2BIG : -ENOMEM;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		r = read(fd, b + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = -errno;
-
-			free(b);
-			return e;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 static int read_at(int dirfd, const char *name, size_t max, char **buf, size_t *len)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC), rc;
 
 	if (fd < 0)
 		return -errno;
-	rc = read_all(fd, max, buf, len);
+	rc = read_fd(fd, max, buf, len);
 	close(fd);
+	if (!rc && *len > max) {
+		free(*buf);
+		rc = -E2BIG;
+	}
 	return rc;
 }
 

@@ -26,11 +26,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "dashboard.h"
-#include "model.h"
-#include "report.h"
-#include "session.h"
-#include "watch.h"
+#include "ui/dashboard.h"
+#include "ui/model.h"
+#include "session/report.h"
+#include "session/session.h"
+#include "session/watch.h"
 
 #define CPU_SHARE_MAX 0.25
 #define RSS_MAX_MB 96.0

@@ -299,7 +299,7 @@ int obs_exit_execve(struct trace_event_raw_sys_exit *ctx)
 	return leave(ctx->ret);
 }
 
-/* ---- calls the Landlock backend's seccomp filter refuses (src/seccomp.h) ---- */
+/* ---- calls the Landlock backend's seccomp filter refuses (src/backend/seccomp.h) ---- */
 
 /* Mirrors of the filter's constants (uapi values, stable). */
 #define F_SETOWN 8

@@ -5,7 +5,7 @@
 file(GLOB files "${DIR}/*.yaml")
 list(SORT files)
 set(src "/* Generated from the profiles directory by cmake/embed-profiles.cmake; do not edit. */\n")
-string(APPEND src "#include \"profiles.h\"\n\nconst struct builtin_profile builtin_profiles[] = {\n")
+string(APPEND src "#include \"policy/profiles.h\"\n\nconst struct builtin_profile builtin_profiles[] = {\n")
 set(count 0)
 foreach(f ${files})
   get_filename_component(name "${f}" NAME_WE)

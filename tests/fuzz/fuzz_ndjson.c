@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "model.h"
-#include "ndjson_read.h"
+#include "base/json.h"
+#include "ui/model.h"
+#include "session/ndjson_read.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

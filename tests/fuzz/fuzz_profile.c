@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "profile.h"
+#include "policy/profile.h"
 
 static const char *no_env(const char *name)
 {

@@ -20,16 +20,16 @@ fi
 cmake -DOUT="$out/profiles_builtin.c" -DDIR="$top/profiles" -P "$top/cmake/embed-profiles.cmake"
 if ! "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-I"$top/src" -I"$top/bpf" \
-	"$top/tests/fuzz/fuzz_profile.c" "$top/src/profile.c" "$top/src/compile.c" \
-	"$top/src/policy.c" "$top/src/json.c" "$top/src/netpolicy.c" "$top/src/protect.c" -lyaml -o "$out/fuzz_profile"; then
+	"$top/tests/fuzz/fuzz_profile.c" "$top/src/policy/profile.c" "$top/src/policy/compile.c" \
+	"$top/src/policy/policy.c" "$top/src/base/json.c" "$top/src/policy/netpolicy.c" "$top/src/policy/protect.c" -lyaml -o "$out/fuzz_profile"; then
 	echo "fuzz: building the fuzz target failed"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
 if ! "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-I"$top/src" -I"$top/bpf" \
-	"$top/tests/fuzz/fuzz_ndjson.c" "$top/src/ndjson_read.c" "$top/src/report.c" \
-	"$top/src/json.c" "$top/src/session.c" "$top/src/model.c" "$top/src/leaderboard.c" \
+	"$top/tests/fuzz/fuzz_ndjson.c" "$top/src/session/ndjson_read.c" "$top/src/session/report.c" \
+	"$top/src/base/json.c" "$top/src/session/session.c" "$top/src/ui/model.c" "$top/src/ui/leaderboard.c" \
 	-o "$out/fuzz_ndjson"; then
 	echo "fuzz: building the NDJSON fuzz target failed"
 	echo "0 passed, 1 failed"

@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok - $1"; }
 nok() { fail=$((fail + 1)); echo "not ok - $1: $2"; }
-usage_rc=$(sed -n 's/.*AL_EXIT_USAGE = \([0-9]*\),.*/\1/p' "$top/src/exitcodes.h")
+usage_rc=$(sed -n 's/.*AL_EXIT_USAGE = \([0-9]*\),.*/\1/p' "$top/src/base/exitcodes.h")
 base=$(mktemp -d /srv/al-cli.XXXXXX)
 trap 'rm -rf "$base"' EXIT
 chmod 755 "$base"
@@ -32,7 +32,7 @@ bad() {
 		ok "$what: exit $rc, names '$arg', with the usage line"
 	else nok "$what" "rc=$rc stdout=$(head -c 200 "$base/out") stderr=$(cat "$base/err")"; fi
 }
-[ -n "$usage_rc" ] || nok "the usage exit status" "not found in src/exitcodes.h"
+[ -n "$usage_rc" ] || nok "the usage exit status" "not found in src/base/exitcodes.h"
 run_usage="agentlock [OPTIONS] DIR -- COMMAND [ARGS...]"
 bad "check --bogus (was silent)" --bogus "agentlock check [--json]" check --bogus
 bad "check --json extra" extra "agentlock check [--json]" check --json extra

@@ -63,9 +63,9 @@ for s in profiles "profile show" check replay watch which; do
 done
 [ -z "$undoc" ] && ok "agentlock(1) documents every option and subcommand of 'agentlock --help'" ||
 	nok "undocumented in agentlock(1)" "$undoc"
-# Every exit code of src/exitcodes.h and src/check.h is in EXIT STATUS.
+# Every exit code of src/base/exitcodes.h and src/cli/check.h is in EXIT STATUS.
 codes=$(sed -n 's/.*AL_EXIT_[A-Z_]* = \([0-9]*\),.*/\1/p; s/.*CHECK_EXIT_[A-Z_]* = \([0-9]*\),.*/\1/p' \
-	"$top/src/exitcodes.h" "$top/src/check.h")
+	"$top/src/base/exitcodes.h" "$top/src/cli/check.h")
 exits=$(sed -n '/^EXIT STATUS/,/^ENVIRONMENT/p' "$page1")
 undoc=
 for c in $codes; do grep -qE "(^| )$c([ ,.;]|$)" <<<"$exits" || undoc="$undoc $c"; done

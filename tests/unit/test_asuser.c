@@ -20,9 +20,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "asuser.h"
-#include "userinfo.h"
-#include "watch.h"
+#include "base/asuser.h"
+#include "base/userinfo.h"
+#include "session/watch.h"
 
 #define NOBODY 65534
 #define SPARE_GID 54321 /* a group nobody is not in, unless we say so */

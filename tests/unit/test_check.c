@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "check.h"
+#include "cli/check.h"
 
 static void all_ok(struct check *c)
 {

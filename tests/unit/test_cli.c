@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "cli.h"
-#include "netpolicy.h"
+#include "cli/cli.h"
+#include "policy/netpolicy.h"
 
 static char err[512];
 

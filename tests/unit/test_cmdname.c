@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmdname.h"
+#include "policy/cmdname.h"
 
 static char dir[256], bin[300];
 

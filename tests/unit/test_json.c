@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "json.h"
+#include "base/json.h"
 
 static const char *esc(struct strbuf *sb, const char *s, size_t n)
 {

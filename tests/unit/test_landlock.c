@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "landlock.h"
+#include "backend/landlock.h"
 
 #define RD ((1ULL << 2) | (1ULL << 3)) /* READ_FILE | READ_DIR */
 #define EXE (1ULL << 0)

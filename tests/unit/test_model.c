@@ -14,10 +14,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "json.h"
-#include "model.h"
-#include "ndjson_read.h"
-#include "report.h"
+#include "base/json.h"
+#include "ui/model.h"
+#include "session/ndjson_read.h"
+#include "session/report.h"
 
 #define SEC 1000000000LL
 

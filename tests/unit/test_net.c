@@ -16,12 +16,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "cell.h"
-#include "landlock.h"
-#include "netpolicy.h"
-#include "profile.h"
-#include "report.h"
-#include "session.h"
+#include "policy/cell.h"
+#include "backend/landlock.h"
+#include "policy/netpolicy.h"
+#include "policy/profile.h"
+#include "session/report.h"
+#include "session/session.h"
 
 static char err[PROF_ERR_LEN];
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "observe.h"
+#include "backend/observe.h"
 
 #define DIR "/home/u/proj"
 

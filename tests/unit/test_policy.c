@@ -14,8 +14,8 @@
 
 #include <sys/stat.h>
 
-#include "cellns.h"
-#include "policy.h"
+#include "backend/cellns.h"
+#include "policy/policy.h"
 
 #define DIR "/home/u/proj"
 

@@ -18,10 +18,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "cell.h"
-#include "cmdname.h"
-#include "profile.h"
-#include "profiles.h"
+#include "policy/cell.h"
+#include "policy/cmdname.h"
+#include "policy/profile.h"
+#include "policy/profiles.h"
 
 #define HOME "/nonexistent-home/alice"
 #define PROJ "/nonexistent-home/alice/proj"

@@ -16,12 +16,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "cell.h"
-#include "landlock.h"
-#include "observe.h"
-#include "profile.h"
-#include "protect.h"
-#include "report.h"
+#include "policy/cell.h"
+#include "backend/landlock.h"
+#include "backend/observe.h"
+#include "policy/profile.h"
+#include "policy/protect.h"
+#include "session/report.h"
 
 #define SHORT 256 /* the scratch paths are short; room to build on them */
 

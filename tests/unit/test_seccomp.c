@@ -15,8 +15,8 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
-#include "agentlock_abi_user.h"
-#include "seccomp.h"
+#include "backend/agentlock_abi_user.h"
+#include "backend/seccomp.h"
 
 #define ALLOW SECCOMP_RET_ALLOW
 #define ERR(e) (SECCOMP_RET_ERRNO | (e))

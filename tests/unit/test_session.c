@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "report.h"
-#include "session.h"
+#include "session/report.h"
+#include "session/session.h"
 
 struct seen {
 	int n;

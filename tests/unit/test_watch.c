@@ -21,8 +21,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ndjson_read.h"
-#include "watch.h"
+#include "session/ndjson_read.h"
+#include "session/watch.h"
 
 static struct al_event ev(const char *path, uint8_t verdict)
 {

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loads agentlock's BPF object and keeps it honest: BPF-LSM must be active
+ * and the load must succeed, or agentlock refuses to run the command at all.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "agentlock.skel.h"
+#include "base/exitcodes.h"
+#include "backend/jail.h"
+
+#define LSM_FILE "/sys/kernel/security/lsm"
+#define LSM_REMEDY                                                                    \
+	"add bpf to the kernel's LSM list: append 'lsm=lockdown,capability,landlock," \
+	"yama,apparmor,bpf' (your current list followed by ',bpf') to the kernel "    \
+	"command line (GRUB_CMDLINE_LINUX in /etc/default/grub, then update-grub) and "\
+	"reboot; check with: cat " LSM_FILE
+
+static int __attribute__((format(printf, 2, 0)))
+libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG || !getenv("AGENTLOCK_DEBUG"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void jail_quiet_libbpf(void)
+{
+	libbpf_set_print(libbpf_quiet);
+}
+
+int jail_lsm_list(char *buf, size_t len)
+{
+	int fd = open(LSM_FILE, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0 && errno == ENOENT) {
+		mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL);
+		fd = open(LSM_FILE, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+bool jail_lsm_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+
+	while ((p = strstr(p, name))) {
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0' || p[n] == '\n'))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+static int check_lsm_active(char *err, size_t errlen)
+{
+	char list[512];
+	int rc = jail_lsm_list(list, sizeof(list));
+
+	/* If the list cannot be read, the launcher's canary still proves the
+	 * hook runs before COMMAND starts, so this check only gives a better
+	 * message earlier. */
+	if (rc)
+		return 0;
+	list[strcspn(list, "\n")] = '\0';
+	if (!jail_lsm_has(list, "bpf")) {
+		snprintf(err, errlen,
+			 "BPF-LSM is not active on this kernel (active LSMs: %s), so agentlock "
+			 "cannot enforce the cell and will not run the command unconfined. "
+			 "To enable it, %s",
+			 list, LSM_REMEDY);
+		return AL_EXIT_NO_BPF_LSM;
+	}
+	return 0;
+}
+
+#define BPFFS "/sys/fs/bpf"
+#define PIN_ROOT BPFFS "/agentlock"
+#define BPF_FS_MAGIC 0xcafe4a11
+
+static int ensure_bpffs(void)
+{
+	struct statfs st;
+
+	if (statfs(BPFFS, &st) == 0 && (unsigned long)st.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mount("bpf", BPFFS, "bpf", 0, "mode=0700"))
+		return -errno;
+	return 0;
+}
+
+/* Removes a pin directory and everything in it (unpinning detaches). */
+static void remove_pins(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[PATH_MAX];
+	int n;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		/* A name that does not fit is left alone, never a cut one unlinked. */
+		n = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			continue;
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/*
+ * Cells pinned by an agentlock that died stay enforced until their last
+ * member is gone; then their pins are just clutter, removed here.
+ */
+static void sweep_stale_pins(void)
+{
+	DIR *d = opendir(PIN_ROOT);
+	struct dirent *de;
+	char dir[300], map[320];
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		pid_t pid = (pid_t)atoi(de->d_name);
+		__u32 key;
+		int fd;
+
+		if (pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(dir, sizeof(dir), PIN_ROOT "/%s", de->d_name);
+		snprintf(map, sizeof(map), "%s/jailed", dir);
+		fd = bpf_obj_get(map);
+		if (fd >= 0 && bpf_map_get_next_key(fd, NULL, &key) == 0) {
+			fprintf(stderr,
+				"agentlock: the cell of a dead agentlock (pid %d) still holds processes; "
+				"it stays enforced and kills them as they act\n",
+				pid);
+			close(fd);
+			continue;
+		}
+		if (fd >= 0)
+			close(fd);
+		remove_pins(dir);
+	}
+	closedir(d);
+}
+
+/* Pins every link and the jail map, so the cell outlives a killed agentlock. */
+static int pin_cell(struct jail *j, char *err, size_t errlen)
+{
+	const struct bpf_object_skeleton *sk = j->skel->skeleton;
+	char path[256];
+	int i, rc;
+
+	rc = ensure_bpffs();
+	if (rc) {
+		snprintf(err, errlen, "cannot mount bpffs at " BPFFS ": %s", strerror(-rc));
+		return AL_EXIT_BPF;
+	}
+	sweep_stale_pins();
+	mkdir(PIN_ROOT, 0700);
+	snprintf(j->pin_dir, sizeof(j->pin_dir), PIN_ROOT "/%d", (int)getpid());
+	remove_pins(j->pin_dir);
+	if (mkdir(j->pin_dir, 0700)) {
+		snprintf(err, errlen, "cannot create %s: %s", j->pin_dir, strerror(errno));
+		j->pin_dir[0] = '\0';
+		return AL_EXIT_BPF;
+	}
+	for (i = 0; i < sk->prog_cnt; i++) {
+		struct bpf_link *link = *sk->progs[i].link;
+
+		snprintf(path, sizeof(path), "%s/%s", j->pin_dir, sk->progs[i].name);
+		if (!link || bpf_link__pin(link, path)) {
+			snprintf(err, errlen, "cannot pin the BPF program %s in %s: %s",
+				 sk->progs[i].name, j->pin_dir, strerror(errno));
+			return AL_EXIT_BPF;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/jailed", j->pin_dir);
+	if (bpf_map__pin(j->skel->maps.jailed, path)) {
+		snprintf(err, errlen, "cannot pin the jail map: %s", strerror(errno));
+		return AL_EXIT_BPF;
+	}
+	return 0;
+}
+
+static const char *kernel_release(void)
+{
+	static struct utsname u;
+
+	return uname(&u) ? "(unknown)" : u.release;
+}
+
+int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
+{
+	int rc;
+
+	memset(j, 0, sizeof(*j));
+	jail_quiet_libbpf();
+	rc = check_lsm_active(err, errlen);
+	if (rc)
+		return rc;
+
+	j->skel = agentlock_bpf__open();
+	if (!j->skel) {
+		snprintf(err, errlen, "failed to open the BPF object: %s", strerror(errno));
+		return AL_EXIT_BPF;
+	}
+	j->skel->rodata->audit_mode = audit;
+	j->skel->bss->agentlock_tgid = (__u32)getpid();
+
+	rc = agentlock_bpf__load(j->skel);
+	if (rc) {
+		if (rc == -EACCES) {
+			snprintf(err, errlen,
+				 "the kernel's verifier rejected agentlock's BPF programs (%s): this is "
+				 "a bug in agentlock for kernel %s, not a setting. Please report it "
+				 "with the log from AGENTLOCK_DEBUG=1",
+				 strerror(-rc), kernel_release());
+			return AL_EXIT_BPF;
+		}
+		if (rc == -EPERM) {
+			snprintf(err, errlen,
+				 "the kernel refused to load agentlock's BPF-LSM programs (%s) although "
+				 "agentlock runs as root, so it cannot enforce the cell and will not "
+				 "run the command unconfined. This kernel does not allow BPF-LSM "
+				 "programs (kernel lockdown, a signed-BPF policy, or a kernel built "
+				 "without them). Use a kernel with CONFIG_BPF_LSM=y and, if needed, "
+				 "%s. Set AGENTLOCK_DEBUG=1 for libbpf's log",
+				 strerror(-rc), LSM_REMEDY);
+			return AL_EXIT_NO_BPF_LSM;
+		}
+		snprintf(err, errlen,
+			 "failed to load the BPF object: %s (the kernel needs BTF at "
+			 "/sys/kernel/btf/vmlinux and CONFIG_BPF_LSM=y; set AGENTLOCK_DEBUG=1 "
+			 "for the verifier's log)",
+			 strerror(-rc));
+		return AL_EXIT_BPF;
+	}
+	rc = agentlock_bpf__attach(j->skel);
+	if (rc) {
+		snprintf(err, errlen, "failed to attach the BPF programs: %s", strerror(-rc));
+		return rc == -EPERM ? AL_EXIT_NO_BPF_LSM : AL_EXIT_BPF;
+	}
+	rc = pin_cell(j, err, errlen);
+	if (rc)
+		return rc;
+	j->jailed_fd = bpf_map__fd(j->skel->maps.jailed);
+	j->rules_fd = bpf_map__fd(j->skel->maps.rules);
+	j->counters_fd = bpf_map__fd(j->skel->maps.counters);
+	j->events_fd = bpf_map__fd(j->skel->maps.events);
+	return 0;
+}
+
+int jail_install(struct jail *j, const struct policy *p, char *err, size_t errlen)
+{
+	struct al_rule *val = malloc(sizeof(*val));
+	uint8_t lens[AL_NAME_MAX + 1];
+	size_t i;
+
+	if (!val) {
+		snprintf(err, errlen, "out of memory compiling the policy");
+		return AL_EXIT_INTERNAL;
+	}
+	for (i = 0; i < p->n; i++) {
+		struct al_rule_key key;
+		struct al_rule old;
+
+		policy_rule_key(p->rules[i].path, &key);
+		policy_rule_value(&p->rules[i], val);
+		/* Two rules must never share a key: refuse rather than shadow one. */
+		if (bpf_map_lookup_elem(j->rules_fd, &key, &old) == 0 &&
+		    (old.len != val->len || memcmp(old.path, val->path, val->len))) {
+			snprintf(err, errlen, "rule '%s' collides with '%.*s' in the rule map",
+				 p->rules[i].path, (int)old.len, old.path);
+			free(val);
+			return AL_EXIT_INTERNAL;
+		}
+		/* policy_add already merged rules for the same path. */
+		if (bpf_map_update_elem(j->rules_fd, &key, val, BPF_ANY)) {
+			snprintf(err, errlen, "failed to install rule '%s': %s", p->rules[i].path,
+				 strerror(errno));
+			free(val);
+			return AL_EXIT_BPF;
+		}
+	}
+	free(val);
+	/* Before anyone is enrolled, so no open is judged without them. */
+	policy_name_prefix_lens(p, lens);
+	memcpy(j->skel->bss->name_prefix_lens, lens, sizeof(lens));
+	_Static_assert(sizeof(j->skel->bss->connect_ports) == sizeof(p->net.connect),
+		       "the BPF port bitmap and the policy's differ");
+	memcpy(j->skel->bss->connect_ports, p->net.connect, sizeof(p->net.connect));
+	j->skel->bss->net_restricted = p->net.restricted;
+	return 0;
+}
+
+int jail_enroll(struct jail *j, pid_t pid)
+{
+	struct al_jail v = { .state = AL_JAIL_ENROLLING };
+	__u32 key = (__u32)pid;
+
+	if (bpf_map_update_elem(j->jailed_fd, &key, &v, BPF_NOEXIST))
+		return -errno;
+	__sync_fetch_and_add(&j->skel->bss->jail_count, 1);
+	return 0;
+}
+
+int jail_canary_hits(struct jail *j, pid_t pid, uint32_t *hits)
+{
+	struct al_jail v;
+	__u32 key = (__u32)pid;
+
+	if (bpf_map_lookup_elem(j->jailed_fd, &key, &v))
+		return -errno;
+	*hits = v.canary_hits;
+	return 0;
+}
+
+int jail_activate(struct jail *j, pid_t pid)
+{
+	struct al_jail v = { .state = AL_JAIL_ACTIVE };
+	__u32 key = (__u32)pid;
+
+	if (bpf_map_update_elem(j->jailed_fd, &key, &v, BPF_EXIST))
+		return -errno;
+	return 0;
+}
+
+bool jail_project_seen(struct jail *j)
+{
+	return j->skel->bss->project_dentry != 0;
+}
+
+bool jail_is_member(struct jail *j, pid_t pid)
+{
+	struct al_jail v;
+	__u32 key = (__u32)pid;
+
+	return bpf_map_lookup_elem(j->jailed_fd, &key, &v) == 0;
+}
+
+bool jail_has_members(struct jail *j)
+{
+	__u32 key;
+
+	return bpf_map_get_next_key(j->jailed_fd, NULL, &key) == 0;
+}
+
+int jail_for_each_member(struct jail *j, int (*fn)(pid_t pid, void *ctx), void *ctx)
+{
+	__u32 key, next;
+	__u32 *prev = NULL;
+	int rc;
+
+	while (bpf_map_get_next_key(j->jailed_fd, prev, &next) == 0) {
+		rc = fn((pid_t)next, ctx);
+		if (rc)
+			return rc;
+		key = next;
+		prev = &key;
+	}
+	return 0;
+}
+
+void jail_read_counters(struct jail *j, uint64_t out[])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *vals;
+	__u32 i;
+	int c;
+
+	memset(out, 0, sizeof(uint64_t) * AL_CNT_MAX);
+	if (ncpu <= 0)
+		return;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return;
+	for (i = 0; i < AL_CNT_MAX; i++) {
+		if (bpf_map_lookup_elem(j->counters_fd, &i, vals))
+			continue;
+		for (c = 0; c < ncpu; c++)
+			out[i] += vals[c];
+	}
+	free(vals);
+}
+
+void jail_close(struct jail *j)
+{
+	/* A clean exit: the tree is gone, so the cell may go too. */
+	if (j->pin_dir[0])
+		remove_pins(j->pin_dir);
+	j->pin_dir[0] = '\0';
+	agentlock_bpf__destroy(j->skel);
+	j->skel = NULL;
+}

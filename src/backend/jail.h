@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The BPF object's lifecycle and maps, behind a small interface. */
+#ifndef AL_JAIL_H
+#define AL_JAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "policy/policy.h"
+
+struct agentlock_bpf;
+
+struct jail {
+	struct agentlock_bpf *skel;
+	int jailed_fd, rules_fd, counters_fd, events_fd;
+	char pin_dir[64]; /* where the links are pinned, "" when not */
+};
+
+/* Loads and attaches the BPF object. Returns 0 or an AL_EXIT_* code with a
+ * message (what failed, why, what to do) in err. */
+int jail_open(struct jail *j, bool audit, char *err, size_t errlen);
+int jail_install(struct jail *j, const struct policy *p, char *err, size_t errlen);
+
+/* Puts pid in the jail in the canary state: enforced, not reported. */
+int jail_enroll(struct jail *j, pid_t pid);
+/* How many opens the hook saw from pid during the canary phase. */
+int jail_canary_hits(struct jail *j, pid_t pid, uint32_t *hits);
+int jail_activate(struct jail *j, pid_t pid);
+/* The hook has recorded DIR's dentry (the launcher's second canary). */
+bool jail_project_seen(struct jail *j);
+
+/* Calls fn for every member; stops early when fn returns non-zero. */
+int jail_for_each_member(struct jail *j, int (*fn)(pid_t pid, void *ctx), void *ctx);
+bool jail_is_member(struct jail *j, pid_t pid);
+bool jail_has_members(struct jail *j);
+
+void jail_read_counters(struct jail *j, uint64_t out[]);
+void jail_close(struct jail *j);
+
+/* libbpf's messages: silent, unless AGENTLOCK_DEBUG is set. For every BPF
+ * object agentlock loads (the jail, the observer, check's probes). */
+void jail_quiet_libbpf(void);
+
+/* Reads the active LSM list into buf, mounting securityfs if it is missing.
+ * Returns 0 or -errno. */
+int jail_lsm_list(char *buf, size_t len);
+/* name is an entry of the comma-separated LSM list. */
+bool jail_lsm_has(const char *list, const char *name);
+
+#endif

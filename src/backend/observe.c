@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The observer's user side: load the tracepoints, classify what they report. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "observe.skel.h"
+#include "backend/jail.h"
+#include "base/json.h"
+#include "backend/observe.h"
+
+
+#include "observe_record.h"
+
+#define AT_FDCWD_RAW (-100)
+
+/*
+ * The absolute path a record names. A relative name arrives with the
+ * directory the kernel side walked to at the call ("base\0name"); when that
+ * walk failed (a base deeper than the buffer), /proc/<pid>/cwd or
+ * /proc/<pid>/fd/<dirfd> is read instead while the process lives (racy: it
+ * may have moved on, so this is the fallback only). Returns 0, or -errno
+ * with the name as written in out.
+ */
+static int record_path(const struct obs_record *r, size_t plen, char *out, size_t outlen,
+		       bool *exists)
+{
+	static char buf[2 * AL_PATH_MAX + 2], base[PATH_MAX];
+	const char *raw = buf, *b = NULL;
+	char link[64];
+	ssize_t n;
+
+	memcpy(buf, r->e.path, plen);
+	buf[plen] = '\0';
+	*exists = false;
+	if (r->base_len && r->base_len < plen) {
+		raw = buf + r->base_len + 1;
+		b = buf;
+	}
+	if (!raw[0]) {
+		/* The name could not be read (no call succeeds on an empty one):
+		 * unresolved, never the directory it would be relative to. */
+		out[0] = '\0';
+		return -EFAULT;
+	}
+	if (!b && buf[0] != '/') {
+		if (r->dirfd == AT_FDCWD_RAW)
+			snprintf(link, sizeof(link), "/proc/%u/cwd", r->e.tgid);
+		else
+			snprintf(link, sizeof(link), "/proc/%u/fd/%d", r->e.tgid, r->dirfd);
+		n = readlink(link, base, sizeof(base) - 1);
+		if (n > 0) {
+			base[n] = '\0';
+			b = base;
+		}
+	}
+	if (!observe_resolve(r->e.tgid, r->e.tid, b, raw, out, outlen, exists))
+		return 0;
+	n = (ssize_t)strnlen(raw, outlen - 1);
+	memcpy(out, raw, (size_t)n);
+	out[n] = '\0';
+	return -ENOENT;
+}
+
+#define DAC_MAX_GROUPS 256 /* groups read from /proc/<pid>/status; more are not looked at */
+#define STATUS_LINE_MAX 4096 /* a "Groups:" line of DAC_MAX_GROUPS ids fits */
+
+/*
+ * Whether file permissions would have let the member do what it was refused
+ * (then the refusal was the backend's own): its fsuid and groups from
+ * /proc/<pid>/status while it lives (else the record's uid, no groups), the
+ * mode bits of the path (for a create, of the directory it is made in).
+ * False when it cannot be told.
+ */
+static bool member_dac_allows(const struct al_event *e, const char *path)
+{
+	char buf[64], line[STATUS_LINE_MAX], dir[PATH_MAX + 1];
+	uint32_t gids[DAC_MAX_GROUPS], uid = 0;
+	size_t ngids = 0, n = strnlen(path, sizeof(dir) - 1);
+	bool have_uid = false;
+	struct stat st;
+	FILE *f;
+
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	if (e->access == AL_ACCESS_CREATE) {
+		char *slash = strrchr(dir, '/');
+
+		if (!slash)
+			return false;
+		slash[slash == dir] = '\0';
+	}
+	if (stat(dir, &st))
+		return false;
+	snprintf(buf, sizeof(buf), "/proc/%u/status", e->tgid);
+	f = fopen(buf, "re");
+	if (!f) /* gone already: its uid from the record, no groups (mode bits
+		  * for the group then count as not passed) */
+		return observe_dac_allows(&st, e->uid, NULL, 0, e->access);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned a, b, c, d;
+		char *p, *end;
+
+		if (sscanf(line, "Uid:\t%u\t%u\t%u\t%u", &a, &b, &c, &d) == 4) {
+			uid = d; /* the fsuid: what file access is checked as */
+			have_uid = true;
+		} else if (sscanf(line, "Gid:\t%u\t%u\t%u\t%u", &a, &b, &c, &d) == 4 &&
+			   ngids < DAC_MAX_GROUPS) {
+			gids[ngids++] = d;
+		} else if (!strncmp(line, "Groups:", 7)) {
+			for (p = line + 7; ngids < DAC_MAX_GROUPS; p = end) {
+				unsigned long g = strtoul(p, &end, 10);
+
+				if (end == p)
+					break;
+				gids[ngids++] = (uint32_t)g;
+			}
+		}
+	}
+	fclose(f);
+	return have_uid && observe_dac_allows(&st, uid, gids, ngids, e->access);
+}
+
+/* A process joined or left the cell (bpf/observe.bpf.c's fork and exit). */
+static void on_member(struct observer *o, const struct obs_member *m)
+{
+	if (m->kind == OBS_MEMBER_JOIN || m->kind == OBS_MEMBER_LEAVE)
+		memberset_set(&o->members, m->tgid, m->kind == OBS_MEMBER_JOIN);
+	else
+		o->s->malformed++;
+}
+
+/*
+ * A call of the kind the Landlock backend's seccomp filter refuses (an
+ * ioctl, a keyring, another process, a Unix socket or io_uring, whose path
+ * names the call): the kernel side says in verdict
+ * whether it was refused. An ioctl's descriptor (in target) names the file,
+ * which the kernel side resolved or, failing that, /proc does while the
+ * process lives; else the path stays empty.
+ */
+#define AL_UNIX_SOCKET_CALL "socket(AF_UNIX)" /* as bpf/observe.bpf.c names it */
+
+static void on_act(struct observer *o, struct obs_record *r, size_t plen)
+{
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	if (plen >= AL_PATH_MAX) {
+		o->s->malformed++;
+		return;
+	}
+	if (r->e.op == AL_OP_IOCTL) {
+		if (r->e.path_len <= 0) {
+			snprintf(link, sizeof(link), "/proc/%u/fd/%u", r->e.tgid, r->e.target);
+			n = readlink(link, path, sizeof(path) - 1);
+			plen = n > 0 ? (size_t)n : 0;
+			memcpy(r->e.path, path, plen);
+		}
+		r->e.target = 0;
+	} else if (r->e.op != AL_OP_CONNECT) {
+		plen = 0; /* a Unix socket's record names the refused call */
+	}
+	r->e.path_len = (int32_t)plen;
+	if (r->e.op == AL_OP_CONNECT && plen == sizeof(AL_UNIX_SOCKET_CALL) - 1 &&
+	    !memcmp(r->e.path, AL_UNIX_SOCKET_CALL, plen)) {
+		/* Names no target, and glibc makes one per process: counted only. */
+		if (r->e.verdict == AL_VERDICT_BLOCKED || o->audit)
+			o->s->kcount[AL_CNT_UNIX_SOCKET]++;
+		return;
+	}
+	if (!observe_judge_act(o->audit, r->e.verdict == AL_VERDICT_BLOCKED, &r->e, o->s->kcount))
+		return;
+	session_feed(o->s, &r->e, AL_EVENT_HDR_SIZE + plen);
+}
+
+/* The ring buffer callback: decode, resolve, classify, hand to the session. */
+static int on_record(void *ctx, void *data, size_t size)
+{
+	static struct obs_record r;
+	struct observer *o = ctx;
+	char resolved[PATH_MAX + 1];
+	struct obs_call c = { .members = &o->members };
+	size_t plen;
+	bool ok;
+
+	if (size == sizeof(struct obs_member)) {
+		struct obs_member m;
+
+		memcpy(&m, data, sizeof(m));
+		on_member(o, &m);
+		return 0;
+	}
+	if (size != sizeof(r)) {
+		o->s->malformed++;
+		return 0;
+	}
+	memcpy(&r, data, size);
+	plen = r.e.path_len > 0 ? (size_t)r.e.path_len : 0;
+	if (r.e.class != AL_CLASS_RAW || plen > sizeof(r.e.path) + sizeof(r.more)) {
+		o->s->malformed++;
+		return 0;
+	}
+	if (r.e.op == AL_OP_IOCTL || r.e.op == AL_OP_KEYRING || r.e.op == AL_OP_PROCESS ||
+	    r.e.op == AL_OP_CONNECT) {
+		on_act(o, &r, plen);
+		return 0;
+	}
+	if (r.e.op != AL_OP_OPEN) {
+		o->s->malformed++;
+		return 0;
+	}
+	/* Unresolvable (gone, or too long): classified unresolved, shown as written. */
+	ok = !record_path(&r, plen, resolved, sizeof(resolved), &c.exists);
+	r.e.verdict = AL_VERDICT_ALLOWED;
+	c.path = ok ? resolved : "";
+	c.ret = (int)r.e.target;
+	c.flags = r.flags;
+	if (ok && !o->audit && (c.ret == -EACCES || c.ret == -EPERM) &&
+	    (c.exists || r.e.access == AL_ACCESS_CREATE))
+		c.dac_allows = member_dac_allows(&r.e, resolved);
+	if (!observe_judge(o->policy, o->audit, &c, &r.e, o->s->kcount))
+		return 0;
+	plen = strnlen(resolved, AL_PATH_MAX - 1);
+	memcpy(r.e.path, resolved, plen);
+	r.e.path_len = (int32_t)plen;
+	r.e.target = 0;
+	r.e.arg = 0;
+	session_feed(o->s, &r.e, AL_EVENT_HDR_SIZE + plen);
+	return 0;
+}
+
+/*
+ * A system call this kernel was built without (migrate_pages without NUMA)
+ * has no tracepoint, and nothing to report: its program is not loaded, so
+ * the rest of the observer still attaches.
+ */
+static void skip_missing_calls(struct bpf_object *obj)
+{
+	static const char prefix[] = "tracepoint/syscalls/";
+	struct bpf_program *prog;
+	char dir[256];
+
+	if (access("/sys/kernel/tracing/events/syscalls", F_OK))
+		return; /* tracefs is not where we look: nothing can be told */
+	bpf_object__for_each_program(prog, obj) {
+		const char *sec = bpf_program__section_name(prog);
+
+		if (strncmp(sec, prefix, sizeof(prefix) - 1))
+			continue;
+		snprintf(dir, sizeof(dir), "/sys/kernel/tracing/events/syscalls/%s",
+			 sec + sizeof(prefix) - 1);
+		if (access(dir, F_OK) && errno == ENOENT)
+			bpf_program__set_autoload(prog, false);
+	}
+}
+
+int observe_open(struct observer *o, const struct policy *p, struct session *s, bool audit,
+		 char *err, size_t errlen)
+{
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	if (memberset_init(&o->members)) {
+		snprintf(err, errlen, "out of memory for the observer's membership");
+		return -1;
+	}
+	o->policy = p;
+	o->s = s;
+	o->audit = audit;
+	jail_quiet_libbpf();
+	/* Syscall tracepoints are attached through tracefs. */
+	if (access("/sys/kernel/tracing/events/syscalls", F_OK))
+		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
+	o->skel = observe_bpf__open();
+	if (!o->skel) {
+		snprintf(err, errlen, "cannot open the observer's tracepoint programs: %s",
+			 strerror(errno));
+		return -1;
+	}
+	skip_missing_calls(o->skel->obj);
+	o->skel->rodata->unix_allowed = p->net.unix_allow;
+	rc = observe_bpf__load(o->skel);
+	if (rc) {
+		snprintf(err, errlen, "cannot load the observer's tracepoint programs: %s",
+			 strerror(-rc));
+		return -1;
+	}
+	rc = observe_bpf__attach(o->skel);
+	if (rc) {
+		snprintf(err, errlen, "cannot attach the observer's tracepoints: %s", strerror(-rc));
+		return -1;
+	}
+	o->members_fd = bpf_map__fd(o->skel->maps.members);
+	o->rb.rb = ring_buffer__new(bpf_map__fd(o->skel->maps.events), on_record, o, NULL);
+	if (!o->rb.rb) {
+		snprintf(err, errlen, "cannot open the observer's ring buffer: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int observe_enroll(struct observer *o, pid_t pid)
+{
+	uint32_t key = (uint32_t)pid;
+	uint8_t one = 1;
+
+	if (bpf_map_update_elem(o->members_fd, &key, &one, BPF_NOEXIST))
+		return -errno;
+	memberset_set(&o->members, key, true);
+	return 0;
+}
+
+void observe_read_counters(struct observer *o, uint64_t kcount[AL_CNT_MAX])
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(o->skel->maps.counters);
+	uint64_t *vals;
+	uint32_t i;
+	int c;
+
+	if (ncpu <= 0)
+		return;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return;
+	/* Only what the kernel side counts; the rest was counted as records arrived. */
+	for (i = AL_CNT_RB_DROPPED; i <= AL_CNT_ENROLL_FAILED; i++) {
+		if (bpf_map_lookup_elem(fd, &i, vals))
+			continue;
+		for (c = 0; c < ncpu; c++)
+			kcount[i] += vals[c];
+	}
+	free(vals);
+}
+
+void observe_close(struct observer *o)
+{
+	if (o->rb.rb)
+		ring_buffer__free(o->rb.rb);
+	o->rb.rb = NULL;
+	if (o->skel)
+		observe_bpf__destroy(o->skel);
+	o->skel = NULL;
+	memberset_free(&o->members);
+}

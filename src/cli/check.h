@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef AL_CHECK_H
+#define AL_CHECK_H
+
+#include <stdbool.h>
+
+#include "base/json.h"
+
+/*
+ * agentlock check: what this kernel and this user give agentlock, one probe
+ * per line, the mode a run would use, and the remedy for each missing piece.
+ * Probing (check.c) touches the system; deciding and rendering (checkfmt.c)
+ * are pure, so the unit tests can feed them any machine.
+ */
+enum probe_id {
+	PROBE_KERNEL,
+	PROBE_BTF,
+	PROBE_BPF,
+	PROBE_BPF_LSM,
+	PROBE_LANDLOCK,
+	PROBE_TRACEPOINTS,
+	PROBE_RINGBUF,
+	PROBE_CGROUP2,
+	PROBE_MAX,
+};
+
+struct probe {
+	bool ok;
+	char detail[256]; /* what was found, or why it is missing */
+	char remedy[512]; /* what to do; empty when ok or nothing helps */
+};
+
+struct check {
+	struct probe p[PROBE_MAX];
+	int landlock_abi; /* 0: none */
+	bool root;
+};
+
+/* The exit status of 'agentlock check' (README, docs/threat-model.md). */
+enum {
+	CHECK_EXIT_BPF_LSM = 0,	 /* full BPF-LSM enforcement */
+	CHECK_EXIT_LANDLOCK = 10, /* only the Landlock backend would enforce */
+	CHECK_EXIT_NONE = 11,	 /* nothing here can confine an agent */
+};
+
+enum check_mode { MODE_BPF_LSM, MODE_LANDLOCK, MODE_NONE };
+
+const char *probe_name(enum probe_id id);
+enum check_mode check_mode(const struct check *c);
+const char *check_mode_name(enum check_mode m);
+int check_exit(const struct check *c);
+void check_render_text(const struct check *c, struct strbuf *sb);
+void check_render_json(const struct check *c, struct strbuf *sb);
+
+/* Runs every probe (check.c). */
+void check_run(struct check *c);
+
+#endif

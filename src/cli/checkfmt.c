@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/* agentlock check: the verdict and its rendering, from probe results. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/check.h"
+
+static const char *const names[PROBE_MAX] = {
+	[PROBE_KERNEL] = "kernel",	   [PROBE_BTF] = "btf",
+	[PROBE_BPF] = "bpf",		   [PROBE_BPF_LSM] = "bpf-lsm",
+	[PROBE_LANDLOCK] = "landlock",	   [PROBE_TRACEPOINTS] = "tracepoints",
+	[PROBE_RINGBUF] = "ringbuf",	   [PROBE_CGROUP2] = "cgroup-v2",
+};
+
+const char *probe_name(enum probe_id id)
+{
+	return id < PROBE_MAX ? names[id] : "?";
+}
+
+/* BPF-LSM enforcement needs the LSM hook, BTF for CO-RE and a ring buffer;
+ * otherwise Landlock confines on its own (it needs no privilege). */
+enum check_mode check_mode(const struct check *c)
+{
+	if (c->p[PROBE_BPF_LSM].ok && c->p[PROBE_BTF].ok && c->p[PROBE_BPF].ok &&
+	    c->p[PROBE_RINGBUF].ok)
+		return MODE_BPF_LSM;
+	if (c->p[PROBE_LANDLOCK].ok)
+		return MODE_LANDLOCK;
+	return MODE_NONE;
+}
+
+const char *check_mode_name(enum check_mode m)
+{
+	return m == MODE_BPF_LSM ? "bpf-lsm" : m == MODE_LANDLOCK ? "landlock" : "none";
+}
+
+int check_exit(const struct check *c)
+{
+	enum check_mode m = check_mode(c);
+
+	return m == MODE_BPF_LSM ? CHECK_EXIT_BPF_LSM :
+	       m == MODE_LANDLOCK ? CHECK_EXIT_LANDLOCK : CHECK_EXIT_NONE;
+}
+
+static const char *mode_sentence(const struct check *c)
+{
+	switch (check_mode(c)) {
+	case MODE_BPF_LSM:
+		return "BPF-LSM: every hook of the cell enforced and observed by the kernel";
+	case MODE_LANDLOCK:
+		return c->root && c->p[PROBE_TRACEPOINTS].ok && c->p[PROBE_RINGBUF].ok
+			       ? "landlock: BPF-LSM is not available here, so agentlock confines "
+				 "files with Landlock and reports opens and execs through "
+				 "tracepoints (see the lines marked missing, and "
+				 "docs/threat-model.md)"
+			       : "landlock: BPF-LSM is not available here, so agentlock confines "
+				 "files with Landlock; refused operations are not reported (see "
+				 "the lines marked missing, and docs/threat-model.md)";
+	default:
+		return "none: neither BPF-LSM nor Landlock is available; agentlock will "
+		       "refuse to run rather than run an agent unconfined";
+	}
+}
+
+void check_render_text(const struct check *c, struct strbuf *sb)
+{
+	int i;
+
+	for (i = 0; i < PROBE_MAX; i++) {
+		sb_printf(sb, "%-12s %-8s ", names[i], c->p[i].ok ? "ok" : "missing");
+		term_sanitize(sb, c->p[i].detail, strlen(c->p[i].detail));
+		sb_puts(sb, "\n");
+	}
+	sb_printf(sb, "\nmode: %s\n", mode_sentence(c));
+	for (i = 0; i < PROBE_MAX; i++) {
+		if (c->p[i].ok || !c->p[i].remedy[0])
+			continue;
+		sb_printf(sb, "  %s: ", names[i]);
+		term_sanitize(sb, c->p[i].remedy, strlen(c->p[i].remedy));
+		sb_puts(sb, "\n");
+	}
+}
+
+void check_render_json(const struct check *c, struct strbuf *sb)
+{
+	int i;
+
+	sb_puts(sb, "{\"probes\":{");
+	for (i = 0; i < PROBE_MAX; i++) {
+		sb_printf(sb, "%s\"%s\":{\"ok\":%s,\"detail\":", i ? "," : "", names[i],
+			  c->p[i].ok ? "true" : "false");
+		json_str(sb, c->p[i].detail, strlen(c->p[i].detail));
+		if (!c->p[i].ok && c->p[i].remedy[0]) {
+			sb_puts(sb, ",\"remedy\":");
+			json_str(sb, c->p[i].remedy, strlen(c->p[i].remedy));
+		}
+		sb_puts(sb, "}");
+	}
+	sb_printf(sb, "},\"landlock_abi\":%d,\"root\":%s,\"mode\":\"%s\",\"exit\":%d}",
+		  c->landlock_abi, c->root ? "true" : "false", check_mode_name(check_mode(c)),
+		  check_exit(c));
+}

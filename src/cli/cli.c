@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Command-line parsing: pure, so the unit tests can drive it without root. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "backend/agentlock_abi_user.h"
+#include "cli/cli.h"
+#include "policy/netpolicy.h"
+
+void cli_usage(FILE *f)
+{
+	fputs("Usage: agentlock [OPTIONS] DIR -- COMMAND [ARGS...]\n"
+	      "       agentlock profiles [--user NAME]\n"
+	      "       agentlock profile show NAME|FILE [DIR] [--user NAME]\n"
+	      "       agentlock check [--json]\n"
+	      "       agentlock replay FILE [--speed N] [--ascii]\n"
+	      "       agentlock watch [PID|SOCKET] [--ascii]\n"
+	      "       agentlock which [--profile NAME|FILE] [--user NAME] COMMAND [ARGS...]\n"
+	      "\n"
+	      "Runs COMMAND and every process it starts in a kernel-enforced cell around\n"
+	      "DIR: opens outside DIR, the system allow-list and what the profile grants\n"
+	      "are refused (EPERM) and reported.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --profile NAME|FILE\n"
+	      "                   the profile to run under (default: the one whose\n"
+	      "                   commands: match COMMAND, else 'default'); see\n"
+	      "                   'agentlock profiles' and docs/profiles.md\n"
+	      "  --backend bpf-lsm|landlock|auto\n"
+	      "                   what enforces the cell (default auto: BPF-LSM, else\n"
+	      "                   Landlock, said at start; never unconfined). Landlock\n"
+	      "                   confines files only; as root, opens and execs are\n"
+	      "                   reported through tracepoints; it works without root\n"
+	      "  --audit          observe only: never block, report what would be blocked\n"
+	      "  --headless       no dashboard: one NDJSON line per escape attempt and a\n"
+	      "                   final summary line, on stderr (or --report FILE)\n"
+	      "  --report FILE    write the headless reports to FILE instead of stderr\n"
+	      "  --log FILE       write every event (in-bounds opens too) to FILE as NDJSON\n"
+	      "  --ro PATH        also allow reading and executing PATH (exec); repeatable\n"
+	      "  --rw PATH        also allow writing PATH (write); repeatable\n"
+	      "  --deny PATH      refuse PATH even inside DIR or an allowed tree; repeatable\n"
+	      "                   (a relative PATH is relative to DIR; the most specific\n"
+	      "                   rule wins)\n"
+	      "  --connect PORTS  TCP ports COMMAND may connect to: 443,8000-8100 adds\n"
+	      "                   to the profile's (and restricts when it had none),\n"
+	      "                   'none' allows no TCP connect, 'any' lifts the limit;\n"
+	      "                   repeatable, the later wins (default: the profile's)\n"
+	      "  --unix allow|refuse\n"
+	      "                   Unix sockets under the Landlock backend (default: the\n"
+	      "                   profile's, else refuse). allow lets COMMAND reach every\n"
+	      "                   socket the user can (ssh-agent, D-Bus, docker, tmux);\n"
+	      "                   BPF-LSM confines them by listener either way\n"
+	      "  --user NAME      run COMMAND as NAME (default: the user who ran sudo;\n"
+	      "                   COMMAND runs as root only with --user root)\n"
+	      "  -v, --verbose    explain the backend, the cell and what it cannot do at\n"
+	      "                   start (default: one line, and the warnings that matter)\n"
+	      "  -h, --help       this text\n"
+	      "  -V, --version    print the version\n"
+	      "\n"
+	      "Exit status: COMMAND's (128+N if killed by signal N), or agentlock's own:\n"
+	      "  2 usage, 120 not root, 121 no backend can confine here, 122 BPF load failed,\n"
+	      "  123 launch failed, 124 internal error, 126 cannot execute, 127 not found.\n"
+	      "\n"
+	      "'agentlock check' probes this kernel (BPF-LSM, Landlock, tracepoints, ...)\n"
+	      "and prints the mode a run would use and how to fix what is missing; it\n"
+	      "exits 0 for full BPF-LSM enforcement, 10 for Landlock only, 11 for none.\n"
+	      "\n"
+	      "'agentlock replay FILE [--speed N] [--ascii]' plays a recorded --log in\n"
+	      "the dashboard (no root needed); q quits. 'agentlock watch [PID]' shows\n"
+	      "the dashboard of a session running in another terminal.\n"
+	      "\n"
+	      "Profiles: 'agentlock profiles' lists them; 'agentlock profile show NAME'\n"
+	      "prints the resolved rule table. 'agentlock which COMMAND [ARGS...]' says\n"
+	      "which profile a run of COMMAND would get and why, and its rules; it exits\n"
+	      "0, or 127 when COMMAND is not found (the run would exit 127 too).\n"
+	      "A DIR called 'profiles', 'profile', 'check', 'replay', 'watch' or 'which'\n"
+	      "is given as ./NAME.\n"
+	      "\n"
+	      "Example:\n"
+	      "  sudo agentlock ~/project -- codex\n",
+	      f);
+}
+
+const char *cli_usage_of(enum cli_cmd cmd)
+{
+	switch (cmd) {
+	case CLI_PROFILES:
+		return "agentlock profiles [--user NAME]";
+	case CLI_PROFILE_SHOW:
+		return "agentlock profile show NAME|FILE [DIR] [--user NAME]";
+	case CLI_CHECK:
+		return "agentlock check [--json]";
+	case CLI_REPLAY:
+		return "agentlock replay FILE [--speed N] [--ascii]";
+	case CLI_WATCH:
+		return "agentlock watch [PID|SOCKET] [--ascii]";
+	case CLI_WHICH:
+		return "agentlock which [--profile NAME|FILE] [--user NAME] COMMAND [ARGS...]";
+	default:
+		return "agentlock [OPTIONS] DIR -- COMMAND [ARGS...]";
+	}
+}
+
+/* Takes the value of an option given as "--opt VALUE" or "--opt=VALUE". */
+static int opt_value(const char *name, int argc, char **argv, int *i, const char **val,
+		     char *err, size_t errlen)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+
+	if (a[n] == '=') {
+		*val = a + n + 1;
+	} else if (*i + 1 < argc) {
+		*val = argv[++*i];
+	} else {
+		snprintf(err, errlen, "option %s needs a value", name);
+		return -1;
+	}
+	if (!**val) {
+		snprintf(err, errlen, "option %s needs a non-empty value", name);
+		return -1;
+	}
+	return 0;
+}
+
+static bool is_opt(const char *a, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
+}
+
+/* agentlock profiles | agentlock profile show NAME [DIR], with --user. */
+static int parse_profile_cmd(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	int i = 2, pos = 0;
+
+	if (!strcmp(argv[1], "profiles")) {
+		out->cmd = CLI_PROFILES;
+	} else {
+		out->cmd = CLI_PROFILE_SHOW;
+		if (argc < 3) {
+			snprintf(err, errlen, "say 'agentlock profile show NAME [DIR]'");
+			return -1;
+		}
+		if (strcmp(argv[2], "show")) {
+			snprintf(err, errlen, "'agentlock profile' takes show, not '%s'", argv[2]);
+			return -1;
+		}
+		i = 3;
+	}
+	for (; i < argc; i++) {
+		if (is_opt(argv[i], "--user")) {
+			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
+				return -1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(err, errlen, "unknown option '%s'", argv[i]);
+			return -1;
+		} else if (out->cmd == CLI_PROFILE_SHOW && pos < 2) {
+			*(pos++ ? &out->dir : &out->show) = argv[i];
+		} else {
+			snprintf(err, errlen, "unexpected argument '%s'", argv[i]);
+			return -1;
+		}
+	}
+	if (out->cmd == CLI_PROFILE_SHOW && !out->show) {
+		snprintf(err, errlen, "say which profile: 'agentlock profile show NAME [DIR]'");
+		return -1;
+	}
+	return 0;
+}
+
+/* agentlock replay FILE [--speed N] [--ascii] */
+static int parse_replay(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	int i;
+
+	out->cmd = CLI_REPLAY;
+	out->speed = 1;
+	for (i = 2; i < argc; i++) {
+		const char *v;
+		char *end;
+
+		if (is_opt(argv[i], "--speed")) {
+			if (opt_value("--speed", argc, argv, &i, &v, err, errlen))
+				return -1;
+			out->speed = strtod(v, &end);
+			if (*end || end == v || !(out->speed >= 0) || out->speed > 1e6) {
+				snprintf(err, errlen,
+					 "--speed %s: say how many times the recorded pace (0.5, 2, "
+					 "or 0 for all at once)",
+					 v);
+				return -1;
+			}
+		} else if (!strcmp(argv[i], "--ascii")) {
+			out->ascii = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(err, errlen, "unknown option '%s'", argv[i]);
+			return -1;
+		} else if (!out->replay) {
+			out->replay = argv[i];
+		} else {
+			snprintf(err, errlen, "unexpected argument '%s'", argv[i]);
+			return -1;
+		}
+	}
+	if (!out->replay) {
+		snprintf(err, errlen, "say which log: 'agentlock replay FILE.ndjson [--speed N]'");
+		return -1;
+	}
+	return 0;
+}
+
+/* agentlock watch [PID|SOCKET] [--ascii] */
+static int parse_watch(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	int i;
+
+	out->cmd = CLI_WATCH;
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--ascii")) {
+			out->ascii = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(err, errlen, "unknown option '%s'", argv[i]);
+			return -1;
+		} else if (!out->watch) {
+			out->watch = argv[i];
+		} else {
+			snprintf(err, errlen, "unexpected argument '%s'", argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* agentlock which [--profile NAME|FILE] [--user NAME] [--] COMMAND [ARGS...] */
+static int parse_which(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	int i;
+
+	out->cmd = CLI_WHICH;
+	for (i = 2; i < argc; i++) {
+		if (is_opt(argv[i], "--profile")) {
+			if (opt_value("--profile", argc, argv, &i, &out->profile, err, errlen))
+				return -1;
+		} else if (is_opt(argv[i], "--user")) {
+			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
+				return -1;
+		} else if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(err, errlen, "'agentlock which' takes --profile and --user, not '%s'",
+				 argv[i]);
+			return -1;
+		} else {
+			break;
+		}
+	}
+	if (i >= argc || !argv[i][0]) {
+		snprintf(err, errlen, "say which command: 'agentlock which COMMAND [ARGS...]'");
+		return -1;
+	}
+	out->argv = &argv[i];
+	out->argc = argc - i;
+	return 0;
+}
+
+/* agentlock check [--json] */
+static int parse_check(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	int i;
+
+	out->cmd = CLI_CHECK;
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json")) {
+			snprintf(err, errlen, "'agentlock check' takes only --json, not '%s'", argv[i]);
+			return -1;
+		}
+		out->json = true;
+	}
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	out->cmd = CLI_RUN;
+	if (argc > 1 && !strcmp(argv[1], "check"))
+		return parse_check(argc, argv, out, err, errlen);
+	if (argc > 1 && !strcmp(argv[1], "replay"))
+		return parse_replay(argc, argv, out, err, errlen);
+	if (argc > 1 && !strcmp(argv[1], "watch"))
+		return parse_watch(argc, argv, out, err, errlen);
+	if (argc > 1 && !strcmp(argv[1], "which"))
+		return parse_which(argc, argv, out, err, errlen);
+	if (argc > 1 && (!strcmp(argv[1], "profiles") || !strcmp(argv[1], "profile")))
+		return parse_profile_cmd(argc, argv, out, err, errlen);
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			out->cmd = CLI_HELP;
+			return 0;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			out->cmd = CLI_VERSION;
+			return 0;
+		} else if (!strcmp(a, "--audit")) {
+			out->audit = true;
+		} else if (!strcmp(a, "--headless")) {
+			out->headless = true;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			out->verbose = true;
+		} else if (is_opt(a, "--log")) {
+			if (opt_value("--log", argc, argv, &i, &out->log_path, err, errlen))
+				return -1;
+		} else if (is_opt(a, "--report")) {
+			if (opt_value("--report", argc, argv, &i, &out->report_path, err, errlen))
+				return -1;
+		} else if (is_opt(a, "--ro") || is_opt(a, "--rw") || is_opt(a, "--deny")) {
+			const char *name = a[2] == 'd' ? "--deny" : a[3] == 'o' ? "--ro" : "--rw";
+			struct cli_rule *r = &out->rules[out->nrules];
+
+			if (out->nrules == CLI_MAX_RULES) {
+				snprintf(err, errlen, "too many --ro/--rw/--deny rules (at most %d)",
+					 CLI_MAX_RULES);
+				return -1;
+			}
+			if (opt_value(name, argc, argv, &i, &r->path, err, errlen))
+				return -1;
+			r->access = name[2] == 'd' ? 0 :
+				    name[3] == 'o' ? (AL_ACC_READ | AL_ACC_EXEC) :
+						     (AL_ACC_READ | AL_ACC_WRITE | AL_ACC_EXEC);
+			out->nrules++;
+		} else if (is_opt(a, "--connect")) {
+			struct net_spec ns = { 0 };
+			const char **c = &out->connect[out->nconnect];
+			int bad;
+
+			if (out->nconnect == CLI_MAX_RULES) {
+				snprintf(err, errlen, "too many --connect options (at most %d)",
+					 CLI_MAX_RULES);
+				return -1;
+			}
+			if (opt_value("--connect", argc, argv, &i, c, err, errlen))
+				return -1;
+			bad = net_spec_parse(&ns, *c, err, errlen);
+			net_spec_free(&ns);
+			if (bad)
+				return -1;
+			out->nconnect++;
+		} else if (is_opt(a, "--unix")) {
+			const char *u;
+
+			if (opt_value("--unix", argc, argv, &i, &u, err, errlen))
+				return -1;
+			out->unix_mode = net_unix_word(u);
+			if (out->unix_mode < 0) {
+				snprintf(err, errlen, "--unix takes allow or refuse, not '%s'", u);
+				return -1;
+			}
+		} else if (is_opt(a, "--user")) {
+			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
+				return -1;
+		} else if (is_opt(a, "--backend")) {
+			const char *b;
+
+			if (opt_value("--backend", argc, argv, &i, &b, err, errlen))
+				return -1;
+			if (!strcmp(b, "auto")) {
+				out->backend = BACKEND_AUTO;
+			} else if (!strcmp(b, "bpf-lsm")) {
+				out->backend = BACKEND_BPF_LSM;
+			} else if (!strcmp(b, "landlock")) {
+				out->backend = BACKEND_LANDLOCK;
+			} else {
+				snprintf(err, errlen, "--backend %s: use bpf-lsm, landlock or auto", b);
+				return -1;
+			}
+		} else if (is_opt(a, "--profile")) {
+			if (opt_value("--profile", argc, argv, &i, &out->profile, err, errlen))
+				return -1;
+		} else if (!strcmp(a, "--")) {
+			snprintf(err, errlen, "missing DIR before '--'");
+			return -1;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			snprintf(err, errlen, "unknown option '%s'", a);
+			return -1;
+		} else {
+			break;
+		}
+	}
+	if (i >= argc) {
+		snprintf(err, errlen, "missing DIR and COMMAND");
+		return -1;
+	}
+	out->dir = argv[i++];
+	if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	if (i >= argc || !argv[i][0]) {
+		snprintf(err, errlen, "missing COMMAND: say what to run after '--'");
+		return -1;
+	}
+	out->argv = &argv[i];
+	out->argc = argc - i;
+	if (out->report_path && !out->headless) {
+		snprintf(err, errlen, "--report only applies with --headless");
+		return -1;
+	}
+	return 0;
+}
+
+int cli_resolve_dir(const char *dir, char *out, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (!realpath(dir, out)) {
+		snprintf(err, errlen, "cannot use DIR '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	if (stat(out, &st) != 0) {
+		snprintf(err, errlen, "cannot use DIR '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "DIR '%s' is not a directory", dir);
+		return -1;
+	}
+	if (!strcmp(out, "/")) {
+		snprintf(err, errlen,
+			 "DIR '%s' is the root directory: a cell around / confines nothing; "
+			 "name the project directory",
+			 dir);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef AL_CLI_H
+#define AL_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "policy/cell.h"
+
+enum cli_backend { BACKEND_AUTO, BACKEND_BPF_LSM, BACKEND_LANDLOCK };
+
+enum cli_cmd { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_PROFILES, CLI_PROFILE_SHOW, CLI_CHECK,
+	       CLI_REPLAY, CLI_WATCH, CLI_WHICH };
+
+#define CLI_MAX_RULES 64
+
+/* A --ro, --rw or --deny rule as given; resolved against DIR later. */
+struct cli {
+	enum cli_cmd cmd;
+	bool audit;
+	bool headless;
+	bool verbose; /* -v: explain the backend, the cell and its limits at start */
+	bool json; /* check --json */
+	bool ascii; /* replay --ascii: no UTF-8 on screen */
+	const char *replay; /* replay FILE */
+	const char *watch;  /* watch [PID|SOCKET]; NULL: the only session */
+	double speed;	    /* replay --speed: times the recorded pace; 0 at once */
+	enum cli_backend backend; /* --backend */
+	const char *log_path;	 /* --log: full event stream as NDJSON */
+	const char *report_path; /* --report: headless reports (default stderr) */
+	const char *user;	 /* --user */
+	const char *profile;	 /* --profile NAME|FILE; NULL: chosen by COMMAND */
+	const char *show;	 /* profile show NAME|FILE */
+	const char *dir;	 /* DIR as given (optional for profile show) */
+	struct cli_rule rules[CLI_MAX_RULES];
+	int nrules;
+	const char *connect[CLI_MAX_RULES]; /* --connect specs, checked, in order */
+	int nconnect;
+	int unix_mode;	/* --unix: enum net_unix (NET_UNIX_UNSET: the profile's) */
+	char **argv;		 /* COMMAND and its arguments, NULL-terminated */
+	int argc;
+};
+
+/* Parses argv; on error returns -1 with a message in err. */
+int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen);
+
+/*
+ * Resolves DIR with realpath into out (PATH_MAX bytes) and refuses "/", a
+ * missing path and a non-directory. Returns 0, or -1 with a message in err.
+ */
+int cli_resolve_dir(const char *dir, char *out, char *err, size_t errlen);
+
+void cli_usage(FILE *f);
+
+/* The usage line of cmd's subcommand (the run's for the others), for errors. */
+const char *cli_usage_of(enum cli_cmd cmd);
+
+#endif

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * 'agentlock profiles' and 'agentlock profile show': what the agent may
+ * touch, before it runs, from the same code that builds the real cell.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "policy/cell.h"
+#include "base/exitcodes.h"
+#include "cli/profile_cmd.h"
+#include "policy/profiles.h"
+
+static const char *const level_name[] = { "user", "system", "shipped" };
+
+/* Everything printed passes through here: names and paths are the user's
+ * text, and a terminal must not take them for commands. */
+static void put(const char *s)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	term_sanitize(&sb, s, strlen(s));
+	fputs(sb.buf ? sb.buf : "", stdout);
+	sb_free(&sb);
+}
+
+/* --user, else the user who ran sudo, else whoever runs this. */
+static int who(const struct cli *cli, struct target_user *u, char *err, size_t errlen)
+{
+	const char *name = cli->user ? cli->user : getenv("SUDO_UID");
+	char uid[16];
+
+	if (!name) {
+		snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
+		name = uid;
+	}
+	return userinfo_resolve(name, NULL, u, err, errlen) ? AL_EXIT_USAGE : 0;
+}
+
+static int list_profiles(const struct target_user *u, char *err, size_t errlen)
+{
+	char perr[PROF_ERR_LEN], userdir[PATH_MAX];
+	struct prof_store st;
+	struct store_entry *e;
+	size_t n, i, c;
+
+	store_init(&st, u->home, u->uid, u->gid, userdir, sizeof(userdir));
+	if (store_list(&st, &e, &n, perr)) {
+		snprintf(err, errlen, "%s", perr);
+		return AL_EXIT_USAGE;
+	}
+	printf("%-14s %-8s %-24s %s\n", "PROFILE", "FROM", "COMMANDS", "DESCRIPTION");
+	for (i = 0; i < n; i++) {
+		struct strbuf cmds;
+
+		sb_init(&cmds);
+		for (c = 0; c < e[i].prof.ncommands; c++)
+			sb_printf(&cmds, "%s%s", c ? "," : "", e[i].prof.commands[c]);
+		put(e[i].prof.name);
+		printf("%*s %-8s ", (int)(strlen(e[i].prof.name) < 14 ? 14 - strlen(e[i].prof.name) : 0),
+		       "", level_name[e[i].level]);
+		put(cmds.buf ? cmds.buf : "-");
+		printf("%*s ", (int)(cmds.len < 24 ? 24 - cmds.len : 0) + (cmds.len ? 0 : -1), "");
+		put(e[i].prof.description ? e[i].prof.description : "");
+		putchar('\n');
+		sb_free(&cmds);
+	}
+	printf("\nUser profiles: %s/NAME.yaml; system: /etc/agentlock/profiles/NAME.yaml.\n"
+	       "A profile there overrides the shipped one of the same name.\n",
+	       userdir);
+	store_list_free(e, n);
+	return 0;
+}
+
+static int by_path(const void *a, const void *b)
+{
+	const struct policy_rule *x = *(const struct policy_rule *const *)a;
+	const struct policy_rule *y = *(const struct policy_rule *const *)b;
+
+	return strcmp(x->path, y->path);
+}
+
+static const char *class_word(uint8_t class)
+{
+	switch (class) {
+	case AL_CLASS_PROJECT:
+		return "project";
+	case AL_CLASS_SYSTEM:
+		return "system";
+	case AL_CLASS_GRANTED:
+		return "granted";
+	case AL_CLASS_PERSISTENCE:
+		return "protect";
+	default:
+		return "denied";
+	}
+}
+
+static void show_table(const struct cell *c)
+{
+	const struct policy_rule **rows = calloc(c->policy.n ? c->policy.n : 1, sizeof(*rows));
+	size_t i;
+
+	if (!rows)
+		return;
+	for (i = 0; i < c->policy.n; i++)
+		rows[i] = &c->policy.rules[i];
+	qsort(rows, c->policy.n, sizeof(*rows), by_path);
+	printf("%-5s %-8s %-48s %s\n", "RWX", "CLASS", "PATH", "FROM");
+	for (i = 0; i < c->policy.n; i++) {
+		const struct policy_rule *r = rows[i];
+		char rwx[4] = { r->access & AL_ACC_READ ? 'r' : '-', r->access & AL_ACC_WRITE ? 'w' : '-',
+				r->access & AL_ACC_EXEC ? 'x' : '-', 0 };
+		size_t len = strlen(r->path) + !!(r->flags & AL_RULE_PREFIX);
+
+		printf("%-5s %-8s ", rwx, class_word(r->class));
+		put(r->path);
+		if (r->flags & AL_RULE_PREFIX)
+			putchar('*');
+		printf("%*s %s%s\n", (int)(len < 48 ? 48 - len : 0), "",
+		       r->origin ? r->origin : "system allow-list",
+		       r->flags & AL_RULE_EXACT ? " (itself only)" : "");
+	}
+	free(rows);
+}
+
+static void show_network(const struct cell *c)
+{
+	char ports[512];
+
+	net_describe(&c->policy.net, ports, sizeof(ports));
+	if (c->policy.net.restricted)
+		printf("\nTCP connects: to ports %s only (%s)\n", ports, c->policy.net.origin);
+	else
+		printf("\nTCP connects: any port (no network: connect: in the chain)\n");
+	if (c->policy.net.unix_allow)
+		printf("Unix sockets: allowed (%s): under Landlock members reach every socket "
+		       "the user can; BPF-LSM still confines them by listener\n",
+		       c->policy.net.unix_origin);
+	else
+		printf("Unix sockets: refused under Landlock (%s); BPF-LSM confines them by "
+		       "listener\n",
+		       c->policy.net.unix_origin[0] ? c->policy.net.unix_origin :
+						      "no network: unix: in the chain");
+}
+
+static int show_profile(const struct cli *cli, const struct target_user *u, char *err,
+			size_t errlen)
+{
+	struct cell_spec spec = { .profile = cli->show, .user = u };
+	char dir[PATH_MAX];
+	struct cell c;
+	int rc;
+
+	if (cli->dir) {
+		if (cli_resolve_dir(cli->dir, dir, err, errlen))
+			return AL_EXIT_USAGE;
+		spec.project = dir;
+	}
+	rc = cell_build(&spec, &c, err, errlen);
+	cell_print_warnings(&c, stderr);
+	if (!rc) {
+		printf("profile %s, for user %s (~ is %s), project %s\n", c.profile, u->name, u->home,
+		       spec.project ? spec.project : "(none given: name DIR to see it)");
+		if (c.nenv) {
+			size_t i;
+
+			printf("env: ");
+			for (i = 0; i < c.nenv; i++)
+				printf("%s%s", i ? ", " : "", c.env[i]);
+			printf(" (read back from sudo when missing: 'agentlock which' says more)\n");
+		}
+		printf("Anything not covered below is refused. The most specific path wins; "
+		       "'*' marks a name prefix.\n\n");
+		show_table(&c);
+		show_network(&c);
+	}
+	cell_free(&c);
+	return rc;
+}
+
+static const char *const env_from_word[] = { "set", "from sudo's environment", "not set" };
+
+/* Why the profile: which name of COMMAND matched whose commands:, or none did. */
+static void which_why(const struct cli *cli, const struct cell *c)
+{
+	const struct store_choice *ch = &c->choice;
+	int i;
+
+	printf("names:   ");
+	for (i = 0; i < c->names.n; i++) {
+		printf("%s", i ? "\n         " : "");
+		put(c->names.name[i]);
+		printf(" (");
+		put(c->names.how[i]);
+		printf(")");
+	}
+	printf("%s\nprofile: ", c->names.n ? "" : "(none)");
+	put(c->profile);
+	if (cli->profile) {
+		printf(": given with --profile\n");
+		return;
+	}
+	if (ch->name_index < 0) {
+		printf(", because no profile's commands: name it\n");
+		return;
+	}
+	printf(" (%s), because '", level_name[ch->level]);
+	put(ch->matched);
+	printf("' (");
+	put(c->names.how[ch->name_index]);
+	printf(") is in the commands: of ");
+	put(ch->listed_by);
+	if (strcmp(ch->listed_by, ch->profile)) {
+		printf(", which ");
+		put(ch->profile);
+		printf(" extends and inherits them from (it has no commands: of its own)");
+	}
+	printf("\n");
+	if (ch->also[0]) {
+		printf("         also listed by ");
+		put(ch->also);
+		printf(", passed over: the user's profiles win over the system's over the "
+		       "shipped ones, and a profile's own commands: over inherited ones\n");
+	}
+}
+
+/* agentlock which COMMAND [ARGS...]: the profile a run would get, and why. */
+static int which_cmd(const struct cli *cli, const struct target_user *u, char *err,
+		     size_t errlen)
+{
+	struct cell_spec spec = { .profile = cli->profile, .argv = cli->argv, .user = u };
+	struct user_environ uenv;
+	char why[512];
+	enum sudo_trust t = sudo_recover(&uenv, why, sizeof(why));
+	const char *upath = t == SUDO_TRUSTED ? uenv_get(&uenv, "PATH") : NULL;
+	struct strbuf hint;
+	struct cell c;
+	size_t i;
+	int rc;
+
+	/* As a run: only for COMMAND's user being the one who ran sudo. */
+	if (t == SUDO_TRUSTED && getenv("SUDO_UID") &&
+	    strtoul(getenv("SUDO_UID"), NULL, 10) != (unsigned long)u->uid) {
+		uenv_free(&uenv);
+		t = SUDO_NONE;
+		upath = NULL;
+	}
+	if (t == SUDO_TRUSTED) {
+		spec.uenv = &uenv;
+		spec.path_env = upath;
+	}
+	rc = cell_build(&spec, &c, err, errlen);
+	cell_print_warnings(&c, stderr);
+	if (rc) {
+		cell_free(&c);
+		uenv_free(&uenv);
+		return rc;
+	}
+	printf("command: ");
+	for (i = 0; cli->argv[i]; i++) {
+		printf("%s", i ? " " : "");
+		put(cli->argv[i]);
+	}
+	printf("\nfound:   ");
+	if (c.names.found) {
+		put(c.names.path);
+	} else {
+		printf("not found on PATH ");
+		put(spec.path_env ? spec.path_env : getenv("PATH") ? getenv("PATH") : "(unset)");
+		printf(": a run would exit %d", AL_EXIT_NOT_FOUND);
+	}
+	printf("%s\n", upath ? " (the PATH the user gave sudo)" : "");
+	which_why(cli, &c);
+	printf("chain:   ");
+	put(c.chain.buf ? c.chain.buf : "");
+	printf("\nenv:     ");
+	for (i = 0; i < c.nenv; i++)
+		printf("%s%s (%s)", i ? ", " : "", c.env[i], env_from_word[c.env_from[i]]);
+	printf("%s\n", c.nenv ? "" : "(the profile names none)");
+	if (t == SUDO_TRUSTED) {
+		printf("sudo:    started by sudo for ");
+		put(u->name);
+		printf(": COMMAND is looked up on the user's PATH and gets the variables above "
+		       "from the environment the user gave sudo\n");
+	} else if (t != SUDO_NONE) {
+		printf("sudo:    not trusted: ");
+		put(why);
+		printf("\n");
+	}
+	sb_init(&hint);
+	if (cell_env_hint(&c, t, why, &hint))
+		fputs(hint.buf, stderr);
+	sb_free(&hint);
+	printf("\nAnything not covered below is refused. The most specific path wins; "
+	       "'*' marks a name prefix. The project is the run's DIR.\n\n");
+	show_table(&c);
+	show_network(&c);
+	rc = c.names.found || !cli->argv[0] ? 0 : AL_EXIT_NOT_FOUND;
+	cell_free(&c);
+	uenv_free(&uenv);
+	return rc;
+}
+
+int profile_cmd(const struct cli *cli, char *err, size_t errlen)
+{
+	struct target_user u;
+	int rc = who(cli, &u, err, errlen);
+
+	if (rc)
+		return rc;
+	if (cli->cmd == CLI_WHICH)
+		rc = which_cmd(cli, &u, err, errlen);
+	else
+		rc = cli->cmd == CLI_PROFILES ? list_profiles(&u, err, errlen)
+					      : show_profile(cli, &u, err, errlen);
+	userinfo_free(&u);
+	return rc;
+}

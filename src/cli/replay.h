@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef AL_REPLAY_H
+#define AL_REPLAY_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "ui/model.h"
+
+/*
+ * A recorded --log (or --report) as an event source: lines are fed to the
+ * model at their recorded pace times speed (0: at once), and the closing
+ * summary supplies the header and the exact totals.
+ */
+#define REPLAY_LINE_MAX (64 * 1024) /* a longer line is skipped as malformed */
+
+struct replay {
+	FILE *f;
+	double speed;
+	int64_t t0_ns;	  /* recorded time of the first event */
+	int64_t wall0_ns; /* CLOCK_MONOTONIC when it was fed */
+	bool have_pending;
+	struct nd_line *pending; /* the next event, read ahead */
+	bool have_summary;
+	struct nd_line *summary;
+	unsigned long line_no, malformed;
+	char first_error[160];
+	char *buf;
+};
+
+/* Opens path and reads its summary (if any) into the model's header.
+ * Returns 0, or -1 with a message in err. */
+int replay_open(struct replay *rp, const char *path, double speed, struct model *m, char *err,
+		size_t errlen);
+/* The dashboard pump (dash_source.pump). */
+int replay_pump(void *ctx, struct model *m, char *err, size_t errlen);
+void replay_close(struct replay *rp);
+
+/* agentlock replay FILE [--speed N] [--ascii]: returns an exit code. */
+int replay_cmd(const struct cli *cli, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The cell for one run: profile selection and compilation, then --ro/--rw/--deny. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/cell.h"
+#include "policy/cmdname.h"
+#include "base/exitcodes.h"
+#include "policy/profiles.h"
+#include "policy/protect.h"
+
+static const char *env_lookup(const char *name)
+{
+	return getenv(name);
+}
+
+/* --ro / --rw / --deny, resolved against the project, on top of the rest. */
+static int add_cli_rules(const struct cell_spec *spec, struct cell *c, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int i, rc;
+
+	for (i = 0; i < spec->nrules; i++) {
+		const struct cli_rule *cr = &spec->rules[i];
+		const char *opt = !cr->access ? "--deny" : cr->access & AL_ACC_WRITE ? "--rw" : "--ro";
+
+		rc = policy_resolve(spec->project ? spec->project : "/", cr->path, path, sizeof(path));
+		if (!rc)
+			rc = policy_add_user(&c->policy, path, cr->access, 0);
+		if (!rc)
+			rc = policy_set_origin(&c->policy, path, opt);
+		if (rc) {
+			snprintf(err, errlen, "cannot use the rule %s '%s': %s", opt, cr->path,
+				 strerror(-rc));
+			return AL_EXIT_USAGE;
+		}
+		if (cr->access && !strcmp(path, "/"))
+			sb_printf(&c->warn,
+				  "%s '%s' grants %s on the whole filesystem; the cell then confines "
+				  "little\n",
+				  opt, cr->path, profile_access_name(cr->access));
+	}
+	return 0;
+}
+
+/* --connect, on top of the profile's network: section, in order. */
+static int add_cli_connect(const struct cell_spec *spec, struct cell *c, char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < spec->nconnect; i++) {
+		struct net_spec ns = { 0 };
+		char msg[256];
+
+		if (net_spec_parse(&ns, spec->connect[i], msg, sizeof(msg))) {
+			snprintf(err, errlen, "--connect %s: %s", spec->connect[i], msg);
+			return AL_EXIT_USAGE;
+		}
+		net_apply(&c->policy.net, &ns, "--connect");
+		net_spec_free(&ns);
+	}
+	if (spec->unix_mode != NET_UNIX_UNSET) {
+		c->policy.net.unix_allow = spec->unix_mode == NET_UNIX_ALLOW;
+		snprintf(c->policy.net.unix_origin, sizeof(c->policy.net.unix_origin), "--unix");
+	}
+	return 0;
+}
+
+static int choose(const struct cell_spec *spec, const struct prof_store *st, struct cell *c,
+		  char *err)
+{
+	c->matched[0] = '\0';
+	if (spec->argv)
+		cmd_names(spec->argv, spec->path_env ? spec->path_env : getenv("PATH"), &c->names);
+	if (spec->profile) {
+		snprintf(c->profile, sizeof(c->profile), "%s", spec->profile);
+		return 0;
+	}
+	if (store_choose(st, c->names.name, c->names.n, &c->choice, err))
+		return -1;
+	snprintf(c->profile, sizeof(c->profile), "%s", c->choice.profile);
+	snprintf(c->matched, sizeof(c->matched), "%s", c->choice.matched);
+	return 0;
+}
+
+/*
+ * The chain's env: names, merged (base first, each once), and where each
+ * comes from: agentlock's own environment, else the user's recovered from
+ * sudo (then set here, so the rules' ${VAR} and COMMAND see it), else unset.
+ */
+static int take_env(const struct cell_spec *spec, struct profile *const *chain, size_t n,
+		    struct cell *c, char *err)
+{
+	size_t i, k, j;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < chain[i]->nenv; k++) {
+			const struct prof_rule *r = &chain[i]->env[k];
+			const char *v;
+
+			for (j = 0; j < c->nenv && strcmp(c->env[j], r->path); j++)
+				;
+			if (j < c->nenv)
+				continue;
+			if (c->nenv == CELL_MAX_ENV || strlen(r->path) >= sizeof(c->env[0])) {
+				snprintf(err, PROF_ERR_LEN,
+					 "%s:%d:%d: env: more than %d names in the chain, or a name "
+					 "longer than %zu bytes",
+					 chain[i]->source, r->line, r->col, CELL_MAX_ENV,
+					 sizeof(c->env[0]) - 1);
+				return -1;
+			}
+			snprintf(c->env[c->nenv], sizeof(c->env[0]), "%s", r->path);
+			if (getenv(r->path)) {
+				c->env_from[c->nenv] = ENV_OWN;
+			} else if (spec->uenv && (v = uenv_get(spec->uenv, r->path))) {
+				if (setenv(r->path, v, 1)) {
+					snprintf(err, PROF_ERR_LEN, "cannot set %s: %s", r->path,
+						 strerror(errno));
+					return -1;
+				}
+				c->env_from[c->nenv] = ENV_SUDO;
+			} else {
+				c->env_from[c->nenv] = ENV_UNSET;
+			}
+			c->nenv++;
+		}
+	}
+	return 0;
+}
+
+/* The chain, the selected profile first, with where each profile came from. */
+static void describe_chain(struct profile *const *chain, size_t n, struct cell *c)
+{
+	size_t i;
+
+	for (i = n; i-- > 0;)
+		sb_printf(&c->chain, "%s%s (%s)", i + 1 < n ? " extends " : "", chain[i]->name,
+			  chain[i]->source);
+}
+
+int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t errlen)
+{
+	struct prof_env env = { .home = spec->user->home, .project = spec->project,
+				.getenv = env_lookup };
+	char perr[PROF_ERR_LEN] = "";
+	struct prof_store st;
+	struct profile **chain = NULL;
+	size_t n = 0;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	sb_init(&c->warn);
+	sb_init(&c->chain);
+	store_init(&st, spec->user->home, spec->user->uid, spec->user->gid, c->userdir,
+		   sizeof(c->userdir));
+	if (choose(spec, &st, c, perr) || store_chain(&st, c->profile, &chain, &n, perr)) {
+		snprintf(err, errlen, "%s", perr);
+		return AL_EXIT_USAGE;
+	}
+	describe_chain(chain, n, c);
+	if (take_env(spec, chain, n, c, perr)) {
+		store_chain_free(chain, n);
+		snprintf(err, errlen, "%s", perr);
+		return AL_EXIT_USAGE;
+	}
+	rc = policy_build_system_mode(&c->policy, spec->scratch);
+	if (!rc && spec->tmpdir && *spec->tmpdir) {
+		rc = policy_add(&c->policy, spec->tmpdir, AL_ACC_READ | AL_ACC_WRITE, AL_CLASS_SYSTEM,
+				AL_RULE_QUIET);
+		if (!rc)
+			rc = policy_set_origin(&c->policy, spec->tmpdir, "the cell's TMPDIR");
+		if (rc)
+			policy_free(&c->policy);
+	}
+	if (rc) {
+		store_chain_free(chain, n);
+		snprintf(err, errlen, "cannot build the policy: %s", strerror(-rc));
+		return AL_EXIT_INTERNAL;
+	}
+	if (profile_compile(chain, n, &env, &c->policy, &c->project_access, &c->warn, perr)) {
+		store_chain_free(chain, n);
+		snprintf(err, errlen, "%s", perr);
+		return AL_EXIT_USAGE;
+	}
+	/* The name as the profile gives it (a FILE is shown by its name). */
+	snprintf(c->profile, sizeof(c->profile), "%s", chain[n - 1]->name);
+	store_chain_free(chain, n);
+	if (spec->project) {
+		rc = policy_add_project(&c->policy, spec->project, c->project_access);
+		if (!rc)
+			rc = policy_set_origin(&c->policy, spec->project, "project");
+		if (rc) {
+			snprintf(err, errlen, "cannot add the project to the policy: %s",
+				 strerror(-rc));
+			return AL_EXIT_INTERNAL;
+		}
+	}
+	rc = add_cli_rules(spec, c, err, errlen);
+	if (!rc)
+		rc = add_cli_connect(spec, c, err, errlen);
+	/* Last: a protection only narrows what the rules around it grant. */
+	if (!rc)
+		rc = protect_finalize(&c->policy);
+	return rc;
+}
+
+void cell_free(struct cell *c)
+{
+	policy_free(&c->policy);
+	sb_free(&c->warn);
+	sb_free(&c->chain);
+}
+
+void cell_print_warnings(const struct cell *c, FILE *f)
+{
+	const char *line = c->warn.buf, *end;
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (; line && *line; line = end + 1) {
+		end = strchr(line, '\n');
+		if (!end)
+			end = line + strlen(line);
+		sb_reset(&sb);
+		sb_puts(&sb, "agentlock: warning: ");
+		term_sanitize(&sb, line, (size_t)(end - line));
+		sb_puts(&sb, "\n");
+		fputs(sb.buf ? sb.buf : "", f);
+		if (!*end)
+			break;
+	}
+	sb_free(&sb);
+}
+
+bool cell_env_hint(const struct cell *c, enum sudo_trust t, const char *why, struct strbuf *out)
+{
+	size_t i, n = 0;
+
+	if (t != SUDO_INCONSISTENT && t != SUDO_NOT_PARENT)
+		return false;
+	for (i = 0; i < c->nenv; i++)
+		n += c->env_from[i] == ENV_UNSET;
+	if (!n)
+		return false;
+	sb_puts(out, "agentlock: ");
+	for (i = 0, n = 0; i < c->nenv; i++)
+		if (c->env_from[i] == ENV_UNSET)
+			sb_printf(out, "%s%s", n++ ? ", " : "", c->env[i]);
+	sb_printf(out, " %s not set (sudo resets the environment, and agentlock did not read it "
+		       "back: ",
+		  n > 1 ? "are" : "is");
+	term_sanitize(out, why, strlen(why)); /* SUDO_USER is anyone's text */
+	sb_puts(out, "): sudo --preserve-env=");
+	for (i = 0, n = 0; i < c->nenv; i++)
+		if (c->env_from[i] == ENV_UNSET)
+			sb_printf(out, "%s%s", n++ ? "," : "", c->env[i]);
+	sb_puts(out, " agentlock ...\n");
+	return true;
+}

@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Profile files: YAML read with libyaml's document loader, checked strictly.
+ * Every mistake (malformed YAML, an unknown key or access level, a duplicate)
+ * is refused with the file, line and column, because a profile that is
+ * silently half-read is a cell with holes the user did not ask for.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "policy/profile.h"
+#include "policy/protect.h"
+
+static const char *const level_names[] = { "deny", "read", "exec", "write" };
+static const uint8_t level_bits[] = { PROF_DENY, PROF_READ, PROF_EXEC, PROF_WRITE };
+
+int profile_access_level(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+		if (!strcmp(word, level_names[i]))
+			return level_bits[i];
+	return -1;
+}
+
+const char *profile_access_name(uint8_t access)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(level_bits) / sizeof(level_bits[0]); i++)
+		if (access == level_bits[i])
+			return level_names[i];
+	return access & AL_ACC_WRITE ? "write" : access ? "read" : "deny";
+}
+
+struct parser {
+	yaml_document_t doc;
+	const char *source;
+	struct profile *p;
+	char *err;
+};
+
+__attribute__((format(printf, 3, 4))) static int fail_at(struct parser *ps, const yaml_node_t *n,
+							   const char *fmt, ...)
+{
+	char msg[PROF_ERR_LEN / 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(ps->err, PROF_ERR_LEN, "%s:%zu:%zu: %s", ps->source, n->start_mark.line + 1,
+		 n->start_mark.column + 1, msg);
+	return -1;
+}
+
+static const char *kind_name(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE ? "a single value" :
+	       n->type == YAML_SEQUENCE_NODE ? "a list" : "a mapping";
+}
+
+/* The scalar's text, or an error at n naming what was expected. */
+static const char *scalar(struct parser *ps, const yaml_node_t *n, const char *what)
+{
+	const char *s;
+
+	if (n->type != YAML_SCALAR_NODE) {
+		fail_at(ps, n, "%s must be a single value, not %s", what, kind_name(n));
+		return NULL;
+	}
+	s = (const char *)n->data.scalar.value;
+	if (strlen(s) != n->data.scalar.length) {
+		fail_at(ps, n, "%s contains a NUL byte", what);
+		return NULL;
+	}
+	if (!*s) {
+		fail_at(ps, n, "%s is empty", what);
+		return NULL;
+	}
+	return s;
+}
+
+static int dup_scalar(struct parser *ps, const yaml_node_t *n, const char *what, char **out)
+{
+	const char *s = scalar(ps, n, what);
+
+	if (!s)
+		return -1;
+	*out = strdup(s);
+	return *out ? 0 : fail_at(ps, n, "out of memory");
+}
+
+static int seq_items(struct parser *ps, const yaml_node_t *n, const char *what,
+		     yaml_node_item_t **start, size_t *count)
+{
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail_at(ps, n, "%s must be a list, not %s", what, kind_name(n));
+	*start = n->data.sequence.items.start;
+	*count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	return 0;
+}
+
+static int parse_commands(struct parser *ps, const yaml_node_t *n)
+{
+	yaml_node_item_t *it = NULL;
+	size_t i, count = 0;
+
+	if (seq_items(ps, n, "commands", &it, &count))
+		return -1;
+	ps->p->commands_set = true;
+	ps->p->commands = calloc(count ? count : 1, sizeof(char *));
+	if (!ps->p->commands)
+		return fail_at(ps, n, "out of memory");
+	for (i = 0; i < count; i++) {
+		const yaml_node_t *c = yaml_document_get_node(&ps->doc, it[i]);
+
+		if (dup_scalar(ps, c, "a command name", &ps->p->commands[i]))
+			return -1;
+		ps->p->ncommands++;
+		if (strchr(ps->p->commands[i], '/'))
+			return fail_at(ps, c,
+				       "a command is matched by its name, without a directory: "
+				       "write '%s'",
+				       strrchr(ps->p->commands[i], '/') + 1);
+	}
+	return 0;
+}
+
+static int add_rule(struct parser *ps, const yaml_node_t *n, uint8_t access)
+{
+	struct profile *p = ps->p;
+	struct prof_rule *nr, *r;
+	size_t i;
+
+	nr = realloc(p->rules, (p->nrules + 1) * sizeof(*nr));
+	if (!nr)
+		return fail_at(ps, n, "out of memory");
+	p->rules = nr;
+	r = &p->rules[p->nrules];
+	memset(r, 0, sizeof(*r));
+	if (dup_scalar(ps, n, "a rule path", &r->path))
+		return -1;
+	p->nrules++;
+	/* "~/.claude/": the slash says "a directory" and goes. Kept, it would
+	 * make every later lstat follow a link planted there (a trailing slash
+	 * resolves the last name), and a link to ~ would grant the home. */
+	for (i = strlen(r->path); i > 1 && r->path[i - 1] == '/'; i--) {
+		r->path[i - 1] = '\0';
+		r->dir = true;
+	}
+	r->access = access;
+	r->line = (int)n->start_mark.line + 1;
+	r->col = (int)n->start_mark.column + 1;
+	/* The same text twice in one profile is a mistake either way: as the
+	 * same level it is noise, as two levels it is a contradiction. */
+	for (i = 0; i + 1 < p->nrules; i++)
+		if (!strcmp(p->rules[i].path, r->path))
+			return fail_at(ps, n, "'%s' is already listed (as %s) at line %d", r->path,
+				       profile_access_name(p->rules[i].access), p->rules[i].line);
+	return 0;
+}
+
+static int parse_rules(struct parser *ps, const yaml_node_t *n)
+{
+	yaml_node_pair_t *pair;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail_at(ps, n,
+			       "rules must be a mapping of access levels (deny, read, exec, "
+			       "write) to lists of paths, not %s",
+			       kind_name(n));
+	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(&ps->doc, pair->key);
+		const yaml_node_t *v = yaml_document_get_node(&ps->doc, pair->value);
+		const char *word = scalar(ps, k, "an access level");
+		yaml_node_item_t *it = NULL;
+		size_t i, count = 0;
+		int level;
+
+		if (!word)
+			return -1;
+		level = profile_access_level(word);
+		if (level < 0)
+			return fail_at(ps, k,
+				       "unknown access level '%s' (use deny, read, exec or write)",
+				       word);
+		if (seq_items(ps, v, word, &it, &count))
+			return -1;
+		for (i = 0; i < count; i++)
+			if (add_rule(ps, yaml_document_get_node(&ps->doc, it[i]), (uint8_t)level))
+				return -1;
+	}
+	return 0;
+}
+
+/* protect: [path, ...]: relative to the project, plain names only. */
+static int parse_protect(struct parser *ps, const yaml_node_t *n)
+{
+	struct profile *p = ps->p;
+	yaml_node_item_t *it = NULL;
+	size_t i, k, count = 0;
+
+	if (seq_items(ps, n, "protect", &it, &count))
+		return -1;
+	p->protect = calloc(count ? count : 1, sizeof(*p->protect));
+	if (!p->protect)
+		return fail_at(ps, n, "out of memory");
+	for (i = 0; i < count; i++) {
+		const yaml_node_t *c = yaml_document_get_node(&ps->doc, it[i]);
+		struct prof_rule *r = &p->protect[i];
+		const char *why;
+
+		if (dup_scalar(ps, c, "a protected path", &r->path))
+			return -1;
+		p->nprotect++;
+		r->access = PROF_EXEC;
+		r->line = (int)c->start_mark.line + 1;
+		r->col = (int)c->start_mark.column + 1;
+		why = protect_check_pattern(r->path);
+		if (why)
+			return fail_at(ps, c, "protect: '%s' %s", r->path, why);
+		for (k = 0; k < i; k++)
+			if (!strcmp(p->protect[k].path, r->path))
+				return fail_at(ps, c, "'%s' is already listed at line %d", r->path,
+					       p->protect[k].line);
+	}
+	return 0;
+}
+
+/* A variable name as a shell takes it: [A-Za-z_][A-Za-z0-9_]*. */
+static bool env_name_ok(const char *s)
+{
+	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+/* env: [NAME, ...]: the environment variables the agent needs. */
+static int parse_env(struct parser *ps, const yaml_node_t *n)
+{
+	struct profile *p = ps->p;
+	yaml_node_item_t *it = NULL;
+	size_t i, k, count = 0;
+
+	if (seq_items(ps, n, "env", &it, &count))
+		return -1;
+	p->env = calloc(count ? count : 1, sizeof(*p->env));
+	if (!p->env)
+		return fail_at(ps, n, "out of memory");
+	for (i = 0; i < count; i++) {
+		const yaml_node_t *c = yaml_document_get_node(&ps->doc, it[i]);
+		struct prof_rule *r = &p->env[i];
+
+		if (dup_scalar(ps, c, "an environment variable name", &r->path))
+			return -1;
+		p->nenv++;
+		r->line = (int)c->start_mark.line + 1;
+		r->col = (int)c->start_mark.column + 1;
+		if (!env_name_ok(r->path))
+			return fail_at(ps, c,
+				       "env: '%s' is not a variable name (letters, digits and '_', "
+				       "not starting with a digit; no '=VALUE': the value comes "
+				       "from the user's environment)",
+				       r->path);
+		for (k = 0; k < i; k++)
+			if (!strcmp(p->env[k].path, r->path))
+				return fail_at(ps, c, "'%s' is already listed at line %d", r->path,
+					       p->env[k].line);
+	}
+	return 0;
+}
+
+static int parse_project(struct parser *ps, const yaml_node_t *n)
+{
+	const char *word = scalar(ps, n, "project");
+	int level;
+
+	if (!word)
+		return -1;
+	level = profile_access_level(word);
+	if (level < 0)
+		return fail_at(ps, n, "unknown access level '%s' for project (use read, exec or write)",
+			       word);
+	if (level == PROF_DENY)
+		return fail_at(ps, n, "project: deny leaves the agent nothing to work on");
+	ps->p->project = level;
+	ps->p->project_line = (int)n->start_mark.line + 1;
+	ps->p->project_col = (int)n->start_mark.column + 1;
+	return 0;
+}
+
+/* network: { connect: any | none | PORT | [PORT or LO-HI, ...] } */
+static int parse_connect(struct parser *ps, const yaml_node_t *n)
+{
+	char msg[256];
+	yaml_node_item_t *it = NULL;
+	size_t i, count = 1;
+	struct profile *p = ps->p;
+
+	p->net_set = true;
+	p->net_line = (int)n->start_mark.line + 1;
+	p->net_col = (int)n->start_mark.column + 1;
+	if (n->type == YAML_SCALAR_NODE) {
+		const char *w = scalar(ps, n, "connect");
+
+		if (!w)
+			return -1;
+		return net_spec_word(&p->net, w, msg, sizeof(msg)) ? fail_at(ps, n, "%s", msg) : 0;
+	}
+	if (seq_items(ps, n, "connect", &it, &count))
+		return -1;
+	if (!count)
+		return fail_at(ps, n, "connect: [] allows nothing; write 'connect: none' to say so");
+	for (i = 0; i < count; i++) {
+		const yaml_node_t *c = yaml_document_get_node(&ps->doc, it[i]);
+		const char *w = scalar(ps, c, "a TCP port");
+
+		if (!w)
+			return -1;
+		if (net_spec_word(&p->net, w, msg, sizeof(msg)))
+			return fail_at(ps, c, "%s", msg);
+	}
+	return 0;
+}
+
+/* network: { unix: allow | refuse } */
+static int parse_unix(struct parser *ps, const yaml_node_t *n)
+{
+	const char *w = scalar(ps, n, "unix");
+	int v;
+
+	if (!w)
+		return -1;
+	v = net_unix_word(w);
+	if (v < 0)
+		return fail_at(ps, n, "unix: '%s' is neither 'allow' nor 'refuse'", w);
+	ps->p->unix_mode = (enum net_unix)v;
+	ps->p->unix_line = (int)n->start_mark.line + 1;
+	ps->p->unix_col = (int)n->start_mark.column + 1;
+	return 0;
+}
+
+static int parse_network(struct parser *ps, const yaml_node_t *n)
+{
+	yaml_node_pair_t *pair;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail_at(ps, n, "network must be a mapping (connect: ..., unix: ...), not %s",
+			       kind_name(n));
+	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(&ps->doc, pair->key);
+		const char *key = scalar(ps, k, "a network key");
+
+		if (!key)
+			return -1;
+		if (!strcmp(key, "unix")) {
+			if (ps->p->unix_mode != NET_UNIX_UNSET)
+				return fail_at(ps, k, "'unix' is given twice");
+			if (parse_unix(ps, yaml_document_get_node(&ps->doc, pair->value)))
+				return -1;
+			continue;
+		}
+		if (strcmp(key, "connect"))
+			return fail_at(ps, k,
+				       "unknown network key '%s' (network has connect and unix)", key);
+		if (ps->p->net_set)
+			return fail_at(ps, k, "'connect' is given twice");
+		if (parse_connect(ps, yaml_document_get_node(&ps->doc, pair->value)))
+			return -1;
+	}
+	return 0;
+}
+
+static const char *const top_keys[] = { "name",	 "description", "extends", "commands", "env",
+					"project", "network",	  "protect", "rules" };
+
+static int parse_key(struct parser *ps, const char *key, const yaml_node_t *v)
+{
+	struct profile *p = ps->p;
+
+	if (!strcmp(key, "name"))
+		return dup_scalar(ps, v, "name", &p->name);
+	if (!strcmp(key, "description"))
+		return dup_scalar(ps, v, "description", &p->description);
+	if (!strcmp(key, "extends")) {
+		p->extends_line = (int)v->start_mark.line + 1;
+		p->extends_col = (int)v->start_mark.column + 1;
+		return dup_scalar(ps, v, "extends", &p->extends);
+	}
+	if (!strcmp(key, "commands"))
+		return parse_commands(ps, v);
+	if (!strcmp(key, "project"))
+		return parse_project(ps, v);
+	if (!strcmp(key, "network"))
+		return parse_network(ps, v);
+	if (!strcmp(key, "protect"))
+		return parse_protect(ps, v);
+	if (!strcmp(key, "env"))
+		return parse_env(ps, v);
+	return parse_rules(ps, v);
+}
+
+static int parse_top(struct parser *ps, const yaml_node_t *root)
+{
+	yaml_node_pair_t *pair, *q;
+
+	if (root->type != YAML_MAPPING_NODE)
+		return fail_at(ps, root, "a profile is a mapping (name:, extends:, commands:, "
+					 "rules:), not %s",
+			       kind_name(root));
+	for (pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(&ps->doc, pair->key);
+		const char *key = scalar(ps, k, "a key");
+		size_t i;
+
+		if (!key)
+			return -1;
+		for (i = 0; i < sizeof(top_keys) / sizeof(top_keys[0]); i++)
+			if (!strcmp(key, top_keys[i]))
+				break;
+		if (i == sizeof(top_keys) / sizeof(top_keys[0]))
+			return fail_at(ps, k,
+				       "unknown key '%s' (a profile has name, description, extends, "
+				       "commands, env, project, network, protect and rules)",
+				       key);
+		/* YAML allows a key twice; a profile must not, or one is lost. */
+		for (q = root->data.mapping.pairs.start; q < pair; q++) {
+			const yaml_node_t *k2 = yaml_document_get_node(&ps->doc, q->key);
+
+			if (k2->type == YAML_SCALAR_NODE &&
+			    !strcmp((const char *)k2->data.scalar.value, key))
+				return fail_at(ps, k, "'%s' is given twice (also at line %zu)", key,
+					       k2->start_mark.line + 1);
+		}
+		if (parse_key(ps, key, yaml_document_get_node(&ps->doc, pair->value)))
+			return -1;
+	}
+	return 0;
+}
+
+/* A second "---" document would be ignored by the loader: refuse it instead. */
+static int only_document(yaml_parser_t *parser, const char *source, char *err)
+{
+	yaml_document_t extra;
+	int rc = 0;
+
+	if (!yaml_parser_load(parser, &extra)) {
+		snprintf(err, PROF_ERR_LEN, "%s:%zu:%zu: malformed YAML: %s", source,
+			 parser->problem_mark.line + 1, parser->problem_mark.column + 1,
+			 parser->problem ? parser->problem : "unknown error");
+		return -1;
+	}
+	if (yaml_document_get_root_node(&extra)) {
+		snprintf(err, PROF_ERR_LEN,
+			 "%s:%zu:%zu: a profile file holds one YAML document; this is a second",
+			 source, extra.start_mark.line + 1, extra.start_mark.column + 1);
+		rc = -1;
+	}
+	yaml_document_delete(&extra);
+	return rc;
+}
+
+int profile_parse(const char *source, const char *buf, size_t len, struct profile *out, char *err)
+{
+	struct parser ps = { .source = source, .p = out, .err = err };
+	yaml_parser_t parser;
+	yaml_node_t *root;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->project = -1;
+	err[0] = '\0';
+	out->source = strdup(source);
+	if (!out->source) {
+		snprintf(err, PROF_ERR_LEN, "%s: out of memory", source);
+		return -1;
+	}
+	if (len > PROF_MAX_BYTES) {
+		snprintf(err, PROF_ERR_LEN, "%s: the file is larger than %d bytes", source,
+			 PROF_MAX_BYTES);
+		return -1;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		snprintf(err, PROF_ERR_LEN, "%s: out of memory", source);
+		return -1;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	if (!yaml_parser_load(&parser, &ps.doc)) {
+		snprintf(err, PROF_ERR_LEN, "%s:%zu:%zu: malformed YAML: %s%s%s", source,
+			 parser.problem_mark.line + 1, parser.problem_mark.column + 1,
+			 parser.problem ? parser.problem : "unknown error",
+			 parser.context ? " " : "", parser.context ? parser.context : "");
+		yaml_parser_delete(&parser);
+		return -1;
+	}
+	root = yaml_document_get_root_node(&ps.doc);
+	if (!root)
+		snprintf(err, PROF_ERR_LEN, "%s:1:1: the profile is empty", source);
+	else
+		rc = parse_top(&ps, root);
+	yaml_document_delete(&ps.doc);
+	if (!rc)
+		rc = only_document(&parser, source, err);
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+void profile_free(struct profile *p)
+{
+	size_t i;
+
+	free(p->name);
+	free(p->source);
+	free(p->description);
+	free(p->extends);
+	for (i = 0; i < p->ncommands; i++)
+		free(p->commands[i]);
+	free(p->commands);
+	for (i = 0; i < p->nrules; i++)
+		free(p->rules[i].path);
+	free(p->rules);
+	for (i = 0; i < p->nprotect; i++)
+		free(p->protect[i].path);
+	free(p->protect);
+	for (i = 0; i < p->nenv; i++)
+		free(p->env[i].path);
+	free(p->env);
+	net_spec_free(&p->net);
+	memset(p, 0, sizeof(*p));
+	p->project = -1;
+}

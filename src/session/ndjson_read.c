@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A reader for agentlock's own flat NDJSON objects (ndjson_read.h). */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "session/ndjson_read.h"
+#include "session/report.h"
+
+struct rd {
+	const char *p, *end;
+	int depth; /* of nested lists being skipped: bounded, the input is hostile */
+	char *err;
+	size_t errlen;
+};
+
+static int bad(struct rd *r, const char *what)
+{
+	snprintf(r->err, r->errlen, "%s at byte %zu", what, (size_t)(r->end - r->p));
+	return -1;
+}
+
+static void ws(struct rd *r)
+{
+	while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\r' || *r->p == '\n'))
+		r->p++;
+}
+
+static int hex4(struct rd *r, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	if (r->end - r->p < 4)
+		return bad(r, "short \\u escape");
+	for (i = 0; i < 4; i++) {
+		char c = *r->p++;
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return bad(r, "bad \\u escape");
+	}
+	*out = v;
+	return 0;
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xc0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | cp >> 12);
+		o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | cp >> 18);
+	o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	o[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * A string into out (cap bytes, NUL-terminated; a longer one is an error).
+ * \udcXX (a lone low surrogate, how agentlock writes an invalid byte)
+ * becomes the byte XX again. Returns the length, or -1.
+ */
+static long string(struct rd *r, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	ws(r);
+	if (r->p >= r->end || *r->p != '"')
+		return bad(r, "expected a string");
+	r->p++;
+	while (r->p < r->end && *r->p != '"') {
+		char tmp[4];
+		size_t k = 1;
+		unsigned cp, lo;
+
+		if ((unsigned char)*r->p < 0x20)
+			return bad(r, "raw control character in a string");
+		if (*r->p != '\\') {
+			tmp[0] = *r->p++;
+		} else {
+			if (++r->p >= r->end)
+				return bad(r, "dangling backslash");
+			switch (*r->p++) {
+			case '"': tmp[0] = '"'; break;
+			case '\\': tmp[0] = '\\'; break;
+			case '/': tmp[0] = '/'; break;
+			case 'b': tmp[0] = '\b'; break;
+			case 'f': tmp[0] = '\f'; break;
+			case 'n': tmp[0] = '\n'; break;
+			case 'r': tmp[0] = '\r'; break;
+			case 't': tmp[0] = '\t'; break;
+			case 'u':
+				if (hex4(r, &cp))
+					return -1;
+				if (cp >= 0xdc80 && cp <= 0xdcff) {
+					tmp[0] = (char)(cp & 0xff); /* surrogateescape */
+				} else if (cp >= 0xd800 && cp <= 0xdbff) {
+					if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u')
+						return bad(r, "unpaired surrogate");
+					r->p += 2;
+					if (hex4(r, &lo) || lo < 0xdc00 || lo > 0xdfff)
+						return bad(r, "bad surrogate pair");
+					k = put_utf8(tmp, 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00));
+				} else if (cp >= 0xdc00 && cp <= 0xdfff) {
+					return bad(r, "unpaired surrogate");
+				} else {
+					k = put_utf8(tmp, cp);
+				}
+				break;
+			default:
+				return bad(r, "unknown escape");
+			}
+		}
+		if (n + k >= cap)
+			return bad(r, "string too long");
+		memcpy(out + n, tmp, k);
+		n += k;
+	}
+	if (r->p >= r->end)
+		return bad(r, "unterminated string");
+	r->p++;
+	out[n] = '\0';
+	return (long)n;
+}
+
+static int number(struct rd *r, double *out)
+{
+	char buf[64], *e;
+	size_t n = 0;
+
+	ws(r);
+	while (r->p < r->end && n < sizeof(buf) - 1 && strchr("+-0123456789.eE", *r->p))
+		buf[n++] = *r->p++;
+	buf[n] = '\0';
+	if (!n)
+		return bad(r, "expected a number");
+	*out = strtod(buf, &e);
+	return *e ? bad(r, "bad number") : 0;
+}
+
+/* Skips a value of a field this reader does not use. */
+static int skip(struct rd *r)
+{
+	char tmp[AL_PATH_MAX * 2];
+	double d;
+
+	ws(r);
+	if (r->p >= r->end)
+		return bad(r, "expected a value");
+	if (*r->p == '"')
+		return string(r, tmp, sizeof(tmp)) < 0 ? -1 : 0;
+	if (*r->p == 't' && r->end - r->p >= 4 && !memcmp(r->p, "true", 4))
+		return r->p += 4, 0;
+	if (*r->p == 'f' && r->end - r->p >= 5 && !memcmp(r->p, "false", 5))
+		return r->p += 5, 0;
+	if (*r->p == 'n' && r->end - r->p >= 4 && !memcmp(r->p, "null", 4))
+		return r->p += 4, 0;
+	if (*r->p == '[') {
+		if (++r->depth > 4)
+			return bad(r, "lists nested too deep");
+		r->p++;
+		ws(r);
+		if (r->p < r->end && *r->p == ']')
+			return r->p++, r->depth--, 0;
+		for (;;) {
+			if (skip(r))
+				return -1;
+			ws(r);
+			if (r->p < r->end && *r->p == ',') {
+				r->p++;
+				continue;
+			}
+			if (r->p < r->end && *r->p == ']')
+				return r->p++, r->depth--, 0;
+			return bad(r, "bad list");
+		}
+	}
+	return number(r, &d);
+}
+
+/* COMMAND as a space-joined string. */
+static int command(struct rd *r, char *out, size_t cap)
+{
+	char word[512];
+	size_t used = 0;
+
+	ws(r);
+	if (r->p >= r->end || *r->p != '[')
+		return bad(r, "command must be a list");
+	r->p++;
+	out[0] = '\0';
+	ws(r);
+	if (r->p < r->end && *r->p == ']')
+		return r->p++, 0;
+	for (;;) {
+		long n = string(r, word, sizeof(word));
+
+		if (n < 0)
+			return -1;
+		if (used + (size_t)n + 2 < cap) {
+			if (used)
+				out[used++] = ' ';
+			memcpy(out + used, word, (size_t)n + 1);
+			used += (size_t)n;
+		}
+		ws(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			continue;
+		}
+		if (r->p < r->end && *r->p == ']')
+			return r->p++, 0;
+		return bad(r, "bad command list");
+	}
+}
+
+/* "2026-11-22T19:32:26.908141Z" */
+static int rfc3339(const char *s, int64_t *ns)
+{
+	struct tm tm;
+	const char *rest;
+	long us = 0;
+	int digits = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!rest)
+		return -1;
+	if (*rest == '.')
+		for (rest++; *rest >= '0' && *rest <= '9'; rest++)
+			if (digits++ < 6)
+				us = us * 10 + (*rest - '0');
+	while (digits++ < 6)
+		us *= 10;
+	if (strcmp(rest, "Z"))
+		return -1;
+	/* Nanoseconds since 1970 in 64 bits reach 2262; refuse what cannot be. */
+	if (tm.tm_year < 70 || tm.tm_year > 361)
+		return -1;
+	*ns = (int64_t)timegm(&tm) * 1000000000LL + us * 1000;
+	return 0;
+}
+
+static int name_index(const char *word, const char *(*name)(unsigned), unsigned max)
+{
+	unsigned i;
+
+	for (i = 0; i <= max; i++)
+		if (!strcmp(word, name(i)))
+			return (int)i;
+	return -1;
+}
+
+struct counter_key {
+	const char *key;
+	int idx;
+};
+
+static const struct counter_key counter_keys[] = {
+	{ "opens_inbounds", AL_CNT_OPEN_PROJECT }, { "opens_granted", AL_CNT_OPEN_GRANTED },
+	{ "opens_system", AL_CNT_OPEN_SYSTEM },	   { "escapes", AL_CNT_ESCAPE },
+	{ "blocked", AL_CNT_BLOCKED },		   { "would_block", AL_CNT_WOULD_BLOCK },
+	{ "unresolved", AL_CNT_UNRESOLVED },	   { "dropped", AL_CNT_RB_DROPPED },
+	{ "enroll_failed", AL_CNT_ENROLL_FAILED }, { "forks_refused", AL_CNT_FORK_REFUSED },
+	{ "orphan_kills", AL_CNT_ORPHAN_KILLED },  { "tcp_connects", AL_CNT_TCP_CONNECT },
+	{ "unix_sockets_refused", AL_CNT_UNIX_SOCKET }, { "probes", AL_CNT_PROBE },
+	{ "refused_inside", AL_CNT_REFUSED_INSIDE },
+};
+
+static int field(struct rd *r, const char *key, struct nd_line *o)
+{
+	char s[AL_PATH_MAX + 1];
+	double d;
+	__u32 v32;
+	long n;
+	size_t i;
+	int v;
+
+	if (!strcmp(key, "type")) {
+		if (string(r, s, sizeof(s)) < 0)
+			return -1;
+		if (!strcmp(s, "summary")) {
+			o->kind = ND_SUMMARY;
+		} else if (!strcmp(s, "hello")) {
+			o->kind = ND_HELLO;
+		} else if (!strcmp(s, "totals")) {
+			o->kind = ND_TOTALS;
+		} else if (!strcmp(s, "watch_dropped")) {
+			o->kind = ND_DROPPED;
+		} else if ((v = name_index(s, report_op_name, AL_OP_MAX)) >= 0) {
+			o->kind = ND_EVENT;
+			o->ev.op = (__u8)v;
+		} else {
+			o->kind = ND_OTHER;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "path")) {
+		if ((n = string(r, o->ev.path, sizeof(o->ev.path))) < 0)
+			return -1;
+		o->ev.path_len = (__s32)n;
+		return 0;
+	}
+	if (!strcmp(key, "time"))
+		return string(r, s, 64) < 0 ? -1 : rfc3339(s, &o->real_ns) ? bad(r, "bad time") : 0;
+	if (!strcmp(key, "comm"))
+		return string(r, o->ev.comm, sizeof(o->ev.comm)) < 0 ? -1 : 0;
+	if (!strcmp(key, "access") || !strcmp(key, "class") || !strcmp(key, "verdict")) {
+		if (string(r, s, 64) < 0)
+			return -1;
+		if (key[0] == 'a' && (v = name_index(s, report_access_name, AL_ACCESS_EXEC)) >= 0)
+			o->ev.access = (__u8)v;
+		else if (key[0] == 'c' && (v = name_index(s, report_class_name, AL_CLASS_MAX)) >= 0)
+			o->ev.class = (__u8)v;
+		else if (key[0] == 'v' &&
+			 (v = name_index(s, report_verdict_name, AL_VERDICT_WOULD_BLOCK)) >= 0)
+			o->ev.verdict = (__u8)v;
+		else
+			return bad(r, "unknown access, class or verdict");
+		return 0;
+	}
+	if (!strcmp(key, "mode")) {
+		if (string(r, s, 64) < 0)
+			return -1;
+		o->audit = !strcmp(s, "audit");
+		return 0;
+	}
+	if (!strcmp(key, "observed")) {
+		ws(r);
+		if (r->end - r->p >= 5 && !memcmp(r->p, "false", 5)) {
+			o->unobserved = true;
+			r->p += 5;
+			return 0;
+		}
+		if (r->end - r->p >= 4 && !memcmp(r->p, "true", 4)) {
+			r->p += 4;
+			return 0;
+		}
+		return bad(r, "observed must be true or false");
+	}
+	if (!strcmp(key, "dir"))
+		return string(r, o->dir, sizeof(o->dir)) < 0 ? -1 : 0;
+	if (!strcmp(key, "backend"))
+		return string(r, o->backend, sizeof(o->backend)) < 0 ? -1 : 0;
+	if (!strcmp(key, "profile"))
+		return string(r, o->profile, sizeof(o->profile)) < 0 ? -1 : 0;
+	if (!strcmp(key, "command"))
+		return command(r, o->command, sizeof(o->command));
+	ws(r);
+	if (r->p < r->end && (*r->p == '-' || (*r->p >= '0' && *r->p <= '9'))) {
+		if (number(r, &d))
+			return -1;
+		if (!(d >= 0 && d <= 1e18))
+			d = 0; /* NaN, negative or absurd: nothing agentlock writes */
+		v32 = d > 4294967295.0 ? 0 : (__u32)d;
+		if (!strcmp(key, "pid"))
+			o->ev.tgid = v32;
+		else if (!strcmp(key, "tid"))
+			o->ev.tid = v32;
+		else if (!strcmp(key, "ppid"))
+			o->ev.ppid = v32;
+		else if (!strcmp(key, "uid"))
+			o->ev.uid = v32;
+		else if (!strcmp(key, "target"))
+			o->ev.target = v32;
+		else if (!strcmp(key, "arg") || !strcmp(key, "port"))
+			o->ev.arg = v32;
+		else if (!strcmp(key, "error"))
+			o->ev.path_len = -(__s32)(d > 4095 ? 4095 : d);
+		else if (!strcmp(key, "exit_status"))
+			o->exit_status = d > 255 + 128 ? -1 : (int)d;
+		else if (!strcmp(key, "count"))
+			o->count = (uint64_t)d;
+		for (i = 0; i < sizeof(counter_keys) / sizeof(counter_keys[0]); i++)
+			if (!strcmp(key, counter_keys[i].key))
+				o->kcount[counter_keys[i].idx] = (uint64_t)d;
+		return 0;
+	}
+	return skip(r);
+}
+
+int nd_parse(const char *line, size_t len, struct nd_line *o, char *err, size_t errlen)
+{
+	struct rd r = { .p = line, .end = line + len, .err = err, .errlen = errlen };
+	char key[64];
+
+	memset(o, 0, sizeof(*o));
+	o->kind = ND_OTHER;
+	o->exit_status = -1;
+	ws(&r);
+	if (r.p >= r.end || *r.p != '{')
+		return bad(&r, "not a JSON object");
+	r.p++;
+	ws(&r);
+	if (r.p < r.end && *r.p == '}')
+		return 0;
+	for (;;) {
+		if (string(&r, key, sizeof(key)) < 0)
+			return -1;
+		ws(&r);
+		if (r.p >= r.end || *r.p != ':')
+			return bad(&r, "expected ':'");
+		r.p++;
+		if (field(&r, key, o))
+			return -1;
+		ws(&r);
+		if (r.p < r.end && *r.p == ',') {
+			r.p++;
+			continue;
+		}
+		if (r.p < r.end && *r.p == '}')
+			break;
+		return bad(&r, "expected ',' or '}'");
+	}
+	r.p++;
+	ws(&r);
+	return r.p == r.end ? 0 : bad(&r, "trailing bytes after the object");
+}

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Event and summary rendering; the schema is docs/event-schema.md. */
+#include <string.h>
+#include <time.h>
+
+#include "session/report.h"
+
+const char *report_op_name(unsigned op)
+{
+	static const char *const n[] = { "open",     "create", "mkdir",  "symlink",	"link",
+					 "rename",   "unlink", "rmdir",  "truncate",	"chmod",
+					 "chown",    "setxattr", "connect", "ptrace",	"signal",
+					 "capability", "userns", "bpf",	"chroot", "tcp_connect",
+					 "ioctl",    "keyring", "process", "setattr" };
+
+	return op < sizeof(n) / sizeof(n[0]) ? n[op] : "unknown";
+}
+
+const char *report_proc_act_name(unsigned act)
+{
+	static const char *const n[] = { "unknown",	 "setpriority", "ioprio_set", "sched_setscheduler",
+					 "prlimit",	 "F_SETOWN",    "SIGIO",      "move_pages" };
+
+	return act < sizeof(n) / sizeof(n[0]) ? n[act] : "unknown";
+}
+
+const char *report_ioctl_name(unsigned cmd)
+{
+	switch (cmd) {
+	case AL_IOCTL_TIOCSTI: return "TIOCSTI";
+	case AL_IOCTL_TIOCLINUX: return "TIOCLINUX";
+	case AL_IOCTL_FIOSETOWN: return "FIOSETOWN";
+	case AL_IOCTL_SIOCSPGRP: return "SIOCSPGRP";
+	default: return "ioctl";
+	}
+}
+
+const char *report_access_name(unsigned access)
+{
+	static const char *const n[] = { "read", "write", "create", "exec" };
+
+	return access < 4 ? n[access] : "unknown";
+}
+
+const char *report_class_name(unsigned class)
+{
+	static const char *const n[] = { "project", "system",  "escape",
+					 "unresolved", "granted", "network",
+					 "persistence" };
+
+	return class < sizeof(n) / sizeof(n[0]) ? n[class] : "unknown";
+}
+
+const char *report_verdict_name(unsigned verdict)
+{
+	static const char *const n[] = { "allowed", "blocked", "would-block" };
+
+	return verdict < 3 ? n[verdict] : "unknown";
+}
+
+/* RFC 3339 UTC with microseconds. */
+static void put_time(struct strbuf *sb, int64_t real_ns)
+{
+	time_t sec = (time_t)(real_ns / 1000000000);
+	struct tm tm;
+	char buf[32];
+
+	gmtime_r(&sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	sb_printf(sb, "\"%s.%06ldZ\"", buf, (long)((real_ns % 1000000000) / 1000));
+}
+
+bool report_is_refused_inside(const struct al_event *e)
+{
+	/* BPF-LSM refuses only what the policy does not grant (class escape,
+	 * unresolved, persistence): a refusal classed inside is the backend's. */
+	return e->verdict == AL_VERDICT_BLOCKED &&
+	       (e->class == AL_CLASS_PROJECT || e->class == AL_CLASS_SYSTEM ||
+		e->class == AL_CLASS_GRANTED);
+}
+
+bool report_is_escape(const struct al_event *e)
+{
+	/* Refused or would be; or, under Landlock, outside the policy but let
+	 * through (a gap, verdict allowed): an escape all the same. */
+	if (report_is_refused_inside(e))
+		return false;
+	return e->verdict != AL_VERDICT_ALLOWED || e->class == AL_CLASS_ESCAPE ||
+	       e->class == AL_CLASS_UNRESOLVED ||
+	       (e->class == AL_CLASS_PERSISTENCE && e->access != AL_ACCESS_READ &&
+		e->access != AL_ACCESS_EXEC);
+}
+
+void report_escapes_phrase(struct strbuf *sb, bool audit, uint64_t esc, uint64_t blocked,
+			   uint64_t would_block, uint64_t unresolved, uint64_t refused_inside)
+{
+	uint64_t stopped = audit ? would_block : blocked;
+	uint64_t through = esc > blocked + would_block ? esc - blocked - would_block : 0;
+
+	if (!esc)
+		sb_puts(sb, "no escape attempts");
+	else
+		sb_printf(sb, "%llu escape attempt%s (%llu %s", (unsigned long long)esc,
+			  esc == 1 ? "" : "s", (unsigned long long)stopped,
+			  audit ? "would have been blocked" : "blocked");
+	if (esc && through)
+		sb_printf(sb, ", %llu not blocked", (unsigned long long)through);
+	if (esc && unresolved)
+		sb_printf(sb, ", %llu unresolved", (unsigned long long)unresolved);
+	if (esc)
+		sb_puts(sb, ")");
+	if (refused_inside)
+		sb_printf(sb, "; %llu refusal%s of what the policy grants", (unsigned long long)refused_inside,
+			  refused_inside == 1 ? "" : "s");
+}
+
+void report_event_json(struct strbuf *sb, const struct session *s, const struct al_event *e)
+{
+	size_t plen = e->path_len > 0 ? (size_t)e->path_len : 0;
+
+	sb_printf(sb, "{\"type\":\"%s\",\"time\":", report_op_name(e->op));
+	put_time(sb, (int64_t)e->ts_ns + s->mono_to_real_ns);
+	sb_printf(sb, ",\"pid\":%u,\"tid\":%u,\"ppid\":%u,\"uid\":%u,\"comm\":", e->tgid, e->tid,
+		  e->ppid, e->uid);
+	json_str(sb, e->comm, strnlen(e->comm, AL_COMM_LEN));
+	sb_puts(sb, ",\"path\":");
+	json_str(sb, e->path, plen);
+	if (e->path_len < 0)
+		sb_printf(sb, ",\"error\":%d", -e->path_len);
+	if (e->target)
+		sb_printf(sb, ",\"target\":%u", e->target);
+	if (e->op == AL_OP_SIGNAL || e->op == AL_OP_CAPABILITY || e->op == AL_OP_BPF ||
+	    e->op == AL_OP_PTRACE || e->op == AL_OP_IOCTL || e->op == AL_OP_KEYRING ||
+	    e->op == AL_OP_PROCESS)
+		sb_printf(sb, ",\"arg\":%u", e->arg);
+	if (e->op == AL_OP_TCP_CONNECT)
+		sb_printf(sb, ",\"port\":%u", e->arg);
+	sb_printf(sb, ",\"access\":\"%s\",\"class\":\"%s\",\"verdict\":\"%s\"}",
+		  report_access_name(e->access), report_class_name(e->class),
+		  report_verdict_name(e->verdict));
+}
+
+void report_summary_json(struct strbuf *sb, const struct session *s)
+{
+	report_state_json(sb, s, "summary", s->kcount);
+}
+
+void report_state_json(struct strbuf *sb, const struct session *s, const char *type,
+		       const uint64_t *k)
+{
+	int i;
+
+	sb_printf(sb, "{\"type\":\"%s\",\"mode\":\"%s\",\"dir\":", type, s->audit ? "audit" : "enforce");
+	json_str(sb, s->dir, strlen(s->dir));
+	if (s->backend)
+		sb_printf(sb, ",\"backend\":\"%s\",\"observed\":%s", s->backend,
+			  s->observed ? "true" : "false");
+	if (s->profile) {
+		sb_puts(sb, ",\"profile\":");
+		json_str(sb, s->profile, strlen(s->profile));
+	}
+	sb_puts(sb, ",\"command\":[");
+	for (i = 0; s->argv && s->argv[i]; i++) {
+		if (i)
+			sb_puts(sb, ",");
+		json_str(sb, s->argv[i], strlen(s->argv[i]));
+	}
+	sb_printf(sb,
+		  "],\"opens_inbounds\":%llu,\"opens_granted\":%llu,\"opens_system\":%llu,"
+		  "\"escapes\":%llu,"
+		  "\"blocked\":%llu,\"would_block\":%llu,\"unresolved\":%llu,"
+		  "\"dropped\":%llu,\"malformed\":%llu,\"enroll_failed\":%llu,\"forks_refused\":%llu,"
+		  "\"orphan_kills\":%llu,"
+		  "\"tcp_connects\":%llu,\"unix_sockets_refused\":%llu,\"probes\":%llu,"
+		  "\"refused_inside\":%llu,"
+		  "\"duration_s\":%.3f,"
+		  "\"exit_status\":%d",
+		  (unsigned long long)k[AL_CNT_OPEN_PROJECT], (unsigned long long)k[AL_CNT_OPEN_GRANTED],
+		  (unsigned long long)k[AL_CNT_OPEN_SYSTEM],
+		  (unsigned long long)k[AL_CNT_ESCAPE], (unsigned long long)k[AL_CNT_BLOCKED],
+		  (unsigned long long)k[AL_CNT_WOULD_BLOCK], (unsigned long long)k[AL_CNT_UNRESOLVED],
+		  (unsigned long long)k[AL_CNT_RB_DROPPED], (unsigned long long)s->malformed,
+		  (unsigned long long)k[AL_CNT_ENROLL_FAILED],
+		  (unsigned long long)k[AL_CNT_FORK_REFUSED],
+		  (unsigned long long)k[AL_CNT_ORPHAN_KILLED],
+		  (unsigned long long)k[AL_CNT_TCP_CONNECT], (unsigned long long)k[AL_CNT_UNIX_SOCKET],
+		  (unsigned long long)k[AL_CNT_PROBE], (unsigned long long)k[AL_CNT_REFUSED_INSIDE],
+		  (double)(s->end_ns - s->start_ns) / 1e9, session_exit_status(s));
+	if (s->term_signal)
+		sb_printf(sb, ",\"signal\":%d", s->term_signal);
+	sb_printf(sb, ",\"leftovers_killed\":%u}", s->leftovers_killed);
+}
+
+void report_event_text(struct strbuf *sb, const struct al_event *e)
+{
+	size_t plen = e->path_len > 0 ? (size_t)e->path_len : 0;
+
+	sb_printf(sb, "agentlock: %s %s ", report_is_refused_inside(e) ? "REFUSED (granted by the policy)" :
+					    e->verdict == AL_VERDICT_BLOCKED ? "BLOCKED" :
+					    e->verdict == AL_VERDICT_WOULD_BLOCK ? "would block" :
+										   "NOT BLOCKED",
+		  e->op == AL_OP_OPEN ? report_access_name(e->access) : report_op_name(e->op));
+	if (e->target)
+		sb_printf(sb, "pid %u ", e->target);
+	if (e->op == AL_OP_CAPABILITY || e->op == AL_OP_SIGNAL || e->op == AL_OP_BPF)
+		sb_printf(sb, "(%u) ", e->arg);
+	if (e->class == AL_CLASS_UNRESOLVED && !plen)
+		sb_printf(sb, "(unresolvable path, error %d)", -e->path_len);
+	else
+		term_sanitize(sb, e->path, plen);
+	if (e->class == AL_CLASS_PERSISTENCE)
+		sb_puts(sb, " (protected: other programs run it later with your rights)");
+	sb_puts(sb, " by ");
+	term_sanitize(sb, e->comm, strnlen(e->comm, AL_COMM_LEN));
+	sb_printf(sb, "[%u]\n", e->tgid);
+}
+
+void report_summary_text(struct strbuf *sb, const struct session *s)
+{
+	const uint64_t *k = s->kcount;
+
+	if (s->backend && !s->observed) {
+		sb_printf(sb, "agentlock: %s: observed: false: the kernel refuses, but this backend "
+			      "cannot see attempts without root (through sudo it reports them)",
+			  s->backend);
+	} else {
+		sb_printf(sb,
+			  "agentlock: %s: %llu opens in the project, %llu granted by the profile, "
+			  "%llu system, ",
+			  s->audit ? "audit" : "jailed", (unsigned long long)k[AL_CNT_OPEN_PROJECT],
+			  (unsigned long long)k[AL_CNT_OPEN_GRANTED],
+			  (unsigned long long)k[AL_CNT_OPEN_SYSTEM]);
+		report_escapes_phrase(sb, s->audit, k[AL_CNT_ESCAPE], k[AL_CNT_BLOCKED],
+				      k[AL_CNT_WOULD_BLOCK], k[AL_CNT_UNRESOLVED],
+				      k[AL_CNT_REFUSED_INSIDE]);
+		if (k[AL_CNT_PROBE])
+			sb_printf(sb, ", %llu probes outside (stat-only or walks on the way in; "
+				      "not escapes)",
+				  (unsigned long long)k[AL_CNT_PROBE]);
+		if (k[AL_CNT_UNIX_SOCKET])
+			sb_printf(sb, ", %llu Unix sockets %s (not listed: they name no target)",
+				  (unsigned long long)k[AL_CNT_UNIX_SOCKET],
+				  s->audit ? "made" : "refused");
+		if (k[AL_CNT_RB_DROPPED])
+			sb_printf(sb, ", %llu events dropped from the stream (totals are exact)",
+				  (unsigned long long)k[AL_CNT_RB_DROPPED]);
+	}
+	if (s->leftovers_killed)
+		sb_printf(sb, ", %u leftover processes killed", s->leftovers_killed);
+	if (s->term_signal)
+		sb_printf(sb, "; command killed by signal %d\n", s->term_signal);
+	else
+		sb_printf(sb, "; command exited %d\n", s->exit_code);
+}
+
+void ndjson_sink_fn(void *ctx, const struct session *s, const struct al_event *e)
+{
+	struct ndjson_sink *ns = ctx;
+
+	if (ns->escapes_only && !report_is_escape(e))
+		return;
+	sb_reset(&ns->sb);
+	report_event_json(&ns->sb, s, e);
+	sb_add(&ns->sb, "\n", 1);
+	if (ns->sb.oom || fwrite(ns->sb.buf, 1, ns->sb.len, ns->f) != ns->sb.len)
+		ns->write_failed = true;
+}
+
+void text_sink_fn(void *ctx, const struct session *s, const struct al_event *e)
+{
+	struct strbuf *sb = ctx;
+
+	if (!report_is_escape(e) && !report_is_refused_inside(e))
+		return;
+	sb_reset(sb);
+	report_event_text(sb, e);
+	fputs(sb->buf ? sb->buf : "", stderr);
+}

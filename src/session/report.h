@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Renders the session model: NDJSON lines and human-readable text. */
+#ifndef AL_REPORT_H
+#define AL_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/json.h"
+#include "session/session.h"
+
+const char *report_op_name(unsigned op);
+const char *report_access_name(unsigned access);
+const char *report_proc_act_name(unsigned act); /* enum al_proc_act */
+const char *report_ioctl_name(unsigned cmd);	/* TIOCSTI, ...; "ioctl" for others */
+const char *report_class_name(unsigned class);
+const char *report_verdict_name(unsigned verdict);
+
+/* Whether e is an escape attempt: refused, would be (--audit), or outside
+ * the policy and let through by a backend that could not refuse it. */
+bool report_is_escape(const struct al_event *e);
+/* Whether e is a refusal of what the policy grants (Landlock's rules are
+ * narrower than the policy where a grant could not be made): no escape. */
+bool report_is_refused_inside(const struct al_event *e);
+/* "N escape attempts (B blocked, L not blocked, U unresolved); R refusals of
+ * what the policy grants": the one wording of the totals, for the closing
+ * line, the dashboard and its copy. */
+void report_escapes_phrase(struct strbuf *sb, bool audit, uint64_t esc, uint64_t blocked,
+			   uint64_t would_block, uint64_t unresolved, uint64_t refused_inside);
+
+/* One event as a JSON object, without the newline. */
+void report_event_json(struct strbuf *sb, const struct session *s, const struct al_event *e);
+/* The closing summary as a JSON object, without the newline. */
+void report_summary_json(struct strbuf *sb, const struct session *s);
+/* The same fields under another type ("hello", "totals" for watchers), with
+ * the counters k (AL_CNT_*) read so far. */
+void report_state_json(struct strbuf *sb, const struct session *s, const char *type,
+		       const uint64_t *k);
+/* One escape as a line for a terminal, control characters escaped. */
+void report_event_text(struct strbuf *sb, const struct al_event *e);
+void report_summary_text(struct strbuf *sb, const struct session *s);
+
+/* A sink that writes events as NDJSON to a stream. */
+struct ndjson_sink {
+	FILE *f;
+	bool escapes_only; /* --headless: escape attempts only; --log: everything */
+	bool write_failed;
+	struct strbuf sb;
+};
+void ndjson_sink_fn(void *ctx, const struct session *s, const struct al_event *e);
+/* A sink that prints escape attempts as text lines (no dashboard, not headless). */
+void text_sink_fn(void *ctx, const struct session *s, const struct al_event *e);
+
+#endif

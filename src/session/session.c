@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The session model: validated events in, sinks notified, totals kept. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "session/session.h"
+
+uint64_t session_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void session_init(struct session *s, bool audit, const char *dir, char *const *argv)
+{
+	struct timespec rt;
+
+	memset(s, 0, sizeof(*s));
+	s->audit = audit;
+	s->dir = dir;
+	s->argv = argv;
+	s->start_ns = session_now_ns();
+	clock_gettime(CLOCK_REALTIME, &rt);
+	s->mono_to_real_ns = (int64_t)((uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec) -
+			     (int64_t)s->start_ns;
+}
+
+int session_add_sink(struct session *s, session_sink_fn fn, void *ctx)
+{
+	if (s->nsinks == SESSION_MAX_SINKS)
+		return -ENOSPC;
+	s->sinks[s->nsinks].fn = fn;
+	s->sinks[s->nsinks].ctx = ctx;
+	s->nsinks++;
+	return 0;
+}
+
+/* The kernel sends a TCP destination as the raw sockaddr; sinks get "ADDR:PORT". */
+static int decode_inet(struct al_event *e)
+{
+	char addr[INET6_ADDRSTRLEN];
+	uint16_t family, port;
+	int n;
+
+	if (e->path_len != 28)
+		return -EINVAL;
+	memcpy(&family, e->path, 2);
+	memcpy(&port, e->path + 2, 2);
+	port = ntohs(port);
+	if (port != e->arg ||
+	    !inet_ntop(family, e->path + (family == AF_INET6 ? 8 : 4), addr, sizeof(addr)))
+		return -EINVAL;
+	n = snprintf(e->path, sizeof(e->path), family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr, port);
+	e->path_len = n;
+	return 0;
+}
+
+int session_feed(struct session *s, const void *data, size_t size)
+{
+	struct al_event e;
+	size_t plen;
+	int i;
+
+	/* Copy before reading: the record lives in memory the kernel shares. */
+	if (size < AL_EVENT_HDR_SIZE || size > sizeof(e)) {
+		s->malformed++;
+		return -EINVAL;
+	}
+	memcpy(&e, data, size);
+	plen = e.path_len > 0 ? (size_t)e.path_len : 0;
+	if (plen > size - AL_EVENT_HDR_SIZE || e.op > AL_OP_MAX ||
+	    e.access > AL_ACCESS_EXEC || e.class > AL_CLASS_MAX ||
+	    e.verdict > AL_VERDICT_WOULD_BLOCK) {
+		s->malformed++;
+		return -EINVAL;
+	}
+	if (e.op == AL_OP_TCP_CONNECT && decode_inet(&e)) {
+		s->malformed++;
+		return -EINVAL;
+	}
+	e.comm[AL_COMM_LEN - 1] = '\0';
+	s->events++;
+	for (i = 0; i < s->nsinks; i++)
+		s->sinks[i].fn(s->sinks[i].ctx, s, &e);
+	return 0;
+}
+
+int session_exit_status(const struct session *s)
+{
+	if (s->term_signal)
+		return 128 + s->term_signal;
+	return s->exit_code;
+}

@@ -1,0 +1,982 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The dashboard (dashboard.h): masthead, escape leaderboard, live stream,
+ * footer, and the detail, filter, help and copy interactions. Every string
+ * from the agent goes through term_sanitize_mode before it reaches the
+ * screen, and redraws are limited to ten a second however fast events come.
+ */
+#define _GNU_SOURCE
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "ui/dashboard.h"
+#include "session/report.h"
+
+#define FRAME_NS 100000000LL /* at most ten redraws a second */
+#define MAX_ROWS 512
+
+enum { C_OK = 1, C_BAD, C_WARN, C_HEAD, C_DIM, C_BADGE_JAIL, C_BADGE_AUDIT };
+
+struct glyphs {
+	const char *bar_on, *bar_off, *flag, *ok, *no, *would, *line;
+	const char *spark[9];
+};
+
+static const struct glyphs utf8_glyphs = {
+	"█", "░", "🔥", "✓", "✗", "?", "─",
+	{ " ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" },
+};
+static const struct glyphs ascii_glyphs = {
+	"#", ".", "!", "+", "x", "?", "-",
+	{ " ", "_", ".", "-", ":", "=", "+", "*", "#" },
+};
+
+struct dash {
+	struct model *m;
+	struct dash_source *src;
+	const struct dash_opts *o;
+	const struct glyphs *g;
+	bool ascii, color;
+	int cursor;	 /* row of the leaderboard under the cursor */
+	int top;	 /* first leaderboard row shown */
+	bool paused;
+	uint64_t paused_at; /* stream_total when paused */
+	char filter[128];
+	char status[256]; /* a one-off message in the footer */
+	bool done;	  /* the source has no more events */
+	bool has_pane;	  /* live: an agent view to switch back to */
+	/* Overlays and prompts are modes, never blocking loops: events keep
+	 * flowing and COMMAND keeps running while the user reads or types. */
+	enum { M_NONE, M_FILTER, M_CONFIRM, M_DETAIL, M_HELP } mode;
+	char input[128];
+	const struct lb_entry *detail; /* entries are never moved or freed while shown */
+	struct strbuf sb;
+};
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Agent-controlled bytes, made safe for the screen. */
+static const char *safe(struct dash *d, const char *s, size_t n)
+{
+	sb_reset(&d->sb);
+	term_sanitize_mode(&d->sb, s, n, d->ascii);
+	sb_add(&d->sb, "", 0);
+	return d->sb.buf ? d->sb.buf : "";
+}
+
+/* Display columns of a UTF-8 string (already sanitised: printable only). */
+static int cols_of(const char *s, size_t *bytes_for, int limit)
+{
+	mbstate_t st;
+	size_t off = 0, len = strlen(s);
+	int cols = 0;
+
+	memset(&st, 0, sizeof(st));
+	while (off < len) {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s + off, len - off, &st);
+		int w;
+
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
+			k = 1, wc = '?';
+		w = wcwidth(wc);
+		if (w < 0)
+			w = 1;
+		if (limit >= 0 && cols + w > limit)
+			break;
+		cols += w;
+		off += k;
+	}
+	if (bytes_for)
+		*bytes_for = off;
+	return cols;
+}
+
+/* Writes s at (y, x) in at most width columns. With keep_tail a string
+ * that does not fit loses its start ("…/tail"), else its end. */
+static void put(struct dash *d, int y, int x, const char *s, int width, bool keep_tail)
+{
+	const char *ell = d->ascii ? "~" : "…";
+	size_t bytes;
+	int cols = cols_of(s, NULL, -1);
+
+	if (width <= 0)
+		return;
+	if (cols <= width) {
+		mvaddstr(y, x, s);
+		return;
+	}
+	if (width == 1) {
+		mvaddstr(y, x, ell);
+		return;
+	}
+	if (!keep_tail) {
+		cols_of(s, &bytes, width - 1);
+		mvaddnstr(y, x, s, (int)bytes);
+		addstr(ell);
+		return;
+	}
+	/* Skip columns from the start until the rest fits in width - 1. */
+	{
+		mbstate_t st;
+		size_t off = 0, len = strlen(s);
+		int skip = cols - (width - 1);
+
+		memset(&st, 0, sizeof(st));
+		while (off < len && skip > 0) {
+			wchar_t wc;
+			size_t k = mbrtowc(&wc, s + off, len - off, &st);
+			int w;
+
+			if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
+				k = 1, wc = '?';
+			w = wcwidth(wc);
+			skip -= w < 0 ? 1 : w;
+			off += k;
+		}
+		mvaddstr(y, x, ell);
+		addstr(s + off);
+	}
+}
+
+static void style(struct dash *d, int pair, int extra)
+{
+	attrset(extra | (d->color && pair ? COLOR_PAIR(pair) : 0));
+}
+
+static void hline_at(struct dash *d, int y, const char *title)
+{
+	int x, w = COLS;
+
+	style(d, C_DIM, 0);
+	move(y, 0);
+	for (x = 0; x < w; x++)
+		addstr(d->g->line);
+	style(d, C_HEAD, A_BOLD);
+	if (title)
+		put(d, y, 2, title, w - 4, false);
+	attrset(A_NORMAL);
+}
+
+static void clock_text(int64_t real_ns, char *buf, size_t len, bool ms)
+{
+	time_t t = (time_t)(real_ns / 1000000000LL);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	if (ms)
+		snprintf(buf, len, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 (int)(real_ns / 1000000 % 1000));
+	else
+		snprintf(buf, len, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* What a leaderboard entry's verdict says. */
+static const char *verdict_word(uint8_t verdict)
+{
+	return verdict == AL_VERDICT_BLOCKED ? "blocked" :
+	       verdict == AL_VERDICT_WOULD_BLOCK ? "would block" : "not blocked";
+}
+
+#define NOT_OBSERVED "Not observed: the kernel refuses, but this backend cannot see attempts " \
+		     "(Landlock without root; through sudo they are reported)"
+
+static void draw_masthead(struct dash *d, int y)
+{
+	struct model *m = d->m;
+	uint64_t ok = model_opens_ok(m), esc = model_escapes(m), blk = model_blocked(m);
+	char buf[512], right[128];
+	int64_t secs = (m->now_ns - m->start_ns) / 1000000000LL;
+	int x, barw, i, on;
+	uint32_t rate[40];
+	uint8_t lv[40];
+	int sw;
+
+	/* Line 0: badge, directory, profile, backend; elapsed on the right. */
+	style(d, m->audit ? C_BADGE_AUDIT : C_BADGE_JAIL, A_BOLD | A_REVERSE);
+	mvaddstr(y, 0, m->audit ? " AUDIT " : " JAILED ");
+	attrset(A_NORMAL);
+	if (m->ended)
+		snprintf(right, sizeof(right), " %s  ended, exit %d  %02lld:%02lld ", d->src->name,
+			 m->exit_status, (long long)(secs / 60), (long long)(secs % 60));
+	else
+		snprintf(right, sizeof(right), " %s  %02lld:%02lld ", d->src->name,
+			 (long long)(secs / 60), (long long)(secs % 60));
+	x = m->audit ? 8 : 9;
+	style(d, 0, A_BOLD);
+	put(d, y, x, safe(d, m->dir, strlen(m->dir)), COLS - x - (int)strlen(right) - 30, true);
+	attrset(A_NORMAL);
+	snprintf(buf, sizeof(buf), "  profile %s  %s", m->profile[0] ? m->profile : "-",
+		 m->backend[0] ? m->backend : "");
+	x = getcurx(stdscr);
+	put(d, y, x, safe(d, buf, strlen(buf)), COLS - x - (int)strlen(right), false);
+	mvaddstr(y, COLS - (int)strlen(right), right);
+
+	/* Line 1: the verdict in words (the closing line's), dropped events
+	 * when there are any; never "none" where nothing can be seen. */
+	if (m->unobserved) {
+		style(d, C_WARN, A_BOLD);
+		snprintf(buf, sizeof(buf), "%s", NOT_OBSERVED);
+	} else if (!esc && !model_refused_inside(m)) {
+		style(d, C_OK, A_BOLD);
+		snprintf(buf, sizeof(buf), "No escape attempts");
+	} else {
+		struct strbuf ph;
+
+		style(d, m->audit || !esc ? C_WARN : C_BAD, A_BOLD);
+		sb_init(&ph);
+		model_escapes_phrase(m, &ph);
+		snprintf(buf, sizeof(buf), "%s", ph.buf ? ph.buf : "");
+		sb_free(&ph);
+	}
+	put(d, y + 1, 1, buf, COLS - 2, false);
+	attrset(A_NORMAL);
+	if (m->lb.overflow)
+		printw("  (%llu on targets beyond the %d shown)", (unsigned long long)m->lb.overflow,
+		       LB_MAX_ENTRIES);
+	if (m->dropped) {
+		snprintf(buf, sizeof(buf), " %llu events dropped (totals exact) ",
+			 (unsigned long long)m->dropped);
+		style(d, C_BAD, A_BOLD | A_REVERSE);
+		mvaddstr(y + 1, COLS - (int)strlen(buf) - 1, buf);
+		attrset(A_NORMAL);
+	}
+
+	/* Line 2: opens split in-bounds / blocked, and the access rate. */
+	sw = COLS >= 100 ? 30 : 16;
+	barw = COLS - sw - 52;
+	if (barw < 10)
+		barw = 10;
+	on = ok + blk ? (int)((double)ok * barw / (double)(ok + blk)) : barw;
+	if (blk && on == barw)
+		on = barw - 1; /* a refusal is never rounded away */
+	mvaddstr(y + 2, 1, "opens ");
+	style(d, C_OK, 0);
+	for (i = 0; i < barw; i++) {
+		if (i == on)
+			style(d, m->audit ? C_WARN : C_BAD, 0);
+		addstr(i < on ? d->g->bar_on : d->g->bar_off);
+	}
+	attrset(A_NORMAL);
+	printw(" %llu ok, %llu %s", (unsigned long long)ok, (unsigned long long)blk,
+	       m->audit ? "would block" : "blocked");
+	model_rate(m, rate, (size_t)sw, false);
+	model_spark(rate, (size_t)sw, lv);
+	x = COLS - sw - 14;
+	mvaddstr(y + 2, x, "rate ");
+	style(d, C_HEAD, 0);
+	for (i = 0; i < sw; i++)
+		addstr(d->g->spark[lv[i]]);
+	attrset(A_NORMAL);
+	printw(" %u/s", sw ? rate[sw - 1] : 0);
+}
+
+/* "comm[pid]" of an entry's first process, "+N" for the others. */
+static void by_text(const struct lb_entry *e, char *buf, size_t len)
+{
+	unsigned others = e->nprocs - 1 + (e->other_procs ? 1 : 0);
+
+	if (!e->nprocs)
+		snprintf(buf, len, "-");
+	else if (others)
+		snprintf(buf, len, "%s[%u] +%u", e->procs[0].comm, e->procs[0].pid, others);
+	else
+		snprintf(buf, len, "%s[%u]", e->procs[0].comm, e->procs[0].pid);
+}
+
+static void draw_escapes(struct dash *d, int y0, int rows)
+{
+	static const struct lb_entry *ranked[MAX_ROWS * 8];
+	struct model *m = d->m;
+	size_t total = lb_ranked(&m->lb, d->filter, ranked, sizeof(ranked) / sizeof(ranked[0]));
+	size_t shown = total < sizeof(ranked) / sizeof(ranked[0]) ? total : sizeof(ranked) / sizeof(ranked[0]);
+	bool wide = COLS >= 100;
+	int tw, byw = 20, i;
+	char title[320], buf[64];
+
+	snprintf(title, sizeof(title), " Escape attempts: %zu target%s%s%s%s ", total,
+		 total == 1 ? "" : "s", d->filter[0] ? " matching '" : "", d->filter[0] ? d->filter : "",
+		 d->filter[0] ? "'" : "");
+	hline_at(d, y0, safe(d, title, strlen(title)));
+	rows--;
+	if (rows <= 1)
+		return;
+	tw = COLS - 2 - 7 - 12 - byw - 2 - (wide ? 20 : 10);
+	style(d, C_DIM, A_BOLD);
+	mvprintw(y0 + 1, 0, "   %6s %-11s %-*s %-*s %s", "COUNT", "VERDICT", tw, "TARGET", byw, "BY",
+		 wide ? "FIRST     LAST" : "LAST");
+	attrset(A_NORMAL);
+	rows--;
+	if (!total) {
+		mvaddstr(y0 + 2, 3, d->filter[0] ? "(no target matches the filter)" :
+				    m->unobserved ? "(not observed: this backend cannot see attempts)" :
+						    "(nothing has reached outside the cell)");
+		return;
+	}
+	if (d->cursor >= (int)shown)
+		d->cursor = (int)shown - 1;
+	if (d->cursor < 0)
+		d->cursor = 0;
+	if (d->cursor < d->top)
+		d->top = d->cursor;
+	if (d->cursor >= d->top + rows)
+		d->top = d->cursor - rows + 1;
+	for (i = 0; i < rows && d->top + i < (int)shown; i++) {
+		const struct lb_entry *e = ranked[d->top + i];
+		int y = y0 + 2 + i, x;
+		bool sel = d->top + i == d->cursor;
+
+		attrset(sel ? A_REVERSE : A_NORMAL);
+		move(y, 0);
+		clrtoeol();
+		if (e->sensitive) {
+			style(d, C_BAD, A_BOLD | (sel ? A_REVERSE : 0));
+			mvaddstr(y, 0, d->g->flag);
+		}
+		attrset(sel ? A_REVERSE : A_NORMAL);
+		mvprintw(y, 3, "%6llu ", (unsigned long long)e->count);
+		style(d, e->verdict == AL_VERDICT_BLOCKED ? C_BAD : C_WARN, A_BOLD | (sel ? A_REVERSE : 0));
+		printw("%-11s ", verdict_word(e->verdict));
+		attrset(sel ? A_REVERSE : A_NORMAL);
+		x = 3 + 7 + 12;
+		put(d, y, x, safe(d, e->key, e->key_len), tw, true);
+		by_text(e, buf, sizeof(buf));
+		put(d, y, x + tw + 1, safe(d, buf, strlen(buf)), byw, false);
+		x += tw + 1 + byw + 1;
+		if (wide) {
+			clock_text(e->first_ns, buf, sizeof(buf), false);
+			mvaddstr(y, x, buf);
+			x += 10;
+		}
+		clock_text(e->last_ns, buf, sizeof(buf), false);
+		mvaddstr(y, x, buf);
+		attrset(A_NORMAL);
+	}
+}
+
+static const char *item_op(const struct model_item *it)
+{
+	if (it->op == AL_OP_OPEN)
+		return report_access_name(it->access);
+	return report_op_name(it->op);
+}
+
+static void draw_stream(struct dash *d, int y0, int rows)
+{
+	struct model *m = d->m;
+	char title[96], when[32], who[48];
+	size_t i, skip = d->paused && m->stream_total > d->paused_at ? m->stream_total - d->paused_at : 0;
+	int row = 0, tw = COLS - 13 - 2 - 9 - 24;
+
+	snprintf(title, sizeof(title), " Live: %llu events%s ", (unsigned long long)m->events,
+		 d->paused ? "  [PAUSED: space resumes]" : "");
+	hline_at(d, y0, title);
+	for (i = skip; row < rows - 1; i++) {
+		const struct model_item *it = model_recent(m, i);
+		const char *text;
+		int pair = it && it->verdict == AL_VERDICT_BLOCKED ? C_BAD :
+			   it && it->escape ? C_WARN : C_OK;
+
+		if (!it)
+			break;
+		if (d->filter[0] && !memmem(it->text, it->len, d->filter, strlen(d->filter)))
+			continue;
+		clock_text(it->real_ns, when, sizeof(when), true);
+		style(d, C_DIM, 0);
+		mvaddstr(y0 + 1 + row, 0, when);
+		style(d, pair, A_BOLD);
+		mvaddstr(y0 + 1 + row, 13, it->verdict == AL_VERDICT_BLOCKED ? d->g->no :
+					  it->escape ? d->g->would : d->g->ok);
+		style(d, pair, 0);
+		mvprintw(y0 + 1 + row, 15, "%-8.8s ", item_op(it));
+		text = safe(d, it->text, it->len);
+		put(d, y0 + 1 + row, 24, text, tw, true);
+		style(d, C_DIM, 0);
+		snprintf(who, sizeof(who), "%s[%u]", it->comm, it->pid);
+		put(d, y0 + 1 + row, COLS - 23, safe(d, who, strlen(who)), 23, false);
+		attrset(A_NORMAL);
+		row++;
+	}
+}
+
+static void draw_footer(struct dash *d, int y, bool split)
+{
+	const char *keys = split ? (d->ascii ? "Ctrl-] full dashboard (all other keys go to the agent)" :
+					       "Ctrl-] full dashboard · all other keys go to the agent") :
+			   d->ascii ? "q quit  j/k move  Enter detail  / filter  space pause  c copy  ? help" :
+				      "q quit  ↑↓/jk move  ⏎ detail  / filter  space pause  c copy  ? help";
+
+	move(y, 0);
+	clrtoeol();
+	if (!split && (d->mode == M_FILTER || d->mode == M_CONFIRM)) {
+		style(d, C_HEAD, A_BOLD);
+		mvaddstr(y, 1, d->mode == M_FILTER ? "filter: " :
+						     "COMMAND is still running. End it and quit? (y/n) ");
+		attrset(A_NORMAL);
+		addstr(safe(d, d->input, strlen(d->input)));
+	} else if (d->status[0]) {
+		style(d, C_WARN, A_BOLD);
+		put(d, y, 1, d->status, COLS - 2, false);
+	} else {
+		style(d, C_DIM, 0);
+		put(d, y, 1, keys, COLS - 2, false);
+		if (!split && d->has_pane) {
+			style(d, C_HEAD, A_BOLD);
+			put(d, y, COLS - 18, "  Ctrl-] agent", 17, false);
+		}
+	}
+	attrset(A_NORMAL);
+}
+
+/* A centred box for the detail and help views; returns its window. */
+static WINDOW *box_win(struct dash *d, int h, int w)
+{
+	WINDOW *win;
+
+	if (h > LINES - 2)
+		h = LINES - 2;
+	if (w > COLS - 4)
+		w = COLS - 4;
+	win = newwin(h, w, (LINES - h) / 2, (COLS - w) / 2);
+	if (!win)
+		return NULL;
+	if (d->ascii)
+		wborder(win, '|', '|', '-', '-', '+', '+', '+', '+');
+	else
+		box(win, 0, 0);
+	return win;
+}
+
+/* Writes s into win from (y, x), wrapping at the box's inner width. */
+static int wrap_in(WINDOW *win, int y, int x, const char *s)
+{
+	int h, w, cols;
+	size_t bytes;
+
+	getmaxyx(win, h, w);
+	while (*s && y < h - 1) {
+		cols = cols_of(s, &bytes, w - 1 - x);
+		(void)cols;
+		if (!bytes)
+			break;
+		mvwaddnstr(win, y++, x, s, (int)bytes);
+		s += bytes;
+	}
+	return y;
+}
+
+static void draw_detail(struct dash *d)
+{
+	const struct lb_entry *e = d->detail;
+	char a[32], b[32], line[160];
+	WINDOW *win;
+	unsigned i;
+	int y;
+
+	if (!e)
+		return;
+	win = box_win(d, 14 + (int)e->nprocs, COLS - 8);
+	if (!win)
+		return;
+	wattron(win, A_BOLD);
+	mvwaddstr(win, 0, 2, " Escape attempt ");
+	wattroff(win, A_BOLD);
+	y = wrap_in(win, 1, 2, safe(d, e->key, e->key_len));
+	clock_text(e->first_ns, a, sizeof(a), true);
+	clock_text(e->last_ns, b, sizeof(b), true);
+	snprintf(line, sizeof(line), "%s, %llu time%s (last: %s)%s",
+		 e->verdict == AL_VERDICT_BLOCKED ? "blocked" :
+		 e->verdict == AL_VERDICT_WOULD_BLOCK ? "would block (audit)" :
+							"not blocked (the backend let it through)",
+		 (unsigned long long)e->count, e->count == 1 ? "" : "s", report_op_name(e->op),
+		 e->sensitive ? "; sensitive" : "");
+	mvwaddstr(win, ++y, 2, line);
+	snprintf(line, sizeof(line), "first %s   last %s", a, b);
+	mvwaddstr(win, ++y, 2, line);
+	mvwaddstr(win, y += 2, 2, "Tried by:");
+	for (i = 0; i < e->nprocs; i++) {
+		snprintf(line, sizeof(line), "  %s[%u]  %llu time%s", e->procs[i].comm, e->procs[i].pid,
+			 (unsigned long long)e->procs[i].count, e->procs[i].count == 1 ? "" : "s");
+		mvwaddstr(win, ++y, 2, safe(d, line, strlen(line)));
+	}
+	if (e->other_procs) {
+		snprintf(line, sizeof(line), "  and %llu more attempts by other processes",
+			 (unsigned long long)e->other_procs);
+		mvwaddstr(win, ++y, 2, line);
+	}
+	mvwaddstr(win, getmaxy(win) - 1, 2, " any key closes ");
+	wnoutrefresh(win);
+	delwin(win);
+}
+
+static void draw_help(struct dash *d)
+{
+	static const char *const lines[] = {
+		"Up/Down or k/j   move through the escape attempts",
+		"PgUp/PgDn, g/G   a page, the top, the bottom",
+		"Enter            the selected attempt in full: path, processes, times",
+		"/                filter both lists by a substring (empty: clear)",
+		"space            pause or resume the live stream",
+		"c                copy a session summary (OSC 52) and save it to a file",
+		"q                quit (asks first while COMMAND still runs)",
+		"Ctrl-]           live runs: the agent's screen and back",
+		"",
+		"Blocked: the kernel refused it. Would block: --audit let it through.",
+		"Not blocked: outside the policy, but this backend could not refuse it.",
+		"The flag marks keys, credentials, tokens and history.",
+	};
+	WINDOW *win = box_win(d, (int)(sizeof(lines) / sizeof(lines[0])) + 3, 76);
+	size_t i;
+
+	if (!win)
+		return;
+	wattron(win, A_BOLD);
+	mvwaddstr(win, 0, 2, " agentlock keys ");
+	wattroff(win, A_BOLD);
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		mvwaddnstr(win, 1 + (int)i, 2, lines[i], getmaxx(win) - 4);
+	mvwaddstr(win, getmaxy(win) - 1, 2, " any key closes ");
+	wnoutrefresh(win);
+	delwin(win);
+}
+
+static void draw(struct dash *d)
+{
+	int avail, esc_rows;
+
+	erase();
+	if (LINES < 12 || COLS < 60) {
+		mvaddstr(0, 0, "agentlock: the terminal is too small (at least 60x12; 80x24 is best)");
+		refresh();
+		return;
+	}
+	draw_masthead(d, 0);
+	/* The leaderboard takes what it needs, up to 55%; the stream the rest. */
+	avail = LINES - 4;
+	esc_rows = avail * 55 / 100;
+	if ((int)d->m->lb.n + 3 < esc_rows)
+		esc_rows = (int)d->m->lb.n + 3;
+	if (esc_rows < 5)
+		esc_rows = 5;
+	draw_escapes(d, 3, esc_rows);
+	draw_stream(d, 3 + esc_rows, avail - esc_rows);
+	draw_footer(d, LINES - 1, false);
+	wnoutrefresh(stdscr);
+	if (d->mode == M_DETAIL)
+		draw_detail(d);
+	else if (d->mode == M_HELP)
+		draw_help(d);
+	doupdate();
+	d->m->dirty = false;
+}
+
+void dash_draw(struct dash *d)
+{
+	draw(d);
+}
+
+void dash_draw_compact(struct dash *d, int y0, int rows)
+{
+	int y;
+
+	for (y = y0; y < y0 + rows && y < LINES; y++) {
+		move(y, 0);
+		clrtoeol();
+	}
+	if (rows < DASH_COMPACT_ROWS || COLS < 60)
+		return;
+	draw_masthead(d, y0);
+	draw_escapes(d, y0 + 3, rows - 4);
+	draw_footer(d, y0 + rows - 1, true);
+	d->m->dirty = false;
+}
+
+void dash_summary_text(const struct model *m, struct strbuf *sb, bool ascii)
+{
+	static const struct lb_entry *ranked[10];
+	size_t n = lb_ranked(&m->lb, NULL, ranked, 10), i;
+
+	sb_puts(sb, "agentlock session: ");
+	term_sanitize_mode(sb, m->dir, strlen(m->dir), ascii);
+	sb_printf(sb, " (%s, profile %s, %s)\n", m->audit ? "audit" : "jailed",
+		  m->profile[0] ? m->profile : "-", m->backend[0] ? m->backend : "-");
+	sb_puts(sb, "command: ");
+	term_sanitize_mode(sb, m->command, strlen(m->command), ascii);
+	sb_printf(sb, "\n%llu opens in bounds, ", (unsigned long long)model_opens_ok(m));
+	if (m->unobserved)
+		sb_puts(sb, "observed: false (this backend cannot see attempts)");
+	else
+		model_escapes_phrase(m, sb);
+	if (m->probes)
+		sb_printf(sb, ", %llu probes outside", (unsigned long long)m->probes);
+	if (m->dropped)
+		sb_printf(sb, ", %llu events dropped", (unsigned long long)m->dropped);
+	if (m->ended)
+		sb_printf(sb, "; exit status %d", m->exit_status);
+	sb_puts(sb, "\n");
+	if (n)
+		sb_printf(sb, "top escape attempts (of %zu targets):\n", m->lb.n);
+	for (i = 0; i < n && i < 10; i++) {
+		sb_printf(sb, "%6llu  %s%s  ", (unsigned long long)ranked[i]->count,
+			  verdict_word(ranked[i]->verdict),
+			  ranked[i]->sensitive ? " (sensitive)" : "");
+		term_sanitize_mode(sb, ranked[i]->key, ranked[i]->key_len, ascii);
+		if (ranked[i]->nprocs) {
+			const struct lb_proc *p = &ranked[i]->procs[0];
+
+			sb_puts(sb, "  by ");
+			term_sanitize_mode(sb, p->comm, strnlen(p->comm, AL_COMM_LEN), ascii);
+			sb_printf(sb, "[%u]", p->pid);
+		}
+		sb_puts(sb, "\n");
+	}
+}
+
+#define COPY_TRIES 16 /* summary names tried in one second */
+#define COPY_FLAGS (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
+
+/* Creates the summary file as the dashboard's owner. Returns a fd or -errno. */
+static int copy_open(struct dash *d, const char *path)
+{
+	int fd;
+
+	if (d->o && d->o->owner)
+		return asuser_open(d->o->owner, path, COPY_FLAGS, ASUSER_OUTPUT_MODE);
+	fd = open(path, COPY_FLAGS, ASUSER_OUTPUT_MODE);
+	return fd < 0 ? -errno : fd;
+}
+
+static void copy_summary(struct dash *d)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *dir = d->o && d->o->copy_dir ? d->o->copy_dir : getenv("TMPDIR");
+	const char *term = getenv("TERM");
+	struct strbuf text, osc;
+	char path[4096];
+	size_t i;
+	int fd;
+
+	sb_init(&text);
+	sb_init(&osc);
+	dash_summary_text(d->m, &text, d->ascii);
+	/* A new file, made with the user's rights: a name someone else took
+	 * first (in a shared /tmp) is skipped, never truncated or followed. */
+	for (i = 0, fd = -EEXIST; fd == -EEXIST && i < COPY_TRIES; i++) {
+		char n[24] = "";
+
+		if (i)
+			snprintf(n, sizeof(n), "-%zu", i);
+		snprintf(path, sizeof(path), "%s/agentlock-summary-%lld%s.txt",
+			 dir && *dir ? dir : "/tmp", (long long)time(NULL), n);
+		fd = copy_open(d, path);
+	}
+	if (fd < 0)
+		errno = -fd;
+	if (fd >= 0 && write(fd, text.buf, text.len) == (ssize_t)text.len) {
+		close(fd);
+	} else {
+		if (fd >= 0)
+			close(fd);
+		path[0] = '\0';
+	}
+	/* OSC 52: the terminal (or tmux with set-clipboard) puts it on the
+	 * clipboard; terminals without it ignore the sequence. */
+	if (!term || (strcmp(term, "linux") && strcmp(term, "dumb"))) {
+		sb_puts(&osc, "\033]52;c;");
+		for (i = 0; i < text.len; i += 3) {
+			unsigned v = (unsigned char)text.buf[i] << 16;
+
+			v |= i + 1 < text.len ? (unsigned char)text.buf[i + 1] << 8 : 0;
+			v |= i + 2 < text.len ? (unsigned char)text.buf[i + 2] : 0;
+			sb_printf(&osc, "%c%c%c%c", b64[v >> 18 & 63], b64[v >> 12 & 63],
+				  i + 1 < text.len ? b64[v >> 6 & 63] : '=',
+				  i + 2 < text.len ? b64[v & 63] : '=');
+		}
+		sb_puts(&osc, "\a");
+		if (write(STDOUT_FILENO, osc.buf, osc.len) < 0)
+			path[0] = path[0]; /* the file is the fallback */
+		str_printf(d->status, sizeof(d->status), "summary copied (OSC 52)%s%s",
+			   path[0] ? "; saved to " : "; could not save a file: ",
+			   path[0] ? path : strerror(errno));
+	} else {
+		str_printf(d->status, sizeof(d->status), "%s%s",
+			   path[0] ? "this terminal cannot take a copy; summary saved to " :
+				     "could not save the summary: ",
+			   path[0] ? path : strerror(errno));
+	}
+	sb_free(&text);
+	sb_free(&osc);
+}
+
+/* A key while the footer is a prompt (filter, or the quit question). */
+static bool prompt_key(struct dash *d, int ch)
+{
+	size_t n = strlen(d->input);
+
+	if (ch == 27) {
+		d->mode = M_NONE;
+		return false;
+	}
+	if (d->mode == M_CONFIRM) {
+		d->mode = M_NONE;
+		if (ch != 'y' && ch != 'Y')
+			return false;
+		if (d->src->stop)
+			d->src->stop(d->src->ctx);
+		return true;
+	}
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		snprintf(d->filter, sizeof(d->filter), "%s", d->input);
+		d->cursor = d->top = 0;
+		d->mode = M_NONE;
+	} else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) {
+		d->input[n - 1] = '\0';
+	} else if (ch >= 32 && ch < 127 && n + 1 < sizeof(d->input)) {
+		d->input[n] = (char)ch;
+		d->input[n + 1] = '\0';
+	}
+	return false;
+}
+
+/* The entry under the cursor, for the detail view. */
+static const struct lb_entry *selected(struct dash *d)
+{
+	static const struct lb_entry *ranked[MAX_ROWS * 8];
+	size_t total = lb_ranked(&d->m->lb, d->filter, ranked, sizeof(ranked) / sizeof(ranked[0]));
+
+	return total && d->cursor < (int)total && d->cursor < (int)(sizeof(ranked) / sizeof(ranked[0])) ?
+		       ranked[d->cursor] :
+		       NULL;
+}
+
+/* Returns true when the user quits. */
+static bool on_key(struct dash *d, int ch)
+{
+	int page = LINES / 3 > 1 ? LINES / 3 : 1;
+
+	if (d->mode == M_FILTER || d->mode == M_CONFIRM)
+		return prompt_key(d, ch);
+	if (d->mode == M_DETAIL || d->mode == M_HELP) {
+		d->mode = M_NONE; /* any key closes */
+		return false;
+	}
+	d->status[0] = '\0';
+	switch (ch) {
+	case 'q':
+	case 'Q':
+		if (!d->src->running || !d->src->running(d->src->ctx))
+			return true;
+		d->mode = M_CONFIRM;
+		d->input[0] = '\0';
+		break;
+	case KEY_UP:
+	case 'k':
+		d->cursor--;
+		break;
+	case KEY_DOWN:
+	case 'j':
+		d->cursor++;
+		break;
+	case KEY_PPAGE:
+		d->cursor -= page;
+		break;
+	case KEY_NPAGE:
+		d->cursor += page;
+		break;
+	case KEY_HOME:
+	case 'g':
+		d->cursor = 0;
+		break;
+	case KEY_END:
+	case 'G':
+		d->cursor = LB_MAX_ENTRIES;
+		break;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		d->detail = selected(d);
+		if (d->detail)
+			d->mode = M_DETAIL;
+		break;
+	case '/':
+		snprintf(d->input, sizeof(d->input), "%s", d->filter);
+		d->mode = M_FILTER;
+		break;
+	case ' ':
+		d->paused = !d->paused;
+		d->paused_at = d->m->stream_total;
+		break;
+	case 'c':
+		copy_summary(d);
+		break;
+	case '?':
+		d->mode = M_HELP;
+		break;
+	default:
+		break;
+	}
+	return false;
+}
+
+static void setup_colors(struct dash *d)
+{
+	d->color = has_colors() && !getenv("NO_COLOR");
+	if (!d->color)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(C_OK, COLOR_GREEN, -1);
+	init_pair(C_BAD, COLOR_RED, -1);
+	init_pair(C_WARN, COLOR_YELLOW, -1);
+	init_pair(C_HEAD, COLOR_CYAN, -1);
+	init_pair(C_DIM, COLOR_BLUE, -1);
+	init_pair(C_BADGE_JAIL, COLOR_GREEN, -1);
+	init_pair(C_BADGE_AUDIT, COLOR_YELLOW, -1);
+}
+
+struct dash *dash_attach(struct model *m, struct dash_source *src, const struct dash_opts *o)
+{
+	struct dash *d = calloc(1, sizeof(*d));
+	const char *cs;
+
+	if (!d)
+		return NULL;
+	d->m = m;
+	d->src = src;
+	d->o = o;
+	cs = nl_langinfo(CODESET);
+	d->ascii = (o && o->ascii) || !cs || strcmp(cs, "UTF-8");
+	d->g = d->ascii ? &ascii_glyphs : &utf8_glyphs;
+	d->has_pane = o && o->has_pane;
+	sb_init(&d->sb);
+	raw(); /* Ctrl-C and Ctrl-Z are keys here; the agent gets them as bytes */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	timeout(0);
+	setup_colors(d);
+	m->dirty = true;
+	return d;
+}
+
+struct dash *dash_open(struct model *m, struct dash_source *src, const struct dash_opts *o)
+{
+	struct dash *d;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return NULL;
+	setlocale(LC_ALL, "");
+	if (!initscr())
+		return NULL;
+	d = dash_attach(m, src, o);
+	if (!d)
+		endwin();
+	return d;
+}
+
+bool dash_key(struct dash *d, int ch)
+{
+	if (ch == 3 && d->mode == M_NONE) /* Ctrl-C in the dashboard: quit, asking first as q does */
+		ch = 'q';
+	if (ch == KEY_RESIZE) {
+		draw(d);
+		return false;
+	}
+	if (on_key(d, ch))
+		return true;
+	draw(d);
+	return false;
+}
+
+void dash_set_status(struct dash *d, const char *msg)
+{
+	snprintf(d->status, sizeof(d->status), "%s", msg);
+	d->m->dirty = true;
+}
+
+bool dash_uses_color(const struct dash *d)
+{
+	return d->color;
+}
+
+void dash_detach(struct dash *d)
+{
+	if (!d)
+		return;
+	sb_free(&d->sb);
+	free(d);
+}
+
+void dash_close(struct dash *d)
+{
+	if (!d)
+		return;
+	endwin();
+	dash_detach(d);
+}
+
+int dash_run(struct model *m, struct dash_source *src, const struct dash_opts *o)
+{
+	struct dash *d = dash_open(m, src, o);
+	int64_t last_draw = 0;
+
+	if (!d)
+		return -1;
+	for (;;) {
+		int64_t now = mono_ns();
+		int ch;
+
+		if (!d->done) {
+			char err[256] = "";
+			int rc = src->pump(src->ctx, m, err, sizeof(err));
+
+			if (rc) {
+				d->done = true;
+				if (rc < 0)
+					dash_set_status(d, err);
+			}
+		}
+		if ((m->dirty && now - last_draw >= FRAME_NS) || !last_draw) {
+			draw(d);
+			last_draw = now;
+		}
+		{
+			struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
+					       { .fd = src->fd, .events = POLLIN } };
+			int wait = src->fd >= 0 && !d->done ? 100 : d->done ? 200 : 50;
+
+			poll(p, src->fd >= 0 && !d->done ? 2 : 1, wait);
+			/* The terminal went away: nobody to show anything to. */
+			if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+				break;
+			timeout(0);
+		}
+		ch = getch();
+		if (ch == ERR)
+			continue;
+		if (dash_key(d, ch))
+			break;
+		last_draw = mono_ns();
+	}
+	dash_close(d);
+	return 0;
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef AL_MODEL_H
+#define AL_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/json.h"
+#include "ui/leaderboard.h"
+#include "session/session.h"
+
+/*
+ * What the dashboard draws, filled by one event source (the live ring
+ * buffer, a socket, a replayed log) through model_event and friends; front
+ * ends only read it. Everything is bounded: the stream keeps the last
+ * MODEL_STREAM events, the rate the last MODEL_RATE_SECS seconds.
+ */
+#define MODEL_STREAM 1024
+#define MODEL_RATE_SECS 120
+#define MODEL_PATH_KEEP 256 /* bytes of a stream event's target kept for display */
+
+struct model_item {
+	int64_t real_ns;
+	uint32_t pid;
+	char comm[AL_COMM_LEN];
+	uint8_t op, access, class, verdict;
+	bool escape; /* report_is_escape: refused, would be, or let through */
+	bool cut; /* the target was longer than kept */
+	uint16_t len;
+	char text[MODEL_PATH_KEEP];
+};
+
+struct model {
+	/* The header: from the run, or from a log's summary line. */
+	bool audit;
+	char dir[4096];
+	char profile[128];
+	char backend[32];
+	char command[512]; /* COMMAND, space-joined (raw; sanitised when drawn) */
+	bool unobserved;   /* the backend sees no attempts (Landlock without root) */
+	int64_t start_ns;  /* real time of the first event or the start */
+	int64_t now_ns;	   /* the latest time the source has reached */
+
+	/* Counts from the stream. */
+	uint64_t events;
+	uint64_t opens_ok;  /* allowed opens streamed (quiet system reads are not) */
+	uint64_t escapes;   /* blocked + would-block + let through (report_is_escape) */
+	uint64_t blocked, would_block, unresolved;
+	uint64_t refused_inside; /* refusals of what the policy grants (no escapes) */
+	uint64_t tcp_connects;
+
+	/* Exact totals from the kernel, when the source has them (a summary
+	 * line, or the live counters); they win over the streamed counts. */
+	bool have_totals;
+	uint64_t t_opens_ok, t_escapes, t_blocked, t_would_block, t_unresolved, dropped;
+	uint64_t t_refused_inside;
+	uint64_t probes; /* stat-only and walk opens outside (totals only) */
+	uint64_t watch_dropped; /* of dropped: lines a watched session could not send us */
+
+	/* How COMMAND ended. */
+	bool ended;
+	int exit_status;
+
+	struct leaderboard lb;
+
+	/* Events per second, all and escapes, for the sparkline. */
+	int64_t rate_sec; /* the second rate[...][0] stands for */
+	uint32_t rate_all[MODEL_RATE_SECS], rate_esc[MODEL_RATE_SECS];
+
+	struct model_item stream[MODEL_STREAM];
+	uint64_t stream_total; /* items ever added; the ring holds the last MODEL_STREAM */
+	bool dirty;	       /* something changed since the last draw */
+};
+
+int model_init(struct model *m);
+void model_free(struct model *m);
+
+/* One event (already validated by the session) at real time real_ns. */
+void model_event(struct model *m, const struct al_event *ev, int64_t real_ns);
+/* Advances the clock (the sparkline moves on even when nothing happens). */
+void model_tick(struct model *m, int64_t real_ns);
+
+/* A session sink feeding m (ctx is the model). */
+void model_sink_fn(void *ctx, const struct session *s, const struct al_event *e);
+
+/* Header fields from a live session. */
+void model_from_session(struct model *m, const struct session *s);
+/* Exact totals (kcount indexed by AL_CNT_*). */
+void model_set_totals(struct model *m, const uint64_t *kcount);
+
+/* The opens-in-bounds / escapes shown: the exact totals when known. */
+uint64_t model_opens_ok(const struct model *m);
+uint64_t model_escapes(const struct model *m);
+uint64_t model_blocked(const struct model *m); /* refused, or in --audit would be */
+uint64_t model_refused(const struct model *m);
+uint64_t model_would_block(const struct model *m);
+uint64_t model_unresolved(const struct model *m);
+uint64_t model_refused_inside(const struct model *m);
+/* The totals in report_escapes_phrase's words (the closing line's). */
+void model_escapes_phrase(const struct model *m, struct strbuf *sb);
+
+/* Events per second for the last n seconds up to now (oldest first). */
+void model_rate(const struct model *m, uint32_t *out, size_t n, bool escapes_only);
+/* The i-th most recent stream item (0 = newest), or NULL. */
+const struct model_item *model_recent(const struct model *m, size_t i);
+
+/* Sparkline levels for values: 0 for none, else 1..8 scaled to their maximum. */
+void model_spark(const uint32_t *v, size_t n, uint8_t *levels);
+
+#endif

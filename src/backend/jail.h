@@ -23,7 +23,11 @@ struct jail {
 int jail_open(struct jail *j, bool audit, char *err, size_t errlen);
 int jail_install(struct jail *j, const struct policy *p, char *err, size_t errlen);
 
+
 /* Puts pid in the jail in the canary state: enforced, not reported. */
+/* Whether in-bounds events are streamed (someone listens) or only counted;
+ * what is reported is always streamed. May change while members run. */
+void jail_stream_inbounds(struct jail *j, bool on);
 int jail_enroll(struct jail *j, pid_t pid);
 /* How many opens the hook saw from pid during the canary phase. */
 int jail_canary_hits(struct jail *j, pid_t pid, uint32_t *hits);

@@ -654,6 +654,11 @@ static void stop_tree(struct launch *l, struct jail *j, uint64_t *since)
 	}
 }
 
+/* The supervise loop's rounds: the dashboard's tick, and otherwise how long
+ * in-bounds events may wait in the ring buffer (and leftovers for a check). */
+#define LAUNCH_UI_TICK_MS 50
+#define LAUNCH_DRAIN_MS 100
+
 int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struct session *s,
 		     const struct launch_ui *ui)
 {
@@ -676,7 +681,7 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 	}
 
 	for (;;) {
-		int i, n = epoll_wait(ep, out, 8, ui ? 50 : main_done ? 100 : -1);
+		int i, n = epoll_wait(ep, out, 8, ui ? LAUNCH_UI_TICK_MS : LAUNCH_DRAIN_MS);
 
 		for (i = 0; i < n; i++) {
 			struct signalfd_siginfo si;
@@ -702,6 +707,10 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 					relay(l, &si);
 			}
 		}
+		/* In-bounds events wake no one (bpf/agentlock.bpf.c, emit): read
+		 * them every round. */
+		if (rb)
+			ringbuf_drain(rb);
 		if (ui) {
 			ui->on_tick(ui->ctx);
 			if (stop_since || ui->want_stop(ui->ctx))

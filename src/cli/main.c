@@ -397,6 +397,9 @@ static int start_bpf(struct run *r)
 	rc = jail_install(&r->jail, &r->cell.policy, r->err, sizeof(r->err));
 	if (rc)
 		return rc;
+	/* In-bounds events only while someone listens: --log, the dashboard,
+	 * or a watcher (front_input turns them on when one attaches). */
+	jail_stream_inbounds(&r->jail, r->log.f || r->live);
 	rc = ringbuf_open(&r->rb, r->jail.events_fd, &r->session);
 	if (rc) {
 		snprintf(r->err, sizeof(r->err), "failed to open the event ring buffer: %s",
@@ -671,6 +674,8 @@ static int front_input(void *ctx, int fd)
 
 	if (fd == r->watch.lfd) {
 		watch_accept(&r->watch);
+		if (r->jail.skel)
+			jail_stream_inbounds(&r->jail, true);
 		return 0;
 	}
 	return r->lv.ui.on_input(&r->lv, fd);

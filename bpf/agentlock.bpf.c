@@ -584,6 +584,22 @@ static __always_inline bool is_member_tgid(__u32 tgid)
 	return bpf_map_lookup_elem(&jailed, &tgid) != NULL;
 }
 
+/* The classifier alone, for tests (tests/unit/test_bpf_classify.c): never attached. */
+SEC("syscall")
+int classify_test(struct al_classify_in *in)
+{
+	struct scratch *s = scratch_get();
+	struct decision d;
+	__u32 len = in->len;
+
+	if (!s || len >= AL_PATH_MAX)
+		return -1;
+	if (bpf_probe_read_kernel(s->ev.path, len & (AL_PATH_MAX - 1), in->path))
+		return -1;
+	d = decide_path(s, len, in->tgid);
+	return AL_TEST_DECISION(d.class, d.granted, d.quiet);
+}
+
 /* ---- files ---------------------------------------------------------------- */
 
 SEC("lsm/file_open")

@@ -198,6 +198,9 @@ static int pin_cell(struct jail *j, char *err, size_t errlen)
 	for (i = 0; i < sk->prog_cnt; i++) {
 		struct bpf_link *link = *sk->progs[i].link;
 
+		if (!bpf_program__autoload(*sk->progs[i].prog))
+			continue; /* not loaded: the classifier's test entry */
+
 		snprintf(path, sizeof(path), "%s/%s", j->pin_dir, sk->progs[i].name);
 		if (!link || bpf_link__pin(link, path)) {
 			snprintf(err, errlen, "cannot pin the BPF program %s in %s: %s",
@@ -237,6 +240,8 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 	}
 	j->skel->rodata->audit_mode = audit;
 	j->skel->bss->agentlock_tgid = (__u32)getpid();
+	/* The classifier's test entry is for tests only: not verified here. */
+	bpf_program__set_autoload(j->skel->progs.classify_test, false);
 
 	rc = agentlock_bpf__load(j->skel);
 	if (rc) {
@@ -278,6 +283,58 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 	j->rules_fd = bpf_map__fd(j->skel->maps.rules);
 	j->counters_fd = bpf_map__fd(j->skel->maps.counters);
 	j->events_fd = bpf_map__fd(j->skel->maps.events);
+	return 0;
+}
+
+int jail_open_classifier(struct jail *j, char *err, size_t errlen)
+{
+	struct bpf_program *prog;
+	int rc;
+
+	jail_quiet_libbpf();
+	memset(j, 0, sizeof(*j));
+	j->skel = agentlock_bpf__open();
+	if (!j->skel) {
+		snprintf(err, errlen, "failed to open the BPF object: %s", strerror(errno));
+		return AL_EXIT_BPF;
+	}
+	bpf_object__for_each_program(prog, j->skel->obj)
+		bpf_program__set_autoload(prog, prog == j->skel->progs.classify_test);
+	rc = agentlock_bpf__load(j->skel);
+	if (rc) {
+		snprintf(err, errlen, "failed to load the classifier: %s", strerror(-rc));
+		agentlock_bpf__destroy(j->skel);
+		j->skel = NULL;
+		return AL_EXIT_BPF;
+	}
+	j->jailed_fd = bpf_map__fd(j->skel->maps.jailed);
+	j->rules_fd = bpf_map__fd(j->skel->maps.rules);
+	j->counters_fd = bpf_map__fd(j->skel->maps.counters);
+	j->events_fd = bpf_map__fd(j->skel->maps.events);
+	return 0;
+}
+
+int jail_classify(struct jail *j, const char *path, uint32_t tgid, uint8_t out[3])
+{
+	static struct al_classify_in in;
+	size_t len = strlen(path);
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &in, .ctx_size_in = sizeof(in));
+	int rc;
+
+	if (len >= sizeof(in.path))
+		return -ENAMETOOLONG;
+	memset(&in, 0, sizeof(in));
+	in.tgid = tgid;
+	in.len = (__u32)len;
+	memcpy(in.path, path, len);
+	rc = bpf_prog_test_run_opts(bpf_program__fd(j->skel->progs.classify_test), &opts);
+	if (rc)
+		return -errno;
+	if ((int)opts.retval < 0)
+		return -EINVAL;
+	out[0] = opts.retval & 0xff;
+	out[1] = (opts.retval >> 8) & 0xff;
+	out[2] = (opts.retval >> 16) & 0xff;
 	return 0;
 }
 

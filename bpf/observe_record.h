@@ -10,6 +10,10 @@
 /* An open, exec or refused call: the event, whose path holds "base\0name"
  * for a relative name (base: the working directory or the directory
  * descriptor's path, taken at the call), with room behind it. */
+/* In an AL_OP_CONNECT record's arg: the path is a refused connect's sockaddr
+ * as the member wrote it (relative to its working directory, or absolute). */
+#define AL_CONNECT_ARG_UNIX_PATH 1
+
 struct obs_record {
 	struct al_event e;
 	char more[AL_PATH_MAX];

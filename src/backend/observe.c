@@ -15,6 +15,7 @@
 #include "backend/jail.h"
 #include "base/json.h"
 #include "backend/observe.h"
+#include "backend/unixsup.h"
 
 
 #include "observe_record.h"
@@ -147,6 +148,30 @@ static void on_member(struct observer *o, const struct obs_member *m)
  */
 #define AL_UNIX_SOCKET_CALL "socket(AF_UNIX)" /* as bpf/observe.bpf.c names it */
 
+/*
+ * A connect the Unix socket supervisor refused names the socket as the
+ * member wrote it: a relative name is taken from the member's working
+ * directory while it lives (else kept as written). Returns the new length.
+ */
+static size_t connect_path(struct obs_record *r, size_t plen)
+{
+	char link[64], cwd[PATH_MAX], name[AL_PATH_MAX];
+	ssize_t n;
+
+	r->e.arg = 0;
+	if (!plen || r->e.path[0] == '/')
+		return plen;
+	snprintf(link, sizeof(link), "/proc/%u/cwd", r->e.tgid);
+	n = readlink(link, cwd, sizeof(cwd) - 1);
+	if (n <= 0)
+		return plen;
+	cwd[n] = '\0';
+	memcpy(name, r->e.path, plen);
+	name[plen] = '\0';
+	n = snprintf(r->e.path, AL_PATH_MAX, "%s/%s", strcmp(cwd, "/") ? cwd : "", name);
+	return n > 0 && n < AL_PATH_MAX ? (size_t)n : plen;
+}
+
 static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 {
 	char link[64], path[PATH_MAX];
@@ -166,6 +191,8 @@ static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 		r->e.target = 0;
 	} else if (r->e.op != AL_OP_CONNECT) {
 		plen = 0; /* a Unix socket's record names the refused call */
+	} else if (r->e.arg == AL_CONNECT_ARG_UNIX_PATH) {
+		plen = connect_path(r, plen);
 	}
 	r->e.path_len = (int32_t)plen;
 	if (r->e.op == AL_OP_CONNECT && plen == sizeof(AL_UNIX_SOCKET_CALL) - 1 &&
@@ -264,6 +291,7 @@ static void skip_missing_calls(struct bpf_object *obj)
 int observe_open(struct observer *o, const struct policy *p, struct session *s, bool audit,
 		 char *err, size_t errlen)
 {
+	char why[200];
 	int rc;
 
 	memset(o, 0, sizeof(*o));
@@ -286,6 +314,9 @@ int observe_open(struct observer *o, const struct policy *p, struct session *s, 
 	}
 	skip_missing_calls(o->skel->obj);
 	o->skel->rodata->unix_allowed = p->net.unix_allow;
+	/* As ll_plan_build decides it (an --audit run installs no filter). */
+	o->skel->rodata->unix_supervised =
+		!audit && !p->net.unix_allow && unixsup_available(why, sizeof(why));
 	rc = observe_bpf__load(o->skel);
 	if (rc) {
 		snprintf(err, errlen, "cannot load the observer's tracepoint programs: %s",

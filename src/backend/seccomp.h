@@ -52,6 +52,15 @@
 #define AL_SC_TCP_GAPS 0x1
 #define AL_SC_NO_IPC 0x2
 #define AL_SC_NO_UNIX 0x4
+/*
+ * With AL_SC_UNIX_NOTIFY (Unix sockets are supervised: the default where the
+ * kernel allows it, unixsup.h): every connect() returns SECCOMP_RET_USER_NOTIF
+ * to the supervisor, which carries it out or refuses it; socket() and
+ * socketpair() of an AF_UNIX datagram type are refused with EPERM (sendto
+ * names a destination per call, which no connect() ever saw). Stream and
+ * seqpacket sockets may be made. Not with AL_SC_NO_UNIX.
+ */
+#define AL_SC_UNIX_NOTIFY 0x8
 
 /* The longest filter seccomp_build makes, with every flag. */
 #define AL_SC_MAX_INSNS 256
@@ -63,7 +72,8 @@
  */
 int seccomp_build(unsigned flags, struct sock_filter *out, size_t max);
 
-/* Sets no_new_privs and installs the filter for flags. Returns 0 or -errno. */
+/* Sets no_new_privs and installs the filter for flags. Returns 0, or with
+ * AL_SC_UNIX_NOTIFY the listener descriptor (>= 0), or -errno. */
 int seccomp_install(unsigned flags);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -47,6 +48,10 @@ bool unixsup_available(char *buf, size_t len)
 	}
 	if (syscall(SYS_pidfd_getfd, -1, 0, 0) < 0 && errno == ENOSYS) {
 		snprintf(buf, len, "this kernel has no pidfd_getfd (Linux 5.6)");
+		return false;
+	}
+	if (syscall(SYS_openat2, -1, "", NULL, 0) < 0 && errno == ENOSYS) {
+		snprintf(buf, len, "this kernel has no openat2 (Linux 5.6)");
 		return false;
 	}
 	fd = open(YAMA_SCOPE, O_RDONLY | O_CLOEXEC);
@@ -131,6 +136,33 @@ static int read_addr(pid_t tid, uint64_t uaddr, struct sockaddr_storage *ss, soc
 }
 
 /*
+ * Opens name (from base, or absolute) as an O_PATH descriptor, following
+ * symbolic links as connect() would, but never a magic link (/proc/PID/root,
+ * /proc/PID/fd/N, /proc/PID/cwd): through one the supervisor, which may
+ * read the /proc entries of the user's processes, would reach into their
+ * mount namespaces and descriptors, which Landlock keeps members out of,
+ * and the path it then judged would name another namespace's file.
+ * Returns the descriptor or -errno (EPERM for a magic link).
+ */
+static int open_socket_name(int base, const char *name)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS };
+	int fd = (int)syscall(SYS_openat2, base, name, &how, sizeof(how)), e;
+
+	if (fd >= 0)
+		return fd;
+	e = errno;
+	if (e != ELOOP)
+		return -e;
+	/* A loop of links, or a magic link on the way: only the latter opens. */
+	fd = openat(base, name, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -ELOOP;
+	close(fd);
+	return -EPERM;
+}
+
+/*
  * A pathname socket: opens the name as the member's connect would resolve
  * it (symbolic links followed; a relative name from the member's working
  * directory), judges the socket's canonical path, and connects s to that
@@ -162,8 +194,8 @@ static int connect_path(const struct request *r, int s, const struct sockaddr_un
 			return -ESRCH;
 		}
 	}
-	m = openat(base, path, O_PATH | O_CLOEXEC);
-	rc = m < 0 ? -errno : 0;
+	m = open_socket_name(base, path);
+	rc = m < 0 ? m : 0;
 	if (base >= 0)
 		close(base);
 	if (rc)

@@ -533,15 +533,23 @@ static int start_landlock(struct run *r)
 			"says which)", r->ll.ncarved, r->ll.ncarved == 1 ? "" : "s");
 	detail(r,
 		"backend: Landlock (ABI %d). Files are confined by the kernel%s%s%s; "
-		"%s is not. %s %s%s%s 'agentlock check' says why BPF-LSM is not used.",
+		"%s is not. %s%s%s%s %s%s%s 'agentlock check' says why BPF-LSM is not used.",
 		abi, r->cell.policy.net.restricted ? ", and TCP connects to ports " : "",
 		r->cell.policy.net.restricted ? ports : "",
 		r->cell.policy.net.restricted ? " only" : "",
 		r->cell.policy.net.restricted ? "UDP" : "the network",
 		r->cell.policy.net.unix_allow ?
 			"Unix sockets are allowed (see below)." :
+		r->ll.unix_supervised ?
+			"Unix sockets are supervised: a connect reaches only a socket the "
+			"policy lets the cell write (a seccomp supervisor judges each, as "
+			"Landlock cannot); datagram and abstract ones are refused." :
 			"Unix sockets are refused (Landlock cannot judge a connect to one; "
-			"'network: unix: allow' in a profile or --unix allow lets them).",
+			"'network: unix: allow' in a profile or --unix allow lets them)",
+		!r->cell.policy.net.unix_allow && !r->ll.unix_supervised ?
+			", as no supervisor can judge them here: " : "",
+		!r->cell.policy.net.unix_allow && !r->ll.unix_supervised ? r->ll.unix_why : "",
+		!r->cell.policy.net.unix_allow && !r->ll.unix_supervised ? "." : "",
 		r->observing ? "Opens and execs are reported through tracepoints." :
 			       "Refused operations are not reported (",
 		r->observing ? "" : why, r->observing ? "" : ").");

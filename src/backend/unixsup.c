@@ -396,6 +396,41 @@ static int recv_listener(int sock)
 	return fd;
 }
 
+/* Fields 48 and 49 of /proc/PID/stat: where the command line lies in memory. */
+#define STAT_ARG_START_FIELD 48
+#define STAT_FIRST_AFTER_COMM 3
+#define SUP_NAME "agentlock-unix-supervisor"
+
+/*
+ * Renames the process in /proc/PID/cmdline too (the command line's memory is
+ * the child's copy of agentlock's): ps, and whoever looks for agentlock by
+ * its command line (pgrep -f), must not take the supervisor for it.
+ */
+static void set_cmdline(void)
+{
+	char buf[1024], *p;
+	unsigned long start = 0, end = 0;
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC), field;
+	ssize_t n;
+
+	prctl(PR_SET_NAME, "agentlock-unix", 0, 0, 0);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	for (field = STAT_FIRST_AFTER_COMM - 1; p && field < STAT_ARG_START_FIELD; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%lu %lu", &start, &end) != 2 || end <= start ||
+	    end - start <= sizeof(SUP_NAME))
+		return;
+	memset((void *)start, 0, end - start);
+	memcpy((void *)start, SUP_NAME, sizeof(SUP_NAME));
+}
+
 static void __attribute__((noreturn)) supervisor_main(int sock, pid_t parent)
 {
 	struct sigaction sa = { .sa_handler = on_wake };
@@ -417,7 +452,7 @@ static void __attribute__((noreturn)) supervisor_main(int sock, pid_t parent)
 	for (i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++)
 		signal(quiet[i], SIG_IGN);
 	sigaction(UNIXSUP_WAKE, &sa, NULL);
-	prctl(PR_SET_NAME, "agentlock-unix", 0, 0, 0);
+	set_cmdline();
 	/* Gone with COMMAND: the listener would hang up only once COMMAND is
 	 * reaped, and the launcher ends what is left of the tree first. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -352,6 +352,36 @@ static __always_inline void fd_path(struct al_event *e, __u32 fd)
  * arg, and in verdict whether it was refused. For fd >= 0 the path is the
  * descriptor's.
  */
+/*
+ * A connect's sun_path into r as "base\0name" when relative (base: the
+ * working directory, walked now, as for opens), else as written.
+ */
+static __always_inline void user_sun_path(struct obs_record *r, __u64 upath)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct scratch *s = scratch_get();
+	struct al_event *e = &r->e;
+	char first = 0;
+	__u32 off = 0;
+	long n;
+
+	bpf_probe_read_user(&first, 1, (const void *)upath);
+	if (s && first && first != '/') {
+		n = build_path(s, BPF_CORE_READ(task, fs, pwd.dentry),
+			       BPF_CORE_READ(task, fs, pwd.mnt));
+		if (n > 0 && n < AL_PATH_MAX) {
+			off = (__u32)n & (AL_PATH_MAX - 1);
+			bpf_probe_read_kernel(e->path, off, s->ev.path);
+			e->path[off] = '\0';
+			r->base_len = off;
+			off++;
+		}
+	}
+	off &= AL_PATH_MAX - 1;
+	n = bpf_probe_read_user_str(&e->path[off], AL_UNIX_PATH_MAX + 1, (const void *)upath);
+	e->path_len = (__s32)(off + (n > 0 ? n - 1 : 0));
+}
+
 static __always_inline int act_any(__u8 op, __u32 target, __u32 arg, long ret, int fd,
 				   const char *desc, __u64 upath)
 {
@@ -393,11 +423,8 @@ static __always_inline int act_any(__u8 op, __u32 target, __u32 arg, long ret, i
 
 		e->path_len = n > 0 ? (__s32)(n - 1) : 0;
 	}
-	if (upath) {
-		long n = bpf_probe_read_user_str(e->path, AL_UNIX_PATH_MAX + 1, (const void *)upath);
-
-		e->path_len = n > 0 ? (__s32)(n - 1) : 0;
-	}
+	if (upath)
+		user_sun_path(r, upath);
 	bpf_ringbuf_submit(r, 0);
 	return 0;
 }

@@ -150,26 +150,41 @@ static void on_member(struct observer *o, const struct obs_member *m)
 
 /*
  * A connect the Unix socket supervisor refused names the socket as the
- * member wrote it: a relative name is taken from the member's working
- * directory while it lives (else kept as written). Returns the new length.
+ * member wrote it: a relative name is joined to the working directory the
+ * kernel side walked at the call (or, when that walk failed, /proc's while
+ * the member lives; else kept as written). Returns the new length.
  */
 static size_t connect_path(struct obs_record *r, size_t plen)
 {
 	char link[64], cwd[PATH_MAX], name[AL_PATH_MAX];
+	const char *raw = r->e.path;
 	ssize_t n;
 
 	r->e.arg = 0;
-	if (!plen || r->e.path[0] == '/')
-		return plen;
-	snprintf(link, sizeof(link), "/proc/%u/cwd", r->e.tgid);
-	n = readlink(link, cwd, sizeof(cwd) - 1);
-	if (n <= 0)
-		return plen;
-	cwd[n] = '\0';
-	memcpy(name, r->e.path, plen);
+	if (r->base_len && r->base_len < plen) {
+		/* "base\0name": the working directory the kernel side walked. */
+		memcpy(cwd, r->e.path, r->base_len);
+		cwd[r->base_len] = '\0';
+		raw += r->base_len + 1;
+		plen -= r->base_len + 1;
+	} else {
+		if (!plen || r->e.path[0] == '/')
+			return plen;
+		snprintf(link, sizeof(link), "/proc/%u/cwd", r->e.tgid);
+		n = readlink(link, cwd, sizeof(cwd) - 1);
+		if (n <= 0)
+			return plen;
+		cwd[n] = '\0';
+	}
+	if (plen >= sizeof(name))
+		plen = sizeof(name) - 1;
+	memcpy(name, raw, plen);
 	name[plen] = '\0';
 	n = snprintf(r->e.path, AL_PATH_MAX, "%s/%s", strcmp(cwd, "/") ? cwd : "", name);
-	return n > 0 && n < AL_PATH_MAX ? (size_t)n : plen;
+	if (n > 0 && n < AL_PATH_MAX)
+		return (size_t)n;
+	memcpy(r->e.path, name, plen + 1); /* too long joined: as written */
+	return plen;
 }
 
 static void on_act(struct observer *o, struct obs_record *r, size_t plen)
@@ -177,6 +192,8 @@ static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 	char link[64], path[PATH_MAX];
 	ssize_t n;
 
+	if (r->e.op == AL_OP_CONNECT && r->e.arg == AL_CONNECT_ARG_UNIX_PATH)
+		plen = connect_path(r, plen); /* "base\0name" may be longer than a path */
 	if (plen >= AL_PATH_MAX) {
 		o->s->malformed++;
 		return;
@@ -191,8 +208,6 @@ static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 		r->e.target = 0;
 	} else if (r->e.op != AL_OP_CONNECT) {
 		plen = 0; /* a Unix socket's record names the refused call */
-	} else if (r->e.arg == AL_CONNECT_ARG_UNIX_PATH) {
-		plen = connect_path(r, plen);
 	}
 	r->e.path_len = (int32_t)plen;
 	if (r->e.op == AL_OP_CONNECT && plen == sizeof(AL_UNIX_SOCKET_CALL) - 1 &&

@@ -103,6 +103,28 @@ static bool id_valid(uint64_t id)
 	return ioctl(sup_listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
+/* The thread group (process) of thread tid, from /proc; tid itself if unknown. */
+static pid_t thread_group(pid_t tid)
+{
+	char path[64], buf[512], *p;
+	int fd, tgid = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return tid;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return tid;
+	buf[n] = '\0';
+	p = strstr(buf, "\nTgid:");
+	if (!p || sscanf(p + sizeof("\nTgid:") - 1, "%d", &tgid) != 1 || tgid <= 0)
+		return tid;
+	return (pid_t)tgid;
+}
+
 /* The member's socket descriptor fd as a descriptor of ours (the same open
  * file), or -errno. */
 static int member_socket(pid_t tid, int fd, int *pidfd)
@@ -110,8 +132,10 @@ static int member_socket(pid_t tid, int fd, int *pidfd)
 	int s;
 
 	*pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
-	if (*pidfd < 0)
-		*pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+	/* Before Linux 6.9 only a thread group's leader has a pidfd: the
+	 * thread's process then (its threads share one descriptor table). */
+	if (*pidfd < 0 && errno == EINVAL)
+		*pidfd = (int)syscall(SYS_pidfd_open, thread_group(tid), 0);
 	if (*pidfd < 0)
 		return errno == ESRCH ? -ESRCH : -EPERM;
 	s = (int)syscall(SYS_pidfd_getfd, *pidfd, fd, 0);

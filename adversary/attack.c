@@ -313,6 +313,19 @@ static int connect_fdswap_cmd(const char *bad, int tries)
 	return outside ? 0 : 1;
 }
 
+/* connect-opath PATH: an O_PATH descriptor of the socket, connected to as
+ * /proc/self/fd/N (the name a judge reads is not the socket's). */
+static int connect_opath_cmd(const char *path)
+{
+	char via[64];
+	int fd = open(path, O_PATH);
+
+	if (say("open O_PATH", fd))
+		return 1;
+	snprintf(via, sizeof(via), "/proc/self/fd/%d", fd);
+	return connect_cmd(via, SOCK_STREAM);
+}
+
 /* TIOCSTI with bits above 32 set: ioctl(2) takes an unsigned int, so the
  * kernel drops them; a filter that compares all 64 bits would miss it. */
 #define AL_TIOCSTI_HIGH 0x100000000UL
@@ -1290,6 +1303,8 @@ int main(int argc, char **argv)
 		return connect_cmd(argv[2], SOCK_STREAM);
 	if (!strcmp(c, "connect-race") && argc == 5)
 		return connect_race_cmd(argv[2], argv[3], atoi(argv[4]));
+	if (!strcmp(c, "connect-opath") && argc == 3)
+		return connect_opath_cmd(argv[2]);
 	if (!strcmp(c, "connect-fdswap") && argc == 4)
 		return connect_fdswap_cmd(argv[2], atoi(argv[3]));
 	if (!strcmp(c, "dgram-send") && argc == 3)

@@ -91,6 +91,9 @@ struct inflight {
 	pthread_t thread;
 };
 static struct inflight inflight[UNIXSUP_MAX_INFLIGHT];
+/* Held by the sweep while it signals, and by a worker while it frees its
+ * slot: a thread the sweep signals has not yet left its slot, so it lives. */
+static pthread_mutex_t inflight_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct request {
 	struct seccomp_notif n;
@@ -318,7 +321,9 @@ static void *worker(void *arg)
 
 	if (rc <= 0)
 		answer(r->n.id, rc);
+	pthread_mutex_lock(&inflight_lock);
 	atomic_store(&r->slot->id, 0);
+	pthread_mutex_unlock(&inflight_lock);
 	free(r);
 	return NULL;
 }
@@ -333,12 +338,14 @@ static void sweep(void)
 {
 	size_t i;
 
+	pthread_mutex_lock(&inflight_lock);
 	for (i = 0; i < UNIXSUP_MAX_INFLIGHT; i++) {
 		uint64_t id = atomic_load(&inflight[i].id);
 
 		if (id && !id_valid(id))
 			pthread_kill(inflight[i].thread, UNIXSUP_WAKE);
 	}
+	pthread_mutex_unlock(&inflight_lock);
 }
 
 static struct inflight *free_slot(void)
@@ -392,12 +399,16 @@ static void __attribute__((noreturn)) serve(void)
 			continue;
 		}
 		r->slot = slot;
-		atomic_store(&slot->id, r->n.id);
+		/* The slot names its thread before the sweep (or the worker) sees it. */
+		pthread_mutex_lock(&inflight_lock);
 		if (pthread_create(&slot->thread, &attr, worker, r)) {
-			atomic_store(&slot->id, 0);
+			pthread_mutex_unlock(&inflight_lock);
 			answer(r->n.id, -EAGAIN);
 			free(r);
+			continue;
 		}
+		atomic_store(&slot->id, r->n.id);
+		pthread_mutex_unlock(&inflight_lock);
 	}
 }
 

@@ -5,7 +5,7 @@
 # watcher attached during the run gets the end while the final screen is up;
 # one that attaches only then gets the history and the end; the final
 # screen's keys (Ctrl-], a resize) still work; q then leaves with COMMAND's
-# status and the socket is gone.
+# status and the socket is gone; so does SIGTERM to agentlock.
 #   tests/tui/final.sh BUILD_DIR        (as root: COMMAND runs as nobody)
 set -uo pipefail
 bin=$(cd "$1" && pwd)/agentlock
@@ -90,6 +90,16 @@ tm send-keys -t w1 q
 tm send-keys -t w2 q
 until_seen w1 "EXIT=0" 3 && until_seen w2 "EXIT=0" 3 && ok "q leaves both watchers (exit 0)" ||
 	nok "watchers quit" "$(screen w1 | tail -n 2) // $(screen w2 | tail -n 2)"
+
+# SIGTERM to agentlock on the final screen: nothing left to relay it to, so it leaves.
+tm kill-session -t a
+tm new-session -d -s a -x 100 -y 30 "cd $P && TERM=xterm LANG=C.UTF-8 $bin --user nobody $P -- sh -c 'exit 4'; echo EXIT=\$?; sleep 60"
+until_seen a "COMMAND ended (exit status 4). q leaves." 10 || nok "the second final screen" "$(screen a)"
+alpid=$(pgrep -n -f "^$bin --user nobody $P -- sh -c exit 4")
+kill -TERM "$alpid"
+until_seen a "EXIT=4" 5 && [ ! -e "/run/agentlock/$alpid.sock" ] &&
+	ok "SIGTERM on the final screen: agentlock leaves with COMMAND's status (4), socket gone" ||
+	nok "SIGTERM on the final screen" "pid [$alpid] $(screen a | tail -n 3)"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

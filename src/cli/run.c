@@ -68,8 +68,7 @@ struct run {
 	struct watch_server watch;
 	/* The one loop the launcher, the live view and the watch socket ride. */
 	struct loop loop;
-	char *err;
-	size_t errlen;
+	char err[1024]; /* handed to main.c, which says it once */
 };
 
 /* What -v adds at start: how the backend works, the cell and its limits. */
@@ -152,13 +151,13 @@ static int open_outputs(struct run *r)
 		f[n] = (struct asuser_file){ .path = r->cli.report_path, .what = "--report" };
 		dst[n++] = &r->report.f;
 	}
-	rc = asuser_open_outputs(&r->as_invoker, f, n, r->err, r->errlen);
+	rc = asuser_open_outputs(&r->as_invoker, f, n, r->err, sizeof(r->err));
 	if (rc)
 		return rc == ASUSER_INTERNAL ? AL_EXIT_INTERNAL : AL_EXIT_USAGE;
 	for (i = 0; i < n; i++) {
 		*dst[i] = fdopen(f[i].fd, "w");
 		if (!*dst[i]) {
-			snprintf(r->err, r->errlen, "cannot write %s '%s': %s", f[i].what,
+			snprintf(r->err, sizeof(r->err), "cannot write %s '%s': %s", f[i].what,
 				 f[i].path, strerror(errno));
 			for (; i < n; i++)
 				close(f[i].fd);
@@ -187,7 +186,7 @@ static int setup_outputs(struct run *r)
 
 		r->model = malloc(sizeof(*r->model));
 		if (!r->model || model_init(r->model)) {
-			snprintf(r->err, r->errlen, "out of memory for the dashboard");
+			snprintf(r->err, sizeof(r->err), "out of memory for the dashboard");
 			return AL_EXIT_INTERNAL;
 		}
 		session_add_sink(s, model_sink_fn, r->model);
@@ -250,7 +249,7 @@ static int take_sudo_env(struct run *r)
 	}
 	path = uenv_get(&r->uenv, "PATH");
 	if (path && *path && setenv("PATH", path, 1)) {
-		snprintf(r->err, r->errlen, "cannot take the user's PATH: %s", strerror(errno));
+		snprintf(r->err, sizeof(r->err), "cannot take the user's PATH: %s", strerror(errno));
 		return AL_EXIT_INTERNAL;
 	}
 	return 0;
@@ -297,10 +296,10 @@ static int build_cell(struct run *r)
 		.tmpdir = r->ns.tmpdir,
 		.uenv = r->sudo == SUDO_TRUSTED ? &r->uenv : NULL,
 	};
-	int rc = cell_build(&spec, &r->cell, r->err, r->errlen);
+	int rc = cell_build(&spec, &r->cell, r->err, sizeof(r->err));
 
 	if (!rc && cellns_plan(&r->ns, &r->cell.policy, &r->cell.warn)) {
-		snprintf(r->err, r->errlen, "out of memory planning the cell's namespaces");
+		snprintf(r->err, sizeof(r->err), "out of memory planning the cell's namespaces");
 		rc = AL_EXIT_INTERNAL;
 	}
 	cell_print_warnings(&r->cell, stderr);
@@ -331,7 +330,7 @@ static int build_cell(struct run *r)
 static int resolve_invoker(struct run *r)
 {
 	if (userinfo_invoker(getuid(), getenv("SUDO_UID"), getenv("SUDO_GID"), &r->invoker, r->err,
-			     r->errlen))
+			     sizeof(r->err)))
 		return AL_EXIT_USAGE;
 	r->as_invoker = (struct asuser){ .uid = r->invoker.uid, .gid = r->invoker.gid,
 					 .groups = r->invoker.groups,
@@ -349,18 +348,18 @@ static int resolve_user(struct run *r)
 		return rc;
 	if (geteuid() == 0)
 		return userinfo_resolve(r->cli.user, getenv("SUDO_UID"), &r->user, r->err,
-					r->errlen) ? AL_EXIT_USAGE : 0;
+					sizeof(r->err)) ? AL_EXIT_USAGE : 0;
 	if (r->cli.backend == BACKEND_BPF_LSM) {
-		snprintf(r->err, r->errlen,
+		snprintf(r->err, sizeof(r->err),
 			 "agentlock needs root to load its BPF-LSM programs (CAP_BPF, CAP_PERFMON "
 			 "and CAP_SYS_ADMIN); run it with sudo. COMMAND still runs as you");
 		return AL_EXIT_NOT_ROOT;
 	}
 	snprintf(self, sizeof(self), "%u", (unsigned)getuid());
-	if (userinfo_resolve(self, NULL, &r->user, r->err, r->errlen))
+	if (userinfo_resolve(self, NULL, &r->user, r->err, sizeof(r->err)))
 		return AL_EXIT_USAGE;
 	if (r->cli.user && strcmp(r->cli.user, r->user.name) && strcmp(r->cli.user, self)) {
-		snprintf(r->err, r->errlen, "--user %s needs root (run with sudo)", r->cli.user);
+		snprintf(r->err, sizeof(r->err), "--user %s needs root (run with sudo)", r->cli.user);
 		return AL_EXIT_USAGE;
 	}
 	return 0;
@@ -369,36 +368,37 @@ static int resolve_user(struct run *r)
 /* The BPF-LSM backend: load, install the rules, open the stream, launch. */
 static int start_bpf(struct run *r)
 {
-	int rc = jail_open(&r->jail, r->cli.audit, r->err, r->errlen);
+	int rc = jail_open(&r->jail, r->cli.audit, r->err, sizeof(r->err));
 
 	if (rc)
 		return rc;
-	rc = jail_install(&r->jail, &r->cell.policy, r->err, r->errlen);
+	rc = jail_install(&r->jail, &r->cell.policy, r->err, sizeof(r->err));
 	if (rc)
 		return rc;
 	rc = ringbuf_open(&r->rb, r->jail.events_fd, &r->session);
 	if (rc) {
-		snprintf(r->err, r->errlen, "failed to open the event ring buffer: %s",
+		snprintf(r->err, sizeof(r->err), "failed to open the event ring buffer: %s",
 			 strerror(-rc));
 		return AL_EXIT_INTERNAL;
 	}
 	r->session.backend = "bpf-lsm";
 	r->session.observed = true;
 	say_start(r, r->cli.audit ? "bpf-lsm, audit only (nothing is blocked)" : "bpf-lsm");
-	return launch_start(&r->launch, &r->loop, &r->jail, NULL, NULL, r->cli.audit, r->cli.argv, &r->user,
-			    r->dir, r->live ? &r->tty : NULL, &r->ns, r->err, r->errlen);
+	return launch_start(&r->launch, &r->loop, &r->jail, NULL, NULL, r->cli.audit, r->cli.argv,
+			    &r->user, r->dir, r->live ? &r->tty : NULL, &r->ns, r->err,
+			    sizeof(r->err));
 }
 
 /* --audit where BPF-LSM is missing: tracepoints watch, nothing decides. */
 static int start_observe_only(struct run *r)
 {
 	if (geteuid() != 0) {
-		snprintf(r->err, r->errlen,
+		snprintf(r->err, sizeof(r->err),
 			 "--audit without BPF-LSM watches through tracepoints, which needs root; "
 			 "run it with sudo");
 		return AL_EXIT_NOT_ROOT;
 	}
-	if (observe_open(&r->obs, &r->cell.policy, &r->session, true, r->err, r->errlen))
+	if (observe_open(&r->obs, &r->cell.policy, &r->session, true, r->err, sizeof(r->err)))
 		return AL_EXIT_BPF;
 	r->observing = true;
 	r->session.backend = "tracepoints";
@@ -406,8 +406,8 @@ static int start_observe_only(struct run *r)
 	say_start(r, "tracepoints, audit only (nothing is blocked; only opens and execs are seen)");
 	detail(r, "--audit without BPF-LSM: watching opens and execs through tracepoints; nothing "
 		  "is blocked, and other operations are not seen.");
-	return launch_start(&r->launch, &r->loop, NULL, NULL, &r->obs, true, r->cli.argv, &r->user, r->dir,
-			    r->live ? &r->tty : NULL, &r->ns, r->err, r->errlen);
+	return launch_start(&r->launch, &r->loop, NULL, NULL, &r->obs, true, r->cli.argv, &r->user,
+			    r->dir, r->live ? &r->tty : NULL, &r->ns, r->err, sizeof(r->err));
 }
 
 /*
@@ -459,7 +459,7 @@ static int start_landlock(struct run *r)
 	if (r->cli.audit)
 		return start_observe_only(r);
 	if (!abi) {
-		snprintf(r->err, r->errlen,
+		snprintf(r->err, sizeof(r->err),
 			 "%sLandlock is not available either, so agentlock cannot confine "
 			 "COMMAND here and will not run it unconfined. Run 'agentlock check' "
 			 "for what is missing and how to enable it",
@@ -467,7 +467,7 @@ static int start_landlock(struct run *r)
 		return AL_EXIT_NO_BPF_LSM;
 	}
 	if (r->user.uid == 0) {
-		snprintf(r->err, r->errlen,
+		snprintf(r->err, sizeof(r->err),
 			 "COMMAND would run as root under the Landlock backend, which cannot take "
 			 "away root's capabilities (bpf, modules, raw devices); run it as a user "
 			 "(drop --user root) or use a kernel with BPF-LSM");
@@ -475,7 +475,7 @@ static int start_landlock(struct run *r)
 	}
 	make_state_dirs(r);
 	sb_init(&warn);
-	rc = ll_plan_build(&r->cell.policy, abi, &r->ll, &warn, r->err, r->errlen);
+	rc = ll_plan_build(&r->cell.policy, abi, &r->ll, &warn, r->err, sizeof(r->err));
 	if (rc) {
 		sb_free(&warn);
 		return rc == -2 ? AL_EXIT_NO_BPF_LSM : AL_EXIT_INTERNAL;
@@ -543,7 +543,7 @@ static int start_landlock(struct run *r)
 	r->session.observed = r->observing;
 	return launch_start(&r->launch, &r->loop, NULL, &r->ll, r->observing ? &r->obs : NULL, false,
 			    r->cli.argv, &r->user, r->dir, r->live ? &r->tty : NULL, &r->ns, r->err,
-			    r->errlen);
+			    sizeof(r->err));
 }
 
 static void read_totals(void *ctx, uint64_t *k);
@@ -574,17 +574,17 @@ static int start(struct run *r)
 
 	rc = loop_init(&r->loop);
 	if (rc) {
-		snprintf(r->err, r->errlen, "cannot set up the event loop: %s", strerror(-rc));
+		snprintf(r->err, sizeof(r->err), "cannot set up the event loop: %s", strerror(-rc));
 		return AL_EXIT_INTERNAL;
 	}
-	if (cli_resolve_dir(r->cli.dir, r->dir, r->err, r->errlen))
+	if (cli_resolve_dir(r->cli.dir, r->dir, r->err, sizeof(r->err)))
 		return AL_EXIT_USAGE;
 	rc = resolve_user(r);
 	if (!rc)
 		rc = take_sudo_env(r);
 	if (rc)
 		return rc;
-	if (cellns_prepare(&r->ns, geteuid() == 0, r->err, r->errlen))
+	if (cellns_prepare(&r->ns, geteuid() == 0, r->err, sizeof(r->err)))
 		return AL_EXIT_LAUNCH;
 	rc = build_cell(r);
 	if (rc)
@@ -655,7 +655,7 @@ static int start_live(struct run *r)
 	r->lv.stop_ctx = r;
 	if (live_open(&r->lv, r->model, r->launch.pty_master, &r->loop)) {
 		/* COMMAND is already on its pty: end it rather than run it unseen. */
-		snprintf(r->err, r->errlen,
+		snprintf(r->err, sizeof(r->err),
 			 "cannot draw the dashboard on this terminal; run with --headless");
 		return AL_EXIT_INTERNAL;
 	}
@@ -696,7 +696,7 @@ static int supervise(struct run *r)
 	if (!rc)
 		rc = loop_run(&r->loop);
 	if (rc) {
-		snprintf(r->err, r->errlen, "supervising COMMAND failed: %s", strerror(-rc));
+		snprintf(r->err, sizeof(r->err), "supervising COMMAND failed: %s", strerror(-rc));
 		return AL_EXIT_INTERNAL;
 	}
 	return 0;
@@ -744,8 +744,6 @@ int run_cmd(const struct cli *cli, char *err, size_t errlen)
 	int rc;
 
 	r->cli = *cli;
-	r->err = err;
-	r->errlen = errlen;
 	r->watch.lfd = -1;
 	r->loop.ep = r->loop.sig_fd = -1;
 	r->launch.go_fd = r->launch.msg_fd = r->launch.pty_master = -1;
@@ -763,8 +761,9 @@ int run_cmd(const struct cli *cli, char *err, size_t errlen)
 		finish_outputs(r);
 		watch_close(&r->watch, true);
 		rc = session_exit_status(&r->session);
-		err[0] = '\0'; /* COMMAND's status: nothing of agentlock's to report */
+		r->err[0] = '\0'; /* COMMAND's status: nothing of agentlock's to report */
 	}
 	run_free(r);
+	snprintf(err, errlen, "%s", r->err);
 	return rc;
 }

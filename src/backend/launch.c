@@ -699,13 +699,12 @@ static int check_tree(struct launch *l)
 	return LOOP_CONTINUE;
 }
 
-/* After COMMAND's exit, the tree is looked at every 100 ms until it is gone. */
+/* After COMMAND's exit, the tree is looked at every 100 ms until it is gone
+ * (check_tree then removes this timer). */
 static int end_tick(struct loop *lp, void *ctx)
 {
-	int flags = check_tree(ctx);
-
 	(void)lp;
-	return flags | (((struct launch *)ctx)->gone ? LOOP_REMOVE : 0);
+	return check_tree(ctx);
 }
 
 static int on_signal(struct loop *lp, const struct signalfd_siginfo *si, void *ctx)

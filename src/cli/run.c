@@ -37,6 +37,9 @@
 #include "cli/cli.h"
 #include "cli/run.h"
 
+#define DRAIN_NS 10000000LL	/* at the end, watchers' output is sent this often */
+#define DRAIN_MAX_NS 1000000000LL /* for a second at most */
+
 struct run {
 	struct cli cli;
 	char dir[PATH_MAX];
@@ -68,6 +71,7 @@ struct run {
 	struct watch_server watch;
 	/* The one loop the launcher, the live view and the watch socket ride. */
 	struct loop loop;
+	int64_t drain_since; /* headless: when the watchers' last output began */
 	char err[1024]; /* handed to main.c, which says it once */
 };
 
@@ -662,6 +666,18 @@ static int start_live(struct run *r)
 	return 0;
 }
 
+/* Watchers' last output, sent until taken or a second has passed. */
+static int drain_tick(struct loop *lp, void *ctx)
+{
+	struct run *r = ctx;
+
+	(void)lp;
+	watch_flush(&r->watch);
+	if (!watch_pending(&r->watch) || loop_now_ns() - r->drain_since >= DRAIN_MAX_NS)
+		return LOOP_STOP | LOOP_REMOVE;
+	return LOOP_CONTINUE;
+}
+
 /*
  * COMMAND's tree is gone: the final totals (before the dashboard's last
  * frame shows them), the summary to watchers, then the final screen, which
@@ -678,7 +694,13 @@ static int tree_gone(void *ctx)
 	if (r->live)
 		model_set_totals(r->model, k);
 	watch_summary(&r->watch);
-	return r->live ? live_final(&r->lv, session_exit_status(&r->session)) : LOOP_STOP;
+	if (r->live)
+		return live_final(&r->lv, session_exit_status(&r->session));
+	/* Headless: the loop ends once watchers have the end (a second at most). */
+	if (!watch_pending(&r->watch))
+		return LOOP_STOP;
+	r->drain_since = loop_now_ns();
+	return loop_add_timer(&r->loop, DRAIN_NS, drain_tick, r) < 0 ? LOOP_STOP : LOOP_CONTINUE;
 }
 
 /* The launcher, the live view and the watch socket on the one loop, run. */

@@ -360,8 +360,7 @@ void watch_summary(struct watch_server *w)
 	watch_flush(w);
 }
 
-/* Whether some watcher still has output queued. */
-static bool pending(const struct watch_server *w)
+bool watch_pending(const struct watch_server *w)
 {
 	int i;
 
@@ -382,7 +381,7 @@ void watch_close(struct watch_server *w, bool send_summary)
 		for (;;) {
 			watch_flush(w);
 			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (!pending(w) || now.tv_sec - start.tv_sec >= 1)
+			if (!watch_pending(w) || now.tv_sec - start.tv_sec >= 1)
 				break;
 			poll(NULL, 0, 10);
 		}

@@ -89,7 +89,10 @@ int watch_ride(struct watch_server *w, struct loop *lp);
 /* The session has ended: the summary to every watcher, now and to come
  * (the socket stays while the final screen does). */
 void watch_summary(struct watch_server *w);
-/* The summary to every watcher (waiting at most a second), then closes and unlinks. */
+/* Whether some watcher still has output queued. */
+bool watch_pending(const struct watch_server *w);
+/* The summary to every watcher (waiting at most a second for what is still
+ * queued), then closes and unlinks. */
 void watch_close(struct watch_server *w, bool send_summary);
 
 #endif

@@ -113,7 +113,7 @@ static void say_start(const struct run *r, const char *backend)
 	char ports[128];
 	struct strbuf sb;
 
-	if (r->cli.headless && r->jail.skel)
+	if (r->cli.headless && jail_active(&r->jail))
 		return;
 	sb_init(&sb);
 	sb_printf(&sb, "agentlock: %s, profile ", backend);
@@ -560,7 +560,7 @@ static void watcher_attached(void *ctx)
 {
 	struct run *r = ctx;
 
-	if (r->jail.skel)
+	if (jail_active(&r->jail))
 		jail_stream_inbounds(&r->jail, true);
 }
 
@@ -624,7 +624,7 @@ static int start(struct run *r)
 		if (getenv("AGENTLOCK_DEBUG"))
 			fprintf(stderr, "agentlock: %s\n", r->err);
 		r->err[0] = '\0';
-		if (r->jail.skel)
+		if (jail_active(&r->jail))
 			jail_close(&r->jail);
 		memset(&r->jail, 0, sizeof(r->jail));
 	}
@@ -642,7 +642,7 @@ static void read_totals(void *ctx, uint64_t *k)
 {
 	struct run *r = ctx;
 
-	if (r->jail.skel) {
+	if (jail_active(&r->jail)) {
 		jail_read_counters(&r->jail, k);
 	} else if (r->observing) {
 		memcpy(k, r->session.kcount, sizeof(r->session.kcount));
@@ -725,7 +725,7 @@ static int supervise(struct run *r)
 		return rc;
 	rc = watch_ride(&r->watch, &r->loop);
 	if (!rc)
-		rc = launch_supervise(&r->launch, r->jail.skel ? &r->jail : NULL,
+		rc = launch_supervise(&r->launch, jail_active(&r->jail) ? &r->jail : NULL,
 				      r->rb.rb ? &r->rb : r->observing ? &r->obs.rb : NULL,
 				      &r->session, tree_gone, r);
 	if (!rc)
@@ -753,7 +753,7 @@ static void run_free(struct run *r)
 	launch_cleanup(&r->launch);
 	if (r->rb.rb)
 		ringbuf_close(&r->rb);
-	if (r->jail.skel)
+	if (jail_active(&r->jail))
 		jail_close(&r->jail);
 	cell_free(&r->cell);
 	cellns_finish(&r->ns); /* nothing uses its TMPDIR now */

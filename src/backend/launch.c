@@ -26,6 +26,9 @@
 #include "backend/cellns.h"
 #include "base/exitcodes.h"
 #include "backend/launch.h"
+#include "policy/envfilter.h"
+
+extern char **environ;
 
 enum child_step { STEP_SETUP_GROUPS = 1, STEP_SETUP_GID, STEP_SETUP_UID, STEP_CHDIR,
 		  STEP_CANARY, STEP_EXEC, STEP_LANDLOCK, STEP_READY, STEP_NS, STEP_NS_DONE,
@@ -249,10 +252,14 @@ static void child_take_tty(int slave)
 static void __attribute__((noreturn))
 child_main(int go, int msg, char *const argv[], const struct target_user *u, const char *dir,
 	   bool self, const struct ll_plan *ll, const struct cellns *ns, const sigset_t *old_mask,
-	   int slave)
+	   int slave, const struct envf_result *withhold)
 {
 	size_t i;
 	int fd;
+
+	/* First, so what COMMAND inherits is what the parent judged and named. */
+	if (withhold)
+		envf_strip(environ, withhold->names, withhold->n);
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	for (i = 0; i < sizeof(relayed) / sizeof(relayed[0]); i++)
@@ -450,8 +457,8 @@ static int open_pty(struct launch *l, const struct launch_tty *tty, const struct
 
 int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
 		 struct observer *obs, bool audit, char *const argv[], const struct target_user *u,
-		 const char *dir, const struct launch_tty *tty, const struct cellns *ns, char *err,
-		 size_t errlen)
+		 const char *dir, const struct launch_tty *tty, const struct cellns *ns,
+		 const struct envf_result *withhold, char *err, size_t errlen)
 {
 	int gp[2], mp[2], rc, slave = -1;
 	struct child_msg m = { 0 };
@@ -477,7 +484,8 @@ int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
 	if (l->pid == 0) {
 		close(gp[1]);
 		close(mp[0]);
-		child_main(gp[0], mp[1], argv, u, dir, !j, j ? NULL : ll, ns, &l->old_mask, slave);
+		child_main(gp[0], mp[1], argv, u, dir, !j, j ? NULL : ll, ns, &l->old_mask, slave,
+			   withhold);
 	}
 	if (slave >= 0)
 		close(slave);

@@ -12,6 +12,7 @@
 #include "backend/landlock.h"
 #include "backend/observe.h"
 #include "backend/ringbuf.h"
+#include "policy/envfilter.h"
 #include "session/session.h"
 #include "base/userinfo.h"
 
@@ -31,7 +32,9 @@ struct launch {
  * itself with the Landlock plan ll (none for --audit) and is enrolled with
  * the observer obs, if any, before it execs. Before either, as root, the
  * child makes the cell's own namespaces of ns (cellns.h); last, it joins a
- * fresh session keyring. Returns 0 or an AL_EXIT_* code with a message.
+ * fresh session keyring. The variables named in withhold (NULL: none) are
+ * taken out of the environment COMMAND inherits, first thing in the child.
+ * Returns 0 or an AL_EXIT_* code with a message.
  */
 /* A pseudo-terminal for COMMAND (the live dashboard keeps the real one). */
 struct launch_tty {
@@ -40,8 +43,8 @@ struct launch_tty {
 
 int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
 		 struct observer *obs, bool audit, char *const argv[], const struct target_user *u,
-		 const char *dir, const struct launch_tty *tty, const struct cellns *ns, char *err,
-		 size_t errlen);
+		 const char *dir, const struct launch_tty *tty, const struct cellns *ns,
+		 const struct envf_result *withhold, char *err, size_t errlen);
 
 /*
  * A front end riding the supervise loop (the live dashboard): its

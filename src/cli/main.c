@@ -37,6 +37,11 @@
 #include "session/session.h"
 #include "base/sudoenv.h"
 #include "base/userinfo.h"
+#include "policy/envfilter.h"
+
+extern char **environ;
+
+#define START_MAX_NAMES 8 /* withheld names the start line lists; -v lists all */
 
 struct run {
 	struct cli cli;
@@ -45,6 +50,9 @@ struct run {
 	struct target_user invoker; /* who asked: the outputs are theirs */
 	struct asuser as_invoker;   /* the same, as asuser.c takes it */
 	struct cell cell;
+	/* The variables COMMAND does not get (envfilter.h), and under --env-all
+	 * the ones it would not have got. */
+	struct envf_result env_withheld, env_would;
 	/* The environment the user gave sudo, when it can be trusted (sudoenv.h). */
 	enum sudo_trust sudo;
 	struct user_environ uenv;
@@ -107,12 +115,14 @@ static void __attribute__((format(printf, 1, 2))) warning(const char *fmt, ...)
 static void say_start(const struct run *r, const char *backend)
 {
 	const struct net_policy *n = &r->cell.policy.net;
+	const struct envf_result *w = &r->env_withheld;
 	char ports[128];
 	struct strbuf sb;
+	size_t i;
 
-	if (r->cli.headless && r->jail.skel)
-		return;
 	sb_init(&sb);
+	if (r->cli.headless && r->jail.skel)
+		goto env_all;
 	sb_printf(&sb, "agentlock: %s, profile ", backend);
 	term_sanitize(&sb, r->cell.profile, strlen(r->cell.profile));
 	sb_puts(&sb, ", cell ");
@@ -123,9 +133,65 @@ static void say_start(const struct run *r, const char *backend)
 	} else {
 		sb_puts(&sb, ", network not confined");
 	}
+	if (w->n) {
+		/* Names only, never a value; a name is the user's text, made safe. */
+		sb_puts(&sb, ", secrets withheld from the environment: ");
+		for (i = 0; i < w->n && i < START_MAX_NAMES; i++) {
+			sb_puts(&sb, i ? ", " : "");
+			term_sanitize(&sb, w->names[i], strlen(w->names[i]));
+		}
+		if (w->n > START_MAX_NAMES)
+			sb_printf(&sb, " and %zu more", w->n - START_MAX_NAMES);
+		sb_puts(&sb, " (--env NAME passes one)");
+	}
 	sb_puts(&sb, r->cli.verbose ? "\n" : "; -v for details\n");
+env_all:
+	if (r->cli.env_all) {
+		sb_puts(&sb, "agentlock: warning: --env-all: COMMAND gets the whole environment, "
+			     "secrets included");
+		for (i = 0; i < r->env_would.n; i++) {
+			sb_puts(&sb, i ? ", " : " (");
+			term_sanitize(&sb, r->env_would.names[i], strlen(r->env_would.names[i]));
+		}
+		sb_puts(&sb, r->env_would.n ? " would have been withheld)\n" : "\n");
+	}
 	fputs(sb.buf ? sb.buf : "", stderr);
 	sb_free(&sb);
+}
+
+/*
+ * What COMMAND's environment leaves out: every variable that looks like a
+ * secret (envfilter.h) but those the profile's env: pass: and --env name.
+ * Judged here, on agentlock's environment as COMMAND will inherit it (after
+ * sudo's variables were read back); the launcher's child takes them out.
+ */
+static int judge_env(struct run *r)
+{
+	const char *pass[CELL_MAX_ENV];
+	struct envf_result *into = r->cli.env_all ? &r->env_would : &r->env_withheld;
+	size_t i;
+
+	for (i = 0; i < r->cell.nenv; i++)
+		pass[i] = r->cell.env[i];
+	if (envf_filter(environ, pass, r->cell.nenv, into)) {
+		snprintf(r->err, sizeof(r->err), "out of memory judging the environment");
+		return AL_EXIT_INTERNAL;
+	}
+	r->session.env_withheld = r->env_withheld.names;
+	r->session.nenv_withheld = r->env_withheld.n;
+	r->session.env_all = r->cli.env_all;
+	for (i = 0; r->cli.verbose && i < into->n; i++) {
+		struct strbuf sb;
+
+		sb_init(&sb);
+		term_sanitize(&sb, into->names[i], strlen(into->names[i]));
+		detail(r, "environment: %s %s: %s", sb.buf ? sb.buf : "",
+		       r->cli.env_all ? "passed (--env-all), though it looks like a secret" :
+					"withheld",
+		       into->what[i]);
+		sb_free(&sb);
+	}
+	return 0;
 }
 
 /* The dashboard runs when agentlock has a terminal and was not told otherwise. */
@@ -317,6 +383,7 @@ static int build_cell(struct run *r)
 		.scratch = r->ns.private_ns ? POLICY_SCRATCH_PRIVATE : POLICY_SCRATCH_NARROW,
 		.tmpdir = r->ns.tmpdir,
 		.uenv = r->sudo == SUDO_TRUSTED ? &r->uenv : NULL,
+		.env_pass = r->cli.env_pass, .nenv_pass = (size_t)r->cli.nenv_pass,
 	};
 	int rc = cell_build(&spec, &r->cell, r->err, sizeof(r->err));
 
@@ -407,7 +474,8 @@ static int start_bpf(struct run *r)
 	r->session.observed = true;
 	say_start(r, r->cli.audit ? "bpf-lsm, audit only (nothing is blocked)" : "bpf-lsm");
 	return launch_start(&r->launch, &r->jail, NULL, NULL, r->cli.audit, r->cli.argv, &r->user,
-			    r->dir, r->live ? &r->tty : NULL, &r->ns, r->err, sizeof(r->err));
+			    r->dir, r->live ? &r->tty : NULL, &r->ns, &r->env_withheld, r->err,
+			    sizeof(r->err));
 }
 
 /* --audit where BPF-LSM is missing: tracepoints watch, nothing decides. */
@@ -428,7 +496,8 @@ static int start_observe_only(struct run *r)
 	detail(r, "--audit without BPF-LSM: watching opens and execs through tracepoints; nothing "
 		  "is blocked, and other operations are not seen.");
 	return launch_start(&r->launch, NULL, NULL, &r->obs, true, r->cli.argv, &r->user, r->dir,
-			    r->live ? &r->tty : NULL, &r->ns, r->err, sizeof(r->err));
+			    r->live ? &r->tty : NULL, &r->ns, &r->env_withheld, r->err,
+			    sizeof(r->err));
 }
 
 /*
@@ -563,8 +632,8 @@ static int start_landlock(struct run *r)
 	r->session.backend = "landlock";
 	r->session.observed = r->observing;
 	return launch_start(&r->launch, NULL, &r->ll, r->observing ? &r->obs : NULL, false,
-			    r->cli.argv, &r->user, r->dir, r->live ? &r->tty : NULL, &r->ns, r->err,
-			    sizeof(r->err));
+			    r->cli.argv, &r->user, r->dir, r->live ? &r->tty : NULL, &r->ns,
+			    &r->env_withheld, r->err, sizeof(r->err));
 }
 
 static void read_totals(void *ctx, uint64_t *k);
@@ -618,6 +687,9 @@ static int start(struct run *r)
 		return rc;
 	session_init(&r->session, r->cli.audit, r->dir, r->cli.argv);
 	r->session.profile = r->cell.profile;
+	rc = judge_env(r);
+	if (rc)
+		return rc;
 	r->live = wants_live(&r->cli);
 	rc = setup_outputs(r);
 	if (rc)
@@ -822,6 +894,8 @@ int main(int argc, char **argv)
 	if (r.jail.skel)
 		jail_close(&r.jail);
 	cell_free(&r.cell);
+	envf_result_free(&r.env_withheld);
+	envf_result_free(&r.env_would);
 	cellns_finish(&r.ns); /* the tree is gone: nothing uses its TMPDIR now */
 	ll_plan_free(&r.ll);
 	observe_close(&r.obs);

@@ -85,49 +85,63 @@ static int choose(const struct cell_spec *spec, const struct prof_store *st, str
 	return 0;
 }
 
+/* Adds one name the agent needs to c->env, once, and says where it comes from. */
+static int add_env(const struct cell_spec *spec, struct cell *c, const char *name, char *err)
+{
+	const char *v;
+	size_t j;
+
+	for (j = 0; j < c->nenv && strcmp(c->env[j], name); j++)
+		;
+	if (j < c->nenv)
+		return 0;
+	if (c->nenv == CELL_MAX_ENV || strlen(name) >= sizeof(c->env[0])) {
+		snprintf(err, PROF_ERR_LEN,
+			 "env: more than %d names in the chain and --env, or a name longer than %zu "
+			 "bytes",
+			 CELL_MAX_ENV, sizeof(c->env[0]) - 1);
+		return -1;
+	}
+	snprintf(c->env[c->nenv], sizeof(c->env[0]), "%s", name);
+	if (getenv(name)) {
+		c->env_from[c->nenv] = ENV_OWN;
+	} else if (spec->uenv && (v = uenv_get(spec->uenv, name))) {
+		if (setenv(name, v, 1)) {
+			snprintf(err, PROF_ERR_LEN, "cannot set %s: %s", name, strerror(errno));
+			return -1;
+		}
+		c->env_from[c->nenv] = ENV_SUDO;
+	} else {
+		c->env_from[c->nenv] = ENV_UNSET;
+	}
+	c->nenv++;
+	return 0;
+}
+
 /*
- * The chain's env: names, merged (base first, each once), and where each
+ * The chain's env: names, merged (base first, each once), then --env's: the
+ * variables COMMAND gets even when they look like secrets, and where each
  * comes from: agentlock's own environment, else the user's recovered from
  * sudo (then set here, so the rules' ${VAR} and COMMAND see it), else unset.
  */
 static int take_env(const struct cell_spec *spec, struct profile *const *chain, size_t n,
 		    struct cell *c, char *err)
 {
-	size_t i, k, j;
+	size_t i, k;
 
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < chain[i]->nenv; k++) {
-			const struct prof_rule *r = &chain[i]->env[k];
-			const char *v;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < chain[i]->nenv; k++)
+			if (add_env(spec, c, chain[i]->env[k].path, err)) {
+				char why[PROF_ERR_LEN / 2];
 
-			for (j = 0; j < c->nenv && strcmp(c->env[j], r->path); j++)
-				;
-			if (j < c->nenv)
-				continue;
-			if (c->nenv == CELL_MAX_ENV || strlen(r->path) >= sizeof(c->env[0])) {
-				snprintf(err, PROF_ERR_LEN,
-					 "%s:%d:%d: env: more than %d names in the chain, or a name "
-					 "longer than %zu bytes",
-					 chain[i]->source, r->line, r->col, CELL_MAX_ENV,
-					 sizeof(c->env[0]) - 1);
+				snprintf(why, sizeof(why), "%s", err);
+				snprintf(err, PROF_ERR_LEN, "%s:%d:%d: %s", chain[i]->source,
+					 chain[i]->env[k].line, chain[i]->env[k].col, why);
 				return -1;
 			}
-			snprintf(c->env[c->nenv], sizeof(c->env[0]), "%s", r->path);
-			if (getenv(r->path)) {
-				c->env_from[c->nenv] = ENV_OWN;
-			} else if (spec->uenv && (v = uenv_get(spec->uenv, r->path))) {
-				if (setenv(r->path, v, 1)) {
-					snprintf(err, PROF_ERR_LEN, "cannot set %s: %s", r->path,
-						 strerror(errno));
-					return -1;
-				}
-				c->env_from[c->nenv] = ENV_SUDO;
-			} else {
-				c->env_from[c->nenv] = ENV_UNSET;
-			}
-			c->nenv++;
-		}
-	}
+	for (i = 0; i < spec->nenv_pass; i++)
+		if (add_env(spec, c, spec->env_pass[i], err))
+			return -1;
 	return 0;
 }
 

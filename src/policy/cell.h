@@ -36,6 +36,8 @@ struct cell_spec {
 	 * profile's env: variables missing from agentlock's own are set from it
 	 * (setenv, before the rules are expanded, so ${VAR} sees them too). */
 	const struct user_environ *uenv;
+	const char *const *env_pass; /* --env NAME: passed like the profile's env: pass: */
+	size_t nenv_pass;
 };
 
 /* Where one of the profile's env: variables comes from. */
@@ -49,7 +51,7 @@ struct cell {
 	struct cmd_names names;	   /* COMMAND's names (empty with --profile or no COMMAND) */
 	struct store_choice choice; /* why the profile was chosen (profile[0] '\0' with --profile) */
 	struct strbuf chain;	    /* "default (builtin:default.yaml) <- claude (...)" */
-	char env[CELL_MAX_ENV][128]; /* the chain's env: names, base first, each once */
+	char env[CELL_MAX_ENV][128]; /* the chain's env: pass: names, base first, then --env */
 	enum cell_env_from env_from[CELL_MAX_ENV];
 	size_t nenv;
 	uint8_t project_access;

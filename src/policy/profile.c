@@ -233,8 +233,7 @@ static int parse_protect(struct parser *ps, const yaml_node_t *n)
 	return 0;
 }
 
-/* A variable name as a shell takes it: [A-Za-z_][A-Za-z0-9_]*. */
-static bool env_name_ok(const char *s)
+bool profile_env_name_ok(const char *s)
 {
 	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
 		return false;
@@ -245,14 +244,14 @@ static bool env_name_ok(const char *s)
 	return true;
 }
 
-/* env: [NAME, ...]: the environment variables the agent needs. */
-static int parse_env(struct parser *ps, const yaml_node_t *n)
+/* A list of variable names the agent needs (env: pass:), each once. */
+static int parse_env_names(struct parser *ps, const yaml_node_t *n, const char *what)
 {
 	struct profile *p = ps->p;
 	yaml_node_item_t *it = NULL;
 	size_t i, k, count = 0;
 
-	if (seq_items(ps, n, "env", &it, &count))
+	if (seq_items(ps, n, what, &it, &count))
 		return -1;
 	p->env = calloc(count ? count : 1, sizeof(*p->env));
 	if (!p->env)
@@ -266,16 +265,50 @@ static int parse_env(struct parser *ps, const yaml_node_t *n)
 		p->nenv++;
 		r->line = (int)c->start_mark.line + 1;
 		r->col = (int)c->start_mark.column + 1;
-		if (!env_name_ok(r->path))
+		if (!profile_env_name_ok(r->path))
 			return fail_at(ps, c,
-				       "env: '%s' is not a variable name (letters, digits and '_', "
+				       "%s: '%s' is not a variable name (letters, digits and '_', "
 				       "not starting with a digit; no '=VALUE': the value comes "
 				       "from the user's environment)",
-				       r->path);
+				       what, r->path);
 		for (k = 0; k < i; k++)
 			if (!strcmp(p->env[k].path, r->path))
 				return fail_at(ps, c, "'%s' is already listed at line %d", r->path,
 					       p->env[k].line);
+	}
+	return 0;
+}
+
+/*
+ * env: { pass: [NAME, ...] }: the variables the agent needs, which COMMAND
+ * gets even when they look like secrets (and which are read back from sudo).
+ * env: [NAME, ...] is the same list, written short.
+ */
+static int parse_env(struct parser *ps, const yaml_node_t *n)
+{
+	yaml_node_pair_t *pair;
+
+	if (n->type == YAML_SEQUENCE_NODE)
+		return parse_env_names(ps, n, "env");
+	if (n->type != YAML_MAPPING_NODE)
+		return fail_at(ps, n, "env must be a mapping (pass: [NAME, ...]) or a list of names, "
+			       "not %s",
+			       kind_name(n));
+	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(&ps->doc, pair->key);
+		const char *key = scalar(ps, k, "an env key");
+
+		if (!key)
+			return -1;
+		if (strcmp(key, "pass"))
+			return fail_at(ps, k,
+				       "unknown env key '%s' (env has pass: the variables the agent "
+				       "needs, which it gets even when they look like secrets)",
+				       key);
+		if (ps->p->env)
+			return fail_at(ps, k, "'pass' is given twice");
+		if (parse_env_names(ps, yaml_document_get_node(&ps->doc, pair->value), "pass"))
+			return -1;
 	}
 	return 0;
 }

@@ -66,6 +66,9 @@ struct profile {
 int profile_parse(const char *source, const char *buf, size_t len, struct profile *out, char *err);
 void profile_free(struct profile *p);
 
+/* A variable name as a shell takes it: [A-Za-z_][A-Za-z0-9_]* (env: pass:, --env). */
+bool profile_env_name_ok(const char *s);
+
 /* "deny", "read", "exec", "write": the level, or -1. */
 int profile_access_level(const char *word);
 const char *profile_access_name(uint8_t access);

@@ -26,6 +26,11 @@ struct session {
 	const char *backend; /* "bpf-lsm", "landlock", "tracepoints" (--audit); NULL before launch */
 	bool observed;	     /* events were seen (false: Landlock without root) */
 	char *const *argv;
+	/* The environment variables COMMAND did not get (names only), and
+	 * whether --env-all turned the filter off. */
+	char *const *env_withheld;
+	size_t nenv_withheld;
+	bool env_all;
 	int64_t mono_to_real_ns; /* add to an event's CLOCK_MONOTONIC stamp */
 	uint64_t start_ns;	 /* CLOCK_MONOTONIC */
 	uint64_t end_ns;

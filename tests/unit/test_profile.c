@@ -737,7 +737,20 @@ static void env_key(void **state)
 	assert_int_equal(parse("commands: []\n", &p), 0);
 	assert_true(p.commands_set);
 	profile_free(&p);
-	parse_fails("env: A\n", "t.yaml:1:6: env must be a list");
+	parse_fails("env: A\n", "t.yaml:1:6: env must be a mapping (pass: [NAME, ...]) or a list");
+	/* The long form: env: pass: is the same list. */
+	assert_int_equal(parse("env:\n  pass: [OPENAI_API_KEY, OPENAI_BASE_URL]\n", &p), 0);
+	assert_int_equal(p.nenv, 2);
+	assert_string_equal(p.env[1].path, "OPENAI_BASE_URL");
+	assert_int_equal(p.env[1].line, 2);
+	profile_free(&p);
+	assert_int_equal(parse("env: {pass: []}\n", &p), 0);
+	assert_int_equal(p.nenv, 0);
+	profile_free(&p);
+	parse_fails("env:\n  pass: [A]\n  withhold: [B]\n", "t.yaml:3:3: unknown env key 'withhold'");
+	parse_fails("env:\n  pass: [A]\n  pass: [B]\n", "t.yaml:3:3: 'pass' is given twice");
+	parse_fails("env: {pass: A}\n", "t.yaml:1:13: pass must be a list");
+	parse_fails("env: {pass: [1X]}\n", "t.yaml:1:14: pass: '1X' is not a variable name");
 	parse_fails("env:\n  - A\n  - 1X\n", "t.yaml:3:5: env: '1X' is not a variable name");
 	parse_fails("env: [A=secret]\n", "t.yaml:1:7: env: 'A=secret' is not a variable name");
 	parse_fails("env: [A, B, A]\n", "t.yaml:1:13: 'A' is already listed at line 1");

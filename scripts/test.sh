@@ -84,6 +84,9 @@ run_logged host-seccomp tests/host/seccomp.sh build-asan
 step "host: the user's services over Unix sockets under Landlock (ssh-agent, tmux, listeners; the opt-out)"
 run_logged host-unix tests/host/unix.sh build-asan
 
+step "host: secrets in the environment (withheld from COMMAND, named at start and in the summary; --env, --env-all)"
+run_logged host-secrets tests/host/secrets.sh build-asan
+
 step "host: TIOCSTI through a real interactive shell in tmux, under Landlock"
 run_logged host-tiocsti tests/host/tiocsti.sh build-asan
 

@@ -17,11 +17,13 @@
 
 #define MAX_WORDS 32 /* words of a name looked at; a longer name is judged on its first */
 
+/* One word of a name: where it starts, its length without trailing digits. */
 struct word {
 	const char *s;
-	size_t n; /* without trailing digits */
+	size_t n;
 };
 
+/* ASCII letters, digits, both: what a name's words and a token's body are made of. */
 static bool is_alpha(char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
@@ -59,6 +61,7 @@ static size_t split_words(const char *name, size_t len, struct word *w)
 	return n;
 }
 
+/* The word is lit, ends with it, holds it (case ignored). */
 static bool w_is(const struct word *w, const char *lit)
 {
 	return strlen(lit) == w->n && !strncasecmp(w->s, lit, w->n);
@@ -170,6 +173,7 @@ static size_t span(const char *s, const char *extra)
 	return i;
 }
 
+/* s[0..n) holds a digit and a letter (an sk- key, not a word like sk-learn). */
 static bool has_digit_and_alpha(const char *s, size_t n)
 {
 	bool d = false, a = false;
@@ -182,6 +186,7 @@ static bool has_digit_and_alpha(const char *s, size_t n)
 	return d && a;
 }
 
+/* s[0..n) is upper-case letters and digits only (an AWS access key id). */
 static bool all_upper_or_digit(const char *s, size_t n)
 {
 	size_t i;
@@ -322,6 +327,7 @@ static bool entry_is(const char *entry, const char *name)
 	return !strncmp(entry, name, n) && entry[n] == '=';
 }
 
+/* entry's name is one of names[0..n). */
 static bool listed(const char *entry, char *const *names, size_t n)
 {
 	size_t i;

@@ -114,7 +114,7 @@ build/dashboard_bench 2>&1 | tee "$bench_out"
 if grep -q "^bench: ok" "$bench_out"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 rm -f "$bench_out"
 
-step "fuzz: the profile parser (libFuzzer, ASan+UBSan, bounded)"
+step "fuzz: the profile parser, the NDJSON reader, the environment filter (libFuzzer, ASan+UBSan, bounded)"
 run_logged fuzz tests/fuzz/run.sh 60
 
 step "VM: jail core (BPF-LSM, ASan+UBSan build of agentlock)"

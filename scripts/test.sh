@@ -87,6 +87,9 @@ run_logged host-unix tests/host/unix.sh build-asan
 step "host: secrets in the environment (withheld from COMMAND, named at start and in the summary; --env, --env-all)"
 run_logged host-secrets tests/host/secrets.sh build-asan
 
+step "host: SSH to named hosts only (real sshd and ssh-agent: git push to the allowed host, no signature for the other)"
+run_logged host-ssh tests/host/ssh.sh build-asan
+
 step "host: TIOCSTI through a real interactive shell in tmux, under Landlock"
 run_logged host-tiocsti tests/host/tiocsti.sh build-asan
 

@@ -62,6 +62,10 @@ void cli_usage(FILE *f)
 	      "                   a URL with a password) are withheld, and named at start\n"
 	      "  --env-all        withhold nothing: COMMAND gets every variable, secrets\n"
 	      "                   included (said at start)\n"
+	      "  --ssh HOST       let COMMAND log in to HOST with your SSH agent's keys\n"
+	      "                   (git push over SSH): the cell gets an agent socket of\n"
+	      "                   its own that signs only for a session bound to a host\n"
+	      "                   key your known_hosts gives HOST; repeatable (Landlock)\n"
 	      "  --user NAME      run COMMAND as NAME (default: the user who ran sudo;\n"
 	      "                   COMMAND runs as root only with --user root)\n"
 	      "  -v, --verbose    explain the backend, the cell and what it cannot do at\n"
@@ -394,6 +398,24 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 				return -1;
 			}
 			out->nenv_pass++;
+		} else if (is_opt(a, "--ssh")) {
+			const char **h = &out->ssh[out->nssh];
+
+			if (out->nssh == CLI_MAX_RULES) {
+				snprintf(err, errlen, "too many --ssh options (at most %d)",
+					 CLI_MAX_RULES);
+				return -1;
+			}
+			if (opt_value("--ssh", argc, argv, &i, h, err, errlen))
+				return -1;
+			if (!profile_ssh_host_ok(*h)) {
+				snprintf(err, errlen,
+					 "--ssh takes a host name as your known_hosts names it "
+					 "(letters, digits, '-', '.', '_'), not '%s'",
+					 *h);
+				return -1;
+			}
+			out->nssh++;
 		} else if (is_opt(a, "--user")) {
 			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
 				return -1;

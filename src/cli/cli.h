@@ -41,6 +41,8 @@ struct cli {
 	const char *env_pass[CLI_MAX_RULES]; /* --env NAME: passed though it looks like a secret */
 	int nenv_pass;
 	bool env_all; /* --env-all: no variable is withheld */
+	const char *ssh[CLI_MAX_RULES]; /* --ssh HOST: the relay signs SSH logins to it */
+	int nssh;
 	char **argv;		 /* COMMAND and its arguments, NULL-terminated */
 	int argc;
 };

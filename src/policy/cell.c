@@ -145,6 +145,35 @@ static int take_env(const struct cell_spec *spec, struct profile *const *chain, 
 	return 0;
 }
 
+/* The hosts the cell's SSH agent relay signs for: the chain's ssh:, then --ssh. */
+static int take_ssh(const struct cell_spec *spec, struct profile *const *chain, size_t n,
+		    struct cell *c, char *err)
+{
+	size_t i, k;
+	const char *h;
+
+	for (i = 0; i <= n; i++) {
+		size_t m = i < n ? chain[i]->nssh : spec->nssh;
+
+		for (k = 0; k < m; k++) {
+			size_t j;
+
+			h = i < n ? chain[i]->ssh[k] : spec->ssh[k];
+			for (j = 0; j < c->nssh && strcmp(c->ssh[j], h); j++)
+				;
+			if (j < c->nssh)
+				continue;
+			if (c->nssh == CELL_MAX_SSH || strlen(h) >= sizeof(c->ssh[0])) {
+				snprintf(err, PROF_ERR_LEN, "ssh: more than %d hosts in the chain and "
+					 "--ssh", CELL_MAX_SSH);
+				return -1;
+			}
+			snprintf(c->ssh[c->nssh++], sizeof(c->ssh[0]), "%s", h);
+		}
+	}
+	return 0;
+}
+
 /* The chain, the selected profile first, with where each profile came from. */
 static void describe_chain(struct profile *const *chain, size_t n, struct cell *c)
 {
@@ -175,7 +204,7 @@ int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t e
 		return AL_EXIT_USAGE;
 	}
 	describe_chain(chain, n, c);
-	if (take_env(spec, chain, n, c, perr)) {
+	if (take_env(spec, chain, n, c, perr) || take_ssh(spec, chain, n, c, perr)) {
 		store_chain_free(chain, n);
 		snprintf(err, errlen, "%s", perr);
 		return AL_EXIT_USAGE;

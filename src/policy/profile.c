@@ -313,6 +313,52 @@ static int parse_env(struct parser *ps, const yaml_node_t *n)
 	return 0;
 }
 
+#define SSH_HOST_MAX 253 /* a DNS name's longest text */
+
+bool profile_ssh_host_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (!n || n > SSH_HOST_MAX || s[0] == '-' || s[0] == '.')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '.' || s[i] == '_'))
+			return false;
+	return true;
+}
+
+/* ssh: [HOST, ...]: the hosts the cell may log in to with the user's SSH agent. */
+static int parse_ssh(struct parser *ps, const yaml_node_t *n)
+{
+	struct profile *p = ps->p;
+	yaml_node_item_t *it = NULL;
+	size_t i, k, count = 0;
+
+	if (seq_items(ps, n, "ssh", &it, &count))
+		return -1;
+	p->ssh = calloc(count ? count : 1, sizeof(*p->ssh));
+	if (!p->ssh)
+		return fail_at(ps, n, "out of memory");
+	for (i = 0; i < count; i++) {
+		const yaml_node_t *c = yaml_document_get_node(&ps->doc, it[i]);
+
+		if (dup_scalar(ps, c, "a host name", &p->ssh[i]))
+			return -1;
+		p->nssh++;
+		if (!profile_ssh_host_ok(p->ssh[i]))
+			return fail_at(ps, c,
+				       "ssh: '%s' is not a host name (letters, digits, '-', '.', "
+				       "'_'; as the user's known_hosts names it, without user@ or "
+				       ":port)",
+				       p->ssh[i]);
+		for (k = 0; k < i; k++)
+			if (!strcmp(p->ssh[k], p->ssh[i]))
+				return fail_at(ps, c, "'%s' is already listed", p->ssh[i]);
+	}
+	return 0;
+}
+
 static int parse_project(struct parser *ps, const yaml_node_t *n)
 {
 	const char *word = scalar(ps, n, "project");
@@ -414,8 +460,9 @@ static int parse_network(struct parser *ps, const yaml_node_t *n)
 	return 0;
 }
 
-static const char *const top_keys[] = { "name",	 "description", "extends", "commands", "env",
-					"project", "network",	  "protect", "rules" };
+static const char *const top_keys[] = { "name",    "description", "extends", "commands",
+					"env",	   "project",	  "network", "protect",
+					"rules",   "ssh" };
 
 static int parse_key(struct parser *ps, const char *key, const yaml_node_t *v)
 {
@@ -440,6 +487,8 @@ static int parse_key(struct parser *ps, const char *key, const yaml_node_t *v)
 		return parse_protect(ps, v);
 	if (!strcmp(key, "env"))
 		return parse_env(ps, v);
+	if (!strcmp(key, "ssh"))
+		return parse_ssh(ps, v);
 	return parse_rules(ps, v);
 }
 
@@ -464,7 +513,7 @@ static int parse_top(struct parser *ps, const yaml_node_t *root)
 		if (i == sizeof(top_keys) / sizeof(top_keys[0]))
 			return fail_at(ps, k,
 				       "unknown key '%s' (a profile has name, description, extends, "
-				       "commands, env, project, network, protect and rules)",
+				       "commands, env, project, network, protect, rules and ssh)",
 				       key);
 		/* YAML allows a key twice; a profile must not, or one is lost. */
 		for (q = root->data.mapping.pairs.start; q < pair; q++) {
@@ -568,6 +617,9 @@ void profile_free(struct profile *p)
 	for (i = 0; i < p->nenv; i++)
 		free(p->env[i].path);
 	free(p->env);
+	for (i = 0; i < p->nssh; i++)
+		free(p->ssh[i]);
+	free(p->ssh);
 	net_spec_free(&p->net);
 	memset(p, 0, sizeof(*p));
 	p->project = -1;

@@ -194,7 +194,11 @@ void report_state_json(struct strbuf *sb, const struct session *s, const char *t
 			sb_puts(sb, ",");
 		json_str(sb, s->env_withheld[i], strlen(s->env_withheld[i]));
 	}
-	sb_printf(sb, "],\"env_all\":%s}", s->env_all ? "true" : "false");
+	sb_printf(sb, "],\"env_all\":%s", s->env_all ? "true" : "false");
+	if (s->ssh_relay)
+		sb_printf(sb, ",\"ssh_signed\":%u,\"ssh_refused\":%u", s->ssh_signed,
+			  s->ssh_refused);
+	sb_puts(sb, "}");
 }
 
 void report_event_text(struct strbuf *sb, const struct al_event *e)

@@ -31,6 +31,9 @@ struct session {
 	char *const *env_withheld;
 	size_t nenv_withheld;
 	bool env_all;
+	/* The cell's SSH agent relay: whether it ran, logins it signed, requests refused. */
+	bool ssh_relay;
+	unsigned ssh_signed, ssh_refused;
 	int64_t mono_to_real_ns; /* add to an event's CLOCK_MONOTONIC stamp */
 	uint64_t start_ns;	 /* CLOCK_MONOTONIC */
 	uint64_t end_ns;

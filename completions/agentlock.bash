@@ -40,7 +40,7 @@ _agentlock()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev= i w sub= dir=-1 cmd=-1 npos=0
 	local prog=${COMP_WORDS[0]}
-	local valopts='--profile --backend --report --log --ro --rw --deny --connect --unix --env --user'
+	local valopts='--profile --backend --report --log --ro --rw --deny --connect --unix --env --ssh --user'
 	local flags='--audit --headless --env-all -v --verbose -h --help -V --version'
 	local subs='profiles profile check replay watch which'
 	COMPREPLY=()
@@ -115,6 +115,7 @@ _agentlock()
 		--connect) _agentlock_words $'none\nany\n443'; return 0 ;;
 		--user) _agentlock_words "$(compgen -u)"; return 0 ;;
 		--env) _agentlock_words "$(compgen -e)"; return 0 ;;
+		--ssh) _agentlock_words "$(compgen -A hostname)"; return 0 ;;
 		--report | --log | --ro | --rw | --deny) _agentlock_files -f; return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then

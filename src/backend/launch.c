@@ -698,7 +698,7 @@ static int relay_socket(struct launch *l, int type)
 	struct stat st;
 	int fd;
 
-	if (!l->relay || l->nrelay_ino == LAUNCH_MAX_RELAY_SOCKS)
+	if (!l->relay)
 		return -EMFILE;
 	fd = ssh_relay_connect(l->relay);
 	if (fd < 0)
@@ -711,7 +711,9 @@ static int relay_socket(struct launch *l, int type)
 	}
 	if (type & SOCK_NONBLOCK)
 		fcntl(fd, F_SETFL, O_NONBLOCK);
-	l->relay_ino[l->nrelay_ino++] = (unsigned long)st.st_ino;
+	/* A ring: a socket forgotten after this many more would only see its
+	 * late connect continue, and fail (EISCONN): it is connected already. */
+	l->relay_ino[l->nrelay_ino++ % LAUNCH_MAX_RELAY_SOCKS] = (unsigned long)st.st_ino;
 	return fd;
 }
 
@@ -730,7 +732,7 @@ static bool is_relay_socket(const struct launch *l, pid_t tid, unsigned long fd)
 	link[n] = '\0';
 	if (sscanf(link, "socket:[%lu]", &ino) != 1)
 		return false;
-	for (i = 0; i < l->nrelay_ino; i++)
+	for (i = 0; i < l->nrelay_ino && i < LAUNCH_MAX_RELAY_SOCKS; i++)
 		if (l->relay_ino[i] == ino)
 			return true;
 	return false;

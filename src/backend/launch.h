@@ -17,7 +17,7 @@
 #include "session/session.h"
 #include "base/userinfo.h"
 
-#define LAUNCH_MAX_RELAY_SOCKS 4096 /* relay connections handed to the cell, remembered */
+#define LAUNCH_MAX_RELAY_SOCKS 4096 /* relay connections handed to the cell, remembered (a ring) */
 
 struct launch {
 	pid_t pid;
@@ -26,7 +26,7 @@ struct launch {
 	int notif_fd;
 	struct ssh_relay *relay;
 	unsigned long relay_ino[LAUNCH_MAX_RELAY_SOCKS];
-	size_t nrelay_ino;
+	size_t nrelay_ino; /* handed out so far; the ring holds the last LAUNCH_MAX_RELAY_SOCKS */
 	int pty_master; /* COMMAND's terminal, when it runs on one of agentlock's; else -1 */
 	int go_fd;  /* parent -> child: one byte per step */
 	int msg_fd; /* child -> parent: struct child_msg, EOF once exec succeeded */

@@ -456,6 +456,39 @@ static void lookup(int host, const char *file)
 	free(buf);
 }
 
+/* The ssh on the user's PATH as major * 100 + minor ("OpenSSH_9.2p1": 902), or 0. */
+static int ssh_version(void)
+{
+	int pfd[2], major = 0, minor = 0;
+	char buf[256];
+	ssize_t n = 0, r;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC))
+		return 0;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(pfd[1], STDERR_FILENO);
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
+		execlp("ssh", "ssh", "-V", (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while (pid > 0 && n < (ssize_t)sizeof(buf) - 1 &&
+	       (r = read(pfd[0], buf + n, sizeof(buf) - 1 - (size_t)n)) > 0)
+		n += r;
+	close(pfd[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	if (sscanf(buf, "OpenSSH_%d.%d", &major, &minor) != 2)
+		return 0;
+	return major * 100 + minor;
+}
+
 /* A new client: one end of a fresh pair goes to agentlock over the control socket. */
 static void new_client(struct client *cl, int ctl)
 {
@@ -525,7 +558,7 @@ static void __attribute__((noreturn)) relay_main(const struct target_user *u, si
 		lookup((int)i, kh);
 		lookup((int)i, "/etc/ssh/ssh_known_hosts");
 	}
-	if (dprintf(status, "OK %zu\n", nkeys) < 0)
+	if (dprintf(status, "OK %zu %d\n", nkeys, ssh_version()) < 0)
 		_exit(1);
 	close(status);
 	for (i = 0; i < MAX_CLIENTS; i++)
@@ -564,6 +597,7 @@ int ssh_relay_start(struct ssh_relay *r, const struct target_user *u, const char
 	char buf[256];
 	ssize_t got = 0, k;
 	unsigned long nk = 0;
+	int ver = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->pid = -1;
@@ -613,7 +647,7 @@ int ssh_relay_start(struct ssh_relay *r, const struct target_user *u, const char
 		got += k;
 	close(st[0]);
 	buf[got > 0 ? got : 0] = '\0';
-	if (strncmp(buf, "OK ", 3) || sscanf(buf + 3, "%lu", &nk) != 1) {
+	if (strncmp(buf, "OK ", 3) || sscanf(buf + 3, "%lu %d", &nk, &ver) != 2) {
 		buf[strcspn(buf, "\n")] = '\0';
 		snprintf(err, errlen, "the SSH agent relay did not start: %s",
 			 *buf ? buf : "it died");
@@ -621,6 +655,7 @@ int ssh_relay_start(struct ssh_relay *r, const struct target_user *u, const char
 		return -1;
 	}
 	r->nkeys = (unsigned)nk;
+	r->ssh_version = ver;
 	return 0;
 }
 

@@ -678,6 +678,10 @@ static int start_ssh(struct run *r, bool landlock)
 	r->lenv.relay = &r->relay;
 	r->ll.ssh_relay = true;
 	r->session.ssh_relay = true;
+	if (r->relay.ssh_version && r->relay.ssh_version < SSH_RELAY_BIND_VERSION)
+		warning("ssh: your ssh is OpenSSH %d.%d, older than 8.9: it does not bind its "
+			"session to the host key (session-bind@openssh.com), so the relay signs "
+			"nothing for it", r->relay.ssh_version / 100, r->relay.ssh_version % 100);
 	if (!r->relay.nkeys)
 		warning("ssh: your known_hosts has no host key for %s%s: no login will be signed "
 			"(ssh to it once outside the cell, or add its key)", r->cell.ssh[0],

@@ -179,6 +179,19 @@ static void show_env(const struct cell *c, const char *indent)
 	envf_result_free(&w);
 }
 
+/* The hosts the cell's SSH agent relay signs logins for. */
+static void show_ssh(const struct cell *c, const char *label)
+{
+	size_t i;
+
+	printf("%s", label);
+	for (i = 0; i < c->nssh; i++)
+		printf("%s%s", i ? ", " : "", c->ssh[i]);
+	printf("%s\n", c->nssh ? " (the cell's own SSH agent signs logins only to these, "
+				  "checked against your known_hosts; Landlock backend)" :
+				  "none (the cell has no SSH agent)");
+}
+
 static int show_profile(const struct cli *cli, const struct target_user *u, char *err,
 			size_t errlen)
 {
@@ -205,6 +218,7 @@ static int show_profile(const struct cli *cli, const struct target_user *u, char
 					 "says more)" :
 					 "(the profile names none)");
 		show_env(&c, "env ");
+		show_ssh(&c, "ssh: ");
 		printf("Anything not covered below is refused. The most specific path wins; "
 		       "'*' marks a name prefix.\n\n");
 		show_table(&c);
@@ -314,6 +328,7 @@ static int which_cmd(const struct cli *cli, const struct target_user *u, char *e
 		printf("%s%s (%s)", i ? ", " : "", c.env[i], env_from_word[c.env_from[i]]);
 	printf("%s\n", c.nenv ? "" : "(the profile names none)");
 	show_env(&c, "         ");
+	show_ssh(&c, "ssh:     ");
 	if (t == SUDO_TRUSTED) {
 		printf("sudo:    started by sudo for ");
 		put(u->name);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -42,6 +43,7 @@
 #define SID_MAX 64	       /* a session id is a hash: at most SHA-512 */
 #define UPSTREAM_TIMEOUT_MS 30000 /* the user's agent may ask for a confirmation */
 #define KNOWN_HOSTS_MAX (1024 * 1024)
+#define CTL_TIMEOUT_S 5	   /* agentlock's wait for a new relay connection */
 #define RELAY_FD_HIGH 1000 /* where the relay's pipes wait while they are renumbered */
 #define FP_LEN 64 /* "SHA256:" and 43 characters of base64, with room */
 
@@ -640,6 +642,14 @@ int ssh_relay_start(struct ssh_relay *r, const struct target_user *u, const char
 	close(ev[1]);
 	close(ctl[1]);
 	r->ctl_fd = ctl[0];
+	{
+		/* A relay stuck on the user's agent must not stall the cell's
+		 * every connect for long: a new connection is then refused. */
+		struct timeval tv = { .tv_sec = CTL_TIMEOUT_S };
+
+		setsockopt(r->ctl_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(r->ctl_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
 	r->events_fd = ev[0];
 	fcntl(r->events_fd, F_SETFL, O_NONBLOCK);
 	while (got < (ssize_t)sizeof(buf) - 1 &&

@@ -138,6 +138,46 @@ if [ "$(lines other)" = '["session-bind","refused",""] ["sign","refused",""]' ] 
 	ok "reported: the refused binding (other.test's host key) and the refused sign request (which key)"
 else nok "the refusal's report" "$(cat "$o/other.report")"; fi
 
+# A program in the cell speaking the agent protocol itself: removing every
+# key (19), locking (22) and a sign request with no binding (13) are all
+# answered SSH_AGENT_FAILURE (5) and reported; the agent keeps its key.
+cat >"$o/client.py" <<'EOF'
+import os, socket, struct
+def ask(s, body):
+    s.sendall(struct.pack(">I", len(body)) + body)
+    n = struct.unpack(">I", s.recv(4))[0]
+    return s.recv(n)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(os.environ["SSH_AUTH_SOCK"])
+ids = ask(s, b"\x0b")
+blob_len = struct.unpack(">I", ids[5:9])[0]
+blob = ids[9:9 + blob_len]
+lock = b"\x16" + struct.pack(">I", 2) + b"pw"
+sign = b"\x0d" + struct.pack(">I", len(blob)) + blob + struct.pack(">I", 4) + b"data" + struct.pack(">I", 0)
+print("identities", ids[0], struct.unpack(">I", ids[1:5])[0])
+print("answers", ask(s, b"\x13")[0], ask(s, lock)[0], ask(s, sign)[0])
+# A binding to allowed.test's host key with a forged signature: the user's
+# agent checks it, so nothing binds and the login after it is not signed.
+import base64, sys
+hk = base64.b64decode(sys.argv[1])
+sid = os.urandom(32)
+st = lambda b: struct.pack(">I", len(b)) + b
+t = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+t.connect(os.environ["SSH_AUTH_SOCK"])
+bind = b"\x1b" + st(b"session-bind@openssh.com") + st(hk) + st(sid) + st(b"forged") + b"\x00"
+login = b"\x0d" + st(blob) + st(st(sid) + b"\x32" + st(b"git")) + struct.pack(">I", 0)
+print("forged", ask(t, bind)[0], ask(t, login)[0])
+EOF
+chmod 644 "$o/client.py"
+n0=$(signs)
+cell proto --ssh allowed.test --ro "$o/client.py" "$H/proj" -- python3 "$o/client.py" "$(cut -d' ' -f2 "$b/hostkey-allowed.pub")"
+still=$(asuser env -i SSH_AUTH_SOCK="$b/agent/sock" ssh-add -l 2>&1)
+if [ $rc -eq 0 ] && grep -qx "identities 12 1" "$o/proto.out" && grep -qx "answers 5 5 5" "$o/proto.out" && grep -qx "forged 5 5" "$o/proto.out" &&
+	[ "$(signs)" = "$n0" ] && [[ $still == *user-key* ]] &&
+	[ "$(lines proto)" = '["type-19","refused",""] ["type-22","refused",""] ["sign","refused",""] ["session-bind","refused","allowed.test"] ["sign","refused",""]' ]; then
+	ok "the agent protocol spoken directly: keys are listed; remove-all, lock, an unbound sign, and a binding to the allowed host's key with a forged signature (the user's agent checks it) are refused and reported; the agent keeps its key"
+else nok "raw protocol" "rc=$rc $(cat "$o/proto.out" "$o/proto.err") lines=$(lines proto) still=$still"; fi
+
 # Without --ssh the cell has no agent at all.
 n0=$(signs)
 cell none "$H/proj" -- sh -c "echo \"sock=\${SSH_AUTH_SOCK-unset}\"; $(ssh_to allowed) echo reached"

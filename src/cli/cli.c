@@ -411,7 +411,8 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 			if (!profile_ssh_host_ok(*h)) {
 				snprintf(err, errlen,
 					 "--ssh takes a host name as your known_hosts names it "
-					 "(letters, digits, '-', '.', '_'), not '%s'",
+					 "(letters, digits, '-', '.', '_'; another port as "
+					 "[host]:port), not '%s'",
 					 *h);
 				return -1;
 			}

@@ -315,15 +315,34 @@ static int parse_env(struct parser *ps, const yaml_node_t *n)
 
 #define SSH_HOST_MAX 253 /* a DNS name's longest text */
 
-bool profile_ssh_host_ok(const char *s)
+/* A DNS-like name: letters, digits, '-', '.', '_', not starting with '-' or '.'. */
+static bool host_name_ok(const char *s, size_t n)
 {
-	size_t n = strlen(s), i;
+	size_t i;
 
 	if (!n || n > SSH_HOST_MAX || s[0] == '-' || s[0] == '.')
 		return false;
 	for (i = 0; i < n; i++)
 		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
 		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '.' || s[i] == '_'))
+			return false;
+	return true;
+}
+
+bool profile_ssh_host_ok(const char *s)
+{
+	const char *close;
+	size_t i;
+
+	if (s[0] != '[')
+		return host_name_ok(s, strlen(s));
+	/* "[host]:port", as known_hosts names a server on another port. */
+	close = strchr(s, ']');
+	if (!close || close[1] != ':' || !close[2] || strlen(close + 2) > 5 ||
+	    !host_name_ok(s + 1, (size_t)(close - s - 1)))
+		return false;
+	for (i = 2; close[i]; i++)
+		if (close[i] < '0' || close[i] > '9')
 			return false;
 	return true;
 }
@@ -349,8 +368,8 @@ static int parse_ssh(struct parser *ps, const yaml_node_t *n)
 		if (!profile_ssh_host_ok(p->ssh[i]))
 			return fail_at(ps, c,
 				       "ssh: '%s' is not a host name (letters, digits, '-', '.', "
-				       "'_'; as the user's known_hosts names it, without user@ or "
-				       ":port)",
+				       "'_'; as the user's known_hosts names it: no user@, and "
+				       "another port as [host]:port)",
 				       p->ssh[i]);
 		for (k = 0; k < i; k++)
 			if (!strcmp(p->ssh[k], p->ssh[i]))

@@ -71,7 +71,8 @@ void profile_free(struct profile *p);
 /* A variable name as a shell takes it: [A-Za-z_][A-Za-z0-9_]* (env: pass:, --env). */
 bool profile_env_name_ok(const char *s);
 
-/* A host name for ssh: and --ssh: letters, digits, '-', '.', '_', at most 253 bytes. */
+/* A host name for ssh: and --ssh, as known_hosts names it: letters, digits,
+ * '-', '.', '_' (at most 253 bytes), or [name]:port. */
 bool profile_ssh_host_ok(const char *s);
 
 /* "deny", "read", "exec", "write": the level, or -1. */

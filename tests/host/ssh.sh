@@ -178,6 +178,16 @@ if [ $rc -eq 0 ] && grep -qx "identities 12 1" "$o/proto.out" && grep -qx "answe
 	ok "the agent protocol spoken directly: keys are listed; remove-all, lock, an unbound sign, and a binding to the allowed host's key with a forged signature (the user's agent checks it) are refused and reported; the agent keeps its key"
 else nok "raw protocol" "rc=$rc $(cat "$o/proto.out" "$o/proto.err") lines=$(lines proto) still=$still"; fi
 
+# A server on another port, as known_hosts names it: [host]:port.
+echo "[127.0.0.1]:${port[allowed]} $(cut -d' ' -f1,2 "$b/hostkey-allowed.pub")" >>"$H/.ssh/known_hosts"
+n0=$(signs)
+cell port --ssh "[127.0.0.1]:${port[allowed]}" "$H/proj" -- ssh -F none -o BatchMode=yes -o UpdateHostKeys=no \
+	-o UserKnownHostsFile="$H/.ssh/known_hosts" -p "${port[allowed]}" "$U@127.0.0.1" echo reached-port
+[ $rc -eq 0 ] && grep -qx reached-port "$o/port.out" && [ "$(signs)" = $((n0 + 1)) ] &&
+	[ "$(lines port)" = "[\"session-bind\",\"allowed\",\"[127.0.0.1]:${port[allowed]}\"] [\"sign\",\"allowed\",\"[127.0.0.1]:${port[allowed]}\"]" ] &&
+	ok "--ssh '[127.0.0.1]:PORT' (known_hosts' name for another port) logs in, without HostKeyAlias" ||
+	nok "[host]:port" "rc=$rc $(cat "$o/port.out" "$o/port.err") $(lines port)"
+
 # Without --ssh the cell has no agent at all.
 n0=$(signs)
 cell none "$H/proj" -- sh -c "echo \"sock=\${SSH_AUTH_SOCK-unset}\"; $(ssh_to allowed) echo reached"

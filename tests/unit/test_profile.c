@@ -759,6 +759,13 @@ static void env_key(void **state)
 	parse_fails("ssh: github.com\n", "t.yaml:1:6: ssh must be a list");
 	parse_fails("ssh: [git@github.com]\n", "t.yaml:1:7: ssh: 'git@github.com' is not a host name");
 	parse_fails("ssh: ['github.com:22']\n", "t.yaml:1:7: ssh: 'github.com:22' is not a host name");
+	assert_int_equal(parse("ssh: ['[git.example.org]:2222']\n", &p), 0);
+	assert_string_equal(p.ssh[0], "[git.example.org]:2222");
+	profile_free(&p);
+	parse_fails("ssh: ['[git.example.org]']\n", "t.yaml:1:7: ssh: '[git.example.org]' is not");
+	parse_fails("ssh: ['[a]:22x']\n", "t.yaml:1:7: ssh: '[a]:22x' is not");
+	parse_fails("ssh: ['[a b]:22']\n", "t.yaml:1:7: ssh: '[a b]:22' is not");
+	parse_fails("ssh: ['[a]:123456']\n", "t.yaml:1:7: ssh: '[a]:123456' is not");
 	parse_fails("ssh: [-oProxyCommand=x]\n", "t.yaml:1:7: ssh: '-oProxyCommand=x' is not a host");
 	parse_fails("ssh: [a.org, a.org]\n", "t.yaml:1:14: 'a.org' is already listed");
 	parse_fails("env:\n  - A\n  - 1X\n", "t.yaml:3:5: env: '1X' is not a variable name");

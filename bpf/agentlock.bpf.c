@@ -37,6 +37,14 @@ __u64 project_dentry = 0;
  * component. Written by the launcher before it enrols anyone. A byte per
  * length, so the index is a plain mask the verifier can bound. */
 __u8 name_prefix_lens[AL_NAME_MAX + 1] = {};
+/* Non-zero at n: some rule's prefix is n bytes long. The walk looks a '/'
+ * up only at such lengths, so a path pays a map lookup per component only
+ * where a rule could be, not at every component. Written with the rules. */
+__u8 rule_lens[AL_PATH_MAX] = {};
+/* Non-zero: no one listens to in-bounds events (no --log, no dashboard, no
+ * watcher), so only what is reported is streamed; counters stay exact.
+ * The user side flips it at any time (a watcher attaching). */
+__u8 quiet_inbounds = 0;
 /* TCP connect rules: when net_restricted, a member may connect only to the
  * ports whose bit is set here (bit port&7 of byte port>>3). Written with the
  * rules, before anyone is enrolled. */
@@ -143,26 +151,26 @@ static __always_inline struct scratch *scratch_get(void)
 }
 
 
-/*
- * One byte of the prefix walk. At every '/' (and at the end of the path) the
- * bytes before it form a directory-bounded prefix that may be a rule.
- */
-static long walk_prefix(__u32 i, void *unused)
-{
-	struct scratch *s = scratch_get();
-	struct al_rule_key key = {};
-	struct al_event *e;
-	struct al_rule *r;
-	struct walk *w;
-	__u8 c;
+/* Bytes a walk step takes: one word, so a callback (and its helper call)
+ * is paid per 8 bytes of the path, not per byte. */
+#define AL_WALK_STRIDE 8
+/* Masks a word's offset into a path buffer so the verifier sees it in bounds. */
+#define AL_WORD_MASK (AL_PATH_MAX - AL_WALK_STRIDE)
 
-	if (!s)
-		return 1;
-	e = &s->ev;
-	w = &s->w;
+/*
+ * Byte i of the prefix walk. At every '/' (and at the end of the path) the
+ * bytes before it form a directory-bounded prefix that may be a rule.
+ * Returns false once i is past the end.
+ */
+static __always_inline bool prefix_byte(struct walk *w, __u32 i, __u8 c)
+{
+	struct al_rule_key key = {};
+	struct al_rule *r;
+
 	if (i > w->len)
-		return 1;
-	c = i < w->len ? e->path[i & (AL_PATH_MAX - 1)] : '/';
+		return false;
+	if (i == w->len)
+		c = '/';
 	if (c == '/') {
 		if (i > 0 && w->len > 1 &&
 		    (w->seg_len == 0 || (w->seg_len <= 2 && w->seg_dots == w->seg_len)))
@@ -171,7 +179,7 @@ static long walk_prefix(__u32 i, void *unused)
 		w->seg_dots = 0;
 		key.hash = w->hash;
 		key.len = i;
-		r = bpf_map_lookup_elem(&rules, &key);
+		r = rule_lens[i & (AL_PATH_MAX - 1)] ? bpf_map_lookup_elem(&rules, &key) : NULL;
 		/* An exact rule counts only when its prefix is the whole path. */
 		if (r && (i == w->len || !(r->flags & AL_RULE_EXACT))) {
 			w->found = true;
@@ -199,33 +207,63 @@ static long walk_prefix(__u32 i, void *unused)
 		w->seg_dots += c == '.';
 	}
 	w->hash = al_hash_step(w->hash, c);
-	return 0;
+	return true;
 }
 
-/* Byte-compares the winning rule's prefix with the path: hashes only pick. */
-static long walk_verify(__u32 i, void *unused)
+/* Word i of the prefix walk: bytes 8i..8i+7, read as one load. */
+static long walk_prefix(__u32 i, void *unused)
 {
 	struct scratch *s = scratch_get();
-	struct al_rule_key key = {};
-	struct al_event *e;
-	struct al_rule *r;
-	struct walk *w;
+	__u32 base = i * AL_WALK_STRIDE;
+	__u64 word;
+	int k;
 
 	if (!s)
 		return 1;
-	e = &s->ev;
+	word = *(__u64 *)&s->ev.path[base & AL_WORD_MASK];
+#pragma clang loop unroll(full)
+	for (k = 0; k < AL_WALK_STRIDE; k++)
+		if (!prefix_byte(&s->w, base + k, (__u8)(word >> (8 * k))))
+			return 1;
+	return 0;
+}
+
+/*
+ * Word i of the byte-for-byte check of the winning rule's prefix against
+ * the path: hashes only pick, this decides. Bytes past best_len in the last
+ * word are masked off (little-endian: the low bytes come first).
+ */
+static long walk_verify(__u32 i, void *unused)
+{
+	struct scratch *s = scratch_get();
+	__u32 base = i * AL_WALK_STRIDE, left;
+	struct al_rule_key key = {};
+	struct al_rule *r;
+	struct walk *w;
+	__u64 diff;
+
+	if (!s)
+		return 1;
 	w = &s->w;
 	key.hash = w->best_hash;
 	key.len = w->best_len;
 	r = bpf_map_lookup_elem(&rules, &key);
-	if (!r || i >= w->best_len)
+	if (!r || base >= w->best_len)
 		return 1;
-	if (e->path[i & (AL_PATH_MAX - 1)] != r->path[i & (AL_PATH_MAX - 1)]) {
+	diff = *(__u64 *)&s->ev.path[base & AL_WORD_MASK] ^
+	       *(__u64 *)&r->path[base & AL_WORD_MASK];
+	left = w->best_len - base;
+	if (left < AL_WALK_STRIDE)
+		diff &= (1ULL << (8 * left)) - 1;
+	if (diff) {
 		w->equal = false;
 		return 1;
 	}
 	return 0;
 }
+
+/* Walk steps that cover n bytes. */
+#define AL_WALK_STEPS(n) (((n) + AL_WALK_STRIDE - 1) / AL_WALK_STRIDE)
 
 /* Parses "/proc/<n>" at the start of the path: the pid, and in *end the index
  * just past its digits. 0 when the path is not that. */
@@ -333,14 +371,14 @@ static __always_inline struct decision classify(struct scratch *s, __u32 len, __
 	w->hash = AL_FNV_BASIS;
 	w->len = len;
 	w->equal = true;
-	bpf_loop(len + 1, walk_prefix, NULL, 0);
+	bpf_loop(AL_WALK_STEPS(len + 1), walk_prefix, NULL, 0);
 	if (w->noncanon) {
 		d.class = AL_CLASS_UNRESOLVED;
 		return d;
 	}
 	if (!w->found)
 		return d;
-	bpf_loop(w->best_len, walk_verify, NULL, 0);
+	bpf_loop(AL_WALK_STEPS(w->best_len), walk_verify, NULL, 0);
 	key.hash = w->best_hash;
 	key.len = w->best_len;
 	key.pad = 0;
@@ -373,8 +411,13 @@ static __always_inline __u8 access_of(fmode_t mode, unsigned int flags, __u8 *ne
 	return AL_ACCESS_READ;
 }
 
-/* Sends the header plus only the path bytes used; a full ring buffer is counted. */
-static __always_inline void emit(struct al_event *e)
+/*
+ * Sends the header plus only the path bytes used; a full ring buffer is
+ * counted. What is reported wakes the reader at once; in-bounds traffic
+ * does not, and is read on its next round (a wakeup per open cost more than
+ * the open).
+ */
+static __always_inline void emit(struct al_event *e, bool reported)
 {
 	__u64 size = AL_EVENT_HDR_SIZE;
 
@@ -382,7 +425,7 @@ static __always_inline void emit(struct al_event *e)
 		size += (__u32)e->path_len & (AL_PATH_MAX - 1);
 	if (size > sizeof(*e))
 		size = sizeof(*e);
-	if (bpf_ringbuf_output(&events, e, size, 0))
+	if (bpf_ringbuf_output(&events, e, size, reported ? 0 : BPF_RB_NO_WAKEUP))
 		count(AL_CNT_RB_DROPPED);
 }
 
@@ -444,7 +487,7 @@ static __always_inline int verdict(struct scratch *s, struct al_jail *j, struct 
 							    AL_CNT_OPEN_SYSTEM);
 		else if (op == AL_OP_TCP_CONNECT)
 			count(AL_CNT_TCP_CONNECT);
-		if (d.quiet && e->access == AL_ACCESS_READ)
+		if ((d.quiet && e->access == AL_ACCESS_READ) || quiet_inbounds)
 			return 0;
 	} else {
 		count(AL_CNT_ESCAPE);
@@ -454,7 +497,7 @@ static __always_inline int verdict(struct scratch *s, struct al_jail *j, struct 
 		count(audit_mode ? AL_CNT_WOULD_BLOCK : AL_CNT_BLOCKED);
 	}
 	fill_task(e, pid_tgid);
-	emit(e);
+	emit(e, !allowed);
 	return allowed || audit_mode ? 0 : -EPERM;
 }
 
@@ -539,6 +582,22 @@ static __always_inline int refuse_member(__u8 op, __u32 target, __u32 arg, bool 
 static __always_inline bool is_member_tgid(__u32 tgid)
 {
 	return bpf_map_lookup_elem(&jailed, &tgid) != NULL;
+}
+
+/* The classifier alone, for tests (tests/unit/test_bpf_classify.c): never attached. */
+SEC("syscall")
+int classify_test(struct al_classify_in *in)
+{
+	struct scratch *s = scratch_get();
+	struct decision d;
+	__u32 len = in->len;
+
+	if (!s || len >= AL_PATH_MAX)
+		return -1;
+	if (bpf_probe_read_kernel(s->ev.path, len & (AL_PATH_MAX - 1), in->path))
+		return -1;
+	d = decide_path(s, len, in->tgid);
+	return AL_TEST_DECISION(d.class, d.granted, d.quiet);
 }
 
 /* ---- files ---------------------------------------------------------------- */

@@ -203,6 +203,20 @@ struct al_event {
 
 #define AL_EVENT_HDR_SIZE ((unsigned long)&((struct al_event *)0)->path)
 
+/*
+ * The classifier's test entry (SEC("syscall") classify_test, run with
+ * BPF_PROG_TEST_RUN): a path in, the decision out as the return value,
+ * AL_TEST_DECISION(class, granted, quiet). Lets a test hold the kernel's
+ * classifier itself against the user side's policy_classify.
+ */
+struct al_classify_in {
+	__u32 tgid;
+	__u32 len;
+	char path[AL_PATH_MAX];
+};
+#define AL_TEST_DECISION(class, granted, quiet) \
+	((__u32)(class) | (__u32)(granted) << 8 | (__u32)(quiet) << 16)
+
 /* FNV-1a, 64 bit: the prefix hash both sides must compute identically. */
 #define AL_FNV_BASIS 0xcbf29ce484222325ULL
 #define AL_FNV_PRIME 0x100000001b3ULL

@@ -93,6 +93,9 @@ run_logged host-ssh tests/host/ssh.sh build-asan
 step "host: TIOCSTI through a real interactive shell in tmux, under Landlock"
 run_logged host-tiocsti tests/host/tiocsti.sh build-asan
 
+step "host: signals sent to agentlock reach COMMAND; leftovers are ended and reaped (Landlock)"
+run_logged host-signals tests/host/signals.sh build-asan
+
 step "host: code planted for later (git works in the cell; hooks, config, .envrc, .vscode are refused)"
 run_logged host-persist tests/host/persist.sh build-asan
 
@@ -110,6 +113,9 @@ run_logged tui-live tests/tui/live.sh build-asan
 
 step "tui: one session, every view (masthead, closing line, --report, replay, watch, copy), the same totals"
 run_logged tui-totals tests/tui/totals.sh build-asan
+
+step "tui: the final screen waits for q while watchers are still served (one event loop)"
+run_logged tui-final tests/tui/final.sh build-asan
 
 step "bench: the event pipeline and the dashboard at 10,000 events/s, and bounded memory (release build)"
 bench_out=$(mktemp)

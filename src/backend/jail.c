@@ -15,6 +15,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -197,6 +198,9 @@ static int pin_cell(struct jail *j, char *err, size_t errlen)
 	for (i = 0; i < sk->prog_cnt; i++) {
 		struct bpf_link *link = *sk->progs[i].link;
 
+		if (!bpf_program__autoload(*sk->progs[i].prog))
+			continue; /* not loaded: the classifier's test entry */
+
 		snprintf(path, sizeof(path), "%s/%s", j->pin_dir, sk->progs[i].name);
 		if (!link || bpf_link__pin(link, path)) {
 			snprintf(err, errlen, "cannot pin the BPF program %s in %s: %s",
@@ -236,6 +240,8 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 	}
 	j->skel->rodata->audit_mode = audit;
 	j->skel->bss->agentlock_tgid = (__u32)getpid();
+	/* The classifier's test entry is for tests only: not verified here. */
+	bpf_program__set_autoload(j->skel->progs.classify_test, false);
 
 	rc = agentlock_bpf__load(j->skel);
 	if (rc) {
@@ -280,6 +286,58 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 	return 0;
 }
 
+int jail_open_classifier(struct jail *j, char *err, size_t errlen)
+{
+	struct bpf_program *prog;
+	int rc;
+
+	jail_quiet_libbpf();
+	memset(j, 0, sizeof(*j));
+	j->skel = agentlock_bpf__open();
+	if (!j->skel) {
+		snprintf(err, errlen, "failed to open the BPF object: %s", strerror(errno));
+		return AL_EXIT_BPF;
+	}
+	bpf_object__for_each_program(prog, j->skel->obj)
+		bpf_program__set_autoload(prog, prog == j->skel->progs.classify_test);
+	rc = agentlock_bpf__load(j->skel);
+	if (rc) {
+		snprintf(err, errlen, "failed to load the classifier: %s", strerror(-rc));
+		agentlock_bpf__destroy(j->skel);
+		j->skel = NULL;
+		return AL_EXIT_BPF;
+	}
+	j->jailed_fd = bpf_map__fd(j->skel->maps.jailed);
+	j->rules_fd = bpf_map__fd(j->skel->maps.rules);
+	j->counters_fd = bpf_map__fd(j->skel->maps.counters);
+	j->events_fd = bpf_map__fd(j->skel->maps.events);
+	return 0;
+}
+
+int jail_classify(struct jail *j, const char *path, uint32_t tgid, uint8_t out[3])
+{
+	static struct al_classify_in in;
+	size_t len = strlen(path);
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &in, .ctx_size_in = sizeof(in));
+	int rc;
+
+	if (len >= sizeof(in.path))
+		return -ENAMETOOLONG;
+	memset(&in, 0, sizeof(in));
+	in.tgid = tgid;
+	in.len = (__u32)len;
+	memcpy(in.path, path, len);
+	rc = bpf_prog_test_run_opts(bpf_program__fd(j->skel->progs.classify_test), &opts);
+	if (rc)
+		return -errno;
+	if ((int)opts.retval < 0)
+		return -EINVAL;
+	out[0] = opts.retval & 0xff;
+	out[1] = (opts.retval >> 8) & 0xff;
+	out[2] = (opts.retval >> 16) & 0xff;
+	return 0;
+}
+
 int jail_install(struct jail *j, const struct policy *p, char *err, size_t errlen)
 {
 	struct al_rule *val = malloc(sizeof(*val));
@@ -314,6 +372,12 @@ int jail_install(struct jail *j, const struct policy *p, char *err, size_t errle
 	}
 	free(val);
 	/* Before anyone is enrolled, so no open is judged without them. */
+	for (i = 0; i < p->n; i++) {
+		struct al_rule_key key;
+
+		policy_rule_key(p->rules[i].path, &key);
+		j->skel->bss->rule_lens[key.len & (AL_PATH_MAX - 1)] = 1;
+	}
 	policy_name_prefix_lens(p, lens);
 	memcpy(j->skel->bss->name_prefix_lens, lens, sizeof(lens));
 	_Static_assert(sizeof(j->skel->bss->connect_ports) == sizeof(p->net.connect),
@@ -321,6 +385,11 @@ int jail_install(struct jail *j, const struct policy *p, char *err, size_t errle
 	memcpy(j->skel->bss->connect_ports, p->net.connect, sizeof(p->net.connect));
 	j->skel->bss->net_restricted = p->net.restricted;
 	return 0;
+}
+
+void jail_stream_inbounds(struct jail *j, bool on)
+{
+	__atomic_store_n(&j->skel->bss->quiet_inbounds, on ? 0 : 1, __ATOMIC_RELAXED);
 }
 
 int jail_enroll(struct jail *j, pid_t pid)
@@ -413,12 +482,65 @@ void jail_read_counters(struct jail *j, uint64_t out[])
 	free(vals);
 }
 
+/* Whether descriptor fd is one of the BPF object's (a link, a program or a map). */
+static bool is_bpf_fd(int fd)
+{
+	char path[64], target[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	return strncmp(target, "anon_inode:bpf-", strlen("anon_inode:bpf-")) == 0;
+}
+
+/*
+ * Detaching the links is the slow half of a run's end (the kernel updates a
+ * trampoline per hook, each waiting for RCU: seconds in the test VM), and
+ * the cell is empty by now, so nothing depends on it. A child of its own
+ * session, holding nothing but the BPF descriptors, takes the last
+ * references and detaches; this process closes its copies (a reference
+ * count each) and exits at once. Returns whether the child took them.
+ */
+static bool detach_in_background(void)
+{
+	pid_t pid = fork();
+	DIR *d;
+	struct dirent *de;
+
+	if (pid < 0)
+		return false;
+	if (pid > 0)
+		return waitpid(pid, NULL, 0) == pid; /* the grandchild is init's to reap */
+	setsid();
+	if (fork() != 0) /* a grandchild: no zombie left for this process to reap */
+		_exit(0);
+	d = opendir("/proc/self/fd");
+	while (d && (de = readdir(d))) {
+		int fd = atoi(de->d_name);
+
+		if (de->d_name[0] != '.' && fd != dirfd(d) && !is_bpf_fd(fd))
+			close(fd);
+	}
+	if (d)
+		closedir(d);
+	_exit(0); /* the kernel closes the BPF descriptors: the links detach */
+}
+
 void jail_close(struct jail *j)
 {
-	/* A clean exit: the tree is gone, so the cell may go too. */
-	if (j->pin_dir[0])
+	/* A clean exit: the tree is gone, so the cell may go too. The pins
+	 * are references of their own; unlinking them detaches nothing while
+	 * this process or its detaching child still holds the links. */
+	bool attached = j->pin_dir[0] != '\0';
+
+	if (attached)
 		remove_pins(j->pin_dir);
 	j->pin_dir[0] = '\0';
+	if (attached && !jail_has_members(j))
+		detach_in_background();
 	agentlock_bpf__destroy(j->skel);
 	j->skel = NULL;
 }

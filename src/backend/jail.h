@@ -23,7 +23,18 @@ struct jail {
 int jail_open(struct jail *j, bool audit, char *err, size_t errlen);
 int jail_install(struct jail *j, const struct policy *p, char *err, size_t errlen);
 
+/* For tests: loads only the classifier's test entry (nothing attached, no
+ * BPF-LSM needed), so jail_install and jail_classify run the kernel's own
+ * classifier. Returns 0 or an AL_EXIT_* code with err. */
+int jail_open_classifier(struct jail *j, char *err, size_t errlen);
+/* The kernel classifier's decision on path for tgid: out = class, granted,
+ * quiet. Returns 0 or -errno. */
+int jail_classify(struct jail *j, const char *path, uint32_t tgid, uint8_t out[3]);
+
 /* Puts pid in the jail in the canary state: enforced, not reported. */
+/* Whether in-bounds events are streamed (someone listens) or only counted;
+ * what is reported is always streamed. May change while members run. */
+void jail_stream_inbounds(struct jail *j, bool on);
 int jail_enroll(struct jail *j, pid_t pid);
 /* How many opens the hook saw from pid during the canary phase. */
 int jail_canary_hits(struct jail *j, pid_t pid, uint32_t *hits);

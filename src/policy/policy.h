@@ -91,7 +91,8 @@ struct verdict {
  * The user-side mirror of the BPF classifier: what a process of thread group
  * tgid would be granted on resolved path (tgid stands for every member:
  * the BPF side also grants the /proc entries of the other members). Used by tests and by tools that
- * explain the policy; it must agree with bpf/agentlock.bpf.c.
+ * explain the policy; it must agree with bpf/agentlock.bpf.c, and
+ * tests/unit/test_bpf_classify.c runs both to hold it to that.
  */
 struct verdict policy_classify(const struct policy *p, const char *path, uint32_t tgid);
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for a
+# Builds the libFuzzer targets (CMake, AGENTLOCK_FUZZ, clang with ASan + UBSan) and runs each for a
 # bounded time: the profile parser (half of SECONDS, seeded with the shipped
 # profiles), the NDJSON reader of replay and watch (a quarter, seeded with
 # the recorded sessions' lines) and the environment filter (a quarter).
@@ -16,29 +16,11 @@ if [ -z "$cc" ]; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-# The profile code and what it links, plus the shipped profiles compiled in.
-cmake -DOUT="$out/profiles_builtin.c" -DDIR="$top/profiles" -P "$top/cmake/embed-profiles.cmake"
-if ! "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-I"$top/src" -I"$top/bpf" \
-	"$top/tests/fuzz/fuzz_profile.c" "$top/src/policy/profile.c" "$top/src/policy/compile.c" \
-	"$top/src/policy/policy.c" "$top/src/base/json.c" "$top/src/policy/netpolicy.c" "$top/src/policy/protect.c" -lyaml -o "$out/fuzz_profile"; then
-	echo "fuzz: building the fuzz target failed"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-if ! "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-I"$top/src" -I"$top/bpf" \
-	"$top/tests/fuzz/fuzz_ndjson.c" "$top/src/session/ndjson_read.c" "$top/src/session/report.c" \
-	"$top/src/base/json.c" "$top/src/session/session.c" "$top/src/ui/model.c" "$top/src/ui/leaderboard.c" \
-	-o "$out/fuzz_ndjson"; then
-	echo "fuzz: building the NDJSON fuzz target failed"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-if ! "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-I"$top/src" "$top/tests/fuzz/fuzz_envfilter.c" "$top/src/policy/envfilter.c" \
-	-o "$out/fuzz_envfilter"; then
-	echo "fuzz: building the environment filter's fuzz target failed"
+# The targets are CMake's (AGENTLOCK_FUZZ): a clang tree of their own.
+if ! { cmake -S "$top" -B "$out" -DCMAKE_C_COMPILER="$cc" -DAGENTLOCK_FUZZ=ON >"$out/cmake.log" 2>&1 &&
+	cmake --build "$out" --target fuzz_profile fuzz_ndjson fuzz_envfilter -j2 >>"$out/cmake.log" 2>&1; }; then
+	tail -n 30 "$out/cmake.log"
+	echo "fuzz: building the fuzz targets failed (log: $out/cmake.log)"
 	echo "0 passed, 1 failed"
 	exit 1
 fi

@@ -28,24 +28,24 @@
 #include "backend/sshrelay.h"
 
 /* draft-miller-ssh-agent message numbers. */
-#define AGENT_FAILURE 5
-#define AGENT_SUCCESS 6
+#define AGENT_FAILURE		  5
+#define AGENT_SUCCESS		  6
 #define AGENTC_REQUEST_IDENTITIES 11
-#define AGENTC_SIGN_REQUEST 13
-#define AGENTC_EXTENSION 27
-#define USERAUTH_REQUEST 50 /* RFC 4252: what a login signs after the session id */
-#define SESSION_BIND "session-bind@openssh.com"
+#define AGENTC_SIGN_REQUEST	  13
+#define AGENTC_EXTENSION	  27
+#define USERAUTH_REQUEST	  50 /* RFC 4252: what a login signs after the session id */
+#define SESSION_BIND		  "session-bind@openssh.com"
 
-#define MSG_MAX (256 * 1024) /* ssh-agent's own limit on a message */
-#define MAX_CLIENTS 64
-#define MAX_HOSTKEYS 128
-#define KEYBLOB_MAX 16384
-#define SID_MAX 64	       /* a session id is a hash: at most SHA-512 */
+#define MSG_MAX		    (256 * 1024) /* ssh-agent's own limit on a message */
+#define MAX_CLIENTS	    64
+#define MAX_HOSTKEYS	    128
+#define KEYBLOB_MAX	    16384
+#define SID_MAX		    64	  /* a session id is a hash: at most SHA-512 */
 #define UPSTREAM_TIMEOUT_MS 30000 /* the user's agent may ask for a confirmation */
-#define KNOWN_HOSTS_MAX (1024 * 1024)
-#define CTL_TIMEOUT_S 5	   /* agentlock's wait for a new relay connection */
-#define RELAY_FD_HIGH 1000 /* where the relay's pipes wait while they are renumbered */
-#define FP_LEN 64 /* "SHA256:" and 43 characters of base64, with room */
+#define KNOWN_HOSTS_MAX	    (1024 * 1024)
+#define CTL_TIMEOUT_S	    5	 /* agentlock's wait for a new relay connection */
+#define RELAY_FD_HIGH	    1000 /* where the relay's pipes wait while they are renumbered */
+#define FP_LEN		    64	 /* "SHA256:" and 43 characters of base64, with room */
 
 struct hostkey {
 	unsigned char *blob;
@@ -158,7 +158,7 @@ static int write_all(int fd, const unsigned char *buf, size_t len)
 static int read_all(int fd, unsigned char *buf, size_t len)
 {
 	while (len) {
-		struct pollfd pf = { .fd = fd, .events = POLLIN };
+		struct pollfd pf = {.fd = fd, .events = POLLIN};
 		ssize_t r;
 
 		if (poll(&pf, 1, UPSTREAM_TIMEOUT_MS) != 1)
@@ -195,7 +195,7 @@ static int forward(struct client *c, const unsigned char *msg, size_t len, unsig
 	uint32_t n;
 
 	if (c->up < 0) {
-		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
 
 		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", upstream_path);
 		c->up = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -233,8 +233,8 @@ static int host_of(const unsigned char *blob, size_t len)
 }
 
 /* session-bind@openssh.com: string hostkey, string session id, string signature, bool forwarding. */
-static int on_bind(struct client *c, const unsigned char *msg, size_t len,
-		   const unsigned char *p, const unsigned char *end)
+static int on_bind(struct client *c, const unsigned char *msg, size_t len, const unsigned char *p,
+		   const unsigned char *end)
 {
 	const unsigned char *hk, *sid, *sig;
 	size_t hklen, sidlen, siglen;
@@ -284,8 +284,8 @@ static int on_bind(struct client *c, const unsigned char *msg, size_t len,
 }
 
 /* SSH_AGENTC_SIGN_REQUEST: string key blob, string data, uint32 flags. */
-static int on_sign(struct client *c, const unsigned char *msg, size_t len,
-		   const unsigned char *p, const unsigned char *end)
+static int on_sign(struct client *c, const unsigned char *msg, size_t len, const unsigned char *p,
+		   const unsigned char *end)
 {
 	const unsigned char *kb, *data, *dsid;
 	size_t kblen, dlen, dsidlen;
@@ -293,16 +293,16 @@ static int on_sign(struct client *c, const unsigned char *msg, size_t len,
 	unsigned char type;
 	const unsigned char *dp;
 
-	if (get_string(&p, end, &kb, &kblen) || get_string(&p, end, &data, &dlen) ||
-	    end - p != 4 || kblen > KEYBLOB_MAX) {
+	if (get_string(&p, end, &kb, &kblen) || get_string(&p, end, &data, &dlen) || end - p != 4 ||
+	    kblen > KEYBLOB_MAX) {
 		report("sign", "refused", -1, NULL, NULL, "malformed");
 		return answer(c, AGENT_FAILURE);
 	}
 	fingerprint(kb, kblen, kfp);
 	if (c->bound < 0) {
 		report("sign", "refused", -1, c->refused_fp, kfp,
-		       c->refused_fp[0] ? "the session is bound to no allowed host" :
-					  "no session-bind: the host was never proved");
+		       c->refused_fp[0] ? "the session is bound to no allowed host"
+					: "no session-bind: the host was never proved");
 		return answer(c, AGENT_FAILURE);
 	}
 	/* What a login signs: string session id, byte USERAUTH_REQUEST, ... */
@@ -342,7 +342,8 @@ static int on_message(struct client *c, const unsigned char *msg, size_t len)
 		if (!get_string(&p, end, &name, &namelen) && namelen == strlen(SESSION_BIND) &&
 		    !memcmp(name, SESSION_BIND, namelen))
 			return on_bind(c, msg, len, p, end);
-		report("extension", "refused", c->bound, NULL, NULL, "only session-bind is relayed");
+		report("extension", "refused", c->bound, NULL, NULL,
+		       "only session-bind is relayed");
 		return answer(c, AGENT_FAILURE);
 	default:
 		snprintf(what, sizeof(what), "type-%u", msg[0]);
@@ -495,17 +496,21 @@ static int ssh_version(void)
 static void new_client(struct client *cl, int ctl)
 {
 	char c, cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &c, 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
+	struct iovec iov = {&c, 1};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *cm;
-	int sp[2] = { -1, -1 };
+	int sp[2] = {-1, -1};
 	size_t k;
 
 	for (k = 0; k < MAX_CLIENTS && cl[k].fd >= 0; k++)
 		;
 	c = k < MAX_CLIENTS && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == 0 &&
-	    (cl[k].buf = malloc(MSG_MAX + 4)) ? 'y' : 'n';
+			    (cl[k].buf = malloc(MSG_MAX + 4))
+		    ? 'y'
+		    : 'n';
 	memset(cbuf, 0, sizeof(cbuf));
 	if (c == 'y') {
 		cm = CMSG_FIRSTHDR(&mh);
@@ -541,8 +546,8 @@ static void new_client(struct client *cl, int ctl)
  * (one byte) and gets one end of a socket pair, and its hangup ends the
  * relay. The relay has no socket anyone could connect to by name.
  */
-static void __attribute__((noreturn)) relay_main(const struct target_user *u, size_t nhosts,
-						 const char *home, int status, int ctl)
+static void __attribute__((noreturn))
+relay_main(const struct target_user *u, size_t nhosts, const char *home, int status, int ctl)
 {
 	struct client cl[MAX_CLIENTS];
 	char kh[PATH_MAX];
@@ -564,17 +569,17 @@ static void __attribute__((noreturn)) relay_main(const struct target_user *u, si
 		_exit(1);
 	close(status);
 	for (i = 0; i < MAX_CLIENTS; i++)
-		cl[i] = (struct client){ .fd = -1, .up = -1, .bound = -1 };
+		cl[i] = (struct client){.fd = -1, .up = -1, .bound = -1};
 	for (;;) {
 		struct pollfd pf[MAX_CLIENTS + 1];
 		size_t map[MAX_CLIENTS + 1], np = 1;
 		char c;
 
-		pf[0] = (struct pollfd){ .fd = ctl, .events = POLLIN };
+		pf[0] = (struct pollfd){.fd = ctl, .events = POLLIN};
 		for (i = 0; i < MAX_CLIENTS; i++)
 			if (cl[i].fd >= 0) {
 				map[np] = i;
-				pf[np++] = (struct pollfd){ .fd = cl[i].fd, .events = POLLIN };
+				pf[np++] = (struct pollfd){.fd = cl[i].fd, .events = POLLIN};
 			}
 		if (poll(pf, np, -1) < 0) {
 			if (errno == EINTR)
@@ -617,7 +622,7 @@ int ssh_relay_start(struct ssh_relay *r, const struct target_user *u, const char
 		return -1;
 	}
 	if (r->pid == 0) {
-		int keep[3] = { st[1], ev[1], ctl[1] }, fd;
+		int keep[3] = {st[1], ev[1], ctl[1]}, fd;
 
 		/* Nothing of agentlock's (outputs, the watch socket) but these three,
 		 * moved to 3, 4, 5 (by way of high numbers, so none is lost). */
@@ -645,7 +650,7 @@ int ssh_relay_start(struct ssh_relay *r, const struct target_user *u, const char
 	{
 		/* A relay stuck on the user's agent must not stall the cell's
 		 * every connect for long: a new connection is then refused. */
-		struct timeval tv = { .tv_sec = CTL_TIMEOUT_S };
+		struct timeval tv = {.tv_sec = CTL_TIMEOUT_S};
 
 		setsockopt(r->ctl_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		setsockopt(r->ctl_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
@@ -672,9 +677,11 @@ int ssh_relay_start(struct ssh_relay *r, const struct target_user *u, const char
 int ssh_relay_connect(struct ssh_relay *r)
 {
 	char c = 'c', cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &c, 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
+	struct iovec iov = {&c, 1};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *cm;
 	int fd;
 
@@ -706,7 +713,7 @@ void ssh_relay_events(struct ssh_relay *r, struct strbuf *out)
 
 	/* Until EOF: the relay's exit closes its end, so every line is in. */
 	while (r->events_fd >= 0) {
-		struct pollfd pf = { .fd = r->events_fd, .events = POLLIN };
+		struct pollfd pf = {.fd = r->events_fd, .events = POLLIN};
 
 		if (poll(&pf, 1, EVENTS_WAIT_MS) != 1)
 			break;

@@ -24,18 +24,18 @@
  * (seccomp.h, AL_SC_SSH_RELAY), which hands it connections the relay made.
  */
 
-#define SSH_RELAY_MAX_HOSTS 32
+#define SSH_RELAY_MAX_HOSTS    32
 #define SSH_RELAY_BIND_VERSION 809 /* OpenSSH 8.9: the client binds the session */
 /* What the cell's SSH_AUTH_SOCK names: a connect to it on a socket agentlock
  * handed out succeeds; nothing by this name exists in the file system. */
 #define SSH_RELAY_PATH "/run/agentlock/ssh-agent.sock"
 
 struct ssh_relay {
-	pid_t pid;	      /* the process that started the relay (reaped at once) */
-	int ctl_fd;	      /* asks for connections; closing it ends the relay */
-	int events_fd;	      /* one JSON object a line for each request judged */
-	unsigned nkeys;	      /* host keys known_hosts gave the hosts */
-	int ssh_version;      /* the user's ssh, major * 100 + minor (902); 0: unknown */
+	pid_t pid;	 /* the process that started the relay (reaped at once) */
+	int ctl_fd;	 /* asks for connections; closing it ends the relay */
+	int events_fd;	 /* one JSON object a line for each request judged */
+	unsigned nkeys;	 /* host keys known_hosts gave the hosts */
+	int ssh_version; /* the user's ssh, major * 100 + minor (902); 0: unknown */
 };
 
 /*

@@ -56,7 +56,7 @@ static size_t split_words(const char *name, size_t len, struct word *w)
 		while (end > start && is_digit(name[end - 1]))
 			end--;
 		if (end > start)
-			w[n++] = (struct word){ name + start, end - start };
+			w[n++] = (struct word){name + start, end - start};
 	}
 	return n;
 }
@@ -85,23 +85,22 @@ static bool w_has(const struct word *w, const char *lit)
 }
 
 /* Variables that lead to an agent holding the user's keys, by exact name. */
-static const char *const agent_names[] = { "SSH_AUTH_SOCK", "GPG_AGENT_INFO",
-					   "GNOME_KEYRING_CONTROL" };
+static const char *const agent_names[] = {"SSH_AUTH_SOCK", "GPG_AGENT_INFO",
+					  "GNOME_KEYRING_CONTROL"};
 
 /* Password managers' unlocked sessions: the name is the secret's only mark. */
-static const char *const session_names[] = { "BW_SESSION" };
+static const char *const session_names[] = {"BW_SESSION"};
 #define OP_SESSION_PREFIX "OP_SESSION_" /* 1Password: OP_SESSION_<account> */
 
 /* A last word that names a place (a directory, a file, a search path), not a secret. */
-static const char *const place_words[] = { "DIR", "DIRS", "PATH", "HOME", "FILE" };
+static const char *const place_words[] = {"DIR", "DIRS", "PATH", "HOME", "FILE"};
 
 /* Last words that mark a secret when something comes before them (DB_PASS, not PASS). */
 static const struct {
 	const char *word, *what;
 } last_words[] = {
-	{ "KEY", "*_KEY" },   { "KEYS", "*_KEY" },	   { "PASS", "*_PASS" },
-	{ "PWD", "*_PWD" },   { "AUTH", "*_AUTH" },	   { "PAT", "*_PAT" },
-	{ "COOKIE", "*_COOKIE" }, { "COOKIES", "*_COOKIE" },
+	{"KEY", "*_KEY"},   {"KEYS", "*_KEY"}, {"PASS", "*_PASS"},     {"PWD", "*_PWD"},
+	{"AUTH", "*_AUTH"}, {"PAT", "*_PAT"},  {"COOKIE", "*_COOKIE"}, {"COOKIES", "*_COOKIE"},
 };
 
 /* What the name says, or NULL: it does not say it holds a secret. */
@@ -146,21 +145,21 @@ static struct envf_verdict judge_name(const char *name, size_t len)
 
 	for (i = 0; i < sizeof(agent_names) / sizeof(agent_names[0]); i++)
 		if (strlen(agent_names[i]) == len && !memcmp(name, agent_names[i], len))
-			return (struct envf_verdict){ ENVF_AGENT, agent_names[i] };
+			return (struct envf_verdict){ENVF_AGENT, agent_names[i]};
 	for (i = 0; i < sizeof(session_names) / sizeof(session_names[0]); i++)
 		if (strlen(session_names[i]) == len && !memcmp(name, session_names[i], len))
-			return (struct envf_verdict){ ENVF_NAME, "a password manager's session" };
+			return (struct envf_verdict){ENVF_NAME, "a password manager's session"};
 	if (len > strlen(OP_SESSION_PREFIX) &&
 	    !memcmp(name, OP_SESSION_PREFIX, strlen(OP_SESSION_PREFIX)))
-		return (struct envf_verdict){ ENVF_NAME, "a password manager's session" };
+		return (struct envf_verdict){ENVF_NAME, "a password manager's session"};
 	n = split_words(name, len, w);
 	if (!n)
-		return (struct envf_verdict){ ENVF_PASS, NULL };
+		return (struct envf_verdict){ENVF_PASS, NULL};
 	for (i = 0; i < sizeof(place_words) / sizeof(place_words[0]); i++)
 		if (n >= 2 && w_is(&w[n - 1], place_words[i]))
-			return (struct envf_verdict){ ENVF_PASS, NULL };
+			return (struct envf_verdict){ENVF_PASS, NULL};
 	what = judge_words(w, n);
-	return (struct envf_verdict){ what ? ENVF_NAME : ENVF_PASS, what };
+	return (struct envf_verdict){what ? ENVF_NAME : ENVF_PASS, what};
 }
 
 /* How many of s's leading bytes are in the class: alnum, plus the extra characters. */
@@ -206,28 +205,28 @@ static const struct token_format {
 	bool mixed;	   /* the body holds both letters and digits */
 	const char *what;
 } token_formats[] = {
-	{ "ghp_", NULL, 30, 0, false, false, "a GitHub token (ghp_)" },
-	{ "gho_", NULL, 30, 0, false, false, "a GitHub token (gho_)" },
-	{ "ghu_", NULL, 30, 0, false, false, "a GitHub token (ghu_)" },
-	{ "ghs_", NULL, 30, 0, false, false, "a GitHub token (ghs_)" },
-	{ "ghr_", NULL, 30, 0, false, false, "a GitHub token (ghr_)" },
-	{ "github_pat_", "_", 22, 0, false, false, "a GitHub token (github_pat_)" },
-	{ "glpat-", "_-", 20, 0, false, false, "a GitLab token (glpat-)" },
-	{ "AKIA", NULL, 16, 16, true, false, "an AWS access key id (AKIA)" },
-	{ "ASIA", NULL, 16, 16, true, false, "an AWS access key id (ASIA)" },
-	{ "xoxb-", "-", 10, 0, false, false, "a Slack token (xoxb-)" },
-	{ "xoxp-", "-", 10, 0, false, false, "a Slack token (xoxp-)" },
-	{ "xoxa-", "-", 10, 0, false, false, "a Slack token (xoxa-)" },
-	{ "xoxr-", "-", 10, 0, false, false, "a Slack token (xoxr-)" },
-	{ "xoxs-", "-", 10, 0, false, false, "a Slack token (xoxs-)" },
-	{ "xoxe-", "-", 10, 0, false, false, "a Slack token (xoxe-)" },
-	{ "sk-", "_-", 20, 0, false, true, "an API secret key (sk-)" },
-	{ "sk_live_", NULL, 16, 0, false, false, "a Stripe secret key (sk_live_)" },
-	{ "rk_live_", NULL, 16, 0, false, false, "a Stripe secret key (rk_live_)" },
-	{ "npm_", NULL, 36, 36, false, false, "an npm token (npm_)" },
-	{ "AIza", "_-", 35, 35, false, false, "a Google API key (AIza)" },
-	{ "hf_", NULL, 30, 0, false, false, "a Hugging Face token (hf_)" },
-	{ "pypi-", "_-", 50, 0, false, false, "a PyPI token (pypi-)" },
+	{"ghp_", NULL, 30, 0, false, false, "a GitHub token (ghp_)"},
+	{"gho_", NULL, 30, 0, false, false, "a GitHub token (gho_)"},
+	{"ghu_", NULL, 30, 0, false, false, "a GitHub token (ghu_)"},
+	{"ghs_", NULL, 30, 0, false, false, "a GitHub token (ghs_)"},
+	{"ghr_", NULL, 30, 0, false, false, "a GitHub token (ghr_)"},
+	{"github_pat_", "_", 22, 0, false, false, "a GitHub token (github_pat_)"},
+	{"glpat-", "_-", 20, 0, false, false, "a GitLab token (glpat-)"},
+	{"AKIA", NULL, 16, 16, true, false, "an AWS access key id (AKIA)"},
+	{"ASIA", NULL, 16, 16, true, false, "an AWS access key id (ASIA)"},
+	{"xoxb-", "-", 10, 0, false, false, "a Slack token (xoxb-)"},
+	{"xoxp-", "-", 10, 0, false, false, "a Slack token (xoxp-)"},
+	{"xoxa-", "-", 10, 0, false, false, "a Slack token (xoxa-)"},
+	{"xoxr-", "-", 10, 0, false, false, "a Slack token (xoxr-)"},
+	{"xoxs-", "-", 10, 0, false, false, "a Slack token (xoxs-)"},
+	{"xoxe-", "-", 10, 0, false, false, "a Slack token (xoxe-)"},
+	{"sk-", "_-", 20, 0, false, true, "an API secret key (sk-)"},
+	{"sk_live_", NULL, 16, 0, false, false, "a Stripe secret key (sk_live_)"},
+	{"rk_live_", NULL, 16, 0, false, false, "a Stripe secret key (rk_live_)"},
+	{"npm_", NULL, 36, 36, false, false, "an npm token (npm_)"},
+	{"AIza", "_-", 35, 35, false, false, "a Google API key (AIza)"},
+	{"hf_", NULL, 30, 0, false, false, "a Hugging Face token (hf_)"},
+	{"pypi-", "_-", 50, 0, false, false, "a PyPI token (pypi-)"},
 };
 
 /* Whether a token in this format starts at s (a boundary before it is checked by the caller). */
@@ -290,20 +289,20 @@ static struct envf_verdict judge_value(const char *v)
 	size_t i;
 
 	if ((p = strstr(v, "-----BEGIN")) && strstr(p, "PRIVATE KEY"))
-		return (struct envf_verdict){ ENVF_VALUE, "a PEM private key" };
+		return (struct envf_verdict){ENVF_VALUE, "a PEM private key"};
 	for (p = v; (p = strstr(p, "://")); p += 3)
 		if (url_password_at(v, p))
-			return (struct envf_verdict){ ENVF_URL, "a URL with a password" };
+			return (struct envf_verdict){ENVF_URL, "a URL with a password"};
 	for (p = v; *p; p++) {
 		if (p > v && is_alnum(p[-1]))
 			continue; /* a token starts at a word's start */
 		for (i = 0; i < sizeof(token_formats) / sizeof(token_formats[0]); i++)
 			if (token_at(p, &token_formats[i]))
-				return (struct envf_verdict){ ENVF_VALUE, token_formats[i].what };
+				return (struct envf_verdict){ENVF_VALUE, token_formats[i].what};
 		if (jwt_at(p))
-			return (struct envf_verdict){ ENVF_VALUE, "a JSON Web Token (eyJ...)" };
+			return (struct envf_verdict){ENVF_VALUE, "a JSON Web Token (eyJ...)"};
 	}
-	return (struct envf_verdict){ ENVF_PASS, NULL };
+	return (struct envf_verdict){ENVF_PASS, NULL};
 }
 
 struct envf_verdict envf_judge(const char *entry)
@@ -312,7 +311,7 @@ struct envf_verdict envf_judge(const char *entry)
 	struct envf_verdict v;
 
 	if (!eq)
-		return (struct envf_verdict){ ENVF_PASS, NULL };
+		return (struct envf_verdict){ENVF_PASS, NULL};
 	v = judge_name(entry, (size_t)(eq - entry));
 	if (v.why != ENVF_PASS)
 		return v;
@@ -338,8 +337,7 @@ static bool listed(const char *entry, char *const *names, size_t n)
 	return false;
 }
 
-int envf_filter(char *const *envp, const char *const *pass, size_t npass,
-		struct envf_result *out)
+int envf_filter(char *const *envp, const char *const *pass, size_t npass, struct envf_result *out)
 {
 	size_t i, cap = 0;
 

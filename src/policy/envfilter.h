@@ -39,8 +39,7 @@ struct envf_result {
  * Judges every entry of envp (NULL-terminated) but those named in pass
  * (npass names), which always pass. Returns 0, or -1 when out of memory.
  */
-int envf_filter(char *const *envp, const char *const *pass, size_t npass,
-		struct envf_result *out);
+int envf_filter(char *const *envp, const char *const *pass, size_t npass, struct envf_result *out);
 void envf_result_free(struct envf_result *r);
 
 /*

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const pass[] = { "ANTHROPIC_API_KEY", "GITHUB_TOKEN" };
+	static const char *const pass[] = {"ANTHROPIC_API_KEY", "GITHUB_TOKEN"};
 	char *buf = malloc(size + 1), *env[MAX_ENTRIES + 1], *orig[MAX_ENTRIES + 1], *p;
 	struct envf_result r;
 	size_t n = 0, i, k;

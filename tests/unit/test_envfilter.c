@@ -21,7 +21,8 @@ static void withheld(const char *entry, enum envf_why why, const char *want)
 	struct envf_verdict v = envf_judge(entry);
 
 	if (v.why != why)
-		fail_msg("'%s': verdict %d, want %d (%s)", entry, v.why, why, v.what ? v.what : "-");
+		fail_msg("'%s': verdict %d, want %d (%s)", entry, v.why, why,
+			 v.what ? v.what : "-");
 	if (want && (!v.what || !strstr(v.what, want)))
 		fail_msg("'%s': matched '%s', want '%s'", entry, v.what ? v.what : "-", want);
 }
@@ -82,32 +83,72 @@ static void secret_names(void **state)
 static void ordinary_names(void **state)
 {
 	static const char *const ok[] = {
-		"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/home/u", "USER=u", "LOGNAME=u",
-		"SHELL=/bin/bash", "TERM=xterm-256color", "COLORTERM=truecolor",
-		"TERM_PROGRAM=tmux", "LANG=en_US.UTF-8", "LC_ALL=C.UTF-8", "DISPLAY=:0",
-		"WAYLAND_DISPLAY=wayland-0", "XAUTHORITY=/run/user/1000/gdm/Xauthority",
-		"XDG_RUNTIME_DIR=/run/user/1000", "XDG_SESSION_TYPE=wayland",
-		"XDG_SESSION_ID=3", "XDG_CONFIG_DIRS=/etc/xdg", "DESKTOP_SESSION=gnome",
+		"PATH=/usr/local/bin:/usr/bin:/bin",
+		"HOME=/home/u",
+		"USER=u",
+		"LOGNAME=u",
+		"SHELL=/bin/bash",
+		"TERM=xterm-256color",
+		"COLORTERM=truecolor",
+		"TERM_PROGRAM=tmux",
+		"LANG=en_US.UTF-8",
+		"LC_ALL=C.UTF-8",
+		"DISPLAY=:0",
+		"WAYLAND_DISPLAY=wayland-0",
+		"XAUTHORITY=/run/user/1000/gdm/Xauthority",
+		"XDG_RUNTIME_DIR=/run/user/1000",
+		"XDG_SESSION_TYPE=wayland",
+		"XDG_SESSION_ID=3",
+		"XDG_CONFIG_DIRS=/etc/xdg",
+		"DESKTOP_SESSION=gnome",
 		"DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus",
-		"SSH_TTY=/dev/pts/0", "SSH_CONNECTION=10.0.0.1 5000 10.0.0.2 22",
-		"SSH_CLIENT=10.0.0.1 5000 22", "SSH_AGENT_PID=1234", "SSH_ASKPASS=/usr/bin/ksshaskpass",
-		"GIT_ASKPASS=/usr/bin/git-askpass", "GPG_TTY=/dev/pts/0", "PWD=/home/u/p",
-		"OLDPWD=/home/u", "SHLVL=1", "EDITOR=vim", "PAGER=less", "LESSKEY=/etc/lesskey",
-		"KEYBOARD_LAYOUT=us", "XKB_DEFAULT_LAYOUT=us", "MONKEY=banana", "KEYTIMEOUT=1",
-		"TOKENIZERS_PARALLELISM=false", "PASSWORD_STORE_DIR=/home/u/.pass",
-		"AWS_TOKEN_FILE=/home/u/t", "SSH_KEY_PATH=/home/u/.ssh/id", "AWS_REGION=eu-west-1",
-		"AWS_DEFAULT_REGION=eu-west-1", "AWS_PROFILE=dev", "AWS_CA_BUNDLE=/etc/ssl/ca.pem",
-		"KUBECONFIG=/home/u/.kube/config", "GOOGLE_CLOUD_PROJECT=my-proj",
-		"ANTHROPIC_BASE_URL=https://api.anthropic.com", "ANTHROPIC_MODEL=claude-opus",
-		"http_proxy=http://proxy.example:3128", "HTTPS_PROXY=http://user@proxy:3128",
+		"SSH_TTY=/dev/pts/0",
+		"SSH_CONNECTION=10.0.0.1 5000 10.0.0.2 22",
+		"SSH_CLIENT=10.0.0.1 5000 22",
+		"SSH_AGENT_PID=1234",
+		"SSH_ASKPASS=/usr/bin/ksshaskpass",
+		"GIT_ASKPASS=/usr/bin/git-askpass",
+		"GPG_TTY=/dev/pts/0",
+		"PWD=/home/u/p",
+		"OLDPWD=/home/u",
+		"SHLVL=1",
+		"EDITOR=vim",
+		"PAGER=less",
+		"LESSKEY=/etc/lesskey",
+		"KEYBOARD_LAYOUT=us",
+		"XKB_DEFAULT_LAYOUT=us",
+		"MONKEY=banana",
+		"KEYTIMEOUT=1",
+		"TOKENIZERS_PARALLELISM=false",
+		"PASSWORD_STORE_DIR=/home/u/.pass",
+		"AWS_TOKEN_FILE=/home/u/t",
+		"SSH_KEY_PATH=/home/u/.ssh/id",
+		"AWS_REGION=eu-west-1",
+		"AWS_DEFAULT_REGION=eu-west-1",
+		"AWS_PROFILE=dev",
+		"AWS_CA_BUNDLE=/etc/ssl/ca.pem",
+		"KUBECONFIG=/home/u/.kube/config",
+		"GOOGLE_CLOUD_PROJECT=my-proj",
+		"ANTHROPIC_BASE_URL=https://api.anthropic.com",
+		"ANTHROPIC_MODEL=claude-opus",
+		"http_proxy=http://proxy.example:3128",
+		"HTTPS_PROXY=http://user@proxy:3128",
 		"PIP_FIND_LINKS=https://download.pytorch.org/whl/cu121",
 		"GIT_SSH_COMMAND=ssh -i ~/.ssh/deploy -o IdentitiesOnly=yes",
 		"LS_COLORS=rs=0:di=01;34:ln=01;36:*.tar=01;31:*.zip=01;31",
-		"PS1=\\u@\\h:\\w\\$ ", "TOX_TESTENV_PASSENV=*", "PYTHONDONTWRITEBYTECODE=1",
-		"NODE_OPTIONS=--max-old-space-size=4096", "MANPATH=/usr/share/man",
-		"HISTFILE=/home/u/.bash_history", "TMUX=/tmp/tmux-1000/default,1,0",
-		"TASK=disk-1234567890abcdefghijklmn", "DOC=see https://example.com/a:b@c",
-		"BASH_FUNC_f%%=() {  echo sk-; }", "NOEQUALS", "=odd", "",
+		"PS1=\\u@\\h:\\w\\$ ",
+		"TOX_TESTENV_PASSENV=*",
+		"PYTHONDONTWRITEBYTECODE=1",
+		"NODE_OPTIONS=--max-old-space-size=4096",
+		"MANPATH=/usr/share/man",
+		"HISTFILE=/home/u/.bash_history",
+		"TMUX=/tmp/tmux-1000/default,1,0",
+		"TASK=disk-1234567890abcdefghijklmn",
+		"DOC=see https://example.com/a:b@c",
+		"BASH_FUNC_f%%=() {  echo sk-; }",
+		"NOEQUALS",
+		"=odd",
+		"",
 	};
 	size_t i;
 
@@ -181,7 +222,7 @@ static void filter_and_strip(void **state)
 		"NOTE=sk-abcdefghij0123456789xyz",
 		NULL,
 	};
-	const char *pass[] = { "ANTHROPIC_API_KEY" };
+	const char *pass[] = {"ANTHROPIC_API_KEY"};
 	struct envf_result r;
 	size_t removed;
 
@@ -202,8 +243,8 @@ static void filter_and_strip(void **state)
 
 	/* Nothing to withhold; an empty and a NULL environment. */
 	{
-		char *plain[] = { "A=1", "B=2", NULL };
-		char *none[] = { NULL };
+		char *plain[] = {"A=1", "B=2", NULL};
+		char *none[] = {NULL};
 
 		assert_int_equal(envf_filter(plain, NULL, 0, &r), 0);
 		assert_int_equal(r.n, 0);
@@ -216,8 +257,8 @@ static void filter_and_strip(void **state)
 	}
 	/* A pass name matches the whole name, not a prefix. */
 	{
-		char *e2[] = { "GITHUB_TOKEN_X=1", NULL };
-		const char *p2[] = { "GITHUB_TOKEN" };
+		char *e2[] = {"GITHUB_TOKEN_X=1", NULL};
+		const char *p2[] = {"GITHUB_TOKEN"};
 
 		assert_int_equal(envf_filter(e2, p2, 1, &r), 0);
 		assert_int_equal(r.n, 1);
@@ -229,8 +270,8 @@ static void filter_and_strip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(secret_names),	   cmocka_unit_test(ordinary_names),
-		cmocka_unit_test(secret_values),   cmocka_unit_test(url_passwords),
+		cmocka_unit_test(secret_names),	    cmocka_unit_test(ordinary_names),
+		cmocka_unit_test(secret_values),    cmocka_unit_test(url_passwords),
 		cmocka_unit_test(filter_and_strip),
 	};
 

@@ -84,6 +84,12 @@ run_logged host-seccomp tests/host/seccomp.sh build-asan
 step "host: the user's services over Unix sockets under Landlock (ssh-agent, tmux, listeners; the opt-out)"
 run_logged host-unix tests/host/unix.sh build-asan
 
+step "host: secrets in the environment (withheld from COMMAND, named at start and in the summary; --env, --env-all)"
+run_logged host-secrets tests/host/secrets.sh build-asan
+
+step "host: SSH to named hosts only (real sshd and ssh-agent: git push to the allowed host, no signature for the other)"
+run_logged host-ssh tests/host/ssh.sh build-asan
+
 step "host: TIOCSTI through a real interactive shell in tmux, under Landlock"
 run_logged host-tiocsti tests/host/tiocsti.sh build-asan
 
@@ -117,7 +123,7 @@ build/dashboard_bench 2>&1 | tee "$bench_out"
 if grep -q "^bench: ok" "$bench_out"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 rm -f "$bench_out"
 
-step "fuzz: the profile parser (libFuzzer, ASan+UBSan, bounded)"
+step "fuzz: the profile parser, the NDJSON reader, the environment filter (libFuzzer, ASan+UBSan, bounded)"
 run_logged fuzz tests/fuzz/run.sh 60
 
 step "VM: jail core (BPF-LSM, ASan+UBSan build of agentlock)"

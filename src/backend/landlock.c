@@ -623,7 +623,7 @@ static bool ipc_shared(const struct ll_plan *pl)
 	return st.st_ino == AL_PROC_IPC_INIT_INO;
 }
 
-int ll_apply(const struct ll_plan *pl)
+int ll_apply(const struct ll_plan *pl, int *notif_fd)
 {
 	struct ll_ruleset_attr attr = { .handled_access_fs = pl->handled_fs,
 					.handled_access_net = pl->handled_net,
@@ -632,6 +632,7 @@ int ll_apply(const struct ll_plan *pl)
 	int fd, rc = 0;
 	size_t i;
 
+	*notif_fd = -1;
 	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
 	if (fd < 0)
 		return -errno;
@@ -669,7 +670,12 @@ int ll_apply(const struct ll_plan *pl)
 	if (!rc)
 		rc = seccomp_install((pl->handled_net ? AL_SC_TCP_GAPS : 0) |
 				     (ipc_shared(pl) ? AL_SC_NO_IPC : 0) |
-				     (pl->unix_allowed ? 0 : AL_SC_NO_UNIX));
+				     (pl->unix_allowed ? 0 : AL_SC_NO_UNIX) |
+				     (pl->ssh_relay ? AL_SC_SSH_RELAY : 0));
+	if (rc > 0) {
+		*notif_fd = rc;
+		rc = 0;
+	}
 	close(fd);
 	return rc;
 }

@@ -44,6 +44,9 @@ struct ll_plan {
 	 * socket(AF_UNIX) is refused (seccomp.h, AL_SC_NO_UNIX), as Landlock
 	 * cannot judge the listener of a pathname socket. */
 	bool unix_allowed;
+	/* The cell has an SSH agent relay (sshrelay.h): socket(AF_UNIX) and
+	 * connect() are answered by agentlock (seccomp.h, AL_SC_SSH_RELAY). */
+	bool ssh_relay;
 	struct ll_bind *binds; /* for class persistence, shortest path first */
 	size_t nbinds, nro;    /* nro: how many of them are read-only */
 	size_t ncarved;	       /* denies inside a grant, approximated (warned) */
@@ -70,8 +73,9 @@ bool ll_protect_unenforced(const struct ll_plan *pl, char *buf, size_t len);
 
 /* In the child, after dropping privileges: no_new_privs, the ruleset, the
  * rules, restrict_self, then the seccomp filter for what Landlock does not
- * scope (seccomp.h). Returns 0 or -errno. */
-int ll_apply(const struct ll_plan *pl);
+ * scope (seccomp.h). With pl->ssh_relay, *notif_fd is the filter's
+ * listener (else -1). Returns 0 or -errno. */
+int ll_apply(const struct ll_plan *pl, int *notif_fd);
 
 /*
  * In the child, as root, before dropping privileges: a mount namespace of

@@ -14,6 +14,10 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <linux/seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
@@ -25,6 +29,9 @@
 #include "backend/cellns.h"
 #include "base/exitcodes.h"
 #include "backend/launch.h"
+#include "policy/envfilter.h"
+
+extern char **environ;
 
 enum child_step { STEP_SETUP_GROUPS = 1, STEP_SETUP_GID, STEP_SETUP_UID, STEP_CHDIR,
 		  STEP_CANARY, STEP_EXEC, STEP_LANDLOCK, STEP_READY, STEP_NS, STEP_NS_DONE,
@@ -252,10 +259,17 @@ static void child_take_tty(int slave)
 static void __attribute__((noreturn))
 child_main(int go, int msg, char *const argv[], const struct target_user *u, const char *dir,
 	   bool self, const struct ll_plan *ll, const struct cellns *ns, const sigset_t *old_mask,
-	   int slave)
+	   int slave, const struct launch_env *env)
 {
 	size_t i;
-	int fd;
+	int fd, notif = -1;
+
+	/* First, so what COMMAND inherits is what the parent judged and named;
+	 * then the cell's own agent socket in place of the user's. */
+	if (env && env->withhold)
+		envf_strip(environ, env->withhold->names, env->withhold->n);
+	if (env && env->relay)
+		setenv("SSH_AUTH_SOCK", SSH_RELAY_PATH, 1);
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	for (i = 0; i < sizeof(relayed) / sizeof(relayed[0]); i++)
@@ -288,14 +302,17 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 		int rc;
 
 		child_join_keyring(msg);
-		rc = ll ? ll_apply(ll) : 0;
+		rc = ll ? ll_apply(ll, &notif) : 0;
 		if (rc) {
 			child_send(msg, STEP_LANDLOCK, -rc);
 			_exit(AL_EXIT_LAUNCH);
 		}
-		/* Enrolled only now, so the rule setup above is not reported. */
-		child_send(msg, STEP_READY, 0);
+		/* Enrolled only now, so the rule setup above is not reported. The
+		 * seccomp listener's number goes along: the parent takes it. */
+		child_send_ns(msg, STEP_READY, 0, 0, notif);
 		child_wait_go(go);
+		if (notif >= 0)
+			close(notif); /* COMMAND must never answer its own calls */
 		child_last_steps(msg, ns, false);
 		child_exec(msg, argv);
 	}
@@ -451,17 +468,32 @@ static int open_pty(struct launch *l, const struct launch_tty *tty, const struct
 	return slave;
 }
 
+/* The child's seccomp listener, taken with pidfd_getfd before it execs. */
+static int take_listener(struct launch *l, int child_fd)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, l->pid, 0), rc = 0;
+
+	if (pidfd < 0)
+		return -errno;
+	l->notif_fd = (int)syscall(SYS_pidfd_getfd, pidfd, child_fd, 0);
+	if (l->notif_fd < 0)
+		rc = -errno;
+	close(pidfd);
+	return rc;
+}
+
 int launch_start(struct launch *l, struct loop *lp, struct jail *j, const struct ll_plan *ll,
 		 struct observer *obs, bool audit, char *const argv[], const struct target_user *u,
-		 const char *dir, const struct launch_tty *tty, const struct cellns *ns, char *err,
-		 size_t errlen)
+		 const char *dir, const struct launch_tty *tty, const struct cellns *ns,
+		 const struct launch_env *env, char *err, size_t errlen)
 {
 	int gp[2], mp[2], rc, slave = -1;
 	struct child_msg m = { 0 };
 
 	memset(l, 0, sizeof(*l));
-	l->go_fd = l->msg_fd = l->pty_master = -1;
+	l->go_fd = l->msg_fd = l->pty_master = l->notif_fd = -1;
 	l->end_timer = l->kill_timer = l->drain_timer = -1;
+	l->relay = env ? env->relay : NULL;
 	l->pid = -1;
 	l->lp = lp;
 	if (setup_signals(l) || pipe2(gp, O_CLOEXEC) || pipe2(mp, O_CLOEXEC)) {
@@ -482,7 +514,8 @@ int launch_start(struct launch *l, struct loop *lp, struct jail *j, const struct
 	if (l->pid == 0) {
 		close(gp[1]);
 		close(mp[0]);
-		child_main(gp[0], mp[1], argv, u, dir, !j, j ? NULL : ll, ns, loop_old_mask(lp), slave);
+		child_main(gp[0], mp[1], argv, u, dir, !j, j ? NULL : ll, ns, loop_old_mask(lp), slave,
+			   env);
 	}
 	if (slave >= 0)
 		close(slave);
@@ -493,6 +526,11 @@ int launch_start(struct launch *l, struct loop *lp, struct jail *j, const struct
 	if (!j) {
 		if (read_msg(l, &m) != 1 || m.step != STEP_READY) {
 			child_failed(ns, &m, err, errlen);
+			return AL_EXIT_LAUNCH;
+		}
+		if (m.idx >= 0 && (rc = take_listener(l, m.idx))) {
+			snprintf(err, errlen, "failed to take the cell's seccomp listener (for the SSH "
+				 "agent relay): %s", strerror(-rc));
 			return AL_EXIT_LAUNCH;
 		}
 		if (obs && (rc = observe_enroll(obs, l->pid))) {
@@ -760,6 +798,140 @@ static int drain_tick(struct loop *lp, void *ctx)
 	return LOOP_CONTINUE;
 }
 
+/* A socket connected to the relay, for socket(AF_UNIX, SOCK_STREAM) in the cell. */
+static int relay_socket(struct launch *l, int type)
+{
+	struct stat st;
+	int fd;
+
+	if (!l->relay)
+		return -EMFILE;
+	fd = ssh_relay_connect(l->relay);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st)) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	if (type & SOCK_NONBLOCK)
+		fcntl(fd, F_SETFL, O_NONBLOCK);
+	/* A ring: a socket forgotten after this many more would only see its
+	 * late connect continue, and fail (EISCONN): it is connected already. */
+	l->relay_ino[l->nrelay_ino++ % LAUNCH_MAX_RELAY_SOCKS] = (unsigned long)st.st_ino;
+	return fd;
+}
+
+/* Whether the member's descriptor fd is a relay socket agentlock handed it. */
+static bool is_relay_socket(const struct launch *l, pid_t tid, unsigned long fd)
+{
+	char path[64], link[64];
+	unsigned long ino;
+	ssize_t n;
+	size_t i;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%lu", (int)tid, fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	if (sscanf(link, "socket:[%lu]", &ino) != 1)
+		return false;
+	for (i = 0; i < l->nrelay_ino && i < LAUNCH_MAX_RELAY_SOCKS; i++)
+		if (l->relay_ino[i] == ino)
+			return true;
+	return false;
+}
+
+/* The path a member's connect names (read from its memory), or "" when it cannot be read. */
+static void connect_path(pid_t tid, uint64_t addr, uint64_t len, char *out, size_t outlen)
+{
+	struct sockaddr_un sa = { 0 };
+	struct iovec local = { &sa, len < sizeof(sa) ? (size_t)len : sizeof(sa) };
+	struct iovec remote = { (void *)(uintptr_t)addr, local.iov_len };
+
+	out[0] = '\0';
+	if (process_vm_readv(tid, &local, 1, &remote, 1, 0) < (ssize_t)offsetof(struct sockaddr_un, sun_path) ||
+	    sa.sun_family != AF_UNIX)
+		return;
+	snprintf(out, outlen, "%.*s", (int)sizeof(sa.sun_path), sa.sun_path);
+}
+
+/*
+ * One call the cell's seccomp filter passed to agentlock (seccomp.h,
+ * AL_SC_SSH_RELAY). socket(AF_UNIX, SOCK_STREAM) gets a socket already
+ * connected to the relay; a connect on one of those to the relay's path
+ * succeeds, to any other path fails (ENOENT, as for a socket that is not
+ * there); every other connect continues as the member asked: no member
+ * holds an unconnected Unix socket, so none can be aimed elsewhere.
+ */
+static void answer_notif(struct launch *l)
+{
+	static struct seccomp_notif_sizes sz;
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+
+	if (!sz.seccomp_notif && syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz))
+		return;
+	req = calloc(1, sz.seccomp_notif);
+	resp = calloc(1, sz.seccomp_notif_resp);
+	if (!req || !resp || ioctl(l->notif_fd, SECCOMP_IOCTL_NOTIF_RECV, req)) {
+		free(req);
+		free(resp);
+		return;
+	}
+	resp->id = req->id;
+	if (req->data.nr == __NR_socket) {
+		int type = (int)req->data.args[1], fd;
+
+		if ((type & 0xf) != SOCK_STREAM) {
+			resp->error = -EPERM;
+		} else if ((fd = relay_socket(l, type)) < 0) {
+			resp->error = fd;
+		} else {
+			struct seccomp_notif_addfd add = {
+				.id = req->id, .flags = SECCOMP_ADDFD_FLAG_SEND, .srcfd = (uint32_t)fd,
+				.newfd_flags = (type & SOCK_CLOEXEC) ? O_CLOEXEC : 0,
+			};
+
+			/* Installs the socket and answers the call with its number. */
+			if (ioctl(l->notif_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >= 0) {
+				close(fd);
+				free(req);
+				free(resp);
+				return;
+			}
+			close(fd);
+			resp->error = -EMFILE;
+		}
+	} else if (req->data.nr == __NR_connect &&
+		   is_relay_socket(l, (pid_t)req->pid, (unsigned long)req->data.args[0])) {
+		char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+
+		connect_path((pid_t)req->pid, req->data.args[1], req->data.args[2], path, sizeof(path));
+		resp->error = strcmp(path, SSH_RELAY_PATH) ? -ENOENT : 0;
+	} else {
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	}
+	ioctl(l->notif_fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
+	free(req);
+	free(resp);
+}
+
+/* The seccomp listener is ready: a call to answer, or every member is gone. */
+static int on_notif(struct loop *lp, int fd, uint32_t events, void *ctx)
+{
+	struct launch *l = ctx;
+
+	(void)lp;
+	(void)fd;
+	if (!(events & EPOLLIN))
+		return LOOP_REMOVE; /* nothing more will ask */
+	answer_notif(l);
+	return LOOP_CONTINUE;
+}
+
 int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struct session *s,
 		     int (*on_gone)(void *ctx), void *ctx)
 {
@@ -768,6 +940,12 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 	l->s = s;
 	l->on_gone = on_gone;
 	l->gone_ctx = ctx;
+	if (l->notif_fd >= 0) {
+		int rc = loop_add_fd(l->lp, l->notif_fd, EPOLLIN, on_notif, l);
+
+		if (rc)
+			return rc;
+	}
 	if (!rb)
 		return 0;
 	l->drain_timer = loop_add_timer(l->lp, DRAIN_TICK_NS, drain_tick, l);
@@ -785,5 +963,10 @@ void launch_cleanup(struct launch *l)
 		close(l->msg_fd);
 	if (l->pty_master >= 0)
 		close(l->pty_master);
-	l->go_fd = l->msg_fd = l->pty_master = -1;
+	if (l->notif_fd >= 0) {
+		if (l->lp)
+			loop_del_fd(l->lp, l->notif_fd);
+		close(l->notif_fd);
+	}
+	l->go_fd = l->msg_fd = l->pty_master = l->notif_fd = -1;
 }

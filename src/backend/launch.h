@@ -13,11 +13,21 @@
 #include "backend/landlock.h"
 #include "backend/observe.h"
 #include "backend/ringbuf.h"
+#include "policy/envfilter.h"
+#include "backend/sshrelay.h"
 #include "session/session.h"
 #include "base/userinfo.h"
 
+#define LAUNCH_MAX_RELAY_SOCKS 4096 /* relay connections handed to the cell, remembered (a ring) */
+
 struct launch {
 	pid_t pid;
+	/* The SSH agent relay (sshrelay.h): the seccomp listener agentlock
+	 * answers, the relay's socket, and the sockets handed out (by inode). */
+	int notif_fd;
+	struct ssh_relay *relay;
+	unsigned long relay_ino[LAUNCH_MAX_RELAY_SOCKS];
+	size_t nrelay_ino; /* handed out so far; the ring holds the last LAUNCH_MAX_RELAY_SOCKS */
 	int pty_master; /* COMMAND's terminal, when it runs on one of agentlock's; else -1 */
 	int go_fd;  /* parent -> child: one byte per step */
 	int msg_fd; /* child -> parent: struct child_msg, EOF once exec succeeded */
@@ -40,19 +50,27 @@ struct launch {
  * itself with the Landlock plan ll (none for --audit) and is enrolled with
  * the observer obs, if any, before it execs. Before either, as root, the
  * child makes the cell's own namespaces of ns (cellns.h); last, it joins a
- * fresh session keyring. The signals agentlock relays, and SIGCHLD, are
- * taken on lp from before the fork. Returns 0 or an AL_EXIT_* code with a
- * message.
+ * fresh session keyring. The variables named in env->withhold are taken
+ * out of the environment COMMAND inherits, first thing in the child. The
+ * signals agentlock relays, and SIGCHLD, are taken on lp from before the
+ * fork. Returns 0 or an AL_EXIT_* code with a message.
  */
 /* A pseudo-terminal for COMMAND (the live dashboard keeps the real one). */
 struct launch_tty {
 	int rows, cols;
 };
 
+/* COMMAND's environment: what is taken out, and the cell's own agent socket. */
+struct launch_env {
+	const struct envf_result *withhold; /* NULL: nothing */
+	struct ssh_relay *relay; /* the cell's own SSH agent (SSH_AUTH_SOCK is
+				  * SSH_RELAY_PATH); NULL: none */
+};
+
 int launch_start(struct launch *l, struct loop *lp, struct jail *j, const struct ll_plan *ll,
 		 struct observer *obs, bool audit, char *const argv[], const struct target_user *u,
-		 const char *dir, const struct launch_tty *tty, const struct cellns *ns, char *err,
-		 size_t errlen);
+		 const char *dir, const struct launch_tty *tty, const struct cellns *ns,
+		 const struct launch_env *env, char *err, size_t errlen);
 
 /*
  * Supervision on l's loop: relays signals, streams events (rb) and reaps

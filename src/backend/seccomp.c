@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
+#include <unistd.h>
+
 #include "backend/agentlock_abi_user.h"
 #include "backend/seccomp.h"
 
@@ -135,6 +137,9 @@ static const struct sc_rule rules[] = {
 	 * which connect() or sendto() re-aims at any path: SOCK_DGRAM (2) and
 	 * SOCK_RAW (3, a datagram socket for AF_UNIX) have bit 1 set, the
 	 * stream and seqpacket types (1, 5) do not. */
+	/* The SSH agent relay's socket: agentlock answers (seccomp.h). */
+	{ __NR_socket, AL_SC_SSH_RELAY, SECCOMP_RET_USER_NOTIF, { ARG(0, SC_EQ, AF_UNIX) } },
+	{ __NR_connect, AL_SC_SSH_RELAY, SECCOMP_RET_USER_NOTIF, { } },
 	EPERM_IF(__NR_socket, AL_SC_NO_UNIX, ARG(0, SC_EQ, AF_UNIX)),
 	EPERM_IF(__NR_socketpair, AL_SC_NO_UNIX, ARG(0, SC_EQ, AF_UNIX),
 		 ARG(1, SC_SET, AL_SOCK_DGRAM_BIT)),
@@ -296,6 +301,12 @@ int seccomp_install(unsigned flags)
 	prog = (struct sock_fprog){ .len = (unsigned short)n, .filter = f };
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
+	if (flags & AL_SC_SSH_RELAY) {
+		int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+				      SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+
+		return fd < 0 ? -errno : fd;
+	}
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
 		return -errno;
 	return 0;

@@ -48,10 +48,19 @@
  * it, as when agentlock runs without root and cannot make one): SysV shared
  * memory, message queues and semaphores, and POSIX message queues, whose
  * objects have no path Landlock could judge, are refused with EPERM.
+ *
+ * With AL_SC_SSH_RELAY (the cell has its own SSH agent socket): socket() of
+ * AF_UNIX and every connect() go to agentlock (SECCOMP_RET_USER_NOTIF),
+ * which answers socket(AF_UNIX, SOCK_STREAM) with a socket already
+ * connected to its agent relay, and a connect() on such a socket to the
+ * relay's path with success; every other connect() continues as asked. So
+ * no member ever holds an unconnected Unix socket that could be aimed at
+ * another path (sshrelay.h).
  */
 #define AL_SC_TCP_GAPS 0x1
 #define AL_SC_NO_IPC 0x2
 #define AL_SC_NO_UNIX 0x4
+#define AL_SC_SSH_RELAY 0x8
 
 /* The longest filter seccomp_build makes, with every flag. */
 #define AL_SC_MAX_INSNS 256
@@ -63,7 +72,11 @@
  */
 int seccomp_build(unsigned flags, struct sock_filter *out, size_t max);
 
-/* Sets no_new_privs and installs the filter for flags. Returns 0 or -errno. */
+/*
+ * Sets no_new_privs and installs the filter for flags. Returns 0, or with
+ * AL_SC_SSH_RELAY the listener's descriptor (> 0, close-on-exec: agentlock
+ * takes it with pidfd_getfd, and the child closes it before exec), or -errno.
+ */
 int seccomp_install(unsigned flags);
 
 #endif

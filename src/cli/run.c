@@ -36,6 +36,12 @@
 #include "ui/live.h"
 #include "cli/cli.h"
 #include "cli/run.h"
+#include "policy/envfilter.h"
+#include "backend/sshrelay.h"
+
+extern char **environ;
+
+#define START_MAX_NAMES 8 /* withheld names the start line lists; -v lists all */
 
 #define DRAIN_NS 10000000LL	/* at the end, watchers' output is sent this often */
 #define DRAIN_MAX_NS 1000000000LL /* for a second at most */
@@ -47,6 +53,14 @@ struct run {
 	struct target_user invoker; /* who asked: the outputs are theirs */
 	struct asuser as_invoker;   /* the same, as asuser.c takes it */
 	struct cell cell;
+	/* The variables COMMAND does not get (envfilter.h), and under --env-all
+	 * the ones it would not have got. */
+	struct envf_result env_withheld, env_would;
+	/* The cell's own SSH agent (--ssh, ssh:), and what COMMAND's
+	 * environment gets: the withheld names out, its socket in. */
+	struct ssh_relay relay;
+	bool relay_on;
+	struct launch_env lenv;
 	/* The environment the user gave sudo, when it can be trusted (sudoenv.h). */
 	enum sudo_trust sudo;
 	struct user_environ uenv;
@@ -110,12 +124,14 @@ static void __attribute__((format(printf, 1, 2))) warning(const char *fmt, ...)
 static void say_start(const struct run *r, const char *backend)
 {
 	const struct net_policy *n = &r->cell.policy.net;
+	const struct envf_result *w = &r->env_withheld;
 	char ports[128];
 	struct strbuf sb;
+	size_t i;
 
-	if (r->cli.headless && jail_active(&r->jail))
-		return;
 	sb_init(&sb);
+	if (r->cli.headless && jail_active(&r->jail))
+		goto env_all;
 	sb_printf(&sb, "agentlock: %s, profile ", backend);
 	term_sanitize(&sb, r->cell.profile, strlen(r->cell.profile));
 	sb_puts(&sb, ", cell ");
@@ -126,9 +142,73 @@ static void say_start(const struct run *r, const char *backend)
 	} else {
 		sb_puts(&sb, ", network not confined");
 	}
+	if (w->n) {
+		/* Names only, never a value; a name is the user's text, made safe. */
+		sb_puts(&sb, ", secrets withheld from the environment: ");
+		for (i = 0; i < w->n && i < START_MAX_NAMES; i++) {
+			sb_puts(&sb, i ? ", " : "");
+			term_sanitize(&sb, w->names[i], strlen(w->names[i]));
+		}
+		if (w->n > START_MAX_NAMES)
+			sb_printf(&sb, " and %zu more", w->n - START_MAX_NAMES);
+		sb_puts(&sb, " (--env NAME passes one)");
+	}
+	if (r->relay_on) {
+		sb_puts(&sb, ", SSH logins signed only for ");
+		for (i = 0; i < r->cell.nssh; i++)
+			sb_printf(&sb, "%s%s", i ? ", " : "", r->cell.ssh[i]);
+		sb_printf(&sb, " (%u host key%s in known_hosts)", r->relay.nkeys,
+			  r->relay.nkeys == 1 ? "" : "s");
+	}
 	sb_puts(&sb, r->cli.verbose ? "\n" : "; -v for details\n");
+env_all:
+	if (r->cli.env_all) {
+		sb_puts(&sb, "agentlock: warning: --env-all: COMMAND gets the whole environment, "
+			     "secrets included");
+		for (i = 0; i < r->env_would.n; i++) {
+			sb_puts(&sb, i ? ", " : " (");
+			term_sanitize(&sb, r->env_would.names[i], strlen(r->env_would.names[i]));
+		}
+		sb_puts(&sb, r->env_would.n ? " would have been withheld)\n" : "\n");
+	}
 	fputs(sb.buf ? sb.buf : "", stderr);
 	sb_free(&sb);
+}
+
+/*
+ * What COMMAND's environment leaves out: every variable that looks like a
+ * secret (envfilter.h) but those the profile's env: pass: and --env name.
+ * Judged here, on agentlock's environment as COMMAND will inherit it (after
+ * sudo's variables were read back); the launcher's child takes them out.
+ */
+static int judge_env(struct run *r)
+{
+	const char *pass[CELL_MAX_ENV];
+	struct envf_result *into = r->cli.env_all ? &r->env_would : &r->env_withheld;
+	size_t i;
+
+	for (i = 0; i < r->cell.nenv; i++)
+		pass[i] = r->cell.env[i];
+	if (envf_filter(environ, pass, r->cell.nenv, into)) {
+		snprintf(r->err, sizeof(r->err), "out of memory judging the environment");
+		return AL_EXIT_INTERNAL;
+	}
+	r->lenv.withhold = &r->env_withheld;
+	r->session.env_withheld = r->env_withheld.names;
+	r->session.nenv_withheld = r->env_withheld.n;
+	r->session.env_all = r->cli.env_all;
+	for (i = 0; r->cli.verbose && i < into->n; i++) {
+		struct strbuf sb;
+
+		sb_init(&sb);
+		term_sanitize(&sb, into->names[i], strlen(into->names[i]));
+		detail(r, "environment: %s %s: %s", sb.buf ? sb.buf : "",
+		       r->cli.env_all ? "passed (--env-all), though it looks like a secret" :
+					"withheld",
+		       into->what[i]);
+		sb_free(&sb);
+	}
+	return 0;
 }
 
 /* The dashboard runs when agentlock has a terminal and was not told otherwise. */
@@ -203,10 +283,79 @@ static int setup_outputs(struct run *r)
 	return 0;
 }
 
+#define RELAY_LINE "{\"type\":\"ssh_agent\","
+
+/* The value of "key":"..." in one of the relay's lines (which escape nothing), or "". */
+static void relay_field(const char *line, const char *key, char *out, size_t len)
+{
+	char pat[32];
+	const char *p, *e;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	out[0] = '\0';
+	if (!(p = strstr(line, pat)))
+		return;
+	p += strlen(pat);
+	e = strchr(p, '"');
+	if (e)
+		snprintf(out, len, "%.*s", (int)(e - p), p);
+}
+
+/*
+ * What the SSH agent relay judged: its lines into --report and --log, and
+ * for the closing line the logins it signed and the requests it refused.
+ */
+static void finish_ssh(struct run *r)
+{
+	struct strbuf ev, text;
+	char *line, *save = NULL;
+
+	if (!r->relay_on)
+		return;
+	ssh_relay_stop(&r->relay);
+	sb_init(&ev);
+	sb_init(&text);
+	ssh_relay_events(&r->relay, &ev);
+	for (line = ev.buf ? strtok_r(ev.buf, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char req[32], verdict[16], host[256], hk[64], key[64], why[160];
+		size_t i;
+
+		/* Our own relay's lines; still, only printable ASCII goes on. */
+		for (i = 0; line[i] && line[i] >= 0x20 && line[i] < 0x7f; i++)
+			;
+		if (line[i] || strncmp(line, RELAY_LINE, strlen(RELAY_LINE)))
+			continue;
+		relay_field(line, "request", req, sizeof(req));
+		relay_field(line, "verdict", verdict, sizeof(verdict));
+		relay_field(line, "host", host, sizeof(host));
+		relay_field(line, "host_key", hk, sizeof(hk));
+		relay_field(line, "key", key, sizeof(key));
+		relay_field(line, "why", why, sizeof(why));
+		if (!strcmp(verdict, "refused"))
+			r->session.ssh_refused++;
+		else if (!strcmp(req, "sign") && !strcmp(verdict, "allowed"))
+			r->session.ssh_signed++;
+		if (r->cli.headless)
+			fprintf(r->report.f, "%s\n", line);
+		if (r->log.f)
+			fprintf(r->log.f, "%s\n", line);
+		if (!r->cli.headless && (strcmp(verdict, "allowed") || !strcmp(req, "sign")))
+			sb_printf(&text, "agentlock: ssh: %s %s%s%s%s%s%s%s%s%s\n",
+				  strcmp(verdict, "allowed") ? "REFUSED" : "signed", req,
+				  *host ? " for " : "", host, *key ? ", key " : "", key,
+				  *hk ? ", host key " : "", hk, *why ? ": " : "", why);
+	}
+	fputs(text.buf ? text.buf : "", stderr);
+	sb_free(&text);
+	sb_free(&ev);
+}
+
 static void finish_outputs(struct run *r)
 {
 	struct strbuf sb;
 
+	finish_ssh(r);
 	sb_init(&sb);
 	if (r->cli.headless) {
 		report_summary_json(&sb, &r->session);
@@ -299,6 +448,8 @@ static int build_cell(struct run *r)
 		.scratch = r->ns.private_ns ? POLICY_SCRATCH_PRIVATE : POLICY_SCRATCH_NARROW,
 		.tmpdir = r->ns.tmpdir,
 		.uenv = r->sudo == SUDO_TRUSTED ? &r->uenv : NULL,
+		.env_pass = r->cli.env_pass, .nenv_pass = (size_t)r->cli.nenv_pass,
+		.ssh = r->cli.ssh, .nssh = (size_t)r->cli.nssh,
 	};
 	int rc = cell_build(&spec, &r->cell, r->err, sizeof(r->err));
 
@@ -369,6 +520,8 @@ static int resolve_user(struct run *r)
 	return 0;
 }
 
+static int start_ssh(struct run *r, bool landlock);
+
 /* The BPF-LSM backend: load, install the rules, open the stream, launch. */
 static int start_bpf(struct run *r)
 {
@@ -391,8 +544,9 @@ static int start_bpf(struct run *r)
 	r->session.backend = "bpf-lsm";
 	r->session.observed = true;
 	say_start(r, r->cli.audit ? "bpf-lsm, audit only (nothing is blocked)" : "bpf-lsm");
+	start_ssh(r, false);
 	return launch_start(&r->launch, &r->loop, &r->jail, NULL, NULL, r->cli.audit, r->cli.argv,
-			    &r->user, r->dir, r->live ? &r->tty : NULL, &r->ns, r->err,
+			    &r->user, r->dir, r->live ? &r->tty : NULL, &r->ns, &r->lenv, r->err,
 			    sizeof(r->err));
 }
 
@@ -411,10 +565,12 @@ static int start_observe_only(struct run *r)
 	r->session.backend = "tracepoints";
 	r->session.observed = true;
 	say_start(r, "tracepoints, audit only (nothing is blocked; only opens and execs are seen)");
+	start_ssh(r, true);
 	detail(r, "--audit without BPF-LSM: watching opens and execs through tracepoints; nothing "
 		  "is blocked, and other operations are not seen.");
 	return launch_start(&r->launch, &r->loop, NULL, NULL, &r->obs, true, r->cli.argv, &r->user,
-			    r->dir, r->live ? &r->tty : NULL, &r->ns, r->err, sizeof(r->err));
+			    r->dir, r->live ? &r->tty : NULL, &r->ns, &r->lenv, r->err,
+			    sizeof(r->err));
 }
 
 /*
@@ -454,6 +610,63 @@ static void make_state_dirs(struct run *r)
 		fprintf(stderr, "agentlock: made the profile's missing state directories as %s: %s\n",
 			r->user.name, said.buf);
 	sb_free(&said);
+}
+
+/*
+ * The cell's own SSH agent (sshrelay.h), when the profile's ssh: or --ssh
+ * names hosts: relaying to the user's agent, run as the user. Only under
+ * Landlock for now, whose seccomp filter lets agentlock connect the cell's
+ * Unix sockets to it; elsewhere, and without an agent, said and skipped.
+ */
+static int start_ssh(struct run *r, bool landlock)
+{
+	const char *up = getenv("SSH_AUTH_SOCK");
+
+	if (!r->cell.nssh)
+		return 0;
+	if (!up && r->sudo == SUDO_TRUSTED)
+		up = uenv_get(&r->uenv, "SSH_AUTH_SOCK");
+	if (!landlock) {
+		warning("ssh: the SSH agent relay works under the Landlock backend only for now "
+			"(--backend landlock): COMMAND gets no SSH agent");
+		return 0;
+	}
+	if (r->cli.audit) {
+		warning("ssh: --audit installs no seccomp filter, so no SSH agent relay: COMMAND "
+			"gets no SSH agent");
+		return 0;
+	}
+	if (!up || *up != '/') {
+		warning("ssh: SSH_AUTH_SOCK is not set: there is no SSH agent to relay to, so "
+			"COMMAND cannot log in to %s with your keys", r->cell.ssh[0]);
+		return 0;
+	}
+	if (r->cell.policy.net.unix_allow) {
+		warning("ssh: Unix sockets are allowed (%s), so COMMAND can reach every socket, "
+			"your agent's too: no relay", r->cell.policy.net.unix_origin);
+		return 0;
+	}
+	if (r->user.uid != r->invoker.uid) {
+		warning("ssh: COMMAND runs as %s, not as the user whose SSH agent this is: no "
+			"relay", r->user.name);
+		return 0;
+	}
+	if (ssh_relay_start(&r->relay, &r->user, up, (const char (*)[256])r->cell.ssh,
+			    r->cell.nssh, r->err, sizeof(r->err)))
+		return AL_EXIT_LAUNCH;
+	r->relay_on = true;
+	r->lenv.relay = &r->relay;
+	r->ll.ssh_relay = true;
+	r->session.ssh_relay = true;
+	if (r->relay.ssh_version && r->relay.ssh_version < SSH_RELAY_BIND_VERSION)
+		warning("ssh: your ssh is OpenSSH %d.%d, older than 8.9: it does not bind its "
+			"session to the host key (session-bind@openssh.com), so the relay signs "
+			"nothing for it", r->relay.ssh_version / 100, r->relay.ssh_version % 100);
+	if (!r->relay.nkeys)
+		warning("ssh: your known_hosts has no host key for %s%s: no login will be signed "
+			"(ssh to it once outside the cell, or add its key)", r->cell.ssh[0],
+			r->cell.nssh > 1 ? " or the other hosts" : "");
+	return 0;
 }
 
 /* The Landlock backend: the child confines itself; said at start, with its limits. */
@@ -501,6 +714,9 @@ static int start_landlock(struct run *r)
 		r->observing = true;
 	snprintf(backend, sizeof(backend), "landlock (ABI %d%s)", abi,
 		 r->fell_back ? "; BPF-LSM not usable here" : "");
+	rc = start_ssh(r, true);
+	if (rc)
+		return rc;
 	say_start(r, backend);
 	if (!r->observing)
 		warning("refused operations are not reported (%s)", why);
@@ -549,8 +765,8 @@ static int start_landlock(struct run *r)
 	r->session.backend = "landlock";
 	r->session.observed = r->observing;
 	return launch_start(&r->launch, &r->loop, NULL, &r->ll, r->observing ? &r->obs : NULL, false,
-			    r->cli.argv, &r->user, r->dir, r->live ? &r->tty : NULL, &r->ns, r->err,
-			    sizeof(r->err));
+			    r->cli.argv, &r->user, r->dir, r->live ? &r->tty : NULL, &r->ns,
+			    &r->lenv, r->err, sizeof(r->err));
 }
 
 static void read_totals(void *ctx, uint64_t *k);
@@ -608,6 +824,9 @@ static int start(struct run *r)
 		return rc;
 	session_init(&r->session, r->cli.audit, r->dir, r->cli.argv);
 	r->session.profile = r->cell.profile;
+	rc = judge_env(r);
+	if (rc)
+		return rc;
 	r->live = wants_live(&r->cli);
 	rc = setup_outputs(r);
 	if (rc)
@@ -756,6 +975,10 @@ static void run_free(struct run *r)
 	if (jail_active(&r->jail))
 		jail_close(&r->jail);
 	cell_free(&r->cell);
+	if (r->relay_on)
+		ssh_relay_stop(&r->relay);
+	envf_result_free(&r->env_withheld);
+	envf_result_free(&r->env_would);
 	cellns_finish(&r->ns); /* nothing uses its TMPDIR now */
 	ll_plan_free(&r->ll);
 	observe_close(&r->obs);

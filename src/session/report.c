@@ -188,7 +188,17 @@ void report_state_json(struct strbuf *sb, const struct session *s, const char *t
 		  (double)(s->end_ns - s->start_ns) / 1e9, session_exit_status(s));
 	if (s->term_signal)
 		sb_printf(sb, ",\"signal\":%d", s->term_signal);
-	sb_printf(sb, ",\"leftovers_killed\":%u}", s->leftovers_killed);
+	sb_printf(sb, ",\"leftovers_killed\":%u,\"env_withheld\":[", s->leftovers_killed);
+	for (i = 0; i < (int)s->nenv_withheld; i++) {
+		if (i)
+			sb_puts(sb, ",");
+		json_str(sb, s->env_withheld[i], strlen(s->env_withheld[i]));
+	}
+	sb_printf(sb, "],\"env_all\":%s", s->env_all ? "true" : "false");
+	if (s->ssh_relay)
+		sb_printf(sb, ",\"ssh_signed\":%u,\"ssh_refused\":%u", s->ssh_signed,
+			  s->ssh_refused);
+	sb_puts(sb, "}");
 }
 
 void report_event_text(struct strbuf *sb, const struct al_event *e)

@@ -344,6 +344,17 @@ static int pin_links(struct jail *j, const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/* Takes back the pins pin_links made (libbpf pins a link once only). */
+static void unpin_links(struct jail *j)
+{
+	const struct bpf_object_skeleton *sk = j->skel->skeleton;
+	int i;
+
+	for (i = 0; i < sk->prog_cnt; i++)
+		if (*sk->progs[i].link)
+			bpf_link__unpin(*sk->progs[i].link);
+}
+
 /* Pins every link and the jail map of this run's own copy, so the cell
  * outlives a killed agentlock. */
 static int pin_cell(struct jail *j, char *err, size_t errlen)
@@ -420,7 +431,7 @@ static void sweep_old_engines(const char *current)
 		lfd = take_lock(dir);
 		if (lfd < 0)
 			continue;
-		fd = pinned(dir, "map.jailed");
+		fd = pinned(dir, "map_jailed");
 		if (fd < 0 || bpf_map_get_next_key(fd, NULL, &key) != 0)
 			unpin_in_background(dir);
 		if (fd >= 0)
@@ -494,9 +505,10 @@ static int load_object(struct jail *j, bool audit, char *err, size_t errlen)
 	return 0;
 }
 
-/* The engine's pins: its links (by program name) and these maps. */
-static const char *const engine_maps[] = { "map.jailed", "map.rules", "map.counters",
-					   "map.events", "map.member_keys", "map.bss" };
+/* The engine's pins: its links (by program name) and these maps (bpffs
+ * refuses names with a dot). */
+static const char *const engine_maps[] = { "map_jailed", "map_rules", "map_counters",
+					   "map_events", "map_member_keys", "map_bss" };
 
 /* Pins a freshly loaded object as the machine's engine in dir, for later runs. */
 static int pin_engine(struct jail *j, const char *dir, char *err, size_t errlen)
@@ -618,6 +630,7 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 			if (rc)
 				return rc;
 			/* Could not pin it: go on with it as this run's own copy. */
+			unpin_links(j);
 			clear_pins(dir);
 			return pin_cell(j, err, errlen);
 		}

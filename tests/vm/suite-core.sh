@@ -420,7 +420,7 @@ else fail "a hostile file name is escaped in the NDJSON" "$(head -c 300 $OUT/hos
 eng=$(ls -d /sys/fs/bpf/agentlock/engine-* 2>/dev/null | head -n 1)
 al engine-reuse $AG al-probe open r /etc/login.defs
 own=$(ls -d /sys/fs/bpf/agentlock/[0-9]* 2>/dev/null | wc -l)
-if [ -n "$eng" ] && [ -e "$eng/map.jailed" ] && [ "$own" = 0 ] && [ "$(out)" = EPERM ] &&
+if [ -n "$eng" ] && [ -e "$eng/map_jailed" ] && [ "$own" = 0 ] && [ "$(out)" = EPERM ] &&
 	has $OUT/engine-reuse.report '.path=="/etc/login.defs" and .verdict=="blocked"' &&
 	[ "$(jq -s 'last.escapes' $OUT/engine-reuse.report)" = 1 ]; then
 	ok "the engine stays pinned between runs; a run that reuses it confines and counts only its own"

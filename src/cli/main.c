@@ -410,6 +410,22 @@ static int start_bpf(struct run *r)
 			    r->dir, r->live ? &r->tty : NULL, &r->ns, r->err, sizeof(r->err));
 }
 
+/*
+ * Tells the observer whether anything wants every event (--log, the
+ * dashboard, a watcher): without, allowed opens are only counted in the
+ * kernel, never sent here to be classified. Refusals are always sent.
+ */
+static void update_listening(struct run *r)
+{
+	bool on = r->log.f || r->live;
+	int i;
+
+	for (i = 0; !on && r->watch.lfd >= 0 && i < WATCH_CLIENTS; i++)
+		on = r->watch.c[i].fd >= 0;
+	if (r->observing)
+		observe_set_listening(&r->obs, on);
+}
+
 /* --audit where BPF-LSM is missing: tracepoints watch, nothing decides. */
 static int start_observe_only(struct run *r)
 {
@@ -513,6 +529,7 @@ static int start_landlock(struct run *r)
 		observe_close(&r->obs);
 	else
 		r->observing = true;
+	update_listening(r);
 	snprintf(backend, sizeof(backend), "landlock (ABI %d%s)", abi,
 		 r->fell_back ? "; BPF-LSM not usable here" : "");
 	say_start(r, backend);
@@ -671,6 +688,7 @@ static int front_input(void *ctx, int fd)
 
 	if (fd == r->watch.lfd) {
 		watch_accept(&r->watch);
+		update_listening(r);
 		return 0;
 	}
 	return r->lv.ui.on_input(&r->lv, fd);
@@ -689,6 +707,7 @@ static void front_tick(void *ctx)
 
 	if (r->live)
 		r->lv.ui.on_tick(&r->lv);
+	update_listening(r); /* a watcher may have gone */
 	if (r->watch.lfd >= 0 && now_ns() - r->last_watch_ns >= 1000000000LL) {
 		uint64_t k[AL_CNT_MAX] = { 0 };
 

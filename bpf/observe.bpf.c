@@ -175,26 +175,58 @@ static __always_inline bool allowed_wanted(void)
 
 #define OBS_PATH_WORDS (2 * AL_PATH_MAX / 8)
 
-/* Whether the waiting record in sl is the same call as r (every field the
- * user side judges, and the whole path; the bytes after it are zero). */
-static __always_inline bool same_call(const struct obs_slot *sl, const struct obs_record *r)
+/* The path comparison's state, in map memory for the bpf_loop callback
+ * (see "Walk state in per-CPU map memory" in docs/architecture.md). */
+struct cmpstate {
+	__u32 idx;    /* the slot compared with this CPU's record */
+	__u32 differ; /* a word differed, or could not be read */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cmpstate);
+} cmpstate SEC(".maps");
+
+/* One word of the path: this CPU's record against the slot's. */
+static long cmp_step(__u32 i, void *unused)
+{
+	__u32 zero = 0;
+	struct cmpstate *c = bpf_map_lookup_elem(&cmpstate, &zero);
+	struct obs_record *r = bpf_map_lookup_elem(&recbuf, &zero);
+	struct obs_slot *sl;
+
+	if (!c || !r)
+		return 1;
+	sl = bpf_map_lookup_elem(&slots, &c->idx);
+	if (!sl || i >= OBS_PATH_WORDS ||
+	    ((const __u64 *)r->e.path)[i] != ((const __u64 *)sl->rec.e.path)[i]) {
+		c->differ = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether the waiting record in slot idx is the same call as r, this CPU's
+ * record (every field the user side judges, and the whole path; the bytes
+ * after it are zero). */
+static __always_inline bool same_call(const struct obs_slot *sl, __u32 idx,
+				      const struct obs_record *r)
 {
 	const struct al_event *a = &r->e, *b = &sl->rec.e;
-	const __u64 *pa = (const __u64 *)a->path, *pb = (const __u64 *)b->path;
-	__u32 i, words = ((a->path_len > 0 ? (__u32)a->path_len : 0) + 7) / 8;
+	__u32 zero = 0, words = ((a->path_len > 0 ? (__u32)a->path_len : 0) + 7) / 8;
+	struct cmpstate *c = bpf_map_lookup_elem(&cmpstate, &zero);
 
-	if (a->tgid != b->tgid || a->tid != b->tid || a->uid != b->uid || a->op != b->op ||
+	if (!c || a->tgid != b->tgid || a->tid != b->tid || a->uid != b->uid || a->op != b->op ||
 	    a->access != b->access || a->verdict != b->verdict || a->target != b->target ||
 	    a->arg != b->arg || a->path_len != b->path_len || r->flags != sl->rec.flags ||
 	    r->dirfd != sl->rec.dirfd || r->base_len != sl->rec.base_len)
 		return false;
-	for (i = 0; i < OBS_PATH_WORDS; i++) {
-		if (i >= words)
-			break;
-		if (pa[i] != pb[i])
-			return false;
-	}
-	return true;
+	c->idx = idx;
+	c->differ = 0;
+	bpf_loop(words, cmp_step, NULL, 0);
+	return !c->differ;
 }
 
 /* The slot a call would wait in: by thread and path length, so a loop over
@@ -234,7 +266,7 @@ static __always_inline void send(struct obs_record *r, bool keep)
 	}
 	if (sl) {
 		st = *(volatile __u64 *)&sl->state;
-		if ((__u32)st && (__u32)st < OBS_COUNT_MAX && same_call(sl, r) &&
+		if ((__u32)st && (__u32)st < OBS_COUNT_MAX && same_call(sl, idx, r) &&
 		    __sync_val_compare_and_swap(&sl->state, st, st + 1) == st)
 			return; /* counted on the record still waiting */
 		st = *(volatile __u64 *)&sl->state;

@@ -287,7 +287,12 @@ static __always_inline void send(struct obs_record *r, bool keep)
 	}
 	if (size > sizeof(*r))
 		size = sizeof(*r);
-	if (!bpf_ringbuf_output(&events, r, size, 0))
+	/* A kept record wakes the reader; an allowed open only once enough
+	 * wait (a wake-up per open costs the opener more than the open), the
+	 * rest being read on the reader's tick. */
+	if (!bpf_ringbuf_output(&events, r, size,
+				keep || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= OBS_WAKE_BYTES ?
+					0 : BPF_RB_NO_WAKEUP))
 		return;
 	if (sl) /* and the repeats counted on it meanwhile */
 		lost = (__u32)__sync_lock_test_and_set(&sl->state, gen << 32);

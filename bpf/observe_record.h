@@ -51,6 +51,9 @@ struct obs_slot {
  * under Landlock) take at most half; the rest is kept for those that may not. */
 #define OBS_RING_SIZE (16u << 20)
 #define OBS_TRAFFIC_MAX (OBS_RING_SIZE / 2)
+/* Allowed opens wake the reader only once this much waits; it reads the
+ * rest on its tick (launch_supervise, at most 100 ms). */
+#define OBS_WAKE_BYTES (256u << 10)
 
 /* Membership as the fork and exit tracepoints follow it, so the user side
  * knows which /proc/<pid> entries are the cell's own. */

@@ -676,7 +676,13 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 	}
 
 	for (;;) {
-		int i, n = epoll_wait(ep, out, 8, ui ? 50 : main_done ? 100 : -1);
+		int i, n = epoll_wait(ep, out, 8, ui ? 50 : main_done || rb ? 100 : -1);
+
+		/* The observer wakes this loop only for what must not wait
+		 * (refusals) or once enough waits: the rest is read here, on
+		 * every round (at least one each 100 ms). */
+		if (rb && ringbuf_drain(rb) > 0)
+			fflush(NULL);
 
 		for (i = 0; i < n; i++) {
 			struct signalfd_siginfo si;

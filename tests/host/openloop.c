@@ -2,7 +2,9 @@
 /*
  * al-openloop: tight loops of opens inside the cell, for the observer's test
  * (tests/host/observer.sh) and its per-open cost figures.
- *   time FILE N      open(FILE, O_RDONLY)+close N times; prints "NS" per pair
+ *   time FILE N      open(FILE, O_RDONLY)+close N times; prints "WALL CPU": ns
+ *                    per pair, elapsed and on the CPU (user + system: what a
+ *                    loaded machine's other work does not inflate)
  *   refuse FILE N    open(FILE, O_RDONLY) N times; prints "REFUSED OTHER"
  *                    (how many failed with EACCES or EPERM, how many otherwise)
  *   open FILE N      open+close N times; prints "OK FAILED"
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +30,16 @@ static long long now_ns(void)
 	return ts.tv_sec * NS_PER_S + ts.tv_nsec;
 }
 
+/* Nanoseconds this process has spent on the CPU, user and system. */
+static long long cpu_ns(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * NS_PER_S +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
+}
+
 /* A positive loop count, or 0 when s is none. */
 static long count_arg(const char *s)
 {
@@ -39,7 +52,7 @@ static long count_arg(const char *s)
 int main(int argc, char **argv)
 {
 	long n, i, a = 0, b = 0;
-	long long t0;
+	long long t0, c0;
 
 	if (argc != 4 || !(n = count_arg(argv[3]))) {
 		fprintf(stderr, "usage: al-openloop time|refuse|open FILE N\n");
@@ -47,6 +60,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "time")) {
 		t0 = now_ns();
+		c0 = cpu_ns();
 		for (i = 0; i < n; i++) {
 			int fd = open(argv[2], O_RDONLY);
 
@@ -56,7 +70,8 @@ int main(int argc, char **argv)
 			}
 			close(fd);
 		}
-		printf("%.1f\n", (double)(now_ns() - t0) / (double)n);
+		printf("%.1f %.1f\n", (double)(now_ns() - t0) / (double)n,
+		       (double)(cpu_ns() - c0) / (double)n);
 		return 0;
 	}
 	if (!strcmp(argv[1], "refuse") || !strcmp(argv[1], "open")) {

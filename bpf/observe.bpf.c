@@ -229,13 +229,16 @@ static __always_inline bool same_call(const struct obs_slot *sl, __u32 idx,
 	return !c->differ;
 }
 
-/* The slot a call would wait in: by thread and path length, so a loop over
- * a few different calls still finds each its own. */
+#define SLOT_MIX_TID 0x9e3779b1u /* 2^32 / golden ratio: spreads consecutive tids */
+#define SLOT_MIX_LEN 0x85ebca6bu /* MurmurHash3's first finaliser constant */
+
+/* The slot a call would wait in: by thread, path length and its first
+ * bytes, so a loop over a few different calls still finds each its own. */
 static __always_inline __u32 slot_of(const struct obs_record *r)
 {
 	__u64 first = *(const __u64 *)r->e.path;
 
-	return (__u32)((r->e.tid * 0x9e3779b1u) ^ (__u32)r->e.path_len * 0x85ebca6bu ^
+	return (__u32)((r->e.tid * SLOT_MIX_TID) ^ (__u32)r->e.path_len * SLOT_MIX_LEN ^
 		       (__u32)(first ^ first >> 32)) % OBS_SLOTS;
 }
 
@@ -253,11 +256,10 @@ static __always_inline void send(struct obs_record *r, bool keep)
 	struct obs_slot *sl = NULL;
 	char *path = r->e.path;
 
-	if (len > 2 * AL_PATH_MAX - 8)
-		return;
 	r->slot = OBS_NO_SLOT;
 	r->gen = 0;
-	if (keep) {
+	/* (A path too long to pad to a word is sent alone.) */
+	if (keep && len <= 2 * AL_PATH_MAX - 8) {
 		/* Zero the bytes after the path up to a word, for same_call. */
 		for (i = 0; i < 8; i++)
 			path[(len + i) & (2 * AL_PATH_MAX - 1)] = 0;

@@ -69,6 +69,9 @@ run_logged host-cli tests/host/cli.sh build-asan
 step "host: the Landlock backend (this kernel refuses BPF-LSM programs; Landlock holds)"
 run_logged host-landlock tests/host/landlock.sh build-asan
 
+step "host: the tracepoint observer under load (no refusal dropped; allowed opens counted)"
+run_logged host-observer tests/host/observer.sh build-asan
+
 step "host: agentlock's own privilege (outputs opened as the invoking user, through simulated sudo)"
 run_logged host-outputs tests/host/outputs.sh build-asan
 

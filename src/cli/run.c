@@ -522,6 +522,8 @@ static int resolve_user(struct run *r)
 
 static int start_ssh(struct run *r, bool landlock);
 
+static void update_listening(struct run *r);
+
 /* The BPF-LSM backend: load, install the rules, open the stream, launch. */
 static int start_bpf(struct run *r)
 {
@@ -532,9 +534,7 @@ static int start_bpf(struct run *r)
 	rc = jail_install(&r->jail, &r->cell.policy, r->err, sizeof(r->err));
 	if (rc)
 		return rc;
-	/* In-bounds events only while someone listens: --log, the dashboard,
-	 * or a watcher (watcher_attached turns them on). */
-	jail_stream_inbounds(&r->jail, r->log.f || r->live);
+	update_listening(r);
 	rc = ringbuf_open(&r->rb, r->jail.events_fd, &r->session);
 	if (rc) {
 		snprintf(r->err, sizeof(r->err), "failed to open the event ring buffer: %s",
@@ -562,6 +562,7 @@ static int start_observe_only(struct run *r)
 	if (observe_open(&r->obs, &r->cell.policy, &r->session, true, r->err, sizeof(r->err)))
 		return AL_EXIT_BPF;
 	r->observing = true;
+	update_listening(r);
 	r->session.backend = "tracepoints";
 	r->session.observed = true;
 	say_start(r, "tracepoints, audit only (nothing is blocked; only opens and execs are seen)");
@@ -712,6 +713,7 @@ static int start_landlock(struct run *r)
 		observe_close(&r->obs);
 	else
 		r->observing = true;
+	update_listening(r);
 	snprintf(backend, sizeof(backend), "landlock (ABI %d%s)", abi,
 		 r->fell_back ? "; BPF-LSM not usable here" : "");
 	rc = start_ssh(r, true);
@@ -771,13 +773,28 @@ static int start_landlock(struct run *r)
 
 static void read_totals(void *ctx, uint64_t *k);
 
-/* A watcher attached: it shows in-bounds events too, so the kernel sends them. */
+/*
+ * Tells the backend whether anything wants every event (--log, the
+ * dashboard, a watcher): without, in-bounds events are only counted in the
+ * kernel, never sent here. What is reported is always sent.
+ */
+static void update_listening(struct run *r)
+{
+	bool on = r->log.f || r->live;
+	int i;
+
+	for (i = 0; !on && r->watch.lfd >= 0 && i < WATCH_CLIENTS; i++)
+		on = r->watch.c[i].fd >= 0;
+	if (jail_active(&r->jail))
+		jail_stream_inbounds(&r->jail, on);
+	if (r->observing)
+		observe_set_listening(&r->obs, on);
+}
+
+/* A watcher attached: it shows in-bounds events too, so they are sent. */
 static void watcher_attached(void *ctx)
 {
-	struct run *r = ctx;
-
-	if (jail_active(&r->jail))
-		jail_stream_inbounds(&r->jail, true);
+	update_listening(ctx);
 }
 
 /* Watchers may attach from other terminals; without the socket the run goes on. */

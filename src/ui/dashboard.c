@@ -256,7 +256,11 @@ static void draw_masthead(struct dash *d, int y)
 		printw("  (%llu on targets beyond the %d shown)", (unsigned long long)m->lb.overflow,
 		       LB_MAX_ENTRIES);
 	if (m->dropped) {
-		snprintf(buf, sizeof(buf), " %llu events dropped (totals exact) ",
+		/* The observer classifies on this side: what it dropped is not counted. */
+		bool observer = m->backend[0] && strcmp(m->backend, "bpf-lsm");
+
+		snprintf(buf, sizeof(buf), observer ? " %llu events dropped (not in the counts) " :
+						      " %llu events dropped (totals exact) ",
 			 (unsigned long long)m->dropped);
 		style(d, C_BAD, A_BOLD | A_REVERSE);
 		mvaddstr(y + 1, COLS - (int)strlen(buf) - 1, buf);

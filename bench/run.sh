@@ -156,11 +156,29 @@ bg_stop() {
 record() { while read -r _n _v; do case $_n in '#'*) echo "$_n $_v" ;; *) echo "$1 ${2:-}$_n $_v" >>"$RES" ;; esac; done; }
 failed=""
 fail() { failed="$failed; $1"; }
+# others: how many agentlock processes not started by this run are running.
+# As root, their observers' tracepoints slow every process, the baseline too.
+others() {
+	_n=0
+	for _d in /proc/[0-9]*; do
+		[ "$(cat "$_d/comm" 2>/dev/null)" = agentlock ] || continue
+		case " $(cat "$_d/environ" 2>/dev/null | tr '\0' ' ') " in *" AL_BENCH=$$ "*) continue ;; esac
+		_n=$((_n + 1))
+	done
+	echo $_n
+}
+export AL_BENCH=$$ # marks this run's own processes for others()
+warn_others() {
+	_o=$(others)
+	[ "$_o" = 0 ] || echo "# bench: warning: $_o other agentlock process(es) running $1: one as root (its observer's tracepoints)" \
+		"slows every process on the machine, the bare baseline too: these are not a quiet machine's figures"
+}
 
 echo "# bench: modes:$MODES; $(uname -r), $(nproc 2>/dev/null || echo '?') CPUs, load $(cut -d" " -f1-3 /proc/loadavg); $([ $short -eq 1 ] && echo short || echo full) run;" \
 	"files on $([ $tmpfs = 1 ] && echo a tmpfs || echo the disk) at $base"
 
 # --- Per-operation costs, rules, start-up: round-robin over the modes ----------------
+warn_others "at the start"
 r=1
 while [ $r -le "$ROUNDS" ]; do
 	for m in $MODES; do
@@ -288,6 +306,7 @@ for m in $MODES; do
 done
 
 # --- The tables ----------------------------------------------------------------------
+warn_others "at the end"
 [ -z "$raw" ] || cp "$RES" "$raw"
 # stats: "MODE FIG median min max" from the results, every (mode, figure).
 stats() {

@@ -19,7 +19,7 @@
  *                                      the whole run of CMD (ms)
  *   fsbench rusage OUT -- CMD...       CMD's own CPU time and peak RSS
  *                                      (not its children's), into OUT
- *   fsbench asuser UID GID CMD...      CMD as that user, no groups
+ *   fsbench asuser UID GID CMD...      CMD as that user, no groups, its HOME
  *
  * Never sanitised and never linked with agentlock: it must cost the same in
  * every mode, and LeakSanitizer's tracer would be refused in a cell.
@@ -30,6 +30,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -630,6 +631,7 @@ static int cmd_rusage(int argc, char **argv)
 /* asuser UID GID CMD...: drops every group and root, then runs CMD. */
 static int cmd_asuser(int argc, char **argv)
 {
+	struct passwd *pw;
 	uid_t uid;
 	gid_t gid;
 
@@ -639,8 +641,13 @@ static int cmd_asuser(int argc, char **argv)
 	}
 	uid = (uid_t)arg_long(argv[0], "UID");
 	gid = (gid_t)arg_long(argv[1], "GID");
+	pw = getpwuid(uid);
 	if (setgroups(0, NULL) || setresgid(gid, gid, gid) || setresuid(uid, uid, uid))
 		die("asuser: cannot become", argv[0]);
+	/* The user's own HOME and names, as su and runuser give them. */
+	if (pw && (setenv("HOME", pw->pw_dir, 1) || setenv("USER", pw->pw_name, 1) ||
+		   setenv("LOGNAME", pw->pw_name, 1)))
+		die("asuser: cannot set the environment for", argv[0]);
 	execvp(argv[2], argv + 2);
 	die("asuser: cannot run", argv[2]);
 	return 127;

@@ -97,7 +97,7 @@ for n in $RULE_COUNTS; do
 done
 chown -R "$U:$G" "$P" "$P2" "$O"
 if command -v git >/dev/null; then
-	(cd "$P/tree" && "$F" asuser "$U" "$G" sh -c 'HOME=/nonexistent git init -q && git add -A &&
+	(cd "$P/tree" && "$F" asuser "$U" "$G" sh -c 'git init -q && git add -A &&
 		git -c user.name=bench -c user.email=bench@localhost commit -q -m tree' >/dev/null 2>&1) ||
 		echo "# bench: git could not make the tree's repository: the job row is the walk only"
 fi

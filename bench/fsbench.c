@@ -55,6 +55,7 @@
 #define NS_PER_S 1000000000.0
 #define NS_PER_MS 1000000.0
 
+/* The path depths (components) the open+close figures are measured at. */
 static const int open_depths[] = { 1, 8, 24 };
 
 /* Fails the run: what failed and why, to stderr, exit 1. */
@@ -88,6 +89,7 @@ static long arg_long(const char *s, const char *name)
 	return v;
 }
 
+/* qsort order for doubles, ascending. */
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -653,6 +655,7 @@ static int cmd_asuser(int argc, char **argv)
 	return 127;
 }
 
+/* One subcommand, named by the first argument. */
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";

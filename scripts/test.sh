@@ -126,6 +126,14 @@ build/dashboard_bench 2>&1 | tee "$bench_out"
 if grep -q "^bench: ok" "$bench_out"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 rm -f "$bench_out"
 
+step "bench: what a cell costs, short run (bench/run.sh --short, release build): every row printed, no escape lost uncounted"
+# Figures are read from the table (docs/performance.md), never asserted here:
+# it fails only when a row is missing or refusals went unreported and uncounted.
+fsbench_out=$(mktemp)
+bench/run.sh build --short 2>&1 | tee "$fsbench_out"
+if grep -q "^bench: ok" "$fsbench_out"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+rm -f "$fsbench_out"
+
 step "fuzz: the profile parser, the NDJSON reader, the environment filter (libFuzzer, ASan+UBSan, bounded)"
 run_logged fuzz tests/fuzz/run.sh 60
 

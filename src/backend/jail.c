@@ -448,6 +448,17 @@ static const char *kernel_release(void)
 	return uname(&u) ? "(unknown)" : u.release;
 }
 
+/* The maps' descriptors of the object this run loaded (the skeleton owns them). */
+static void skel_fds(struct jail *j)
+{
+	j->bss = j->skel->bss;
+	j->jailed_fd = bpf_map__fd(j->skel->maps.jailed);
+	j->rules_fd = bpf_map__fd(j->skel->maps.rules);
+	j->counters_fd = bpf_map__fd(j->skel->maps.counters);
+	j->events_fd = bpf_map__fd(j->skel->maps.events);
+	j->keys_fd = bpf_map__fd(j->skel->maps.member_keys);
+}
+
 /* Loads and attaches a fresh copy of the BPF object (the slow path: the
  * verifier, then one trampoline update per hook). */
 static int load_object(struct jail *j, bool audit, char *err, size_t errlen)
@@ -497,11 +508,7 @@ static int load_object(struct jail *j, bool audit, char *err, size_t errlen)
 		snprintf(err, errlen, "failed to attach the BPF programs: %s", strerror(-rc));
 		return rc == -EPERM ? AL_EXIT_NO_BPF_LSM : AL_EXIT_BPF;
 	}
-	j->jailed_fd = bpf_map__fd(j->skel->maps.jailed);
-	j->rules_fd = bpf_map__fd(j->skel->maps.rules);
-	j->counters_fd = bpf_map__fd(j->skel->maps.counters);
-	j->events_fd = bpf_map__fd(j->skel->maps.events);
-	j->keys_fd = bpf_map__fd(j->skel->maps.member_keys);
+	skel_fds(j);
 	return 0;
 }
 
@@ -665,12 +672,7 @@ int jail_open_classifier(struct jail *j, char *err, size_t errlen)
 		j->skel = NULL;
 		return AL_EXIT_BPF;
 	}
-	j->bss = j->skel->bss;
-	j->jailed_fd = bpf_map__fd(j->skel->maps.jailed);
-	j->rules_fd = bpf_map__fd(j->skel->maps.rules);
-	j->counters_fd = bpf_map__fd(j->skel->maps.counters);
-	j->events_fd = bpf_map__fd(j->skel->maps.events);
-	j->keys_fd = bpf_map__fd(j->skel->maps.member_keys);
+	skel_fds(j);
 	return 0;
 }
 

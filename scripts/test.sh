@@ -57,6 +57,9 @@ else
 fi
 rm -f "$unit_out"
 
+step "lint: the layers of src/ (a file includes only its layer and those below)"
+run_logged layers tests/lint/layers.sh
+
 step "host: packaging (a Release build, cmake --install, the manual pages and shell completion)"
 run_logged host-install tests/host/install.sh build
 

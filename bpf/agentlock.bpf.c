@@ -22,8 +22,15 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Load-time knobs, set by the user side through the skeleton. */
-const volatile bool audit_mode = false;
+/*
+ * The engine is loaded once and reused by later runs (src/backend/jail.c),
+ * so every knob is run-time state in .bss, reset by the run that takes the
+ * engine before it enrols anyone.
+ */
+bool audit_mode = false;
+/* Which run holds the engine: marks on sockets and keys carry it, so what
+ * an earlier run's members made is never the current cell's own. */
+__u32 generation = 0;
 
 /* Members of the jail map; the launcher counts the first one it inserts. */
 __u32 jail_count = 0;
@@ -812,14 +819,16 @@ SEC("lsm/socket_post_create")
 int BPF_PROG(jail_socket_create, struct socket *sock, int family, int type, int protocol, int kern,
 	     int ret)
 {
-	__u32 one = 1;
+	__u32 gen = generation, *mark;
 
 	if (ret || family != 1 /* AF_UNIX */)
 		return ret;
 	if (!is_member_tgid(bpf_get_current_pid_tgid() >> 32))
 		return 0;
-	if (!bpf_sk_storage_get(&member_socks, sock->sk, &one, BPF_SK_STORAGE_GET_F_CREATE))
+	mark = bpf_sk_storage_get(&member_socks, sock->sk, &gen, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!mark)
 		return -EPERM; /* unmarked, it would be unusable later anyway */
+	*mark = gen; /* a socket an earlier run's member made is re-marked for this one */
 	return 0;
 }
 
@@ -840,7 +849,9 @@ static __always_inline int check_unix_peer(struct sock *other)
 		return 0;
 	if (orphan)
 		return orphan;
-	if (bpf_sk_storage_get(&member_socks, other, 0, 0))
+	__u32 *mark = bpf_sk_storage_get(&member_socks, other, 0, 0);
+
+	if (mark && *mark == generation)
 		return 0; /* a listener of the cell's own */
 	s = event_start(AL_ACCESS_WRITE);
 	if (!s)
@@ -1030,11 +1041,11 @@ SEC("lsm/key_alloc")
 int BPF_PROG(jail_key_alloc, struct key *key, const struct cred *cred, unsigned long flags, int ret)
 {
 	__u64 k = (__u64)key;
-	__u32 one = 1;
+	__u32 gen = generation;
 
 	if (ret || !is_member_tgid(bpf_get_current_pid_tgid() >> 32))
 		return ret;
-	if (bpf_map_update_elem(&member_keys, &k, &one, BPF_ANY))
+	if (bpf_map_update_elem(&member_keys, &k, &gen, BPF_ANY))
 		return -EPERM; /* unmarked, it would be unusable: say so now */
 	return 0;
 }
@@ -1063,8 +1074,11 @@ int jail_key_permission(unsigned long long *ctx)
 		return 0;
 	if (bpf_get_func_arg(ctx, 0, &key_ref))
 		return audit_mode ? 0 : -EPERM;
+	__u32 *mark;
+
 	k = key_ref & ~1ULL; /* the low bit says "possessed" */
-	if (bpf_map_lookup_elem(&member_keys, &k))
+	mark = bpf_map_lookup_elem(&member_keys, &k);
+	if (mark && *mark == generation)
 		return 0;
 	return refuse_member(AL_OP_KEYRING, 0, (__u32)BPF_CORE_READ((struct key *)k, serial), true);
 }

@@ -181,6 +181,14 @@ enum al_counter {
 	 * permissions would have allowed: the backend's rules are narrower than
 	 * the policy (a Landlock grant that could not be made). */
 	AL_CNT_REFUSED_INSIDE,
+	/* Observer only: refused calls the ring buffer had no room for (also
+	 * in AL_CNT_RB_DROPPED). Repeats of one refusal are counted on a record
+	 * already waiting, so only a flood of different ones can lose any. */
+	AL_CNT_REFUSAL_DROPPED,
+	/* Observer only, Landlock: opens and execs the kernel allowed while
+	 * nothing listened for them (no --log, dashboard or watcher): counted,
+	 * not sent to be classified, so not in the other open counts. */
+	AL_CNT_OPEN_UNCLASSIFIED,
 	AL_CNT_MAX,
 };
 

@@ -78,6 +78,9 @@ static __always_inline struct scratch *scratch_get(void)
 
 #include "pathwalk.bpf.h"
 
+/* What an execve asked for, kept from entry to exit by thread: after a
+ * successful exec the name's memory is the new program's. (Opens need no
+ * entry program: at exit their arguments are still in the user registers.) */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 8192);
@@ -93,6 +96,24 @@ struct {
 	__type(value, struct pending);
 } pend_scratch SEC(".maps");
 
+/* The record being put together on this CPU (sent with only its used bytes). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct obs_record);
+} recbuf SEC(".maps");
+
+/* Records waiting in the ring that count their repeats (observe_record.h);
+ * the user side maps this to take the counts. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, OBS_SLOTS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct obs_slot);
+} slots SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, AL_CNT_MAX);
@@ -102,15 +123,28 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20);
+	__uint(max_entries, OBS_RING_SIZE);
 } events SEC(".maps");
 
-static __always_inline void count(__u32 idx)
+/* Set by the user side while something wants every event (--log, the
+ * dashboard, a watcher): without, allowed opens are only counted. */
+volatile __u8 listening = 0;
+
+/* Set before load: --audit, where nothing refuses and an escape is an open
+ * that succeeded, so every open is kept like a refusal. */
+const volatile __u8 audit = 0;
+
+static __always_inline void count_n(__u32 idx, __u64 n)
 {
 	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
 
 	if (v)
-		*v += 1;
+		*v += n;
+}
+
+static __always_inline void count(__u32 idx)
+{
+	count_n(idx, 1);
 }
 
 static __always_inline bool member(void)
@@ -118,6 +152,166 @@ static __always_inline bool member(void)
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
 	return bpf_map_lookup_elem(&members, &tgid) != NULL;
+}
+
+/* Room for a record that may be dropped: the ring keeps its other half for
+ * the ones that may not. */
+static __always_inline bool traffic_room(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < OBS_TRAFFIC_MAX;
+}
+
+/* Whether an allowed open or exec (under Landlock: no escape the kernel
+ * refused) is to be sent: only while something listens, and while the ring
+ * has room for it; else it is counted as unclassified or dropped. */
+static __always_inline bool allowed_wanted(void)
+{
+	if (!listening) {
+		count(AL_CNT_OPEN_UNCLASSIFIED);
+		return false;
+	}
+	if (!traffic_room()) {
+		count(AL_CNT_RB_DROPPED);
+		return false;
+	}
+	return true;
+}
+
+#define OBS_PATH_WORDS (2 * AL_PATH_MAX / 8)
+
+/* The path comparison's state, in map memory for the bpf_loop callback
+ * (see "Walk state in per-CPU map memory" in docs/architecture.md). */
+struct cmpstate {
+	__u32 idx;    /* the slot compared with this CPU's record */
+	__u32 differ; /* a word differed, or could not be read */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cmpstate);
+} cmpstate SEC(".maps");
+
+/* One word of the path: this CPU's record against the slot's. */
+static long cmp_step(__u32 i, void *unused)
+{
+	__u32 zero = 0;
+	struct cmpstate *c = bpf_map_lookup_elem(&cmpstate, &zero);
+	struct obs_record *r = bpf_map_lookup_elem(&recbuf, &zero);
+	struct obs_slot *sl;
+
+	if (!c || !r)
+		return 1;
+	sl = bpf_map_lookup_elem(&slots, &c->idx);
+	if (!sl || i >= OBS_PATH_WORDS ||
+	    ((const __u64 *)r->e.path)[i] != ((const __u64 *)sl->rec.e.path)[i]) {
+		c->differ = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether the waiting record in slot idx is the same call as r, this CPU's
+ * record (every field the user side judges, and the whole path; the bytes
+ * after it are zero). */
+static __always_inline bool same_call(const struct obs_slot *sl, __u32 idx,
+				      const struct obs_record *r)
+{
+	const struct al_event *a = &r->e, *b = &sl->rec.e;
+	__u32 zero = 0, words = ((a->path_len > 0 ? (__u32)a->path_len : 0) + 7) / 8;
+	struct cmpstate *c = bpf_map_lookup_elem(&cmpstate, &zero);
+
+	if (!c || a->tgid != b->tgid || a->tid != b->tid || a->uid != b->uid || a->op != b->op ||
+	    a->access != b->access || a->verdict != b->verdict || a->target != b->target ||
+	    a->arg != b->arg || a->path_len != b->path_len || r->flags != sl->rec.flags ||
+	    r->dirfd != sl->rec.dirfd || r->base_len != sl->rec.base_len)
+		return false;
+	c->idx = idx;
+	c->differ = 0;
+	bpf_loop(words, cmp_step, NULL, 0);
+	return !c->differ;
+}
+
+#define SLOT_MIX_TID 0x9e3779b1u /* 2^32 / golden ratio: spreads consecutive tids */
+#define SLOT_MIX_LEN 0x85ebca6bu /* MurmurHash3's first finaliser constant */
+
+/* The slot a call would wait in: by thread, path length and its first
+ * bytes, so a loop over a few different calls still finds each its own. */
+static __always_inline __u32 slot_of(const struct obs_record *r)
+{
+	__u64 first = *(const __u64 *)r->e.path;
+
+	return (__u32)((r->e.tid * SLOT_MIX_TID) ^ (__u32)r->e.path_len * SLOT_MIX_LEN ^
+		       (__u32)(first ^ first >> 32)) % OBS_SLOTS;
+}
+
+/*
+ * Sends r (OBS_RECORD_HDR + path_len bytes). When keep, it is one that must
+ * not be lost: a repeat of a record still waiting is only counted on it, and
+ * a new one claims a slot its own repeats can count on. What the ring had no
+ * room for is counted (AL_CNT_RB_DROPPED, and AL_CNT_REFUSAL_DROPPED for
+ * kept records: with the repeats it stood for).
+ */
+static __always_inline void send(struct obs_record *r, bool keep)
+{
+	__u32 len = r->e.path_len > 0 ? (__u32)r->e.path_len : 0, idx, i;
+	__u64 size = OBS_RECORD_HDR + len, st, gen, lost = 1;
+	struct obs_slot *sl = NULL;
+	char *path = r->e.path;
+
+	r->slot = OBS_NO_SLOT;
+	r->gen = 0;
+	/* (A path too long to pad to a word is sent alone.) */
+	if (keep && len <= 2 * AL_PATH_MAX - 8) {
+		/* Zero the bytes after the path up to a word, for same_call. */
+		for (i = 0; i < 8; i++)
+			path[(len + i) & (2 * AL_PATH_MAX - 1)] = 0;
+		idx = slot_of(r);
+		sl = bpf_map_lookup_elem(&slots, &idx);
+	}
+	if (sl) {
+		st = *(volatile __u64 *)&sl->state;
+		if ((__u32)st && (__u32)st < OBS_COUNT_MAX && same_call(sl, idx, r) &&
+		    __sync_val_compare_and_swap(&sl->state, st, st + 1) == st)
+			return; /* counted on the record still waiting */
+		st = *(volatile __u64 *)&sl->state;
+		gen = ((st >> 32) + 1) & 0xffffffffu;
+		if ((__u32)st == 0 &&
+		    __sync_val_compare_and_swap(&sl->state, st, gen << 32 | OBS_COUNT_WRITING) == st) {
+			__u64 n = (size + 7) & ~7ull;
+
+			r->slot = idx;
+			r->gen = (__u32)gen;
+			if (n > sizeof(*r))
+				n = sizeof(*r);
+			bpf_probe_read_kernel(&sl->rec, n, r);
+			__sync_lock_test_and_set(&sl->state, gen << 32 | 1);
+		} else {
+			sl = NULL; /* another call waits there: this one goes alone */
+		}
+	}
+	if (size > sizeof(*r))
+		size = sizeof(*r);
+	/* A kept record wakes the reader; an allowed open only once enough
+	 * wait (a wake-up per open costs the opener more than the open), the
+	 * rest being read on the reader's tick. */
+	if (!bpf_ringbuf_output(&events, r, size,
+				keep || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= OBS_WAKE_BYTES ?
+					0 : BPF_RB_NO_WAKEUP))
+		return;
+	if (sl) /* and the repeats counted on it meanwhile */
+		lost = (__u32)__sync_lock_test_and_set(&sl->state, gen << 32);
+	count_n(AL_CNT_RB_DROPPED, lost);
+	if (keep)
+		count_n(AL_CNT_REFUSAL_DROPPED, lost);
+}
+
+static __always_inline struct obs_record *recbuf_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&recbuf, &zero);
 }
 
 /* The directory a relative name starts from, as the dentry walk sees it,
@@ -173,7 +367,20 @@ static __always_inline void take_exe(struct pending *p)
 	p->path[n & (AL_PATH_MAX - 1)] = '\0';
 }
 
-static __always_inline int enter(const char *upath, __s32 dirfd, __u64 flags, bool exec)
+/* The access an open's flags ask for. */
+static __always_inline __u8 open_access(__u64 flags)
+{
+	return (flags & O_CREAT) ? AL_ACCESS_CREATE :
+	       (flags & O_ACCMODE) ? AL_ACCESS_WRITE : AL_ACCESS_READ;
+}
+
+/* The answers by which the kernel refused the call itself. */
+static __always_inline bool refusal(long ret)
+{
+	return ret == -EACCES || ret == -EPERM || ret == -EROFS;
+}
+
+static __always_inline int exec_enter(const char *upath)
 {
 	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending *p;
@@ -183,42 +390,36 @@ static __always_inline int enter(const char *upath, __s32 dirfd, __u64 flags, bo
 	p = bpf_map_lookup_elem(&pend_scratch, &zero);
 	if (!p)
 		return 0;
-	p->dirfd = dirfd;
-	p->flags = (__u32)flags;
-	p->access = exec ? AL_ACCESS_EXEC :
-		    (flags & O_CREAT) ? AL_ACCESS_CREATE :
-		    (flags & O_ACCMODE) ? AL_ACCESS_WRITE : AL_ACCESS_READ;
+	p->dirfd = -100 /* AT_FDCWD */;
+	p->flags = 0;
+	p->access = AL_ACCESS_EXEC;
 	p->upath = (__u64)upath;
 	p->unread = bpf_probe_read_user_str(p->path, sizeof(p->path), upath) <= 0;
 	if (p->unread)
 		p->path[0] = '\0';
 	p->base_len = 0;
 	if (p->path[0] != '/')
-		take_base(p, dirfd);
+		take_base(p, p->dirfd);
 	bpf_map_update_elem(&pending, &tid, p, BPF_ANY);
 	return 0;
 }
 
-static __always_inline int leave(long ret)
+/*
+ * Sends what p asked for and what came of it (ret): only what happened or
+ * was refused (ENOENT and the like touch nothing). A refusal is kept (never
+ * dropped for an allowed open, its repeats counted, not resent); an allowed
+ * open only while the ring has room for it (else counted as dropped).
+ */
+static __always_inline void report_open(struct pending *p, long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct obs_record *r = recbuf_get();
 	struct task_struct *task;
-	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
-	struct obs_record *r;
 	struct al_event *e;
 	__u32 off;
 	long n;
 
-	if (!p)
-		return 0;
-	/* Only what happened or was refused: ENOENT and the like touch nothing. */
-	if (ret < 0 && ret != -EACCES && ret != -EPERM && ret != -EROFS)
-		goto out;
-	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-	if (!r) {
-		count(AL_CNT_RB_DROPPED);
-		goto out;
-	}
+	if (!r)
+		return;
 	/* A name in a page not yet faulted in (a new program's string literal)
 	 * cannot be read at entry; the call itself has faulted it in by now
 	 * (but a successful execve has replaced that memory: its program is
@@ -235,7 +436,7 @@ static __always_inline int leave(long ret)
 	task = (struct task_struct *)bpf_get_current_task();
 	e->ts_ns = bpf_ktime_get_ns();
 	e->tgid = bpf_get_current_pid_tgid() >> 32;
-	e->tid = tid;
+	e->tid = (__u32)bpf_get_current_pid_tgid();
 	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->op = AL_OP_OPEN;
@@ -257,50 +458,88 @@ static __always_inline int leave(long ret)
 	}
 	n = bpf_probe_read_kernel_str(&e->path[off & (AL_PATH_MAX - 1)], AL_PATH_MAX, p->path);
 	e->path_len = (__s32)((off & (AL_PATH_MAX - 1)) + (n > 0 ? n - 1 : 0));
-	bpf_ringbuf_submit(r, 0);
-out:
-	bpf_map_delete_elem(&pending, &tid);
-	return 0;
+	send(r, ret < 0 || audit);
 }
 
-SEC("tracepoint/syscalls/sys_enter_openat")
-int obs_enter_openat(struct trace_event_raw_sys_enter *ctx)
+/* The user registers at the call: its arguments, still there at its exit
+ * (a call seccomp refuses never reaches the entry tracepoint, but it does
+ * pass the exit one). */
+static __always_inline struct pt_regs *user_regs(void)
 {
-	return enter((const char *)ctx->args[1], (__s32)ctx->args[0], ctx->args[2], false);
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+/* An open's exit: its arguments from the user registers, as the call had them. */
+static __always_inline int open_exit(long ret, bool how)
+{
+	struct pt_regs *regs;
+	struct pending *p;
+	__u32 zero = 0;
+	__u64 flags;
+
+	if (ret < 0 && !refusal(ret))
+		return 0;
+	if (!member())
+		return 0;
+	if (ret >= 0 && !audit && !allowed_wanted())
+		return 0;
+	p = bpf_map_lookup_elem(&pend_scratch, &zero);
+	if (!p)
+		return 0;
+	regs = user_regs();
+	flags = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	if (how) {
+		/* struct open_how starts with the flags. */
+		const void *uhow = (const void *)flags;
+
+		flags = 0;
+		bpf_probe_read_user(&flags, sizeof(flags), uhow);
+	}
+	p->dirfd = (__s32)PT_REGS_PARM1_CORE_SYSCALL(regs);
+	p->flags = (__u32)flags;
+	p->access = open_access(flags);
+	p->upath = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	p->unread = 0;
+	if (bpf_probe_read_user_str(p->path, sizeof(p->path), (const char *)p->upath) <= 0)
+		p->path[0] = '\0'; /* unreadable: sent empty, unresolved */
+	p->base_len = 0;
+	if (p->path[0] && p->path[0] != '/')
+		take_base(p, p->dirfd);
+	report_open(p, ret);
+	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat")
 int obs_exit_openat(struct trace_event_raw_sys_exit *ctx)
 {
-	return leave(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_enter_openat2")
-int obs_enter_openat2(struct trace_event_raw_sys_enter *ctx)
-{
-	__u64 flags = 0;
-
-	/* struct open_how starts with the flags. */
-	bpf_probe_read_user(&flags, sizeof(flags), (const void *)ctx->args[2]);
-	return enter((const char *)ctx->args[1], (__s32)ctx->args[0], flags, false);
+	return open_exit(ctx->ret, false);
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat2")
 int obs_exit_openat2(struct trace_event_raw_sys_exit *ctx)
 {
-	return leave(ctx->ret);
+	return open_exit(ctx->ret, true);
 }
 
 SEC("tracepoint/syscalls/sys_enter_execve")
 int obs_enter_execve(struct trace_event_raw_sys_enter *ctx)
 {
-	return enter((const char *)ctx->args[0], -100 /* AT_FDCWD */, 0, true);
+	return exec_enter((const char *)ctx->args[0]);
 }
 
 SEC("tracepoint/syscalls/sys_exit_execve")
 int obs_exit_execve(struct trace_event_raw_sys_exit *ctx)
 {
-	return leave(ctx->ret);
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
+	long ret = ctx->ret;
+
+	if (!p)
+		return 0;
+	if ((ret >= 0 && (audit || allowed_wanted())) || refusal(ret))
+		report_open(p, ret);
+	bpf_map_delete_elem(&pending, &tid);
+	return 0;
 }
 
 /* ---- calls the Landlock backend's seccomp filter refuses (src/backend/seccomp.h) ---- */
@@ -311,15 +550,6 @@ int obs_exit_execve(struct trace_event_raw_sys_exit *ctx)
 #define PRIO_PROCESS 0
 #define IOPRIO_WHO_PROCESS 1
 
-/*
- * These are seen at syscall exit only: a call seccomp refuses never reaches
- * the entry tracepoint, but it does pass the exit one, with its arguments
- * still in the user registers.
- */
-static __always_inline struct pt_regs *user_regs(void)
-{
-	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-}
 
 /* The path of the member's descriptor fd into e (path_len -ENAMETOOLONG
  * when it has none the walk can name, as sockets; user space tries /proc). */
@@ -344,14 +574,6 @@ static __always_inline void fd_path(struct al_event *e, __u32 fd)
 	e->path_len = (__s32)n;
 }
 
-/*
- * Reports a member's call of the kind the filter refuses: refused (-EPERM,
- * -EACCES) or, where no filter is installed (--audit), carried out. Other
- * failures touched nothing. The record: op, target (for AL_OP_IOCTL the
- * descriptor, which user space turns into the path if the walk could not),
- * arg, and in verdict whether it was refused. For fd >= 0 the path is the
- * descriptor's.
- */
 /*
  * A connect's sun_path into r as "base\0name" when relative (base: the
  * working directory, walked now, as for opens), else as written.
@@ -382,6 +604,14 @@ static __always_inline void user_sun_path(struct obs_record *r, __u64 upath)
 	e->path_len = (__s32)(off + (n > 0 ? n - 1 : 0));
 }
 
+/*
+ * Reports a member's call of the kind the filter refuses: refused (-EPERM,
+ * -EACCES) or, where no filter is installed (--audit), carried out. Other
+ * failures touched nothing. The record: op, target (for AL_OP_IOCTL the
+ * descriptor, which user space turns into the path if the walk could not),
+ * arg, and in verdict whether it was refused. For fd >= 0 the path is the
+ * descriptor's.
+ */
 static __always_inline int act_any(__u8 op, __u32 target, __u32 arg, long ret, int fd,
 				   const char *desc, __u64 upath)
 {
@@ -393,11 +623,9 @@ static __always_inline int act_any(__u8 op, __u32 target, __u32 arg, long ret, i
 		return 0;
 	if (!member())
 		return 0;
-	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-	if (!r) {
-		count(AL_CNT_RB_DROPPED);
+	r = recbuf_get();
+	if (!r)
 		return 0;
-	}
 	e = &r->e;
 	task = (struct task_struct *)bpf_get_current_task();
 	e->ts_ns = bpf_ktime_get_ns();
@@ -425,7 +653,7 @@ static __always_inline int act_any(__u8 op, __u32 target, __u32 arg, long ret, i
 	}
 	if (upath)
 		user_sun_path(r, upath);
-	bpf_ringbuf_submit(r, 0);
+	send(r, true); /* an escape either way: refused, or carried out */
 	return 0;
 }
 

@@ -40,8 +40,8 @@ _agentlock()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev= i w sub= dir=-1 cmd=-1 npos=0
 	local prog=${COMP_WORDS[0]}
-	local valopts='--profile --backend --report --log --ro --rw --deny --connect --unix --user'
-	local flags='--audit --headless -v --verbose -h --help -V --version'
+	local valopts='--profile --backend --report --log --ro --rw --deny --connect --unix --env --ssh --user'
+	local flags='--audit --headless --env-all -v --verbose -h --help -V --version'
 	local subs='profiles profile check replay watch which'
 	COMPREPLY=()
 
@@ -114,6 +114,8 @@ _agentlock()
 		--unix) _agentlock_words $'allow\nrefuse'; return 0 ;;
 		--connect) _agentlock_words $'none\nany\n443'; return 0 ;;
 		--user) _agentlock_words "$(compgen -u)"; return 0 ;;
+		--env) _agentlock_words "$(compgen -e)"; return 0 ;;
+		--ssh) _agentlock_words "$(compgen -A hostname)"; return 0 ;;
 		--report | --log | --ro | --rw | --deny) _agentlock_files -f; return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then

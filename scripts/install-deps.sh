@@ -5,10 +5,10 @@ set -euo pipefail
 pkgs=(
 	build-essential cmake pkg-config clang llvm libclang-rt-14-dev
 	libbpf-dev bpftool libelf-dev zlib1g-dev
-	libncurses-dev libvterm-dev libyaml-dev libcmocka-dev
-	qemu-system-x86 busybox-static cpio jq python3 tmux libcap2-bin git openssh-client sudo
+	libncurses-dev libvterm-dev libyaml-dev libcmocka-dev libssl-dev
+	qemu-system-x86 busybox-static cpio jq python3 tmux libcap2-bin git openssh-client openssh-server sudo
 	man-db groff-base zsh bash-completion
-	python3-venv procps file e2fsprogs
+	python3-venv procps file e2fsprogs bubblewrap
 )
 # The real agents' tests install them with npm; a machine with its own
 # Node.js (20 or later: gemini needs it) keeps it.

@@ -57,6 +57,9 @@ else
 fi
 rm -f "$unit_out"
 
+step "lint: the layers of src/ (a file includes only its layer and those below)"
+run_logged layers tests/lint/layers.sh
+
 step "host: packaging (a Release build, cmake --install, the manual pages and shell completion)"
 run_logged host-install tests/host/install.sh build
 
@@ -68,6 +71,9 @@ run_logged host-cli tests/host/cli.sh build-asan
 
 step "host: the Landlock backend (this kernel refuses BPF-LSM programs; Landlock holds)"
 run_logged host-landlock tests/host/landlock.sh build-asan
+
+step "host: the tracepoint observer under load (no refusal dropped; allowed opens counted)"
+run_logged host-observer tests/host/observer.sh build-asan
 
 step "host: agentlock's own privilege (outputs opened as the invoking user, through simulated sudo)"
 run_logged host-outputs tests/host/outputs.sh build-asan
@@ -84,8 +90,17 @@ run_logged host-seccomp tests/host/seccomp.sh build-asan
 step "host: the user's services over Unix sockets under Landlock (ssh-agent, tmux, listeners; the opt-out)"
 run_logged host-unix tests/host/unix.sh build-asan
 
+step "host: secrets in the environment (withheld from COMMAND, named at start and in the summary; --env, --env-all)"
+run_logged host-secrets tests/host/secrets.sh build-asan
+
+step "host: SSH to named hosts only (real sshd and ssh-agent: git push to the allowed host, no signature for the other)"
+run_logged host-ssh tests/host/ssh.sh build-asan
+
 step "host: TIOCSTI through a real interactive shell in tmux, under Landlock"
 run_logged host-tiocsti tests/host/tiocsti.sh build-asan
+
+step "host: signals sent to agentlock reach COMMAND; leftovers are ended and reaped (Landlock)"
+run_logged host-signals tests/host/signals.sh build-asan
 
 step "host: code planted for later (git works in the cell; hooks, config, .envrc, .vscode are refused)"
 run_logged host-persist tests/host/persist.sh build-asan
@@ -105,13 +120,24 @@ run_logged tui-live tests/tui/live.sh build-asan
 step "tui: one session, every view (masthead, closing line, --report, replay, watch, copy), the same totals"
 run_logged tui-totals tests/tui/totals.sh build-asan
 
+step "tui: the final screen waits for q while watchers are still served (one event loop)"
+run_logged tui-final tests/tui/final.sh build-asan
+
 step "bench: the event pipeline and the dashboard at 10,000 events/s, and bounded memory (release build)"
 bench_out=$(mktemp)
 build/dashboard_bench 2>&1 | tee "$bench_out"
 if grep -q "^bench: ok" "$bench_out"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 rm -f "$bench_out"
 
-step "fuzz: the profile parser (libFuzzer, ASan+UBSan, bounded)"
+step "bench: what a cell costs, short run (bench/run.sh --short, release build): every row printed, no escape lost uncounted"
+# Figures are read from the table (docs/performance.md), never asserted here:
+# it fails only when a row is missing or refusals went unreported and uncounted.
+fsbench_out=$(mktemp)
+bench/run.sh build --short 2>&1 | tee "$fsbench_out"
+if grep -q "^bench: ok" "$fsbench_out"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+rm -f "$fsbench_out"
+
+step "fuzz: the profile parser, the NDJSON reader, the environment filter (libFuzzer, ASan+UBSan, bounded)"
 run_logged fuzz tests/fuzz/run.sh 60
 
 step "VM: jail core (BPF-LSM, ASan+UBSan build of agentlock)"

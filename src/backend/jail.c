@@ -12,6 +12,8 @@
 #include <string.h>
 #include <dirent.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -102,6 +104,8 @@ static int check_lsm_active(char *err, size_t errlen)
 #define BPFFS "/sys/fs/bpf"
 #define PIN_ROOT BPFFS "/agentlock"
 #define BPF_FS_MAGIC 0xcafe4a11
+/* The machine's engine: loaded once, pinned, reused by one run at a time. */
+#define ENGINE_PREFIX "engine-"
 
 static int ensure_bpffs(void)
 {
@@ -114,8 +118,8 @@ static int ensure_bpffs(void)
 	return 0;
 }
 
-/* Removes a pin directory and everything in it (unpinning detaches). */
-static void remove_pins(const char *dir)
+/* Unpins everything in a pin directory (unpinning detaches), keeping it. */
+static void clear_pins(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -134,7 +138,151 @@ static void remove_pins(const char *dir)
 		unlink(path);
 	}
 	closedir(d);
+}
+
+/* Removes a pin directory and everything in it. */
+static void remove_pins(const char *dir)
+{
+	clear_pins(dir);
 	rmdir(dir);
+}
+
+/* Whether descriptor fd is one of the BPF object's (a link, a program or a map). */
+static bool is_bpf_fd(int fd)
+{
+	char path[64], target[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	return strncmp(target, "anon_inode:bpf-", strlen("anon_inode:bpf-")) == 0;
+}
+
+/*
+ * Forks a grandchild in a session of its own that holds none of this
+ * process's descriptors but, with keep_bpf, the BPF object's: so a pipe
+ * reading agentlock's output ends when agentlock does. Returns true in the
+ * grandchild, false here (once the child has gone) or when fork failed.
+ */
+static bool background_child(bool keep_bpf)
+{
+	pid_t pid = fork();
+	DIR *d;
+	struct dirent *de;
+
+	if (pid < 0)
+		return false;
+	if (pid > 0) {
+		waitpid(pid, NULL, 0); /* the grandchild is init's to reap */
+		return false;
+	}
+	setsid();
+	if (fork() != 0)
+		_exit(0);
+	d = opendir("/proc/self/fd");
+	while (d && (de = readdir(d))) {
+		int fd = atoi(de->d_name);
+
+		if (de->d_name[0] != '.' && fd != dirfd(d) && !(keep_bpf && is_bpf_fd(fd)))
+			close(fd);
+	}
+	if (d)
+		closedir(d);
+	return true;
+}
+
+/*
+ * Detaching the links is the slow half of a run's end (the kernel updates a
+ * trampoline per hook, each waiting for RCU: seconds in the test VM), and
+ * the cell is empty by now, so nothing depends on it. A background child
+ * holding nothing but the BPF descriptors takes the last references and
+ * detaches; this process closes its copies (a reference count each) and
+ * exits at once.
+ */
+static void detach_in_background(void)
+{
+	if (background_child(true))
+		_exit(0); /* the kernel closes the BPF descriptors: the links detach */
+}
+
+/* A pinned object of dir, or -1. */
+static int pinned(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return bpf_obj_get(path);
+}
+
+/* Unpins the engine in dir from a background child: the last references
+ * go there, and with them the links' slow detach. */
+static void unpin_in_background(const char *dir)
+{
+	if (background_child(false)) {
+		remove_pins(dir);
+		_exit(0);
+	}
+}
+
+/* Closes the engine's map descriptors this run opened (a reused engine). */
+static void close_fds(struct jail *j)
+{
+	int *fds[] = { &j->jailed_fd, &j->rules_fd, &j->counters_fd,
+		       &j->events_fd, &j->keys_fd,  &j->bss_fd };
+	size_t i;
+
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0 && !j->skel)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+	if (j->bss && !j->skel)
+		munmap(j->bss, j->bss_len);
+	j->bss = NULL;
+}
+
+static int discard(void *ctx, void *data, size_t size)
+{
+	return 0;
+}
+
+/*
+ * Makes the engine this run's, before anyone is enrolled: a new generation
+ * (marks on an earlier run's sockets and keys stop counting), the knobs and
+ * rules of no one, counters at zero, nothing left in the event stream.
+ */
+static void reset_state(struct jail *j, bool audit)
+{
+	__u32 gen = j->bss->generation + 1, key;
+	int ncpu = libbpf_num_possible_cpus();
+	struct al_rule_key next;
+	struct ring_buffer *rb;
+	__u64 *zeros, knext;
+
+	memset(j->bss, 0, sizeof(*j->bss));
+	j->bss->generation = gen ? gen : 1;
+	j->bss->audit_mode = audit;
+	j->bss->agentlock_tgid = (__u32)getpid();
+	if (j->skel)
+		return; /* a fresh load has nothing else to clear */
+	while (bpf_map_get_next_key(j->rules_fd, NULL, &next) == 0 &&
+	       bpf_map_delete_elem(j->rules_fd, &next) == 0)
+		;
+	while (bpf_map_get_next_key(j->keys_fd, NULL, &knext) == 0 &&
+	       bpf_map_delete_elem(j->keys_fd, &knext) == 0)
+		;
+	zeros = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*zeros)) : NULL;
+	for (key = 0; zeros && key < AL_CNT_MAX; key++)
+		bpf_map_update_elem(j->counters_fd, &key, zeros, BPF_ANY);
+	free(zeros);
+	rb = ring_buffer__new(j->events_fd, discard, NULL, NULL);
+	if (rb) {
+		ring_buffer__consume(rb);
+		ring_buffer__free(rb);
+	}
 }
 
 /*
@@ -174,20 +322,46 @@ static void sweep_stale_pins(void)
 	closedir(d);
 }
 
-/* Pins every link and the jail map, so the cell outlives a killed agentlock. */
-static int pin_cell(struct jail *j, char *err, size_t errlen)
+/* Pins every loaded program's link in dir. */
+static int pin_links(struct jail *j, const char *dir, char *err, size_t errlen)
 {
 	const struct bpf_object_skeleton *sk = j->skel->skeleton;
 	char path[256];
-	int i, rc;
+	int i;
 
-	rc = ensure_bpffs();
-	if (rc) {
-		snprintf(err, errlen, "cannot mount bpffs at " BPFFS ": %s", strerror(-rc));
-		return AL_EXIT_BPF;
+	for (i = 0; i < sk->prog_cnt; i++) {
+		struct bpf_link *link = *sk->progs[i].link;
+
+		if (!bpf_program__autoload(*sk->progs[i].prog))
+			continue; /* not loaded: the classifier's test entry */
+		snprintf(path, sizeof(path), "%s/%s", dir, sk->progs[i].name);
+		if (!link || bpf_link__pin(link, path)) {
+			snprintf(err, errlen, "cannot pin the BPF program %s in %s: %s",
+				 sk->progs[i].name, dir, strerror(errno));
+			return AL_EXIT_BPF;
+		}
 	}
-	sweep_stale_pins();
-	mkdir(PIN_ROOT, 0700);
+	return 0;
+}
+
+/* Takes back the pins pin_links made (libbpf pins a link once only). */
+static void unpin_links(struct jail *j)
+{
+	const struct bpf_object_skeleton *sk = j->skel->skeleton;
+	int i;
+
+	for (i = 0; i < sk->prog_cnt; i++)
+		if (*sk->progs[i].link)
+			bpf_link__unpin(*sk->progs[i].link);
+}
+
+/* Pins every link and the jail map of this run's own copy, so the cell
+ * outlives a killed agentlock. */
+static int pin_cell(struct jail *j, char *err, size_t errlen)
+{
+	char path[256];
+	int rc;
+
 	snprintf(j->pin_dir, sizeof(j->pin_dir), PIN_ROOT "/%d", (int)getpid());
 	remove_pins(j->pin_dir);
 	if (mkdir(j->pin_dir, 0700)) {
@@ -195,25 +369,76 @@ static int pin_cell(struct jail *j, char *err, size_t errlen)
 		j->pin_dir[0] = '\0';
 		return AL_EXIT_BPF;
 	}
-	for (i = 0; i < sk->prog_cnt; i++) {
-		struct bpf_link *link = *sk->progs[i].link;
-
-		if (!bpf_program__autoload(*sk->progs[i].prog))
-			continue; /* not loaded: the classifier's test entry */
-
-		snprintf(path, sizeof(path), "%s/%s", j->pin_dir, sk->progs[i].name);
-		if (!link || bpf_link__pin(link, path)) {
-			snprintf(err, errlen, "cannot pin the BPF program %s in %s: %s",
-				 sk->progs[i].name, j->pin_dir, strerror(errno));
-			return AL_EXIT_BPF;
-		}
-	}
+	rc = pin_links(j, j->pin_dir, err, errlen);
+	if (rc)
+		return rc;
 	snprintf(path, sizeof(path), "%s/jailed", j->pin_dir);
 	if (bpf_map__pin(j->skel->maps.jailed, path)) {
 		snprintf(err, errlen, "cannot pin the jail map: %s", strerror(errno));
 		return AL_EXIT_BPF;
 	}
 	return 0;
+}
+
+/* The engine of this build: its pin directory, named by a hash of the BPF
+ * object, so an upgraded agentlock never runs an old engine. */
+static void engine_dir(char *dir, size_t dlen)
+{
+	size_t n, i;
+	const unsigned char *b = agentlock_bpf__elf_bytes(&n);
+	__u64 h = AL_FNV_BASIS;
+
+	for (i = 0; i < n; i++)
+		h = al_hash_step(h, b[i]);
+	snprintf(dir, dlen, PIN_ROOT "/" ENGINE_PREFIX "%016llx", (unsigned long long)h);
+}
+
+/* The engine's lock: its pin directory itself (root's, in bpffs), made if
+ * missing and locked without waiting. The descriptor, or -1. */
+static int take_lock(const char *dir)
+{
+	int fd;
+
+	mkdir(dir, 0700);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Engines of other builds that no run holds and no member uses: detached. */
+static void sweep_old_engines(const char *current)
+{
+	DIR *d = opendir(PIN_ROOT);
+	struct dirent *de;
+	char dir[300];
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int lfd, fd;
+		__u32 key;
+
+		if (strncmp(de->d_name, ENGINE_PREFIX, strlen(ENGINE_PREFIX)))
+			continue;
+		snprintf(dir, sizeof(dir), PIN_ROOT "/%s", de->d_name);
+		if (!strcmp(dir, current))
+			continue;
+		lfd = take_lock(dir);
+		if (lfd < 0)
+			continue;
+		fd = pinned(dir, "map_jailed");
+		if (fd < 0 || bpf_map_get_next_key(fd, NULL, &key) != 0)
+			unpin_in_background(dir);
+		if (fd >= 0)
+			close(fd);
+		close(lfd);
+	}
+	closedir(d);
 }
 
 static const char *kernel_release(void)
@@ -223,23 +448,28 @@ static const char *kernel_release(void)
 	return uname(&u) ? "(unknown)" : u.release;
 }
 
-int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
+/* The maps' descriptors of the object this run loaded (the skeleton owns them). */
+static void skel_fds(struct jail *j)
+{
+	j->bss = j->skel->bss;
+	j->jailed_fd = bpf_map__fd(j->skel->maps.jailed);
+	j->rules_fd = bpf_map__fd(j->skel->maps.rules);
+	j->counters_fd = bpf_map__fd(j->skel->maps.counters);
+	j->events_fd = bpf_map__fd(j->skel->maps.events);
+	j->keys_fd = bpf_map__fd(j->skel->maps.member_keys);
+}
+
+/* Loads and attaches a fresh copy of the BPF object (the slow path: the
+ * verifier, then one trampoline update per hook). */
+static int load_object(struct jail *j, bool audit, char *err, size_t errlen)
 {
 	int rc;
-
-	memset(j, 0, sizeof(*j));
-	jail_quiet_libbpf();
-	rc = check_lsm_active(err, errlen);
-	if (rc)
-		return rc;
 
 	j->skel = agentlock_bpf__open();
 	if (!j->skel) {
 		snprintf(err, errlen, "failed to open the BPF object: %s", strerror(errno));
 		return AL_EXIT_BPF;
 	}
-	j->skel->rodata->audit_mode = audit;
-	j->skel->bss->agentlock_tgid = (__u32)getpid();
 	/* The classifier's test entry is for tests only: not verified here. */
 	bpf_program__set_autoload(j->skel->progs.classify_test, false);
 
@@ -271,19 +501,153 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 			 strerror(-rc));
 		return AL_EXIT_BPF;
 	}
+	j->bss = j->skel->bss;
+	reset_state(j, audit);
 	rc = agentlock_bpf__attach(j->skel);
 	if (rc) {
 		snprintf(err, errlen, "failed to attach the BPF programs: %s", strerror(-rc));
 		return rc == -EPERM ? AL_EXIT_NO_BPF_LSM : AL_EXIT_BPF;
 	}
-	rc = pin_cell(j, err, errlen);
+	skel_fds(j);
+	return 0;
+}
+
+/* The engine's pins: its links (by program name) and these maps (bpffs
+ * refuses names with a dot). */
+static const char *const engine_maps[] = { "map_jailed", "map_rules", "map_counters",
+					   "map_events", "map_member_keys", "map_bss" };
+
+/* Pins a freshly loaded object as the machine's engine in dir, for later runs. */
+static int pin_engine(struct jail *j, const char *dir, char *err, size_t errlen)
+{
+	struct bpf_map *maps[] = { j->skel->maps.jailed,  j->skel->maps.rules,
+				   j->skel->maps.counters, j->skel->maps.events,
+				   j->skel->maps.member_keys, j->skel->maps.bss };
+	char path[256];
+	size_t i;
+	int rc;
+
+	_Static_assert(sizeof(maps) / sizeof(maps[0]) == sizeof(engine_maps) / sizeof(engine_maps[0]),
+		       "every engine map has a pin name");
+	rc = pin_links(j, dir, err, errlen);
 	if (rc)
 		return rc;
-	j->jailed_fd = bpf_map__fd(j->skel->maps.jailed);
-	j->rules_fd = bpf_map__fd(j->skel->maps.rules);
-	j->counters_fd = bpf_map__fd(j->skel->maps.counters);
-	j->events_fd = bpf_map__fd(j->skel->maps.events);
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, engine_maps[i]);
+		if (bpf_map__pin(maps[i], path)) {
+			snprintf(err, errlen, "cannot pin the engine's map %s in %s: %s", engine_maps[i],
+				 dir, strerror(errno));
+			return AL_EXIT_BPF;
+		}
+	}
 	return 0;
+}
+
+/*
+ * Takes the engine pinned in dir, if whole and idle: every link still
+ * pinned, no member left in its jail map (a killed run's cell may still be
+ * ending). Returns 0, -ENOENT when there is none (or not all of it), -EBUSY
+ * when its last cell still has members.
+ */
+static int reuse_engine(struct jail *j, const char *dir, bool audit)
+{
+	const struct bpf_object_skeleton *sk;
+	struct agentlock_bpf *obj = agentlock_bpf__open(); /* names only: nothing loads */
+	int *fds[] = { &j->jailed_fd, &j->rules_fd,	&j->counters_fd,
+		       &j->events_fd, &j->keys_fd,	&j->bss_fd };
+	struct bpf_map_info info = {};
+	__u32 info_len = sizeof(info), key;
+	size_t i;
+	int fd, rc = 0;
+	void *m;
+
+	if (!obj)
+		return -ENOENT;
+	sk = obj->skeleton;
+	for (i = 0; i < (size_t)sk->prog_cnt && !rc; i++) {
+		if (*sk->progs[i].prog == obj->progs.classify_test)
+			continue;
+		fd = pinned(dir, sk->progs[i].name);
+		if (fd < 0)
+			rc = -ENOENT;
+		else
+			close(fd);
+	}
+	agentlock_bpf__destroy(obj);
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]) && !rc; i++)
+		if ((*fds[i] = pinned(dir, engine_maps[i])) < 0)
+			rc = -ENOENT;
+	if (!rc && (bpf_obj_get_info_by_fd(j->bss_fd, &info, &info_len) ||
+		    info.value_size != sizeof(*j->bss)))
+		rc = -ENOENT; /* not this object's: cannot be */
+	if (!rc && bpf_map_get_next_key(j->jailed_fd, NULL, &key) == 0)
+		rc = -EBUSY;
+	if (!rc) {
+		m = mmap(NULL, info.value_size, PROT_READ | PROT_WRITE, MAP_SHARED, j->bss_fd, 0);
+		if (m == MAP_FAILED)
+			rc = -ENOENT;
+		else
+			j->bss = m, j->bss_len = info.value_size;
+	}
+	if (rc) {
+		close_fds(j);
+		return rc;
+	}
+	reset_state(j, audit);
+	return 0;
+}
+
+int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
+{
+	char dir[128];
+	int rc;
+
+	memset(j, 0, sizeof(*j));
+	j->jailed_fd = j->rules_fd = j->counters_fd = j->events_fd = j->keys_fd = j->bss_fd =
+		j->lock_fd = -1;
+	jail_quiet_libbpf();
+	rc = check_lsm_active(err, errlen);
+	if (rc)
+		return rc;
+	rc = ensure_bpffs();
+	if (rc) {
+		snprintf(err, errlen, "cannot mount bpffs at " BPFFS ": %s", strerror(-rc));
+		return AL_EXIT_BPF;
+	}
+	mkdir(PIN_ROOT, 0700);
+	sweep_stale_pins();
+	engine_dir(dir, sizeof(dir));
+	sweep_old_engines(dir);
+	/* One run at a time holds the machine's engine; another one meanwhile
+	 * loads a copy of its own, as every run did before. */
+	j->lock_fd = take_lock(dir);
+	if (j->lock_fd >= 0) {
+		rc = reuse_engine(j, dir, audit);
+		if (rc == 0) {
+			j->engine = true;
+			return 0;
+		}
+		if (rc == -ENOENT) {
+			clear_pins(dir); /* a part of one is no engine */
+			rc = load_object(j, audit, err, errlen);
+			if (!rc && pin_engine(j, dir, err, errlen) == 0) {
+				j->engine = true;
+				return 0;
+			}
+			if (rc)
+				return rc;
+			/* Could not pin it: go on with it as this run's own copy. */
+			unpin_links(j);
+			clear_pins(dir);
+			return pin_cell(j, err, errlen);
+		}
+		close(j->lock_fd); /* -EBUSY: the last cell is still ending */
+		j->lock_fd = -1;
+	}
+	rc = load_object(j, audit, err, errlen);
+	if (rc)
+		return rc;
+	return pin_cell(j, err, errlen);
 }
 
 int jail_open_classifier(struct jail *j, char *err, size_t errlen)
@@ -293,6 +657,7 @@ int jail_open_classifier(struct jail *j, char *err, size_t errlen)
 
 	jail_quiet_libbpf();
 	memset(j, 0, sizeof(*j));
+	j->lock_fd = -1;
 	j->skel = agentlock_bpf__open();
 	if (!j->skel) {
 		snprintf(err, errlen, "failed to open the BPF object: %s", strerror(errno));
@@ -307,10 +672,7 @@ int jail_open_classifier(struct jail *j, char *err, size_t errlen)
 		j->skel = NULL;
 		return AL_EXIT_BPF;
 	}
-	j->jailed_fd = bpf_map__fd(j->skel->maps.jailed);
-	j->rules_fd = bpf_map__fd(j->skel->maps.rules);
-	j->counters_fd = bpf_map__fd(j->skel->maps.counters);
-	j->events_fd = bpf_map__fd(j->skel->maps.events);
+	skel_fds(j);
 	return 0;
 }
 
@@ -376,20 +738,20 @@ int jail_install(struct jail *j, const struct policy *p, char *err, size_t errle
 		struct al_rule_key key;
 
 		policy_rule_key(p->rules[i].path, &key);
-		j->skel->bss->rule_lens[key.len & (AL_PATH_MAX - 1)] = 1;
+		j->bss->rule_lens[key.len & (AL_PATH_MAX - 1)] = 1;
 	}
 	policy_name_prefix_lens(p, lens);
-	memcpy(j->skel->bss->name_prefix_lens, lens, sizeof(lens));
-	_Static_assert(sizeof(j->skel->bss->connect_ports) == sizeof(p->net.connect),
+	memcpy(j->bss->name_prefix_lens, lens, sizeof(lens));
+	_Static_assert(sizeof(j->bss->connect_ports) == sizeof(p->net.connect),
 		       "the BPF port bitmap and the policy's differ");
-	memcpy(j->skel->bss->connect_ports, p->net.connect, sizeof(p->net.connect));
-	j->skel->bss->net_restricted = p->net.restricted;
+	memcpy(j->bss->connect_ports, p->net.connect, sizeof(p->net.connect));
+	j->bss->net_restricted = p->net.restricted;
 	return 0;
 }
 
 void jail_stream_inbounds(struct jail *j, bool on)
 {
-	__atomic_store_n(&j->skel->bss->quiet_inbounds, on ? 0 : 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&j->bss->quiet_inbounds, on ? 0 : 1, __ATOMIC_RELAXED);
 }
 
 int jail_enroll(struct jail *j, pid_t pid)
@@ -399,7 +761,7 @@ int jail_enroll(struct jail *j, pid_t pid)
 
 	if (bpf_map_update_elem(j->jailed_fd, &key, &v, BPF_NOEXIST))
 		return -errno;
-	__sync_fetch_and_add(&j->skel->bss->jail_count, 1);
+	__sync_fetch_and_add(&j->bss->jail_count, 1);
 	return 0;
 }
 
@@ -426,7 +788,7 @@ int jail_activate(struct jail *j, pid_t pid)
 
 bool jail_project_seen(struct jail *j)
 {
-	return j->skel->bss->project_dentry != 0;
+	return j->bss->project_dentry != 0;
 }
 
 bool jail_is_member(struct jail *j, pid_t pid)
@@ -482,65 +844,38 @@ void jail_read_counters(struct jail *j, uint64_t out[])
 	free(vals);
 }
 
-/* Whether descriptor fd is one of the BPF object's (a link, a program or a map). */
-static bool is_bpf_fd(int fd)
-{
-	char path[64], target[64];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n <= 0)
-		return false;
-	target[n] = '\0';
-	return strncmp(target, "anon_inode:bpf-", strlen("anon_inode:bpf-")) == 0;
-}
-
-/*
- * Detaching the links is the slow half of a run's end (the kernel updates a
- * trampoline per hook, each waiting for RCU: seconds in the test VM), and
- * the cell is empty by now, so nothing depends on it. A child of its own
- * session, holding nothing but the BPF descriptors, takes the last
- * references and detaches; this process closes its copies (a reference
- * count each) and exits at once. Returns whether the child took them.
- */
-static bool detach_in_background(void)
-{
-	pid_t pid = fork();
-	DIR *d;
-	struct dirent *de;
-
-	if (pid < 0)
-		return false;
-	if (pid > 0)
-		return waitpid(pid, NULL, 0) == pid; /* the grandchild is init's to reap */
-	setsid();
-	if (fork() != 0) /* a grandchild: no zombie left for this process to reap */
-		_exit(0);
-	d = opendir("/proc/self/fd");
-	while (d && (de = readdir(d))) {
-		int fd = atoi(de->d_name);
-
-		if (de->d_name[0] != '.' && fd != dirfd(d) && !is_bpf_fd(fd))
-			close(fd);
-	}
-	if (d)
-		closedir(d);
-	_exit(0); /* the kernel closes the BPF descriptors: the links detach */
-}
-
 void jail_close(struct jail *j)
 {
-	/* A clean exit: the tree is gone, so the cell may go too. The pins
-	 * are references of their own; unlinking them detaches nothing while
-	 * this process or its detaching child still holds the links. */
 	bool attached = j->pin_dir[0] != '\0';
 
+	if (j->engine) {
+		/* The machine's engine stays loaded for the next run; with its
+		 * cell gone, this process's exit orphans nothing. */
+		if (j->bss && !jail_has_members(j))
+			j->bss->agentlock_tgid = 0;
+		close_fds(j);
+		agentlock_bpf__destroy(j->skel); /* the pins keep the links */
+		j->skel = NULL;
+		if (j->lock_fd >= 0)
+			close(j->lock_fd);
+		j->lock_fd = -1;
+		j->engine = false;
+		return;
+	}
+	/* This run's own copy: the tree is gone, so the cell may go too. The
+	 * pins are references of their own; unlinking them detaches nothing
+	 * while this process or its detaching child still holds the links. */
 	if (attached)
 		remove_pins(j->pin_dir);
 	j->pin_dir[0] = '\0';
 	if (attached && !jail_has_members(j))
 		detach_in_background();
+	close_fds(j);
 	agentlock_bpf__destroy(j->skel);
 	j->skel = NULL;
+}
+
+bool jail_active(const struct jail *j)
+{
+	return j->skel || j->engine;
 }

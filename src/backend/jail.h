@@ -11,11 +11,16 @@
 #include "policy/policy.h"
 
 struct agentlock_bpf;
+struct agentlock_bpf__bss;
 
 struct jail {
-	struct agentlock_bpf *skel;
-	int jailed_fd, rules_fd, counters_fd, events_fd;
-	char pin_dir[64]; /* where the links are pinned, "" when not */
+	struct agentlock_bpf *skel; /* loaded by this run; NULL when the engine was reused */
+	struct agentlock_bpf__bss *bss; /* the object's run-time state (mapped when reused) */
+	size_t bss_len;
+	int jailed_fd, rules_fd, counters_fd, events_fd, keys_fd, bss_fd;
+	int lock_fd; /* held while this run has the machine's engine */
+	bool engine; /* the machine's pinned engine, not a copy of this run's own */
+	char pin_dir[64]; /* where this run's own copy is pinned, "" when not */
 };
 
 /* Loads and attaches the BPF object. Returns 0 or an AL_EXIT_* code with a
@@ -49,6 +54,8 @@ bool jail_has_members(struct jail *j);
 
 void jail_read_counters(struct jail *j, uint64_t out[]);
 void jail_close(struct jail *j);
+/* Whether a BPF object backs this jail (loaded here, or the engine reused). */
+bool jail_active(const struct jail *j);
 
 /* libbpf's messages: silent, unless AGENTLOCK_DEBUG is set. For every BPF
  * object agentlock loads (the jail, the observer, check's probes). */

@@ -673,7 +673,7 @@ static int start_supervisor(const struct ll_plan *pl)
 	return unixsup_start(pl->policy);
 }
 
-int ll_apply(const struct ll_plan *pl)
+int ll_apply(const struct ll_plan *pl, int *notif_fd)
 {
 	struct ll_ruleset_attr attr = { .handled_access_fs = pl->handled_fs,
 					.handled_access_net = pl->handled_net,
@@ -682,7 +682,12 @@ int ll_apply(const struct ll_plan *pl)
 	int fd, rc = 0, sup = -1;
 	size_t i;
 
-	if (pl->unix_supervised && (sup = start_supervisor(pl)) < 0)
+	/* The SSH relay's mode hands out only connected Unix sockets, and
+	 * answers connects itself: a filter has one listener, so it wins. */
+	bool supervise = pl->unix_supervised && !pl->ssh_relay;
+
+	*notif_fd = -1;
+	if (supervise && (sup = start_supervisor(pl)) < 0)
 		return sup;
 	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
 	if (fd < 0) {
@@ -720,14 +725,21 @@ int ll_apply(const struct ll_plan *pl)
 	if (!rc)
 		rc = seccomp_install((pl->handled_net ? AL_SC_TCP_GAPS : 0) |
 				     (ipc_shared(pl) ? AL_SC_NO_IPC : 0) |
-				     (pl->unix_supervised ? AL_SC_UNIX_NOTIFY :
-				      pl->unix_allowed	  ? 0 :
-							    AL_SC_NO_UNIX));
+				     (supervise	      ? AL_SC_UNIX_NOTIFY :
+				      pl->unix_allowed ? 0 :
+							 AL_SC_NO_UNIX) |
+				     (pl->ssh_relay ? AL_SC_SSH_RELAY : 0));
 	close(fd);
 	/* The listener to the supervisor; COMMAND never holds it. */
-	if (sup >= 0 && rc >= 0)
-		return unixsup_hand_over(sup, rc);
-	if (sup >= 0)
+	if (sup >= 0) {
+		if (rc >= 0)
+			return unixsup_hand_over(sup, rc);
 		close(sup);
+		return rc;
+	}
+	if (rc > 0) {
+		*notif_fd = rc;
+		rc = 0;
+	}
 	return rc;
 }

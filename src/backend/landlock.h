@@ -51,6 +51,9 @@ struct ll_plan {
 	bool unix_supervised;
 	char unix_why[200];
 	const struct policy *policy; /* the plan's policy; must outlive the plan */
+	/* The cell has an SSH agent relay (sshrelay.h): socket(AF_UNIX) and
+	 * connect() are answered by agentlock (seccomp.h, AL_SC_SSH_RELAY). */
+	bool ssh_relay;
 	struct ll_bind *binds; /* for class persistence, shortest path first */
 	size_t nbinds, nro;    /* nro: how many of them are read-only */
 	size_t ncarved;	       /* denies inside a grant, approximated (warned) */
@@ -77,8 +80,9 @@ bool ll_protect_unenforced(const struct ll_plan *pl, char *buf, size_t len);
 
 /* In the child, after dropping privileges: no_new_privs, the ruleset, the
  * rules, restrict_self, then the seccomp filter for what Landlock does not
- * scope (seccomp.h). Returns 0 or -errno. */
-int ll_apply(const struct ll_plan *pl);
+ * scope (seccomp.h). With pl->ssh_relay, *notif_fd is the filter's
+ * listener (else -1). Returns 0 or -errno. */
+int ll_apply(const struct ll_plan *pl, int *notif_fd);
 
 /*
  * In the child, as root, before dropping privileges: a mount namespace of

@@ -9,12 +9,15 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <linux/seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
@@ -26,6 +29,9 @@
 #include "backend/cellns.h"
 #include "base/exitcodes.h"
 #include "backend/launch.h"
+#include "policy/envfilter.h"
+
+extern char **environ;
 
 enum child_step { STEP_SETUP_GROUPS = 1, STEP_SETUP_GID, STEP_SETUP_UID, STEP_CHDIR,
 		  STEP_CANARY, STEP_EXEC, STEP_LANDLOCK, STEP_READY, STEP_NS, STEP_NS_DONE,
@@ -36,6 +42,10 @@ struct child_msg {
 	int err; /* errno, 0 for success */
 	int sub, idx; /* STEP_NS: the enum cellns_step and the path it failed on */
 };
+
+#define STOP_GRACE_NS 2000000000LL     /* the user's stop: SIGTERM, then SIGKILL */
+#define LEFTOVER_GRACE_NS 1000000000ull /* what COMMAND left running: the same */
+#define END_TICK_NS 100000000LL	       /* how often the tree is looked at after COMMAND */
 
 static const int relayed[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2 };
 
@@ -249,10 +259,17 @@ static void child_take_tty(int slave)
 static void __attribute__((noreturn))
 child_main(int go, int msg, char *const argv[], const struct target_user *u, const char *dir,
 	   bool self, const struct ll_plan *ll, const struct cellns *ns, const sigset_t *old_mask,
-	   int slave)
+	   int slave, const struct launch_env *env)
 {
 	size_t i;
-	int fd;
+	int fd, notif = -1;
+
+	/* First, so what COMMAND inherits is what the parent judged and named;
+	 * then the cell's own agent socket in place of the user's. */
+	if (env && env->withhold)
+		envf_strip(environ, env->withhold->names, env->withhold->n);
+	if (env && env->relay)
+		setenv("SSH_AUTH_SOCK", SSH_RELAY_PATH, 1);
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	for (i = 0; i < sizeof(relayed) / sizeof(relayed[0]); i++)
@@ -285,14 +302,17 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 		int rc;
 
 		child_join_keyring(msg);
-		rc = ll ? ll_apply(ll) : 0;
+		rc = ll ? ll_apply(ll, &notif) : 0;
 		if (rc) {
 			child_send(msg, STEP_LANDLOCK, -rc);
 			_exit(AL_EXIT_LAUNCH);
 		}
-		/* Enrolled only now, so the rule setup above is not reported. */
-		child_send(msg, STEP_READY, 0);
+		/* Enrolled only now, so the rule setup above is not reported. The
+		 * seccomp listener's number goes along: the parent takes it. */
+		child_send_ns(msg, STEP_READY, 0, 0, notif);
 		child_wait_go(go);
+		if (notif >= 0)
+			close(notif); /* COMMAND must never answer its own calls */
 		child_last_steps(msg, ns, false);
 		child_exec(msg, argv);
 	}
@@ -364,19 +384,19 @@ static void child_failed(const struct cellns *ns, const struct child_msg *m, cha
 		 strerror(m->err));
 }
 
+static int on_signal(struct loop *lp, const struct signalfd_siginfo *si, void *ctx);
+
+/* The relayed signals and SIGCHLD, taken on the loop before the fork. */
 static int setup_signals(struct launch *l)
 {
-	sigset_t set;
 	size_t i;
+	int rc = loop_add_signal(l->lp, SIGCHLD, on_signal, l);
 
-	sigemptyset(&set);
-	for (i = 0; i < sizeof(relayed) / sizeof(relayed[0]); i++)
-		sigaddset(&set, relayed[i]);
-	sigaddset(&set, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &set, &l->old_mask))
-		return -errno;
-	l->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	return l->sig_fd < 0 ? -errno : 0;
+	for (i = 0; !rc && i < sizeof(relayed) / sizeof(relayed[0]); i++)
+		rc = loop_add_signal(l->lp, relayed[i], on_signal, l);
+	if (rc)
+		errno = -rc;
+	return rc;
 }
 
 /* After phase 1: the hook must have seen the canary, and refused it unless auditing. */
@@ -448,17 +468,34 @@ static int open_pty(struct launch *l, const struct launch_tty *tty, const struct
 	return slave;
 }
 
-int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
+/* The child's seccomp listener, taken with pidfd_getfd before it execs. */
+static int take_listener(struct launch *l, int child_fd)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, l->pid, 0), rc = 0;
+
+	if (pidfd < 0)
+		return -errno;
+	l->notif_fd = (int)syscall(SYS_pidfd_getfd, pidfd, child_fd, 0);
+	if (l->notif_fd < 0)
+		rc = -errno;
+	close(pidfd);
+	return rc;
+}
+
+int launch_start(struct launch *l, struct loop *lp, struct jail *j, const struct ll_plan *ll,
 		 struct observer *obs, bool audit, char *const argv[], const struct target_user *u,
-		 const char *dir, const struct launch_tty *tty, const struct cellns *ns, char *err,
-		 size_t errlen)
+		 const char *dir, const struct launch_tty *tty, const struct cellns *ns,
+		 const struct launch_env *env, char *err, size_t errlen)
 {
 	int gp[2], mp[2], rc, slave = -1;
 	struct child_msg m = { 0 };
 
 	memset(l, 0, sizeof(*l));
-	l->go_fd = l->msg_fd = l->sig_fd = l->pty_master = -1;
+	l->go_fd = l->msg_fd = l->pty_master = l->notif_fd = -1;
+	l->end_timer = l->kill_timer = l->drain_timer = -1;
+	l->relay = env ? env->relay : NULL;
 	l->pid = -1;
+	l->lp = lp;
 	if (setup_signals(l) || pipe2(gp, O_CLOEXEC) || pipe2(mp, O_CLOEXEC)) {
 		snprintf(err, errlen, "failed to set up the launcher: %s", strerror(errno));
 		return AL_EXIT_LAUNCH;
@@ -477,7 +514,8 @@ int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
 	if (l->pid == 0) {
 		close(gp[1]);
 		close(mp[0]);
-		child_main(gp[0], mp[1], argv, u, dir, !j, j ? NULL : ll, ns, &l->old_mask, slave);
+		child_main(gp[0], mp[1], argv, u, dir, !j, j ? NULL : ll, ns, loop_old_mask(lp), slave,
+			   env);
 	}
 	if (slave >= 0)
 		close(slave);
@@ -488,6 +526,11 @@ int launch_start(struct launch *l, struct jail *j, const struct ll_plan *ll,
 	if (!j) {
 		if (read_msg(l, &m) != 1 || m.step != STEP_READY) {
 			child_failed(ns, &m, err, errlen);
+			return AL_EXIT_LAUNCH;
+		}
+		if (m.idx >= 0 && (rc = take_listener(l, m.idx))) {
+			snprintf(err, errlen, "failed to take the cell's seccomp listener (for the SSH "
+				 "agent relay): %s", strerror(-rc));
 			return AL_EXIT_LAUNCH;
 		}
 		if (obs && (rc = observe_enroll(obs, l->pid))) {
@@ -638,106 +681,278 @@ static void end_leftovers(struct kill_ctx *k)
 		kill_descendants(k);
 }
 
-/* The user asked (through the dashboard) to end COMMAND: TERM now, KILL later. */
-static void stop_tree(struct launch *l, struct jail *j, uint64_t *since)
+/* Two seconds after launch_stop's SIGTERM: SIGKILL, again until the tree is gone. */
+static int stop_kill(struct loop *lp, void *ctx)
 {
-	struct kill_ctx k = { .j = j, .sig = SIGTERM };
+	struct launch *l = ctx;
+	struct kill_ctx k = { .j = l->j, .sig = SIGKILL };
 
-	if (!*since) {
-		*since = session_now_ns();
-		kill(l->pid, SIGTERM);
-		end_leftovers(&k);
-	} else if (session_now_ns() - *since > 2000000000ull) {
-		k.sig = SIGKILL;
-		kill(l->pid, SIGKILL);
-		end_leftovers(&k);
-	}
+	(void)lp;
+	if (l->gone)
+		return LOOP_REMOVE;
+	kill(l->pid, SIGKILL);
+	end_leftovers(&k);
+	return LOOP_CONTINUE;
 }
 
-/* The supervise loop's rounds: the dashboard's tick, and otherwise how long
- * in-bounds events may wait in the ring buffer (and leftovers for a check). */
-#define LAUNCH_UI_TICK_MS 50
-#define LAUNCH_DRAIN_MS 100
+void launch_stop(struct launch *l)
+{
+	struct kill_ctx k = { .j = l->j, .sig = SIGTERM };
+
+	if (l->kill_timer >= 0 || l->gone)
+		return;
+	kill(l->pid, SIGTERM);
+	end_leftovers(&k);
+	l->kill_timer = loop_add_timer(l->lp, STOP_GRACE_NS, stop_kill, l);
+}
+
+/* COMMAND has ended: is the tree gone? If not, what it left running is
+ * ended too: TERM, then KILL a second later. Returns on_gone's flags once gone. */
+static int check_tree(struct launch *l)
+{
+	reap(l, l->s, &l->main_done);
+	if ((!l->j || !jail_has_members(l->j)) && waitpid(-1, NULL, WNOHANG) < 0) {
+		/* The whole tree is gone. */
+		l->gone = true;
+		if (l->rb) {
+			ringbuf_drain(l->rb);
+			loop_del_fd(l->lp, ringbuf_fd(l->rb));
+		}
+		loop_del_timer(l->lp, l->end_timer);
+		loop_del_timer(l->lp, l->kill_timer);
+		loop_del_timer(l->lp, l->drain_timer);
+		l->end_timer = l->kill_timer = l->drain_timer = -1;
+		return l->on_gone ? l->on_gone(l->gone_ctx) : LOOP_STOP;
+	}
+	if (!l->leftover_since) {
+		struct kill_ctx kc = { .j = l->j, .sig = SIGTERM };
+
+		l->leftover_since = session_now_ns();
+		end_leftovers(&kc);
+		l->s->leftovers_killed = kc.sent;
+	} else if (session_now_ns() - l->leftover_since > LEFTOVER_GRACE_NS || ++l->rounds > 10) {
+		struct kill_ctx kc = { .j = l->j, .sig = SIGKILL };
+
+		end_leftovers(&kc);
+	}
+	return LOOP_CONTINUE;
+}
+
+/* After COMMAND's exit, the tree is looked at every 100 ms until it is gone
+ * (check_tree then removes this timer). */
+static int end_tick(struct loop *lp, void *ctx)
+{
+	(void)lp;
+	return check_tree(ctx);
+}
+
+static int on_signal(struct loop *lp, const struct signalfd_siginfo *si, void *ctx)
+{
+	struct launch *l = ctx;
+	bool was_done = l->main_done;
+
+	(void)lp;
+	if (si->ssi_signo != SIGCHLD) {
+		if (!l->main_done)
+			relay(l, si);
+		/* Nobody left to relay to: agentlock itself is asked to end (the final screen). */
+		else if (l->gone && (si->ssi_signo == SIGTERM || si->ssi_signo == SIGHUP ||
+				     si->ssi_signo == SIGINT))
+			return LOOP_STOP;
+		return LOOP_CONTINUE;
+	}
+	if (l->gone || !l->s)
+		return LOOP_CONTINUE;
+	reap(l, l->s, &l->main_done);
+	if (!l->main_done)
+		return LOOP_CONTINUE;
+	if (!was_done)
+		l->end_timer = loop_add_timer(l->lp, END_TICK_NS, end_tick, l);
+	return check_tree(l);
+}
+
+/* Events from the kernel: into the session, and what was reported survives
+ * even a SIGKILL of agentlock. */
+static int on_events(struct loop *lp, int fd, uint32_t events, void *ctx)
+{
+	struct launch *l = ctx;
+
+	(void)lp;
+	(void)fd;
+	(void)events;
+	ringbuf_drain(l->rb);
+	fflush(NULL);
+	return LOOP_CONTINUE;
+}
+
+/* In-bounds events wake no one (bpf/agentlock.bpf.c, emit): read them on a
+ * timer, so they wait at most this long in the ring buffer. */
+#define DRAIN_TICK_NS (100 * 1000 * 1000LL)
+
+static int drain_tick(struct loop *lp, void *ctx)
+{
+	struct launch *l = ctx;
+
+	(void)lp;
+	ringbuf_drain(l->rb);
+	return LOOP_CONTINUE;
+}
+
+/* A socket connected to the relay, for socket(AF_UNIX, SOCK_STREAM) in the cell. */
+static int relay_socket(struct launch *l, int type)
+{
+	struct stat st;
+	int fd;
+
+	if (!l->relay)
+		return -EMFILE;
+	fd = ssh_relay_connect(l->relay);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st)) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	if (type & SOCK_NONBLOCK)
+		fcntl(fd, F_SETFL, O_NONBLOCK);
+	/* A ring: a socket forgotten after this many more would only see its
+	 * late connect continue, and fail (EISCONN): it is connected already. */
+	l->relay_ino[l->nrelay_ino++ % LAUNCH_MAX_RELAY_SOCKS] = (unsigned long)st.st_ino;
+	return fd;
+}
+
+/* Whether the member's descriptor fd is a relay socket agentlock handed it. */
+static bool is_relay_socket(const struct launch *l, pid_t tid, unsigned long fd)
+{
+	char path[64], link[64];
+	unsigned long ino;
+	ssize_t n;
+	size_t i;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%lu", (int)tid, fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	if (sscanf(link, "socket:[%lu]", &ino) != 1)
+		return false;
+	for (i = 0; i < l->nrelay_ino && i < LAUNCH_MAX_RELAY_SOCKS; i++)
+		if (l->relay_ino[i] == ino)
+			return true;
+	return false;
+}
+
+/* The path a member's connect names (read from its memory), or "" when it cannot be read. */
+static void connect_path(pid_t tid, uint64_t addr, uint64_t len, char *out, size_t outlen)
+{
+	struct sockaddr_un sa = { 0 };
+	struct iovec local = { &sa, len < sizeof(sa) ? (size_t)len : sizeof(sa) };
+	struct iovec remote = { (void *)(uintptr_t)addr, local.iov_len };
+
+	out[0] = '\0';
+	if (process_vm_readv(tid, &local, 1, &remote, 1, 0) < (ssize_t)offsetof(struct sockaddr_un, sun_path) ||
+	    sa.sun_family != AF_UNIX)
+		return;
+	snprintf(out, outlen, "%.*s", (int)sizeof(sa.sun_path), sa.sun_path);
+}
+
+/*
+ * One call the cell's seccomp filter passed to agentlock (seccomp.h,
+ * AL_SC_SSH_RELAY). socket(AF_UNIX, SOCK_STREAM) gets a socket already
+ * connected to the relay; a connect on one of those to the relay's path
+ * succeeds, to any other path fails (ENOENT, as for a socket that is not
+ * there); every other connect continues as the member asked: no member
+ * holds an unconnected Unix socket, so none can be aimed elsewhere.
+ */
+static void answer_notif(struct launch *l)
+{
+	static struct seccomp_notif_sizes sz;
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+
+	if (!sz.seccomp_notif && syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz))
+		return;
+	req = calloc(1, sz.seccomp_notif);
+	resp = calloc(1, sz.seccomp_notif_resp);
+	if (!req || !resp || ioctl(l->notif_fd, SECCOMP_IOCTL_NOTIF_RECV, req)) {
+		free(req);
+		free(resp);
+		return;
+	}
+	resp->id = req->id;
+	if (req->data.nr == __NR_socket) {
+		int type = (int)req->data.args[1], fd;
+
+		if ((type & 0xf) != SOCK_STREAM) {
+			resp->error = -EPERM;
+		} else if ((fd = relay_socket(l, type)) < 0) {
+			resp->error = fd;
+		} else {
+			struct seccomp_notif_addfd add = {
+				.id = req->id, .flags = SECCOMP_ADDFD_FLAG_SEND, .srcfd = (uint32_t)fd,
+				.newfd_flags = (type & SOCK_CLOEXEC) ? O_CLOEXEC : 0,
+			};
+
+			/* Installs the socket and answers the call with its number. */
+			if (ioctl(l->notif_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >= 0) {
+				close(fd);
+				free(req);
+				free(resp);
+				return;
+			}
+			close(fd);
+			resp->error = -EMFILE;
+		}
+	} else if (req->data.nr == __NR_connect &&
+		   is_relay_socket(l, (pid_t)req->pid, (unsigned long)req->data.args[0])) {
+		char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+
+		connect_path((pid_t)req->pid, req->data.args[1], req->data.args[2], path, sizeof(path));
+		resp->error = strcmp(path, SSH_RELAY_PATH) ? -ENOENT : 0;
+	} else {
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	}
+	ioctl(l->notif_fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
+	free(req);
+	free(resp);
+}
+
+/* The seccomp listener is ready: a call to answer, or every member is gone. */
+static int on_notif(struct loop *lp, int fd, uint32_t events, void *ctx)
+{
+	struct launch *l = ctx;
+
+	(void)lp;
+	(void)fd;
+	if (!(events & EPOLLIN))
+		return LOOP_REMOVE; /* nothing more will ask */
+	answer_notif(l);
+	return LOOP_CONTINUE;
+}
 
 int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struct session *s,
-		     const struct launch_ui *ui)
+		     int (*on_gone)(void *ctx), void *ctx)
 {
-	struct epoll_event ev = { .events = EPOLLIN }, out[8];
-	bool main_done = false;
-	int ep = epoll_create1(EPOLL_CLOEXEC), rounds = 0, k;
-	uint64_t leftover_since = 0, stop_since = 0;
+	l->j = j;
+	l->rb = rb;
+	l->s = s;
+	l->on_gone = on_gone;
+	l->gone_ctx = ctx;
+	if (l->notif_fd >= 0) {
+		int rc = loop_add_fd(l->lp, l->notif_fd, EPOLLIN, on_notif, l);
 
-	if (ep < 0)
-		return -errno;
-	ev.data.fd = l->sig_fd;
-	epoll_ctl(ep, EPOLL_CTL_ADD, l->sig_fd, &ev);
-	if (rb) {
-		ev.data.fd = ringbuf_fd(rb);
-		epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
+		if (rc)
+			return rc;
 	}
-	for (k = 0; ui && k < ui->nfds; k++) {
-		ev.data.fd = ui->fds[k];
-		epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
-	}
-
-	for (;;) {
-		int i, n = epoll_wait(ep, out, 8, ui ? LAUNCH_UI_TICK_MS : LAUNCH_DRAIN_MS);
-
-		for (i = 0; i < n; i++) {
-			struct signalfd_siginfo si;
-
-			if (rb && out[i].data.fd == ringbuf_fd(rb)) {
-				ringbuf_drain(rb);
-				/* What was reported survives even a SIGKILL of agentlock. */
-				fflush(NULL);
-				continue;
-			}
-			if (out[i].data.fd != l->sig_fd) {
-				if (ui->on_input(ui->ctx, out[i].data.fd) < 0 ||
-				    (out[i].events & (EPOLLHUP | EPOLLERR) && !(out[i].events & EPOLLIN)))
-					epoll_ctl(ep, EPOLL_CTL_DEL, out[i].data.fd, NULL);
-				continue;
-			}
-			while (read(l->sig_fd, &si, sizeof(si)) == sizeof(si)) {
-				if (si.ssi_signo == SIGCHLD)
-					reap(l, s, &main_done);
-				else if (si.ssi_signo == SIGWINCH && ui && ui->on_winch)
-					ui->on_winch(ui->ctx);
-				else if (!main_done)
-					relay(l, &si);
-			}
-		}
-		/* In-bounds events wake no one (bpf/agentlock.bpf.c, emit): read
-		 * them every round. */
-		if (rb)
-			ringbuf_drain(rb);
-		if (ui) {
-			ui->on_tick(ui->ctx);
-			if (stop_since || ui->want_stop(ui->ctx))
-				stop_tree(l, j, &stop_since);
-		}
-		if (!main_done)
-			continue;
-		reap(l, s, &main_done);
-		if ((!j || !jail_has_members(j)) && waitpid(-1, NULL, WNOHANG) < 0)
-			break; /* the whole tree is gone */
-		/* COMMAND has ended; what it left running is ended too: TERM, then KILL. */
-		if (!leftover_since) {
-			struct kill_ctx kc = { .j = j, .sig = SIGTERM };
-
-			leftover_since = session_now_ns();
-			end_leftovers(&kc);
-			s->leftovers_killed = kc.sent;
-		} else if (session_now_ns() - leftover_since > 1000000000ull || ++rounds > 10) {
-			struct kill_ctx kc = { .j = j, .sig = SIGKILL };
-
-			end_leftovers(&kc);
-		}
-	}
-	if (rb)
-		ringbuf_drain(rb);
-	close(ep);
-	return 0;
+	if (!rb)
+		return 0;
+	l->drain_timer = loop_add_timer(l->lp, DRAIN_TICK_NS, drain_tick, l);
+	if (l->drain_timer < 0)
+		return l->drain_timer;
+	/* A SIGCHLD from before now waits in the signalfd for the loop. */
+	return loop_add_fd(l->lp, ringbuf_fd(rb), EPOLLIN, on_events, l);
 }
 
 void launch_cleanup(struct launch *l)
@@ -746,9 +961,12 @@ void launch_cleanup(struct launch *l)
 		close(l->go_fd);
 	if (l->msg_fd >= 0)
 		close(l->msg_fd);
-	if (l->sig_fd >= 0)
-		close(l->sig_fd);
 	if (l->pty_master >= 0)
 		close(l->pty_master);
-	l->go_fd = l->msg_fd = l->sig_fd = l->pty_master = -1;
+	if (l->notif_fd >= 0) {
+		if (l->lp)
+			loop_del_fd(l->lp, l->notif_fd);
+		close(l->notif_fd);
+	}
+	l->go_fd = l->msg_fd = l->pty_master = l->notif_fd = -1;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -187,9 +188,52 @@ static size_t connect_path(struct obs_record *r, size_t plen)
 	return plen;
 }
 
+/*
+ * How many attempts r stands for: 1, or with the repeats the kernel side
+ * counted on it while it waited (observe_record.h), taken so that later ones
+ * come as a new record.
+ */
+static uint32_t take_repeats(struct observer *o, const struct obs_record *r)
+{
+	uint64_t *state, st;
+
+	if (r->slot == OBS_NO_SLOT || !o->slots || r->slot >= OBS_SLOTS)
+		return 1;
+	state = (uint64_t *)((char *)o->slots + (size_t)r->slot * o->slot_size);
+	st = __atomic_load_n(state, __ATOMIC_ACQUIRE);
+	for (;;) {
+		uint32_t n = (uint32_t)st;
+
+		if ((uint32_t)(st >> 32) != r->gen || n == 0 || n >= OBS_COUNT_MAX)
+			return 1; /* not this record's (never expected): itself alone */
+		if (__atomic_compare_exchange_n(state, &st, (uint64_t)r->gen << 32, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return n;
+	}
+}
+
+/*
+ * Hands e to the session once for each attempt r stands for: the judging
+ * (whose counts since before are in kcount - before) was done once, for the
+ * first; the repeats are the same call against the same files.
+ */
+static void feed_repeats(struct observer *o, const struct obs_record *r, const struct al_event *e,
+			 size_t size, const uint64_t before[AL_CNT_MAX], bool report)
+{
+	uint32_t n = take_repeats(o, r), i;
+	uint64_t *k = o->s->kcount;
+
+	for (i = 0; i < AL_CNT_MAX; i++)
+		k[i] += (k[i] - before[i]) * (n - 1);
+	for (i = 0; report && i < n; i++)
+		session_feed(o->s, e, size);
+}
+
 static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 {
 	char link[64], path[PATH_MAX];
+	uint64_t before[AL_CNT_MAX];
+	bool report;
 	ssize_t n;
 
 	if (r->e.op == AL_OP_CONNECT && r->e.arg == AL_CONNECT_ARG_UNIX_PATH)
@@ -198,6 +242,7 @@ static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 		o->s->malformed++;
 		return;
 	}
+	memcpy(before, o->s->kcount, sizeof(before));
 	if (r->e.op == AL_OP_IOCTL) {
 		if (r->e.path_len <= 0) {
 			snprintf(link, sizeof(link), "/proc/%u/fd/%u", r->e.tgid, r->e.target);
@@ -215,11 +260,11 @@ static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 		/* Names no target, and glibc makes one per process: counted only. */
 		if (r->e.verdict == AL_VERDICT_BLOCKED || o->audit)
 			o->s->kcount[AL_CNT_UNIX_SOCKET]++;
+		feed_repeats(o, r, &r->e, 0, before, false);
 		return;
 	}
-	if (!observe_judge_act(o->audit, r->e.verdict == AL_VERDICT_BLOCKED, &r->e, o->s->kcount))
-		return;
-	session_feed(o->s, &r->e, AL_EVENT_HDR_SIZE + plen);
+	report = observe_judge_act(o->audit, r->e.verdict == AL_VERDICT_BLOCKED, &r->e, o->s->kcount);
+	feed_repeats(o, r, &r->e, AL_EVENT_HDR_SIZE + plen, before, report);
 }
 
 /* The ring buffer callback: decode, resolve, classify, hand to the session. */
@@ -229,8 +274,9 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct observer *o = ctx;
 	char resolved[PATH_MAX + 1];
 	struct obs_call c = { .members = &o->members };
+	uint64_t before[AL_CNT_MAX];
 	size_t plen;
-	bool ok;
+	bool ok, report;
 
 	if (size == sizeof(struct obs_member)) {
 		struct obs_member m;
@@ -239,13 +285,14 @@ static int on_record(void *ctx, void *data, size_t size)
 		on_member(o, &m);
 		return 0;
 	}
-	if (size != sizeof(r)) {
+	/* Only the used bytes are sent: the header, then path_len of path. */
+	if (size < OBS_RECORD_HDR || size > sizeof(r)) {
 		o->s->malformed++;
 		return 0;
 	}
 	memcpy(&r, data, size);
 	plen = r.e.path_len > 0 ? (size_t)r.e.path_len : 0;
-	if (r.e.class != AL_CLASS_RAW || plen > sizeof(r.e.path) + sizeof(r.more)) {
+	if (r.e.class != AL_CLASS_RAW || size != OBS_RECORD_HDR + plen) {
 		o->s->malformed++;
 		return 0;
 	}
@@ -267,14 +314,14 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (ok && !o->audit && (c.ret == -EACCES || c.ret == -EPERM) &&
 	    (c.exists || r.e.access == AL_ACCESS_CREATE))
 		c.dac_allows = member_dac_allows(&r.e, resolved);
-	if (!observe_judge(o->policy, o->audit, &c, &r.e, o->s->kcount))
-		return 0;
+	memcpy(before, o->s->kcount, sizeof(before));
+	report = observe_judge(o->policy, o->audit, &c, &r.e, o->s->kcount);
 	plen = strnlen(resolved, AL_PATH_MAX - 1);
 	memcpy(r.e.path, resolved, plen);
 	r.e.path_len = (int32_t)plen;
 	r.e.target = 0;
 	r.e.arg = 0;
-	session_feed(o->s, &r.e, AL_EVENT_HDR_SIZE + plen);
+	feed_repeats(o, &r, &r.e, AL_EVENT_HDR_SIZE + plen, before, report);
 	return 0;
 }
 
@@ -332,6 +379,7 @@ int observe_open(struct observer *o, const struct policy *p, struct session *s, 
 	/* As ll_plan_build decides it (an --audit run installs no filter). */
 	o->skel->rodata->unix_supervised =
 		!audit && !p->net.unix_allow && unixsup_available(why, sizeof(why));
+	o->skel->rodata->audit = audit;
 	rc = observe_bpf__load(o->skel);
 	if (rc) {
 		snprintf(err, errlen, "cannot load the observer's tracepoint programs: %s",
@@ -344,6 +392,15 @@ int observe_open(struct observer *o, const struct policy *p, struct session *s, 
 		return -1;
 	}
 	o->members_fd = bpf_map__fd(o->skel->maps.members);
+	o->slot_size = (sizeof(struct obs_slot) + 7) & ~(size_t)7; /* the kernel's array stride */
+	o->slots_len = o->slot_size * OBS_SLOTS;
+	o->slots = mmap(NULL, o->slots_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+			bpf_map__fd(o->skel->maps.slots), 0);
+	if (o->slots == MAP_FAILED) {
+		o->slots = NULL;
+		snprintf(err, errlen, "cannot map the observer's repeat counts: %s", strerror(errno));
+		return -1;
+	}
 	o->rb.rb = ring_buffer__new(bpf_map__fd(o->skel->maps.events), on_record, o, NULL);
 	if (!o->rb.rb) {
 		snprintf(err, errlen, "cannot open the observer's ring buffer: %s", strerror(errno));
@@ -376,7 +433,10 @@ void observe_read_counters(struct observer *o, uint64_t kcount[AL_CNT_MAX])
 	if (!vals)
 		return;
 	/* Only what the kernel side counts; the rest was counted as records arrived. */
-	for (i = AL_CNT_RB_DROPPED; i <= AL_CNT_ENROLL_FAILED; i++) {
+	for (i = AL_CNT_RB_DROPPED; i < AL_CNT_MAX; i++) {
+		if (i > AL_CNT_ENROLL_FAILED && i != AL_CNT_REFUSAL_DROPPED &&
+		    i != AL_CNT_OPEN_UNCLASSIFIED)
+			continue;
 		if (bpf_map_lookup_elem(fd, &i, vals))
 			continue;
 		for (c = 0; c < ncpu; c++)
@@ -385,11 +445,20 @@ void observe_read_counters(struct observer *o, uint64_t kcount[AL_CNT_MAX])
 	free(vals);
 }
 
+void observe_set_listening(struct observer *o, bool on)
+{
+	if (o->skel)
+		o->skel->bss->listening = on;
+}
+
 void observe_close(struct observer *o)
 {
 	if (o->rb.rb)
 		ring_buffer__free(o->rb.rb);
 	o->rb.rb = NULL;
+	if (o->slots)
+		munmap(o->slots, o->slots_len);
+	o->slots = NULL;
 	if (o->skel)
 		observe_bpf__destroy(o->skel);
 	o->skel = NULL;

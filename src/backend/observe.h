@@ -46,12 +46,19 @@ struct observer {
 	bool audit;
 	struct ringbuf rb;
 	struct memberset members;
+	void *slots;	    /* the kernel's obs_slot array, mapped: repeat counts */
+	size_t slots_len;   /* bytes mapped */
+	size_t slot_size;   /* bytes from one slot to the next */
 };
 
 int observe_open(struct observer *o, const struct policy *p, struct session *s, bool audit,
 		 char *err, size_t errlen);
 int observe_enroll(struct observer *o, pid_t pid);
 void observe_read_counters(struct observer *o, uint64_t kcount[AL_CNT_MAX]);
+/* Whether something wants every event (--log, the dashboard, a watcher):
+ * without, the kernel side only counts allowed opens (opens_unclassified),
+ * which spares each of them the trip here. Refusals are always sent. */
+void observe_set_listening(struct observer *o, bool on);
 void observe_close(struct observer *o);
 
 /* One open or exec as the observer saw it, for observe_judge. */

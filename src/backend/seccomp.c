@@ -136,6 +136,9 @@ static const struct sc_rule rules[] = {
 	 * which connect() or sendto() re-aims at any path: SOCK_DGRAM (2) and
 	 * SOCK_RAW (3, a datagram socket for AF_UNIX) have bit 1 set, the
 	 * stream and seqpacket types (1, 5) do not. */
+	/* The SSH agent relay's socket: agentlock answers (seccomp.h). */
+	{ __NR_socket, AL_SC_SSH_RELAY, SECCOMP_RET_USER_NOTIF, { ARG(0, SC_EQ, AF_UNIX) } },
+	{ __NR_connect, AL_SC_SSH_RELAY, SECCOMP_RET_USER_NOTIF, { } },
 	EPERM_IF(__NR_socket, AL_SC_NO_UNIX, ARG(0, SC_EQ, AF_UNIX)),
 	EPERM_IF(__NR_socketpair, AL_SC_NO_UNIX | AL_SC_UNIX_NOTIFY, ARG(0, SC_EQ, AF_UNIX),
 		 ARG(1, SC_SET, AL_SOCK_DGRAM_BIT)),
@@ -303,9 +306,9 @@ int seccomp_install(unsigned flags)
 	prog = (struct sock_fprog){ .len = (unsigned short)n, .filter = f };
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
-	if (!(flags & AL_SC_UNIX_NOTIFY))
+	if (!(flags & (AL_SC_SSH_RELAY | AL_SC_UNIX_NOTIFY)))
 		return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) ? -errno : 0;
-	/* The listener the supervisor reads connects from. */
+	/* The listener agentlock (the SSH relay) or the supervisor reads. */
 	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
 			  &prog);
 	return fd < 0 ? -errno : fd;

@@ -10,6 +10,7 @@
 #include "backend/agentlock_abi_user.h"
 #include "cli/cli.h"
 #include "policy/netpolicy.h"
+#include "policy/profile.h"
 
 void cli_usage(FILE *f)
 {
@@ -55,6 +56,17 @@ void cli_usage(FILE *f)
 	      "                   write). allow lets COMMAND reach every\n"
 	      "                   socket the user can (ssh-agent, D-Bus, docker, tmux);\n"
 	      "                   BPF-LSM confines them by listener either way\n"
+	      "  --env NAME       pass the environment variable NAME to COMMAND although\n"
+	      "                   it looks like a secret (as the profile's env: pass:);\n"
+	      "                   repeatable. By default variables named like secrets\n"
+	      "                   (*TOKEN*, *SECRET*, *_KEY, ...) or holding one (ghp_...,\n"
+	      "                   a URL with a password) are withheld, and named at start\n"
+	      "  --env-all        withhold nothing: COMMAND gets every variable, secrets\n"
+	      "                   included (said at start)\n"
+	      "  --ssh HOST       let COMMAND log in to HOST with your SSH agent's keys\n"
+	      "                   (git push over SSH): the cell gets an agent socket of\n"
+	      "                   its own that signs only for a session bound to a host\n"
+	      "                   key your known_hosts gives HOST; repeatable (Landlock)\n"
 	      "  --user NAME      run COMMAND as NAME (default: the user who ran sudo;\n"
 	      "                   COMMAND runs as root only with --user root)\n"
 	      "  -v, --verbose    explain the backend, the cell and what it cannot do at\n"
@@ -366,6 +378,46 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 				snprintf(err, errlen, "--unix takes allow or refuse, not '%s'", u);
 				return -1;
 			}
+		} else if (!strcmp(a, "--env-all")) {
+			out->env_all = true;
+		} else if (is_opt(a, "--env")) {
+			const char **e = &out->env_pass[out->nenv_pass];
+
+			if (out->nenv_pass == CLI_MAX_RULES) {
+				snprintf(err, errlen, "too many --env options (at most %d)",
+					 CLI_MAX_RULES);
+				return -1;
+			}
+			if (opt_value("--env", argc, argv, &i, e, err, errlen))
+				return -1;
+			if (!profile_env_name_ok(*e)) {
+				snprintf(err, errlen,
+					 "--env takes a variable name (letters, digits and '_', not "
+					 "starting with a digit), not '%s': the value comes from your "
+					 "environment",
+					 *e);
+				return -1;
+			}
+			out->nenv_pass++;
+		} else if (is_opt(a, "--ssh")) {
+			const char **h = &out->ssh[out->nssh];
+
+			if (out->nssh == CLI_MAX_RULES) {
+				snprintf(err, errlen, "too many --ssh options (at most %d)",
+					 CLI_MAX_RULES);
+				return -1;
+			}
+			if (opt_value("--ssh", argc, argv, &i, h, err, errlen))
+				return -1;
+			if (!profile_ssh_host_ok(*h)) {
+				snprintf(err, errlen,
+					 "--ssh takes a host name as your known_hosts names it "
+					 "(letters, digits, '-', '.', '_'; another port as "
+					 "[host]:port), not '%s'",
+					 *h);
+				return -1;
+			}
+			out->nssh++;
 		} else if (is_opt(a, "--user")) {
 			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
 				return -1;

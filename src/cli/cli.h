@@ -38,6 +38,11 @@ struct cli {
 	const char *connect[CLI_MAX_RULES]; /* --connect specs, checked, in order */
 	int nconnect;
 	int unix_mode;	/* --unix: enum net_unix (NET_UNIX_UNSET: the profile's) */
+	const char *env_pass[CLI_MAX_RULES]; /* --env NAME: passed though it looks like a secret */
+	int nenv_pass;
+	bool env_all; /* --env-all: no variable is withheld */
+	const char *ssh[CLI_MAX_RULES]; /* --ssh HOST: the relay signs SSH logins to it */
+	int nssh;
 	char **argv;		 /* COMMAND and its arguments, NULL-terminated */
 	int argc;
 };

@@ -1,243 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * agentlock: run an AI coding agent and everything it starts in a
- * kernel-enforced cell around one project directory. Errors are returned up
- * to here and reported once, with what failed, why and what to do.
+ * kernel-enforced cell around one project directory. The top is a command
+ * table: one row a subcommand. Errors are returned up to here and reported
+ * once, with what failed, why and what to do.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "base/asuser.h"
-#include "policy/cell.h"
-#include "backend/cellns.h"
+#include "base/exitcodes.h"
+#include "base/json.h"
 #include "cli/check.h"
 #include "cli/cli.h"
-#include "base/exitcodes.h"
-#include "backend/jail.h"
-#include "backend/landlock.h"
-#include "backend/observe.h"
-#include "backend/launch.h"
-#include "policy/policy.h"
 #include "cli/profile_cmd.h"
-#include "ui/live.h"
 #include "cli/replay.h"
-#include "session/watch.h"
+#include "cli/run.h"
 #include "cli/watch_cmd.h"
-#include "session/report.h"
-#include "backend/ringbuf.h"
-#include "session/session.h"
-#include "base/sudoenv.h"
-#include "base/userinfo.h"
 
-struct run {
-	struct cli cli;
-	char dir[PATH_MAX];
-	struct target_user user;    /* who COMMAND runs as */
-	struct target_user invoker; /* who asked: the outputs are theirs */
-	struct asuser as_invoker;   /* the same, as asuser.c takes it */
-	struct cell cell;
-	/* The environment the user gave sudo, when it can be trusted (sudoenv.h). */
-	enum sudo_trust sudo;
-	struct user_environ uenv;
-	char sudo_why[512];
-	struct cellns ns; /* the cell's own terminals, temp space and IPC */
-	struct ll_plan ll;
-	struct observer obs;
-	bool observing;
-	bool fell_back; /* auto: BPF-LSM was tried and is not usable here */
-	struct jail jail;
-	struct launch launch;
-	struct ringbuf rb;
-	struct session session;
-	struct ndjson_sink report, log;
-	struct strbuf text;
-	/* The live dashboard: COMMAND on a pty, the model fed by the session. */
-	bool live;
-	struct launch_tty tty;
-	struct model *model;
-	struct live lv;
-	/* The watch socket (agentlock watch) and the front end over both. */
-	struct watch_server watch;
-	struct launch_ui front;
-	int64_t last_watch_ns;
-	char err[1024];
+#define ERR_LEN 1024
+
+/* A subcommand: its handler returns an exit code, with a message in err when it failed. */
+struct command {
+	enum cli_cmd cmd;
+	const char *name;
+	int (*fn)(const struct cli *cli, char *err, size_t errlen);
+	const char *help;
 };
 
-/* What -v adds at start: how the backend works, the cell and its limits. */
-static void __attribute__((format(printf, 2, 3))) detail(const struct run *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!r->cli.verbose)
-		return;
-	fputs("agentlock: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* A warning every run shows: something is not confined or not seen that
- * the user would expect to be, in one line. */
-static void __attribute__((format(printf, 1, 2))) warning(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("agentlock: warning: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/*
- * The one line a run starts with: the backend, the profile, the cell and
- * what becomes of the network. Not in --headless under BPF-LSM, whose
- * reports may share stderr and whose cell is the documented one.
- */
-static void say_start(const struct run *r, const char *backend)
-{
-	const struct net_policy *n = &r->cell.policy.net;
-	char ports[128];
-	struct strbuf sb;
-
-	if (r->cli.headless && r->jail.skel)
-		return;
-	sb_init(&sb);
-	sb_printf(&sb, "agentlock: %s, profile ", backend);
-	term_sanitize(&sb, r->cell.profile, strlen(r->cell.profile));
-	sb_puts(&sb, ", cell ");
-	term_sanitize(&sb, r->dir, strlen(r->dir));
-	if (n->restricted) {
-		net_describe(n, ports, sizeof(ports));
-		sb_printf(&sb, ", TCP only to ports %s (UDP not confined)", ports);
-	} else {
-		sb_puts(&sb, ", network not confined");
-	}
-	sb_puts(&sb, r->cli.verbose ? "\n" : "; -v for details\n");
-	fputs(sb.buf ? sb.buf : "", stderr);
-	sb_free(&sb);
-}
-
-/* The dashboard runs when agentlock has a terminal and was not told otherwise. */
-static bool wants_live(const struct cli *c)
-{
-	const char *term = getenv("TERM");
-
-	return !c->headless && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && term && *term &&
-	       strcmp(term, "dumb");
-}
-
-/* The outputs the user named, opened with the invoking user's rights (asuser.h). */
-static int open_outputs(struct run *r)
-{
-	struct asuser_file f[2];
-	FILE **dst[2];
-	int n = 0, i, rc;
-
-	if (r->cli.log_path) {
-		f[n] = (struct asuser_file){ .path = r->cli.log_path, .what = "--log" };
-		dst[n++] = &r->log.f;
-	}
-	if (r->cli.headless && r->cli.report_path) {
-		f[n] = (struct asuser_file){ .path = r->cli.report_path, .what = "--report" };
-		dst[n++] = &r->report.f;
-	}
-	rc = asuser_open_outputs(&r->as_invoker, f, n, r->err, sizeof(r->err));
-	if (rc)
-		return rc == ASUSER_INTERNAL ? AL_EXIT_INTERNAL : AL_EXIT_USAGE;
-	for (i = 0; i < n; i++) {
-		*dst[i] = fdopen(f[i].fd, "w");
-		if (!*dst[i]) {
-			snprintf(r->err, sizeof(r->err), "cannot write %s '%s': %s", f[i].what,
-				 f[i].path, strerror(errno));
-			for (; i < n; i++)
-				close(f[i].fd);
-			return AL_EXIT_INTERNAL;
-		}
-	}
-	return 0;
-}
-
-static int setup_outputs(struct run *r)
-{
-	struct session *s = &r->session;
-	int rc = open_outputs(r);
-
-	if (rc)
-		return rc;
-	if (r->log.f)
-		session_add_sink(s, ndjson_sink_fn, &r->log);
-	if (r->cli.headless) {
-		r->report.escapes_only = true;
-		if (!r->report.f)
-			r->report.f = stderr;
-		session_add_sink(s, ndjson_sink_fn, &r->report);
-	} else if (r->live) {
-		int rows, cols;
-
-		r->model = malloc(sizeof(*r->model));
-		if (!r->model || model_init(r->model)) {
-			snprintf(r->err, sizeof(r->err), "out of memory for the dashboard");
-			return AL_EXIT_INTERNAL;
-		}
-		session_add_sink(s, model_sink_fn, r->model);
-		live_term_size(&rows, &cols);
-		live_pane_size(rows, cols, &r->tty.rows, &r->tty.cols);
-	} else {
-		/* No terminal to draw on: escapes go to stderr as text. */
-		session_add_sink(s, text_sink_fn, &r->text);
-	}
-	return 0;
-}
-
-static void finish_outputs(struct run *r)
-{
-	struct strbuf sb;
-
-	sb_init(&sb);
-	if (r->cli.headless) {
-		report_summary_json(&sb, &r->session);
-		sb_add(&sb, "\n", 1);
-		fputs(sb.buf, r->report.f);
-	} else {
-		report_summary_text(&sb, &r->session);
-		fputs(sb.buf, stderr);
-	}
-	sb_free(&sb);
-	if (r->log.f) {
-		sb_init(&sb);
-		report_summary_json(&sb, &r->session);
-		sb_add(&sb, "\n", 1);
-		fputs(sb.buf, r->log.f);
-		sb_free(&sb);
-		if (fclose(r->log.f) || r->log.write_failed)
-			fprintf(stderr, "agentlock: writing the log '%s' failed; it is incomplete\n",
-				r->cli.log_path);
-	}
-	if (r->report.f && r->report.f != stderr)
-		fclose(r->report.f);
-}
-
 /* agentlock check: prints the probes and returns the documented status. */
-static int run_check(bool json)
+static int check_cmd(const struct cli *cli, char *err, size_t errlen)
 {
 	struct check c;
 	struct strbuf sb;
-	int rc;
 
+	(void)err;
+	(void)errlen;
 	check_run(&c);
 	sb_init(&sb);
-	if (json) {
+	if (cli->json) {
 		check_render_json(&c, &sb);
 		sb_puts(&sb, "\n");
 	} else {
@@ -245,608 +46,71 @@ static int run_check(bool json)
 	}
 	fputs(sb.buf ? sb.buf : "", stdout);
 	sb_free(&sb);
-	rc = check_exit(&c);
-	return rc;
+	return check_exit(&c);
 }
 
-/*
- * Under sudo: the user's PATH and the profile's env: variables come from
- * the environment the user gave sudo, when everything agrees that sudo for
- * that user started agentlock, and COMMAND runs as that same user. Set in
- * agentlock's own environment, which COMMAND inherits; agentlock itself
- * never looks a program up on PATH as root (launch.c does so as the user).
- */
-static int take_sudo_env(struct run *r)
-{
-	const char *path;
+static int help_cmd(const struct cli *cli, char *err, size_t errlen);
 
-	r->sudo = sudo_recover(&r->uenv, r->sudo_why, sizeof(r->sudo_why));
-	if (r->sudo != SUDO_TRUSTED)
-		return 0;
-	if (r->user.uid != r->invoker.uid) {
-		/* --user someone else: the sudo user's environment is not theirs. */
-		uenv_free(&r->uenv);
-		r->sudo = SUDO_NONE;
-		return 0;
-	}
-	path = uenv_get(&r->uenv, "PATH");
-	if (path && *path && setenv("PATH", path, 1)) {
-		snprintf(r->err, sizeof(r->err), "cannot take the user's PATH: %s", strerror(errno));
-		return AL_EXIT_INTERNAL;
-	}
+static int version_cmd(const struct cli *cli, char *err, size_t errlen)
+{
+	(void)cli;
+	(void)err;
+	(void)errlen;
+	printf("agentlock %s\n", AGENTLOCK_VERSION);
 	return 0;
 }
 
-/* Said once when sudo's environment could not be read back and it matters. */
-static void sudo_hints(struct run *r)
+static const struct command commands[] = {
+	{ CLI_RUN, "DIR -- COMMAND", run_cmd, "run COMMAND in a cell around DIR (the default)" },
+	{ CLI_CHECK, "check", check_cmd, "what this kernel can enforce, and how to fix the rest" },
+	{ CLI_PROFILES, "profiles", profile_cmd, "list the profiles and where they come from" },
+	{ CLI_PROFILE_SHOW, "profile show", profile_cmd, "a profile's resolved rule table" },
+	{ CLI_WHICH, "which", profile_cmd, "the profile a run of COMMAND would get, and why" },
+	{ CLI_REPLAY, "replay", replay_cmd, "a recorded --log in the dashboard" },
+	{ CLI_WATCH, "watch", watch_cmd, "the dashboard of a session running elsewhere" },
+	{ CLI_HELP, "--help", help_cmd, "this text" },
+	{ CLI_VERSION, "--version", version_cmd, "the version" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* The usage, then the commands from the table. */
+static int help_cmd(const struct cli *cli, char *err, size_t errlen)
 {
-	struct strbuf sb;
-	bool said;
+	size_t i;
 
-	sb_init(&sb);
-	said = cell_env_hint(&r->cell, r->sudo, r->sudo_why, &sb);
-	if (!r->cell.names.found && r->cli.argv[0] && !strchr(r->cli.argv[0], '/') &&
-	    (r->sudo == SUDO_INCONSISTENT || r->sudo == SUDO_NOT_PARENT)) {
-		sb_puts(&sb, "agentlock: '");
-		term_sanitize(&sb, r->cli.argv[0], strlen(r->cli.argv[0]));
-		sb_puts(&sb, "' is not on PATH (sudo sets its secure_path");
-		if (!said) {
-			sb_puts(&sb, ", and agentlock did not read yours back: ");
-			term_sanitize(&sb, r->sudo_why, strlen(r->sudo_why));
-		}
-		sb_puts(&sb, "): give its full path, or run sudo env PATH=\"$PATH\" agentlock ...\n");
-		said = true;
-	}
-	if (!said && r->sudo == SUDO_INCONSISTENT && getuid() == 0) {
-		sb_puts(&sb, "agentlock: warning: ");
-		term_sanitize(&sb, r->sudo_why, strlen(r->sudo_why));
-		sb_puts(&sb, "; the environment the user gave sudo is not read back\n");
-	}
-	fputs(sb.buf ? sb.buf : "", stderr);
-	sb_free(&sb);
-}
-
-/* The profile and the command line's rules; warnings are shown, never fatal. */
-static int build_cell(struct run *r)
-{
-	struct cell_spec spec = {
-		.profile = r->cli.profile, .argv = r->cli.argv, .project = r->dir,
-		.user = &r->user, .rules = r->cli.rules, .nrules = r->cli.nrules,
-		.connect = r->cli.connect, .nconnect = r->cli.nconnect,
-		.unix_mode = r->cli.unix_mode,
-		.scratch = r->ns.private_ns ? POLICY_SCRATCH_PRIVATE : POLICY_SCRATCH_NARROW,
-		.tmpdir = r->ns.tmpdir,
-		.uenv = r->sudo == SUDO_TRUSTED ? &r->uenv : NULL,
-	};
-	int rc = cell_build(&spec, &r->cell, r->err, sizeof(r->err));
-
-	if (!rc && cellns_plan(&r->ns, &r->cell.policy, &r->cell.warn)) {
-		snprintf(r->err, sizeof(r->err), "out of memory planning the cell's namespaces");
-		rc = AL_EXIT_INTERNAL;
-	}
-	cell_print_warnings(&r->cell, stderr);
-	if (rc)
-		return rc;
-	sudo_hints(r);
-	detail(r, "profile '%s'%s%s%s", r->cell.profile,
-	       r->cell.matched[0] ? " (chosen for '" : "", r->cell.matched[0] ? r->cell.matched : "",
-	       r->cell.matched[0] ? "')" : "");
-	if (r->ns.private_ns) {
-		char own[256];
-
-		cellns_describe(&r->ns, own, sizeof(own));
-		detail(r, "the cell has its own %s%sSysV IPC and message queues; what it leaves "
-			  "there vanishes with it", own, *own ? ", " : "");
-	}
-	if (r->cell.policy.net.restricted) {
-		char ports[128];
-
-		net_describe(&r->cell.policy.net, ports, sizeof(ports));
-		detail(r, "TCP connects allowed to ports: %s (from %s)", ports,
-		       r->cell.policy.net.origin);
-	}
+	(void)cli;
+	(void)err;
+	(void)errlen;
+	cli_usage(stdout);
+	fputs("\nCommands:\n", stdout);
+	for (i = 0; i < NCOMMANDS; i++)
+		printf("  %-16s %s\n", commands[i].name, commands[i].help);
 	return 0;
-}
-
-/* Who asked (sudo's user, else the real uid): agentlock acts for them. */
-static int resolve_invoker(struct run *r)
-{
-	if (userinfo_invoker(getuid(), getenv("SUDO_UID"), getenv("SUDO_GID"), &r->invoker, r->err,
-			     sizeof(r->err)))
-		return AL_EXIT_USAGE;
-	r->as_invoker = (struct asuser){ .uid = r->invoker.uid, .gid = r->invoker.gid,
-					 .groups = r->invoker.groups,
-					 .ngroups = r->invoker.ngroups, .name = r->invoker.name };
-	return 0;
-}
-
-/* Root picks the user (sudo's, or --user); without root COMMAND runs as the caller. */
-static int resolve_user(struct run *r)
-{
-	char self[16];
-	int rc = resolve_invoker(r);
-
-	if (rc)
-		return rc;
-	if (geteuid() == 0)
-		return userinfo_resolve(r->cli.user, getenv("SUDO_UID"), &r->user, r->err,
-					sizeof(r->err)) ? AL_EXIT_USAGE : 0;
-	if (r->cli.backend == BACKEND_BPF_LSM) {
-		snprintf(r->err, sizeof(r->err),
-			 "agentlock needs root to load its BPF-LSM programs (CAP_BPF, CAP_PERFMON "
-			 "and CAP_SYS_ADMIN); run it with sudo. COMMAND still runs as you");
-		return AL_EXIT_NOT_ROOT;
-	}
-	snprintf(self, sizeof(self), "%u", (unsigned)getuid());
-	if (userinfo_resolve(self, NULL, &r->user, r->err, sizeof(r->err)))
-		return AL_EXIT_USAGE;
-	if (r->cli.user && strcmp(r->cli.user, r->user.name) && strcmp(r->cli.user, self)) {
-		snprintf(r->err, sizeof(r->err), "--user %s needs root (run with sudo)", r->cli.user);
-		return AL_EXIT_USAGE;
-	}
-	return 0;
-}
-
-/* The BPF-LSM backend: load, install the rules, open the stream, launch. */
-static int start_bpf(struct run *r)
-{
-	int rc = jail_open(&r->jail, r->cli.audit, r->err, sizeof(r->err));
-
-	if (rc)
-		return rc;
-	rc = jail_install(&r->jail, &r->cell.policy, r->err, sizeof(r->err));
-	if (rc)
-		return rc;
-	/* In-bounds events only while someone listens: --log, the dashboard,
-	 * or a watcher (front_input turns them on when one attaches). */
-	jail_stream_inbounds(&r->jail, r->log.f || r->live);
-	rc = ringbuf_open(&r->rb, r->jail.events_fd, &r->session);
-	if (rc) {
-		snprintf(r->err, sizeof(r->err), "failed to open the event ring buffer: %s",
-			 strerror(-rc));
-		return AL_EXIT_INTERNAL;
-	}
-	r->session.backend = "bpf-lsm";
-	r->session.observed = true;
-	say_start(r, r->cli.audit ? "bpf-lsm, audit only (nothing is blocked)" : "bpf-lsm");
-	return launch_start(&r->launch, &r->jail, NULL, NULL, r->cli.audit, r->cli.argv, &r->user,
-			    r->dir, r->live ? &r->tty : NULL, &r->ns, r->err, sizeof(r->err));
-}
-
-/* --audit where BPF-LSM is missing: tracepoints watch, nothing decides. */
-static int start_observe_only(struct run *r)
-{
-	if (geteuid() != 0) {
-		snprintf(r->err, sizeof(r->err),
-			 "--audit without BPF-LSM watches through tracepoints, which needs root; "
-			 "run it with sudo");
-		return AL_EXIT_NOT_ROOT;
-	}
-	if (observe_open(&r->obs, &r->cell.policy, &r->session, true, r->err, sizeof(r->err)))
-		return AL_EXIT_BPF;
-	r->observing = true;
-	r->session.backend = "tracepoints";
-	r->session.observed = true;
-	say_start(r, "tracepoints, audit only (nothing is blocked; only opens and execs are seen)");
-	detail(r, "--audit without BPF-LSM: watching opens and execs through tracepoints; nothing "
-		  "is blocked, and other operations are not seen.");
-	return launch_start(&r->launch, NULL, NULL, &r->obs, true, r->cli.argv, &r->user, r->dir,
-			    r->live ? &r->tty : NULL, &r->ns, r->err, sizeof(r->err));
-}
-
-/*
- * Landlock can grant only what exists, so the profile's state directories
- * (write rules written with a trailing '/') that are missing are made now, as
- * COMMAND's user, and the run says which. What cannot be made stays missing.
- */
-static void make_state_dirs(struct run *r)
-{
-	const struct asuser as = { .uid = r->user.uid, .gid = r->user.gid,
-				   .groups = r->user.groups, .ngroups = r->user.ngroups,
-				   .name = r->user.name };
-	const struct policy *p = &r->cell.policy;
-	const char *paths[64];
-	bool made[64];
-	struct stat st;
-	struct strbuf said;
-	size_t i, hl = r->user.home ? strlen(r->user.home) : 0;
-	int n = 0, k;
-
-	for (i = 0; i < p->n && n < (int)(sizeof(paths) / sizeof(paths[0])); i++)
-		if ((p->rules[i].flags & POLICY_STATE_DIR) && lstat(p->rules[i].path, &st) &&
-		    errno == ENOENT)
-			paths[n++] = p->rules[i].path;
-	if (!n || asuser_mkdirs(&as, paths, n, made))
-		return;
-	sb_init(&said);
-	for (k = 0; k < n; k++) {
-		if (!made[k])
-			continue;
-		if (hl > 1 && !strncmp(paths[k], r->user.home, hl) && paths[k][hl] == '/')
-			sb_printf(&said, "%s~%s", said.len ? ", " : "", paths[k] + hl);
-		else
-			sb_printf(&said, "%s%s", said.len ? ", " : "", paths[k]);
-	}
-	if (said.len)
-		fprintf(stderr, "agentlock: made the profile's missing state directories as %s: %s\n",
-			r->user.name, said.buf);
-	sb_free(&said);
-}
-
-/* The Landlock backend: the child confines itself; said at start, with its limits. */
-static int start_landlock(struct run *r)
-{
-	char why[512] = "", ports[128], backend[64], unenforced[256];
-	struct strbuf warn;
-	int abi = ll_abi(), rc;
-
-	if (r->cli.audit)
-		return start_observe_only(r);
-	if (!abi) {
-		snprintf(r->err, sizeof(r->err),
-			 "%sLandlock is not available either, so agentlock cannot confine "
-			 "COMMAND here and will not run it unconfined. Run 'agentlock check' "
-			 "for what is missing and how to enable it",
-			 geteuid() == 0 ? "" : "without root BPF-LSM cannot be used, and ");
-		return AL_EXIT_NO_BPF_LSM;
-	}
-	if (r->user.uid == 0) {
-		snprintf(r->err, sizeof(r->err),
-			 "COMMAND would run as root under the Landlock backend, which cannot take "
-			 "away root's capabilities (bpf, modules, raw devices); run it as a user "
-			 "(drop --user root) or use a kernel with BPF-LSM");
-		return AL_EXIT_USAGE;
-	}
-	make_state_dirs(r);
-	sb_init(&warn);
-	rc = ll_plan_build(&r->cell.policy, abi, &r->ll, &warn, r->err, sizeof(r->err));
-	if (rc) {
-		sb_free(&warn);
-		return rc == -2 ? AL_EXIT_NO_BPF_LSM : AL_EXIT_INTERNAL;
-	}
-	/* Without root the cell cannot have an IPC namespace of its own. */
-	r->ll.ipc_shared = geteuid() != 0;
-	/* With one, its /proc lists only what Landlock lets it inspect: the
-	 * cell's own processes (ps and top see the cell, never the user's). */
-	r->ns.own_proc = r->ns.private_ns;
-	net_describe(&r->cell.policy.net, ports, sizeof(ports));
-	if (geteuid() != 0)
-		snprintf(why, sizeof(why), "observing needs root");
-	else if (observe_open(&r->obs, &r->cell.policy, &r->session, false, why, sizeof(why)))
-		observe_close(&r->obs);
-	else
-		r->observing = true;
-	snprintf(backend, sizeof(backend), "landlock (ABI %d%s)", abi,
-		 r->fell_back ? "; BPF-LSM not usable here" : "");
-	say_start(r, backend);
-	if (!r->observing)
-		warning("refused operations are not reported (%s)", why);
-	if (r->cell.policy.net.unix_allow)
-		warning("Unix sockets are allowed (%s) and not confined: COMMAND can reach every "
-			"socket the user can (ssh-agent, D-Bus, docker.sock, tmux) and have those "
-			"services act outside the cell", r->cell.policy.net.unix_origin);
-	if (ll_protect_unenforced(&r->ll, unenforced, sizeof(unenforced)))
-		warning("%s", unenforced);
-	if (r->ll.ncarved)
-		warning("Landlock approximates %zu deny rule%s inside a granted tree by granting "
-			"what is beside it: new entries on the way are refused or unreadable (-v "
-			"says which)", r->ll.ncarved, r->ll.ncarved == 1 ? "" : "s");
-	detail(r,
-		"backend: Landlock (ABI %d). Files are confined by the kernel%s%s%s; "
-		"%s is not. %s%s%s%s %s%s%s 'agentlock check' says why BPF-LSM is not used.",
-		abi, r->cell.policy.net.restricted ? ", and TCP connects to ports " : "",
-		r->cell.policy.net.restricted ? ports : "",
-		r->cell.policy.net.restricted ? " only" : "",
-		r->cell.policy.net.restricted ? "UDP" : "the network",
-		r->cell.policy.net.unix_allow ?
-			"Unix sockets are allowed (see below)." :
-		r->ll.unix_supervised ?
-			"Unix sockets are supervised: a connect reaches only a socket the "
-			"policy lets the cell write (a seccomp supervisor judges each, as "
-			"Landlock cannot); datagram and abstract ones are refused." :
-			"Unix sockets are refused (Landlock cannot judge a connect to one; "
-			"'network: unix: allow' in a profile or --unix allow lets them)",
-		!r->cell.policy.net.unix_allow && !r->ll.unix_supervised ?
-			", as no supervisor can judge them here: " : "",
-		!r->cell.policy.net.unix_allow && !r->ll.unix_supervised ? r->ll.unix_why : "",
-		!r->cell.policy.net.unix_allow && !r->ll.unix_supervised ? "." : "",
-		r->observing ? "Opens and execs are reported through tracepoints." :
-			       "Refused operations are not reported (",
-		r->observing ? "" : why, r->observing ? "" : ").");
-	if (r->cell.policy.net.unix_allow)
-		detail(r,
-		       "Unix sockets are allowed (%s), and Landlock does not confine them: COMMAND "
-		       "can reach every socket the user can (ssh-agent, gpg-agent, the D-Bus "
-		       "session bus and with it 'systemd-run --user', docker.sock, ssh "
-		       "ControlMaster and tmux sockets) and have the user's services act for it "
-		       "outside the cell.",
-		       r->cell.policy.net.unix_origin);
-	if (warn.len && r->cli.verbose)
-		fputs(warn.buf, stderr);
-	sb_free(&warn);
-	if (!r->ns.private_ns)
-		detail(r,
-		       "without root the cell gets a private TMPDIR (%s) instead of /tmp, /var/tmp "
-		       "and /dev/shm (POSIX shared memory fails), and in /dev/pts only its own "
-		       "terminal (ptys it makes are refused); through sudo it gets its own /tmp "
-		       "and /dev/pts instead.",
-		       r->ns.tmpdir);
-	r->session.backend = "landlock";
-	r->session.observed = r->observing;
-	return launch_start(&r->launch, NULL, &r->ll, r->observing ? &r->obs : NULL, false,
-			    r->cli.argv, &r->user, r->dir, r->live ? &r->tty : NULL, &r->ns, r->err,
-			    sizeof(r->err));
-}
-
-static void read_totals(void *ctx, uint64_t *k);
-
-/* Watchers may attach from other terminals; without the socket the run goes on. */
-static void start_watch(struct run *r)
-{
-	char why[512];
-	int rc = watch_listen(&r->watch, &r->session, r->user.uid, r->user.gid, why, sizeof(why));
-
-	/* A failure is said in --headless too (a planted directory matters);
-	 * merely having no runtime directory only without it. */
-	if (rc < 0 && !r->live)
-		warning("'agentlock watch' will not see this run: %s", why);
-	else if (rc && !r->live && !r->cli.headless)
-		detail(r, "'agentlock watch' will not see this run: %s", why);
-	if (rc)
-		return;
-	r->watch.read_totals = read_totals;
-	r->watch.totals_ctx = r;
-	session_add_sink(&r->session, watch_sink_fn, &r->watch);
-}
-
-/* Everything up to a running, confined COMMAND. Returns 0 or an exit code. */
-static int start(struct run *r)
-{
-	int rc;
-
-	if (r->cli.cmd == CLI_PROFILES || r->cli.cmd == CLI_PROFILE_SHOW ||
-	    r->cli.cmd == CLI_WHICH)
-		return profile_cmd(&r->cli, r->err, sizeof(r->err));
-	if (r->cli.cmd == CLI_CHECK)
-		return run_check(r->cli.json);
-	if (r->cli.cmd == CLI_REPLAY)
-		return replay_cmd(&r->cli, r->err, sizeof(r->err));
-	if (r->cli.cmd == CLI_WATCH)
-		return watch_cmd(&r->cli, r->err, sizeof(r->err));
-	if (r->cli.cmd != CLI_RUN)
-		return 0;
-	if (cli_resolve_dir(r->cli.dir, r->dir, r->err, sizeof(r->err)))
-		return AL_EXIT_USAGE;
-	rc = resolve_user(r);
-	if (!rc)
-		rc = take_sudo_env(r);
-	if (rc)
-		return rc;
-	if (cellns_prepare(&r->ns, geteuid() == 0, r->err, sizeof(r->err)))
-		return AL_EXIT_LAUNCH;
-	rc = build_cell(r);
-	if (rc)
-		return rc;
-	session_init(&r->session, r->cli.audit, r->dir, r->cli.argv);
-	r->session.profile = r->cell.profile;
-	r->live = wants_live(&r->cli);
-	rc = setup_outputs(r);
-	if (rc)
-		return rc;
-	start_watch(r);
-	if (geteuid() == 0 && r->cli.backend != BACKEND_LANDLOCK) {
-		rc = start_bpf(r);
-		if (rc != AL_EXIT_NO_BPF_LSM || r->cli.backend == BACKEND_BPF_LSM)
-			return rc;
-		/* auto: say so, then confine with Landlock; never run unconfined. */
-		r->fell_back = true;
-		detail(r, "BPF-LSM is not usable on this kernel; falling back to Landlock "
-			  "('agentlock check' says why and how to enable BPF-LSM)");
-		if (getenv("AGENTLOCK_DEBUG"))
-			fprintf(stderr, "agentlock: %s\n", r->err);
-		if (r->jail.skel)
-			jail_close(&r->jail);
-		memset(&r->jail, 0, sizeof(r->jail));
-	}
-	return start_landlock(r);
-}
-
-/*
- * The session's totals so far, into k (zeroed by the caller): the one
- * counting source of every view (the masthead, watch, the closing line and
- * the summary record). Under BPF-LSM the kernel counts everything; the
- * observer counts on this side as it classifies, and the kernel only what
- * never reached it (dropped events, failed enrolments).
- */
-static void read_totals(void *ctx, uint64_t *k)
-{
-	struct run *r = ctx;
-
-	if (r->jail.skel) {
-		jail_read_counters(&r->jail, k);
-	} else if (r->observing) {
-		memcpy(k, r->session.kcount, sizeof(r->session.kcount));
-		observe_read_counters(&r->obs, k);
-	}
-}
-
-static int64_t now_ns(void)
-{
-	return (int64_t)session_now_ns();
-}
-
-/* The supervise loop's front end: the live dashboard and the watch socket. */
-static int front_input(void *ctx, int fd)
-{
-	struct run *r = ctx;
-
-	if (fd == r->watch.lfd) {
-		watch_accept(&r->watch);
-		if (r->jail.skel)
-			jail_stream_inbounds(&r->jail, true);
-		return 0;
-	}
-	return r->lv.ui.on_input(&r->lv, fd);
-}
-
-static void front_winch(void *ctx)
-{
-	struct run *r = ctx;
-
-	r->lv.ui.on_winch(&r->lv);
-}
-
-static void front_tick(void *ctx)
-{
-	struct run *r = ctx;
-
-	if (r->live)
-		r->lv.ui.on_tick(&r->lv);
-	if (r->watch.lfd >= 0 && now_ns() - r->last_watch_ns >= 1000000000LL) {
-		uint64_t k[AL_CNT_MAX] = { 0 };
-
-		read_totals(r, k);
-		watch_totals(&r->watch, k);
-		r->last_watch_ns = now_ns();
-	} else if (r->watch.lfd >= 0) {
-		watch_flush(&r->watch);
-	}
-}
-
-static bool front_stop(void *ctx)
-{
-	struct run *r = ctx;
-
-	return r->live && r->lv.ui.want_stop(&r->lv);
-}
-
-/* The front end rides launch_supervise when there is anything to drive. */
-static const struct launch_ui *front(struct run *r)
-{
-	struct launch_ui *f = &r->front;
-	int i;
-
-	if (!r->live && r->watch.lfd < 0)
-		return NULL;
-	*f = (struct launch_ui){ .ctx = r, .on_input = front_input, .on_tick = front_tick,
-				 .want_stop = front_stop, .on_winch = r->live ? front_winch : NULL };
-	for (i = 0; r->live && i < r->lv.ui.nfds; i++)
-		f->fds[f->nfds++] = r->lv.ui.fds[i];
-	if (r->watch.lfd >= 0)
-		f->fds[f->nfds++] = r->watch.lfd;
-	return f;
-}
-
-/* COMMAND runs on its pty; the dashboard takes agentlock's terminal. */
-static int start_live(struct run *r)
-{
-	if (!r->live)
-		return 0;
-	model_from_session(r->model, &r->session);
-	r->lv.opts.owner = &r->as_invoker; /* 'c' saves the summary as the user */
-	r->lv.read_totals = read_totals;
-	r->lv.totals_ctx = r;
-	if (live_open(&r->lv, r->model, r->launch.pty_master)) {
-		/* COMMAND is already on its pty: end it rather than run it unseen. */
-		kill(r->launch.pid, SIGKILL);
-		fprintf(stderr, "agentlock: cannot draw the dashboard on this terminal; "
-				"run with --headless\n");
-		return -EIO;
-	}
-	return 0;
-}
-
-/* Ends a child that failed to start; it never ran COMMAND. */
-static void abort_child(struct run *r)
-{
-	if (r->launch.pid > 0) {
-		kill(r->launch.pid, SIGKILL);
-		waitpid(r->launch.pid, NULL, 0);
-	}
 }
 
 int main(int argc, char **argv)
 {
-	static struct run r;
+	static struct cli cli;
+	char err[ERR_LEN] = "";
+	size_t i;
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
-	r.watch.lfd = -1;
-	sb_init(&r.text);
-	sb_init(&r.report.sb);
-	sb_init(&r.log.sb);
 	/* Every subcommand's bad argument: named, with the way to the usage. */
-	if (cli_parse(argc, argv, &r.cli, r.err, sizeof(r.err))) {
-		fprintf(stderr, "agentlock: %s\nUsage: %s (more: 'agentlock --help')\n", r.err,
-			cli_usage_of(r.cli.cmd));
+	if (cli_parse(argc, argv, &cli, err, sizeof(err))) {
+		fprintf(stderr, "agentlock: %s\nUsage: %s (more: 'agentlock --help')\n", err,
+			cli_usage_of(cli.cmd));
 		return AL_EXIT_USAGE;
 	}
-	rc = start(&r);
-	if (r.cli.cmd == CLI_CHECK)
-		return rc;
-	if (r.cli.cmd == CLI_PROFILES || r.cli.cmd == CLI_PROFILE_SHOW || r.cli.cmd == CLI_REPLAY ||
-	    r.cli.cmd == CLI_WATCH || r.cli.cmd == CLI_WHICH) {
-		if (rc && !(r.cli.cmd == CLI_WHICH && rc == AL_EXIT_NOT_FOUND))
-			fprintf(stderr, "agentlock: %s\n", r.err);
-		return rc;
+	for (i = 0; i < NCOMMANDS && commands[i].cmd != cli.cmd; i++)
+		;
+	if (i == NCOMMANDS) {
+		fprintf(stderr, "agentlock: internal error: no handler for command %d\n", (int)cli.cmd);
+		return AL_EXIT_INTERNAL;
 	}
-	if (r.cli.cmd == CLI_HELP) {
-		cli_usage(stdout);
-		return 0;
-	}
-	if (r.cli.cmd == CLI_VERSION) {
-		printf("agentlock %s\n", AGENTLOCK_VERSION);
-		return 0;
-	}
-	if (rc) {
-		fprintf(stderr, "agentlock: %s\n", r.err);
-		abort_child(&r);
-	} else {
-		rc = start_live(&r);
-		if (!rc)
-			rc = launch_supervise(&r.launch, r.jail.skel ? &r.jail : NULL,
-					      r.rb.rb ? &r.rb : r.observing ? &r.obs.rb : NULL,
-					      &r.session, front(&r));
-		if (!rc) {
-			uint64_t k[AL_CNT_MAX] = { 0 };
-
-			/* The final totals, before the dashboard's last frame shows them. */
-			r.session.end_ns = session_now_ns();
-			read_totals(&r, k);
-			memcpy(r.session.kcount, k, sizeof(k));
-			if (r.live)
-				model_set_totals(r.model, k);
-		}
-		if (r.live)
-			live_close(&r.lv, session_exit_status(&r.session));
-		if (rc) {
-			fprintf(stderr, "agentlock: supervising COMMAND failed: %s\n", strerror(-rc));
-			rc = AL_EXIT_INTERNAL;
-		} else {
-			finish_outputs(&r);
-			watch_close(&r.watch, true);
-			rc = session_exit_status(&r.session);
-		}
-	}
-	watch_close(&r.watch, false); /* unlinks the socket on every path */
-	launch_cleanup(&r.launch);
-	if (r.rb.rb)
-		ringbuf_close(&r.rb);
-	if (r.jail.skel)
-		jail_close(&r.jail);
-	cell_free(&r.cell);
-	cellns_finish(&r.ns); /* the tree is gone: nothing uses its TMPDIR now */
-	ll_plan_free(&r.ll);
-	observe_close(&r.obs);
-	userinfo_free(&r.user);
-	userinfo_free(&r.invoker);
-	uenv_free(&r.uenv);
-	if (r.model) {
-		model_free(r.model);
-		free(r.model);
-	}
-	sb_free(&r.text);
-	sb_free(&r.report.sb);
-	sb_free(&r.log.sb);
+	rc = commands[i].fn(&cli, err, sizeof(err));
+	if (rc && err[0])
+		fprintf(stderr, "agentlock: %s\n", err);
 	return rc;
 }

@@ -11,7 +11,10 @@
 #include "policy/cell.h"
 #include "base/exitcodes.h"
 #include "cli/profile_cmd.h"
+#include "policy/envfilter.h"
 #include "policy/profiles.h"
+
+extern char **environ;
 
 static const char *const level_name[] = { "user", "system", "shipped" };
 
@@ -148,6 +151,48 @@ static void show_network(const struct cell *c)
 						      "no network: unix: in the chain");
 }
 
+/*
+ * The env policy: what the profile passes although it looks like a secret,
+ * and what of this environment a run would withhold (names only).
+ */
+static void show_env(const struct cell *c, const char *indent)
+{
+	const char *pass[CELL_MAX_ENV];
+	struct envf_result w;
+	size_t i;
+
+	for (i = 0; i < c->nenv; i++)
+		pass[i] = c->env[i];
+	printf("%swithheld: every variable named like a secret (*TOKEN*, *SECRET*, *PASSWORD*, "
+	       "*_KEY, *_KEY_ID, *CREDENTIAL*, SSH_AUTH_SOCK, ...) or holding one (ghp_..., "
+	       "AKIA..., sk-..., a private key, a URL with a password), but those passed above; "
+	       "--env NAME passes one more, --env-all all\n", indent);
+	if (envf_filter(environ, pass, c->nenv, &w)) {
+		printf("%swithheld in this environment: (out of memory judging it)\n", indent);
+		return;
+	}
+	printf("%swithheld in this environment: ", indent);
+	for (i = 0; i < w.n; i++) {
+		printf("%s", i ? ", " : "");
+		put(w.names[i]);
+	}
+	printf("%s\n", w.n ? "" : "none");
+	envf_result_free(&w);
+}
+
+/* The hosts the cell's SSH agent relay signs logins for. */
+static void show_ssh(const struct cell *c, const char *label)
+{
+	size_t i;
+
+	printf("%s", label);
+	for (i = 0; i < c->nssh; i++)
+		printf("%s%s", i ? ", " : "", c->ssh[i]);
+	printf("%s\n", c->nssh ? " (the cell's own SSH agent signs logins only to these, "
+				  "checked against your known_hosts; Landlock backend)" :
+				  "none (the cell has no SSH agent)");
+}
+
 static int show_profile(const struct cli *cli, const struct target_user *u, char *err,
 			size_t errlen)
 {
@@ -166,14 +211,15 @@ static int show_profile(const struct cli *cli, const struct target_user *u, char
 	if (!rc) {
 		printf("profile %s, for user %s (~ is %s), project %s\n", c.profile, u->name, u->home,
 		       spec.project ? spec.project : "(none given: name DIR to see it)");
-		if (c.nenv) {
-			size_t i;
-
-			printf("env: ");
-			for (i = 0; i < c.nenv; i++)
-				printf("%s%s", i ? ", " : "", c.env[i]);
-			printf(" (read back from sudo when missing: 'agentlock which' says more)\n");
-		}
+		printf("env pass: ");
+		for (size_t i = 0; i < c.nenv; i++)
+			printf("%s%s", i ? ", " : "", c.env[i]);
+		printf("%s\n", c.nenv ? " (COMMAND gets them though they look like secrets; "
+					 "read back from sudo when missing: 'agentlock which' "
+					 "says more)" :
+					 "(the profile names none)");
+		show_env(&c, "env ");
+		show_ssh(&c, "ssh: ");
 		printf("Anything not covered below is refused. The most specific path wins; "
 		       "'*' marks a name prefix.\n\n");
 		show_table(&c);
@@ -282,6 +328,8 @@ static int which_cmd(const struct cli *cli, const struct target_user *u, char *e
 	for (i = 0; i < c.nenv; i++)
 		printf("%s%s (%s)", i ? ", " : "", c.env[i], env_from_word[c.env_from[i]]);
 	printf("%s\n", c.nenv ? "" : "(the profile names none)");
+	show_env(&c, "         ");
+	show_ssh(&c, "ssh:     ");
 	if (t == SUDO_TRUSTED) {
 		printf("sudo:    started by sudo for ");
 		put(u->name);

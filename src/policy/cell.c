@@ -85,47 +85,90 @@ static int choose(const struct cell_spec *spec, const struct prof_store *st, str
 	return 0;
 }
 
+/* Adds one name the agent needs to c->env, once, and says where it comes from. */
+static int add_env(const struct cell_spec *spec, struct cell *c, const char *name, char *err)
+{
+	const char *v;
+	size_t j;
+
+	for (j = 0; j < c->nenv && strcmp(c->env[j], name); j++)
+		;
+	if (j < c->nenv)
+		return 0;
+	if (c->nenv == CELL_MAX_ENV || strlen(name) >= sizeof(c->env[0])) {
+		snprintf(err, PROF_ERR_LEN,
+			 "env: more than %d names in the chain and --env, or a name longer than %zu "
+			 "bytes",
+			 CELL_MAX_ENV, sizeof(c->env[0]) - 1);
+		return -1;
+	}
+	snprintf(c->env[c->nenv], sizeof(c->env[0]), "%s", name);
+	if (getenv(name)) {
+		c->env_from[c->nenv] = ENV_OWN;
+	} else if (spec->uenv && (v = uenv_get(spec->uenv, name))) {
+		if (setenv(name, v, 1)) {
+			snprintf(err, PROF_ERR_LEN, "cannot set %s: %s", name, strerror(errno));
+			return -1;
+		}
+		c->env_from[c->nenv] = ENV_SUDO;
+	} else {
+		c->env_from[c->nenv] = ENV_UNSET;
+	}
+	c->nenv++;
+	return 0;
+}
+
 /*
- * The chain's env: names, merged (base first, each once), and where each
+ * The chain's env: names, merged (base first, each once), then --env's: the
+ * variables COMMAND gets even when they look like secrets, and where each
  * comes from: agentlock's own environment, else the user's recovered from
  * sudo (then set here, so the rules' ${VAR} and COMMAND see it), else unset.
  */
 static int take_env(const struct cell_spec *spec, struct profile *const *chain, size_t n,
 		    struct cell *c, char *err)
 {
-	size_t i, k, j;
+	size_t i, k;
 
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < chain[i]->nenv; k++) {
-			const struct prof_rule *r = &chain[i]->env[k];
-			const char *v;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < chain[i]->nenv; k++)
+			if (add_env(spec, c, chain[i]->env[k].path, err)) {
+				char why[PROF_ERR_LEN / 2];
 
-			for (j = 0; j < c->nenv && strcmp(c->env[j], r->path); j++)
-				;
-			if (j < c->nenv)
-				continue;
-			if (c->nenv == CELL_MAX_ENV || strlen(r->path) >= sizeof(c->env[0])) {
-				snprintf(err, PROF_ERR_LEN,
-					 "%s:%d:%d: env: more than %d names in the chain, or a name "
-					 "longer than %zu bytes",
-					 chain[i]->source, r->line, r->col, CELL_MAX_ENV,
-					 sizeof(c->env[0]) - 1);
+				snprintf(why, sizeof(why), "%s", err);
+				snprintf(err, PROF_ERR_LEN, "%s:%d:%d: %s", chain[i]->source,
+					 chain[i]->env[k].line, chain[i]->env[k].col, why);
 				return -1;
 			}
-			snprintf(c->env[c->nenv], sizeof(c->env[0]), "%s", r->path);
-			if (getenv(r->path)) {
-				c->env_from[c->nenv] = ENV_OWN;
-			} else if (spec->uenv && (v = uenv_get(spec->uenv, r->path))) {
-				if (setenv(r->path, v, 1)) {
-					snprintf(err, PROF_ERR_LEN, "cannot set %s: %s", r->path,
-						 strerror(errno));
-					return -1;
-				}
-				c->env_from[c->nenv] = ENV_SUDO;
-			} else {
-				c->env_from[c->nenv] = ENV_UNSET;
+	for (i = 0; i < spec->nenv_pass; i++)
+		if (add_env(spec, c, spec->env_pass[i], err))
+			return -1;
+	return 0;
+}
+
+/* The hosts the cell's SSH agent relay signs for: the chain's ssh:, then --ssh. */
+static int take_ssh(const struct cell_spec *spec, struct profile *const *chain, size_t n,
+		    struct cell *c, char *err)
+{
+	size_t i, k;
+	const char *h;
+
+	for (i = 0; i <= n; i++) {
+		size_t m = i < n ? chain[i]->nssh : spec->nssh;
+
+		for (k = 0; k < m; k++) {
+			size_t j;
+
+			h = i < n ? chain[i]->ssh[k] : spec->ssh[k];
+			for (j = 0; j < c->nssh && strcmp(c->ssh[j], h); j++)
+				;
+			if (j < c->nssh)
+				continue;
+			if (c->nssh == CELL_MAX_SSH || strlen(h) >= sizeof(c->ssh[0])) {
+				snprintf(err, PROF_ERR_LEN, "ssh: more than %d hosts in the chain and "
+					 "--ssh", CELL_MAX_SSH);
+				return -1;
 			}
-			c->nenv++;
+			snprintf(c->ssh[c->nssh++], sizeof(c->ssh[0]), "%s", h);
 		}
 	}
 	return 0;
@@ -161,7 +204,7 @@ int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t e
 		return AL_EXIT_USAGE;
 	}
 	describe_chain(chain, n, c);
-	if (take_env(spec, chain, n, c, perr)) {
+	if (take_env(spec, chain, n, c, perr) || take_ssh(spec, chain, n, c, perr)) {
 		store_chain_free(chain, n);
 		snprintf(err, errlen, "%s", perr);
 		return AL_EXIT_USAGE;

@@ -36,11 +36,16 @@ struct cell_spec {
 	 * profile's env: variables missing from agentlock's own are set from it
 	 * (setenv, before the rules are expanded, so ${VAR} sees them too). */
 	const struct user_environ *uenv;
+	const char *const *env_pass; /* --env NAME: passed like the profile's env: pass: */
+	size_t nenv_pass;
+	const char *const *ssh; /* --ssh HOST: added to the chain's ssh: */
+	size_t nssh;
 };
 
 /* Where one of the profile's env: variables comes from. */
 enum cell_env_from { ENV_OWN, ENV_SUDO, ENV_UNSET };
 #define CELL_MAX_ENV 64
+#define CELL_MAX_SSH 32
 
 struct cell {
 	char profile[128];  /* the profile in force */
@@ -49,9 +54,11 @@ struct cell {
 	struct cmd_names names;	   /* COMMAND's names (empty with --profile or no COMMAND) */
 	struct store_choice choice; /* why the profile was chosen (profile[0] '\0' with --profile) */
 	struct strbuf chain;	    /* "default (builtin:default.yaml) <- claude (...)" */
-	char env[CELL_MAX_ENV][128]; /* the chain's env: names, base first, each once */
+	char env[CELL_MAX_ENV][128]; /* the chain's env: pass: names, base first, then --env */
 	enum cell_env_from env_from[CELL_MAX_ENV];
 	size_t nenv;
+	char ssh[CELL_MAX_SSH][256]; /* the chain's ssh: hosts, then --ssh's, each once */
+	size_t nssh;
 	uint8_t project_access;
 	struct policy policy;
 	struct strbuf warn; /* one "file:line:col: warning" per line */

@@ -233,8 +233,7 @@ static int parse_protect(struct parser *ps, const yaml_node_t *n)
 	return 0;
 }
 
-/* A variable name as a shell takes it: [A-Za-z_][A-Za-z0-9_]*. */
-static bool env_name_ok(const char *s)
+bool profile_env_name_ok(const char *s)
 {
 	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
 		return false;
@@ -245,14 +244,14 @@ static bool env_name_ok(const char *s)
 	return true;
 }
 
-/* env: [NAME, ...]: the environment variables the agent needs. */
-static int parse_env(struct parser *ps, const yaml_node_t *n)
+/* A list of variable names the agent needs (env: pass:), each once. */
+static int parse_env_names(struct parser *ps, const yaml_node_t *n, const char *what)
 {
 	struct profile *p = ps->p;
 	yaml_node_item_t *it = NULL;
 	size_t i, k, count = 0;
 
-	if (seq_items(ps, n, "env", &it, &count))
+	if (seq_items(ps, n, what, &it, &count))
 		return -1;
 	p->env = calloc(count ? count : 1, sizeof(*p->env));
 	if (!p->env)
@@ -266,16 +265,115 @@ static int parse_env(struct parser *ps, const yaml_node_t *n)
 		p->nenv++;
 		r->line = (int)c->start_mark.line + 1;
 		r->col = (int)c->start_mark.column + 1;
-		if (!env_name_ok(r->path))
+		if (!profile_env_name_ok(r->path))
 			return fail_at(ps, c,
-				       "env: '%s' is not a variable name (letters, digits and '_', "
+				       "%s: '%s' is not a variable name (letters, digits and '_', "
 				       "not starting with a digit; no '=VALUE': the value comes "
 				       "from the user's environment)",
-				       r->path);
+				       what, r->path);
 		for (k = 0; k < i; k++)
 			if (!strcmp(p->env[k].path, r->path))
 				return fail_at(ps, c, "'%s' is already listed at line %d", r->path,
 					       p->env[k].line);
+	}
+	return 0;
+}
+
+/*
+ * env: { pass: [NAME, ...] }: the variables the agent needs, which COMMAND
+ * gets even when they look like secrets (and which are read back from sudo).
+ * env: [NAME, ...] is the same list, written short.
+ */
+static int parse_env(struct parser *ps, const yaml_node_t *n)
+{
+	yaml_node_pair_t *pair;
+
+	if (n->type == YAML_SEQUENCE_NODE)
+		return parse_env_names(ps, n, "env");
+	if (n->type != YAML_MAPPING_NODE)
+		return fail_at(ps, n, "env must be a mapping (pass: [NAME, ...]) or a list of names, "
+			       "not %s",
+			       kind_name(n));
+	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(&ps->doc, pair->key);
+		const char *key = scalar(ps, k, "an env key");
+
+		if (!key)
+			return -1;
+		if (strcmp(key, "pass"))
+			return fail_at(ps, k,
+				       "unknown env key '%s' (env has pass: the variables the agent "
+				       "needs, which it gets even when they look like secrets)",
+				       key);
+		if (ps->p->env)
+			return fail_at(ps, k, "'pass' is given twice");
+		if (parse_env_names(ps, yaml_document_get_node(&ps->doc, pair->value), "pass"))
+			return -1;
+	}
+	return 0;
+}
+
+#define SSH_HOST_MAX 253 /* a DNS name's longest text */
+
+/* A DNS-like name: letters, digits, '-', '.', '_', not starting with '-' or '.'. */
+static bool host_name_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || n > SSH_HOST_MAX || s[0] == '-' || s[0] == '.')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '.' || s[i] == '_'))
+			return false;
+	return true;
+}
+
+bool profile_ssh_host_ok(const char *s)
+{
+	const char *close;
+	size_t i;
+
+	if (s[0] != '[')
+		return host_name_ok(s, strlen(s));
+	/* "[host]:port", as known_hosts names a server on another port. */
+	close = strchr(s, ']');
+	if (!close || close[1] != ':' || !close[2] || strlen(close + 2) > 5 ||
+	    !host_name_ok(s + 1, (size_t)(close - s - 1)))
+		return false;
+	for (i = 2; close[i]; i++)
+		if (close[i] < '0' || close[i] > '9')
+			return false;
+	return true;
+}
+
+/* ssh: [HOST, ...]: the hosts the cell may log in to with the user's SSH agent. */
+static int parse_ssh(struct parser *ps, const yaml_node_t *n)
+{
+	struct profile *p = ps->p;
+	yaml_node_item_t *it = NULL;
+	size_t i, k, count = 0;
+
+	if (seq_items(ps, n, "ssh", &it, &count))
+		return -1;
+	p->ssh = calloc(count ? count : 1, sizeof(*p->ssh));
+	if (!p->ssh)
+		return fail_at(ps, n, "out of memory");
+	for (i = 0; i < count; i++) {
+		const yaml_node_t *c = yaml_document_get_node(&ps->doc, it[i]);
+
+		if (dup_scalar(ps, c, "a host name", &p->ssh[i]))
+			return -1;
+		p->nssh++;
+		if (!profile_ssh_host_ok(p->ssh[i]))
+			return fail_at(ps, c,
+				       "ssh: '%s' is not a host name (letters, digits, '-', '.', "
+				       "'_'; as the user's known_hosts names it: no user@, and "
+				       "another port as [host]:port)",
+				       p->ssh[i]);
+		for (k = 0; k < i; k++)
+			if (!strcmp(p->ssh[k], p->ssh[i]))
+				return fail_at(ps, c, "'%s' is already listed", p->ssh[i]);
 	}
 	return 0;
 }
@@ -381,8 +479,9 @@ static int parse_network(struct parser *ps, const yaml_node_t *n)
 	return 0;
 }
 
-static const char *const top_keys[] = { "name",	 "description", "extends", "commands", "env",
-					"project", "network",	  "protect", "rules" };
+static const char *const top_keys[] = { "name",    "description", "extends", "commands",
+					"env",	   "project",	  "network", "protect",
+					"rules",   "ssh" };
 
 static int parse_key(struct parser *ps, const char *key, const yaml_node_t *v)
 {
@@ -407,6 +506,8 @@ static int parse_key(struct parser *ps, const char *key, const yaml_node_t *v)
 		return parse_protect(ps, v);
 	if (!strcmp(key, "env"))
 		return parse_env(ps, v);
+	if (!strcmp(key, "ssh"))
+		return parse_ssh(ps, v);
 	return parse_rules(ps, v);
 }
 
@@ -431,7 +532,7 @@ static int parse_top(struct parser *ps, const yaml_node_t *root)
 		if (i == sizeof(top_keys) / sizeof(top_keys[0]))
 			return fail_at(ps, k,
 				       "unknown key '%s' (a profile has name, description, extends, "
-				       "commands, env, project, network, protect and rules)",
+				       "commands, env, project, network, protect, rules and ssh)",
 				       key);
 		/* YAML allows a key twice; a profile must not, or one is lost. */
 		for (q = root->data.mapping.pairs.start; q < pair; q++) {
@@ -535,6 +636,9 @@ void profile_free(struct profile *p)
 	for (i = 0; i < p->nenv; i++)
 		free(p->env[i].path);
 	free(p->env);
+	for (i = 0; i < p->nssh; i++)
+		free(p->ssh[i]);
+	free(p->ssh);
 	net_spec_free(&p->net);
 	memset(p, 0, sizeof(*p));
 	p->project = -1;

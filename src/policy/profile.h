@@ -54,6 +54,8 @@ struct profile {
 	bool net_set; /* network: connect: was given */
 	struct net_spec net;
 	int net_line, net_col;
+	char **ssh; /* ssh: the hosts whose SSH logins the cell's agent relay signs for */
+	size_t nssh;
 	enum net_unix unix_mode; /* network: unix: */
 	int unix_line, unix_col;
 };
@@ -65,6 +67,13 @@ struct profile {
  */
 int profile_parse(const char *source, const char *buf, size_t len, struct profile *out, char *err);
 void profile_free(struct profile *p);
+
+/* A variable name as a shell takes it: [A-Za-z_][A-Za-z0-9_]* (env: pass:, --env). */
+bool profile_env_name_ok(const char *s);
+
+/* A host name for ssh: and --ssh, as known_hosts names it: letters, digits,
+ * '-', '.', '_' (at most 253 bytes), or [name]:port. */
+bool profile_ssh_host_ok(const char *s);
 
 /* "deny", "read", "exec", "write": the level, or -1. */
 int profile_access_level(const char *word);

@@ -286,6 +286,8 @@ static const struct counter_key counter_keys[] = {
 	{ "orphan_kills", AL_CNT_ORPHAN_KILLED },  { "tcp_connects", AL_CNT_TCP_CONNECT },
 	{ "unix_sockets_refused", AL_CNT_UNIX_SOCKET }, { "probes", AL_CNT_PROBE },
 	{ "refused_inside", AL_CNT_REFUSED_INSIDE },
+	{ "refusals_dropped", AL_CNT_REFUSAL_DROPPED },
+	{ "opens_unclassified", AL_CNT_OPEN_UNCLASSIFIED },
 };
 
 static int field(struct rd *r, const char *key, struct nd_line *o)

@@ -172,7 +172,7 @@ void report_state_json(struct strbuf *sb, const struct session *s, const char *t
 		  "\"dropped\":%llu,\"malformed\":%llu,\"enroll_failed\":%llu,\"forks_refused\":%llu,"
 		  "\"orphan_kills\":%llu,"
 		  "\"tcp_connects\":%llu,\"unix_sockets_refused\":%llu,\"probes\":%llu,"
-		  "\"refused_inside\":%llu,"
+		  "\"refused_inside\":%llu,\"refusals_dropped\":%llu,\"opens_unclassified\":%llu,"
 		  "\"duration_s\":%.3f,"
 		  "\"exit_status\":%d",
 		  (unsigned long long)k[AL_CNT_OPEN_PROJECT], (unsigned long long)k[AL_CNT_OPEN_GRANTED],
@@ -185,10 +185,22 @@ void report_state_json(struct strbuf *sb, const struct session *s, const char *t
 		  (unsigned long long)k[AL_CNT_ORPHAN_KILLED],
 		  (unsigned long long)k[AL_CNT_TCP_CONNECT], (unsigned long long)k[AL_CNT_UNIX_SOCKET],
 		  (unsigned long long)k[AL_CNT_PROBE], (unsigned long long)k[AL_CNT_REFUSED_INSIDE],
+		  (unsigned long long)k[AL_CNT_REFUSAL_DROPPED],
+		  (unsigned long long)k[AL_CNT_OPEN_UNCLASSIFIED],
 		  (double)(s->end_ns - s->start_ns) / 1e9, session_exit_status(s));
 	if (s->term_signal)
 		sb_printf(sb, ",\"signal\":%d", s->term_signal);
-	sb_printf(sb, ",\"leftovers_killed\":%u}", s->leftovers_killed);
+	sb_printf(sb, ",\"leftovers_killed\":%u,\"env_withheld\":[", s->leftovers_killed);
+	for (i = 0; i < (int)s->nenv_withheld; i++) {
+		if (i)
+			sb_puts(sb, ",");
+		json_str(sb, s->env_withheld[i], strlen(s->env_withheld[i]));
+	}
+	sb_printf(sb, "],\"env_all\":%s", s->env_all ? "true" : "false");
+	if (s->ssh_relay)
+		sb_printf(sb, ",\"ssh_signed\":%u,\"ssh_refused\":%u", s->ssh_signed,
+			  s->ssh_refused);
+	sb_puts(sb, "}");
 }
 
 void report_event_text(struct strbuf *sb, const struct al_event *e)
@@ -218,6 +230,7 @@ void report_event_text(struct strbuf *sb, const struct al_event *e)
 void report_summary_text(struct strbuf *sb, const struct session *s)
 {
 	const uint64_t *k = s->kcount;
+	bool observer = s->backend && strcmp(s->backend, "bpf-lsm");
 
 	if (s->backend && !s->observed) {
 		sb_printf(sb, "agentlock: %s: observed: false: the kernel refuses, but this backend "
@@ -233,6 +246,10 @@ void report_summary_text(struct strbuf *sb, const struct session *s)
 		report_escapes_phrase(sb, s->audit, k[AL_CNT_ESCAPE], k[AL_CNT_BLOCKED],
 				      k[AL_CNT_WOULD_BLOCK], k[AL_CNT_UNRESOLVED],
 				      k[AL_CNT_REFUSED_INSIDE]);
+		if (k[AL_CNT_OPEN_UNCLASSIFIED])
+			sb_printf(sb, ", %llu allowed opens not classified (nothing listened: --log, "
+				      "the dashboard or a watcher sees them)",
+				  (unsigned long long)k[AL_CNT_OPEN_UNCLASSIFIED]);
 		if (k[AL_CNT_PROBE])
 			sb_printf(sb, ", %llu probes outside (stat-only or walks on the way in; "
 				      "not escapes)",
@@ -241,9 +258,16 @@ void report_summary_text(struct strbuf *sb, const struct session *s)
 			sb_printf(sb, ", %llu Unix sockets %s (not listed: they name no target)",
 				  (unsigned long long)k[AL_CNT_UNIX_SOCKET],
 				  s->audit ? "made" : "refused");
-		if (k[AL_CNT_RB_DROPPED])
+		/* The observer classifies on this side: what it drops is not counted. */
+		if (observer && k[AL_CNT_RB_DROPPED] > k[AL_CNT_REFUSAL_DROPPED])
+			sb_printf(sb, ", %llu allowed opens dropped under load (not in the counts above)",
+				  (unsigned long long)(k[AL_CNT_RB_DROPPED] - k[AL_CNT_REFUSAL_DROPPED]));
+		else if (!observer && k[AL_CNT_RB_DROPPED])
 			sb_printf(sb, ", %llu events dropped from the stream (totals are exact)",
 				  (unsigned long long)k[AL_CNT_RB_DROPPED]);
+		if (k[AL_CNT_REFUSAL_DROPPED])
+			sb_printf(sb, ", %llu REFUSALS DROPPED (attempts not judged: escapes may be missing)",
+				  (unsigned long long)k[AL_CNT_REFUSAL_DROPPED]);
 	}
 	if (s->leftovers_killed)
 		sb_printf(sb, ", %u leftover processes killed", s->leftovers_killed);

@@ -26,6 +26,14 @@ struct session {
 	const char *backend; /* "bpf-lsm", "landlock", "tracepoints" (--audit); NULL before launch */
 	bool observed;	     /* events were seen (false: Landlock without root) */
 	char *const *argv;
+	/* The environment variables COMMAND did not get (names only), and
+	 * whether --env-all turned the filter off. */
+	char *const *env_withheld;
+	size_t nenv_withheld;
+	bool env_all;
+	/* The cell's SSH agent relay: whether it ran, logins it signed, requests refused. */
+	bool ssh_relay;
+	unsigned ssh_signed, ssh_refused;
 	int64_t mono_to_real_ns; /* add to an event's CLOCK_MONOTONIC stamp */
 	uint64_t start_ns;	 /* CLOCK_MONOTONIC */
 	uint64_t end_ns;

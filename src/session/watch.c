@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -263,6 +264,8 @@ void watch_accept(struct watch_server *w)
 		}
 		state_line(w, "hello", tot);
 		client_put(&w->c[i], w->sb.buf, w->sb.len);
+		if (w->on_watcher)
+			w->on_watcher(w->totals_ctx);
 		/* The recent past, escapes and the rest merged back in order. */
 		for (ie = ir = 0; ie < w->esc.n || ir < w->rest.n;) {
 			struct watch_hist *h;
@@ -277,6 +280,11 @@ void watch_accept(struct watch_server *w)
 			at = (h->head + *k) % h->cap;
 			client_put(&w->c[i], h->line[at], h->len[at]);
 			(*k)++;
+		}
+		/* Come after the end (the final screen is still up): how it ended. */
+		if (w->ended) {
+			state_line(w, "summary", w->s->kcount);
+			client_put(&w->c[i], w->sb.buf, w->sb.len);
 		}
 	}
 	watch_flush(w);
@@ -344,23 +352,38 @@ void watch_flush(struct watch_server *w)
 	}
 }
 
+void watch_summary(struct watch_server *w)
+{
+	if (w->lfd < 0 || w->ended)
+		return;
+	w->ended = true;
+	state_line(w, "summary", w->s->kcount);
+	broadcast(w, w->sb.buf, w->sb.len);
+	watch_flush(w);
+}
+
+bool watch_pending(const struct watch_server *w)
+{
+	int i;
+
+	for (i = 0; i < WATCH_CLIENTS; i++)
+		if (w->c[i].fd >= 0 && w->c[i].sent < w->c[i].out.len)
+			return true;
+	return false;
+}
+
 void watch_close(struct watch_server *w, bool send_summary)
 {
 	struct timespec start, now;
 	int i;
 
 	if (w->lfd >= 0 && send_summary) {
-		state_line(w, "summary", w->s->kcount);
-		broadcast(w, w->sb.buf, w->sb.len);
+		watch_summary(w);
 		clock_gettime(CLOCK_MONOTONIC, &start);
 		for (;;) {
-			bool pending = false;
-
 			watch_flush(w);
-			for (i = 0; i < WATCH_CLIENTS; i++)
-				pending |= w->c[i].fd >= 0 && w->c[i].sent < w->c[i].out.len;
 			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (!pending || now.tv_sec - start.tv_sec >= 1)
+			if (!watch_pending(w) || now.tv_sec - start.tv_sec >= 1)
 				break;
 			poll(NULL, 0, 10);
 		}
@@ -377,4 +400,53 @@ void watch_close(struct watch_server *w, bool send_summary)
 	hist_free(&w->esc);
 	hist_free(&w->rest);
 	sb_free(&w->sb);
+}
+
+/* The listening socket on the loop: a new watcher. */
+static int on_accept(struct loop *lp, int fd, uint32_t events, void *ctx)
+{
+	(void)lp;
+	(void)fd;
+	(void)events;
+	watch_accept(ctx);
+	return LOOP_CONTINUE;
+}
+
+/* Pending output, sent without blocking. */
+static int on_flush(struct loop *lp, void *ctx)
+{
+	(void)lp;
+	watch_flush(ctx);
+	return LOOP_CONTINUE;
+}
+
+/* Once a second while the session runs: the exact counters so far. */
+static int on_totals(struct loop *lp, void *ctx)
+{
+	struct watch_server *w = ctx;
+	uint64_t k[AL_CNT_MAX] = { 0 };
+
+	(void)lp;
+	if (w->ended)
+		return LOOP_REMOVE;
+	if (w->read_totals)
+		w->read_totals(w->totals_ctx, k);
+	else
+		memcpy(k, w->s->kcount, sizeof(k));
+	watch_totals(w, k);
+	return LOOP_CONTINUE;
+}
+
+int watch_ride(struct watch_server *w, struct loop *lp)
+{
+	int rc;
+
+	if (w->lfd < 0)
+		return 0;
+	rc = loop_add_fd(lp, w->lfd, EPOLLIN, on_accept, w);
+	if (!rc && loop_add_timer(lp, WATCH_FLUSH_NS, on_flush, w) < 0)
+		rc = -ENOSPC;
+	if (!rc && loop_add_timer(lp, WATCH_TOTALS_NS, on_totals, w) < 0)
+		rc = -ENOSPC;
+	return rc;
 }

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "base/json.h"
+#include "base/loop.h"
 #include "session/session.h"
 
 /*
@@ -22,6 +23,8 @@
 #define WATCH_CLIENTS 8
 #define WATCH_CLIENT_BUF (1u << 20)   /* unsent bytes a watcher may lag */
 #define WATCH_HISTORY_BYTES (1u << 20) /* per kind: escapes, and the rest */
+#define WATCH_FLUSH_NS 50000000LL    /* queued output is sent this often */
+#define WATCH_TOTALS_NS 1000000000LL /* and the exact counters once a second */
 
 struct watch_hist {
 	char **line;
@@ -49,7 +52,11 @@ struct watch_server {
 	/* The session's totals so far, for a new watcher's hello (NULL: the
 	 * session's own counters, which are final only at the end). */
 	void (*read_totals)(void *ctx, uint64_t *k);
-	void *totals_ctx;
+	/* A watcher attached (NULL: nothing to do): in-bounds events are
+	 * wanted from now on. */
+	void (*on_watcher)(void *ctx);
+	void *totals_ctx; /* both callbacks' */
+	bool ended; /* the summary went out; later watchers get it after the history */
 };
 
 #define WATCH_DIR_MODE_ROOT 0755 /* /run/agentlock: watchers find their sockets */
@@ -79,7 +86,16 @@ void watch_sink_fn(void *ctx, const struct session *s, const struct al_event *e)
 void watch_totals(struct watch_server *w, const uint64_t *kcount);
 /* Sends what is pending without blocking; drops watchers that went away. */
 void watch_flush(struct watch_server *w);
-/* The summary to every watcher (waiting at most a second), then closes and unlinks. */
+/* On the run's loop: watchers are taken, output sent, totals once a second;
+ * the summary and the final screen included. Returns 0 or -errno. */
+int watch_ride(struct watch_server *w, struct loop *lp);
+/* The session has ended: the summary to every watcher, now and to come
+ * (the socket stays while the final screen does). */
+void watch_summary(struct watch_server *w);
+/* Whether some watcher still has output queued. */
+bool watch_pending(const struct watch_server *w);
+/* The summary to every watcher (waiting at most a second for what is still
+ * queued), then closes and unlinks. */
 void watch_close(struct watch_server *w, bool send_summary);
 
 #endif

@@ -12,7 +12,9 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
-#include <poll.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +22,12 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "base/loop.h"
 #include "ui/dashboard.h"
 #include "session/report.h"
 
 #define FRAME_NS 100000000LL /* at most ten redraws a second */
+#define DASH_TICK_NS 50000000LL /* a replayed log is fed, and a held-back frame drawn, this often */
 #define MAX_ROWS 512
 
 enum { C_OK = 1, C_BAD, C_WARN, C_HEAD, C_DIM, C_BADGE_JAIL, C_BADGE_AUDIT };
@@ -252,7 +256,11 @@ static void draw_masthead(struct dash *d, int y)
 		printw("  (%llu on targets beyond the %d shown)", (unsigned long long)m->lb.overflow,
 		       LB_MAX_ENTRIES);
 	if (m->dropped) {
-		snprintf(buf, sizeof(buf), " %llu events dropped (totals exact) ",
+		/* The observer classifies on this side: what it dropped is not counted. */
+		bool observer = m->backend[0] && strcmp(m->backend, "bpf-lsm");
+
+		snprintf(buf, sizeof(buf), observer ? " %llu events dropped (not in the counts) " :
+						      " %llu events dropped (totals exact) ",
 			 (unsigned long long)m->dropped);
 		style(d, C_BAD, A_BOLD | A_REVERSE);
 		mvaddstr(y + 1, COLS - (int)strlen(buf) - 1, buf);
@@ -934,49 +942,126 @@ void dash_close(struct dash *d)
 	dash_detach(d);
 }
 
+/* dash_run's state on its loop. */
+struct dash_loop {
+	struct dash *d;
+	int64_t last_draw;
+};
+
+/* Moves what the source has into the model; at its end, says why if it must. */
+static int pump(struct dash_loop *dl)
+{
+	struct dash *d = dl->d;
+	char err[256] = "";
+	int rc;
+
+	if (d->done)
+		return LOOP_REMOVE;
+	rc = d->src->pump(d->src->ctx, d->m, err, sizeof(err));
+	if (!rc)
+		return LOOP_CONTINUE;
+	d->done = true;
+	if (rc < 0)
+		dash_set_status(d, err);
+	return LOOP_REMOVE;
+}
+
+/* A frame when the model changed, ten a second at most. */
+static void draw_capped(struct dash_loop *dl)
+{
+	int64_t now = mono_ns();
+
+	if (dl->d->m->dirty && now - dl->last_draw >= FRAME_NS) {
+		draw(dl->d);
+		dl->last_draw = now;
+	}
+}
+
+/* Keys: the dashboard's; the terminal gone ends it (nobody to show anything to). */
+static int run_keys(struct loop *lp, int fd, uint32_t events, void *ctx)
+{
+	struct dash_loop *dl = ctx;
+	int ch;
+
+	(void)lp;
+	(void)fd;
+	if (events & (EPOLLHUP | EPOLLERR))
+		return LOOP_STOP;
+	while ((ch = getch()) != ERR) {
+		if (dash_key(dl->d, ch))
+			return LOOP_STOP;
+		dl->last_draw = mono_ns();
+	}
+	return LOOP_CONTINUE;
+}
+
+/* The source's descriptor has more (a watched session's lines). */
+static int run_source(struct loop *lp, int fd, uint32_t events, void *ctx)
+{
+	struct dash_loop *dl = ctx;
+	int flags = pump(dl);
+
+	(void)lp;
+	(void)fd;
+	(void)events;
+	draw_capped(dl);
+	return flags;
+}
+
+/* A source without a descriptor (a replayed log) is pumped on the tick. */
+static int run_tick(struct loop *lp, void *ctx)
+{
+	struct dash_loop *dl = ctx;
+
+	(void)lp;
+	if (dl->d->src->fd < 0 && !dl->d->done)
+		pump(dl);
+	draw_capped(dl);
+	return LOOP_CONTINUE;
+}
+
+/* The terminal was resized: curses learns the size, the dashboard is redrawn. */
+static int run_winch(struct loop *lp, const struct signalfd_siginfo *si, void *ctx)
+{
+	struct dash_loop *dl = ctx;
+	struct winsize ws;
+
+	(void)lp;
+	(void)si;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+		resizeterm(ws.ws_row, ws.ws_col);
+	erase();
+	draw(dl->d);
+	dl->last_draw = mono_ns();
+	return LOOP_CONTINUE;
+}
+
 int dash_run(struct model *m, struct dash_source *src, const struct dash_opts *o)
 {
-	struct dash *d = dash_open(m, src, o);
-	int64_t last_draw = 0;
+	struct dash_loop dl = { .d = dash_open(m, src, o) };
+	struct loop lp;
+	int rc;
 
-	if (!d)
+	if (!dl.d)
 		return -1;
-	for (;;) {
-		int64_t now = mono_ns();
-		int ch;
-
-		if (!d->done) {
-			char err[256] = "";
-			int rc = src->pump(src->ctx, m, err, sizeof(err));
-
-			if (rc) {
-				d->done = true;
-				if (rc < 0)
-					dash_set_status(d, err);
-			}
-		}
-		if ((m->dirty && now - last_draw >= FRAME_NS) || !last_draw) {
-			draw(d);
-			last_draw = now;
-		}
-		{
-			struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
-					       { .fd = src->fd, .events = POLLIN } };
-			int wait = src->fd >= 0 && !d->done ? 100 : d->done ? 200 : 50;
-
-			poll(p, src->fd >= 0 && !d->done ? 2 : 1, wait);
-			/* The terminal went away: nobody to show anything to. */
-			if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
-				break;
-			timeout(0);
-		}
-		ch = getch();
-		if (ch == ERR)
-			continue;
-		if (dash_key(d, ch))
-			break;
-		last_draw = mono_ns();
+	rc = loop_init(&lp);
+	if (!rc)
+		rc = loop_add_fd(&lp, STDIN_FILENO, EPOLLIN, run_keys, &dl);
+	if (!rc && src->fd >= 0)
+		rc = loop_add_fd(&lp, src->fd, EPOLLIN, run_source, &dl);
+	if (!rc)
+		rc = loop_add_signal(&lp, SIGWINCH, run_winch, &dl);
+	if (!rc && loop_add_timer(&lp, DASH_TICK_NS, run_tick, &dl) < 0)
+		rc = -ENOSPC;
+	if (!rc) {
+		if (src->fd < 0)
+			pump(&dl);
+		draw(dl.d);
+		dl.last_draw = mono_ns();
+		rc = loop_run(&lp);
 	}
-	dash_close(d);
-	return 0;
+	loop_free(&lp);
+	dash_close(dl.d);
+	sigprocmask(SIG_SETMASK, loop_old_mask(&lp), NULL);
+	return rc ? -1 : 0;
 }

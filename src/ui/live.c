@@ -4,7 +4,7 @@
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 #include <errno.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,19 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/loop.h"
 #include "ui/agentview.h"
 #include "ui/live.h"
 
 #define SPLIT_FRAME_NS 33000000LL /* the agent's screen: up to 30 frames a second */
 #define FULL_FRAME_NS 100000000LL /* the dashboard: 10 */
-
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
+#define TICK_NS 50000000LL	  /* rates, the exact totals, a frame the caps held back */
+#define TOTALS_NS 1000000000LL	  /* the exact counters are read once a second */
 
 void live_term_size(int *rows, int *cols)
 {
@@ -49,7 +44,7 @@ void live_pane_size(int term_rows, int term_cols, int *rows, int *cols)
 
 static void draw(struct live *lv, bool force)
 {
-	int64_t now = mono_ns();
+	int64_t now = loop_now_ns();
 
 	if (!lv->split) {
 		if (force || (lv->m->dirty && now - lv->last_draw_ns >= FULL_FRAME_NS)) {
@@ -91,14 +86,25 @@ static void send_to_agent(struct live *lv, const char *buf, size_t n)
 	}
 }
 
+/* The user asked to end COMMAND (q, then y; or the terminal went away). */
+static void ask_stop(struct live *lv)
+{
+	if (lv->stop || lv->cmd_done)
+		return;
+	lv->stop = true;
+	if (lv->on_stop)
+		lv->on_stop(lv->stop_ctx);
+}
+
 /* agentlock's terminal went away (a closed window, a dropped ssh): nobody
  * sees the agent any more, so it is ended, as a hangup would end it. */
 static int terminal_gone(struct live *lv)
 {
 	lv->quit = true;
-	lv->stop = true;
 	lv->tty_gone = true;
-	return -1;
+	ask_stop(lv);
+	/* Nothing more to show: the final screen, if it is up, is done too. */
+	return LOOP_REMOVE | (lv->final ? LOOP_STOP : 0);
 }
 
 /* Keys in the split view: raw bytes to the agent, but the switch key. */
@@ -110,93 +116,136 @@ static int split_input(struct live *lv)
 	if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
 		return terminal_gone(lv);
 	if (n < 0)
-		return 0;
+		return LOOP_CONTINUE;
 	k = memchr(buf, LIVE_SWITCH_KEY, (size_t)n);
 	send_to_agent(lv, buf, k ? (size_t)(k - buf) : (size_t)n);
 	if (k)
 		switch_view(lv); /* what followed the key in the same read is dropped */
-	return 0;
+	return LOOP_CONTINUE;
 }
 
+/* Keys of the full view while COMMAND runs: the dashboard's. */
 static int full_input(struct live *lv)
 {
-	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
 	int ch;
 
-	if (poll(&p, 1, 0) == 1 && p.revents & (POLLHUP | POLLERR | POLLNVAL))
-		return terminal_gone(lv);
 	while ((ch = getch()) != ERR) {
 		if (ch == LIVE_SWITCH_KEY) {
 			switch_view(lv);
-			return 0;
+			return LOOP_CONTINUE;
 		}
 		if (dash_key(lv->d, ch)) {
-			lv->quit = true;
-			return 0;
+			lv->quit = true; /* the dashboard asked first, and stopped COMMAND */
+			return LOOP_CONTINUE;
 		}
 	}
-	return 0;
+	return LOOP_CONTINUE;
 }
 
-static int on_input(void *ctx, int fd)
+/* Keys on the final screen: either view, q leaves. */
+static int final_input(struct live *lv)
+{
+	int ch;
+
+	while ((ch = getch()) != ERR) {
+		if (ch == LIVE_SWITCH_KEY) {
+			switch_view(lv);
+			continue;
+		}
+		if (ch == 'q' || ch == 'Q' || ch == 3) {
+			lv->quit = true;
+			return LOOP_STOP;
+		}
+		if (!lv->split)
+			dash_key(lv->d, ch);
+	}
+	return LOOP_CONTINUE;
+}
+
+/* agentlock's terminal: keys, or its hangup. */
+static int on_keys(struct loop *lp, int fd, uint32_t events, void *ctx)
 {
 	struct live *lv = ctx;
-	int rc = 0;
+	int flags;
 
-	if (fd == lv->master) {
-		char buf[16384];
-		ssize_t n = read(lv->master, buf, sizeof(buf));
-
-		if (n > 0)
-			av_input(lv->av, buf, (size_t)n);
-		else if (n == 0 || errno != EINTR)
-			rc = -1; /* every holder of the pty has gone */
-	} else if (lv->tty_gone) {
-		return -1;
-	} else {
-		rc = lv->split ? split_input(lv) : full_input(lv);
-	}
-	if (!lv->tty_gone)
+	(void)lp;
+	(void)fd;
+	if (lv->tty_gone)
+		return LOOP_REMOVE;
+	if ((events & (EPOLLHUP | EPOLLERR)) && !(events & EPOLLIN))
+		return terminal_gone(lv);
+	if (lv->final)
+		flags = final_input(lv);
+	else if (lv->split)
+		flags = split_input(lv);
+	else if (events & (EPOLLHUP | EPOLLERR))
+		flags = terminal_gone(lv);
+	else
+		flags = full_input(lv);
+	if (!lv->tty_gone && !(flags & LOOP_STOP))
 		draw(lv, false);
-	return rc;
+	return flags;
 }
 
-static void on_winch(void *ctx)
+/* COMMAND's screen output, into libvterm. */
+static int on_pty(struct loop *lp, int fd, uint32_t events, void *ctx)
+{
+	struct live *lv = ctx;
+	char buf[16384];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	(void)lp;
+	(void)events;
+	if (n > 0)
+		av_input(lv->av, buf, (size_t)n);
+	else if (n == 0 || errno != EINTR)
+		return LOOP_REMOVE; /* every holder of the pty has gone */
+	if (!lv->tty_gone)
+		draw(lv, false);
+	return LOOP_CONTINUE;
+}
+
+/* agentlock's terminal was resized: curses, the agent's pty (TIOCSWINSZ
+ * sends COMMAND its SIGWINCH), a full redraw. */
+static int on_winch(struct loop *lp, const struct signalfd_siginfo *si, void *ctx)
 {
 	struct live *lv = ctx;
 	int rows, cols, pr, pc;
 
+	(void)lp;
+	(void)si;
 	if (lv->tty_gone)
-		return;
+		return LOOP_CONTINUE;
 	live_term_size(&rows, &cols);
 	resizeterm(rows, cols);
 	live_pane_size(rows, cols, &pr, &pc);
 	av_resize(lv->av, pr, pc);
 	erase();
 	draw(lv, true);
+	return LOOP_CONTINUE;
 }
 
-static void on_tick(void *ctx)
+/* Rates, the exact totals once a second, and a frame the caps held back. */
+static int on_tick(struct loop *lp, void *ctx)
 {
 	struct live *lv = ctx;
-	int64_t now = mono_ns();
+	int64_t now = loop_now_ns();
 
+	(void)lp;
 	if (lv->tty_gone)
-		return;
-	model_tick(lv->m, (int64_t)time(NULL) * 1000000000LL);
-	if (lv->read_totals && now - lv->last_totals_ns >= 1000000000LL) {
-		uint64_t k[AL_CNT_MAX] = { 0 };
+		return LOOP_CONTINUE;
+	if (!lv->final) {
+		model_tick(lv->m, (int64_t)time(NULL) * 1000000000LL);
+		if (lv->read_totals && now - lv->last_totals_ns >= TOTALS_NS) {
+			uint64_t k[AL_CNT_MAX] = { 0 };
 
-		lv->read_totals(lv->totals_ctx, k);
-		model_set_totals(lv->m, k);
-		lv->last_totals_ns = now;
+			lv->read_totals(lv->totals_ctx, k);
+			model_set_totals(lv->m, k);
+			lv->last_totals_ns = now;
+		}
 	}
 	draw(lv, false);
-}
-
-static bool want_stop(void *ctx)
-{
-	return ((struct live *)ctx)->stop;
+	return LOOP_CONTINUE;
 }
 
 static int no_pump(void *ctx, struct model *m, char *err, size_t errlen)
@@ -215,12 +264,12 @@ static bool running(void *ctx)
 
 static void stop(void *ctx)
 {
-	((struct live *)ctx)->stop = true;
+	ask_stop(ctx);
 }
 
-int live_open(struct live *lv, struct model *m, int master)
+int live_open(struct live *lv, struct model *m, int master, struct loop *lp)
 {
-	int rows, cols;
+	int rows, cols, rc;
 
 	lv->m = m;
 	lv->master = master;
@@ -239,43 +288,46 @@ int live_open(struct live *lv, struct model *m, int master)
 		lv->d = NULL;
 		return -1;
 	}
-	lv->ui = (struct launch_ui){ .ctx = lv, .fds = { STDIN_FILENO, master }, .nfds = 2,
-				     .on_input = on_input, .on_winch = on_winch,
-				     .on_tick = on_tick, .want_stop = want_stop };
+	rc = loop_add_fd(lp, STDIN_FILENO, EPOLLIN, on_keys, lv);
+	if (!rc)
+		rc = loop_add_fd(lp, master, EPOLLIN, on_pty, lv);
+	if (!rc)
+		rc = loop_add_signal(lp, SIGWINCH, on_winch, lv);
+	if (!rc && loop_add_timer(lp, TICK_NS, on_tick, lv) < 0)
+		rc = -ENOSPC;
+	if (rc) {
+		live_close(lv);
+		return -1;
+	}
 	draw(lv, true);
 	return 0;
 }
 
-void live_close(struct live *lv, int exit_status)
+int live_final(struct live *lv, int exit_status)
 {
 	char msg[160];
 
 	if (!lv->d)
-		return;
+		return LOOP_STOP;
 	lv->cmd_done = true;
 	lv->m->ended = true;
 	lv->m->exit_status = exit_status;
-	if (!lv->quit && !lv->tty_gone) {
-		/* Stay on the final state: what was refused is worth a look. */
-		snprintf(msg, sizeof(msg), "COMMAND ended (exit status %d). q leaves.", exit_status);
-		dash_set_status(lv->d, msg);
-		lv->split = false;
-		erase();
-		draw(lv, true);
-		timeout(-1);
-		for (;;) {
-			int ch = getch();
+	if (lv->quit || lv->tty_gone)
+		return LOOP_STOP;
+	/* Stay on the final state: what was refused is worth a look. */
+	lv->final = true;
+	snprintf(msg, sizeof(msg), "COMMAND ended (exit status %d). q leaves.", exit_status);
+	dash_set_status(lv->d, msg);
+	lv->split = false;
+	erase();
+	draw(lv, true);
+	return LOOP_CONTINUE;
+}
 
-			if (ch == LIVE_SWITCH_KEY) {
-				switch_view(lv);
-				continue;
-			}
-			if (ch == 'q' || ch == 'Q' || ch == 3 || ch == ERR)
-				break;
-			if (!lv->split)
-				dash_key(lv->d, ch);
-		}
-	}
+void live_close(struct live *lv)
+{
+	if (!lv->d)
+		return;
 	dash_close(lv->d);
 	av_free(lv->av);
 	lv->d = NULL;

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for a
-# bounded time: the profile parser (two thirds of SECONDS, seeded with the
-# shipped profiles) and the NDJSON reader of replay and watch (one third,
-# seeded with the recorded sessions' lines).
+# Builds the libFuzzer targets (CMake, AGENTLOCK_FUZZ, clang with ASan + UBSan) and runs each for a
+# bounded time: the profile parser (half of SECONDS, seeded with the shipped
+# profiles), the NDJSON reader of replay and watch (a quarter, seeded with
+# the recorded sessions' lines) and the environment filter (a quarter).
 #   tests/fuzz/run.sh [SECONDS]        (default 60)
-# Prints "N passed, N failed" (2 checks) for scripts/test.sh.
+# Prints "N passed, N failed" (3 checks) for scripts/test.sh.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
@@ -16,26 +16,19 @@ if [ -z "$cc" ]; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-# The profile code and what it links, plus the shipped profiles compiled in.
-cmake -DOUT="$out/profiles_builtin.c" -DDIR="$top/profiles" -P "$top/cmake/embed-profiles.cmake"
-if ! "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-I"$top/src" -I"$top/bpf" \
-	"$top/tests/fuzz/fuzz_profile.c" "$top/src/policy/profile.c" "$top/src/policy/compile.c" \
-	"$top/src/policy/policy.c" "$top/src/base/json.c" "$top/src/policy/netpolicy.c" "$top/src/policy/protect.c" -lyaml -o "$out/fuzz_profile"; then
-	echo "fuzz: building the fuzz target failed"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-if ! "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-I"$top/src" -I"$top/bpf" \
-	"$top/tests/fuzz/fuzz_ndjson.c" "$top/src/session/ndjson_read.c" "$top/src/session/report.c" \
-	"$top/src/base/json.c" "$top/src/session/session.c" "$top/src/ui/model.c" "$top/src/ui/leaderboard.c" \
-	-o "$out/fuzz_ndjson"; then
-	echo "fuzz: building the NDJSON fuzz target failed"
+# The targets are CMake's (AGENTLOCK_FUZZ): a clang tree of their own.
+if ! { cmake -S "$top" -B "$out" -DCMAKE_C_COMPILER="$cc" -DAGENTLOCK_FUZZ=ON >"$out/cmake.log" 2>&1 &&
+	cmake --build "$out" --target fuzz_profile fuzz_ndjson fuzz_envfilter -j2 >>"$out/cmake.log" 2>&1; }; then
+	tail -n 30 "$out/cmake.log"
+	echo "fuzz: building the fuzz targets failed (log: $out/cmake.log)"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
 cp "$top"/profiles/*.yaml "$out/corpus/" 2>/dev/null
+mkdir -p "$out/corpus-env"
+# Synthetic seeds only: never this machine's environment, which may hold real secrets.
+printf 'PATH=/usr/bin:/bin\nHOME=/home/u\nTERM=xterm\nLANG=C.UTF-8\nKEYBOARD_LAYOUT=us\nhttp_proxy=http://proxy:3128\n' >"$out/corpus-env/plain"
+printf 'GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789\nDATABASE_URL=postgres://u:pw@h/db\nPATH=/bin\n' >"$out/corpus-env/secrets"
 mkdir -p "$out/corpus-ndjson"
 i=0
 cat "$top"/tests/tui/*.ndjson | while IFS= read -r line; do
@@ -58,6 +51,7 @@ run() { # run NAME SECONDS ARGS...: one target, reported as one check
 		rc=1
 	fi
 }
-run profile $((secs * 2 / 3)) -max_len=4096 -dict="$top/tests/fuzz/profile.dict" corpus
-run ndjson $((secs - secs * 2 / 3)) -max_len=8192 corpus-ndjson
+run profile $((secs / 2)) -max_len=4096 -dict="$top/tests/fuzz/profile.dict" corpus
+run ndjson $((secs / 4)) -max_len=8192 corpus-ndjson
+run envfilter $((secs - secs / 2 - secs / 4)) -max_len=4096 corpus-env
 exit $rc

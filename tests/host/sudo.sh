@@ -114,6 +114,13 @@ if [ $rc -eq 0 ] && has "^secret=unset$"; then
 	ok "a variable no profile names is not passed through"
 else nok "unnamed variable" "rc=$rc out=[$(out)] err=[$(err)]"; fi
 
+# --env NAME is read back like the profile's env: pass: names.
+rm -f "$P/out"
+as_user "env SOME_SECRET=s-kept timeout 60 sudo $bin --headless --backend landlock --env SOME_SECRET '$P' -- sh -c 'echo secret=\${SOME_SECRET-unset} >$P/out'"
+if [ $rc -eq 0 ] && has "^secret=s-kept$" && ! grep -q "s-kept" "$base/stderr"; then
+	ok "--env SOME_SECRET under sudo: read back from the user's environment and passed, its value said nowhere"
+else nok "--env through sudo" "rc=$rc out=[$(out)] err=[$(err)]"; fi
+
 # Through a tty sudo (use_pty) runs a monitor: the parent is still sudo.
 rm -f "$P/out"
 as_user "ANTHROPIC_API_KEY=sk-pty script -qec \"timeout 60 sudo $bin --headless --backend landlock '$P' -- claude\" /dev/null"

@@ -226,6 +226,32 @@ static void replay_watch_connect(void **state)
 	(void)state;
 }
 
+/* --env NAME (repeatable, a name only) and --env-all; COMMAND's own --env is its. */
+static void env_options(void **state)
+{
+	struct cli c;
+
+	assert_int_equal(parse(&c, ARGV("/p", "sh")), 0);
+	assert_int_equal(c.nenv_pass, 0);
+	assert_false(c.env_all);
+	assert_int_equal(parse(&c, ARGV("--env", "GITHUB_TOKEN", "--env=_X1", "/p", "sh")), 0);
+	assert_int_equal(c.nenv_pass, 2);
+	assert_string_equal(c.env_pass[0], "GITHUB_TOKEN");
+	assert_string_equal(c.env_pass[1], "_X1");
+	assert_int_equal(parse(&c, ARGV("--env-all", "/p", "env", "--env", "X")), 0);
+	assert_true(c.env_all);
+	assert_int_equal(c.nenv_pass, 0);
+	assert_string_equal(c.argv[1], "--env");
+	assert_int_equal(parse(&c, ARGV("--env", "A=b", "/p", "sh")), -1);
+	assert_non_null(strstr(err, "--env takes a variable name"));
+	assert_non_null(strstr(err, "not 'A=b'"));
+	assert_int_equal(parse(&c, ARGV("--env", "1X", "/p", "sh")), -1);
+	assert_int_equal(parse(&c, ARGV("--env")), -1);
+	assert_int_equal(parse(&c, ARGV("--env-allx", "/p", "sh")), -1);
+	assert_non_null(strstr(err, "unknown option '--env-allx'"));
+	(void)state;
+}
+
 /* -v is agentlock's before DIR and COMMAND's after it. */
 static void verbose(void **state)
 {
@@ -338,6 +364,7 @@ int main(void)
 		cmocka_unit_test(backend_and_check),
 		cmocka_unit_test(replay_watch_connect),
 		cmocka_unit_test(which_subcommand),
+		cmocka_unit_test(env_options),
 		cmocka_unit_test(verbose),
 		cmocka_unit_test(subcommand_errors),
 		cmocka_unit_test(resolve_dir),

@@ -737,7 +737,37 @@ static void env_key(void **state)
 	assert_int_equal(parse("commands: []\n", &p), 0);
 	assert_true(p.commands_set);
 	profile_free(&p);
-	parse_fails("env: A\n", "t.yaml:1:6: env must be a list");
+	parse_fails("env: A\n", "t.yaml:1:6: env must be a mapping (pass: [NAME, ...]) or a list");
+	/* The long form: env: pass: is the same list. */
+	assert_int_equal(parse("env:\n  pass: [OPENAI_API_KEY, OPENAI_BASE_URL]\n", &p), 0);
+	assert_int_equal(p.nenv, 2);
+	assert_string_equal(p.env[1].path, "OPENAI_BASE_URL");
+	assert_int_equal(p.env[1].line, 2);
+	profile_free(&p);
+	assert_int_equal(parse("env: {pass: []}\n", &p), 0);
+	assert_int_equal(p.nenv, 0);
+	profile_free(&p);
+	parse_fails("env:\n  pass: [A]\n  withhold: [B]\n", "t.yaml:3:3: unknown env key 'withhold'");
+	parse_fails("env:\n  pass: [A]\n  pass: [B]\n", "t.yaml:3:3: 'pass' is given twice");
+	parse_fails("env: {pass: A}\n", "t.yaml:1:13: pass must be a list");
+	parse_fails("env: {pass: [1X]}\n", "t.yaml:1:14: pass: '1X' is not a variable name");
+	/* ssh: the hosts the cell's agent relay signs for. */
+	assert_int_equal(parse("ssh: [github.com, gitlab.example_1.org]\n", &p), 0);
+	assert_int_equal(p.nssh, 2);
+	assert_string_equal(p.ssh[1], "gitlab.example_1.org");
+	profile_free(&p);
+	parse_fails("ssh: github.com\n", "t.yaml:1:6: ssh must be a list");
+	parse_fails("ssh: [git@github.com]\n", "t.yaml:1:7: ssh: 'git@github.com' is not a host name");
+	parse_fails("ssh: ['github.com:22']\n", "t.yaml:1:7: ssh: 'github.com:22' is not a host name");
+	assert_int_equal(parse("ssh: ['[git.example.org]:2222']\n", &p), 0);
+	assert_string_equal(p.ssh[0], "[git.example.org]:2222");
+	profile_free(&p);
+	parse_fails("ssh: ['[git.example.org]']\n", "t.yaml:1:7: ssh: '[git.example.org]' is not");
+	parse_fails("ssh: ['[a]:22x']\n", "t.yaml:1:7: ssh: '[a]:22x' is not");
+	parse_fails("ssh: ['[a b]:22']\n", "t.yaml:1:7: ssh: '[a b]:22' is not");
+	parse_fails("ssh: ['[a]:123456']\n", "t.yaml:1:7: ssh: '[a]:123456' is not");
+	parse_fails("ssh: [-oProxyCommand=x]\n", "t.yaml:1:7: ssh: '-oProxyCommand=x' is not a host");
+	parse_fails("ssh: [a.org, a.org]\n", "t.yaml:1:14: 'a.org' is already listed");
 	parse_fails("env:\n  - A\n  - 1X\n", "t.yaml:3:5: env: '1X' is not a variable name");
 	parse_fails("env: [A=secret]\n", "t.yaml:1:7: env: 'A=secret' is not a variable name");
 	parse_fails("env: [A, B, A]\n", "t.yaml:1:13: 'A' is already listed at line 1");

@@ -30,6 +30,8 @@
 #endif
 #define NO_FLAGS 0u
 #define ALL_FLAGS (AL_SC_TCP_GAPS | AL_SC_NO_IPC | AL_SC_NO_UNIX)
+#define MAX_FLAGS (ALL_FLAGS | AL_SC_SSH_RELAY)
+#define NOTIFY SECCOMP_RET_USER_NOTIF
 #define MSG_FASTOPEN_FLAG 0x20000000
 
 /*
@@ -312,6 +314,27 @@ static void unix_supervised(void **state)
 	(void)state;
 }
 
+/* With the SSH agent relay, agentlock answers socket(AF_UNIX) and every connect. */
+static void ssh_relay(void **state)
+{
+	static const uint64_t types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET,
+					  SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK };
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		assert_int_equal(CALL(MAX_FLAGS, __NR_socket, AF_UNIX, types[i], 0, 0, 0), NOTIFY);
+	assert_int_equal(CALL(MAX_FLAGS, __NR_connect, 3, 0, 110, 0, 0), NOTIFY);
+	assert_int_equal(CALL(AL_SC_SSH_RELAY, __NR_connect, 7, 0, 16, 0, 0), NOTIFY);
+	/* Other families are not agentlock's to answer; a datagram pair stays refused. */
+	assert_int_equal(CALL(MAX_FLAGS, __NR_socket, AF_INET, SOCK_STREAM, 0, 0, 0), ALLOW);
+	assert_int_equal(CALL(MAX_FLAGS, __NR_socketpair, AF_UNIX, SOCK_DGRAM, 0, 0, 0),
+			 ERR(EPERM));
+	assert_int_equal(CALL(MAX_FLAGS, __NR_socketpair, AF_UNIX, SOCK_STREAM, 0, 0, 0), ALLOW);
+	/* Without the relay nothing is notified. */
+	assert_int_equal(CALL(ALL_FLAGS, __NR_connect, 3, 0, 110, 0, 0), ALLOW);
+	(void)state;
+}
+
 static void abi(void **state)
 {
 	/* Another architecture's numbers are other calls: ENOSYS before any rule. */
@@ -336,7 +359,7 @@ static void abi(void **state)
 static void bounds(void **state)
 {
 	struct sock_filter f[AL_SC_MAX_INSNS];
-	int n = build(ALL_FLAGS, f), i;
+	int n = build(MAX_FLAGS, f), i;
 
 	/* Every jump lands inside the program, and it ends in a return. */
 	for (i = 0; i < n; i++)
@@ -345,10 +368,10 @@ static void bounds(void **state)
 	assert_int_equal(f[n - 1].code, BPF_RET | BPF_K);
 	/* The supervised set fits too. */
 	assert_true(build(SUPERVISED, f) > 0);
-	n = build(ALL_FLAGS, f);
+	n = build(MAX_FLAGS, f);
 	/* Too small a buffer is refused, never truncated. */
-	assert_int_equal(seccomp_build(ALL_FLAGS, f, (size_t)n - 1), -E2BIG);
-	assert_int_equal(seccomp_build(ALL_FLAGS, f, (size_t)n), n);
+	assert_int_equal(seccomp_build(MAX_FLAGS, f, (size_t)n - 1), -E2BIG);
+	assert_int_equal(seccomp_build(MAX_FLAGS, f, (size_t)n), n);
 	/* Fewer flags, fewer instructions. */
 	assert_true(build(NO_FLAGS, f) < n);
 	(void)state;
@@ -361,7 +384,7 @@ int main(void)
 		cmocka_unit_test(keyrings),	   cmocka_unit_test(other_processes),
 		cmocka_unit_test(tcp_gaps),	   cmocka_unit_test(ipc),
 		cmocka_unit_test(io_uring),	   cmocka_unit_test(unix_sockets),
-		cmocka_unit_test(unix_supervised),
+		cmocka_unit_test(unix_supervised), cmocka_unit_test(ssh_relay),
 		cmocka_unit_test(abi),		   cmocka_unit_test(bounds),
 	};
 

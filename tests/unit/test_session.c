@@ -158,6 +158,41 @@ static void summary_json_and_text(void **state)
 	(void)state;
 }
 
+/* The observer's own counts: allowed opens it dropped or only counted, and
+ * refusals it had no room for, each in the summary and said apart. */
+static void summary_observer_counts(void **state)
+{
+	struct session s;
+	struct strbuf sb;
+	char *argv[] = { "true", NULL };
+
+	session_init(&s, false, "/p", argv);
+	s.backend = "landlock";
+	s.observed = true;
+	s.kcount[AL_CNT_RB_DROPPED] = 9;
+	s.kcount[AL_CNT_REFUSAL_DROPPED] = 2;
+	s.kcount[AL_CNT_OPEN_UNCLASSIFIED] = 40;
+	sb_init(&sb);
+	report_summary_json(&sb, &s);
+	assert_non_null(strstr(sb.buf, "\"dropped\":9"));
+	assert_non_null(strstr(sb.buf, "\"refusals_dropped\":2"));
+	assert_non_null(strstr(sb.buf, "\"opens_unclassified\":40"));
+	sb_reset(&sb);
+	report_summary_text(&sb, &s);
+	assert_non_null(strstr(sb.buf, "7 allowed opens dropped under load"));
+	assert_non_null(strstr(sb.buf, "2 REFUSALS DROPPED"));
+	assert_non_null(strstr(sb.buf, "40 allowed opens not classified"));
+	assert_null(strstr(sb.buf, "totals are exact"));
+	sb_reset(&sb);
+	s.kcount[AL_CNT_REFUSAL_DROPPED] = 0;
+	s.kcount[AL_CNT_RB_DROPPED] = 0;
+	report_summary_text(&sb, &s);
+	assert_null(strstr(sb.buf, "DROPPED"));
+	assert_null(strstr(sb.buf, "dropped"));
+	sb_free(&sb);
+	(void)state;
+}
+
 static void text_line_is_sanitised(void **state)
 {
 	static struct al_event e;
@@ -182,6 +217,7 @@ int main(void)
 		cmocka_unit_test(exit_status),
 		cmocka_unit_test(event_json),
 		cmocka_unit_test(summary_json_and_text),
+		cmocka_unit_test(summary_observer_counts),
 		cmocka_unit_test(text_line_is_sanitised),
 	};
 

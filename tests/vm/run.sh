@@ -30,6 +30,9 @@ copy_bin "$build/al-probe" /usr/local/bin/al-probe
 copy_bin "$build/al-attack" /usr/local/bin/al-attack
 copy_bin "$build/al-sysprobe" /usr/local/bin/al-sysprobe
 copy_bin "$(command -v jq)" /usr/bin/jq
+# The benchmark (tests/vm/suite-bench.sh): its loops, and git for its file-heavy job.
+[ -x "$build/fsbench" ] && copy_bin "$build/fsbench" /usr/local/bin/fsbench
+command -v git >/dev/null && copy_bin "$(command -v git)" /usr/bin/git
 # tmux drives the live dashboard; ncurses and tmux need terminal descriptions.
 copy_bin "$(command -v tmux)" /usr/bin/tmux
 mkdir -p "$root/lib" "$root/usr/share"

@@ -415,6 +415,45 @@ if [ "$(out)" = EPERM ] && valid $OUT/hostile.report &&
 	ok "a hostile file name is escaped in the NDJSON"
 else fail "a hostile file name is escaped in the NDJSON" "$(head -c 300 $OUT/hostile.report)"; fi
 
+# --- the engine: loaded once, reused by one run at a time ---------------------------------------
+# By now earlier cases have run: the machine's engine is pinned and idle.
+eng=$(ls -d /sys/fs/bpf/agentlock/engine-* 2>/dev/null | head -n 1)
+al engine-reuse $AG al-probe open r /etc/login.defs
+own=$(ls -d /sys/fs/bpf/agentlock/[0-9]* 2>/dev/null | wc -l)
+if [ -n "$eng" ] && [ -e "$eng/map_jailed" ] && [ "$own" = 0 ] && [ "$(out)" = EPERM ] &&
+	has $OUT/engine-reuse.report '.path=="/etc/login.defs" and .verdict=="blocked"' &&
+	[ "$(jq -s 'last.escapes' $OUT/engine-reuse.report)" = 1 ]; then
+	ok "the engine stays pinned between runs; a run that reuses it confines and counts only its own"
+else fail "the engine stays pinned between runs; a run that reuses it confines and counts only its own" "engine='$eng' own=$own probe='$(out)'"; fi
+
+# A second run while one holds the engine loads a copy of its own; both confine.
+agentlock --headless --report $OUT/engine-a.report --user agent $P -- sh -c 'sleep 3; al-probe open r /etc/login.defs' >$OUT/engine-a.out 2>$OUT/engine-a.err &
+apid=$!
+sleep 1
+al engine-b --user agent $P -- al-probe open r $H/secret.txt
+wait $apid
+arc=$?
+if [ "$(cat $OUT/engine-a.out)" = EPERM ] && [ "$(out)" = EPERM ] && [ $arc -eq 1 ] && [ $RC -eq 1 ] &&
+	[ "$(jq -s 'last.escapes' $OUT/engine-a.report)" = 1 ] && [ "$(jq -s 'last.escapes' $OUT/engine-b.report)" = 1 ] &&
+	[ "$(ls -d /sys/fs/bpf/agentlock/[0-9]* 2>/dev/null | wc -l)" = 0 ]; then
+	ok "two cells at once: one on the engine, one on its own copy; each confines and counts its own"
+else fail "two cells at once: one on the engine, one on its own copy; each confines and counts its own" "a='$(cat $OUT/engine-a.out)' rc=$arc b='$(out)' rc=$RC"; fi
+
+# The run holding the engine is killed: its members are killed as they act,
+# and the next run takes the engine back once they are gone.
+agentlock --headless --user agent $P -- sh -c 'while :; do cat existing.txt >/dev/null; sleep 0.2; done' >/dev/null 2>&1 &
+kpid=$!
+sleep 2
+kill -9 $kpid
+wait $kpid 2>/dev/null
+sleep 1
+left=$(pids "sh -c while :; do cat existing.txt*")
+al engine-after $AG al-probe open r /etc/login.defs
+if [ -z "$left" ] && [ "$(out)" = EPERM ] && [ "$(ls -d /sys/fs/bpf/agentlock/[0-9]* 2>/dev/null | wc -l)" = 0 ] &&
+	has $OUT/engine-after.report '.path=="/etc/login.defs" and .verdict=="blocked"'; then
+	ok "agentlock killed on the engine: its cell kills its members; the next run confines on the engine"
+else fail "agentlock killed on the engine: its cell kills its members; the next run confines on the engine" "left='$left' probe='$(out)' $(ls /sys/fs/bpf/agentlock)"; fi
+
 # agentlock check on a kernel with BPF-LSM: everything enforcement needs is there.
 CASE=check
 agentlock check --json >$OUT/check.out 2>$OUT/check.err

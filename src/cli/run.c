@@ -1,0 +1,1057 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * agentlock DIR -- COMMAND: the run (run.h). Everything up to a confined
+ * COMMAND, then one loop (base/loop.h) that the launcher, the live view and
+ * the watch socket ride until COMMAND's tree is gone and the final screen
+ * is left; then the outputs. Errors go back to main.c, which says them once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/asuser.h"
+#include "base/exitcodes.h"
+#include "base/loop.h"
+#include "base/sudoenv.h"
+#include "base/userinfo.h"
+#include "policy/cell.h"
+#include "policy/policy.h"
+#include "session/report.h"
+#include "session/session.h"
+#include "session/watch.h"
+#include "backend/cellns.h"
+#include "backend/jail.h"
+#include "backend/landlock.h"
+#include "backend/launch.h"
+#include "backend/observe.h"
+#include "backend/ringbuf.h"
+#include "ui/live.h"
+#include "cli/cli.h"
+#include "cli/run.h"
+#include "policy/envfilter.h"
+#include "backend/sshrelay.h"
+
+extern char **environ;
+
+#define START_MAX_NAMES 8 /* withheld names the start line lists; -v lists all */
+
+#define DRAIN_NS 10000000LL	/* at the end, watchers' output is sent this often */
+#define DRAIN_MAX_NS 1000000000LL /* for a second at most */
+
+struct run {
+	struct cli cli;
+	char dir[PATH_MAX];
+	struct target_user user;    /* who COMMAND runs as */
+	struct target_user invoker; /* who asked: the outputs are theirs */
+	struct asuser as_invoker;   /* the same, as asuser.c takes it */
+	struct cell cell;
+	/* The variables COMMAND does not get (envfilter.h), and under --env-all
+	 * the ones it would not have got. */
+	struct envf_result env_withheld, env_would;
+	/* The cell's own SSH agent (--ssh, ssh:), and what COMMAND's
+	 * environment gets: the withheld names out, its socket in. */
+	struct ssh_relay relay;
+	bool relay_on;
+	struct launch_env lenv;
+	/* The environment the user gave sudo, when it can be trusted (sudoenv.h). */
+	enum sudo_trust sudo;
+	struct user_environ uenv;
+	char sudo_why[512];
+	struct cellns ns; /* the cell's own terminals, temp space and IPC */
+	struct ll_plan ll;
+	struct observer obs;
+	bool observing;
+	bool fell_back; /* auto: BPF-LSM was tried and is not usable here */
+	struct jail jail;
+	struct launch launch;
+	struct ringbuf rb;
+	struct session session;
+	struct ndjson_sink report, log;
+	struct strbuf text;
+	/* The live dashboard: COMMAND on a pty, the model fed by the session. */
+	bool live;
+	struct launch_tty tty;
+	struct model *model;
+	struct live lv;
+	/* The watch socket (agentlock watch). */
+	struct watch_server watch;
+	/* The one loop the launcher, the live view and the watch socket ride. */
+	struct loop loop;
+	int64_t drain_since; /* headless: when the watchers' last output began */
+	char err[1024]; /* handed to main.c, which says it once */
+};
+
+/* What -v adds at start: how the backend works, the cell and its limits. */
+static void __attribute__((format(printf, 2, 3))) detail(const struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->cli.verbose)
+		return;
+	fputs("agentlock: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* A warning every run shows: something is not confined or not seen that
+ * the user would expect to be, in one line. */
+static void __attribute__((format(printf, 1, 2))) warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("agentlock: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/*
+ * The one line a run starts with: the backend, the profile, the cell and
+ * what becomes of the network. Not in --headless under BPF-LSM, whose
+ * reports may share stderr and whose cell is the documented one.
+ */
+static void say_start(const struct run *r, const char *backend)
+{
+	const struct net_policy *n = &r->cell.policy.net;
+	const struct envf_result *w = &r->env_withheld;
+	char ports[128];
+	struct strbuf sb;
+	size_t i;
+
+	sb_init(&sb);
+	if (r->cli.headless && jail_active(&r->jail))
+		goto env_all;
+	sb_printf(&sb, "agentlock: %s, profile ", backend);
+	term_sanitize(&sb, r->cell.profile, strlen(r->cell.profile));
+	sb_puts(&sb, ", cell ");
+	term_sanitize(&sb, r->dir, strlen(r->dir));
+	if (n->restricted) {
+		net_describe(n, ports, sizeof(ports));
+		sb_printf(&sb, ", TCP only to ports %s (UDP not confined)", ports);
+	} else {
+		sb_puts(&sb, ", network not confined");
+	}
+	if (w->n) {
+		/* Names only, never a value; a name is the user's text, made safe. */
+		sb_puts(&sb, ", secrets withheld from the environment: ");
+		for (i = 0; i < w->n && i < START_MAX_NAMES; i++) {
+			sb_puts(&sb, i ? ", " : "");
+			term_sanitize(&sb, w->names[i], strlen(w->names[i]));
+		}
+		if (w->n > START_MAX_NAMES)
+			sb_printf(&sb, " and %zu more", w->n - START_MAX_NAMES);
+		sb_puts(&sb, " (--env NAME passes one)");
+	}
+	if (r->relay_on) {
+		sb_puts(&sb, ", SSH logins signed only for ");
+		for (i = 0; i < r->cell.nssh; i++)
+			sb_printf(&sb, "%s%s", i ? ", " : "", r->cell.ssh[i]);
+		sb_printf(&sb, " (%u host key%s in known_hosts)", r->relay.nkeys,
+			  r->relay.nkeys == 1 ? "" : "s");
+	}
+	sb_puts(&sb, r->cli.verbose ? "\n" : "; -v for details\n");
+env_all:
+	if (r->cli.env_all) {
+		sb_puts(&sb, "agentlock: warning: --env-all: COMMAND gets the whole environment, "
+			     "secrets included");
+		for (i = 0; i < r->env_would.n; i++) {
+			sb_puts(&sb, i ? ", " : " (");
+			term_sanitize(&sb, r->env_would.names[i], strlen(r->env_would.names[i]));
+		}
+		sb_puts(&sb, r->env_would.n ? " would have been withheld)\n" : "\n");
+	}
+	fputs(sb.buf ? sb.buf : "", stderr);
+	sb_free(&sb);
+}
+
+/*
+ * What COMMAND's environment leaves out: every variable that looks like a
+ * secret (envfilter.h) but those the profile's env: pass: and --env name.
+ * Judged here, on agentlock's environment as COMMAND will inherit it (after
+ * sudo's variables were read back); the launcher's child takes them out.
+ */
+static int judge_env(struct run *r)
+{
+	const char *pass[CELL_MAX_ENV];
+	struct envf_result *into = r->cli.env_all ? &r->env_would : &r->env_withheld;
+	size_t i;
+
+	for (i = 0; i < r->cell.nenv; i++)
+		pass[i] = r->cell.env[i];
+	if (envf_filter(environ, pass, r->cell.nenv, into)) {
+		snprintf(r->err, sizeof(r->err), "out of memory judging the environment");
+		return AL_EXIT_INTERNAL;
+	}
+	r->lenv.withhold = &r->env_withheld;
+	r->session.env_withheld = r->env_withheld.names;
+	r->session.nenv_withheld = r->env_withheld.n;
+	r->session.env_all = r->cli.env_all;
+	for (i = 0; r->cli.verbose && i < into->n; i++) {
+		struct strbuf sb;
+
+		sb_init(&sb);
+		term_sanitize(&sb, into->names[i], strlen(into->names[i]));
+		detail(r, "environment: %s %s: %s", sb.buf ? sb.buf : "",
+		       r->cli.env_all ? "passed (--env-all), though it looks like a secret" :
+					"withheld",
+		       into->what[i]);
+		sb_free(&sb);
+	}
+	return 0;
+}
+
+/* The dashboard runs when agentlock has a terminal and was not told otherwise. */
+static bool wants_live(const struct cli *c)
+{
+	const char *term = getenv("TERM");
+
+	return !c->headless && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && term && *term &&
+	       strcmp(term, "dumb");
+}
+
+/* The outputs the user named, opened with the invoking user's rights (asuser.h). */
+static int open_outputs(struct run *r)
+{
+	struct asuser_file f[2];
+	FILE **dst[2];
+	int n = 0, i, rc;
+
+	if (r->cli.log_path) {
+		f[n] = (struct asuser_file){ .path = r->cli.log_path, .what = "--log" };
+		dst[n++] = &r->log.f;
+	}
+	if (r->cli.headless && r->cli.report_path) {
+		f[n] = (struct asuser_file){ .path = r->cli.report_path, .what = "--report" };
+		dst[n++] = &r->report.f;
+	}
+	rc = asuser_open_outputs(&r->as_invoker, f, n, r->err, sizeof(r->err));
+	if (rc)
+		return rc == ASUSER_INTERNAL ? AL_EXIT_INTERNAL : AL_EXIT_USAGE;
+	for (i = 0; i < n; i++) {
+		*dst[i] = fdopen(f[i].fd, "w");
+		if (!*dst[i]) {
+			snprintf(r->err, sizeof(r->err), "cannot write %s '%s': %s", f[i].what,
+				 f[i].path, strerror(errno));
+			for (; i < n; i++)
+				close(f[i].fd);
+			return AL_EXIT_INTERNAL;
+		}
+	}
+	return 0;
+}
+
+static int setup_outputs(struct run *r)
+{
+	struct session *s = &r->session;
+	int rc = open_outputs(r);
+
+	if (rc)
+		return rc;
+	if (r->log.f)
+		session_add_sink(s, ndjson_sink_fn, &r->log);
+	if (r->cli.headless) {
+		r->report.escapes_only = true;
+		if (!r->report.f)
+			r->report.f = stderr;
+		session_add_sink(s, ndjson_sink_fn, &r->report);
+	} else if (r->live) {
+		int rows, cols;
+
+		r->model = malloc(sizeof(*r->model));
+		if (!r->model || model_init(r->model)) {
+			snprintf(r->err, sizeof(r->err), "out of memory for the dashboard");
+			return AL_EXIT_INTERNAL;
+		}
+		session_add_sink(s, model_sink_fn, r->model);
+		live_term_size(&rows, &cols);
+		live_pane_size(rows, cols, &r->tty.rows, &r->tty.cols);
+	} else {
+		/* No terminal to draw on: escapes go to stderr as text. */
+		session_add_sink(s, text_sink_fn, &r->text);
+	}
+	return 0;
+}
+
+#define RELAY_LINE "{\"type\":\"ssh_agent\","
+
+/* The value of "key":"..." in one of the relay's lines (which escape nothing), or "". */
+static void relay_field(const char *line, const char *key, char *out, size_t len)
+{
+	char pat[32];
+	const char *p, *e;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	out[0] = '\0';
+	if (!(p = strstr(line, pat)))
+		return;
+	p += strlen(pat);
+	e = strchr(p, '"');
+	if (e)
+		snprintf(out, len, "%.*s", (int)(e - p), p);
+}
+
+/*
+ * What the SSH agent relay judged: its lines into --report and --log, and
+ * for the closing line the logins it signed and the requests it refused.
+ */
+static void finish_ssh(struct run *r)
+{
+	struct strbuf ev, text;
+	char *line, *save = NULL;
+
+	if (!r->relay_on)
+		return;
+	ssh_relay_stop(&r->relay);
+	sb_init(&ev);
+	sb_init(&text);
+	ssh_relay_events(&r->relay, &ev);
+	for (line = ev.buf ? strtok_r(ev.buf, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char req[32], verdict[16], host[256], hk[64], key[64], why[160];
+		size_t i;
+
+		/* Our own relay's lines; still, only printable ASCII goes on. */
+		for (i = 0; line[i] && line[i] >= 0x20 && line[i] < 0x7f; i++)
+			;
+		if (line[i] || strncmp(line, RELAY_LINE, strlen(RELAY_LINE)))
+			continue;
+		relay_field(line, "request", req, sizeof(req));
+		relay_field(line, "verdict", verdict, sizeof(verdict));
+		relay_field(line, "host", host, sizeof(host));
+		relay_field(line, "host_key", hk, sizeof(hk));
+		relay_field(line, "key", key, sizeof(key));
+		relay_field(line, "why", why, sizeof(why));
+		if (!strcmp(verdict, "refused"))
+			r->session.ssh_refused++;
+		else if (!strcmp(req, "sign") && !strcmp(verdict, "allowed"))
+			r->session.ssh_signed++;
+		if (r->cli.headless)
+			fprintf(r->report.f, "%s\n", line);
+		if (r->log.f)
+			fprintf(r->log.f, "%s\n", line);
+		if (!r->cli.headless && (strcmp(verdict, "allowed") || !strcmp(req, "sign")))
+			sb_printf(&text, "agentlock: ssh: %s %s%s%s%s%s%s%s%s%s\n",
+				  strcmp(verdict, "allowed") ? "REFUSED" : "signed", req,
+				  *host ? " for " : "", host, *key ? ", key " : "", key,
+				  *hk ? ", host key " : "", hk, *why ? ": " : "", why);
+	}
+	fputs(text.buf ? text.buf : "", stderr);
+	sb_free(&text);
+	sb_free(&ev);
+}
+
+static void finish_outputs(struct run *r)
+{
+	struct strbuf sb;
+
+	finish_ssh(r);
+	sb_init(&sb);
+	if (r->cli.headless) {
+		report_summary_json(&sb, &r->session);
+		sb_add(&sb, "\n", 1);
+		fputs(sb.buf, r->report.f);
+	} else {
+		report_summary_text(&sb, &r->session);
+		fputs(sb.buf, stderr);
+	}
+	sb_free(&sb);
+	if (r->log.f) {
+		sb_init(&sb);
+		report_summary_json(&sb, &r->session);
+		sb_add(&sb, "\n", 1);
+		fputs(sb.buf, r->log.f);
+		sb_free(&sb);
+		if (fclose(r->log.f) || r->log.write_failed)
+			fprintf(stderr, "agentlock: writing the log '%s' failed; it is incomplete\n",
+				r->cli.log_path);
+	}
+	if (r->report.f && r->report.f != stderr)
+		fclose(r->report.f);
+}
+
+/*
+ * Under sudo: the user's PATH and the profile's env: variables come from
+ * the environment the user gave sudo, when everything agrees that sudo for
+ * that user started agentlock, and COMMAND runs as that same user. Set in
+ * agentlock's own environment, which COMMAND inherits; agentlock itself
+ * never looks a program up on PATH as root (launch.c does so as the user).
+ */
+static int take_sudo_env(struct run *r)
+{
+	const char *path;
+
+	r->sudo = sudo_recover(&r->uenv, r->sudo_why, sizeof(r->sudo_why));
+	if (r->sudo != SUDO_TRUSTED)
+		return 0;
+	if (r->user.uid != r->invoker.uid) {
+		/* --user someone else: the sudo user's environment is not theirs. */
+		uenv_free(&r->uenv);
+		r->sudo = SUDO_NONE;
+		return 0;
+	}
+	path = uenv_get(&r->uenv, "PATH");
+	if (path && *path && setenv("PATH", path, 1)) {
+		snprintf(r->err, sizeof(r->err), "cannot take the user's PATH: %s", strerror(errno));
+		return AL_EXIT_INTERNAL;
+	}
+	return 0;
+}
+
+/* Said once when sudo's environment could not be read back and it matters. */
+static void sudo_hints(struct run *r)
+{
+	struct strbuf sb;
+	bool said;
+
+	sb_init(&sb);
+	said = cell_env_hint(&r->cell, r->sudo, r->sudo_why, &sb);
+	if (!r->cell.names.found && r->cli.argv[0] && !strchr(r->cli.argv[0], '/') &&
+	    (r->sudo == SUDO_INCONSISTENT || r->sudo == SUDO_NOT_PARENT)) {
+		sb_puts(&sb, "agentlock: '");
+		term_sanitize(&sb, r->cli.argv[0], strlen(r->cli.argv[0]));
+		sb_puts(&sb, "' is not on PATH (sudo sets its secure_path");
+		if (!said) {
+			sb_puts(&sb, ", and agentlock did not read yours back: ");
+			term_sanitize(&sb, r->sudo_why, strlen(r->sudo_why));
+		}
+		sb_puts(&sb, "): give its full path, or run sudo env PATH=\"$PATH\" agentlock ...\n");
+		said = true;
+	}
+	if (!said && r->sudo == SUDO_INCONSISTENT && getuid() == 0) {
+		sb_puts(&sb, "agentlock: warning: ");
+		term_sanitize(&sb, r->sudo_why, strlen(r->sudo_why));
+		sb_puts(&sb, "; the environment the user gave sudo is not read back\n");
+	}
+	fputs(sb.buf ? sb.buf : "", stderr);
+	sb_free(&sb);
+}
+
+/* The profile and the command line's rules; warnings are shown, never fatal. */
+static int build_cell(struct run *r)
+{
+	struct cell_spec spec = {
+		.profile = r->cli.profile, .argv = r->cli.argv, .project = r->dir,
+		.user = &r->user, .rules = r->cli.rules, .nrules = r->cli.nrules,
+		.connect = r->cli.connect, .nconnect = r->cli.nconnect,
+		.unix_mode = r->cli.unix_mode,
+		.scratch = r->ns.private_ns ? POLICY_SCRATCH_PRIVATE : POLICY_SCRATCH_NARROW,
+		.tmpdir = r->ns.tmpdir,
+		.uenv = r->sudo == SUDO_TRUSTED ? &r->uenv : NULL,
+		.env_pass = r->cli.env_pass, .nenv_pass = (size_t)r->cli.nenv_pass,
+		.ssh = r->cli.ssh, .nssh = (size_t)r->cli.nssh,
+	};
+	int rc = cell_build(&spec, &r->cell, r->err, sizeof(r->err));
+
+	if (!rc && cellns_plan(&r->ns, &r->cell.policy, &r->cell.warn)) {
+		snprintf(r->err, sizeof(r->err), "out of memory planning the cell's namespaces");
+		rc = AL_EXIT_INTERNAL;
+	}
+	cell_print_warnings(&r->cell, stderr);
+	if (rc)
+		return rc;
+	sudo_hints(r);
+	detail(r, "profile '%s'%s%s%s", r->cell.profile,
+	       r->cell.matched[0] ? " (chosen for '" : "", r->cell.matched[0] ? r->cell.matched : "",
+	       r->cell.matched[0] ? "')" : "");
+	if (r->ns.private_ns) {
+		char own[256];
+
+		cellns_describe(&r->ns, own, sizeof(own));
+		detail(r, "the cell has its own %s%sSysV IPC and message queues; what it leaves "
+			  "there vanishes with it", own, *own ? ", " : "");
+	}
+	if (r->cell.policy.net.restricted) {
+		char ports[128];
+
+		net_describe(&r->cell.policy.net, ports, sizeof(ports));
+		detail(r, "TCP connects allowed to ports: %s (from %s)", ports,
+		       r->cell.policy.net.origin);
+	}
+	return 0;
+}
+
+/* Who asked (sudo's user, else the real uid): agentlock acts for them. */
+static int resolve_invoker(struct run *r)
+{
+	if (userinfo_invoker(getuid(), getenv("SUDO_UID"), getenv("SUDO_GID"), &r->invoker, r->err,
+			     sizeof(r->err)))
+		return AL_EXIT_USAGE;
+	r->as_invoker = (struct asuser){ .uid = r->invoker.uid, .gid = r->invoker.gid,
+					 .groups = r->invoker.groups,
+					 .ngroups = r->invoker.ngroups, .name = r->invoker.name };
+	return 0;
+}
+
+/* Root picks the user (sudo's, or --user); without root COMMAND runs as the caller. */
+static int resolve_user(struct run *r)
+{
+	char self[16];
+	int rc = resolve_invoker(r);
+
+	if (rc)
+		return rc;
+	if (geteuid() == 0)
+		return userinfo_resolve(r->cli.user, getenv("SUDO_UID"), &r->user, r->err,
+					sizeof(r->err)) ? AL_EXIT_USAGE : 0;
+	if (r->cli.backend == BACKEND_BPF_LSM) {
+		snprintf(r->err, sizeof(r->err),
+			 "agentlock needs root to load its BPF-LSM programs (CAP_BPF, CAP_PERFMON "
+			 "and CAP_SYS_ADMIN); run it with sudo. COMMAND still runs as you");
+		return AL_EXIT_NOT_ROOT;
+	}
+	snprintf(self, sizeof(self), "%u", (unsigned)getuid());
+	if (userinfo_resolve(self, NULL, &r->user, r->err, sizeof(r->err)))
+		return AL_EXIT_USAGE;
+	if (r->cli.user && strcmp(r->cli.user, r->user.name) && strcmp(r->cli.user, self)) {
+		snprintf(r->err, sizeof(r->err), "--user %s needs root (run with sudo)", r->cli.user);
+		return AL_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int start_ssh(struct run *r, bool landlock);
+
+static void update_listening(struct run *r);
+
+/* The BPF-LSM backend: load, install the rules, open the stream, launch. */
+static int start_bpf(struct run *r)
+{
+	int rc = jail_open(&r->jail, r->cli.audit, r->err, sizeof(r->err));
+
+	if (rc)
+		return rc;
+	rc = jail_install(&r->jail, &r->cell.policy, r->err, sizeof(r->err));
+	if (rc)
+		return rc;
+	update_listening(r);
+	rc = ringbuf_open(&r->rb, r->jail.events_fd, &r->session);
+	if (rc) {
+		snprintf(r->err, sizeof(r->err), "failed to open the event ring buffer: %s",
+			 strerror(-rc));
+		return AL_EXIT_INTERNAL;
+	}
+	r->session.backend = "bpf-lsm";
+	r->session.observed = true;
+	say_start(r, r->cli.audit ? "bpf-lsm, audit only (nothing is blocked)" : "bpf-lsm");
+	start_ssh(r, false);
+	return launch_start(&r->launch, &r->loop, &r->jail, NULL, NULL, r->cli.audit, r->cli.argv,
+			    &r->user, r->dir, r->live ? &r->tty : NULL, &r->ns, &r->lenv, r->err,
+			    sizeof(r->err));
+}
+
+/* --audit where BPF-LSM is missing: tracepoints watch, nothing decides. */
+static int start_observe_only(struct run *r)
+{
+	if (geteuid() != 0) {
+		snprintf(r->err, sizeof(r->err),
+			 "--audit without BPF-LSM watches through tracepoints, which needs root; "
+			 "run it with sudo");
+		return AL_EXIT_NOT_ROOT;
+	}
+	if (observe_open(&r->obs, &r->cell.policy, &r->session, true, r->err, sizeof(r->err)))
+		return AL_EXIT_BPF;
+	r->observing = true;
+	update_listening(r);
+	r->session.backend = "tracepoints";
+	r->session.observed = true;
+	say_start(r, "tracepoints, audit only (nothing is blocked; only opens and execs are seen)");
+	start_ssh(r, true);
+	detail(r, "--audit without BPF-LSM: watching opens and execs through tracepoints; nothing "
+		  "is blocked, and other operations are not seen.");
+	return launch_start(&r->launch, &r->loop, NULL, NULL, &r->obs, true, r->cli.argv, &r->user,
+			    r->dir, r->live ? &r->tty : NULL, &r->ns, &r->lenv, r->err,
+			    sizeof(r->err));
+}
+
+/*
+ * Landlock can grant only what exists, so the profile's state directories
+ * (write rules written with a trailing '/') that are missing are made now, as
+ * COMMAND's user, and the run says which. What cannot be made stays missing.
+ */
+static void make_state_dirs(struct run *r)
+{
+	const struct asuser as = { .uid = r->user.uid, .gid = r->user.gid,
+				   .groups = r->user.groups, .ngroups = r->user.ngroups,
+				   .name = r->user.name };
+	const struct policy *p = &r->cell.policy;
+	const char *paths[64];
+	bool made[64];
+	struct stat st;
+	struct strbuf said;
+	size_t i, hl = r->user.home ? strlen(r->user.home) : 0;
+	int n = 0, k;
+
+	for (i = 0; i < p->n && n < (int)(sizeof(paths) / sizeof(paths[0])); i++)
+		if ((p->rules[i].flags & POLICY_STATE_DIR) && lstat(p->rules[i].path, &st) &&
+		    errno == ENOENT)
+			paths[n++] = p->rules[i].path;
+	if (!n || asuser_mkdirs(&as, paths, n, made))
+		return;
+	sb_init(&said);
+	for (k = 0; k < n; k++) {
+		if (!made[k])
+			continue;
+		if (hl > 1 && !strncmp(paths[k], r->user.home, hl) && paths[k][hl] == '/')
+			sb_printf(&said, "%s~%s", said.len ? ", " : "", paths[k] + hl);
+		else
+			sb_printf(&said, "%s%s", said.len ? ", " : "", paths[k]);
+	}
+	if (said.len)
+		fprintf(stderr, "agentlock: made the profile's missing state directories as %s: %s\n",
+			r->user.name, said.buf);
+	sb_free(&said);
+}
+
+/*
+ * The cell's own SSH agent (sshrelay.h), when the profile's ssh: or --ssh
+ * names hosts: relaying to the user's agent, run as the user. Only under
+ * Landlock for now, whose seccomp filter lets agentlock connect the cell's
+ * Unix sockets to it; elsewhere, and without an agent, said and skipped.
+ */
+static int start_ssh(struct run *r, bool landlock)
+{
+	const char *up = getenv("SSH_AUTH_SOCK");
+
+	if (!r->cell.nssh)
+		return 0;
+	if (!up && r->sudo == SUDO_TRUSTED)
+		up = uenv_get(&r->uenv, "SSH_AUTH_SOCK");
+	if (!landlock) {
+		warning("ssh: the SSH agent relay works under the Landlock backend only for now "
+			"(--backend landlock): COMMAND gets no SSH agent");
+		return 0;
+	}
+	if (r->cli.audit) {
+		warning("ssh: --audit installs no seccomp filter, so no SSH agent relay: COMMAND "
+			"gets no SSH agent");
+		return 0;
+	}
+	if (!up || *up != '/') {
+		warning("ssh: SSH_AUTH_SOCK is not set: there is no SSH agent to relay to, so "
+			"COMMAND cannot log in to %s with your keys", r->cell.ssh[0]);
+		return 0;
+	}
+	if (r->cell.policy.net.unix_allow) {
+		warning("ssh: Unix sockets are allowed (%s), so COMMAND can reach every socket, "
+			"your agent's too: no relay", r->cell.policy.net.unix_origin);
+		return 0;
+	}
+	if (r->user.uid != r->invoker.uid) {
+		warning("ssh: COMMAND runs as %s, not as the user whose SSH agent this is: no "
+			"relay", r->user.name);
+		return 0;
+	}
+	if (ssh_relay_start(&r->relay, &r->user, up, (const char (*)[256])r->cell.ssh,
+			    r->cell.nssh, r->err, sizeof(r->err)))
+		return AL_EXIT_LAUNCH;
+	r->relay_on = true;
+	r->lenv.relay = &r->relay;
+	r->ll.ssh_relay = true;
+	r->session.ssh_relay = true;
+	if (r->relay.ssh_version && r->relay.ssh_version < SSH_RELAY_BIND_VERSION)
+		warning("ssh: your ssh is OpenSSH %d.%d, older than 8.9: it does not bind its "
+			"session to the host key (session-bind@openssh.com), so the relay signs "
+			"nothing for it", r->relay.ssh_version / 100, r->relay.ssh_version % 100);
+	if (!r->relay.nkeys)
+		warning("ssh: your known_hosts has no host key for %s%s: no login will be signed "
+			"(ssh to it once outside the cell, or add its key)", r->cell.ssh[0],
+			r->cell.nssh > 1 ? " or the other hosts" : "");
+	return 0;
+}
+
+/* The Landlock backend: the child confines itself; said at start, with its limits. */
+static int start_landlock(struct run *r)
+{
+	char why[512] = "", ports[128], backend[64], unenforced[256];
+	struct strbuf warn;
+	int abi = ll_abi(), rc;
+	const char *unsupervised_why;
+	bool supervised;
+
+	if (r->cli.audit)
+		return start_observe_only(r);
+	if (!abi) {
+		snprintf(r->err, sizeof(r->err),
+			 "%sLandlock is not available either, so agentlock cannot confine "
+			 "COMMAND here and will not run it unconfined. Run 'agentlock check' "
+			 "for what is missing and how to enable it",
+			 geteuid() == 0 ? "" : "without root BPF-LSM cannot be used, and ");
+		return AL_EXIT_NO_BPF_LSM;
+	}
+	if (r->user.uid == 0) {
+		snprintf(r->err, sizeof(r->err),
+			 "COMMAND would run as root under the Landlock backend, which cannot take "
+			 "away root's capabilities (bpf, modules, raw devices); run it as a user "
+			 "(drop --user root) or use a kernel with BPF-LSM");
+		return AL_EXIT_USAGE;
+	}
+	make_state_dirs(r);
+	sb_init(&warn);
+	rc = ll_plan_build(&r->cell.policy, abi, &r->ll, &warn, r->err, sizeof(r->err));
+	if (rc) {
+		sb_free(&warn);
+		return rc == -2 ? AL_EXIT_NO_BPF_LSM : AL_EXIT_INTERNAL;
+	}
+	/* Without root the cell cannot have an IPC namespace of its own. */
+	r->ll.ipc_shared = geteuid() != 0;
+	/* With one, its /proc lists only what Landlock lets it inspect: the
+	 * cell's own processes (ps and top see the cell, never the user's). */
+	r->ns.own_proc = r->ns.private_ns;
+	net_describe(&r->cell.policy.net, ports, sizeof(ports));
+	if (geteuid() != 0)
+		snprintf(why, sizeof(why), "observing needs root");
+	else if (observe_open(&r->obs, &r->cell.policy, &r->session, false, why, sizeof(why)))
+		observe_close(&r->obs);
+	else
+		r->observing = true;
+	update_listening(r);
+	snprintf(backend, sizeof(backend), "landlock (ABI %d%s)", abi,
+		 r->fell_back ? "; BPF-LSM not usable here" : "");
+	rc = start_ssh(r, true);
+	if (rc)
+		return rc;
+	say_start(r, backend);
+	if (!r->observing)
+		warning("refused operations are not reported (%s)", why);
+	if (r->cell.policy.net.unix_allow)
+		warning("Unix sockets are allowed (%s) and not confined: COMMAND can reach every "
+			"socket the user can (ssh-agent, D-Bus, docker.sock, tmux) and have those "
+			"services act outside the cell", r->cell.policy.net.unix_origin);
+	if (ll_protect_unenforced(&r->ll, unenforced, sizeof(unenforced)))
+		warning("%s", unenforced);
+	if (r->ll.ncarved)
+		warning("Landlock approximates %zu deny rule%s inside a granted tree by granting "
+			"what is beside it: new entries on the way are refused or unreadable (-v "
+			"says which)", r->ll.ncarved, r->ll.ncarved == 1 ? "" : "s");
+	/* The SSH relay's mode hands out connected Unix sockets only (ll_apply). */
+	supervised = r->ll.unix_supervised && !r->ll.ssh_relay;
+	unsupervised_why = !r->cell.policy.net.unix_allow && !r->ll.unix_supervised ?
+				   r->ll.unix_why : "";
+	detail(r,
+		"backend: Landlock (ABI %d). Files are confined by the kernel%s%s%s; "
+		"%s is not. %s%s%s%s %s%s%s 'agentlock check' says why BPF-LSM is not used.",
+		abi, r->cell.policy.net.restricted ? ", and TCP connects to ports " : "",
+		r->cell.policy.net.restricted ? ports : "",
+		r->cell.policy.net.restricted ? " only" : "",
+		r->cell.policy.net.restricted ? "UDP" : "the network",
+		r->cell.policy.net.unix_allow ?
+			"Unix sockets are allowed (see below)." :
+		supervised ?
+			"Unix sockets are supervised: a connect reaches only a socket the "
+			"policy lets the cell write (a seccomp supervisor judges each, as "
+			"Landlock cannot); datagram and abstract ones are refused." :
+			"Unix sockets are refused (Landlock cannot judge a connect to one; "
+			"'network: unix: allow' in a profile or --unix allow lets them)",
+		unsupervised_why[0] ? ", as no supervisor can judge them here: " : "",
+		unsupervised_why,
+		!r->cell.policy.net.unix_allow && !supervised ? "." : "",
+		r->observing ? "Opens and execs are reported through tracepoints." :
+			       "Refused operations are not reported (",
+		r->observing ? "" : why, r->observing ? "" : ").");
+	if (r->cell.policy.net.unix_allow)
+		detail(r,
+		       "Unix sockets are allowed (%s), and Landlock does not confine them: COMMAND "
+		       "can reach every socket the user can (ssh-agent, gpg-agent, the D-Bus "
+		       "session bus and with it 'systemd-run --user', docker.sock, ssh "
+		       "ControlMaster and tmux sockets) and have the user's services act for it "
+		       "outside the cell.",
+		       r->cell.policy.net.unix_origin);
+	if (warn.len && r->cli.verbose)
+		fputs(warn.buf, stderr);
+	sb_free(&warn);
+	if (!r->ns.private_ns)
+		detail(r,
+		       "without root the cell gets a private TMPDIR (%s) instead of /tmp, /var/tmp "
+		       "and /dev/shm (POSIX shared memory fails), and in /dev/pts only its own "
+		       "terminal (ptys it makes are refused); through sudo it gets its own /tmp "
+		       "and /dev/pts instead.",
+		       r->ns.tmpdir);
+	r->session.backend = "landlock";
+	r->session.observed = r->observing;
+	return launch_start(&r->launch, &r->loop, NULL, &r->ll, r->observing ? &r->obs : NULL, false,
+			    r->cli.argv, &r->user, r->dir, r->live ? &r->tty : NULL, &r->ns,
+			    &r->lenv, r->err, sizeof(r->err));
+}
+
+static void read_totals(void *ctx, uint64_t *k);
+
+/*
+ * Tells the backend whether anything wants every event (--log, the
+ * dashboard, a watcher): without, in-bounds events are only counted in the
+ * kernel, never sent here. What is reported is always sent.
+ */
+static void update_listening(struct run *r)
+{
+	bool on = r->log.f || r->live;
+	int i;
+
+	for (i = 0; !on && r->watch.lfd >= 0 && i < WATCH_CLIENTS; i++)
+		on = r->watch.c[i].fd >= 0;
+	if (jail_active(&r->jail))
+		jail_stream_inbounds(&r->jail, on);
+	if (r->observing)
+		observe_set_listening(&r->obs, on);
+}
+
+/* A watcher attached: it shows in-bounds events too, so they are sent. */
+static void watcher_attached(void *ctx)
+{
+	update_listening(ctx);
+}
+
+/* Watchers may attach from other terminals; without the socket the run goes on. */
+static void start_watch(struct run *r)
+{
+	char why[512];
+	int rc = watch_listen(&r->watch, &r->session, r->user.uid, r->user.gid, why, sizeof(why));
+
+	/* A failure is said in --headless too (a planted directory matters);
+	 * merely having no runtime directory only without it. */
+	if (rc < 0 && !r->live)
+		warning("'agentlock watch' will not see this run: %s", why);
+	else if (rc && !r->live && !r->cli.headless)
+		detail(r, "'agentlock watch' will not see this run: %s", why);
+	if (rc)
+		return;
+	r->watch.read_totals = read_totals;
+	r->watch.on_watcher = watcher_attached;
+	r->watch.totals_ctx = r;
+	session_add_sink(&r->session, watch_sink_fn, &r->watch);
+}
+
+/* Everything up to a running, confined COMMAND. Returns 0 or an exit code. */
+static int start(struct run *r)
+{
+	int rc;
+
+	rc = loop_init(&r->loop);
+	if (rc) {
+		snprintf(r->err, sizeof(r->err), "cannot set up the event loop: %s", strerror(-rc));
+		return AL_EXIT_INTERNAL;
+	}
+	if (cli_resolve_dir(r->cli.dir, r->dir, r->err, sizeof(r->err)))
+		return AL_EXIT_USAGE;
+	rc = resolve_user(r);
+	if (!rc)
+		rc = take_sudo_env(r);
+	if (rc)
+		return rc;
+	if (cellns_prepare(&r->ns, geteuid() == 0, r->err, sizeof(r->err)))
+		return AL_EXIT_LAUNCH;
+	rc = build_cell(r);
+	if (rc)
+		return rc;
+	session_init(&r->session, r->cli.audit, r->dir, r->cli.argv);
+	r->session.profile = r->cell.profile;
+	rc = judge_env(r);
+	if (rc)
+		return rc;
+	r->live = wants_live(&r->cli);
+	rc = setup_outputs(r);
+	if (rc)
+		return rc;
+	start_watch(r);
+	if (geteuid() == 0 && r->cli.backend != BACKEND_LANDLOCK) {
+		rc = start_bpf(r);
+		if (rc != AL_EXIT_NO_BPF_LSM || r->cli.backend == BACKEND_BPF_LSM)
+			return rc;
+		/* auto: say so, then confine with Landlock; never run unconfined. */
+		r->fell_back = true;
+		detail(r, "BPF-LSM is not usable on this kernel; falling back to Landlock "
+			  "('agentlock check' says why and how to enable BPF-LSM)");
+		if (getenv("AGENTLOCK_DEBUG"))
+			fprintf(stderr, "agentlock: %s\n", r->err);
+		r->err[0] = '\0';
+		if (jail_active(&r->jail))
+			jail_close(&r->jail);
+		memset(&r->jail, 0, sizeof(r->jail));
+	}
+	return start_landlock(r);
+}
+
+/*
+ * The session's totals so far, into k (zeroed by the caller): the one
+ * counting source of every view (the masthead, watch, the closing line and
+ * the summary record). Under BPF-LSM the kernel counts everything; the
+ * observer counts on this side as it classifies, and the kernel only what
+ * never reached it (dropped events, failed enrolments).
+ */
+static void read_totals(void *ctx, uint64_t *k)
+{
+	struct run *r = ctx;
+
+	if (jail_active(&r->jail)) {
+		jail_read_counters(&r->jail, k);
+	} else if (r->observing) {
+		memcpy(k, r->session.kcount, sizeof(r->session.kcount));
+		observe_read_counters(&r->obs, k);
+	}
+}
+
+
+/* The user asked the dashboard to end COMMAND. */
+static void stop_command(void *ctx)
+{
+	struct run *r = ctx;
+
+	launch_stop(&r->launch);
+}
+
+/* COMMAND runs on its pty; the dashboard takes agentlock's terminal. */
+static int start_live(struct run *r)
+{
+	if (!r->live)
+		return 0;
+	model_from_session(r->model, &r->session);
+	r->lv.opts.owner = &r->as_invoker; /* 'c' saves the summary as the user */
+	r->lv.read_totals = read_totals;
+	r->lv.totals_ctx = r;
+	r->lv.on_stop = stop_command;
+	r->lv.stop_ctx = r;
+	if (live_open(&r->lv, r->model, r->launch.pty_master, &r->loop)) {
+		/* COMMAND is already on its pty: end it rather than run it unseen. */
+		snprintf(r->err, sizeof(r->err),
+			 "cannot draw the dashboard on this terminal; run with --headless");
+		return AL_EXIT_INTERNAL;
+	}
+	return 0;
+}
+
+/* Watchers' last output, sent until taken or a second has passed. */
+static int drain_tick(struct loop *lp, void *ctx)
+{
+	struct run *r = ctx;
+
+	(void)lp;
+	watch_flush(&r->watch);
+	if (!watch_pending(&r->watch) || loop_now_ns() - r->drain_since >= DRAIN_MAX_NS)
+		return LOOP_STOP | LOOP_REMOVE;
+	return LOOP_CONTINUE;
+}
+
+/*
+ * COMMAND's tree is gone: the final totals (before the dashboard's last
+ * frame shows them), the summary to watchers, then the final screen, which
+ * keeps the loop (and the watchers) going until q.
+ */
+static int tree_gone(void *ctx)
+{
+	struct run *r = ctx;
+	uint64_t k[AL_CNT_MAX] = { 0 };
+
+	r->session.end_ns = session_now_ns();
+	read_totals(r, k);
+	memcpy(r->session.kcount, k, sizeof(k));
+	if (r->live)
+		model_set_totals(r->model, k);
+	watch_summary(&r->watch);
+	if (r->live)
+		return live_final(&r->lv, session_exit_status(&r->session));
+	/* Headless: the loop ends once watchers have the end (a second at most). */
+	if (!watch_pending(&r->watch))
+		return LOOP_STOP;
+	r->drain_since = loop_now_ns();
+	return loop_add_timer(&r->loop, DRAIN_NS, drain_tick, r) < 0 ? LOOP_STOP : LOOP_CONTINUE;
+}
+
+/* The launcher, the live view and the watch socket on the one loop, run. */
+static int supervise(struct run *r)
+{
+	int rc = start_live(r);
+
+	if (rc)
+		return rc;
+	rc = watch_ride(&r->watch, &r->loop);
+	if (!rc)
+		rc = launch_supervise(&r->launch, jail_active(&r->jail) ? &r->jail : NULL,
+				      r->rb.rb ? &r->rb : r->observing ? &r->obs.rb : NULL,
+				      &r->session, tree_gone, r);
+	if (!rc)
+		rc = loop_run(&r->loop);
+	if (rc) {
+		snprintf(r->err, sizeof(r->err), "supervising COMMAND failed: %s", strerror(-rc));
+		return AL_EXIT_INTERNAL;
+	}
+	return 0;
+}
+
+/* Ends a child that failed to start, or that could not be supervised. */
+static void abort_child(struct run *r)
+{
+	if (r->launch.pid > 0) {
+		kill(r->launch.pid, SIGKILL);
+		waitpid(r->launch.pid, NULL, 0);
+	}
+}
+
+/* Everything a run holds, given back; the tree is gone by now. */
+static void run_free(struct run *r)
+{
+	watch_close(&r->watch, false); /* unlinks the socket on every path */
+	launch_cleanup(&r->launch);
+	if (r->rb.rb)
+		ringbuf_close(&r->rb);
+	if (jail_active(&r->jail))
+		jail_close(&r->jail);
+	cell_free(&r->cell);
+	if (r->relay_on)
+		ssh_relay_stop(&r->relay);
+	envf_result_free(&r->env_withheld);
+	envf_result_free(&r->env_would);
+	cellns_finish(&r->ns); /* nothing uses its TMPDIR now */
+	ll_plan_free(&r->ll);
+	observe_close(&r->obs);
+	userinfo_free(&r->user);
+	userinfo_free(&r->invoker);
+	uenv_free(&r->uenv);
+	if (r->model) {
+		model_free(r->model);
+		free(r->model);
+	}
+	loop_free(&r->loop);
+	sb_free(&r->text);
+	sb_free(&r->report.sb);
+	sb_free(&r->log.sb);
+}
+
+int run_cmd(const struct cli *cli, char *err, size_t errlen)
+{
+	static struct run run;
+	struct run *r = &run;
+	int rc;
+
+	r->cli = *cli;
+	r->watch.lfd = -1;
+	r->loop.ep = r->loop.sig_fd = -1;
+	r->launch.go_fd = r->launch.msg_fd = r->launch.pty_master = -1;
+	sb_init(&r->text);
+	sb_init(&r->report.sb);
+	sb_init(&r->log.sb);
+	rc = start(r);
+	if (!rc)
+		rc = supervise(r);
+	if (r->live)
+		live_close(&r->lv);
+	if (rc) {
+		abort_child(r);
+	} else {
+		finish_outputs(r);
+		watch_close(&r->watch, true);
+		rc = session_exit_status(&r->session);
+		r->err[0] = '\0'; /* COMMAND's status: nothing of agentlock's to report */
+	}
+	run_free(r);
+	snprintf(err, errlen, "%s", r->err);
+	return rc;
+}

@@ -32,7 +32,7 @@
 #define UNIXSUP_MAX_INFLIGHT 64
 /* How often the supervisor looks for connects whose caller is gone. */
 #define UNIXSUP_SWEEP_MS 1000
-#define DELETED_SUFFIX " (deleted)"
+#define DELETED_SUFFIX	 " (deleted)"
 /* The signal that wakes a thread out of a connect nobody waits for any more. */
 #define UNIXSUP_WAKE SIGUSR1
 
@@ -61,7 +61,8 @@ bool unixsup_available(char *buf, size_t len)
 		close(fd);
 		if (n > 0 && scope[0] != '0') {
 			snprintf(buf, len,
-				 "Yama's ptrace_scope is %c (" YAMA_SCOPE "), which keeps a process "
+				 "Yama's ptrace_scope is %c (" YAMA_SCOPE
+				 "), which keeps a process "
 				 "from reading the memory of processes it did not start",
 				 scope[0]);
 			return false;
@@ -150,8 +151,8 @@ static int member_socket(pid_t tid, int fd, int *pidfd)
 /* Copies the member's sockaddr once; every later step uses this copy. */
 static int read_addr(pid_t tid, uint64_t uaddr, struct sockaddr_storage *ss, socklen_t len)
 {
-	struct iovec local = { .iov_base = ss, .iov_len = len };
-	struct iovec remote = { .iov_base = (void *)(uintptr_t)uaddr, .iov_len = len };
+	struct iovec local = {.iov_base = ss, .iov_len = len};
+	struct iovec remote = {.iov_base = (void *)(uintptr_t)uaddr, .iov_len = len};
 	ssize_t n;
 
 	if (!len)
@@ -173,7 +174,7 @@ static int read_addr(pid_t tid, uint64_t uaddr, struct sockaddr_storage *ss, soc
  */
 static int open_socket_name(int base, const char *name)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS };
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS};
 	int fd = (int)syscall(SYS_openat2, base, name, &how, sizeof(how)), e;
 
 	if (fd >= 0)
@@ -200,7 +201,7 @@ static int connect_path(const struct request *r, int s, const struct sockaddr_un
 {
 	size_t max = len - offsetof(struct sockaddr_un, sun_path);
 	char path[sizeof(sun->sun_path) + 1], link[64], canon[PATH_MAX];
-	struct sockaddr_un via = { .sun_family = AF_UNIX };
+	struct sockaddr_un via = {.sun_family = AF_UNIX};
 	int base = AT_FDCWD, m, rc;
 	pid_t tid = (pid_t)r->n.pid;
 	struct stat st;
@@ -227,7 +228,9 @@ static int connect_path(const struct request *r, int s, const struct sockaddr_un
 		close(base);
 	if (rc)
 		return rc == -ENOENT || rc == -ENOTDIR || rc == -EACCES || rc == -ELOOP ||
-				       rc == -ENAMETOOLONG ? rc : -EPERM;
+				       rc == -ENAMETOOLONG
+			       ? rc
+			       : -EPERM;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", m);
 	n = readlink(link, canon, sizeof(canon) - 1);
 	if (fstat(m, &st) || n <= 0) {
@@ -293,7 +296,8 @@ static int decide(struct request *r)
 		goto out;
 	}
 	if (len <= offsetof(struct sockaddr_un, sun_path) || ss.ss_family != AF_UNIX)
-		rc = connect(s, (struct sockaddr *)&ss, len) ? -errno : 0; /* names nothing: EINVAL */
+		rc = connect(s, (struct sockaddr *)&ss, len) ? -errno
+							     : 0; /* names nothing: EINVAL */
 	else if (sun->sun_path[0] == '\0')
 		rc = -EPERM; /* abstract: made on the member's behalf, Landlock's scope would not apply */
 	else
@@ -308,7 +312,7 @@ out:
 
 static void answer(uint64_t id, int rc)
 {
-	struct seccomp_notif_resp resp = { .id = id, .error = rc };
+	struct seccomp_notif_resp resp = {.id = id, .error = rc};
 
 	/* ENOENT: the member was killed or interrupted meanwhile; nothing to say. */
 	ioctl(sup_listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
@@ -361,7 +365,7 @@ static struct inflight *free_slot(void)
 /* Receives notifications until every member is gone (the listener hangs up). */
 static void __attribute__((noreturn)) serve(void)
 {
-	struct pollfd pfd = { .fd = sup_listener, .events = POLLIN };
+	struct pollfd pfd = {.fd = sup_listener, .events = POLLIN};
 	pthread_attr_t attr;
 
 	pthread_attr_init(&attr);
@@ -416,9 +420,11 @@ static void __attribute__((noreturn)) serve(void)
 static int recv_listener(int sock)
 {
 	char data = 0, ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-			     .msg_controllen = sizeof(ctl) };
+	struct iovec iov = {.iov_base = &data, .iov_len = 1};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl,
+			    .msg_controllen = sizeof(ctl)};
 	struct cmsghdr *c;
 	int fd = -1;
 
@@ -432,9 +438,9 @@ static int recv_listener(int sock)
 }
 
 /* Fields 48 and 49 of /proc/PID/stat: where the command line lies in memory. */
-#define STAT_ARG_START_FIELD 48
+#define STAT_ARG_START_FIELD  48
 #define STAT_FIRST_AFTER_COMM 3
-#define SUP_NAME "agentlock-unix-supervisor"
+#define SUP_NAME	      "agentlock-unix-supervisor"
 
 /*
  * Renames the process in /proc/PID/cmdline too (the command line's memory is
@@ -468,8 +474,8 @@ static void set_cmdline(void)
 
 static void __attribute__((noreturn)) supervisor_main(int sock, pid_t parent)
 {
-	struct sigaction sa = { .sa_handler = on_wake };
-	static const int quiet[] = { SIGINT, SIGQUIT, SIGHUP, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE };
+	struct sigaction sa = {.sa_handler = on_wake};
+	static const int quiet[] = {SIGINT, SIGQUIT, SIGHUP, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE};
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	size_t i;
 
@@ -527,9 +533,11 @@ int unixsup_start(const struct policy *p)
 int unixsup_hand_over(int sock, int listener)
 {
 	char data = 'L', ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-			     .msg_controllen = sizeof(ctl) };
+	struct iovec iov = {.iov_base = &data, .iov_len = 1};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl,
+			    .msg_controllen = sizeof(ctl)};
 	struct cmsghdr *c;
 	int rc = 0;
 

@@ -11,7 +11,7 @@
 #include "policy/policy.h"
 
 #define PROJECT "/srv/unixsup-proj"
-#define TGID 4242
+#define TGID	4242
 
 static void grants(void **state)
 {

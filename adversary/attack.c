@@ -16,6 +16,7 @@
 #include <linux/tiocl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -137,6 +138,192 @@ static int connect_cmd(const char *path, int type)
 		return 1;
 	cat_fd(s);
 	return 0;
+}
+
+/* ---- races against a connect's judge (the Landlock backend's supervisor) ---- */
+
+/* What the cell's own listener says, so a peer that says anything else is not it. */
+#define AL_RACE_HELLO "CELL-LISTENER"
+
+/* The cell's own stream listener on path: answers every connection with the hello. */
+static void *race_listener(void *arg)
+{
+	int s = *(int *)arg;
+
+	for (;;) {
+		int c = accept(s, NULL, NULL);
+
+		if (c < 0)
+			continue;
+		if (write(c, AL_RACE_HELLO "\n", sizeof(AL_RACE_HELLO)) < 0)
+			perror("write");
+		close(c);
+	}
+	return NULL;
+}
+
+static int race_listen(const char *path)
+{
+	static int s;
+	struct sockaddr_un a;
+	socklen_t len = un_addr(&a, path);
+	pthread_t t;
+
+	unlink(path);
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, len) || listen(s, 64))
+		return say("race: listen", -1);
+	return pthread_create(&t, NULL, race_listener, &s) ? 1 : 0;
+}
+
+struct flipper {
+	struct sockaddr_un *shared;
+	struct sockaddr_un good, bad;
+	volatile int stop;
+};
+
+/* Flips the shared address between the two names as fast as it can. */
+static void *flip(void *arg)
+{
+	struct flipper *f = arg;
+	volatile char *dst = (volatile char *)f->shared->sun_path;
+	size_t i;
+
+	while (!f->stop) {
+		for (i = 0; i < sizeof(f->good.sun_path); i++)
+			dst[i] = f->good.sun_path[i];
+		for (i = 0; i < sizeof(f->bad.sun_path); i++)
+			dst[i] = f->bad.sun_path[i];
+	}
+	return NULL;
+}
+
+/* Reads what the peer says first into buf (NUL-terminated). */
+static void peer_line(int s, char *buf, size_t len)
+{
+	ssize_t n = read(s, buf, len - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/*
+ * connect-race GOOD BAD N: listens on GOOD (the cell's own socket), then
+ * connects N times with an address another thread keeps flipping between
+ * GOOD and BAD. A judge that reads the address twice is beaten when a
+ * connect reaches anything but the cell's listener: what it said is printed.
+ */
+static int connect_race_cmd(const char *good, const char *bad, int tries)
+{
+	static struct sockaddr_un shared;
+	struct flipper f = { .shared = &shared };
+	int i, reached = 0, refused = 0, outside = 0;
+	pthread_t t;
+	char buf[256];
+
+	if (race_listen(good))
+		return 1;
+	un_addr(&f.good, good);
+	un_addr(&f.bad, bad);
+	shared = f.good;
+	if (pthread_create(&t, NULL, flip, &f))
+		return say("race: thread", -1);
+	for (i = 0; i < tries; i++) {
+		int s = socket(AF_UNIX, SOCK_STREAM, 0);
+
+		if (s < 0)
+			return say("race: socket", -1);
+		if (connect(s, (struct sockaddr *)&shared, sizeof(shared))) {
+			refused++;
+			close(s);
+			continue;
+		}
+		peer_line(s, buf, sizeof(buf));
+		close(s);
+		if (!strcmp(buf, AL_RACE_HELLO)) {
+			reached++;
+		} else {
+			outside++;
+			printf("race: reached another listener, which said: %s\n", buf);
+		}
+	}
+	f.stop = 1;
+	pthread_join(t, NULL);
+	printf("race: %d tries, %d to the cell's listener, %d refused, %d elsewhere\n", tries,
+	       reached, refused, outside);
+	return outside ? 0 : 1;
+}
+
+struct swapper {
+	int target, inet, unix_sock;
+	volatile int stop;
+};
+
+/* Swaps what descriptor target is: a TCP socket, then a Unix one, and again. */
+static void *swap(void *arg)
+{
+	struct swapper *w = arg;
+
+	while (!w->stop) {
+		dup2(w->inet, w->target);
+		dup2(w->unix_sock, w->target);
+	}
+	return NULL;
+}
+
+/*
+ * connect-fdswap BAD N: connects descriptor T to the Unix socket BAD while
+ * another thread keeps replacing T, a TCP socket one moment and a Unix one
+ * the next: a judge that decides by what T was and lets the kernel look T
+ * up again is beaten when the Unix socket ends up connected to BAD.
+ */
+static int connect_fdswap_cmd(const char *bad, int tries)
+{
+	struct swapper w;
+	struct sockaddr_un a;
+	socklen_t len = un_addr(&a, bad);
+	int i, outside = 0;
+	pthread_t t;
+	char buf[256];
+
+	for (i = 0; i < tries && !outside; i++) {
+		w.inet = socket(AF_INET, SOCK_STREAM, 0);
+		w.unix_sock = socket(AF_UNIX, SOCK_STREAM, 0);
+		w.target = dup(w.inet);
+		w.stop = 0;
+		if (w.inet < 0 || w.unix_sock < 0 || w.target < 0)
+			return say("fdswap: socket", -1);
+		if (pthread_create(&t, NULL, swap, &w))
+			return say("fdswap: thread", -1);
+		connect(w.target, (struct sockaddr *)&a, len);
+		w.stop = 1;
+		pthread_join(t, NULL);
+		/* The Unix socket of this round: connected to BAD? */
+		if (getpeername(w.unix_sock, (struct sockaddr *)&a, &len) == 0) {
+			outside++;
+			peer_line(w.unix_sock, buf, sizeof(buf));
+			printf("fdswap: the Unix socket got connected; its peer said: %s\n", buf);
+		}
+		len = un_addr(&a, bad);
+		close(w.inet);
+		close(w.unix_sock);
+		close(w.target);
+	}
+	printf("fdswap: %d tries, %d reached outside\n", i, outside);
+	return outside ? 0 : 1;
+}
+
+/* connect-opath PATH: an O_PATH descriptor of the socket, connected to as
+ * /proc/self/fd/N (the name a judge reads is not the socket's). */
+static int connect_opath_cmd(const char *path)
+{
+	char via[64];
+	int fd = open(path, O_PATH);
+
+	if (say("open O_PATH", fd))
+		return 1;
+	snprintf(via, sizeof(via), "/proc/self/fd/%d", fd);
+	return connect_cmd(via, SOCK_STREAM);
 }
 
 /* TIOCSTI with bits above 32 set: ioctl(2) takes an unsigned int, so the
@@ -1114,6 +1301,12 @@ int main(int argc, char **argv)
 		return listen_cmd(argv[2], "/dev/null", SOCK_DGRAM);
 	if (!strcmp(c, "connect") && argc == 3)
 		return connect_cmd(argv[2], SOCK_STREAM);
+	if (!strcmp(c, "connect-race") && argc == 5)
+		return connect_race_cmd(argv[2], argv[3], atoi(argv[4]));
+	if (!strcmp(c, "connect-opath") && argc == 3)
+		return connect_opath_cmd(argv[2]);
+	if (!strcmp(c, "connect-fdswap") && argc == 4)
+		return connect_fdswap_cmd(argv[2], atoi(argv[3]));
 	if (!strcmp(c, "dgram-send") && argc == 3)
 		return connect_cmd(argv[2], SOCK_DGRAM);
 	if (!strcmp(c, "tcp-listen") && argc == 4)

@@ -19,12 +19,16 @@
 #define EROFS 30 /* the protected paths' read-only bind mounts under Landlock */
 #define O_ACCMODE 3
 #define O_CREAT 0100
+#define AL_UNIX_PATH_MAX 108 /* sizeof(sockaddr_un.sun_path) */
 
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set before load: Unix sockets are allowed (network: unix: allow), so the
  * filter does not refuse them and there is nothing to report. */
 const volatile __u8 unix_allowed = 0;
+/* Set before load: connects go to the Unix socket supervisor
+ * (src/backend/unixsup.h), whose refusal is a connect failing with EPERM. */
+const volatile __u8 unix_supervised = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -571,6 +575,36 @@ static __always_inline void fd_path(struct al_event *e, __u32 fd)
 }
 
 /*
+ * A connect's sun_path into r as "base\0name" when relative (base: the
+ * working directory, walked now, as for opens), else as written.
+ */
+static __always_inline void user_sun_path(struct obs_record *r, __u64 upath)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct scratch *s = scratch_get();
+	struct al_event *e = &r->e;
+	char first = 0;
+	__u32 off = 0;
+	long n;
+
+	bpf_probe_read_user(&first, 1, (const void *)upath);
+	if (s && first && first != '/') {
+		n = build_path(s, BPF_CORE_READ(task, fs, pwd.dentry),
+			       BPF_CORE_READ(task, fs, pwd.mnt));
+		if (n > 0 && n < AL_PATH_MAX) {
+			off = (__u32)n & (AL_PATH_MAX - 1);
+			bpf_probe_read_kernel(e->path, off, s->ev.path);
+			e->path[off] = '\0';
+			r->base_len = off;
+			off++;
+		}
+	}
+	off &= AL_PATH_MAX - 1;
+	n = bpf_probe_read_user_str(&e->path[off], AL_UNIX_PATH_MAX + 1, (const void *)upath);
+	e->path_len = (__s32)(off + (n > 0 ? n - 1 : 0));
+}
+
+/*
  * Reports a member's call of the kind the filter refuses: refused (-EPERM,
  * -EACCES) or, where no filter is installed (--audit), carried out. Other
  * failures touched nothing. The record: op, target (for AL_OP_IOCTL the
@@ -578,8 +612,8 @@ static __always_inline void fd_path(struct al_event *e, __u32 fd)
  * arg, and in verdict whether it was refused. For fd >= 0 the path is the
  * descriptor's.
  */
-static __always_inline int act_desc(__u8 op, __u32 target, __u32 arg, long ret, int fd,
-				    const char *desc)
+static __always_inline int act_any(__u8 op, __u32 target, __u32 arg, long ret, int fd,
+				   const char *desc, __u64 upath)
 {
 	struct task_struct *task;
 	struct obs_record *r;
@@ -617,8 +651,16 @@ static __always_inline int act_desc(__u8 op, __u32 target, __u32 arg, long ret, 
 
 		e->path_len = n > 0 ? (__s32)(n - 1) : 0;
 	}
+	if (upath)
+		user_sun_path(r, upath);
 	send(r, true); /* an escape either way: refused, or carried out */
 	return 0;
+}
+
+static __always_inline int act_desc(__u8 op, __u32 target, __u32 arg, long ret, int fd,
+				    const char *desc)
+{
+	return act_any(op, target, arg, ret, fd, desc, 0);
 }
 
 static __always_inline int act(__u8 op, __u32 target, __u32 arg, long ret, int fd)
@@ -795,6 +837,27 @@ int obs_exit_socketpair(struct trace_event_raw_sys_exit *ctx)
 	    !((__u32)PT_REGS_PARM2_CORE_SYSCALL(regs) & SOCK_DGRAM_BIT))
 		return 0;
 	return act_desc(AL_OP_CONNECT, 0, 0, ctx->ret, -1, desc_dgram_pair);
+}
+
+/*
+ * A connect the Unix socket supervisor refused: the member's sockaddr, read
+ * again here (for the report only: the supervisor decided on its own copy).
+ * arg 1 marks a path from the member's memory, which user space resolves
+ * against the member's working directory when relative; an abstract name
+ * reads as "".
+ */
+SEC("tracepoint/syscalls/sys_exit_connect")
+int obs_exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = user_regs();
+	__u64 uaddr = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	__u16 family = 0;
+
+	if (!unix_supervised || ctx->ret != -EPERM || !uaddr ||
+	    bpf_probe_read_user(&family, sizeof(family), (const void *)uaddr) || family != AF_UNIX)
+		return 0;
+	return act_any(AL_OP_CONNECT, 0, AL_CONNECT_ARG_UNIX_PATH, ctx->ret, -1, 0,
+		       uaddr + sizeof(family));
 }
 
 /* The filter answers ENOSYS (as a kernel without io_uring would): refused. */

@@ -22,6 +22,10 @@ struct obs_record {
 	char more[AL_PATH_MAX];
 };
 
+/* In an AL_OP_CONNECT record's arg: the path is a refused connect's sockaddr
+ * as the member wrote it ("base\0name" when relative, as for opens). */
+#define AL_CONNECT_ARG_UNIX_PATH 1
+
 #define OBS_RECORD_HDR ((unsigned long)&((struct obs_record *)0)->e.path)
 
 /*

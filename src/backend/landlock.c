@@ -23,6 +23,7 @@
 
 #include "backend/landlock.h"
 #include "backend/seccomp.h"
+#include "backend/unixsup.h"
 
 #ifndef SYS_landlock_create_ruleset
 #define SYS_landlock_create_ruleset 444
@@ -68,6 +69,8 @@ struct ll_ruleset_attr {
 	uint64_t handled_access_net;
 	uint64_t scoped;
 };
+/* The attribute's size up to handled_access_net (ABI 4 and 5). */
+#define LL_ATTR_SIZE_NET (2 * sizeof(uint64_t))
 
 struct ll_path_beneath {
 	uint64_t allowed_access;
@@ -456,6 +459,9 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 	out->scoped = abi >= 6 ? LL_SCOPE_ABSTRACT_UNIX | LL_SCOPE_SIGNAL : 0;
 	out->held_ttys = p->scratch == POLICY_SCRATCH_NARROW;
 	out->unix_allowed = p->net.unix_allow;
+	out->policy = p;
+	out->unix_supervised = !p->net.unix_allow &&
+			       unixsup_available(out->unix_why, sizeof(out->unix_why));
 	rc = plan_net(&p->net, abi, out, err, errlen);
 	if (rc) {
 		ll_plan_free(out);
@@ -623,28 +629,77 @@ static bool ipc_shared(const struct ll_plan *pl)
 	return st.st_ino == AL_PROC_IPC_INIT_INO;
 }
 
+/* The plan's TCP port rules into ruleset fd. Returns 0 or -errno. */
+static int add_ports(int fd, const struct ll_plan *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->nports; i++) {
+		struct ll_net_port np = { .allowed_access = LL_NET_CONNECT_TCP,
+					  .port = pl->ports[i] };
+
+		if (syscall(SYS_landlock_add_rule, fd, LL_RULE_NET_PORT, &np, 0))
+			return -errno;
+	}
+	return 0;
+}
+
+/*
+ * The Unix socket supervisor, forked before the cell closes. It carries out
+ * every connect of the members, TCP ones too, so when TCP connects are
+ * limited it is put under a Landlock domain of the port rules alone first:
+ * its connects are judged as the members' would be, and the members' domain,
+ * made next, nests inside it (which lets it read their memory: Landlock
+ * allows tracing a nested domain). Returns its socket or -errno.
+ */
+static int start_supervisor(const struct ll_plan *pl)
+{
+	struct ll_ruleset_attr attr = { .handled_access_net = pl->handled_net };
+	int fd, rc = 0;
+
+	if (pl->handled_net) {
+		fd = (int)syscall(SYS_landlock_create_ruleset, &attr, LL_ATTR_SIZE_NET, 0);
+		if (fd < 0)
+			return -errno;
+		rc = add_ports(fd, pl);
+		if (!rc && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+			rc = -errno;
+		if (!rc && syscall(SYS_landlock_restrict_self, fd, 0))
+			rc = -errno;
+		close(fd);
+		if (rc)
+			return rc;
+	}
+	return unixsup_start(pl->policy);
+}
+
 int ll_apply(const struct ll_plan *pl, int *notif_fd)
 {
 	struct ll_ruleset_attr attr = { .handled_access_fs = pl->handled_fs,
 					.handled_access_net = pl->handled_net,
 					.scoped = pl->scoped };
-	size_t size = pl->abi >= 6 ? sizeof(attr) : pl->abi >= 4 ? 16 : 8;
-	int fd, rc = 0;
+	size_t size = pl->abi >= 6 ? sizeof(attr) : pl->abi >= 4 ? LL_ATTR_SIZE_NET : 8;
+	int fd, rc = 0, sup = -1;
 	size_t i;
 
+	/* The SSH relay's mode hands out only connected Unix sockets, and
+	 * answers connects itself: a filter has one listener, so it wins. */
+	bool supervise = pl->unix_supervised && !pl->ssh_relay;
+
 	*notif_fd = -1;
+	if (supervise && (sup = start_supervisor(pl)) < 0)
+		return sup;
 	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		rc = -errno;
+		if (sup >= 0)
+			close(sup);
+		return rc;
+	}
 	for (i = 0; !rc && i < pl->n; i++)
 		rc = add_rule(fd, pl->rules[i].path, pl->rules[i].access);
-	for (i = 0; !rc && i < pl->nports; i++) {
-		struct ll_net_port np = { .allowed_access = LL_NET_CONNECT_TCP,
-					  .port = pl->ports[i] };
-
-		if (syscall(SYS_landlock_add_rule, fd, LL_RULE_NET_PORT, &np, 0))
-			rc = -errno;
-	}
+	if (!rc)
+		rc = add_ports(fd, pl);
 	for (i = 0; !rc && pl->held_ttys && i <= STDERR_FILENO; i++)
 		rc = add_held_tty(fd, (int)i, ll_access(AL_ACC_READ | AL_ACC_WRITE, pl->abi, 0));
 	/*
@@ -670,12 +725,21 @@ int ll_apply(const struct ll_plan *pl, int *notif_fd)
 	if (!rc)
 		rc = seccomp_install((pl->handled_net ? AL_SC_TCP_GAPS : 0) |
 				     (ipc_shared(pl) ? AL_SC_NO_IPC : 0) |
-				     (pl->unix_allowed ? 0 : AL_SC_NO_UNIX) |
+				     (supervise	      ? AL_SC_UNIX_NOTIFY :
+				      pl->unix_allowed ? 0 :
+							 AL_SC_NO_UNIX) |
 				     (pl->ssh_relay ? AL_SC_SSH_RELAY : 0));
+	close(fd);
+	/* The listener to the supervisor; COMMAND never holds it. */
+	if (sup >= 0) {
+		if (rc >= 0)
+			return unixsup_hand_over(sup, rc);
+		close(sup);
+		return rc;
+	}
 	if (rc > 0) {
 		*notif_fd = rc;
 		rc = 0;
 	}
-	close(fd);
 	return rc;
 }

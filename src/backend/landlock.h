@@ -44,6 +44,13 @@ struct ll_plan {
 	 * socket(AF_UNIX) is refused (seccomp.h, AL_SC_NO_UNIX), as Landlock
 	 * cannot judge the listener of a pathname socket. */
 	bool unix_allowed;
+	/* Unix sockets are supervised (unixsup.h): connects are judged by the
+	 * policy below (kept for the supervisor), socket(AF_UNIX) of a stream or
+	 * seqpacket type is allowed (seccomp.h, AL_SC_UNIX_NOTIFY). False when
+	 * allowed, or when this system cannot (unix_why says why). */
+	bool unix_supervised;
+	char unix_why[200];
+	const struct policy *policy; /* the plan's policy; must outlive the plan */
 	/* The cell has an SSH agent relay (sshrelay.h): socket(AF_UNIX) and
 	 * connect() are answered by agentlock (seccomp.h, AL_SC_SSH_RELAY). */
 	bool ssh_relay;

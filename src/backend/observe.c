@@ -16,6 +16,7 @@
 #include "backend/jail.h"
 #include "base/json.h"
 #include "backend/observe.h"
+#include "backend/unixsup.h"
 
 
 #include "observe_record.h"
@@ -149,6 +150,45 @@ static void on_member(struct observer *o, const struct obs_member *m)
 #define AL_UNIX_SOCKET_CALL "socket(AF_UNIX)" /* as bpf/observe.bpf.c names it */
 
 /*
+ * A connect the Unix socket supervisor refused names the socket as the
+ * member wrote it: a relative name is joined to the working directory the
+ * kernel side walked at the call (or, when that walk failed, /proc's while
+ * the member lives; else kept as written). Returns the new length.
+ */
+static size_t connect_path(struct obs_record *r, size_t plen)
+{
+	char link[64], cwd[PATH_MAX], name[AL_PATH_MAX];
+	const char *raw = r->e.path;
+	ssize_t n;
+
+	r->e.arg = 0;
+	if (r->base_len && r->base_len < plen) {
+		/* "base\0name": the working directory the kernel side walked. */
+		memcpy(cwd, r->e.path, r->base_len);
+		cwd[r->base_len] = '\0';
+		raw += r->base_len + 1;
+		plen -= r->base_len + 1;
+	} else {
+		if (!plen || r->e.path[0] == '/')
+			return plen;
+		snprintf(link, sizeof(link), "/proc/%u/cwd", r->e.tgid);
+		n = readlink(link, cwd, sizeof(cwd) - 1);
+		if (n <= 0)
+			return plen;
+		cwd[n] = '\0';
+	}
+	if (plen >= sizeof(name))
+		plen = sizeof(name) - 1;
+	memcpy(name, raw, plen);
+	name[plen] = '\0';
+	n = snprintf(r->e.path, AL_PATH_MAX, "%s/%s", strcmp(cwd, "/") ? cwd : "", name);
+	if (n > 0 && n < AL_PATH_MAX)
+		return (size_t)n;
+	memcpy(r->e.path, name, plen + 1); /* too long joined: as written */
+	return plen;
+}
+
+/*
  * How many attempts r stands for: 1, or with the repeats the kernel side
  * counted on it while it waited (observe_record.h), taken so that later ones
  * come as a new record.
@@ -196,6 +236,8 @@ static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 	bool report;
 	ssize_t n;
 
+	if (r->e.op == AL_OP_CONNECT && r->e.arg == AL_CONNECT_ARG_UNIX_PATH)
+		plen = connect_path(r, plen); /* "base\0name" may be longer than a path */
 	if (plen >= AL_PATH_MAX) {
 		o->s->malformed++;
 		return;
@@ -311,6 +353,7 @@ static void skip_missing_calls(struct bpf_object *obj)
 int observe_open(struct observer *o, const struct policy *p, struct session *s, bool audit,
 		 char *err, size_t errlen)
 {
+	char why[200];
 	int rc;
 
 	memset(o, 0, sizeof(*o));
@@ -333,6 +376,9 @@ int observe_open(struct observer *o, const struct policy *p, struct session *s, 
 	}
 	skip_missing_calls(o->skel->obj);
 	o->skel->rodata->unix_allowed = p->net.unix_allow;
+	/* As ll_plan_build decides it (an --audit run installs no filter). */
+	o->skel->rodata->unix_supervised =
+		!audit && !p->net.unix_allow && unixsup_available(why, sizeof(why));
 	o->skel->rodata->audit = audit;
 	rc = observe_bpf__load(o->skel);
 	if (rc) {

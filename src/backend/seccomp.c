@@ -10,7 +10,6 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-
 #include <unistd.h>
 
 #include "backend/agentlock_abi_user.h"
@@ -141,8 +140,14 @@ static const struct sc_rule rules[] = {
 	{ __NR_socket, AL_SC_SSH_RELAY, SECCOMP_RET_USER_NOTIF, { ARG(0, SC_EQ, AF_UNIX) } },
 	{ __NR_connect, AL_SC_SSH_RELAY, SECCOMP_RET_USER_NOTIF, { } },
 	EPERM_IF(__NR_socket, AL_SC_NO_UNIX, ARG(0, SC_EQ, AF_UNIX)),
-	EPERM_IF(__NR_socketpair, AL_SC_NO_UNIX, ARG(0, SC_EQ, AF_UNIX),
+	EPERM_IF(__NR_socketpair, AL_SC_NO_UNIX | AL_SC_UNIX_NOTIFY, ARG(0, SC_EQ, AF_UNIX),
 		 ARG(1, SC_SET, AL_SOCK_DGRAM_BIT)),
+	/* Supervised (unixsup.h): stream and seqpacket sockets may be made, as
+	 * each connect() goes to the supervisor, which judges its path; a
+	 * datagram socket stays refused, as sendto() names a path per call. */
+	EPERM_IF(__NR_socket, AL_SC_UNIX_NOTIFY, ARG(0, SC_EQ, AF_UNIX),
+		 ARG(1, SC_SET, AL_SOCK_DGRAM_BIT)),
+	{ __NR_connect, AL_SC_UNIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
 
 	/* SysV IPC and POSIX message queues of a shared IPC namespace: their
 	 * objects belong to whoever made them, outside the cell too. shmdt only
@@ -294,20 +299,17 @@ int seccomp_install(unsigned flags)
 {
 	struct sock_filter f[AL_SC_MAX_INSNS];
 	struct sock_fprog prog;
-	int n = seccomp_build(flags, f, AL_SC_MAX_INSNS);
+	int n = seccomp_build(flags, f, AL_SC_MAX_INSNS), fd;
 
 	if (n < 0)
 		return n;
 	prog = (struct sock_fprog){ .len = (unsigned short)n, .filter = f };
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
-	if (flags & AL_SC_SSH_RELAY) {
-		int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-				      SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-
-		return fd < 0 ? -errno : fd;
-	}
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
-		return -errno;
-	return 0;
+	if (!(flags & (AL_SC_SSH_RELAY | AL_SC_UNIX_NOTIFY)))
+		return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) ? -errno : 0;
+	/* The listener agentlock (the SSH relay) or the supervisor reads. */
+	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			  &prog);
+	return fd < 0 ? -errno : fd;
 }

@@ -61,6 +61,16 @@
 #define AL_SC_NO_IPC 0x2
 #define AL_SC_NO_UNIX 0x4
 #define AL_SC_SSH_RELAY 0x8
+/*
+ * With AL_SC_UNIX_NOTIFY (Unix sockets are supervised: the default where the
+ * kernel allows it, unixsup.h): every connect() returns SECCOMP_RET_USER_NOTIF
+ * to the supervisor, which carries it out or refuses it; socket() and
+ * socketpair() of an AF_UNIX datagram type are refused with EPERM (sendto
+ * names a destination per call, which no connect() ever saw). Stream and
+ * seqpacket sockets may be made. Not with AL_SC_NO_UNIX, nor with
+ * AL_SC_SSH_RELAY (a filter has one listener: the relay's mode then holds).
+ */
+#define AL_SC_UNIX_NOTIFY 0x10
 
 /* The longest filter seccomp_build makes, with every flag. */
 #define AL_SC_MAX_INSNS 256
@@ -74,8 +84,10 @@ int seccomp_build(unsigned flags, struct sock_filter *out, size_t max);
 
 /*
  * Sets no_new_privs and installs the filter for flags. Returns 0, or with
- * AL_SC_SSH_RELAY the listener's descriptor (> 0, close-on-exec: agentlock
- * takes it with pidfd_getfd, and the child closes it before exec), or -errno.
+ * AL_SC_SSH_RELAY or AL_SC_UNIX_NOTIFY the listener's descriptor (> 0,
+ * close-on-exec: agentlock takes it with pidfd_getfd, or the child hands it
+ * to the Unix socket supervisor, and the child closes it before exec), or
+ * -errno.
  */
 int seccomp_install(unsigned flags);
 

@@ -144,8 +144,9 @@ static void show_network(const struct cell *c)
 		       "the user can; BPF-LSM still confines them by listener\n",
 		       c->policy.net.unix_origin);
 	else
-		printf("Unix sockets: refused under Landlock (%s); BPF-LSM confines them by "
-		       "listener\n",
+		printf("Unix sockets: confined (%s): a connect reaches only a socket the cell "
+		       "may write, judged by listener (BPF-LSM) or by path (Landlock, through a "
+		       "supervisor; refused outright where the kernel cannot supervise)\n",
 		       c->policy.net.unix_origin[0] ? c->policy.net.unix_origin :
 						      "no network: unix: in the chain");
 }

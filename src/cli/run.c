@@ -676,6 +676,8 @@ static int start_landlock(struct run *r)
 	char why[512] = "", ports[128], backend[64], unenforced[256];
 	struct strbuf warn;
 	int abi = ll_abi(), rc;
+	const char *unsupervised_why;
+	bool supervised;
 
 	if (r->cli.audit)
 		return start_observe_only(r);
@@ -732,17 +734,28 @@ static int start_landlock(struct run *r)
 		warning("Landlock approximates %zu deny rule%s inside a granted tree by granting "
 			"what is beside it: new entries on the way are refused or unreadable (-v "
 			"says which)", r->ll.ncarved, r->ll.ncarved == 1 ? "" : "s");
+	/* The SSH relay's mode hands out connected Unix sockets only (ll_apply). */
+	supervised = r->ll.unix_supervised && !r->ll.ssh_relay;
+	unsupervised_why = !r->cell.policy.net.unix_allow && !r->ll.unix_supervised ?
+				   r->ll.unix_why : "";
 	detail(r,
 		"backend: Landlock (ABI %d). Files are confined by the kernel%s%s%s; "
-		"%s is not. %s %s%s%s 'agentlock check' says why BPF-LSM is not used.",
+		"%s is not. %s%s%s%s %s%s%s 'agentlock check' says why BPF-LSM is not used.",
 		abi, r->cell.policy.net.restricted ? ", and TCP connects to ports " : "",
 		r->cell.policy.net.restricted ? ports : "",
 		r->cell.policy.net.restricted ? " only" : "",
 		r->cell.policy.net.restricted ? "UDP" : "the network",
 		r->cell.policy.net.unix_allow ?
 			"Unix sockets are allowed (see below)." :
+		supervised ?
+			"Unix sockets are supervised: a connect reaches only a socket the "
+			"policy lets the cell write (a seccomp supervisor judges each, as "
+			"Landlock cannot); datagram and abstract ones are refused." :
 			"Unix sockets are refused (Landlock cannot judge a connect to one; "
-			"'network: unix: allow' in a profile or --unix allow lets them).",
+			"'network: unix: allow' in a profile or --unix allow lets them)",
+		unsupervised_why[0] ? ", as no supervisor can judge them here: " : "",
+		unsupervised_why,
+		!r->cell.policy.net.unix_allow && !supervised ? "." : "",
 		r->observing ? "Opens and execs are reported through tracepoints." :
 			       "Refused operations are not reported (",
 		r->observing ? "" : why, r->observing ? "" : ").");

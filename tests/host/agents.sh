@@ -102,7 +102,9 @@ screen() {
 }
 screen claude "Claude Code" &&
 	ok "claude's first screen in the live view" || nok "claude's screen" "$(grep -v '^\s*$' "$out/claude-live.screen" | head -8)"
-screen codex "Codex" --no-daemon &&
+# codex with its background server: its TUI connects to the server's Unix
+# socket under ~/.codex (granted write), through the connect supervisor.
+screen codex "Codex" &&
 	ok "codex's first screen in the live view" || nok "codex's screen" "$(grep -v '^\s*$' "$out/codex-live.screen" | head -8)"
 screen gemini "Gemini CLI" &&
 	ok "gemini's first screen in the live view" || nok "gemini's screen" "$(grep -v '^\s*$' "$out/gemini-live.screen" | head -8)"

@@ -3,11 +3,17 @@
 # host: real listeners outside the cell, of the cell's own user (a real
 # ssh-agent holding a key, a tmux server, a stream listener in a
 # /run/user-like directory and one in a home, a datagram listener) are out of
-# reach from inside (socket(AF_UNIX) is refused, and reported), while what
-# reaches nobody still works: socketpair, multiprocessing, sort, node's
-# child_process IPC. With the opt-out (--unix allow, or network: unix: allow
-# in a profile) the same connects work, and the start line says so loudly.
-# Each refusal has a control: the same command outside the cell succeeds.
+# reach from inside (the supervisor, src/backend/unixsup.c, refuses each
+# connect, and it is reported with the socket's path), while what the policy
+# grants works: a member's listener in the project reached by another member
+# (stream and seqpacket, by absolute and relative names), a listener in a
+# granted state directory; and what reaches nobody: socketpair,
+# multiprocessing, sort, node's child_process IPC. A thread that flips the
+# address or swaps the descriptor during the connect never gets through. TCP
+# connects still work and still obey --connect. With the opt-out (--unix
+# allow, or network: unix: allow in a profile) the same connects work, and the
+# start line says so loudly. Each refusal has a control: the same command
+# outside the cell succeeds.
 #   tests/host/unix.sh BUILD_DIR         (as root; also runs a case as a user)
 set -uo pipefail
 build=$(cd "$1" && pwd)
@@ -157,15 +163,16 @@ else nok "controls" "ssh-add='$o' bus='$c1' ctl='$c2' tmux='$t'"; fi
 # --- Refused in the cell ------------------------------------------------------
 run agent -- env SSH_AUTH_SOCK="$agent_sock" ssh-add -l
 if [ "$rc" -ne 0 ] && ! grep -q al-unix-test "$base/agent.out" &&
-	grep -q "Operation not permitted\|Error connecting" "$base/agent.err" &&
-	[ "$(usocks agent)" -ge 1 ]; then
-	ok "ssh-add -l in the cell fails (exit $rc) and cannot list the agent's key; the refused socket is counted"
+	grep -q "Error connecting to agent: Operation not permitted" "$base/agent.err" &&
+	event agent ".type==\"connect\" and .path==\"$agent_sock\""; then
+	ok "ssh-add -l in the cell fails (exit $rc) and cannot list the agent's key; the refused connect is reported with the agent's socket"
 else nok "ssh-agent from the cell" "rc=$rc out=$(out agent) err=$(tail -n 2 "$base/agent.err")"; fi
 
 run conn -v -- sh -c "$py client.py $bus; $py client.py $ctl"
 if [ "$(out conn)" = "refused: Operation not permitted refused: Operation not permitted" ] &&
-	[ ! -s "$base/log/bus" ] && [ ! -s "$base/log/ctl" ] && [ "$(usocks conn)" -ge 2 ] && [ "$(nevents conn)" = 0 ]; then
-	ok "connects to the /run/user-like and the home listener are refused, each counted (not listed as escapes); neither logged anything"
+	[ ! -s "$base/log/bus" ] && [ ! -s "$base/log/ctl" ] && [ "$(nevents conn)" = 2 ] &&
+	event conn ".type==\"connect\" and .path==\"$bus\"" && event conn ".type==\"connect\" and .path==\"$ctl\""; then
+	ok "connects to the /run/user-like and the home listener are refused, each reported as an escape with its path; neither logged anything"
 else nok "stream listeners from the cell" "$(out conn) bus=$(cat "$base/log/bus") ctl=$(cat "$base/log/ctl")"; fi
 
 run dgram -- "$py" dgram.py "$dgram"
@@ -191,7 +198,8 @@ if [ "$(out uring)" = ENOSYS ] && event uring '.type=="connect" and .path=="io_u
 else nok "io_uring_setup" "cell=$(out uring) outside=$o"; fi
 
 # A pair that stays allowed cannot be re-aimed: a stream pair refuses a
-# destination and a second connect, a seqpacket pair ignores the address.
+# destination, a seqpacket pair ignores the address, and a second connect of
+# either at an outside socket is refused by the supervisor.
 cat >"$P/reaim.py" <<'EOF'
 import socket, sys
 path = sys.argv[1]
@@ -212,9 +220,7 @@ EOF
 chown "$u" "$P/reaim.py"
 run reaim -- "$py" reaim.py "$bus"
 o=$(out reaim)
-# (A seqpacket pair's second connect fails on the listener's type here, EISCONN
-# for a seqpacket listener: either way before anything reaches it.)
-if [ "$(head -n 2 "$base/reaim.out" | tr '\n' ' ')" = "sendto Transport endpoint is already connected connect Transport endpoint is already connected " ] &&
+if [ "$(head -n 2 "$base/reaim.out" | tr '\n' ' ')" = "sendto Transport endpoint is already connected connect Operation not permitted " ] &&
 	[ "$(sed -n 3p "$base/reaim.out")" = "sendto reached the peer" ] && [ "$(wc -l <"$base/reaim.out")" = 4 ] &&
 	! grep -q "connect done" "$base/reaim.out" && [ ! -s "$base/log/bus" ]; then
 	ok "stream and seqpacket pairs cannot be re-aimed at an outside socket; the listener logged nothing ($o)"
@@ -227,8 +233,8 @@ if [ "$o" = "refused: Operation not permitted" ] && [ ! -s "$base/log/bus" ]; th
 else nok "without root" "$o"; fi
 
 # -v says it at start, and how to allow them.
-if grep -q "Unix sockets are refused (.*--unix allow lets them)" "$base/conn.err"; then
-	ok "-v says at start that Unix sockets are refused and how to allow them"
+if grep -q "Unix sockets are supervised: a connect reaches only a socket the policy lets the cell write" "$base/conn.err"; then
+	ok "-v says at start that Unix sockets are supervised"
 else nok "start line" "$(grep backend "$base/conn.err")"; fi
 
 # --audit (the observer alone): nothing is refused, each socket is would-block.
@@ -290,6 +296,163 @@ else
 	echo "# skip - node is not installed"
 fi
 
+# --- What the policy grants is reached (the supervisor) -----------------------
+cp "$build/al-attack" "$P/"
+chmod a+rx "$P/al-attack"
+mkdir -p "$P/run" "$H/state"
+chown "$u" "$P/run" "$H/state"
+# A listener of the cell's own (stream or seqpacket), answering N connects.
+cat >"$P/serve.py" <<'EOF'
+import os, socket, sys
+kind, path, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM if kind == "stream" else socket.SOCK_SEQPACKET)
+if os.path.exists(path):
+    os.unlink(path)
+s.bind(path)
+s.listen(8)
+open(path + ".ready", "w").close()
+for _ in range(n):
+    c, _ = s.accept()
+    c.send(("hello from the cell's " + kind).encode())
+    c.close()
+EOF
+# (Each connect from a thread other than the process's first: the supervisor
+# must find the caller's descriptor table from a thread id.)
+cat >"$P/ask.py" <<'EOF'
+import socket, sys, threading
+kind, path = sys.argv[1:3]
+def ask():
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM if kind == "stream" else socket.SOCK_SEQPACKET)
+        s.connect(path)
+        print(s.recv(100).decode().strip())
+    except OSError as e:
+        print("refused:", e.strerror)
+t = threading.Thread(target=ask)
+t.start()
+t.join()
+EOF
+# Two listeners started by one member, asked by others: absolute and relative names.
+cat >"$P/own.sh" <<EOF
+rm -f run/*.ready
+$py serve.py stream $P/run/s.sock 2 &
+$py serve.py seqpacket $P/run/q.sock 1 &
+for i in \$(seq 100); do [ -e run/s.sock.ready ] && [ -e run/q.sock.ready ] && break; sleep 0.05; done
+$py ask.py stream $P/run/s.sock
+cd run && $py ../ask.py stream s.sock
+$py ../ask.py seqpacket q.sock
+wait
+EOF
+chown "$u" "$P"/*.py "$P/own.sh"
+want="hello from the cell's stream hello from the cell's stream hello from the cell's seqpacket"
+run own -- sh own.sh
+if [ "$(out own)" = "$want" ] && [ "$(nevents own)" = 0 ]; then
+	ok "a member's own stream and seqpacket listeners in the project are reached by other members (from threads), by absolute and relative names; nothing reported"
+else nok "the cell's own listeners" "got '$(out own)' $(tail -n 3 "$base/own.err")"; fi
+o=$(as_u "cd $P && $bin --headless $P -- sh own.sh 2>/dev/null" | grep '^hello\|^refused' | tr '\n' ' ' | sed 's/ $//')
+if [ "$o" = "$want" ]; then
+	ok "without root too, the cell's own listeners are reached"
+else nok "the cell's own listeners without root" "$o"; fi
+
+# A listener in a granted state directory (as codex's app server under
+# ~/.codex): reached with --rw; with --ro (no write grant) refused.
+state=$H/state/app.sock
+touch "$base/log/state"
+chown "$u" "$base/log/state"
+listen stream "$state" "$base/log/state" || nok "state listener" "did not start"
+run state --rw "$H/state" -- "$py" client.py "$state"
+run state_ro --ro "$H/state" -- "$py" client.py "$state"
+if [ "$(out state)" = "hello from outside" ] && [ "$(out state_ro)" = "refused: Operation not permitted" ] &&
+	[ "$(grep -c CONNECTED "$base/log/state")" = 1 ] && event state_ro ".type==\"connect\" and .path==\"$state\""; then
+	ok "a listener in a directory granted for writing is reached; granted read-only it is refused and reported"
+else nok "granted state directory" "rw='$(out state)' ro='$(out state_ro)' log=$(cat "$base/log/state")"; fi
+
+# A symbolic link in the project to the user's tmux socket, and a relative
+# name that climbs out: judged by the socket they reach.
+ln -sf "$run_dir/tmux" "$P/tlink"
+rel=$(realpath --relative-to="$P" "$bus")
+run link -- sh -c "tmux -S tlink list-sessions; $py client.py tlink; $py client.py $rel"
+if ! grep -q outside "$base/link.out" && [ "$(grep -c 'refused: Operation not permitted' "$base/link.out")" = 2 ] &&
+	event link ".type==\"connect\" and .path==\"$P/tlink\"" && event link ".type==\"connect\" and .path==\"$P/$rel\"" &&
+	[ ! -s "$base/log/bus" ]; then
+	ok "a link in the project to the user's tmux socket and a relative name out of it are refused and reported"
+else nok "link and relative name" "$(out link) $(tail -n 2 "$base/link.err")"; fi
+
+# The user's real tmux server on its default socket (/tmp/tmux-UID/default).
+# With root the cell has its own /tmp, so the name finds nothing; through the
+# server's own /proc/PID/root it is refused (a magic link) and reported;
+# without root (the shared /tmp) the connect itself is refused.
+as_u "tmux new-session -d -s usertmux 'sleep 600'" >/dev/null
+tsock=/tmp/tmux-$(id -u "$u")/default
+tpid=$(as_u "tmux display-message -p '#{pid}'")
+run utmux -- sh -c "tmux list-sessions; $py client.py /proc/$tpid/root$tsock"
+o=$(as_u "cd $P && $bin --headless $P -- sh -c 'tmux list-sessions; $py client.py $tsock' 2>&1")
+if [ -S "$tsock" ] && ! grep -q usertmux "$base/utmux.out" && grep -q "refused: Operation not permitted" "$base/utmux.out" &&
+	event utmux ".type==\"connect\" and .path==\"/proc/$tpid/root$tsock\"" &&
+	! echo "$o" | grep -q usertmux && echo "$o" | grep -q "refused: Operation not permitted"; then
+	ok "the user's tmux server on /tmp/tmux-UID/default is out of reach, with root (own /tmp; via /proc/PID/root refused and reported) and without"
+else nok "the user's default tmux server" "root: $(out utmux) user: $(echo "$o" | tr '\n' ' ')"; fi
+as_u "tmux kill-server" >/dev/null 2>&1
+
+# Races: a thread flips the address between the cell's listener and the
+# outside one during each connect; another swaps the descriptor between a
+# TCP and a Unix socket. The cell's listener must be the only peer reached.
+run race -- sh -c "./al-attack connect-race $P/run/good.sock $bus 3000; ./al-attack connect-fdswap $bus 2000"
+r=$(grep '^race: 3000 tries' "$base/race.out")
+good=$(echo "$r" | sed -n 's/.*tries, \([0-9]*\) to the cell.*/\1/p')
+refused=$(echo "$r" | sed -n 's/.*listener, \([0-9]*\) refused.*/\1/p')
+if echo "$r" | grep -q ', 0 elsewhere$' && [ "${good:-0}" -gt 0 ] && [ "${refused:-0}" -gt 0 ] &&
+	grep -q '^fdswap: 2000 tries, 0 reached outside$' "$base/race.out" && [ ! -s "$base/log/bus" ] &&
+	event race ".type==\"connect\" and .path==\"$bus\""; then
+	ok "3000 connects racing a flipped address reach only the cell's listener ($good) or are refused ($refused); 2000 descriptor swaps reach nothing"
+else nok "races" "$(out race) bus=$(cat "$base/log/bus")"; fi
+o=$(as_u "cd $P && $bin --headless $P -- ./al-attack connect-race $P/run/good.sock $bus 1000 2>/dev/null" | grep '^race: 1000')
+if echo "$o" | grep -q ', 0 elsewhere$' && [ ! -s "$base/log/bus" ]; then
+	ok "without root the race reaches only the cell's listener too ($o)"
+else nok "race without root" "$o"; fi
+
+# The control: unsupervised (--unix allow) the same race does reach outside.
+run race_allow --unix allow -- ./al-attack connect-race "$P/run/good.sock" "$bus" 3000
+if ! grep -q ', 0 elsewhere$' "$base/race_allow.out" && grep -q CONNECTED "$base/log/bus"; then
+	ok "control: with --unix allow the racing connects reach the outside listener ($(grep '^race: 3000' "$base/race_allow.out"))"
+else nok "race control" "$(out race_allow)"; fi
+: >"$base/log/bus"
+
+# TCP to 127.0.0.1 goes through the supervisor too, and still obeys --connect.
+cat >"$base/tcp_listen.py" <<'EOF'
+import socket, sys, threading
+def serve(port):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", port))
+    s.listen(8)
+    while True:
+        c, _ = s.accept()
+        c.sendall(b"tcp %d\n" % port)
+        c.close()
+for p in sys.argv[1:]:
+    threading.Thread(target=serve, args=(int(p),)).start()
+EOF
+cat >"$P/tcp.py" <<'EOF'
+import socket, sys
+for p in sys.argv[1:]:
+    try:
+        s = socket.create_connection(("127.0.0.1", int(p)), timeout=5)
+        print(s.makefile().readline().strip())
+    except OSError as e:
+        print(p, "refused:", e.strerror)
+EOF
+chown "$u" "$P/tcp.py"
+setsid "$py" "$base/tcp_listen.py" 18431 18432 </dev/null >/dev/null 2>&1 &
+lpgids+=("$!")
+sleep 0.5
+run tcp -- "$py" tcp.py 18431 18432
+run tcp_limited --connect 18431 -- "$py" tcp.py 18431 18432
+if [ "$(out tcp)" = "tcp 18431 tcp 18432" ] &&
+	[ "$(out tcp_limited)" = "tcp 18431 18432 refused: Permission denied" ]; then
+	ok "TCP connects to 127.0.0.1 work, and --connect still limits them (Landlock's port rules)"
+else nok "TCP" "any='$(out tcp)' limited='$(out tcp_limited)'"; fi
+
 # --- The opt-out ---------------------------------------------------------------
 run allow --unix allow -- sh -c "env SSH_AUTH_SOCK=$agent_sock ssh-add -l; $py client.py $bus; $py client.py $ctl; $py dgram.py $dgram; tmux -S $run_dir/tmux list-sessions -F '#S'"
 wait_dgrams 2
@@ -319,7 +482,7 @@ else nok "--unix refuse over the profile" "$(out prof2)"; fi
 # 'profile show' says what is in force.
 s1=$("$bin" profile show default "$P" 2>&1 | grep '^Unix sockets')
 s2=$("$bin" profile show "$base/unixok.yaml" "$P" 2>&1 | grep '^Unix sockets')
-if [[ "$s1" == "Unix sockets: refused under Landlock"* ]] && [[ "$s2" == "Unix sockets: allowed ($base/unixok.yaml:4)"* ]]; then
+if [[ "$s1" == "Unix sockets: confined (no network: unix: in the chain): a connect reaches only a socket the cell may write"* ]] && [[ "$s2" == "Unix sockets: allowed ($base/unixok.yaml:4)"* ]]; then
 	ok "'profile show' says whether Unix sockets are refused or allowed, and from where"
 else nok "profile show" "default='$s1' unixok='$s2'"; fi
 

@@ -279,6 +279,41 @@ static void unix_sockets(void **state)
 	(void)state;
 }
 
+/* Supervised (AL_SC_UNIX_NOTIFY): stream and seqpacket sockets may be made,
+ * datagram ones and datagram pairs are refused, and every connect, of any
+ * family, goes to the supervisor. */
+#define SUPERVISED (AL_SC_TCP_GAPS | AL_SC_NO_IPC | AL_SC_UNIX_NOTIFY)
+static void unix_supervised(void **state)
+{
+	static const uint64_t ok[] = { SOCK_STREAM, SOCK_SEQPACKET, SOCK_STREAM | SOCK_CLOEXEC,
+				       SOCK_SEQPACKET | SOCK_NONBLOCK };
+	static const uint64_t dgram[] = { SOCK_DGRAM, SOCK_RAW, SOCK_DGRAM | SOCK_CLOEXEC,
+					  SOCK_DGRAM | SOCK_NONBLOCK };
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(CALL(SUPERVISED, __NR_socket, AF_UNIX, ok[i], 0, 0, 0), ALLOW);
+		assert_int_equal(CALL(SUPERVISED, __NR_socketpair, AF_UNIX, ok[i], 0, 0, 0), ALLOW);
+	}
+	for (i = 0; i < sizeof(dgram) / sizeof(dgram[0]); i++) {
+		assert_int_equal(CALL(SUPERVISED, __NR_socket, AF_UNIX, dgram[i], 0, 0, 0),
+				 ERR(EPERM));
+		assert_int_equal(CALL(SUPERVISED, __NR_socketpair, AF_UNIX, dgram[i], 0, 0, 0),
+				 ERR(EPERM));
+	}
+	assert_int_equal(CALL(SUPERVISED, __NR_socket, AF_INET, SOCK_DGRAM, 0, 0, 0), ALLOW);
+	assert_int_equal(CALL(SUPERVISED, __NR_connect, 3, 0, 110, 0, 0), SECCOMP_RET_USER_NOTIF);
+	assert_int_equal(CALL(AL_SC_UNIX_NOTIFY, __NR_connect, 0, 0, 0, 0, 0),
+			 SECCOMP_RET_USER_NOTIF);
+	/* Without the flag connect is never sent anywhere. */
+	assert_int_equal(CALL(ALL_FLAGS, __NR_connect, 3, 0, 16, 0, 0), ALLOW);
+	/* The rest of the filter is unchanged. */
+	assert_int_equal(CALL(SUPERVISED, __NR_ioctl, 0, AL_IOCTL_TIOCSTI, 0, 0, 0), ERR(EPERM));
+	assert_int_equal(CALL(SUPERVISED, __NR_sendto, 3, 0, 1, MSG_FASTOPEN_FLAG, 0),
+			 ERR(EACCES));
+	(void)state;
+}
+
 /* With the SSH agent relay, agentlock answers socket(AF_UNIX) and every connect. */
 static void ssh_relay(void **state)
 {
@@ -331,6 +366,9 @@ static void bounds(void **state)
 		if (BPF_CLASS(f[i].code) == BPF_JMP)
 			assert_true(i + 1 + f[i].jt < n && i + 1 + f[i].jf < n);
 	assert_int_equal(f[n - 1].code, BPF_RET | BPF_K);
+	/* The supervised set fits too. */
+	assert_true(build(SUPERVISED, f) > 0);
+	n = build(MAX_FLAGS, f);
 	/* Too small a buffer is refused, never truncated. */
 	assert_int_equal(seccomp_build(MAX_FLAGS, f, (size_t)n - 1), -E2BIG);
 	assert_int_equal(seccomp_build(MAX_FLAGS, f, (size_t)n), n);
@@ -346,8 +384,8 @@ int main(void)
 		cmocka_unit_test(keyrings),	   cmocka_unit_test(other_processes),
 		cmocka_unit_test(tcp_gaps),	   cmocka_unit_test(ipc),
 		cmocka_unit_test(io_uring),	   cmocka_unit_test(unix_sockets),
-		cmocka_unit_test(ssh_relay),	   cmocka_unit_test(abi),
-		cmocka_unit_test(bounds),
+		cmocka_unit_test(unix_supervised), cmocka_unit_test(ssh_relay),
+		cmocka_unit_test(abi),		   cmocka_unit_test(bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -794,7 +794,10 @@ static int drain_tick(struct loop *lp, void *ctx)
 	struct launch *l = ctx;
 
 	(void)lp;
-	ringbuf_drain(l->rb);
+	/* Whole lines on disk, as after a wakeup: a SIGKILL of agentlock must
+	 * not leave a report that ends in half a record. */
+	if (ringbuf_drain(l->rb) > 0)
+		fflush(NULL);
 	return LOOP_CONTINUE;
 }
 

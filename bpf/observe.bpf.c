@@ -592,7 +592,11 @@ static __always_inline void user_sun_path(struct obs_record *r, __u64 upath)
 		n = build_path(s, BPF_CORE_READ(task, fs, pwd.dentry),
 			       BPF_CORE_READ(task, fs, pwd.mnt));
 		if (n > 0 && n < AL_PATH_MAX) {
-			off = (__u32)n & (AL_PATH_MAX - 1);
+			off = (__u32)n;
+			/* Keep the mask: clang drops it after the test above, and
+			 * 6.1's verifier then sees the size unbounded. */
+			asm volatile("" : "+r"(off));
+			off &= AL_PATH_MAX - 1;
 			bpf_probe_read_kernel(e->path, off, s->ev.path);
 			e->path[off] = '\0';
 			r->base_len = off;

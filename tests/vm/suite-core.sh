@@ -352,13 +352,14 @@ kill $LPID 2>/dev/null
 # The Landlock backend's seccomp filter on this kernel (Landlock ABI 2), and the
 # observer's exit-tracepoint programs loading and reporting what it refuses.
 al ll-seccomp -v --backend landlock $AG sh -c 'al-sysprobe pty-sti; al-sysprobe keyctl; al-sysprobe setown 1; al-sysprobe unix /run/dbus/system_bus_socket; al-sysprobe uring'
-if [ "$(out | tr '\n' ' ')" = "EPERM EPERM EPERM EPERM ENOSYS " ] && grep -q "reported through tracepoints" $OUT/ll-seccomp.err &&
-	has $OUT/ll-seccomp.report '.type=="summary" and .unix_sockets_refused >= 1' &&
+# A Unix socket is made now (the connect supervisor judges its connect): the
+# missing bus socket is ENOENT; the supervisor's refusals are adversary 91-95.
+if [ "$(out | tr '\n' ' ')" = "EPERM EPERM EPERM ENOENT ENOSYS " ] && grep -q "reported through tracepoints" $OUT/ll-seccomp.err &&
 	has $OUT/ll-seccomp.report '.type=="connect" and .path=="io_uring_setup" and .verdict=="blocked"' &&
 	has $OUT/ll-seccomp.report '.type=="ioctl" and .arg==21522 and .verdict=="blocked" and .class=="escape"' &&
 	has $OUT/ll-seccomp.report '.type=="keyring" and .verdict=="blocked"' &&
 	has $OUT/ll-seccomp.report '.type=="process" and .target==1 and .arg==5 and .verdict=="blocked"'; then
-	ok "Landlock: TIOCSTI, keyctl, F_SETOWN to another pid, socket(AF_UNIX) and io_uring_setup are refused by the seccomp filter and reported"
+	ok "Landlock: TIOCSTI, keyctl, F_SETOWN to another pid and io_uring_setup are refused by the seccomp filter and reported"
 else fail "Landlock seccomp filter refuses and reports" "$(out) $(head -c 600 $OUT/ll-seccomp.report)"; fi
 
 # --- the live dashboard: a scripted agent on its own terminal, under BPF-LSM -------------------

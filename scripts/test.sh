@@ -105,6 +105,9 @@ run_logged host-signals tests/host/signals.sh build-asan
 step "host: code planted for later (git works in the cell; hooks, config, .envrc, .vscode are refused)"
 run_logged host-persist tests/host/persist.sh build-asan
 
+step "host: name-prefix grants under Landlock (a save by temporary file and rename; other names refused)"
+run_logged host-prefix tests/host/prefix.sh build-asan
+
 step "host: a day of work in the cell, and five real reaches (Landlock, as a user)"
 run_logged host-day tests/host/day.sh build-asan
 

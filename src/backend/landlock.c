@@ -23,6 +23,7 @@
 
 #include "backend/landlock.h"
 #include "backend/seccomp.h"
+#include "backend/prefixsup.h"
 #include "backend/unixsup.h"
 
 #ifndef SYS_landlock_create_ruleset
@@ -294,12 +295,14 @@ static int plan_prefix(const struct policy_rule *r, struct ll_plan *pl, struct s
 	}
 	if (d)
 		closedir(d);
-	if (r->access & AL_ACC_WRITE)
+	/* Supervised, the new names are granted by the supervisor (prefixsup.h). */
+	if ((r->access & AL_ACC_WRITE) && !pl->prefix_supervised)
 		sb_printf(warn,
 			  "landlock: '%s*' covers only the names that exist now; Landlock cannot "
 			  "let the agent create new ones (an agent that saves by renaming a "
-			  "temporary file there will fail)\n",
-			  r->path);
+			  "temporary file there will fail)%s%s\n",
+			  r->path, pl->prefix_why[0] ? "; the supervisor that would cannot run: " : "",
+			  pl->prefix_why);
 	return rc;
 }
 
@@ -462,6 +465,9 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 	out->policy = p;
 	out->unix_supervised = !p->net.unix_allow &&
 			       unixsup_available(out->unix_why, sizeof(out->unix_why));
+	out->prefix_supervised = prefixsup_wanted(p) &&
+				 unixsup_available(out->prefix_why, sizeof(out->prefix_why));
+	out->prefix_every_open = out->prefix_supervised && prefixsup_every_open(p);
 	rc = plan_net(&p->net, abi, out, err, errlen);
 	if (rc) {
 		ll_plan_free(out);
@@ -505,6 +511,11 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 	if (out->nbinds)
 		qsort(out->binds, out->nbinds, sizeof(*out->binds), by_length);
 	warn_protect(p, out, warn);
+	if (out->prefix_every_open)
+		sb_printf(warn,
+			  "landlock: a name-prefix rule names a file that does not exist yet: "
+			  "every open goes by agentlock's supervisor this session (slower opens), "
+			  "so that the file, once made, can be opened again\n");
 	if (missing)
 		sb_printf(warn,
 			  "landlock: %zu granted paths do not exist yet and are not granted "
@@ -684,7 +695,7 @@ int ll_apply(const struct ll_plan *pl, int *notif_fd)
 
 	/* The SSH relay's mode hands out only connected Unix sockets, and
 	 * answers connects itself: a filter has one listener, so it wins. */
-	bool supervise = pl->unix_supervised && !pl->ssh_relay;
+	bool supervise = (pl->unix_supervised || pl->prefix_supervised) && !pl->ssh_relay;
 
 	*notif_fd = -1;
 	if (supervise && (sup = start_supervisor(pl)) < 0)
@@ -725,9 +736,11 @@ int ll_apply(const struct ll_plan *pl, int *notif_fd)
 	if (!rc)
 		rc = seccomp_install((pl->handled_net ? AL_SC_TCP_GAPS : 0) |
 				     (ipc_shared(pl) ? AL_SC_NO_IPC : 0) |
-				     (supervise	      ? AL_SC_UNIX_NOTIFY :
-				      pl->unix_allowed ? 0 :
-							 AL_SC_NO_UNIX) |
+				     (supervise && pl->unix_supervised ? AL_SC_UNIX_NOTIFY :
+				      pl->unix_allowed		       ? 0 :
+									 AL_SC_NO_UNIX) |
+				     (supervise && pl->prefix_supervised ? AL_SC_PREFIX_NOTIFY : 0) |
+				     (supervise && pl->prefix_every_open ? AL_SC_PREFIX_OPENS : 0) |
 				     (pl->ssh_relay ? AL_SC_SSH_RELAY : 0));
 	close(fd);
 	/* The listener to the supervisor; COMMAND never holds it. */

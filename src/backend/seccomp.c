@@ -149,6 +149,26 @@ static const struct sc_rule rules[] = {
 		 ARG(1, SC_SET, AL_SOCK_DGRAM_BIT)),
 	{ __NR_connect, AL_SC_UNIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
 
+	/* Name-prefix grants (prefixsup.h): the calls that make, rename or
+	 * remove a name go to the supervisor, which carries out those a prefix
+	 * rule grants and sends the rest on to the kernel (and Landlock). */
+#ifdef __NR_open
+	{ __NR_open, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { ARG(1, SC_SET, O_CREAT) } },
+	{ __NR_open, AL_SC_PREFIX_OPENS, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_creat, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_mkdir, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_rmdir, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_unlink, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_rename, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+#endif
+	{ __NR_openat, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { ARG(2, SC_SET, O_CREAT) } },
+	{ __NR_openat, AL_SC_PREFIX_OPENS, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_openat2, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_mkdirat, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_unlinkat, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_renameat, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_renameat2, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+
 	/* SysV IPC and POSIX message queues of a shared IPC namespace: their
 	 * objects belong to whoever made them, outside the cell too. shmdt only
 	 * detaches what shmat attached, so it stays. */
@@ -306,7 +326,7 @@ int seccomp_install(unsigned flags)
 	prog = (struct sock_fprog){ .len = (unsigned short)n, .filter = f };
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
-	if (!(flags & (AL_SC_SSH_RELAY | AL_SC_UNIX_NOTIFY)))
+	if (!(flags & (AL_SC_SSH_RELAY | AL_SC_UNIX_NOTIFY | AL_SC_PREFIX_NOTIFY)))
 		return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) ? -errno : 0;
 	/* The listener agentlock (the SSH relay) or the supervisor reads. */
 	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,

@@ -71,6 +71,15 @@
  * AL_SC_SSH_RELAY (a filter has one listener: the relay's mode then holds).
  */
 #define AL_SC_UNIX_NOTIFY 0x10
+/*
+ * With AL_SC_PREFIX_NOTIFY (the policy has write rules for name prefixes,
+ * prefixsup.h): open() and openat() with O_CREAT, creat(), openat2(),
+ * mkdir(), rmdir(), unlink(), rename() and their *at forms return
+ * SECCOMP_RET_USER_NOTIF to the same supervisor. Not with AL_SC_SSH_RELAY.
+ */
+#define AL_SC_PREFIX_NOTIFY 0x20
+/* With AL_SC_PREFIX_OPENS too: every open(), openat(), not only creating ones. */
+#define AL_SC_PREFIX_OPENS 0x40
 
 /* The longest filter seccomp_build makes, with every flag. */
 #define AL_SC_MAX_INSNS 256
@@ -84,7 +93,7 @@ int seccomp_build(unsigned flags, struct sock_filter *out, size_t max);
 
 /*
  * Sets no_new_privs and installs the filter for flags. Returns 0, or with
- * AL_SC_SSH_RELAY or AL_SC_UNIX_NOTIFY the listener's descriptor (> 0,
+ * AL_SC_SSH_RELAY, AL_SC_UNIX_NOTIFY or AL_SC_PREFIX_NOTIFY the listener's descriptor (> 0,
  * close-on-exec: agentlock takes it with pidfd_getfd, or the child hands it
  * to the Unix socket supervisor, and the child closes it before exec), or
  * -errno.

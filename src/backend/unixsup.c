@@ -22,6 +22,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "backend/prefixsup.h"
 #include "backend/unixsup.h"
 
 #ifndef PIDFD_THREAD
@@ -392,7 +393,11 @@ static void __attribute__((noreturn)) serve(void)
 			continue; /* ENOENT: the caller went away first */
 		}
 		if (r->n.data.nr != __NR_connect) {
-			answer(r->n.id, -ENOSYS);
+			/* Name-prefix grants are quick (no connect to wait on): here. */
+			if (prefixsup_handles(r->n.data.nr))
+				prefixsup_serve(sup_listener, &r->n);
+			else
+				answer(r->n.id, -ENOSYS);
 			free(r);
 			continue;
 		}
@@ -499,6 +504,8 @@ static void __attribute__((noreturn)) supervisor_main(int sock, pid_t parent)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(0);
+	if (prefixsup_wanted(sup_policy) && prefixsup_init(sup_policy))
+		_exit(1);
 	sup_listener = recv_listener(sock);
 	close(sock);
 	if (sup_listener < 0)

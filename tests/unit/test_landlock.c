@@ -158,11 +158,39 @@ static void prefixes_exact_and_missing(void **state)
 	assert_int_equal(planned(&pl, "home/.claude.json.backup"), ll_access(7, 3, 0));
 	assert_int_equal(planned(&pl, "home/.claudeX"), -1);
 	assert_int_equal(planned(&pl, "home"), -1);
-	assert_non_null(strstr(warn.buf, ".claude.json*' covers only the names that exist now"));
+	/* New names: granted by the supervisor where it can run, else said. */
+	if (pl.prefix_supervised) {
+		assert_null(strstr(warn.buf, "covers only the names that exist now"));
+		assert_false(pl.prefix_every_open); /* home/.claude.json exists */
+	} else {
+		assert_non_null(pl.prefix_why[0] ? pl.prefix_why : NULL);
+		assert_non_null(strstr(warn.buf, ".claude.json*' covers only the names that exist now"));
+	}
 	/* The directory itself only: listed, nothing below read. */
 	assert_int_equal(planned(&pl, "proc"), 1ULL << 3);
 	assert_non_null(strstr(warn.buf, "2 granted paths do not exist yet"));
 	assert_int_equal(pl.scoped, 0); /* ABI 3 has no scopes */
+	ll_plan_free(&pl);
+	sb_free(&warn);
+	policy_free(&p);
+	(void)state;
+}
+
+/* A prefix that is no name yet: every open goes by the supervisor, and it is said. */
+static void prefix_not_made_yet(void **state)
+{
+	struct policy p = { 0 };
+	struct ll_plan pl;
+	struct strbuf warn;
+	char err[256];
+
+	dir("home");
+	add(&p, "home/.claude.json", AL_ACC_READ | AL_ACC_WRITE, AL_RULE_PREFIX);
+	sb_init(&warn);
+	assert_int_equal(ll_plan_build(&p, 3, &pl, &warn, err, sizeof(err)), 0);
+	assert_int_equal(pl.prefix_every_open, pl.prefix_supervised);
+	if (pl.prefix_supervised)
+		assert_non_null(strstr(warn.buf, "every open goes by agentlock's supervisor"));
 	ll_plan_free(&pl);
 	sb_free(&warn);
 	policy_free(&p);
@@ -175,6 +203,7 @@ int main(void)
 		cmocka_unit_test(access_mapping),
 		cmocka_unit_test_setup_teardown(carves_a_deny_inside_a_grant, mk, rm),
 		cmocka_unit_test_setup_teardown(prefixes_exact_and_missing, mk, rm),
+		cmocka_unit_test_setup_teardown(prefix_not_made_yet, mk, rm),
 	};
 
 	return cmocka_run_group_tests_name("landlock", tests, NULL, NULL);

@@ -335,6 +335,45 @@ static void ssh_relay(void **state)
 	(void)state;
 }
 
+/* Name-prefix grants (AL_SC_PREFIX_NOTIFY): calls that make, rename or remove
+ * a name go to the supervisor; other opens only with AL_SC_PREFIX_OPENS. */
+#define PREFIXED (AL_SC_TCP_GAPS | AL_SC_NO_IPC | AL_SC_UNIX_NOTIFY | AL_SC_PREFIX_NOTIFY)
+static void prefix_supervised(void **state)
+{
+	const uint64_t cwd = (uint64_t)AT_FDCWD;
+
+	assert_int_equal(CALL(PREFIXED, __NR_openat, cwd, 0, O_WRONLY | O_CREAT, 0600, 0), NOTIFY);
+	assert_int_equal(CALL(PREFIXED, __NR_openat, cwd, 0, O_RDWR | O_CREAT | O_EXCL, 0, 0),
+			 NOTIFY);
+	assert_int_equal(CALL(PREFIXED, __NR_openat, cwd, 0, O_RDONLY, 0, 0), ALLOW);
+	assert_int_equal(CALL(PREFIXED, __NR_openat, cwd, 0, O_WRONLY | O_TRUNC, 0, 0), ALLOW);
+	assert_int_equal(CALL(PREFIXED | AL_SC_PREFIX_OPENS, __NR_openat, cwd, 0, O_RDONLY, 0, 0),
+			 NOTIFY);
+	assert_int_equal(CALL(PREFIXED, __NR_openat2, cwd, 0, 0, 24, 0), NOTIFY);
+	assert_int_equal(CALL(PREFIXED, __NR_renameat2, cwd, 0, cwd, 0, 0), NOTIFY);
+	assert_int_equal(CALL(PREFIXED, __NR_renameat, cwd, 0, cwd, 0, 0), NOTIFY);
+	assert_int_equal(CALL(PREFIXED, __NR_unlinkat, cwd, 0, 0, 0, 0), NOTIFY);
+	assert_int_equal(CALL(PREFIXED, __NR_mkdirat, cwd, 0, 0755, 0, 0), NOTIFY);
+#ifdef __NR_open
+	assert_int_equal(CALL(PREFIXED, __NR_open, 0, O_WRONLY | O_CREAT, 0600, 0, 0), NOTIFY);
+	assert_int_equal(CALL(PREFIXED, __NR_open, 0, O_RDONLY, 0, 0, 0), ALLOW);
+	assert_int_equal(CALL(PREFIXED, __NR_creat, 0, 0600, 0, 0, 0), NOTIFY);
+	assert_int_equal(CALL(PREFIXED, __NR_rename, 0, 0, 0, 0, 0), NOTIFY);
+	assert_int_equal(CALL(PREFIXED, __NR_unlink, 0, 0, 0, 0, 0), NOTIFY);
+	assert_int_equal(CALL(PREFIXED, __NR_rmdir, 0, 0, 0, 0, 0), NOTIFY);
+	assert_int_equal(CALL(PREFIXED, __NR_mkdir, 0, 0755, 0, 0, 0), NOTIFY);
+#endif
+	/* Without the flag no name is sent anywhere. */
+	assert_int_equal(CALL(ALL_FLAGS, __NR_openat, cwd, 0, O_WRONLY | O_CREAT, 0, 0), ALLOW);
+	assert_int_equal(CALL(ALL_FLAGS, __NR_renameat2, cwd, 0, cwd, 0, 0), ALLOW);
+	/* The rest of the filter is unchanged, and it fits with every flag. */
+	assert_int_equal(CALL(PREFIXED, __NR_connect, 3, 0, 110, 0, 0), NOTIFY);
+	assert_int_equal(CALL(PREFIXED | AL_SC_PREFIX_OPENS, __NR_ioctl, 0, AL_IOCTL_TIOCSTI, 0, 0,
+			      0),
+			 ERR(EPERM));
+	(void)state;
+}
+
 static void abi(void **state)
 {
 	/* Another architecture's numbers are other calls: ENOSYS before any rule. */
@@ -385,6 +424,7 @@ int main(void)
 		cmocka_unit_test(tcp_gaps),	   cmocka_unit_test(ipc),
 		cmocka_unit_test(io_uring),	   cmocka_unit_test(unix_sockets),
 		cmocka_unit_test(unix_supervised), cmocka_unit_test(ssh_relay),
+		cmocka_unit_test(prefix_supervised),
 		cmocka_unit_test(abi),		   cmocka_unit_test(bounds),
 	};
 

@@ -254,6 +254,67 @@ static int connect_race_cmd(const char *good, const char *bad, int tries)
 	return outside ? 0 : 1;
 }
 
+#define AL_RACE_NAME_MAX 256
+struct name_flipper {
+	char *shared;
+	char good[AL_RACE_NAME_MAX], bad[AL_RACE_NAME_MAX];
+	volatile int stop;
+};
+
+/* Flips the shared file name between the two as fast as it can. */
+static void *flip_name(void *arg)
+{
+	struct name_flipper *f = arg;
+	volatile char *dst = f->shared;
+	size_t i;
+
+	while (!f->stop) {
+		for (i = 0; i < AL_RACE_NAME_MAX; i++)
+			dst[i] = f->good[i];
+		for (i = 0; i < AL_RACE_NAME_MAX; i++)
+			dst[i] = f->bad[i];
+	}
+	return NULL;
+}
+
+/*
+ * open-race GOOD BAD N: N creating opens (then a write) of a name another
+ * thread keeps flipping between GOOD (a name the cell may make) and BAD (one
+ * it may not), removing GOOD after each. A supervisor that judges one copy
+ * and acts on another re-read is beaten when BAD is written.
+ */
+static int open_race_cmd(const char *good, const char *bad, int tries)
+{
+	static char shared[AL_RACE_NAME_MAX];
+	struct name_flipper f = { .shared = shared };
+	int i, opened = 0, refused = 0;
+	pthread_t t;
+
+	snprintf(f.good, sizeof(f.good), "%s", good);
+	snprintf(f.bad, sizeof(f.bad), "%s", bad);
+	memcpy(shared, f.good, sizeof(shared));
+	if (pthread_create(&t, NULL, flip_name, &f))
+		return say("open-race: thread", -1);
+	for (i = 0; i < tries; i++) {
+		int fd = open(shared, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+
+		if (fd < 0) {
+			refused++;
+			continue;
+		}
+		opened++;
+		if (write(fd, "planted\n", 8) != 8)
+			refused++;
+		close(fd);
+		unlink(good);
+	}
+	f.stop = 1;
+	pthread_join(t, NULL);
+	unlink(good);
+	printf("open-race: %d tries, %d opened, %d refused\n", tries, opened, refused);
+	return 0;
+}
+
 struct swapper {
 	int target, inet, unix_sock;
 	volatile int stop;
@@ -1303,6 +1364,8 @@ int main(int argc, char **argv)
 		return connect_cmd(argv[2], SOCK_STREAM);
 	if (!strcmp(c, "connect-race") && argc == 5)
 		return connect_race_cmd(argv[2], argv[3], atoi(argv[4]));
+	if (!strcmp(c, "open-race") && argc == 5)
+		return open_race_cmd(argv[2], argv[3], atoi(argv[4]));
 	if (!strcmp(c, "connect-opath") && argc == 3)
 		return connect_opath_cmd(argv[2]);
 	if (!strcmp(c, "connect-fdswap") && argc == 4)

@@ -112,13 +112,16 @@ setup() {
 	# (rm -rf through a bind of $H would delete the fixtures themselves).
 	grep -o " $P[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
 	stop_fixtures
-	rm -rf "$P" "$P-old" "$H/newdir" "$H/created" "$H/newlink" "$H/fifo" /tmp/loot-* 2>/dev/null
+	rm -rf "$P" "$P-old" "$H/newdir" "$H/created" "$H/newlink" "$H/fifo" "$H/.claude.json"* /tmp/loot-* 2>/dev/null
 	mkdir -p "$P" "$P-old" "$H/emptydir"
 	project_fixtures
 	echo "AL-FILESECRET-3b9d" >"$H/secret.txt"
 	chmod 600 "$H/secret.txt"
 	echo "AL-SIBLINGSECRET-91aa" >"$P-old/secret.txt"
 	echo "keep me" >"$H/victim-file"
+	# One byte from ~/.claude.json, and outside the claude profile's
+	# ~/.claude.json* (97-prefix-race flips that byte).
+	echo "keep me" >"$H/.claude.jsom"
 	printf '#!/bin/sh\ncat %s/secret.txt\n' "$H" >"$H/outside.sh"
 	chmod 755 "$H/outside.sh"
 	chown -R agent:agent "$H"

@@ -122,6 +122,9 @@ setup() {
 	# One byte from ~/.claude.json, and outside the claude profile's
 	# ~/.claude.json* (97-prefix-race flips that byte).
 	echo "keep me" >"$H/.claude.jsom"
+	# The claude profile's state directories: under Landlock agentlock makes
+	# the missing ones at start, which is no change the agent made.
+	mkdir -p "$H/.claude" "$H/.npm"
 	printf '#!/bin/sh\ncat %s/secret.txt\n' "$H" >"$H/outside.sh"
 	chmod 755 "$H/outside.sh"
 	chown -R agent:agent "$H"

@@ -804,7 +804,7 @@ static void update_listening(struct run *r)
 		observe_set_listening(&r->obs, on);
 }
 
-/* A watcher attached: it shows in-bounds events too, so they are sent. */
+/* A watcher attached (it shows in-bounds events too, so they are sent) or left. */
 static void watcher_attached(void *ctx)
 {
 	update_listening(ctx);

@@ -323,11 +323,19 @@ void watch_totals(struct watch_server *w, const uint64_t *k)
 
 void watch_flush(struct watch_server *w)
 {
+	bool left = false;
 	int i;
 
 	for (i = 0; i < WATCH_CLIENTS; i++) {
 		struct watch_client *c = &w->c[i];
+		char peek;
 
+		/* Gone though nothing was due to it (the end of its input): noticed
+		 * now, not at the next send, so in-bounds events stop soon after. */
+		if (c->fd >= 0 && !recv(c->fd, &peek, 1, MSG_DONTWAIT | MSG_PEEK)) {
+			client_drop(c);
+			left = true;
+		}
 		while (c->fd >= 0 && c->sent < c->out.len) {
 			ssize_t n = send(c->fd, c->out.buf + c->sent, c->out.len - c->sent,
 					 MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -338,6 +346,7 @@ void watch_flush(struct watch_server *w)
 				break;
 			} else {
 				client_drop(c); /* the watcher went away */
+				left = true;
 			}
 		}
 		if (c->fd >= 0 && c->sent == c->out.len) {
@@ -350,6 +359,8 @@ void watch_flush(struct watch_server *w)
 			c->sent = 0;
 		}
 	}
+	if (left && w->on_watcher)
+		w->on_watcher(w->totals_ctx); /* perhaps the last: in-bounds events may stop */
 }
 
 void watch_summary(struct watch_server *w)

@@ -52,8 +52,8 @@ struct watch_server {
 	/* The session's totals so far, for a new watcher's hello (NULL: the
 	 * session's own counters, which are final only at the end). */
 	void (*read_totals)(void *ctx, uint64_t *k);
-	/* A watcher attached (NULL: nothing to do): in-bounds events are
-	 * wanted from now on. */
+	/* A watcher attached or left (NULL: nothing to do): in-bounds events
+	 * are wanted from now on, or, after the last, perhaps no longer. */
 	void (*on_watcher)(void *ctx);
 	void *totals_ctx; /* both callbacks' */
 	bool ended; /* the summary went out; later watchers get it after the history */

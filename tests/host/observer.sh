@@ -13,7 +13,7 @@ N=300000 # refused opens in one tight loop, as the issue measured them
 
 # Outside /tmp, which the system allow-list opens read-write.
 base=$(mktemp -d /srv/al-observer.XXXXXX)
-trap 'rm -rf "$base"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$base"' EXIT
 P=$base/proj
 mkdir -p "$P"
 cp "$build/al-openloop" "$P/"
@@ -97,6 +97,59 @@ if [ $rc -eq 0 ] && [ "${unc:-0}" -ge $N ] && [ "$unc" -le $((N + 20)) ] &&
 	ok "nothing listening: $unc allowed opens counted, not classified, and said"
 else
 	nok "allowed opens without a listener" "rc=$rc $(summary quieth) closing=$closing"
+fi
+
+# A watcher that attaches and leaves: allowed opens are classified (sent to
+# it) only while it is there; before and after, counted and not classified.
+M=1000
+rm -f "$P"/phase-* "$P"/watcher-*
+cat >"$P/phases.sh" <<EOF
+./al-openloop open $P/inside.txt $M >/dev/null
+touch phase-a
+until [ -e watcher-on ]; do sleep 0.05; done
+./al-openloop open $P/inside.txt $M >/dev/null
+touch phase-b
+until [ -e watcher-off ]; do sleep 0.05; done
+sleep 3 # agentlock may still be classifying the middle loop: it notices the departure after
+./al-openloop open $P/inside.txt $M >/dev/null
+EOF
+chown nobody "$P/phases.sh"
+"$bin" --backend landlock --user nobody --headless --report "$base/watched.json" "$P" -- sh phases.sh \
+	>"$base/watched.out" 2>"$base/watched.err" </dev/null &
+alpid=$!
+for i in $(seq 1 200); do [ -e "$P/phase-a" ] && break; sleep 0.05; done
+python3 - "/run/agentlock/$alpid.sock" "$P" <<'PY' &
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.settimeout(0.1)
+def drain(until):
+    while not os.path.exists(until):
+        try:
+            if not s.recv(65536):
+                return
+        except socket.timeout:
+            pass
+time.sleep(0.3)
+open(sys.argv[2] + "/watcher-on", "w").close()
+drain(sys.argv[2] + "/phase-b")
+s.close()
+time.sleep(0.3)
+open(sys.argv[2] + "/watcher-off", "w").close()
+PY
+wpid=$!
+wait $alpid
+rc=$?
+wait $wpid
+inb=$(field watched opens_inbounds)
+unc=$(field watched opens_unclassified)
+drop=$(field watched dropped)
+# Sent while watched: the middle loop (plus sh's own opens).
+if [ $rc -eq 0 ] && [ "$((inb + drop))" -ge $M ] && [ "$((inb + drop))" -le $((M + 200)) ] &&
+	[ "$unc" -ge $((2 * M)) ]; then
+	ok "a watcher that came and went: $inb opens classified while it watched, $unc counted before and after"
+else
+	nok "a watcher that came and went" "rc=$rc inb=$inb drop=$drop unc=$unc $(head -c 300 "$base/watched.err")"
 fi
 
 echo "$pass passed, $fail failed"

@@ -33,6 +33,8 @@ struct prefix_dir {
 	char *path;
 	size_t len;
 	int fd; /* O_PATH */
+	dev_t dev;
+	ino_t ino;
 };
 
 static const struct policy *ps_policy;
@@ -72,6 +74,7 @@ int prefixsup_init(const struct policy *p)
 	ps_policy = p;
 	for (i = 0; i < p->n && ndirs < PREFIXSUP_MAX_DIRS; i++) {
 		const struct policy_rule *r = &p->rules[i];
+		struct stat st;
 		size_t len;
 		int fd;
 
@@ -91,7 +94,14 @@ int prefixsup_init(const struct policy *p)
 			free(dirs[ndirs].path); /* not there: nothing to grant in it */
 			continue;
 		}
+		if (fstat(fd, &st)) {
+			close(fd);
+			free(dirs[ndirs].path);
+			continue;
+		}
 		dirs[ndirs].len = len;
+		dirs[ndirs].dev = st.st_dev;
+		dirs[ndirs].ino = st.st_ino;
 		dirs[ndirs++].fd = fd;
 	}
 	umask(0); /* the member's own umask is applied to each mode */
@@ -166,22 +176,48 @@ static bool canonical(const char *path)
 	return true;
 }
 
-/* The prefix directory path lies directly in (its name in *name), or NULL. */
-static const struct prefix_dir *locate(const char *path, const char **name)
+/* The prefix directory that the member's spelling dir names (by inode), or NULL. */
+static const struct prefix_dir *same_dir(const char *dir)
 {
-	const char *slash;
+	struct stat st;
+	size_t i;
+	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return NULL;
+	rc = fstat(fd, &st);
+	close(fd);
+	for (i = 0; !rc && i < ndirs; i++)
+		if (dirs[i].dev == st.st_dev && dirs[i].ino == st.st_ino)
+			return &dirs[i];
+	return NULL;
+}
+
+/*
+ * The prefix directory path lies directly in (its last component in *name),
+ * or NULL. The directory may be spelt another way (a link on the way, a
+ * dot-dot: $HOME through a linked /home): what is then done is done in the
+ * directory the supervisor opened at start, whatever the spelling resolves
+ * to later, so only the question "is it that directory" is asked here.
+ */
+static const struct prefix_dir *locate(char *path, const char **name)
+{
+	char *slash = strrchr(path, '/');
+	const struct prefix_dir *d;
 	size_t i, len;
 
-	if (!canonical(path))
+	if (!slash || !slash[1] || !strcmp(slash + 1, ".") || !strcmp(slash + 1, ".."))
 		return NULL;
-	slash = strrchr(path, '/');
 	len = (size_t)(slash - path);
-	for (i = 0; i < ndirs; i++)
-		if (dirs[i].len == len && !strncmp(dirs[i].path, path, len)) {
-			*name = slash + 1;
-			return &dirs[i];
-		}
-	return NULL;
+	*name = slash + 1;
+	if (canonical(path))
+		for (i = 0; i < ndirs; i++)
+			if (dirs[i].len == len && !strncmp(dirs[i].path, path, len))
+				return &dirs[i];
+	*slash = '\0';
+	d = same_dir(len ? path : "/");
+	*slash = '/';
+	return d;
 }
 
 /*
@@ -222,6 +258,7 @@ static const struct prefix_dir *grant(const struct seccomp_notif *n, int dfd, ui
 				      char *buf, size_t len, const char **name, uint8_t want)
 {
 	const struct prefix_dir *d;
+	char full[PATH_MAX];
 	struct verdict v;
 
 	if (read_name((pid_t)n->pid, addr, buf, len) || !absolute(n, dfd, buf, len))
@@ -229,7 +266,11 @@ static const struct prefix_dir *grant(const struct seccomp_notif *n, int dfd, ui
 	d = locate(buf, name);
 	if (!d)
 		return NULL;
-	v = policy_classify(ps_policy, buf, n->pid);
+	/* Judged by the name where it will be made, however the member spelt it. */
+	if (snprintf(full, sizeof(full), "%.*s/%s", (int)d->len, d->path, *name) >=
+	    (int)sizeof(full))
+		return NULL;
+	v = policy_classify(ps_policy, full, n->pid);
 	return (v.granted & want) == want ? d : NULL;
 }
 

@@ -16,8 +16,8 @@ U=alprefix
 id "$U" >/dev/null 2>&1 || useradd -m -s /bin/bash "$U" || exit 1
 H=$(getent passwd "$U" | cut -d: -f6)
 P=$H/proj
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+out=$(mktemp -d /srv/al-prefix.XXXXXX) # outside /tmp: the cell has its own
+trap '[ -n "${KEEP:-}" ] || rm -rf "$out"' EXIT
 chmod 755 "$out"
 rm -rf "$H/.foo.json"* "$H/.bash_login" "$P"
 mkdir -p "$P"
@@ -54,6 +54,8 @@ tried("read 2", lambda: json.load(open(cfg))["saves"] == 2 or sys.exit(3))
 tried("lock", lambda: (os.mkdir(cfg + ".lock"), os.rmdir(cfg + ".lock")))
 tried("relative", lambda: (os.chdir(h), open(".foo.json.rel", "w").close(), os.unlink(".foo.json.rel")))
 os.chdir(h + "/proj")
+tried("dot-dot inside", lambda: (open(h + "/proj/../.foo.json.dd", "w").close(), os.unlink(h + "/.foo.json.dd")))
+tried("through a link", lambda: (open(sys.argv[1] + "/.foo.json.ln", "w").close(), os.unlink(h + "/.foo.json.ln")))
 tried("outside: new login file", lambda: open(h + "/.bash_login", "w").write("id\n"))
 t = cfg + ".tmp.evil"
 tried("outside: rename over .bashrc", lambda: (open(t, "w").write("id\n"), os.rename(t, h + "/.bashrc")))
@@ -63,10 +65,11 @@ tried("outside: rename .bashrc in", lambda: os.rename(h + "/.bashrc", cfg + ".st
 tried("cleanup", lambda: os.unlink(t))
 PY
 chown -R "$U:" "$H"
+ln -s "$H" "$out/home" # the home spelt another way (a linked /home)
 
 run() { # run NAME: the agent in the cell, as the user, under the Landlock backend
 	(cd "$P" && "$bin" --headless --backend landlock --user "$U" --profile "$out/p.yaml" \
-		--report "$out/$1.report" "$P" -- python3 agent.py >"$out/$1.out" 2>"$out/$1.err")
+		--report "$out/$1.report" "$P" -- python3 agent.py "$out/home" >"$out/$1.out" 2>"$out/$1.err")
 }
 did() { grep -qx "did $2" "$out/$1.out"; }
 refused() { grep -q "^refused $2 " "$out/$1.out"; }
@@ -79,8 +82,8 @@ for r in first later; do
 	else
 		nok "$r run: saves" "$(cat "$out/$r.out" "$out/$r.err" | head -20)"
 	fi
-	did "$r" lock && did "$r" relative && did "$r" cleanup &&
-		ok "$r run: a lock directory made and removed, a relative name, a temporary removed" ||
+	did "$r" lock && did "$r" relative && did "$r" cleanup && did "$r" "dot-dot inside" && did "$r" "through a link" &&
+		ok "$r run: a lock directory made and removed, relative, dot-dot and linked spellings, a temporary removed" ||
 		nok "$r run: lock, relative, cleanup" "$(cat "$out/$r.out")"
 	n=0
 	for w in "new login file" "rename over .bashrc" "dot-dot" "link" "rename .bashrc in"; do

@@ -301,8 +301,8 @@ static int plan_prefix(const struct policy_rule *r, struct ll_plan *pl, struct s
 			  "landlock: '%s*' covers only the names that exist now; Landlock cannot "
 			  "let the agent create new ones (an agent that saves by renaming a "
 			  "temporary file there will fail)%s%s\n",
-			  r->path, pl->prefix_why[0] ? "; the supervisor that would cannot run: " : "",
-			  pl->prefix_why);
+			  r->path, pl->unix_why[0] ? "; the supervisor that would cannot run: " : "",
+			  pl->unix_why);
 	return rc;
 }
 
@@ -454,6 +454,7 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 		  char *err, size_t errlen)
 {
 	size_t i, missing = 0;
+	bool sup_ok;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -463,10 +464,11 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 	out->held_ttys = p->scratch == POLICY_SCRATCH_NARROW;
 	out->unix_allowed = p->net.unix_allow;
 	out->policy = p;
-	out->unix_supervised = !p->net.unix_allow &&
-			       unixsup_available(out->unix_why, sizeof(out->unix_why));
-	out->prefix_supervised = prefixsup_wanted(p) &&
-				 unixsup_available(out->prefix_why, sizeof(out->prefix_why));
+	/* Whether the supervisor can run here is asked once; both uses share it. */
+	sup_ok = (!p->net.unix_allow || prefixsup_wanted(p)) &&
+		 unixsup_available(out->unix_why, sizeof(out->unix_why));
+	out->unix_supervised = !p->net.unix_allow && sup_ok;
+	out->prefix_supervised = prefixsup_wanted(p) && sup_ok;
 	out->prefix_every_open = out->prefix_supervised && prefixsup_every_open(p);
 	rc = plan_net(&p->net, abi, out, err, errlen);
 	if (rc) {

@@ -49,14 +49,13 @@ struct ll_plan {
 	 * seqpacket type is allowed (seccomp.h, AL_SC_UNIX_NOTIFY). False when
 	 * allowed, or when this system cannot (unix_why says why). */
 	bool unix_supervised;
-	char unix_why[200];
+	char unix_why[200]; /* why the supervisor cannot run here ("" when it can) */
 	/* Write rules for name prefixes are carried out by the same supervisor
 	 * (prefixsup.h; seccomp.h, AL_SC_PREFIX_NOTIFY): the names that do not
 	 * exist yet are granted too. False when there are none, or when this
-	 * system cannot (prefix_why says why). */
+	 * system cannot (unix_why says why). */
 	bool prefix_supervised;
 	bool prefix_every_open; /* every open too (prefixsup_every_open) */
-	char prefix_why[200];
 	const struct policy *policy; /* the plan's policy; must outlive the plan */
 	/* The cell has an SSH agent relay (sshrelay.h): socket(AF_UNIX) and
 	 * connect() are answered by agentlock (seccomp.h, AL_SC_SSH_RELAY). */

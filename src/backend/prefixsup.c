@@ -16,12 +16,12 @@
 #include <unistd.h>
 
 #include "backend/prefixsup.h"
+#include "backend/unixsup.h"
 
 /* How many directories hold prefix rules (each profile has a handful). */
 #define PREFIXSUP_MAX_DIRS 32
 /* Where a name the member passes may lie across pages: read a page at most at a time. */
 #define PREFIXSUP_CHUNK 4096
-#define UMASK_FIELD	"\nUmask:"
 #define DEFAULT_UMASK	022
 #ifndef __O_TMPFILE
 #define __O_TMPFILE 020000000
@@ -276,24 +276,9 @@ static const struct prefix_dir *grant(const struct seccomp_notif *n, int dfd, ui
 
 static mode_t member_umask(pid_t tid)
 {
-	char path[64], buf[1024], *p;
-	unsigned int mask;
-	ssize_t len;
-	int fd;
+	unsigned long mask;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return DEFAULT_UMASK;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return DEFAULT_UMASK;
-	buf[len] = '\0';
-	p = strstr(buf, UMASK_FIELD);
-	if (!p || sscanf(p + sizeof(UMASK_FIELD) - 1, "%o", &mask) != 1)
-		return DEFAULT_UMASK;
-	return (mode_t)(mask & 0777);
+	return unixsup_status_field(tid, "Umask", 8, &mask) ? (mode_t)(mask & 0777) : DEFAULT_UMASK;
 }
 
 /* Answers: a result (rc >= 0), an error (rc < 0), or on to the kernel. */

@@ -108,26 +108,35 @@ static bool id_valid(uint64_t id)
 	return ioctl(sup_listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
-/* The thread group (process) of thread tid, from /proc; tid itself if unknown. */
-static pid_t thread_group(pid_t tid)
+bool unixsup_status_field(pid_t tid, const char *field, int base, unsigned long *out)
 {
-	char path[64], buf[512], *p;
-	int fd, tgid = 0;
+	char path[64], buf[1024], key[32], *p, *end;
+	int fd;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	snprintf(key, sizeof(key), "\n%s:", field);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return tid;
+		return false;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
-		return tid;
+		return false;
 	buf[n] = '\0';
-	p = strstr(buf, "\nTgid:");
-	if (!p || sscanf(p + sizeof("\nTgid:") - 1, "%d", &tgid) != 1 || tgid <= 0)
-		return tid;
-	return (pid_t)tgid;
+	p = strstr(buf, key);
+	if (!p)
+		return false;
+	*out = strtoul(p + strlen(key), &end, base);
+	return end != p + strlen(key);
+}
+
+/* The thread group (process) of thread tid, from /proc; tid itself if unknown. */
+static pid_t thread_group(pid_t tid)
+{
+	unsigned long tgid;
+
+	return unixsup_status_field(tid, "Tgid", 10, &tgid) && tgid ? (pid_t)tgid : tid;
 }
 
 /* The member's socket descriptor fd as a descriptor of ours (the same open

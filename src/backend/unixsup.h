@@ -34,6 +34,9 @@ int unixsup_start(const struct policy *p);
 /* Sends the listener descriptor over sock and closes both. Returns 0 or -errno. */
 int unixsup_hand_over(int sock, int listener);
 
+/* Field ("Tgid", "Umask") of /proc/TID/status, read in base; false when unknown. */
+bool unixsup_status_field(pid_t tid, const char *field, int base, unsigned long *out);
+
 /*
  * The decision for a connect to the pathname socket whose canonical path is
  * canon (pure; for tests): true when p grants WRITE there, as Landlock

@@ -659,6 +659,11 @@ static int start_ssh(struct run *r, bool landlock)
 	r->lenv.relay = &r->relay;
 	r->ll.ssh_relay = true;
 	r->session.ssh_relay = true;
+	/* The relay holds the filter's one listener (ll_apply): said, not silent. */
+	if (r->ll.prefix_supervised)
+		warning("ssh: with the relay, the profile's name-prefix rules grant only the "
+			"names that exist now (Landlock): an agent that saves by writing a "
+			"temporary file and renaming it there will fail");
 	if (r->relay.ssh_version && r->relay.ssh_version < SSH_RELAY_BIND_VERSION)
 		warning("ssh: your ssh is OpenSSH %d.%d, older than 8.9: it does not bind its "
 			"session to the host key (session-bind@openssh.com), so the relay signs "

@@ -163,7 +163,7 @@ static void prefixes_exact_and_missing(void **state)
 		assert_null(strstr(warn.buf, "covers only the names that exist now"));
 		assert_false(pl.prefix_every_open); /* home/.claude.json exists */
 	} else {
-		assert_non_null(pl.prefix_why[0] ? pl.prefix_why : NULL);
+		assert_non_null(pl.unix_why[0] ? pl.unix_why : NULL);
 		assert_non_null(strstr(warn.buf, ".claude.json*' covers only the names that exist now"));
 	}
 	/* The directory itself only: listed, nothing below read. */

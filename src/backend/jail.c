@@ -556,7 +556,7 @@ static int reuse_engine(struct jail *j, const char *dir, bool audit)
 	int *fds[] = { &j->jailed_fd, &j->rules_fd,	&j->counters_fd,
 		       &j->events_fd, &j->keys_fd,	&j->bss_fd };
 	struct bpf_map_info info = {};
-	__u32 info_len = sizeof(info), key;
+	__u32 info_len = sizeof(info), key, bss_size;
 	size_t i;
 	int fd, rc = 0;
 	void *m;
@@ -573,12 +573,14 @@ static int reuse_engine(struct jail *j, const char *dir, bool audit)
 		else
 			close(fd);
 	}
+	/* The section's size, which the struct's padding may round up. */
+	bss_size = bpf_map__value_size(obj->maps.bss);
 	agentlock_bpf__destroy(obj);
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]) && !rc; i++)
 		if ((*fds[i] = pinned(dir, engine_maps[i])) < 0)
 			rc = -ENOENT;
 	if (!rc && (bpf_obj_get_info_by_fd(j->bss_fd, &info, &info_len) ||
-		    info.value_size != sizeof(*j->bss)))
+		    info.value_size != bss_size))
 		rc = -ENOENT; /* not this object's: cannot be */
 	if (!rc && bpf_map_get_next_key(j->jailed_fd, NULL, &key) == 0)
 		rc = -EBUSY;

@@ -531,6 +531,10 @@ static int start_bpf(struct run *r)
 
 	if (rc)
 		return rc;
+	detail(r, "BPF programs: %s",
+	       !r->jail.skel ? "the engine an earlier run loaded, reused" :
+	       r->jail.engine ? "loaded and pinned as the engine later runs reuse" :
+				"a copy of this run's own (another run holds the engine)");
 	rc = jail_install(&r->jail, &r->cell.policy, r->err, sizeof(r->err));
 	if (rc)
 		return rc;

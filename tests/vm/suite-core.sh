@@ -418,14 +418,18 @@ else fail "a hostile file name is escaped in the NDJSON" "$(head -c 300 $OUT/hos
 
 # --- the engine: loaded once, reused by one run at a time ---------------------------------------
 # By now earlier cases have run: the machine's engine is pinned and idle.
+# Reused, not loaded again: the same pinned map (a reload pins a new one).
 eng=$(ls -d /sys/fs/bpf/agentlock/engine-* 2>/dev/null | head -n 1)
-al engine-reuse $AG al-probe open r /etc/login.defs
+ino=$(stat -c %i "$eng/map_jailed" 2>/dev/null)
+al engine-reuse -v $AG al-probe open r /etc/login.defs
 own=$(ls -d /sys/fs/bpf/agentlock/[0-9]* 2>/dev/null | wc -l)
-if [ -n "$eng" ] && [ -e "$eng/map_jailed" ] && [ "$own" = 0 ] && [ "$(out)" = EPERM ] &&
+if [ -n "$eng" ] && [ -n "$ino" ] && [ "$(stat -c %i "$eng/map_jailed" 2>/dev/null)" = "$ino" ] &&
+	grep -q "BPF programs: the engine an earlier run loaded, reused" $OUT/engine-reuse.err &&
+	[ "$own" = 0 ] && [ "$(out)" = EPERM ] &&
 	has $OUT/engine-reuse.report '.path=="/etc/login.defs" and .verdict=="blocked"' &&
 	[ "$(jq -s 'last.escapes' $OUT/engine-reuse.report)" = 1 ]; then
 	ok "the engine stays pinned between runs; a run that reuses it confines and counts only its own"
-else fail "the engine stays pinned between runs; a run that reuses it confines and counts only its own" "engine='$eng' own=$own probe='$(out)'"; fi
+else fail "the engine stays pinned between runs; a run that reuses it confines and counts only its own" "engine='$eng' ino=$ino now=$(stat -c %i "$eng/map_jailed" 2>/dev/null) own=$own probe='$(out)' $(grep 'BPF programs' $OUT/engine-reuse.err)"; fi
 
 # A second run while one holds the engine loads a copy of its own; both confine.
 agentlock --headless --report $OUT/engine-a.report --user agent $P -- sh -c 'sleep 3; al-probe open r /etc/login.defs' >$OUT/engine-a.out 2>$OUT/engine-a.err &

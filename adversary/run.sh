@@ -144,6 +144,18 @@ setup() {
 	export VICTIM
 }
 
+# stat_all [FORMAT-PREFIX]: for each name on stdin, its size, mode, owners
+# and type, and for regular files their time and checksum. One stat and one
+# md5sum for all of them: three programs per file cost seconds a technique
+# under TCG.
+stat_all() {
+	tr '\n' '\0' >"$OUT/stat.names"
+	xargs -0 -r stat -c "%n ${1:-}%s %a %u %g %F" <"$OUT/stat.names"
+	xargs -0 -r sh -c 'for f; do [ -f "$f" ] && printf "%s\0" "$f"; done' sh <"$OUT/stat.names" >"$OUT/stat.regular"
+	xargs -0 -r stat -c '%n mtime %Y' <"$OUT/stat.regular"
+	xargs -0 -r md5sum <"$OUT/stat.regular"
+}
+
 # What the outside looks like: names, sizes, modes, owners, contents, the
 # times of regular files (a directory's move for legitimate reasons); the
 # user's files in the host's /tmp, IPC objects and keyring; the victim's
@@ -154,10 +166,7 @@ snapshot() {
 		{
 			find $H /etc /root /run /usr/local/bin /usr/bin/jq \( -path $P -o -path /run/agentlock \) -prune -o -print
 			find /tmp/krb5cc_1000 /tmp/user-notes /tmp/user-notes.old /tmp/tmux-1000
-		} 2>/dev/null | sort | grep -v -e '^/root/.*\.log$' | while read -r f; do
-			stat -c '%n %s %a %u %g %F' "$f"
-			[ -f "$f" ] && stat -c '%n mtime %Y' "$f" && md5sum "$f"
-		done
+		} 2>/dev/null | sort | grep -v -e '^/root/.*\.log$' | stat_all
 		cat /proc/sys/kernel/core_pattern
 		al-attack ipc-state
 		su agent -c "exec al-attack key-state"
@@ -176,10 +185,7 @@ persist_snapshot() {
 		done
 		find "$P/.envrc" "$P/.vscode" "$P/.idea" "$P/.mcp.json" "$P/.claude/commands" "$P/.claude/agents"
 		find "$P/.claude" -maxdepth 1 -name 'settings*.json'
-	} 2>/dev/null | sort | while read -r f; do
-		stat -c '%n %i %s %a %u %g %F' "$f"
-		[ -f "$f" ] && stat -c '%n mtime %Y' "$f" && md5sum "$f"
-	done
+	} 2>/dev/null | sort | stat_all '%i '
 }
 
 # Prints the reasons this technique leaked, nothing when it held.

@@ -10,7 +10,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 passed=0
 failed=0
-step() { printf '\n=== %s\n' "$*"; }
+# Each step says when it started, so a slow one shows in the log.
+step() { printf '\n=== %s [%d s]\n' "$*" "$SECONDS"; }
 tally() { # tally OUTPUT-FILE: adds the file's "N passed, N failed" lines
 	local p f
 	while read -r p f; do
@@ -163,5 +164,5 @@ step "VM: adversary suite (every known way out; enforcing, --audit, then the Lan
 VM_TIMEOUT=4200 run_logged adversary tests/vm/run.sh build-asan adversary/run.sh adversary/t/*.sh adversary/landlock-expected
 
 printf '\n'
-echo "total: $passed passed, $failed failed"
+echo "total: $passed passed, $failed failed ($SECONDS s)"
 [ "$failed" -eq 0 ]

@@ -205,5 +205,15 @@ if grep -qx reached-allowed "$o/prof.out" && ! grep -q reached-direct "$o/prof.o
 	ok "a profile's ssh: [allowed.test] works too; aiming SSH_AUTH_SOCK at the user's real agent from inside gets nothing"
 else nok "profile ssh: / direct" "rc=$rc signs $n0 -> $(signs) $(cat "$o/prof.out" "$o/prof.err")"; fi
 
+# The relay holds the seccomp filter's one listener, so a profile's name-prefix
+# rules cannot be supervised beside it: said at start, once, and only then.
+printf 'name: saver\nssh: [allowed.test]\nrules:\n  write:\n    - ~/.saver.json*\n' >"$H/.config/agentlock/profiles/saver.yaml"
+chown -R "$U:" "$H/.config"
+cell saver --profile saver "$H/proj" -- true
+warn="ssh: with the relay, the profile's name-prefix rules grant only the names that exist now"
+if [ "$rc" = 0 ] && [ "$(grep -c "$warn" "$o/saver.err")" = 1 ] && ! grep -q "$warn" "$o/prof.err"; then
+	ok "--ssh with a profile's name-prefix rule: one warning that saves by rename will fail (none without such a rule)"
+else nok "ssh + prefix warning" "rc=$rc $(cat "$o/saver.err")"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

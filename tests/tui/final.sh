@@ -7,23 +7,7 @@
 # screen's keys (Ctrl-], a resize) still work; q then leaves with COMMAND's
 # status and the socket is gone; so does SIGTERM to agentlock.
 #   tests/tui/final.sh BUILD_DIR        (as root: COMMAND runs as nobody)
-set -uo pipefail
-bin=$(cd "$1" && pwd)/agentlock
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-nok() { fail=$((fail + 1)); echo "not ok - $1: $2"; }
-if [ "$(id -u)" != 0 ]; then
-	echo "tests/tui/final.sh: run as root (COMMAND runs as nobody)" >&2
-	exit 1
-fi
-base=$(mktemp -d /srv/al-final.XXXXXX)
-sock="al-final-$$"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$base"' EXIT
-P=$base/proj
-mkdir -p "$P"
-chown nobody "$P"
-chmod 755 "$base"
+. "$(dirname "$0")/lib.sh" final "$1"
 drop="setpriv --reuid=nobody --regid=nogroup --clear-groups"
 
 screen() { tm capture-pane -p -J -t "$1"; }
@@ -36,7 +20,6 @@ until_seen() {
 	done
 	return 1
 }
-alive() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 
 # The run: a refused read, a pause (the first watcher attaches), another, exit 5.
 tm new-session -d -s a -x 100 -y 30 \
@@ -101,5 +84,4 @@ until_seen a "EXIT=4" 5 && [ ! -e "/run/agentlock/$alpid.sock" ] &&
 	ok "SIGTERM on the final screen: agentlock leaves with COMMAND's status (4), socket gone" ||
 	nok "SIGTERM on the final screen" "pid [$alpid] $(screen a | tail -n 3)"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

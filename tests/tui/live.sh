@@ -4,32 +4,7 @@
 # dashboard; Ctrl-] switches to the full dashboard and back; keys reach
 # COMMAND unchanged; resizes reach it; q ends it cleanly.
 #   tests/tui/live.sh BUILD_DIR        (as root: COMMAND runs as nobody)
-set -uo pipefail
-bin=$(cd "$1" && pwd)/agentlock
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-nok() { fail=$((fail + 1)); echo "not ok - $1: $2"; }
-base=$(mktemp -d /srv/al-live.XXXXXX)
-sock="al-live-$$"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$base"' EXIT
-P=$base/proj
-mkdir -p "$P"
-chown nobody "$P"
-chmod 755 "$base"
-
-# alive PID: running (a zombie waiting for a reaper counts as gone).
-alive() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
-screen() { tm capture-pane -p -J -t a; }
-# until TEXT [SECONDS]: waits for TEXT on the screen.
-until_seen() {
-	local i
-	for i in $(seq 1 $((${2:-5} * 10))); do
-		screen | grep -q -F -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
+. "$(dirname "$0")/lib.sh" live "$1"
 type_line() { tm send-keys -t a -l "$1"; tm send-keys -t a Enter; }
 
 tm new-session -d -s a -x 100 -y 30 \
@@ -177,5 +152,4 @@ rc=$?
 [ $rc -eq 2 ] && grep -q "no running agentlock session" "$base/none.out" && ok "watch with no session: exit 2 and why" ||
 	nok "no session" "rc=$rc $(cat "$base/none.out")"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

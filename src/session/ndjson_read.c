@@ -11,7 +11,7 @@
 
 struct rd {
 	const char *p, *end;
-	int depth; /* of nested lists being skipped: bounded, the input is hostile */
+	int depth; /* of nested lists and objects being skipped: bounded, the input is hostile */
 	char *err;
 	size_t errlen;
 };
@@ -159,6 +159,47 @@ static int number(struct rd *r, double *out)
 	return *e ? bad(r, "bad number") : 0;
 }
 
+static int skip(struct rd *r);
+
+/*
+ * Skips a list, or an object (keyed), whose opening bracket is at r->p:
+ * its items, each a value (an object's after a key and ':'), comma-separated.
+ */
+static int skip_items(struct rd *r, bool keyed)
+{
+	char tmp[AL_PATH_MAX * 2], close = keyed ? '}' : ']';
+
+	if (++r->depth > 4)
+		return bad(r, keyed ? "objects nested too deep" : "lists nested too deep");
+	r->p++;
+	ws(r);
+	if (r->p < r->end && *r->p == close)
+		return r->p++, r->depth--, 0;
+	for (;;) {
+		ws(r);
+		if (keyed) {
+			if (r->p >= r->end || *r->p != '"')
+				return bad(r, "expected a key");
+			if (string(r, tmp, sizeof(tmp)) < 0)
+				return -1;
+			ws(r);
+			if (r->p >= r->end || *r->p != ':')
+				return bad(r, "expected ':'");
+			r->p++;
+		}
+		if (skip(r))
+			return -1;
+		ws(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			continue;
+		}
+		if (r->p < r->end && *r->p == close)
+			return r->p++, r->depth--, 0;
+		return bad(r, keyed ? "bad object" : "bad list");
+	}
+}
+
 /* Skips a value of a field this reader does not use. */
 static int skip(struct rd *r)
 {
@@ -176,26 +217,8 @@ static int skip(struct rd *r)
 		return r->p += 5, 0;
 	if (*r->p == 'n' && r->end - r->p >= 4 && !memcmp(r->p, "null", 4))
 		return r->p += 4, 0;
-	if (*r->p == '[') {
-		if (++r->depth > 4)
-			return bad(r, "lists nested too deep");
-		r->p++;
-		ws(r);
-		if (r->p < r->end && *r->p == ']')
-			return r->p++, r->depth--, 0;
-		for (;;) {
-			if (skip(r))
-				return -1;
-			ws(r);
-			if (r->p < r->end && *r->p == ',') {
-				r->p++;
-				continue;
-			}
-			if (r->p < r->end && *r->p == ']')
-				return r->p++, r->depth--, 0;
-			return bad(r, "bad list");
-		}
-	}
+	if (*r->p == '[' || *r->p == '{')
+		return skip_items(r, *r->p == '{');
 	return number(r, &d);
 }
 

@@ -40,7 +40,7 @@ _agentlock()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev= i w sub= dir=-1 cmd=-1 npos=0
 	local prog=${COMP_WORDS[0]}
-	local valopts='--profile --backend --report --log --ro --rw --deny --connect --unix --env --ssh --user'
+	local valopts='--profile --backend --report --log --ro --rw --deny --connect --unix --env --ssh --limit --user'
 	local flags='--audit --headless --env-all -v --verbose -h --help -V --version'
 	local subs='profiles profile check replay watch which'
 	COMPREPLY=()
@@ -116,6 +116,7 @@ _agentlock()
 		--user) _agentlock_words "$(compgen -u)"; return 0 ;;
 		--env) _agentlock_words "$(compgen -e)"; return 0 ;;
 		--ssh) _agentlock_words "$(compgen -A hostname)"; return 0 ;;
+		--limit) _agentlock_words $'memory=8G\npids=2048\ncpu=200%\nmemory=8G,pids=2048,cpu=200%'; return 0 ;;
 		--report | --log | --ro | --rw | --deny) _agentlock_files -f; return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then

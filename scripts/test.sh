@@ -112,6 +112,9 @@ run_logged host-prefix tests/host/prefix.sh build-asan
 step "host: a day of work in the cell, and five real reaches (Landlock, as a user)"
 run_logged host-day tests/host/day.sh build-asan
 
+step "host: the cell's cgroup (counted; --limit pids=64 holds a fork loop, memory= and cpu= hold; reported)"
+run_logged host-limits tests/host/limits.sh build-asan
+
 step "host: the real agents (claude, codex, gemini from npm) start in the cell"
 run_logged host-agents tests/host/agents.sh build-asan
 
@@ -123,6 +126,9 @@ run_logged tui-live tests/tui/live.sh build-asan
 
 step "tui: one session, every view (masthead, closing line, --report, replay, watch, copy), the same totals"
 run_logged tui-totals tests/tui/totals.sh build-asan
+
+step "tui: the cell's resources on the dashboard, live and final, and the limit reached"
+run_logged tui-resources tests/tui/resources.sh build-asan
 
 step "tui: the final screen waits for q while watchers are still served (one event loop)"
 run_logged tui-final tests/tui/final.sh build-asan

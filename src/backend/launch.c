@@ -35,7 +35,7 @@ extern char **environ;
 
 enum child_step { STEP_SETUP_GROUPS = 1, STEP_SETUP_GID, STEP_SETUP_UID, STEP_CHDIR,
 		  STEP_CANARY, STEP_EXEC, STEP_LANDLOCK, STEP_READY, STEP_NS, STEP_NS_DONE,
-		  STEP_KEYRING, STEP_ENV, STEP_PROTECT };
+		  STEP_KEYRING, STEP_ENV, STEP_PROTECT, STEP_CGROUP };
 
 struct child_msg {
 	int step;
@@ -277,6 +277,11 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
 	sigprocmask(SIG_SETMASK, old_mask, NULL);
+	/* Into the cell's cgroup before it can fork: every member is counted. */
+	if (env && env->cgroup && (fd = cgroup_join_self(env->cgroup))) {
+		child_send(msg, STEP_CGROUP, -fd);
+		_exit(AL_EXIT_LAUNCH);
+	}
 	child_take_tty(slave);
 	child_close_fds(go, msg);
 	child_setup_ns(msg, ns, !self);
@@ -362,6 +367,7 @@ static const char *step_name(int step)
 	case STEP_KEYRING: return "joining a fresh session keyring";
 	case STEP_ENV: return "setting TMPDIR";
 	case STEP_PROTECT: return "making the protected paths read-only (a mount namespace)";
+	case STEP_CGROUP: return "joining the cell's cgroup";
 	default: return "starting";
 	}
 }

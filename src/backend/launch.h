@@ -9,6 +9,7 @@
 
 #include "base/loop.h"
 #include "backend/cellns.h"
+#include "backend/cgroup.h"
 #include "backend/jail.h"
 #include "backend/landlock.h"
 #include "backend/observe.h"
@@ -65,6 +66,7 @@ struct launch_env {
 	const struct envf_result *withhold; /* NULL: nothing */
 	struct ssh_relay *relay; /* the cell's own SSH agent (SSH_AUTH_SOCK is
 				  * SSH_RELAY_PATH); NULL: none */
+	const struct cgroup_cell *cgroup; /* the cell's cgroup, joined first; NULL: none */
 };
 
 int launch_start(struct launch *l, struct loop *lp, struct jail *j, const struct ll_plan *ll,

@@ -9,6 +9,7 @@
 
 #include "backend/agentlock_abi_user.h"
 #include "cli/cli.h"
+#include "policy/limits.h"
 #include "policy/netpolicy.h"
 #include "policy/profile.h"
 
@@ -67,6 +68,10 @@ void cli_usage(FILE *f)
 	      "                   (git push over SSH): the cell gets an agent socket of\n"
 	      "                   its own that signs only for a session bound to a host\n"
 	      "                   key your known_hosts gives HOST; repeatable (Landlock)\n"
+	      "  --limit memory=SIZE,pids=N,cpu=PERCENT\n"
+	      "                   bound the cell's cgroup (any of them; cpu=200% is two\n"
+	      "                   cores); repeatable, over the profile's limits:. Needs\n"
+	      "                   root; a limit reached is reported\n"
 	      "  --user NAME      run COMMAND as NAME (default: the user who ran sudo;\n"
 	      "                   COMMAND runs as root only with --user root)\n"
 	      "  -v, --verbose    explain the backend, the cell and what it cannot do at\n"
@@ -418,6 +423,19 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 				return -1;
 			}
 			out->nssh++;
+		} else if (is_opt(a, "--limit")) {
+			const char **v = &out->limit[out->nlimit];
+			struct cell_limits l = { 0 };
+
+			if (out->nlimit == CLI_MAX_RULES) {
+				snprintf(err, errlen, "too many --limit options (at most %d)",
+					 CLI_MAX_RULES);
+				return -1;
+			}
+			if (opt_value("--limit", argc, argv, &i, v, err, errlen) ||
+			    limits_parse(&l, *v, err, errlen))
+				return -1;
+			out->nlimit++;
 		} else if (is_opt(a, "--user")) {
 			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
 				return -1;

@@ -43,6 +43,8 @@ struct cli {
 	bool env_all; /* --env-all: no variable is withheld */
 	const char *ssh[CLI_MAX_RULES]; /* --ssh HOST: the relay signs SSH logins to it */
 	int nssh;
+	const char *limit[CLI_MAX_RULES]; /* --limit memory=..,pids=..,cpu=..: checked, in order */
+	int nlimit;
 	char **argv;		 /* COMMAND and its arguments, NULL-terminated */
 	int argc;
 };

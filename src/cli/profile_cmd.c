@@ -193,6 +193,22 @@ static void show_ssh(const struct cell *c, const char *label)
 				  "none (the cell has no SSH agent)");
 }
 
+/* The cell's cgroup limits, and where the last came from. */
+static void show_limits(const struct cell *c, const char *label)
+{
+	char buf[128];
+
+	limits_format(&c->limits, buf, sizeof(buf));
+	printf("%s%s", label, buf);
+	if (limits_any(&c->limits)) {
+		printf(" (the cell's cgroup; from ");
+		put(c->limits.origin);
+		printf("; needs root)\n");
+	} else {
+		printf(" (the cell's cgroup only accounts: CPU, memory, processes)\n");
+	}
+}
+
 static int show_profile(const struct cli *cli, const struct target_user *u, char *err,
 			size_t errlen)
 {
@@ -220,6 +236,7 @@ static int show_profile(const struct cli *cli, const struct target_user *u, char
 					 "(the profile names none)");
 		show_env(&c, "env ");
 		show_ssh(&c, "ssh: ");
+		show_limits(&c, "limits: ");
 		printf("Anything not covered below is refused. The most specific path wins; "
 		       "'*' marks a name prefix.\n\n");
 		show_table(&c);
@@ -330,6 +347,7 @@ static int which_cmd(const struct cli *cli, const struct target_user *u, char *e
 	printf("%s\n", c.nenv ? "" : "(the profile names none)");
 	show_env(&c, "         ");
 	show_ssh(&c, "ssh:     ");
+	show_limits(&c, "limits:  ");
 	if (t == SUDO_TRUSTED) {
 		printf("sudo:    started by sudo for ");
 		put(u->name);

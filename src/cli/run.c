@@ -38,6 +38,7 @@
 #include "cli/run.h"
 #include "policy/envfilter.h"
 #include "backend/sshrelay.h"
+#include "backend/cgroup.h"
 
 extern char **environ;
 
@@ -68,6 +69,7 @@ struct run {
 	struct cellns ns; /* the cell's own terminals, temp space and IPC */
 	struct ll_plan ll;
 	struct observer obs;
+	struct cgroup_cell cg; /* the cell's cgroup: its resources counted and bounded */
 	bool observing;
 	bool fell_back; /* auto: BPF-LSM was tried and is not usable here */
 	struct jail jail;
@@ -361,8 +363,15 @@ static void finish_outputs(struct run *r)
 		report_summary_json(&sb, &r->session);
 		sb_add(&sb, "\n", 1);
 		fputs(sb.buf, r->report.f);
+		/* A limit reached is said where a person sees it, too. */
+		sb_reset(&sb);
+		report_limits_text(&sb, &r->session.res);
+		fputs(sb.buf ? sb.buf : "", stderr);
 	} else {
 		report_summary_text(&sb, &r->session);
+		/* What the cell used: with -v, or when it had limits to measure it by. */
+		if (r->cli.verbose || limits_any(&r->cell.limits))
+			report_resources_text(&sb, &r->session.res);
 		fputs(sb.buf, stderr);
 	}
 	sb_free(&sb);
@@ -450,6 +459,7 @@ static int build_cell(struct run *r)
 		.uenv = r->sudo == SUDO_TRUSTED ? &r->uenv : NULL,
 		.env_pass = r->cli.env_pass, .nenv_pass = (size_t)r->cli.nenv_pass,
 		.ssh = r->cli.ssh, .nssh = (size_t)r->cli.nssh,
+		.limit = r->cli.limit, .nlimit = (size_t)r->cli.nlimit,
 	};
 	int rc = cell_build(&spec, &r->cell, r->err, sizeof(r->err));
 
@@ -840,6 +850,42 @@ static void start_watch(struct run *r)
 }
 
 /* Everything up to a running, confined COMMAND. Returns 0 or an exit code. */
+/*
+ * The cell's cgroup, before COMMAND starts: limits asked for are applied
+ * or the run ends; without any, a cgroup that cannot be made only means
+ * the resources go uncounted, and -v says why.
+ */
+static int start_cgroup(struct run *r)
+{
+	const struct cell_limits *l = &r->cell.limits;
+	char why[512], spec[128];
+
+	r->session.res.limits = *l;
+	limits_format(l, spec, sizeof(spec));
+	if (geteuid() != 0) {
+		if (!limits_any(l))
+			return 0;
+		snprintf(r->err, sizeof(r->err),
+			 "the cell's limits (%s, from %s) need a cgroup of its own, which needs "
+			 "root: run agentlock with sudo (COMMAND still runs as you), or drop them "
+			 "(--limit memory=none,pids=none,cpu=none)",
+			 spec, l->origin);
+		return AL_EXIT_NOT_ROOT;
+	}
+	if (cgroup_make(&r->cg, l, why, sizeof(why))) {
+		if (limits_any(l)) {
+			snprintf(r->err, sizeof(r->err), "cannot bound the cell (%s, from %s): %s",
+				 spec, l->origin, why);
+			return AL_EXIT_LAUNCH;
+		}
+		detail(r, "the cell's CPU, memory and processes are not counted: %s", why);
+		return 0;
+	}
+	r->lenv.cgroup = &r->cg;
+	detail(r, "the cell's cgroup: %s (limits: %s)", cgroup_name(&r->cg), spec);
+	return 0;
+}
+
 static int start(struct run *r)
 {
 	int rc;
@@ -868,6 +914,9 @@ static int start(struct run *r)
 		return rc;
 	r->live = wants_live(&r->cli);
 	rc = setup_outputs(r);
+	if (rc)
+		return rc;
+	rc = start_cgroup(r);
 	if (rc)
 		return rc;
 	start_watch(r);
@@ -909,6 +958,15 @@ static void read_totals(void *ctx, uint64_t *k)
 }
 
 
+/* What the cell's cgroup has counted so far, for the dashboard. */
+static void read_resources(void *ctx, struct session_resources *res)
+{
+	struct run *r = ctx;
+
+	cgroup_read(&r->cg, res);
+	res->limits = r->cell.limits;
+}
+
 /* The user asked the dashboard to end COMMAND. */
 static void stop_command(void *ctx)
 {
@@ -926,6 +984,7 @@ static int start_live(struct run *r)
 	r->lv.opts.owner = &r->as_invoker; /* 'c' saves the summary as the user */
 	r->lv.read_totals = read_totals;
 	r->lv.totals_ctx = r;
+	r->lv.read_resources = read_resources;
 	r->lv.on_stop = stop_command;
 	r->lv.stop_ctx = r;
 	if (live_open(&r->lv, r->model, r->launch.pty_master, &r->loop)) {
@@ -960,10 +1019,13 @@ static int tree_gone(void *ctx)
 	uint64_t k[AL_CNT_MAX] = { 0 };
 
 	r->session.end_ns = session_now_ns();
+	cgroup_read(&r->cg, &r->session.res);
 	read_totals(r, k);
 	memcpy(r->session.kcount, k, sizeof(k));
-	if (r->live)
+	if (r->live) {
 		model_set_totals(r->model, k);
+		model_set_resources(r->model, &r->session.res);
+	}
 	watch_summary(&r->watch);
 	if (r->live)
 		return live_final(&r->lv, session_exit_status(&r->session));
@@ -1009,6 +1071,7 @@ static void run_free(struct run *r)
 {
 	watch_close(&r->watch, false); /* unlinks the socket on every path */
 	launch_cleanup(&r->launch);
+	cgroup_remove(&r->cg); /* every member is gone */
 	if (r->rb.rb)
 		ringbuf_close(&r->rb);
 	if (jail_active(&r->jail))

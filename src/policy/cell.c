@@ -174,6 +174,28 @@ static int take_ssh(const struct cell_spec *spec, struct profile *const *chain, 
 	return 0;
 }
 
+/* The cell's cgroup limits: the chain's limits:, base first, then --limit. */
+static int take_limits(const struct cell_spec *spec, struct profile *const *chain, size_t n,
+		       struct cell *c, char *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		limits_merge(&c->limits, &chain[i]->limits);
+	for (i = 0; i < spec->nlimit; i++) {
+		struct cell_limits l = { 0 };
+		char msg[256];
+
+		if (limits_parse(&l, spec->limit[i], msg, sizeof(msg))) {
+			snprintf(err, PROF_ERR_LEN, "%s", msg);
+			return -1;
+		}
+		snprintf(l.origin, sizeof(l.origin), "--limit");
+		limits_merge(&c->limits, &l);
+	}
+	return 0;
+}
+
 /* The chain, the selected profile first, with where each profile came from. */
 static void describe_chain(struct profile *const *chain, size_t n, struct cell *c)
 {
@@ -204,7 +226,8 @@ int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t e
 		return AL_EXIT_USAGE;
 	}
 	describe_chain(chain, n, c);
-	if (take_env(spec, chain, n, c, perr) || take_ssh(spec, chain, n, c, perr)) {
+	if (take_env(spec, chain, n, c, perr) || take_ssh(spec, chain, n, c, perr) ||
+	    take_limits(spec, chain, n, c, perr)) {
 		store_chain_free(chain, n);
 		snprintf(err, errlen, "%s", perr);
 		return AL_EXIT_USAGE;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "policy/cmdname.h"
+#include "policy/limits.h"
 #include "base/json.h"
 #include "policy/profiles.h"
 #include "base/sudoenv.h"
@@ -40,6 +41,8 @@ struct cell_spec {
 	size_t nenv_pass;
 	const char *const *ssh; /* --ssh HOST: added to the chain's ssh: */
 	size_t nssh;
+	const char *const *limit; /* --limit SPECs, in order, over the chain's limits: */
+	size_t nlimit;
 };
 
 /* Where one of the profile's env: variables comes from. */
@@ -60,6 +63,7 @@ struct cell {
 	char ssh[CELL_MAX_SSH][256]; /* the chain's ssh: hosts, then --ssh's, each once */
 	size_t nssh;
 	uint8_t project_access;
+	struct cell_limits limits; /* the chain's limits:, then --limit's */
 	struct policy policy;
 	struct strbuf warn; /* one "file:line:col: warning" per line */
 };

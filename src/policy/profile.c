@@ -479,9 +479,45 @@ static int parse_network(struct parser *ps, const yaml_node_t *n)
 	return 0;
 }
 
+/* limits: { memory: 8G, pids: 2048, cpu: 200% }: the cell's cgroup (limits.h). */
+static int parse_limits(struct parser *ps, const yaml_node_t *n)
+{
+	struct cell_limits *l = &ps->p->limits;
+	yaml_node_pair_t *pair;
+	char msg[256];
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail_at(ps, n, "limits must be a mapping (memory: 8G, pids: 2048, cpu: 200%%), "
+				      "not %s",
+			       kind_name(n));
+	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(&ps->doc, pair->key);
+		const yaml_node_t *v = yaml_document_get_node(&ps->doc, pair->value);
+		const char *key = scalar(ps, k, "a limit"), *val;
+		int kind;
+
+		if (!key)
+			return -1;
+		kind = limits_kind(key, strlen(key));
+		if (kind < 0)
+			return fail_at(ps, k, "unknown limit '%s' (limits has memory, pids and cpu)",
+				       key);
+		if (l->given & (1u << kind))
+			return fail_at(ps, k, "'%s' is given twice", key);
+		val = scalar(ps, v, "a limit's value");
+		if (!val)
+			return -1;
+		if (limits_set(l, (enum limit_kind)kind, val, msg, sizeof(msg)))
+			return fail_at(ps, v, "%s", msg);
+	}
+	snprintf(l->origin, sizeof(l->origin), "%s:%d", ps->source,
+		 (int)n->start_mark.line + 1);
+	return 0;
+}
+
 static const char *const top_keys[] = { "name",    "description", "extends", "commands",
 					"env",	   "project",	  "network", "protect",
-					"rules",   "ssh" };
+					"rules",   "ssh",	  "limits" };
 
 static int parse_key(struct parser *ps, const char *key, const yaml_node_t *v)
 {
@@ -508,6 +544,8 @@ static int parse_key(struct parser *ps, const char *key, const yaml_node_t *v)
 		return parse_env(ps, v);
 	if (!strcmp(key, "ssh"))
 		return parse_ssh(ps, v);
+	if (!strcmp(key, "limits"))
+		return parse_limits(ps, v);
 	return parse_rules(ps, v);
 }
 
@@ -532,7 +570,7 @@ static int parse_top(struct parser *ps, const yaml_node_t *root)
 		if (i == sizeof(top_keys) / sizeof(top_keys[0]))
 			return fail_at(ps, k,
 				       "unknown key '%s' (a profile has name, description, extends, "
-				       "commands, env, project, network, protect, rules and ssh)",
+				       "commands, env, project, network, protect, rules, ssh and limits)",
 				       key);
 		/* YAML allows a key twice; a profile must not, or one is lost. */
 		for (q = root->data.mapping.pairs.start; q < pair; q++) {

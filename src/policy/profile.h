@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "base/json.h"
+#include "policy/limits.h"
 #include "policy/netpolicy.h"
 #include "policy/policy.h"
 
@@ -58,6 +59,7 @@ struct profile {
 	size_t nssh;
 	enum net_unix unix_mode; /* network: unix: */
 	int unix_line, unix_col;
+	struct cell_limits limits; /* limits: (given: the ones it names); origin "file:line" */
 };
 
 /*

@@ -140,12 +140,58 @@ void report_event_json(struct strbuf *sb, const struct session *s, const struct 
 		  report_verdict_name(e->verdict));
 }
 
+/* The summary's "resources": what the cell's cgroup counted (null: this
+ * kernel did not give it), and its limits. */
+static void resources_json(struct strbuf *sb, const struct session_resources *r)
+{
+	const struct {
+		const char *key;
+		uint64_t v;
+	} fig[] = {
+		{ "cpu_usec", r->cpu_usec },
+		{ "memory_peak", r->memory_peak },
+		{ "pids_peak", r->pids_peak },
+		{ "io_read_bytes", r->io_read_bytes },
+		{ "io_write_bytes", r->io_write_bytes },
+		{ "pids_limit_hits", r->pids_limit_hits },
+		{ "memory_limit_hits", r->memory_limit_hits },
+		{ "oom_kills", r->oom_kills },
+	};
+	size_t i;
+
+	sb_printf(sb, ",\"resources\":{\"accounted\":%s", r->accounted ? "true" : "false");
+	if (r->accounted) {
+		sb_puts(sb, ",\"cgroup\":");
+		json_str(sb, r->cgroup, strlen(r->cgroup));
+		for (i = 0; i < sizeof(fig) / sizeof(fig[0]); i++)
+			if (fig[i].v == SESSION_RES_UNKNOWN)
+				sb_printf(sb, ",\"%s\":null", fig[i].key);
+			else
+				sb_printf(sb, ",\"%s\":%llu", fig[i].key, (unsigned long long)fig[i].v);
+	}
+	sb_printf(sb, ",\"limits\":{\"memory\":%llu,\"pids\":%u,\"cpu_percent\":%u}}",
+		  (unsigned long long)r->limits.memory, r->limits.pids, r->limits.cpu_percent);
+}
+
+static void state_body(struct strbuf *sb, const struct session *s, const char *type,
+		       const uint64_t *k);
+
 void report_summary_json(struct strbuf *sb, const struct session *s)
 {
-	report_state_json(sb, s, "summary", s->kcount);
+	state_body(sb, s, "summary", s->kcount);
+	resources_json(sb, &s->res);
+	sb_puts(sb, "}");
 }
 
 void report_state_json(struct strbuf *sb, const struct session *s, const char *type,
+		       const uint64_t *k)
+{
+	state_body(sb, s, type, k);
+	sb_puts(sb, "}");
+}
+
+/* Everything a state and a summary record say, without the closing brace. */
+static void state_body(struct strbuf *sb, const struct session *s, const char *type,
 		       const uint64_t *k)
 {
 	int i;
@@ -200,7 +246,6 @@ void report_state_json(struct strbuf *sb, const struct session *s, const char *t
 	if (s->ssh_relay)
 		sb_printf(sb, ",\"ssh_signed\":%u,\"ssh_refused\":%u", s->ssh_signed,
 			  s->ssh_refused);
-	sb_puts(sb, "}");
 }
 
 void report_event_text(struct strbuf *sb, const struct al_event *e)
@@ -275,6 +320,69 @@ void report_summary_text(struct strbuf *sb, const struct session *s)
 		sb_printf(sb, "; command killed by signal %d\n", s->term_signal);
 	else
 		sb_printf(sb, "; command exited %d\n", s->exit_code);
+	report_limits_text(sb, &s->res);
+}
+
+void report_bytes(struct strbuf *sb, uint64_t v)
+{
+	static const char units[] = "KMGT";
+	double d = (double)v;
+	int u = -1;
+
+	while (d >= 1024 && u < 3) {
+		d /= 1024;
+		u++;
+	}
+	if (u < 0)
+		sb_printf(sb, "%lluB", (unsigned long long)v);
+	else
+		sb_printf(sb, "%.1f%c", d, units[u]);
+}
+
+void report_resources_text(struct strbuf *sb, const struct session_resources *r)
+{
+	if (!r->accounted)
+		return;
+	sb_puts(sb, "agentlock: resources:");
+	if (r->cpu_usec != SESSION_RES_UNKNOWN)
+		sb_printf(sb, " CPU %.2f s,", (double)r->cpu_usec / 1e6);
+	if (r->memory_peak != SESSION_RES_UNKNOWN) {
+		sb_puts(sb, " memory peak ");
+		report_bytes(sb, r->memory_peak);
+		sb_puts(sb, ",");
+	}
+	if (r->pids_peak != SESSION_RES_UNKNOWN)
+		sb_printf(sb, " processes peak %llu,", (unsigned long long)r->pids_peak);
+	if (r->io_read_bytes != SESSION_RES_UNKNOWN) {
+		sb_puts(sb, " disk read ");
+		report_bytes(sb, r->io_read_bytes);
+		sb_puts(sb, " written ");
+		report_bytes(sb, r->io_write_bytes);
+		sb_puts(sb, ",");
+	}
+	if (sb->len && sb->buf[sb->len - 1] == ',')
+		sb->buf[--sb->len] = '\0';
+	sb_puts(sb, "\n");
+}
+
+void report_limits_text(struct strbuf *sb, const struct session_resources *r)
+{
+	const struct cell_limits *l = &r->limits;
+	bool oom = r->oom_kills && r->oom_kills != SESSION_RES_UNKNOWN;
+	bool full = r->memory_limit_hits && r->memory_limit_hits != SESSION_RES_UNKNOWN;
+
+	if (l->pids && r->pids_limit_hits && r->pids_limit_hits != SESSION_RES_UNKNOWN)
+		sb_printf(sb, "agentlock: LIMIT REACHED: pids=%u (%llu fork%s refused)\n", l->pids,
+			  (unsigned long long)r->pids_limit_hits, r->pids_limit_hits == 1 ? "" : "s");
+	if (l->memory && (oom || full)) {
+		sb_puts(sb, "agentlock: LIMIT REACHED: memory=");
+		report_bytes(sb, l->memory);
+		if (oom)
+			sb_printf(sb, " (%llu process%s killed by the kernel)\n",
+				  (unsigned long long)r->oom_kills, r->oom_kills == 1 ? "" : "es");
+		else
+			sb_puts(sb, " (memory was reclaimed to stay under it)\n");
+	}
 }
 
 void ndjson_sink_fn(void *ctx, const struct session *s, const struct al_event *e)

@@ -39,6 +39,12 @@ void report_state_json(struct strbuf *sb, const struct session *s, const char *t
 /* One escape as a line for a terminal, control characters escaped. */
 void report_event_text(struct strbuf *sb, const struct al_event *e);
 void report_summary_text(struct strbuf *sb, const struct session *s);
+/* "agentlock: resources: CPU 1.20 s, memory peak 45.0M, ..."; nothing if uncounted. */
+void report_resources_text(struct strbuf *sb, const struct session_resources *r);
+/* Bytes in the largest unit that keeps a digit before the point: 1.5M, 512B. */
+void report_bytes(struct strbuf *sb, uint64_t v);
+/* "agentlock: LIMIT REACHED: pids=64 (3 forks refused)", a line per limit the cell reached. */
+void report_limits_text(struct strbuf *sb, const struct session_resources *r);
 
 /* A sink that writes events as NDJSON to a stream. */
 struct ndjson_sink {

@@ -10,14 +10,33 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <linux/types.h>
 
 #include "agentlock_abi.h"
+#include "policy/limits.h"
 
 struct session;
 typedef void (*session_sink_fn)(void *ctx, const struct session *s, const struct al_event *e);
 
 #define SESSION_MAX_SINKS 4
+
+/* A figure the cell's cgroup did not give (no such file on this kernel). */
+#define SESSION_RES_UNKNOWN UINT64_MAX
+
+/* What the cell's cgroup accounted (backend/cgroup.h); read when asked. */
+struct session_resources {
+	bool accounted;	    /* the cell had a cgroup of its own */
+	char cgroup[PATH_MAX]; /* its directory (cgroup v1: the pids controller's) */
+	struct cell_limits limits;
+	uint64_t cpu_usec;  /* CPU time, user and system, of every member ever */
+	uint64_t memory_current, memory_peak; /* bytes */
+	uint64_t pids_current, pids_peak;
+	uint64_t io_read_bytes, io_write_bytes; /* cgroup v2 only */
+	uint64_t pids_limit_hits;   /* forks refused at pids= */
+	uint64_t memory_limit_hits; /* times memory= was reached (reclaim or OOM followed) */
+	uint64_t oom_kills;	    /* members the kernel killed at memory= */
+};
 
 struct session {
 	bool audit;
@@ -50,6 +69,7 @@ struct session {
 	int exit_code;	/* when it exited */
 	int term_signal; /* when a signal killed it, else 0 */
 	unsigned leftovers_killed;
+	struct session_resources res;
 
 	struct {
 		session_sink_fn fn;

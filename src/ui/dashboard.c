@@ -202,6 +202,48 @@ static const char *verdict_word(uint8_t verdict)
 #define NOT_OBSERVED "Not observed: the kernel refuses, but this backend cannot see attempts " \
 		     "(Landlock without root; through sudo they are reported)"
 
+/* "  cpu 1.2s  mem 45.0M  procs 12/64": the cell's cgroup, limits after a '/'. */
+static void res_words(const struct model *m, struct strbuf *sb)
+{
+	const struct session_resources *r = &m->res;
+
+	if (!r->accounted)
+		return;
+	if (r->cpu_usec != SESSION_RES_UNKNOWN)
+		sb_printf(sb, "  cpu %.1fs", (double)r->cpu_usec / 1e6);
+	if (r->memory_current != SESSION_RES_UNKNOWN) {
+		sb_puts(sb, "  mem ");
+		report_bytes(sb, m->ended && r->memory_peak != SESSION_RES_UNKNOWN ? r->memory_peak :
+										    r->memory_current);
+		if (r->limits.memory) {
+			sb_puts(sb, "/");
+			report_bytes(sb, r->limits.memory);
+		}
+	}
+	if (r->pids_current != SESSION_RES_UNKNOWN) {
+		sb_printf(sb, "  procs %llu", (unsigned long long)(m->ended && r->pids_peak !=
+			  SESSION_RES_UNKNOWN ? r->pids_peak : r->pids_current));
+		if (r->limits.pids)
+			sb_printf(sb, "/%u", r->limits.pids);
+	}
+	if (r->limits.cpu_percent)
+		sb_printf(sb, "  cpu limit %u%%", r->limits.cpu_percent);
+}
+
+/* The limits the cell reached, in a few words ("pids limit reached"), or "". */
+static const char *res_reached(const struct model *m)
+{
+	const struct session_resources *r = &m->res;
+	bool pids = r->limits.pids && r->pids_limit_hits && r->pids_limit_hits != SESSION_RES_UNKNOWN;
+	bool mem = r->limits.memory && r->oom_kills && r->oom_kills != SESSION_RES_UNKNOWN;
+
+	if (!r->accounted || (!pids && !mem))
+		return "";
+	return pids && mem ? " pids and memory limits reached " :
+	       pids	   ? " pids limit reached " :
+			     " memory limit reached: a process was killed ";
+}
+
 static void draw_masthead(struct dash *d, int y)
 {
 	struct model *m = d->m;
@@ -227,8 +269,15 @@ static void draw_masthead(struct dash *d, int y)
 	style(d, 0, A_BOLD);
 	put(d, y, x, safe(d, m->dir, strlen(m->dir)), COLS - x - (int)strlen(right) - 30, true);
 	attrset(A_NORMAL);
-	snprintf(buf, sizeof(buf), "  profile %s  %s", m->profile[0] ? m->profile : "-",
-		 m->backend[0] ? m->backend : "");
+	{
+		struct strbuf rs;
+
+		sb_init(&rs);
+		res_words(m, &rs);
+		snprintf(buf, sizeof(buf), "  profile %s  %s%s", m->profile[0] ? m->profile : "-",
+			 m->backend[0] ? m->backend : "", rs.buf ? rs.buf : "");
+		sb_free(&rs);
+	}
 	x = getcurx(stdscr);
 	put(d, y, x, safe(d, buf, strlen(buf)), COLS - x - (int)strlen(right), false);
 	mvaddstr(y, COLS - (int)strlen(right), right);
@@ -255,6 +304,7 @@ static void draw_masthead(struct dash *d, int y)
 	if (m->lb.overflow)
 		printw("  (%llu on targets beyond the %d shown)", (unsigned long long)m->lb.overflow,
 		       LB_MAX_ENTRIES);
+	x = COLS - 1;
 	if (m->dropped) {
 		/* The observer classifies on this side: what it dropped is not counted. */
 		bool observer = m->backend[0] && strcmp(m->backend, "bpf-lsm");
@@ -263,7 +313,14 @@ static void draw_masthead(struct dash *d, int y)
 						      " %llu events dropped (totals exact) ",
 			 (unsigned long long)m->dropped);
 		style(d, C_BAD, A_BOLD | A_REVERSE);
-		mvaddstr(y + 1, COLS - (int)strlen(buf) - 1, buf);
+		x -= (int)strlen(buf);
+		mvaddstr(y + 1, x, buf);
+		attrset(A_NORMAL);
+	}
+	if (*res_reached(m)) {
+		style(d, C_BAD, A_BOLD | A_REVERSE);
+		x -= (int)strlen(res_reached(m)) + 1;
+		mvaddstr(y + 1, x, res_reached(m));
 		attrset(A_NORMAL);
 	}
 
@@ -639,6 +696,11 @@ void dash_summary_text(const struct model *m, struct strbuf *sb, bool ascii)
 	if (m->ended)
 		sb_printf(sb, "; exit status %d", m->exit_status);
 	sb_puts(sb, "\n");
+	if (m->res.accounted) {
+		sb_puts(sb, "resources:");
+		res_words(m, sb);
+		sb_printf(sb, "%s\n", res_reached(m));
+	}
 	if (n)
 		sb_printf(sb, "top escape attempts (of %zu targets):\n", m->lb.n);
 	for (i = 0; i < n && i < 10; i++) {

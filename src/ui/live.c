@@ -241,6 +241,12 @@ static int on_tick(struct loop *lp, void *ctx)
 
 			lv->read_totals(lv->totals_ctx, k);
 			model_set_totals(lv->m, k);
+			if (lv->read_resources) {
+				struct session_resources r;
+
+				lv->read_resources(lv->totals_ctx, &r);
+				model_set_resources(lv->m, &r);
+			}
 			lv->last_totals_ns = now;
 		}
 	}

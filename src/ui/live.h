@@ -37,6 +37,8 @@ struct live {
 	/* Reads the exact counters (ring-buffer drops included) once a second. */
 	void (*read_totals)(void *ctx, uint64_t *kcount);
 	void *totals_ctx;
+	/* ... and the cell's cgroup, with the same ctx; NULL: none. */
+	void (*read_resources)(void *ctx, struct session_resources *r);
 };
 
 /* The agent's terminal size for a terminal of rows x cols. */

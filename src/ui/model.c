@@ -163,6 +163,12 @@ void model_set_totals(struct model *m, const uint64_t *k)
 	m->dirty = true;
 }
 
+void model_set_resources(struct model *m, const struct session_resources *r)
+{
+	m->res = *r;
+	m->dirty = true;
+}
+
 uint64_t model_opens_ok(const struct model *m)
 {
 	return m->have_totals && m->t_opens_ok > m->opens_ok ? m->t_opens_ok : m->opens_ok;

@@ -58,6 +58,9 @@ struct model {
 	uint64_t probes; /* stat-only and walk opens outside (totals only) */
 	uint64_t watch_dropped; /* of dropped: lines a watched session could not send us */
 
+	/* What the cell's cgroup counted (live: once a second), and its limits. */
+	struct session_resources res;
+
 	/* How COMMAND ended. */
 	bool ended;
 	int exit_status;
@@ -88,6 +91,9 @@ void model_sink_fn(void *ctx, const struct session *s, const struct al_event *e)
 void model_from_session(struct model *m, const struct session *s);
 /* Exact totals (kcount indexed by AL_CNT_*). */
 void model_set_totals(struct model *m, const uint64_t *kcount);
+
+/* The cell's resources so far (res.accounted false: none counted). */
+void model_set_resources(struct model *m, const struct session_resources *r);
 
 /* The opens-in-bounds / escapes shown: the exact totals when known. */
 uint64_t model_opens_ok(const struct model *m);

@@ -459,6 +459,20 @@ if [ -z "$left" ] && [ "$(out)" = EPERM ] && [ "$(ls -d /sys/fs/bpf/agentlock/[0
 	ok "agentlock killed on the engine: its cell kills its members; the next run confines on the engine"
 else fail "agentlock killed on the engine: its cell kills its members; the next run confines on the engine" "left='$left' probe='$(out)' $(ls /sys/fs/bpf/agentlock)"; fi
 
+# The cell's cgroup under cgroup v2 (the host's suite checks v1): counted,
+# bounded by --limit, the limit reached reported, the cgroup removed after.
+al cgroup-v2 --limit pids=64,memory=256M,cpu=100% $AG sh -c 'cat /proc/self/cgroup; (while :; do sleep 30 & done) 2>/dev/null; echo reached'
+cg=$(jq -r 'select(.type=="summary") | .resources.cgroup' $OUT/cgroup-v2.report)
+hits=$(jq -r 'select(.type=="summary") | .resources.pids_limit_hits' $OUT/cgroup-v2.report)
+peak=$(jq -r 'select(.type=="summary") | .resources.pids_peak' $OUT/cgroup-v2.report)
+if [ $RC -eq 0 ] && grep -q "^0::/agentlock/cell-[0-9]*$" $OUT/cgroup-v2.out && grep -q reached $OUT/cgroup-v2.out &&
+	case "$cg" in /sys/fs/cgroup/agentlock/cell-*) true ;; *) false ;; esac && [ ! -e "$cg" ] &&
+	[ "$hits" -ge 1 ] && [ "$peak" = null -o "$peak" -le 64 ] &&
+	jq -e 'select(.type=="summary") | .resources.accounted and .resources.cpu_usec > 0 and .resources.memory_peak > 0 and .resources.limits.pids == 64 and .resources.limits.memory == 268435456 and .resources.limits.cpu_percent == 100 and .leftovers_killed >= 50' $OUT/cgroup-v2.report >/dev/null &&
+	grep -q "LIMIT REACHED: pids=64 ($hits fork" $OUT/cgroup-v2.err; then
+	ok "cgroup v2: the cell is counted in its own cgroup, pids=64 holds a fork loop and is reported, the cgroup is removed"
+else fail "cgroup v2: the cell is counted in its own cgroup, pids=64 holds a fork loop and is reported, the cgroup is removed" "rc=$RC cg=$cg hits=$hits peak=$peak $(head -c 200 $OUT/cgroup-v2.out) $(tail -c 300 $OUT/cgroup-v2.report) $(tail -3 $OUT/cgroup-v2.err)"; fi
+
 # agentlock check on a kernel with BPF-LSM: everything enforcement needs is there.
 CASE=check
 agentlock check --json >$OUT/check.out 2>$OUT/check.err

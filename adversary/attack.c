@@ -1349,6 +1349,86 @@ static int utime_cmd(const char *path, bool opath)
 	return say("utimensat", utimensat(fd, "", ts, AT_EMPTY_PATH));
 }
 
+/* This process's cgroups, as /proc/self/cgroup says them. */
+static void own_cgroups(char *buf, size_t len)
+{
+	int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, len - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Writes s to path; says "cgroup_write PATH: ok" if it took. */
+static void cgroup_put(const char *path, const char *s)
+{
+	char what[PATH_MAX + 32];
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : write(fd, s, strlen(s));
+
+	snprintf(what, sizeof(what), "cgroup_write %s", path);
+	if (fd >= 0 || errno != ENOENT)
+		say(what, n == (ssize_t)strlen(s) ? 0 : -1);
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * Leaves the cell's cgroup: its pid into the cgroup.procs of every cgroup
+ * above it (v2, and each v1 hierarchy's root), its limits lifted, a cgroup
+ * of its own made beside it. "cgroup_leave: ok" if it is elsewhere after.
+ */
+static int cgroup_leave_cmd(void)
+{
+	static const char *const roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/pids",
+					     "/sys/fs/cgroup/memory", "/sys/fs/cgroup/cpu",
+					     "/sys/fs/cgroup/unified" };
+	char before[4096], after[4096], pid[32], path[PATH_MAX], *line, *save = NULL;
+	size_t i;
+
+	own_cgroups(before, sizeof(before));
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	for (line = strtok_r(strcpy(after, before), "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *ctls = strchr(line, ':'), *rel, *slash, base[256];
+
+		rel = ctls ? strchr(++ctls, ':') : NULL;
+		if (!rel || !strncmp(ctls, "name=", 5))
+			continue;
+		*rel++ = '\0';
+		/* v2 ("0::/x"): /sys/fs/cgroup/x; v1 ("4:memory:/x"): /sys/fs/cgroup/memory/x. */
+		snprintf(base, sizeof(base), "/sys/fs/cgroup%s%s", *ctls ? "/" : "", ctls);
+		/* The cell's own cgroup and each above it: its limits, then its pid. */
+		for (;;) {
+			snprintf(path, sizeof(path), "%s%s/pids.max", base, rel);
+			cgroup_put(path, "max");
+			snprintf(path, sizeof(path), "%s%s/memory.max", base, rel);
+			cgroup_put(path, "max");
+			snprintf(path, sizeof(path), "%s%s/memory.limit_in_bytes", base, rel);
+			cgroup_put(path, "-1");
+			snprintf(path, sizeof(path), "%s%s/cgroup.procs", base, rel);
+			cgroup_put(path, pid);
+			slash = strrchr(rel, '/');
+			if (!slash || slash == rel)
+				break;
+			*slash = '\0';
+		}
+	}
+	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		snprintf(path, sizeof(path), "%s/cgroup.procs", roots[i]);
+		cgroup_put(path, pid);
+		snprintf(path, sizeof(path), "%s/al-escape", roots[i]);
+		if (!mkdir(path, 0755)) {
+			printf("cgroup_mkdir %s: ok\n", path);
+			snprintf(path, sizeof(path), "%s/al-escape/cgroup.procs", roots[i]);
+			cgroup_put(path, pid);
+		}
+	}
+	own_cgroups(after, sizeof(after));
+	return say("cgroup_leave", strcmp(before, after) ? 0 : (errno = EPERM, -1));
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -1473,6 +1553,8 @@ int main(int argc, char **argv)
 		return sigio_cmd(argv[2], atoi(argv[3]));
 	if (!strcmp(c, "pidfd-getfd") && argc == 3)
 		return pidfd_getfd_cmd(atoi(argv[2]));
+	if (!strcmp(c, "cgroup-leave") && argc == 2)
+		return cgroup_leave_cmd();
 	if (!strcmp(c, "kcmp") && argc == 3)
 		return say("kcmp", (int)syscall(SYS_kcmp, getpid(), atoi(argv[2]), KCMP_FILE, 0, 0));
 	if (!strcmp(c, "process-madvise") && argc == 3)

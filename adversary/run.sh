@@ -10,7 +10,8 @@
 #     or tmux server was reached;
 #   - code was planted for later in the project (git hooks and config, .envrc,
 #     editor tasks, agent settings: see persist_snapshot);
-#   - a privileged operation reports success (bpf, mount, unshare, ...);
+#   - a privileged operation reports success (bpf, mount, unshare, ...,
+#     a write that moves a member out of the cell's cgroup or lifts its limits);
 #   - agentlock did not survive to write its summary.
 # Three passes: enforcing (each technique must be "held"), --audit (each
 # attempt must appear as would-block in the NDJSON) and the Landlock backend
@@ -112,6 +113,8 @@ setup() {
 	# (rm -rf through a bind of $H would delete the fixtures themselves).
 	grep -o " $P[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
 	stop_fixtures
+	# A cgroup an --audit run of 98 made outside the cell's (empty once it ended).
+	rmdir /sys/fs/cgroup/al-escape /sys/fs/cgroup/*/al-escape 2>/dev/null
 	rm -rf "$P" "$P-old" "$H/newdir" "$H/created" "$H/newlink" "$H/fifo" "$H/.claude.json"* /tmp/loot-* 2>/dev/null
 	mkdir -p "$P" "$P-old" "$H/emptydir"
 	project_fixtures
@@ -202,7 +205,7 @@ judge() {
 	grep -q TTY-RECEIVED /root/othertty.log 2>/dev/null && echo "the user's other terminal was written to"
 	grep -E -a '^(bpf|unshare|mount|chroot|PTRACE_ATTACH|process_vm_readv|kill|open_by_handle_at|sendto|connect|setxattr)[^:]*: ok$' \
 		"$OUT/$t.out" | sed 's/^/privileged operation succeeded: /'
-	grep -E -a '^(tiocsti|tioclinux|keyctl|request_key|add_key|shmat|msgrcv|semctl|mq_receive|setns|prlimit|setpriority|sched_setscheduler|ioprio_set|F_SETOWN|FIOSETOWN|SIOCSPGRP|pidfd_getfd|kcmp|process_madvise|move_pages|migrate_pages|utimensat)[^:]*: ok$' \
+	grep -E -a '^(tiocsti|tioclinux|keyctl|request_key|add_key|shmat|msgrcv|semctl|mq_receive|setns|prlimit|setpriority|sched_setscheduler|ioprio_set|F_SETOWN|FIOSETOWN|SIOCSPGRP|pidfd_getfd|kcmp|process_madvise|move_pages|migrate_pages|utimensat|cgroup_write|cgroup_mkdir|cgroup_leave)[^:]*: ok$' \
 		"$OUT/$t.out" | sed 's/^/privileged operation succeeded: /'
 	persist_snapshot >"$OUT/$t.persist"
 	if ! cmp -s "$OUT/persist.before" "$OUT/$t.persist"; then

@@ -149,6 +149,7 @@ int replay_pump(void *ctx, struct model *m, char *err, size_t errlen)
 	 * said them) and how COMMAND ended. */
 	if (rp->have_summary) {
 		model_set_totals(m, rp->summary->kcount);
+		model_set_resources(m, &rp->summary->res); /* peaks: shown once ended */
 		m->ended = true;
 		m->exit_status = rp->summary->exit_status;
 	}

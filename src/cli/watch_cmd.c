@@ -63,6 +63,7 @@ static void take_line(struct watcher *w, struct model *m, const char *s, size_t 
 		break;
 	case ND_SUMMARY:
 		header(m, w->l);
+		model_set_resources(m, &w->l->res);
 		m->ended = true;
 		m->exit_status = w->l->exit_status;
 		w->summary = true;

@@ -161,13 +161,17 @@ static int number(struct rd *r, double *out)
 
 static int skip(struct rd *r);
 
+/* What an item of a list or an object is read by: key is NULL in a list. */
+typedef int (*item_fn)(struct rd *r, const char *key, void *ctx);
+
 /*
- * Skips a list, or an object (keyed), whose opening bracket is at r->p:
- * its items, each a value (an object's after a key and ':'), comma-separated.
+ * A list, or an object (keyed), whose opening bracket is at r->p: its items
+ * comma-separated, each value (an object's after its key and ':') read by
+ * fn, or skipped when fn is NULL. Nesting is bounded.
  */
-static int skip_items(struct rd *r, bool keyed)
+static int items(struct rd *r, bool keyed, item_fn fn, void *ctx)
 {
-	char tmp[AL_PATH_MAX * 2], close = keyed ? '}' : ']';
+	char key[256], close = keyed ? '}' : ']';
 
 	if (++r->depth > 4)
 		return bad(r, keyed ? "objects nested too deep" : "lists nested too deep");
@@ -180,14 +184,14 @@ static int skip_items(struct rd *r, bool keyed)
 		if (keyed) {
 			if (r->p >= r->end || *r->p != '"')
 				return bad(r, "expected a key");
-			if (string(r, tmp, sizeof(tmp)) < 0)
+			if (string(r, key, sizeof(key)) < 0)
 				return -1;
 			ws(r);
 			if (r->p >= r->end || *r->p != ':')
 				return bad(r, "expected ':'");
 			r->p++;
 		}
-		if (skip(r))
+		if (fn ? fn(r, keyed ? key : NULL, ctx) : skip(r))
 			return -1;
 		ws(r);
 		if (r->p < r->end && *r->p == ',') {
@@ -218,7 +222,7 @@ static int skip(struct rd *r)
 	if (*r->p == 'n' && r->end - r->p >= 4 && !memcmp(r->p, "null", 4))
 		return r->p += 4, 0;
 	if (*r->p == '[' || *r->p == '{')
-		return skip_items(r, *r->p == '{');
+		return items(r, *r->p == '{', NULL, NULL);
 	return number(r, &d);
 }
 
@@ -313,6 +317,79 @@ static const struct counter_key counter_keys[] = {
 	{ "opens_unclassified", AL_CNT_OPEN_UNCLASSIFIED },
 };
 
+/* A count of the cgroup's: a number, or null (SESSION_RES_UNKNOWN). */
+static int res_number(struct rd *r, uint64_t *out)
+{
+	double d;
+
+	ws(r);
+	if (r->end - r->p >= 4 && !memcmp(r->p, "null", 4)) {
+		r->p += 4;
+		*out = SESSION_RES_UNKNOWN;
+		return 0;
+	}
+	if (number(r, &d))
+		return -1;
+	*out = d >= 0 && d < 1.8e19 ? (uint64_t)d : SESSION_RES_UNKNOWN;
+	return 0;
+}
+
+/* The summary's resources.limits: bytes, processes, percent of a core. */
+static int limit_item(struct rd *r, const char *key, void *ctx)
+{
+	struct cell_limits *l = ctx;
+	uint64_t v;
+
+	if (strcmp(key, "memory") && strcmp(key, "pids") && strcmp(key, "cpu_percent"))
+		return skip(r);
+	if (res_number(r, &v))
+		return -1;
+	if (v == SESSION_RES_UNKNOWN)
+		v = 0;
+	if (!strcmp(key, "memory"))
+		l->memory = v;
+	else if (!strcmp(key, "pids"))
+		l->pids = v > LIMIT_MAX_PIDS ? 0 : (uint32_t)v;
+	else
+		l->cpu_percent = v > LIMIT_MAX_CPU_PERCENT ? 0 : (uint32_t)v;
+	return 0;
+}
+
+/* The summary's resources (docs/event-schema.md): what the cell's cgroup counted. */
+static int res_item(struct rd *r, const char *key, void *ctx)
+{
+	struct session_resources *res = ctx;
+	const struct {
+		const char *key;
+		uint64_t *v;
+	} fig[] = {
+		{ "cpu_usec", &res->cpu_usec },
+		{ "memory_peak", &res->memory_peak },
+		{ "pids_peak", &res->pids_peak },
+		{ "io_read_bytes", &res->io_read_bytes },
+		{ "io_write_bytes", &res->io_write_bytes },
+		{ "pids_limit_hits", &res->pids_limit_hits },
+		{ "memory_limit_hits", &res->memory_limit_hits },
+		{ "oom_kills", &res->oom_kills },
+	};
+	size_t i;
+
+	ws(r);
+	if (!strcmp(key, "accounted")) {
+		if (r->end - r->p >= 4 && !memcmp(r->p, "true", 4))
+			return r->p += 4, res->accounted = true, 0;
+		return skip(r);
+	}
+	if (!strcmp(key, "cgroup") && r->p < r->end && *r->p == '"')
+		return string(r, res->cgroup, sizeof(res->cgroup)) < 0 ? -1 : 0;
+	if (!strcmp(key, "limits") && r->p < r->end && *r->p == '{')
+		return items(r, true, limit_item, &res->limits);
+	for (i = 0; i < sizeof(fig) / sizeof(fig[0]); i++)
+		if (!strcmp(key, fig[i].key))
+			return res_number(r, fig[i].v);
+	return skip(r);
+}
+
 static int field(struct rd *r, const char *key, struct nd_line *o)
 {
 	char s[AL_PATH_MAX + 1];
@@ -392,6 +469,12 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 		return string(r, o->profile, sizeof(o->profile)) < 0 ? -1 : 0;
 	if (!strcmp(key, "command"))
 		return command(r, o->command, sizeof(o->command));
+	if (!strcmp(key, "resources")) {
+		ws(r);
+		if (r->p < r->end && *r->p == '{')
+			return items(r, true, res_item, &o->res);
+		return skip(r);
+	}
 	ws(r);
 	if (r->p < r->end && (*r->p == '-' || (*r->p >= '0' && *r->p <= '9'))) {
 		if (number(r, &d))

@@ -8,6 +8,7 @@
 #include <linux/types.h>
 
 #include "agentlock_abi.h"
+#include "session/session.h"
 
 /*
  * Reads back the NDJSON agentlock writes (docs/event-schema.md), for replay
@@ -32,6 +33,7 @@ struct nd_line {
 	char command[512];
 	uint64_t kcount[AL_CNT_MAX];
 	int exit_status;
+	struct session_resources res; /* what the cell's cgroup counted (accounted false: none) */
 	uint64_t count; /* ND_DROPPED */
 };
 

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh" res "$1"
 # A fork loop held at pids=64, then a pause with the 63 sleeps still there.
 tm new-session -d -s a -x 140 -y 30 \
-	"cd $P && TERM=xterm-256color LANG=C.UTF-8 $bin --limit pids=64,memory=512M --user nobody $P -- sh -c '(while :; do sleep 60 & done) 2>/dev/null; echo held-at-the-limit; sleep 8' 2>$base/err; echo EXIT=\$?; sleep 60"
+	"cd $P && TERM=xterm-256color LANG=C.UTF-8 $bin --log $base/live.log --limit pids=64,memory=512M --user nobody $P -- sh -c '(while :; do sleep 60 & done) 2>/dev/null; echo held-at-the-limit; sleep 8' 2>$base/err; echo EXIT=\$?; sleep 60"
 tm set-option -t a status off >/dev/null
 if until_seen 'held-at-the-limit' 20; then
 	# Ctrl-]: the full dashboard, whose masthead the resources are on.
@@ -33,6 +33,15 @@ if grep -q "^agentlock: resources: CPU [0-9.]* s, memory peak [0-9.]*[KMG], proc
 	ok "the closing lines give the resources and the limit reached"
 else
 	nok "the closing lines" "$(cat "$base/err")"
+fi
+
+# A replay of the run's log ends on the same resources (the summary's).
+tm kill-session -t a
+tm new-session -d -s a -x 140 -y 30 "TERM=xterm-256color LANG=C.UTF-8 $bin replay --speed 100 $base/live.log; sleep 60"
+if until_seen 'ended, exit 0' 20 && until_seen 'pids limit reached' 3 && screen | grep -q 'procs 64/64'; then
+	ok "a replay of the log ends on the resources and the limit reached"
+else
+	nok "the replay" "$(screen | head -n 4)"
 fi
 
 finish

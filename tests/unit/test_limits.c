@@ -12,6 +12,7 @@
 #include "base/json.h"
 #include "policy/limits.h"
 #include "policy/profile.h"
+#include "session/ndjson_read.h"
 #include "session/report.h"
 #include "session/session.h"
 
@@ -187,6 +188,52 @@ static void summary_has_resources(void **state)
 	sb_free(&sb);
 }
 
+/* What the summary says of the resources, replay and watch read back. */
+static void summary_resources_read_back(void **state)
+{
+	char *argv[] = { "true", NULL };
+	static struct nd_line l;
+	struct session s;
+	struct strbuf sb;
+	char e[128];
+	const char *hostile[] = {
+		"{\"type\":\"summary\",\"resources\":{\"pids_peak\":\"x\"}}",
+		"{\"type\":\"summary\",\"resources\":{\"limits\":{\"pids\":{}}}}",
+		"{\"type\":\"summary\",\"resources\":{\"cgroup\":1,\"accounted\":true",
+	};
+	size_t i;
+
+	(void)state;
+	session_init(&s, false, "/p", argv);
+	fill(&s.res);
+	s.res.limits.memory = 1ULL << 30;
+	s.res.limits.cpu_percent = 150;
+	sb_init(&sb);
+	report_summary_json(&sb, &s);
+	assert_int_equal(nd_parse(sb.buf, sb.len, &l, e, sizeof(e)), 0);
+	assert_int_equal(l.kind, ND_SUMMARY);
+	assert_true(l.res.accounted);
+	assert_string_equal(l.res.cgroup, "/sys/fs/cgroup/agentlock/cell-7");
+	assert_true(l.res.cpu_usec == 1500000 && l.res.memory_peak == 3u << 20);
+	assert_true(l.res.pids_peak == 64 && l.res.pids_limit_hits == 5);
+	assert_true(l.res.io_read_bytes == SESSION_RES_UNKNOWN);
+	assert_true(l.res.limits.memory == 1ULL << 30);
+	assert_int_equal(l.res.limits.pids, 64);
+	assert_int_equal(l.res.limits.cpu_percent, 150);
+	/* A summary of an uncounted run, or one written before resources existed. */
+	memset(&s.res, 0, sizeof(s.res));
+	sb_reset(&sb);
+	report_summary_json(&sb, &s);
+	assert_int_equal(nd_parse(sb.buf, sb.len, &l, e, sizeof(e)), 0);
+	assert_false(l.res.accounted);
+	assert_int_equal(nd_parse("{\"type\":\"summary\"}", 18, &l, e, sizeof(e)), 0);
+	assert_false(l.res.accounted);
+	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++)
+		if (!nd_parse(hostile[i], strlen(hostile[i]), &l, e, sizeof(e)) && l.res.pids_peak)
+			fail_msg("read a figure from: %s", hostile[i]);
+	sb_free(&sb);
+}
+
 static void text_says_limits_reached(void **state)
 {
 	struct session_resources r;
@@ -230,6 +277,7 @@ int main(void)
 		cmocka_unit_test(later_ones_win),
 		cmocka_unit_test(profile_limits),
 		cmocka_unit_test(summary_has_resources),
+		cmocka_unit_test(summary_resources_read_back),
 		cmocka_unit_test(text_says_limits_reached),
 	};
 

@@ -48,7 +48,9 @@ i=0
 while [ ! -e "$P/reached" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 outside=0
 for i in $(seq 50); do /bin/true && outside=$((outside + 1)); done
-now=$(cat /sys/fs/cgroup/pids/agentlock-cell-*/pids.current 2>/dev/null | head -n 1)
+# The cell's pids cgroup, wherever agentlock's own sits in the hierarchy.
+now=$(find /sys/fs/cgroup/pids -maxdepth 8 -type d -name 'agentlock-cell-*' 2>/dev/null |
+	while read -r d; do cat "$d/pids.current"; done | sort -n | tail -n 1)
 wait "$bg"
 rc=$(cat "$out/forks.rc")
 hits=$(res forks pids_limit_hits)

@@ -59,7 +59,7 @@ screen() {
 	i=0
 	while [ $i -lt 240 ]; do
 		tmux capture-pane -p -t ag >"$OUT/$CASE.screen" 2>/dev/null
-		grep -q "$2" "$OUT/$CASE.screen" && break
+		grep -q -E "$2" "$OUT/$CASE.screen" && break
 		if [ -z "$sw" ] && grep -q "ended, exit" "$OUT/$CASE.screen"; then
 			tmux send-keys -t ag C-]
 			sw=$i
@@ -69,12 +69,13 @@ screen() {
 		sleep 1
 		i=$((i + 1))
 	done
-	grep -q "$2" "$OUT/$CASE.screen" && grep -q "JAILED.*profile $1" "$OUT/$CASE.screen"
+	grep -q -E "$2" "$OUT/$CASE.screen" && grep -q "JAILED.*profile $1" "$OUT/$CASE.screen"
 }
 # codex --no-daemon: with its background server, codex 0.171 here ends with
 # "failed to read start time for pid-managed app server" (not yet understood;
 # nothing in the cell was refused), as it did under Landlock before /proc.
-for a in "claude:Claude Code" "codex:Codex:--no-daemon" "gemini:Gemini CLI"; do
+# gemini 0.61 may be past its banner, at its sign-in wait, when the screen is read.
+for a in "claude:Claude Code" "codex:Codex:--no-daemon" "gemini:Gemini CLI|Waiting for authentication"; do
 	name=${a%%:*}
 	rest=${a#*:}
 	want=${rest%%:*}

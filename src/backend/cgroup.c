@@ -27,6 +27,18 @@ void cgroup_init(struct cgroup_cell *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* Whether dir[i] is a directory of its own, not an earlier controller's
+ * (v1's cpu and cpuacct share one hierarchy); false for an unused one. */
+static bool own_dir(const struct cgroup_cell *c, int i)
+{
+	int j;
+
+	for (j = 0; j < i; j++)
+		if (!strcmp(c->dir[i], c->dir[j]))
+			return false;
+	return c->dir[i][0] != '\0';
+}
+
 /* Writes s to dir/file, an existing cgroup file (never created). */
 static int put(const char *dir, const char *file, const char *s)
 {
@@ -218,7 +230,7 @@ static void v1_own(char own[CG_CTLS][PATH_MAX])
 static int make_v1(struct cgroup_cell *c, char *err, size_t errlen)
 {
 	static char mnt[CG_CTLS][PATH_MAX], root[CG_CTLS][PATH_MAX], own[CG_CTLS][PATH_MAX];
-	int i, j, n, rc;
+	int i, n, rc;
 
 	memset(mnt, 0, sizeof(mnt));
 	memset(root, 0, sizeof(root));
@@ -242,10 +254,7 @@ static int make_v1(struct cgroup_cell *c, char *err, size_t errlen)
 			c->dir[i][0] = '\0';
 			return -1;
 		}
-		for (j = 0; j < i; j++)
-			if (!strcmp(c->dir[i], c->dir[j]))
-				break; /* cpu,cpuacct: one hierarchy, one directory */
-		if (j < i)
+		if (!own_dir(c, i))
 			continue;
 		rc = make_dir(c->dir[i]);
 		if (rc) {
@@ -273,8 +282,8 @@ static int limit(const struct cgroup_cell *c, enum cgroup_ctl k, const char *fil
 	const char *dir = dir_of(c, k);
 	int rc;
 
-	if (!dir || (c->version == 2 && !v2_has(dir, k == CG_PIDS ? "pids" :
-					      k == CG_MEMORY ? "memory" : "cpu"))) {
+	/* v2 names the controllers as v1's hierarchies are named. */
+	if (!dir || (c->version == 2 && !v2_has(dir, v1_names[k]))) {
 		snprintf(err, errlen, "this kernel's cgroups offer no %s controller to the cell "
 			 "(enable it, or drop that --limit)", v1_names[k]);
 		return -1;
@@ -353,14 +362,11 @@ int cgroup_make(struct cgroup_cell *c, const struct cell_limits *l, char *err, s
 
 int cgroup_join_self(const struct cgroup_cell *c)
 {
-	int i, j, rc;
+	int i, rc;
 
-	for (i = 0; i < CG_CTLS; i++) {
-		for (j = 0; j < i && strcmp(c->dir[i], c->dir[j]); j++)
-			;
-		if (c->dir[i][0] && j == i && (rc = put(c->dir[i], "cgroup.procs", "0")))
+	for (i = 0; i < CG_CTLS; i++)
+		if (own_dir(c, i) && (rc = put(c->dir[i], "cgroup.procs", "0")))
 			return rc;
-	}
 	return 0;
 }
 
@@ -445,7 +451,7 @@ void cgroup_remove(struct cgroup_cell *c)
 	int i, t;
 
 	for (i = 0; i < CG_CTLS; i++) {
-		if (!c->dir[i][0])
+		if (!own_dir(c, i))
 			continue;
 		for (t = 0; t < REMOVE_TRIES && rmdir(c->dir[i]) && errno == EBUSY; t++)
 			nanosleep(&ts, NULL);

@@ -368,10 +368,10 @@ void report_resources_text(struct strbuf *sb, const struct session_resources *r)
 void report_limits_text(struct strbuf *sb, const struct session_resources *r)
 {
 	const struct cell_limits *l = &r->limits;
-	bool oom = r->oom_kills && r->oom_kills != SESSION_RES_UNKNOWN;
-	bool full = r->memory_limit_hits && r->memory_limit_hits != SESSION_RES_UNKNOWN;
+	bool oom = session_res_some(r->oom_kills);
+	bool full = session_res_some(r->memory_limit_hits);
 
-	if (l->pids && r->pids_limit_hits && r->pids_limit_hits != SESSION_RES_UNKNOWN)
+	if (l->pids && session_res_some(r->pids_limit_hits))
 		sb_printf(sb, "agentlock: LIMIT REACHED: pids=%u (%llu fork%s refused)\n", l->pids,
 			  (unsigned long long)r->pids_limit_hits, r->pids_limit_hits == 1 ? "" : "s");
 	if (l->memory && (oom || full)) {

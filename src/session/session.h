@@ -24,6 +24,12 @@ typedef void (*session_sink_fn)(void *ctx, const struct session *s, const struct
 /* A figure the cell's cgroup did not give (no such file on this kernel). */
 #define SESSION_RES_UNKNOWN UINT64_MAX
 
+/* A figure of the cgroup's that is known and not zero (a limit's hits). */
+static inline bool session_res_some(uint64_t v)
+{
+	return v && v != SESSION_RES_UNKNOWN;
+}
+
 /* What the cell's cgroup accounted (backend/cgroup.h); read when asked. */
 struct session_resources {
 	bool accounted;	    /* the cell had a cgroup of its own */

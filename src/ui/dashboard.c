@@ -234,8 +234,8 @@ static void res_words(const struct model *m, struct strbuf *sb)
 static const char *res_reached(const struct model *m)
 {
 	const struct session_resources *r = &m->res;
-	bool pids = r->limits.pids && r->pids_limit_hits && r->pids_limit_hits != SESSION_RES_UNKNOWN;
-	bool mem = r->limits.memory && r->oom_kills && r->oom_kills != SESSION_RES_UNKNOWN;
+	bool pids = r->limits.pids && session_res_some(r->pids_limit_hits);
+	bool mem = r->limits.memory && session_res_some(r->oom_kills);
 
 	if (!r->accounted || (!pids && !mem))
 		return "";

@@ -57,6 +57,9 @@ __u8 quiet_inbounds = 0;
  * rules, before anyone is enrolled. */
 __u8 net_restricted = 0;
 __u8 connect_ports[65536 / 8] = {};
+/* Non-zero: the cell has a command allow-list (programs:), and a member may
+ * run only a file whose rule grants AL_ACC_RUN. Written with the rules. */
+__u8 programs_only = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -639,6 +642,44 @@ int BPF_PROG(jail_file_open, struct file *file, int ret)
 		/* The launcher's second canary opens DIR itself: remember it. */
 		project_dentry = (__u64)BPF_CORE_READ(file, f_path.dentry);
 	return verdict(s, j, d, needed, AL_OP_OPEN, pid_tgid);
+}
+
+/*
+ * The command allow-list: execve's file, and each "#!" interpreter after it,
+ * must be a program the profile lists. file_open already refused what may
+ * not be executed at all; this refuses what may only be loaded: an ELF
+ * loader run by hand ("ld.so /usr/bin/ls") would map any program unchecked.
+ */
+SEC("lsm/bprm_check_security")
+int BPF_PROG(jail_bprm_check, struct linux_binprm *bprm, int ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct decision d;
+	struct al_jail *j;
+	struct scratch *s;
+	struct file *file;
+	int orphan;
+	long n;
+
+	if (ret)
+		return ret;
+	if (!programs_only)
+		return 0; /* no allow-list: file_open's exec check is the rule */
+	j = member(tgid, &orphan);
+	if (!j)
+		return 0;
+	if (orphan)
+		return orphan;
+	s = event_start(AL_ACCESS_EXEC);
+	if (!s)
+		return -EPERM;
+	file = BPF_CORE_READ(bprm, file);
+	n = build_path(s, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt));
+	d = decide_path(s, n, tgid);
+	if (d.granted & AL_ACC_RUN)
+		return 0; /* file_open has counted and streamed this exec already */
+	return verdict(s, j, d, AL_ACC_RUN, AL_OP_OPEN, pid_tgid);
 }
 
 /* open(O_CREAT) and mknod: the kernel creates the name before file_open. */

@@ -28,6 +28,11 @@
 #define AL_ACC_READ 0x1
 #define AL_ACC_WRITE 0x2
 #define AL_ACC_EXEC 0x4
+/* Run as a program (execve's file, or a "#!" interpreter): needed only in a
+ * cell with a command allow-list (programs:), where a rule grants it to the
+ * listed files alone. AL_ACC_EXEC without it lets the kernel load the file
+ * for another (an ELF loader) but never lets a member run it itself. */
+#define AL_ACC_RUN 0x8
 
 /* What the jailed process tried to do, as reported. */
 enum al_access {

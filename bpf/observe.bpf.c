@@ -133,6 +133,8 @@ volatile __u8 listening = 0;
 /* Set before load: --audit, where nothing refuses and an escape is an open
  * that succeeded, so every open is kept like a refusal. */
 const volatile __u8 audit = 0;
+/* The cell has a command allow-list (programs:): allowed execs are judged too. */
+const volatile __u8 execs_judged = 0;
 
 static __always_inline void count_n(__u32 idx, __u64 n)
 {
@@ -170,6 +172,20 @@ static __always_inline bool allowed_wanted(void)
 		count(AL_CNT_OPEN_UNCLASSIFIED);
 		return false;
 	}
+	if (!traffic_room()) {
+		count(AL_CNT_RB_DROPPED);
+		return false;
+	}
+	return true;
+}
+
+/* Whether an allowed exec is to be sent: as any allowed call, or, with a
+ * command allow-list, always (while the ring has room): there an exec the
+ * kernel let through can be the escape itself (a loader run by hand). */
+static __always_inline bool exec_wanted(void)
+{
+	if (!execs_judged)
+		return allowed_wanted();
 	if (!traffic_room()) {
 		count(AL_CNT_RB_DROPPED);
 		return false;
@@ -536,7 +552,7 @@ int obs_exit_execve(struct trace_event_raw_sys_exit *ctx)
 
 	if (!p)
 		return 0;
-	if ((ret >= 0 && (audit || allowed_wanted())) || refusal(ret))
+	if ((ret >= 0 && (audit || exec_wanted())) || refusal(ret))
 		report_open(p, ret);
 	bpf_map_delete_elem(&pending, &tid);
 	return 0;

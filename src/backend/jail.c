@@ -748,6 +748,7 @@ int jail_install(struct jail *j, const struct policy *p, char *err, size_t errle
 		       "the BPF port bitmap and the policy's differ");
 	memcpy(j->bss->connect_ports, p->net.connect, sizeof(p->net.connect));
 	j->bss->net_restricted = p->net.restricted;
+	j->bss->programs_only = p->programs_only;
 	return 0;
 }
 

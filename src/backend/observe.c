@@ -380,6 +380,7 @@ int observe_open(struct observer *o, const struct policy *p, struct session *s, 
 	o->skel->rodata->unix_supervised =
 		!audit && !p->net.unix_allow && unixsup_available(why, sizeof(why));
 	o->skel->rodata->audit = audit;
+	o->skel->rodata->execs_judged = p->programs_only;
 	rc = observe_bpf__load(o->skel);
 	if (rc) {
 		snprintf(err, errlen, "cannot load the observer's tracepoint programs: %s",

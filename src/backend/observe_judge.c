@@ -178,10 +178,19 @@ bool observe_judge(const struct policy *p, bool audit, const struct obs_call *c,
 	 * judges it: refused, and reported with class persistence. */
 	bool planted = v.class == AL_CLASS_PERSISTENCE && e->access != AL_ACCESS_READ &&
 		       e->access != AL_ACCESS_EXEC;
-	bool escape = v.class == AL_CLASS_ESCAPE || v.class == AL_CLASS_UNRESOLVED || planted;
+	/* An exec the rules do not grant (with programs:, of a program it does
+	 * not list) is refused wherever its file sits, as verdict() has it; one
+	 * that file permissions refused anyway is not the cell's. */
+	uint8_t run = p->programs_only ? AL_ACC_RUN : AL_ACC_EXEC;
+	/* With programs:, a file that may only be loaded (an ELF loader) run by
+	 * hand is one too: Landlock lets it through, the report says so. */
+	bool unrun = e->access == AL_ACCESS_EXEC && !(v.granted & run) &&
+		     v.class != AL_CLASS_ESCAPE && (c->ret >= 0 || c->dac_allows);
+	bool escape = v.class == AL_CLASS_ESCAPE || v.class == AL_CLASS_UNRESOLVED || planted ||
+		      unrun;
 	bool resolved = c->path[0] == '/';
 
-	e->class = v.class;
+	e->class = unrun ? AL_CLASS_ESCAPE : v.class;
 	/* ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG...: the call reached nothing. */
 	if (c->ret < 0 && !refusal(c->ret))
 		return false;

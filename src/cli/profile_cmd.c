@@ -209,6 +209,30 @@ static void show_limits(const struct cell *c, const char *label)
 	}
 }
 
+/* The command allow-list as resolved on this PATH: what may run, and why. */
+static void show_programs(const struct cell *c, const char *label, const char *indent)
+{
+	const struct prog_table *t = &c->programs;
+	size_t i;
+
+	printf("%s", label);
+	if (!t->set) {
+		printf("any program the rules below mark x (no programs: in the chain)\n");
+		return;
+	}
+	printf("only these run (programs:; every other exec is refused and reported; "
+	       "a loader is only loaded for them, never run itself):\n");
+	for (i = 0; i < t->n; i++) {
+		printf("%s%-11s ", indent, prog_kind_name(t->e[i].kind));
+		put(t->e[i].path);
+		printf(": ");
+		put(t->e[i].how);
+		putchar('\n');
+	}
+	if (!t->n)
+		printf("%s(nothing: not even COMMAND was found)\n", indent);
+}
+
 static int show_profile(const struct cli *cli, const struct target_user *u, char *err,
 			size_t errlen)
 {
@@ -237,6 +261,7 @@ static int show_profile(const struct cli *cli, const struct target_user *u, char
 		show_env(&c, "env ");
 		show_ssh(&c, "ssh: ");
 		show_limits(&c, "limits: ");
+		show_programs(&c, "programs: ", "  ");
 		printf("Anything not covered below is refused. The most specific path wins; "
 		       "'*' marks a name prefix.\n\n");
 		show_table(&c);
@@ -348,6 +373,7 @@ static int which_cmd(const struct cli *cli, const struct target_user *u, char *e
 	show_env(&c, "         ");
 	show_ssh(&c, "ssh:     ");
 	show_limits(&c, "limits:  ");
+	show_programs(&c, "programs: ", "         ");
 	if (t == SUDO_TRUSTED) {
 		printf("sudo:    started by sudo for ");
 		put(u->name);

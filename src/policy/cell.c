@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The cell for one run: profile selection and compilation, then --ro/--rw/--deny. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "policy/cell.h"
+#include "base/asuser.h"
 #include "policy/cmdname.h"
 #include "base/exitcodes.h"
 #include "policy/profiles.h"
@@ -174,6 +177,78 @@ static int take_ssh(const struct cell_spec *spec, struct profile *const *chain, 
 	return 0;
 }
 
+/* Reads a program's first bytes as the user the agent runs as: agentlock's
+ * root side never opens what a profile names with root's rights. */
+static int open_as_user(void *ctx, const char *path)
+{
+	const struct target_user *u = ctx;
+	const struct asuser as = { .uid = u->uid, .gid = u->gid, .groups = u->groups,
+				   .ngroups = u->ngroups, .name = u->name };
+
+	return asuser_open(&as, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+}
+
+/* Where a relative COMMAND is found: the launch's working directory when it
+ * stands inside the project (the launcher stays there), else the project. */
+static const char *command_base(const struct cell_spec *spec, char *buf, size_t len)
+{
+	size_t n = spec->project ? strlen(spec->project) : 0;
+
+	if (n && getcwd(buf, len) && !strncmp(buf, spec->project, n) &&
+	    (buf[n] == '\0' || buf[n] == '/'))
+		return buf;
+	return spec->project;
+}
+
+/* The chain's programs: (each profile's add up), and COMMAND, resolved on
+ * the PATH COMMAND is looked up on. Nothing when no profile has programs:. */
+static int take_programs(const struct cell_spec *spec, struct profile *const *chain, size_t n,
+			 struct cell *c, char *err)
+{
+	const char *path_env = spec->path_env ? spec->path_env : getenv("PATH");
+	char origin[PATH_MAX + 32], cwd[PATH_MAX];
+	size_t i, k;
+	int rc = 0;
+
+	prog_init(&c->programs);
+	for (i = 0; i < n; i++)
+		c->programs.set |= chain[i]->programs_set;
+	if (!c->programs.set)
+		return 0;
+	for (i = 0; !rc && i < n; i++) {
+		for (k = 0; !rc && k < chain[i]->nprograms; k++) {
+			const struct prof_rule *r = &chain[i]->programs[k];
+
+			snprintf(origin, sizeof(origin), "%s:%d", chain[i]->source, r->line);
+			rc = prog_add(&c->programs, r->path, PROG_LISTED, origin, path_env,
+				      spec->project, open_as_user, (void *)spec->user);
+		}
+	}
+	if (!rc && spec->argv && spec->argv[0])
+		rc = prog_add(&c->programs, spec->argv[0], PROG_COMMAND, "COMMAND", path_env,
+			      command_base(spec, cwd, sizeof(cwd)), open_as_user,
+			      (void *)spec->user);
+	if (rc) {
+		if (rc == -E2BIG)
+			snprintf(err, PROF_ERR_LEN, "programs: the names lead to more than %d files "
+				 "(with their interpreters and loaders): list fewer", PROG_MAX);
+		else
+			snprintf(err, PROF_ERR_LEN, "programs: %s", strerror(-rc));
+		return -1;
+	}
+	if (c->programs.missing.len) {
+		const char *line = c->programs.missing.buf, *end;
+
+		for (; *line; line = end + 1) {
+			end = strchr(line, '\n');
+			sb_printf(&c->warn, "programs: '%.*s' is found nowhere on PATH: nothing of that "
+					    "name may run in the cell\n",
+				  (int)(end - line), line);
+		}
+	}
+	return 0;
+}
+
 /* The cell's cgroup limits: the chain's limits:, base first, then --limit. */
 static int take_limits(const struct cell_spec *spec, struct profile *const *chain, size_t n,
 		       struct cell *c, char *err)
@@ -227,7 +302,7 @@ int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t e
 	}
 	describe_chain(chain, n, c);
 	if (take_env(spec, chain, n, c, perr) || take_ssh(spec, chain, n, c, perr) ||
-	    take_limits(spec, chain, n, c, perr)) {
+	    take_limits(spec, chain, n, c, perr) || take_programs(spec, chain, n, c, perr)) {
 		store_chain_free(chain, n);
 		snprintf(err, errlen, "%s", perr);
 		return AL_EXIT_USAGE;
@@ -270,12 +345,16 @@ int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t e
 	/* Last: a protection only narrows what the rules around it grant. */
 	if (!rc)
 		rc = protect_finalize(&c->policy);
+	/* Then the allow-list: exec stays only where it names. */
+	if (!rc)
+		rc = prog_apply(&c->policy, &c->programs);
 	return rc;
 }
 
 void cell_free(struct cell *c)
 {
 	policy_free(&c->policy);
+	prog_free(&c->programs);
 	sb_free(&c->warn);
 	sb_free(&c->chain);
 }

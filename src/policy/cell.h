@@ -11,6 +11,7 @@
 #include "policy/profiles.h"
 #include "base/sudoenv.h"
 #include "policy/policy.h"
+#include "policy/programs.h"
 #include "base/userinfo.h"
 
 /* A rule given on the command line: --ro, --rw (access bits), --deny (0). */
@@ -65,6 +66,7 @@ struct cell {
 	uint8_t project_access;
 	struct cell_limits limits; /* the chain's limits:, then --limit's */
 	struct policy policy;
+	struct prog_table programs; /* the chain's programs: and COMMAND, resolved */
 	struct strbuf warn; /* one "file:line:col: warning" per line */
 };
 

@@ -43,6 +43,9 @@ struct policy {
 	struct policy_rule *rules;
 	size_t n, cap;
 	struct net_policy net; /* TCP connect rules; unrestricted when zeroed */
+	/* A command allow-list narrowed exec (policy/programs.h): only rules
+	 * granting AL_ACC_RUN name what members may run. */
+	bool programs_only;
 };
 
 /* Builds the cell for project directory dir (already canonical): dir

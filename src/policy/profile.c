@@ -6,6 +6,7 @@
  * silently half-read is a cell with holes the user did not ask for.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,38 @@ static int parse_commands(struct parser *ps, const yaml_node_t *n)
 				       "a command is matched by its name, without a directory: "
 				       "write '%s'",
 				       strrchr(ps->p->commands[i], '/') + 1);
+	}
+	return 0;
+}
+
+/* programs: [NAME or PATH, ...]: the command allow-list (policy/programs.h). */
+static int parse_programs(struct parser *ps, const yaml_node_t *n)
+{
+	struct profile *p = ps->p;
+	yaml_node_item_t *it = NULL;
+	size_t i, k, count = 0;
+
+	if (seq_items(ps, n, "programs", &it, &count))
+		return -1;
+	p->programs_set = true;
+	p->programs = calloc(count ? count : 1, sizeof(*p->programs));
+	if (!p->programs)
+		return fail_at(ps, n, "out of memory");
+	for (i = 0; i < count; i++) {
+		const yaml_node_t *c = yaml_document_get_node(&ps->doc, it[i]);
+		struct prof_rule *r = &p->programs[i];
+
+		if (dup_scalar(ps, c, "a program name", &r->path))
+			return -1;
+		p->nprograms++;
+		r->line = (int)c->start_mark.line + 1;
+		r->col = (int)c->start_mark.column + 1;
+		if (!r->path[0] || strlen(r->path) >= PATH_MAX)
+			return fail_at(ps, c, "programs: an entry is a program's name (git) or "
+					      "its path (/usr/bin/git)");
+		for (k = 0; k < i; k++)
+			if (!strcmp(p->programs[k].path, r->path))
+				return fail_at(ps, c, "'%s' is already listed", r->path);
 	}
 	return 0;
 }
@@ -517,7 +550,7 @@ static int parse_limits(struct parser *ps, const yaml_node_t *n)
 
 static const char *const top_keys[] = { "name",    "description", "extends", "commands",
 					"env",	   "project",	  "network", "protect",
-					"rules",   "ssh",	  "limits" };
+					"rules",   "ssh",	  "limits",  "programs" };
 
 static int parse_key(struct parser *ps, const char *key, const yaml_node_t *v)
 {
@@ -546,6 +579,8 @@ static int parse_key(struct parser *ps, const char *key, const yaml_node_t *v)
 		return parse_ssh(ps, v);
 	if (!strcmp(key, "limits"))
 		return parse_limits(ps, v);
+	if (!strcmp(key, "programs"))
+		return parse_programs(ps, v);
 	return parse_rules(ps, v);
 }
 
@@ -570,7 +605,8 @@ static int parse_top(struct parser *ps, const yaml_node_t *root)
 		if (i == sizeof(top_keys) / sizeof(top_keys[0]))
 			return fail_at(ps, k,
 				       "unknown key '%s' (a profile has name, description, extends, "
-				       "commands, env, project, network, protect, rules, ssh and limits)",
+				       "commands, env, project, network, protect, rules, ssh, limits and "
+				       "programs)",
 				       key);
 		/* YAML allows a key twice; a profile must not, or one is lost. */
 		for (q = root->data.mapping.pairs.start; q < pair; q++) {
@@ -677,6 +713,9 @@ void profile_free(struct profile *p)
 	for (i = 0; i < p->nssh; i++)
 		free(p->ssh[i]);
 	free(p->ssh);
+	for (i = 0; i < p->nprograms; i++)
+		free(p->programs[i].path);
+	free(p->programs);
 	net_spec_free(&p->net);
 	memset(p, 0, sizeof(*p));
 	p->project = -1;

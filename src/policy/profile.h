@@ -44,6 +44,9 @@ struct profile {
 	char **commands;
 	size_t ncommands;
 	bool commands_set; /* commands: was given (even as []); else inherited through extends: */
+	struct prof_rule *programs; /* programs: names (or paths) members may run (path: as written) */
+	size_t nprograms;
+	bool programs_set; /* programs: was given (even as []): the chain has an allow-list */
 	struct prof_rule *env; /* env: variable names the agent needs (path: the name) */
 	size_t nenv;
 	int project; /* access of the project directory; -1: not set (write) */

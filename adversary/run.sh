@@ -12,6 +12,7 @@
 #     editor tasks, agent settings: see persist_snapshot);
 #   - a privileged operation reports success (bpf, mount, unshare, ...,
 #     a write that moves a member out of the cell's cgroup or lifts its limits);
+#   - a program a command allow-list does not name ran (it prints a marker);
 #   - agentlock did not survive to write its summary.
 # Three passes: enforcing (each technique must be "held"), --audit (each
 # attempt must appear as would-block in the NDJSON) and the Landlock backend
@@ -41,6 +42,10 @@ ORIG_CORE=$(cat /proc/sys/kernel/core_pattern)
 EFFECTIVE=0
 # The user's tmux server hands this to whoever connects.
 echo "AL-TMUXSECRET-4d1e" >/root/tmux-secret
+# The command allow-list's techniques (99-101) run under this profile: only
+# sh (busybox, with all its applets) and al-attack may run; jq may not.
+mkdir -p /etc/agentlock/profiles
+printf 'name: allowlist\nextends: default\nprograms: [sh, al-attack]\n' >/etc/agentlock/profiles/allowlist.yaml
 # Technique scripts must be readable inside the cell, which has its own /tmp:
 # /usr is on the allow-list of both backends, and outside the project.
 ALT=/usr/local/share/al-t
@@ -201,6 +206,7 @@ judge() {
 	grep -q CONNECTED /root/listener.log /root/abstract.log 2>/dev/null && echo "an outside listener accepted a connection"
 	grep -q CONNECTED /root/tcp.log 2>/dev/null && echo "the outside TCP service accepted a connection"
 	grep -q CONNECTED /root/tmux.log 2>/dev/null && echo "the user's tmux server accepted a connection"
+	grep -q -a 'AL-UNLISTED-RAN' "$OUT/$t.out" 2>/dev/null && echo "a program the allow-list does not name ran"
 	[ -s /root/tty.log ] && echo "input was typed into the user's terminal: $(head -c 60 /root/tty.log | tr '\n\r\t' '   ')"
 	grep -q TTY-RECEIVED /root/othertty.log 2>/dev/null && echo "the user's other terminal was written to"
 	grep -E -a '^(bpf|unshare|mount|chroot|PTRACE_ATTACH|process_vm_readv|kill|open_by_handle_at|sendto|connect|setxattr)[^:]*: ok$' \

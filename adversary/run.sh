@@ -336,6 +336,8 @@ modes="enforce audit"
 [ -f /tests/adv-modes ] && modes=$(cat /tests/adv-modes)
 for mode in $modes; do
 	echo "# adversary: $mode"
+	pass_start=$(date +%s)
+	ran=0
 	for f in /tests/[0-9]*.sh; do
 		t=$(basename "$f" .sh)
 		if [ "$mode" = audit ] && [ -n "$(header "$f" audit)" ]; then
@@ -343,6 +345,8 @@ for mode in $modes; do
 			continue
 		fi
 		ALRC=0
+		t_start=$(date +%s)
+		ran=$((ran + 1))
 		run_technique "$f" $mode
 		if [ "$mode" = landlock ]; then
 			landlock_verdict "$t"
@@ -378,7 +382,12 @@ for mode in $modes; do
 				sed 's/^/#   report: /' "$OUT/$t.report" | head -n 5
 			fi
 		fi
+		# Where the suite's time goes, in CI's log: the slow ones by name.
+		t_took=$(($(date +%s) - t_start))
+		[ "$t_took" -ge 15 ] && echo "# slow: $t ($mode) took ${t_took} s"
 	done
+	took=$(($(date +%s) - pass_start))
+	[ "$ran" -gt 0 ] && echo "# adversary: $mode took $took s for $ran techniques ($((took / ran)) s each)"
 done
 case " $modes " in
 *" audit "*) echo "# $EFFECTIVE techniques were seen escaping when audit let them through" ;;

@@ -473,6 +473,43 @@ if [ $RC -eq 0 ] && grep -q "^0::/agentlock/cell-[0-9]*$" $OUT/cgroup-v2.out && 
 	ok "cgroup v2: the cell is counted in its own cgroup, pids=64 holds a fork loop and is reported, the cgroup is removed"
 else fail "cgroup v2: the cell is counted in its own cgroup, pids=64 holds a fork loop and is reported, the cgroup is removed" "rc=$RC cg=$cg hits=$hits peak=$peak $(head -c 200 $OUT/cgroup-v2.out) $(tail -c 300 $OUT/cgroup-v2.report) $(tail -3 $OUT/cgroup-v2.err)"; fi
 
+# The command allow-list under BPF-LSM (policy/programs.h): only what
+# programs: names runs (busybox is one program: sh lists all its applets);
+# jq is refused by file_open, ld.so run by hand by bprm_check_security; a
+# listed "#!" script in the project runs with its interpreter.
+printf '#!/bin/sh\necho tool-ran\n' >$P/tool
+chmod 755 $P/tool
+chown agent $P/tool
+cat >/root/progs.yaml <<'Y'
+name: progs
+extends: default
+programs: [sh, al-probe, ./tool]
+Y
+ld=/lib64/ld-linux-x86-64.so.2
+progjob="./tool; al-probe open r /etc/login.defs; jq -n 1; echo jq=\$?; $ld /usr/bin/jq -n 1; echo ld=\$?"
+al programs --profile /root/progs.yaml $AG sh -c "$progjob"
+ldreal=$(readlink -f $ld)
+jqn=$(count $OUT/programs.report '.access=="exec" and .path=="/usr/bin/jq" and .class=="escape" and .verdict=="blocked"')
+ldn=$(count $OUT/programs.report ".access==\"exec\" and .path==\"$ldreal\" and .class==\"escape\" and .verdict==\"blocked\"")
+esc=$(jq -r 'select(.type=="summary") | .escapes' $OUT/programs.report)
+if grep -q "^tool-ran$" $OUT/programs.out && grep -q "^EPERM$" $OUT/programs.out && grep -q "^jq=126$" $OUT/programs.out &&
+	grep -q "^ld=126$" $OUT/programs.out && ! grep -q "^1$" $OUT/programs.out &&
+	[ "$jqn" -ge 1 ] && [ "$ldn" = 1 ] && [ "$esc" = $((jqn + ldn + 1)) ]; then
+	ok "programs: the listed script and al-probe run; jq and ld.so by hand are refused and reported as exec escapes"
+else fail "programs: the listed script and al-probe run; jq and ld.so by hand are refused and reported as exec escapes" "jq=$jqn ld=$ldn escapes=$esc $(cat $OUT/programs.out | tr '\n' ' ')"; fi
+al programs-audit --audit --profile /root/progs.yaml $AG sh -c "$progjob"
+if grep -q "^jq=0$" $OUT/programs-audit.out && grep -q "^ld=0$" $OUT/programs-audit.out &&
+	has $OUT/programs-audit.report '.access=="exec" and .path=="/usr/bin/jq" and .verdict=="would-block"' &&
+	has $OUT/programs-audit.report ".access==\"exec\" and .path==\"$ldreal\" and .verdict==\"would-block\""; then
+	ok "programs: --audit lets jq and ld.so run and reports both as would-block"
+else fail "programs: --audit lets jq and ld.so run and reports both as would-block" "$(cat $OUT/programs-audit.out | tr '\n' ' ')"; fi
+al programs-none $AG sh -c "./tool; jq -n 1"
+esc=$(jq -r 'select(.type=="summary") | .escapes' $OUT/programs-none.report)
+if [ $RC -eq 0 ] && grep -q "^tool-ran$" $OUT/programs-none.out && grep -q "^1$" $OUT/programs-none.out && [ "$esc" = 0 ]; then
+	ok "no programs: in the chain: everything the rules mark x runs, no escape"
+else fail "no programs: in the chain: everything the rules mark x runs, no escape" "rc=$RC escapes=$esc"; fi
+rm -f $P/tool
+
 # agentlock check on a kernel with BPF-LSM: everything enforcement needs is there.
 CASE=check
 agentlock check --json >$OUT/check.out 2>$OUT/check.err

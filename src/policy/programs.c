@@ -128,6 +128,57 @@ bool prog_shebang(const char *head, size_t n, char *interp, size_t ilen, char *t
 	return true;
 }
 
+static bool is_shell(const char *interp)
+{
+	static const char *const shells[] = { "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh" };
+	size_t i;
+
+	for (i = 0; i < sizeof(shells) / sizeof(shells[0]); i++)
+		if (!strcmp(base_name(interp), shells[i]))
+			return true;
+	return false;
+}
+
+size_t prog_wrapper_execs(const char *text, size_t n, char (*out)[PATH_MAX], size_t max)
+{
+	const char *line = text, *end = text + n;
+	size_t found = 0;
+
+	while (line < end && found < max) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		char buf[1024], w[PATH_MAX];
+		const char *p = buf;
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)(len < sizeof(buf) ? len : sizeof(buf) - 1),
+			 line);
+		line += len + 1;
+		if (!word(&p, w, sizeof(w)) || strcmp(w, "exec"))
+			continue;
+		while (word(&p, w, sizeof(w))) {
+			if (!strcmp(w, "-a")) { /* exec -a NAME: the name, not the program */
+				if (!word(&p, w, sizeof(w)))
+					break;
+				continue;
+			}
+			if (w[0] == '-' || strchr(w, '='))
+				continue;
+			/* Quotes go; a program named by a variable is nothing we can name. */
+			if (w[0] == '"' || w[0] == '\'') {
+				size_t k = strlen(w);
+
+				memmove(w, w + 1, k);
+				if (k > 1 && (w[k - 2] == '"' || w[k - 2] == '\''))
+					w[k - 2] = '\0';
+			}
+			if (w[0] && !strchr(w, '$') && !strchr(w, '`'))
+				snprintf(out[found++], PATH_MAX, "%s", w);
+			break;
+		}
+	}
+	return found;
+}
+
 /* Reads one ELF program header table entry by entry, looking for PT_INTERP. */
 bool prog_elf_interp(int fd, char *out, size_t outlen)
 {
@@ -241,6 +292,44 @@ static int add_on_path(struct walk *w, const char *name, uint8_t kind, const cha
 	return rc;
 }
 
+/* The programs a shell wrapper at real execs ("exec node cli.js"), as
+ * targets: by path, or looked up on PATH. */
+static int add_wrapped(struct walk *w, const char *real, int depth)
+{
+	char (*progs)[PATH_MAX], text[PROG_WRAPPER_BYTES], why[384], preal[PATH_MAX], how[384];
+	size_t n, i;
+	ssize_t got;
+	int fd, rc = 0;
+
+	fd = w->open_fn(w->ctx, real);
+	if (fd < 0)
+		return 0;
+	got = pread(fd, text, sizeof(text), 0);
+	close(fd);
+	if (got <= 0)
+		return 0;
+	progs = calloc(PROG_WRAPPER_EXECS, sizeof(*progs)); /* recursion: not static */
+	if (!progs)
+		return -ENOMEM;
+	n = prog_wrapper_execs(text, (size_t)got, progs, PROG_WRAPPER_EXECS);
+	for (i = 0; !rc && i < n; i++) {
+		bool found;
+
+		if (progs[i][0] == '/') {
+			if (!realpath(progs[i], preal))
+				continue;
+			snprintf(how, sizeof(how), "%.200s, which the shell wrapper %.150s execs",
+				 progs[i], real);
+			rc = add_file(w, preal, PROG_TARGET, how, depth);
+		} else if (!strchr(progs[i], '/')) {
+			snprintf(why, sizeof(why), ", which the shell wrapper %.300s execs", real);
+			rc = add_on_path(w, progs[i], PROG_TARGET, why, depth, &found);
+		}
+	}
+	free(progs);
+	return rc;
+}
+
 /* What running the program at real needs: its "#!" interpreter (and env
  * target), or its ELF loader. */
 static int follow(struct walk *w, const char *real, int depth)
@@ -273,6 +362,8 @@ static int follow(struct walk *w, const char *real, int depth)
 			snprintf(why, sizeof(why), ", which the \"#!\" line of %.300s runs", real);
 			rc = add_on_path(w, target, PROG_TARGET, why, depth + 1, &found);
 		}
+		if (!rc && is_shell(ireal))
+			rc = add_wrapped(w, real, depth + 1);
 		return rc;
 	}
 	if (prog_elf_interp(fd, interp, sizeof(interp)) && realpath(interp, ireal)) {

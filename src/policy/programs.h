@@ -21,12 +21,14 @@
 #define PROG_MAX 256	   /* resolved files in one table */
 #define PROG_MAX_DEPTH 4   /* "#!" nesting the kernel follows (BINPRM_MAX_RECURSION) */
 #define PROG_HEAD_BYTES 256 /* the "#!" line the kernel reads (BINPRM_BUF_SIZE) */
+#define PROG_WRAPPER_BYTES 4096 /* how much of a shell wrapper is read for its exec lines */
+#define PROG_WRAPPER_EXECS 8	/* exec lines followed in one wrapper */
 
 enum prog_kind {
 	PROG_LISTED = 0, /* a name in programs: */
 	PROG_COMMAND,	 /* COMMAND itself: what the user typed always runs */
 	PROG_INTERPRETER, /* the "#!" interpreter of a program */
-	PROG_TARGET,	 /* the program a "#!/usr/bin/env NAME" line runs */
+	PROG_TARGET,	 /* what "#!/usr/bin/env NAME" or a shell wrapper's "exec NAME" runs */
 	PROG_LOADER,	 /* an ELF interpreter (PT_INTERP): loaded, not run */
 };
 
@@ -65,6 +67,11 @@ int prog_add(struct prog_table *t, const char *name, uint8_t kind, const char *o
  * script. target is "" unless the interpreter is env. */
 bool prog_shebang(const char *head, size_t n, char *interp, size_t ilen, char *target,
 		  size_t tlen);
+
+/* The programs a shell wrapper execs: each line "exec [-a NAME] [VAR=value]
+ * PROGRAM ..." of text (n bytes), PROGRAM into out[i] (at most max), skipping
+ * one that is a variable. Returns how many. */
+size_t prog_wrapper_execs(const char *text, size_t n, char (*out)[PATH_MAX], size_t max);
 
 /* The PT_INTERP of the ELF file open on fd, into out. Returns false when it
  * is no ELF or names no interpreter (a static binary). */

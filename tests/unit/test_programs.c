@@ -56,6 +56,7 @@ static int setup(void **state)
 	put("tool", "#!/bin/sh\necho tool\n", 0755);
 	put("envtool", "#!/usr/bin/env -S cat -n\n", 0755);
 	put("plain", "not a script\n", 0644); /* not executable: not a program */
+	put("wrapper", "#!/bin/sh\nexec cat \"$@\"\n", 0755);
 	snprintf(p, sizeof(p), "%s/tool", dir);
 	snprintf(q, sizeof(q), "%s/alias", dir);
 	assert_int_equal(symlink(p, q), 0);
@@ -99,6 +100,25 @@ static void parses_shebangs(void **state)
 	assert_false(prog_shebang("#!sh\n", 5, in, sizeof(in), tg, sizeof(tg)));
 	assert_false(prog_shebang("\x7f" "ELF", 4, in, sizeof(in), tg, sizeof(tg)));
 	assert_false(prog_shebang("#!", 2, in, sizeof(in), tg, sizeof(tg)));
+}
+
+/* A shell wrapper's exec lines: the program, not its options, names or variables. */
+static void reads_wrapper_execs(void **state)
+{
+	static const char text[] = "#!/bin/sh\n"
+				   "# exec commented out\n"
+				   "DIR=$(dirname \"$0\")\n"
+				   "[ -n \"$X\" ] && exec \"$X\" \"$@\"\n"
+				   "exec -a codex NODE_OPTIONS=1 node \"$DIR/cli.js\" \"$@\"\n"
+				   "  exec '/usr/bin/python3' -m tool\n"
+				   "exec\n";
+	char out[4][PATH_MAX];
+
+	(void)state;
+	assert_int_equal(prog_wrapper_execs(text, sizeof(text) - 1, out, 4), 2);
+	assert_string_equal(out[0], "node");
+	assert_string_equal(out[1], "/usr/bin/python3");
+	assert_int_equal(prog_wrapper_execs(text, sizeof(text) - 1, out, 1), 1);
 }
 
 /* A dynamic ELF names its loader; the loader itself names none. */
@@ -163,6 +183,17 @@ static void resolves_names(void **state)
 	for (i = 0; i < t.n; i++)
 		loaders += t.e[i].kind == PROG_LOADER;
 	assert_int_equal(loaders, 1); /* one ld.so for all of them */
+
+	/* A shell wrapper: its interpreter, and what it execs, looked up on PATH. */
+	prog_free(&t);
+	prog_init(&t);
+	assert_int_equal(prog_add(&t, "wrapper", PROG_LISTED, "p.yaml:7", path_env, "/",
+				  open_plain, NULL), 0);
+	assert_non_null(find(&t, sh));
+	e = find(&t, cat);
+	assert_non_null(e);
+	assert_int_equal(e->kind, PROG_TARGET);
+	assert_non_null(strstr(e->how, "which the shell wrapper"));
 
 	/* Not executable, not there: nothing is allowed, and both are named. */
 	assert_int_equal(prog_add(&t, "plain", PROG_LISTED, "p.yaml:5", path_env, "/", open_plain,
@@ -319,7 +350,8 @@ static void parses_the_key(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parses_shebangs),	 cmocka_unit_test(reads_pt_interp),
+		cmocka_unit_test(parses_shebangs),	 cmocka_unit_test(reads_wrapper_execs),
+		cmocka_unit_test(reads_pt_interp),
 		cmocka_unit_test(resolves_names),	 cmocka_unit_test(loader_run_is_program),
 		cmocka_unit_test(narrows_the_policy),	 cmocka_unit_test(judges_unlisted_exec),
 		cmocka_unit_test(parses_the_key),

@@ -15,6 +15,7 @@
 #include "observe.skel.h"
 #include "backend/jail.h"
 #include "base/json.h"
+#include "backend/bgdetach.h"
 #include "backend/observe.h"
 #include "backend/unixsup.h"
 
@@ -460,8 +461,11 @@ void observe_close(struct observer *o)
 	if (o->slots)
 		munmap(o->slots, o->slots_len);
 	o->slots = NULL;
-	if (o->skel)
+	if (o->skel) {
+		/* 22 tracepoints' perf events, each ~70 ms to detach: not here. */
+		bg_detach();
 		observe_bpf__destroy(o->skel);
+	}
 	o->skel = NULL;
 	memberset_free(&o->members);
 }

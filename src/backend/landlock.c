@@ -420,7 +420,8 @@ static void warn_protect(const struct policy *p, const struct ll_plan *pl, struc
 		if (absent++ == 0)
 			sb_printf(warn, "landlock: protected paths that do not exist yet can still be "
 					"created (Landlock cannot refuse a name beneath a writable "
-					"directory; BPF-LSM does):");
+					"directory; BPF-LSM does), and what is made there is moved "
+					"aside when the session ends:");
 		if (shown < PROTECT_NAMES_SHOWN) {
 			sb_printf(warn, " %s", r->path);
 			shown++;

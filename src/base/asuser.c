@@ -290,6 +290,89 @@ int asuser_open(const struct asuser *u, const char *path, int flags, mode_t mode
 	return -(rp.err ? rp.err : EIO);
 }
 
+void asuser_aside_name(const char *path, const char *suffix, int k, char *buf, size_t len)
+{
+	if (k <= 1)
+		snprintf(buf, len, "%s%s", path, suffix);
+	else
+		snprintf(buf, len, "%s%s.%d", path, suffix, k);
+}
+
+/* One path moved aside as the current user. */
+static struct asuser_moved move_one(const char *path, const char *suffix)
+{
+	struct asuser_moved m = { 0, 0 };
+	char to[PATH_MAX];
+	struct stat st;
+	int k;
+
+	if (lstat(path, &st)) {
+		m.err = errno == ENOENT ? 0 : errno;
+		return m;
+	}
+	for (k = 1; k <= ASUSER_MOVE_TRIES; k++) {
+		asuser_aside_name(path, suffix, k, to, sizeof(to));
+		if (strlen(to) >= sizeof(to) - 1) {
+			m.err = ENAMETOOLONG;
+			return m;
+		}
+		if (!renameat2(AT_FDCWD, path, AT_FDCWD, to, RENAME_NOREPLACE)) {
+			m.index = k;
+			return m;
+		}
+		if (errno != EEXIST) {
+			m.err = errno;
+			return m;
+		}
+	}
+	m.err = EEXIST;
+	return m;
+}
+
+int asuser_move_aside(const struct asuser *u, const char *const *paths, int n, const char *suffix,
+		      struct asuser_moved *out)
+{
+	int pfd[2], status, i, rc = 0;
+	size_t len = (size_t)n * sizeof(*out);
+	pid_t pid;
+
+	memset(out, 0, len);
+	if (geteuid() != 0) {
+		for (i = 0; i < n; i++)
+			out[i] = move_one(paths[i], suffix);
+		return 0;
+	}
+	if (pipe2(pfd, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		rc = -errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		return rc;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		if (drop_to(u))
+			_exit(1);
+		for (i = 0; i < n; i++) {
+			struct asuser_moved m = move_one(paths[i], suffix);
+
+			if (write(pfd[1], &m, sizeof(m)) != (ssize_t)sizeof(m))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(pfd[1]);
+	for (i = 0; !rc && i < n; i++)
+		if (read(pfd[0], &out[i], sizeof(out[i])) != (ssize_t)sizeof(out[i]))
+			rc = -EPERM; /* the child could not become u, or died */
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return rc;
+}
+
 /* mkdir -p as the current user; true when path itself was made. */
 static bool make_dirs(const char *path)
 {

@@ -71,6 +71,26 @@ int asuser_open_outputs(const struct asuser *u, struct asuser_file *f, int n, ch
  */
 int asuser_mkdirs(const struct asuser *u, const char *const *paths, int n, bool *created);
 
+/* What asuser_move_aside did with one path. */
+struct asuser_moved {
+	int err;   /* 0, or the errno that kept it in place */
+	int index; /* 0: nothing was there; k: moved to PATH SUFFIX (k == 1) or PATH SUFFIX.k */
+};
+#define ASUSER_MOVE_TRIES 99 /* names tried beside one path before giving up (EEXIST) */
+
+/*
+ * Moves each of the n paths that exists (as a name: a link is moved, never
+ * followed) aside, as user u: renamed in its own directory to path+suffix,
+ * or path+suffix+".2" and so on, never over a name that exists
+ * (RENAME_NOREPLACE). In order: an earlier path that holds a later one
+ * takes it along. Returns 0 with out[i] for each, or -errno when no child
+ * could act as u.
+ */
+int asuser_move_aside(const struct asuser *u, const char *const *paths, int n, const char *suffix,
+		      struct asuser_moved *out);
+/* The name asuser_move_aside gave path (index k > 0) into buf. */
+void asuser_aside_name(const char *path, const char *suffix, int k, char *buf, size_t len);
+
 /* Opens one path as user u with flags and mode. Returns the descriptor
  * (close-on-exec) or -errno. */
 int asuser_open(const struct asuser *u, const char *path, int flags, mode_t mode);

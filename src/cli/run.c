@@ -32,6 +32,7 @@
 #include "backend/landlock.h"
 #include "backend/launch.h"
 #include "backend/observe.h"
+#include "backend/planted.h"
 #include "backend/ringbuf.h"
 #include "ui/live.h"
 #include "cli/cli.h"
@@ -70,6 +71,9 @@ struct run {
 	struct ll_plan ll;
 	struct observer obs;
 	struct cgroup_cell cg; /* the cell's cgroup: its resources counted and bounded */
+	/* Landlock: protected names absent at the start, moved aside at the end. */
+	struct planted planted;
+	struct strbuf planted_frag; /* their summary fragment */
 	bool observing;
 	bool fell_back; /* auto: BPF-LSM was tried and is not usable here */
 	struct jail jail;
@@ -353,11 +357,42 @@ static void finish_ssh(struct run *r)
 	sb_free(&ev);
 }
 
+/*
+ * Under Landlock: what the agent made at protected names that did not exist
+ * at the start is moved aside now, as COMMAND's user (every member is gone),
+ * said on stderr and in the summary.
+ */
+static void finish_planted(struct run *r)
+{
+	const struct asuser as = { .uid = r->user.uid, .gid = r->user.gid,
+				   .groups = r->user.groups, .ngroups = r->user.ngroups,
+				   .name = r->user.name };
+	struct strbuf text;
+	int rc;
+
+	if (!r->planted.n)
+		return;
+	rc = planted_sweep(&r->planted, &as);
+	if (rc) {
+		warning("could not act as %s to look at the protected paths that did not exist "
+			"at the start (%s): anything the agent made there is still in place",
+			r->user.name, strerror(-rc));
+		return;
+	}
+	sb_init(&text);
+	planted_text(&r->planted, &text);
+	fputs(text.buf ? text.buf : "", stderr);
+	sb_free(&text);
+	planted_json(&r->planted, &r->planted_frag);
+	r->session.planted = r->planted_frag.buf;
+}
+
 static void finish_outputs(struct run *r)
 {
 	struct strbuf sb;
 
 	finish_ssh(r);
+	finish_planted(r);
 	sb_init(&sb);
 	if (r->cli.headless) {
 		report_summary_json(&sb, &r->session);
@@ -724,6 +759,11 @@ static int start_landlock(struct run *r)
 	}
 	/* Without root the cell cannot have an IPC namespace of its own. */
 	r->ll.ipc_shared = geteuid() != 0;
+	if (planted_watch(&r->planted, &r->cell.policy)) {
+		sb_free(&warn);
+		snprintf(r->err, sizeof(r->err), "out of memory listing the protected paths");
+		return AL_EXIT_INTERNAL;
+	}
 	/* With one, its /proc lists only what Landlock lets it inspect: the
 	 * cell's own processes (ps and top see the cell, never the user's). */
 	r->ns.own_proc = r->ns.private_ns;
@@ -1083,6 +1123,8 @@ static void run_free(struct run *r)
 	envf_result_free(&r->env_would);
 	cellns_finish(&r->ns); /* nothing uses its TMPDIR now */
 	ll_plan_free(&r->ll);
+	planted_free(&r->planted);
+	sb_free(&r->planted_frag);
 	observe_close(&r->obs);
 	userinfo_free(&r->user);
 	userinfo_free(&r->invoker);
@@ -1110,6 +1152,7 @@ int run_cmd(const struct cli *cli, char *err, size_t errlen)
 	sb_init(&r->text);
 	sb_init(&r->report.sb);
 	sb_init(&r->log.sb);
+	sb_init(&r->planted_frag);
 	rc = start(r);
 	if (!rc)
 		rc = supervise(r);

@@ -246,6 +246,8 @@ static void state_body(struct strbuf *sb, const struct session *s, const char *t
 	if (s->ssh_relay)
 		sb_printf(sb, ",\"ssh_signed\":%u,\"ssh_refused\":%u", s->ssh_signed,
 			  s->ssh_refused);
+	if (s->planted)
+		sb_puts(sb, s->planted);
 }
 
 void report_event_text(struct strbuf *sb, const struct al_event *e)

@@ -59,6 +59,9 @@ struct session {
 	/* The cell's SSH agent relay: whether it ran, logins it signed, requests refused. */
 	bool ssh_relay;
 	unsigned ssh_signed, ssh_refused;
+	/* The backend's ,"planted":[...] fragment for the summary (what it moved
+	 * aside at protected names, planted.h), or NULL. */
+	const char *planted;
 	int64_t mono_to_real_ns; /* add to an event's CLOCK_MONOTONIC stamp */
 	uint64_t start_ns;	 /* CLOCK_MONOTONIC */
 	uint64_t end_ns;

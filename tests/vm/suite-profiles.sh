@@ -390,15 +390,22 @@ echo 'export A=1' >"$R/.envrc"
 al plant-ll -v --backend landlock --user agent "$R" -- sh -c "$plant_script"
 ll_labels="hook hook-append hook-chmod hook-symlink config config-rename config-unlink config-link hooks-aside gitdir-aside
 	gitmodules envrc vscode vscode-new claude nested nested-config submodule submodule-aside"
-# What Landlock cannot refuse (names that do not exist yet, moving a nested
-# repository's work tree) is undone before the files are compared.
-rm -rf "$R/.idea" "$R/.mcp.json" "$R/.claude/settings.local.json" "$R/.claude/commands"
+# What Landlock cannot refuse, names that do not exist yet, agentlock moves
+# aside when the session ends (NAME.agentlock-planted); moving a nested
+# repository's work tree is undone here before the files are compared.
+aside=
+for n in .idea .mcp.json .claude/settings.local.json .claude/commands; do
+	[ -e "$R/$n" ] && aside="$aside $n-still-there"
+	[ -e "$R/$n.agentlock-planted" ] || aside="$aside $n-not-moved-aside"
+	rm -rf "$R/$n.agentlock-planted"
+done
 [ -d "$R/vendor/dep2" ] && mv "$R/vendor/dep2" "$R/vendor/dep"
 # shellcheck disable=SC2086
 if grep -qx planted-end "$OUT/plant-ll.out" && refused_these plant-ll $ll_labels && [ "$(snap)" = "$before" ] &&
-	grep -q "protected paths that do not exist yet can still be created" "$OUT/plant-ll.err"; then
-	ok "Landlock: planting into what exists is refused, nothing changed; what does not exist yet is said at start"
-else fail "Landlock: planting into what exists is refused" "$(grep -E 'LEAK|refused|end' $OUT/plant-ll.out | tr '\n' ' ') $(grep -v '^{' $OUT/plant-ll.err)"; fi
+	grep -q "protected paths that do not exist yet can still be created" "$OUT/plant-ll.err" && [ -z "$aside" ] &&
+	grep -q "^agentlock: moved aside what the agent made at protected paths" "$OUT/plant-ll.err"; then
+	ok "Landlock: planting into what exists is refused, nothing changed; what did not exist yet is moved aside at the end"
+else fail "Landlock: planting into what exists is refused" "aside:$aside $(grep -E 'LEAK|refused|end' $OUT/plant-ll.out | tr '\n' ' ') $(grep -v '^{' $OUT/plant-ll.err)"; fi
 has "$OUT/plant-ll.log" ".path==\"$R/.git/hooks/pre-commit\" and .class==\"persistence\" and .verdict==\"blocked\"" &&
 	ok "Landlock: the refused opens are reported with class persistence" ||
 	fail "Landlock: persistence events" "$(jq -c -s '[.[] | select(.class=="persistence")]' $OUT/plant-ll.log | head -c 600)"

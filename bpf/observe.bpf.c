@@ -565,6 +565,8 @@ int obs_exit_execve(struct trace_event_raw_sys_exit *ctx)
 #define F_SETOWN_EX 15
 #define PRIO_PROCESS 0
 #define IOPRIO_WHO_PROCESS 1
+#define AT_FDCWD_VALUE (-100)
+#define AT_EMPTY_PATH_VALUE 0x1000
 
 
 /* The path of the member's descriptor fd into e (path_len -ENAMETOOLONG
@@ -625,6 +627,70 @@ static __always_inline void user_sun_path(struct obs_record *r, __u64 upath)
 }
 
 /*
+ * The name a *at call passes into r as "base\0name" when relative (base: the
+ * working directory for AT_FDCWD, else the directory dfd's path, walked
+ * now), else as written; up to a whole path (the record's more[] holds what
+ * follows a base).
+ */
+static __always_inline void user_at_path(struct obs_record *r, __s32 dfd, __u64 upath)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct scratch *s = scratch_get();
+	struct al_event *e = &r->e;
+	char first = 0;
+	__u32 off = 0;
+	long n;
+
+	bpf_probe_read_user(&first, 1, (const void *)upath);
+	if (s && first && first != '/') {
+		if (dfd == AT_FDCWD_VALUE) {
+			n = build_path(s, BPF_CORE_READ(task, fs, pwd.dentry),
+				       BPF_CORE_READ(task, fs, pwd.mnt));
+			if (n > 0 && n < AL_PATH_MAX)
+				bpf_probe_read_kernel(e->path, n & (AL_PATH_MAX - 1), s->ev.path);
+		} else {
+			fd_path(e, (__u32)dfd);
+			n = e->path_len;
+		}
+		if (n > 0 && n < AL_PATH_MAX) {
+			off = (__u32)n;
+			asm volatile("" : "+r"(off)); /* keep the mask (see user_sun_path) */
+			off &= AL_PATH_MAX - 1;
+			e->path[off] = '\0';
+			r->base_len = off;
+			off++;
+		}
+	}
+	off &= AL_PATH_MAX - 1;
+	n = bpf_probe_read_user_str(&e->path[off], AL_PATH_MAX, (const void *)upath);
+	e->path_len = (__s32)(off + (n > 0 ? n - 1 : 0));
+}
+
+/* The record of a member's call: who, when, op, and whether it was refused. */
+static __always_inline void act_fill(struct obs_record *r, __u8 op, long ret)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct al_event *e = &r->e;
+
+	e->ts_ns = bpf_ktime_get_ns();
+	e->tgid = bpf_get_current_pid_tgid() >> 32;
+	e->tid = (__u32)bpf_get_current_pid_tgid();
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->op = op;
+	e->access = AL_ACCESS_WRITE;
+	e->class = AL_CLASS_RAW;
+	e->verdict = ret < 0 ? AL_VERDICT_BLOCKED : AL_VERDICT_ALLOWED;
+	e->target = 0;
+	e->arg = 0;
+	e->path_len = 0;
+	r->flags = 0;
+	r->dirfd = 0;
+	r->base_len = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+/*
  * Reports a member's call of the kind the filter refuses: refused (-EPERM,
  * -EACCES) or, where no filter is installed (--audit), carried out. Other
  * failures touched nothing. The record: op, target (for AL_OP_IOCTL the
@@ -635,7 +701,6 @@ static __always_inline void user_sun_path(struct obs_record *r, __u64 upath)
 static __always_inline int act_any(__u8 op, __u32 target, __u32 arg, long ret, int fd,
 				   const char *desc, __u64 upath)
 {
-	struct task_struct *task;
 	struct obs_record *r;
 	struct al_event *e;
 
@@ -647,23 +712,9 @@ static __always_inline int act_any(__u8 op, __u32 target, __u32 arg, long ret, i
 	if (!r)
 		return 0;
 	e = &r->e;
-	task = (struct task_struct *)bpf_get_current_task();
-	e->ts_ns = bpf_ktime_get_ns();
-	e->tgid = bpf_get_current_pid_tgid() >> 32;
-	e->tid = (__u32)bpf_get_current_pid_tgid();
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	e->uid = (__u32)bpf_get_current_uid_gid();
-	e->op = op;
-	e->access = AL_ACCESS_WRITE;
-	e->class = AL_CLASS_RAW;
-	e->verdict = ret < 0 ? AL_VERDICT_BLOCKED : AL_VERDICT_ALLOWED;
+	act_fill(r, op, ret);
 	e->target = target;
 	e->arg = arg;
-	e->path_len = 0;
-	r->flags = 0;
-	r->dirfd = 0;
-	r->base_len = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	if (fd >= 0)
 		fd_path(e, (__u32)fd);
 	if (desc) {
@@ -881,6 +932,76 @@ int obs_exit_connect(struct trace_event_raw_sys_exit *ctx)
 }
 
 /* The filter answers ENOSYS (as a kernel without io_uring would): refused. */
+/*
+ * File times (the supervisor's, src/backend/timesup.h): a refusal (the
+ * supervisor's EPERM, or the file's own permissions: user space judges the
+ * path), and a call carried out, which may have reached outside where
+ * nothing supervised it: always in --audit, else, as allowed opens, while
+ * something listens (with the supervisor only what is granted succeeds).
+ */
+static __always_inline int times_exit(long ret, __s32 dfd, __u64 upath, int flags)
+{
+	struct obs_record *r;
+
+	if (ret >= 0 && !audit && !allowed_wanted())
+		return 0;
+	if (ret < 0 && ret != -EPERM && ret != -EACCES)
+		return 0;
+	if (!member())
+		return 0;
+	r = recbuf_get();
+	if (!r)
+		return 0;
+	r->e.path_len = 0;
+	r->base_len = 0;
+	if (upath) {
+		char first = 0;
+
+		bpf_probe_read_user(&first, 1, (const void *)upath);
+		if (first || !(flags & AT_EMPTY_PATH_VALUE)) {
+			act_fill(r, AL_OP_SETATTR, ret);
+			r->dirfd = dfd;
+			user_at_path(r, dfd, upath);
+			send(r, true);
+			return 0;
+		}
+	}
+	act_fill(r, AL_OP_SETATTR, ret);
+	fd_path(&r->e, (__u32)dfd); /* futimens(fd), or AT_EMPTY_PATH */
+	send(r, true);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_utimensat")
+int obs_exit_utimensat(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = user_regs();
+
+	return times_exit(ctx->ret, (__s32)PT_REGS_PARM1_CORE_SYSCALL(regs),
+			  PT_REGS_PARM2_CORE_SYSCALL(regs), (int)PT_REGS_PARM4_CORE_SYSCALL(regs));
+}
+
+SEC("tracepoint/syscalls/sys_exit_futimesat")
+int obs_exit_futimesat(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = user_regs();
+
+	return times_exit(ctx->ret, (__s32)PT_REGS_PARM1_CORE_SYSCALL(regs),
+			  PT_REGS_PARM2_CORE_SYSCALL(regs), 0);
+}
+
+SEC("tracepoint/syscalls/sys_exit_utimes")
+int obs_exit_utimes(struct trace_event_raw_sys_exit *ctx)
+{
+	return times_exit(ctx->ret, AT_FDCWD_VALUE, PT_REGS_PARM1_CORE_SYSCALL(user_regs()), 0);
+}
+
+SEC("tracepoint/syscalls/sys_exit_utime")
+int obs_exit_utime(struct trace_event_raw_sys_exit *ctx)
+{
+	return times_exit(ctx->ret, AT_FDCWD_VALUE, PT_REGS_PARM1_CORE_SYSCALL(user_regs()), 0);
+}
+
 SEC("tracepoint/syscalls/sys_exit_io_uring_setup")
 int obs_exit_io_uring_setup(struct trace_event_raw_sys_exit *ctx)
 {

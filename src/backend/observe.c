@@ -230,6 +230,36 @@ static void feed_repeats(struct observer *o, const struct obs_record *r, const s
 		session_feed(o->s, e, size);
 }
 
+/*
+ * File times (timesup.h): judged by the file's path as opens are. Outside
+ * what the policy lets the cell write: an escape, refused by the supervisor,
+ * or carried out where none ran (--audit: would-block; else a gap shown).
+ * Inside: refused only by the file's own permissions, or done: not reported.
+ */
+static void on_times(struct observer *o, struct obs_record *r, size_t plen)
+{
+	char resolved[PATH_MAX + 1];
+	uint64_t before[AL_CNT_MAX];
+	struct verdict v = { .class = AL_CLASS_UNRESOLVED };
+	bool exists, refused = r->e.verdict == AL_VERDICT_BLOCKED, report = false;
+
+	memcpy(before, o->s->kcount, sizeof(before));
+	if (plen > 0 && !record_path(r, plen, resolved, sizeof(resolved), &exists))
+		v = policy_classify(o->policy, resolved, r->e.tgid);
+	else if (plen == 0 && r->e.path_len <= 0)
+		resolved[0] = '\0'; /* a descriptor the walk could not name */
+	else
+		snprintf(resolved, sizeof(resolved), "%.*s", (int)plen, r->e.path);
+	if (!(v.granted & AL_ACC_WRITE) && resolved[0] == '/')
+		report = observe_judge_act(o->audit, refused, &r->e, o->s->kcount);
+	plen = strnlen(resolved, AL_PATH_MAX - 1);
+	memcpy(r->e.path, resolved, plen);
+	r->e.path_len = (int32_t)plen;
+	r->e.target = 0;
+	r->e.arg = 0;
+	feed_repeats(o, r, &r->e, AL_EVENT_HDR_SIZE + plen, before, report);
+}
+
 static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 {
 	char link[64], path[PATH_MAX];
@@ -237,6 +267,10 @@ static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 	bool report;
 	ssize_t n;
 
+	if (r->e.op == AL_OP_SETATTR) {
+		on_times(o, r, plen);
+		return;
+	}
 	if (r->e.op == AL_OP_CONNECT && r->e.arg == AL_CONNECT_ARG_UNIX_PATH)
 		plen = connect_path(r, plen); /* "base\0name" may be longer than a path */
 	if (plen >= AL_PATH_MAX) {
@@ -298,7 +332,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	if (r.e.op == AL_OP_IOCTL || r.e.op == AL_OP_KEYRING || r.e.op == AL_OP_PROCESS ||
-	    r.e.op == AL_OP_CONNECT) {
+	    r.e.op == AL_OP_CONNECT || r.e.op == AL_OP_SETATTR) {
 		on_act(o, &r, plen);
 		return 0;
 	}

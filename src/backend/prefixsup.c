@@ -131,8 +131,7 @@ bool prefixsup_handles(int nr)
 	}
 }
 
-/* Copies the member's NUL-terminated name once; every later step uses the copy. */
-static int read_name(pid_t tid, uint64_t addr, char *buf, size_t len)
+int prefixsup_read_name(pid_t tid, uint64_t addr, char *buf, size_t len)
 {
 	size_t got = 0;
 
@@ -220,13 +219,7 @@ static const struct prefix_dir *locate(char *path, const char **name)
 	return d;
 }
 
-/*
- * Makes the member's relative name absolute in place, from its working
- * directory (dfd AT_FDCWD) or the directory dfd. Whichever directory that
- * is when the supervisor looks, what it then does lies in a prefix rule's
- * directory, and is granted. Returns false when it cannot.
- */
-static bool absolute(const struct seccomp_notif *n, int dfd, char *buf, size_t len)
+bool prefixsup_absolute(const struct seccomp_notif *n, int dfd, char *buf, size_t len)
 {
 	char link[64], base[PATH_MAX];
 	size_t blen, nlen;
@@ -261,7 +254,7 @@ static const struct prefix_dir *grant(const struct seccomp_notif *n, int dfd, ui
 	char full[PATH_MAX];
 	struct verdict v;
 
-	if (read_name((pid_t)n->pid, addr, buf, len) || !absolute(n, dfd, buf, len))
+	if (prefixsup_read_name((pid_t)n->pid, addr, buf, len) || !prefixsup_absolute(n, dfd, buf, len))
 		return NULL;
 	d = locate(buf, name);
 	if (!d)

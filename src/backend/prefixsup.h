@@ -15,6 +15,8 @@
  * unchanged (SECCOMP_USER_NOTIF_FLAG_CONTINUE), where Landlock judges it.
  */
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 #include <linux/seccomp.h>
 
 #include "policy/policy.h"
@@ -33,5 +35,16 @@ int prefixsup_init(const struct policy *p);
 bool prefixsup_handles(int nr);
 /* Answers notification n on listener (carried out, refused or continued). */
 void prefixsup_serve(int listener, const struct seccomp_notif *n);
+
+/* Copies the member's NUL-terminated name at addr once (every later step
+ * uses the copy). Returns 0, -EFAULT or -ENAMETOOLONG. */
+int prefixsup_read_name(pid_t tid, uint64_t addr, char *buf, size_t len);
+/*
+ * Makes the member's relative name in buf absolute in place, from its
+ * working directory (dfd AT_FDCWD) or the directory dfd, as they are when
+ * the supervisor looks: what it then does must be judged on what it opened,
+ * never on this spelling. Returns false when it cannot.
+ */
+bool prefixsup_absolute(const struct seccomp_notif *n, int dfd, char *buf, size_t len);
 
 #endif

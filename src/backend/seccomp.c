@@ -169,6 +169,18 @@ static const struct sc_rule rules[] = {
 	{ __NR_renameat, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
 	{ __NR_renameat2, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
 
+	/* File times (timesup.h): Landlock has no right for them. */
+	{ __NR_utimensat, AL_SC_TIMES_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+#ifdef __NR_utimes
+	{ __NR_utimes, AL_SC_TIMES_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+#endif
+#ifdef __NR_utime
+	{ __NR_utime, AL_SC_TIMES_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+#endif
+#ifdef __NR_futimesat
+	{ __NR_futimesat, AL_SC_TIMES_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+#endif
+
 	/* SysV IPC and POSIX message queues of a shared IPC namespace: their
 	 * objects belong to whoever made them, outside the cell too. shmdt only
 	 * detaches what shmat attached, so it stays. */
@@ -326,7 +338,7 @@ int seccomp_install(unsigned flags)
 	prog = (struct sock_fprog){ .len = (unsigned short)n, .filter = f };
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
-	if (!(flags & (AL_SC_SSH_RELAY | AL_SC_UNIX_NOTIFY | AL_SC_PREFIX_NOTIFY)))
+	if (!(flags & (AL_SC_SSH_RELAY | AL_SC_UNIX_NOTIFY | AL_SC_PREFIX_NOTIFY | AL_SC_TIMES_NOTIFY)))
 		return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) ? -errno : 0;
 	/* The listener agentlock (the SSH relay) or the supervisor reads. */
 	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,

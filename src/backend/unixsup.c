@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "backend/prefixsup.h"
+#include "backend/timesup.h"
 #include "backend/unixsup.h"
 
 #ifndef PIDFD_THREAD
@@ -155,6 +156,15 @@ static int member_socket(pid_t tid, int fd, int *pidfd)
 	s = (int)syscall(SYS_pidfd_getfd, *pidfd, fd, 0);
 	if (s < 0)
 		return errno == EBADF ? -EBADF : -EPERM;
+	return s;
+}
+
+int unixsup_member_fd(pid_t tid, int fd)
+{
+	int pidfd = -1, s = member_socket(tid, fd, &pidfd);
+
+	if (pidfd >= 0)
+		close(pidfd);
 	return s;
 }
 
@@ -405,6 +415,8 @@ static void __attribute__((noreturn)) serve(void)
 			/* Name-prefix grants are quick (no connect to wait on): here. */
 			if (prefixsup_handles(r->n.data.nr))
 				prefixsup_serve(sup_listener, &r->n);
+			else if (timesup_handles(r->n.data.nr))
+				timesup_serve(sup_listener, &r->n, sup_policy);
 			else
 				answer(r->n.id, -ENOSYS);
 			free(r);

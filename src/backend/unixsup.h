@@ -34,6 +34,10 @@ int unixsup_start(const struct policy *p);
 /* Sends the listener descriptor over sock and closes both. Returns 0 or -errno. */
 int unixsup_hand_over(int sock, int listener);
 
+/* The member thread tid's descriptor fd as one of ours (the same open
+ * file, through pidfd_getfd), or -errno. */
+int unixsup_member_fd(pid_t tid, int fd);
+
 /* Field ("Tgid", "Umask") of /proc/TID/status, read in base; false when unknown. */
 bool unixsup_status_field(pid_t tid, const char *field, int base, unsigned long *out);
 

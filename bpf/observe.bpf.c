@@ -933,15 +933,18 @@ int obs_exit_connect(struct trace_event_raw_sys_exit *ctx)
 
 /* The filter answers ENOSYS (as a kernel without io_uring would): refused. */
 /*
- * File times (the supervisor's, src/backend/timesup.h): a refusal (the
- * supervisor's EPERM, or the file's own permissions: user space judges the
- * path), and a call carried out, which may have reached outside where
- * nothing supervised it: always in --audit, else, as allowed opens, while
- * something listens (with the supervisor only what is granted succeeds).
+ * A file's times, mode, owner or size (the supervisor's, attrsup.h): a
+ * refusal (the supervisor's EPERM, or the file's own permissions: user
+ * space judges the path), and a call carried out, which may have reached
+ * outside where nothing supervised it: always in --audit, else, as allowed
+ * opens, while something listens (with the supervisor only what is granted
+ * succeeds). upath 0 with fd_only: the call names a descriptor (fchmod).
  */
-static __always_inline int times_exit(long ret, __s32 dfd, __u64 upath, int flags)
+static __always_inline int attr_exit(__u8 op, long ret, __s32 dfd, __u64 upath, int flags,
+				     bool fd_only)
 {
 	struct obs_record *r;
+	char first = 0;
 
 	if (ret >= 0 && !audit && !allowed_wanted())
 		return 0;
@@ -952,54 +955,100 @@ static __always_inline int times_exit(long ret, __s32 dfd, __u64 upath, int flag
 	r = recbuf_get();
 	if (!r)
 		return 0;
-	r->e.path_len = 0;
-	r->base_len = 0;
-	if (upath) {
-		char first = 0;
-
+	act_fill(r, op, ret);
+	if (!fd_only && upath)
 		bpf_probe_read_user(&first, 1, (const void *)upath);
-		if (first || !(flags & AT_EMPTY_PATH_VALUE)) {
-			act_fill(r, AL_OP_SETATTR, ret);
-			r->dirfd = dfd;
-			user_at_path(r, dfd, upath);
-			send(r, true);
-			return 0;
-		}
+	if (!fd_only && upath && (first || !(flags & AT_EMPTY_PATH_VALUE))) {
+		r->dirfd = dfd;
+		user_at_path(r, dfd, upath);
+	} else {
+		fd_path(&r->e, (__u32)dfd); /* fchmod(fd), futimens(fd), AT_EMPTY_PATH */
 	}
-	act_fill(r, AL_OP_SETATTR, ret);
-	fd_path(&r->e, (__u32)dfd); /* futimens(fd), or AT_EMPTY_PATH */
 	send(r, true);
 	return 0;
 }
 
+#define ARG1 PT_REGS_PARM1_CORE_SYSCALL(user_regs())
+#define ARG2 PT_REGS_PARM2_CORE_SYSCALL(user_regs())
+#define ARG4 PT_REGS_PARM4_CORE_SYSCALL(user_regs())
+#define ARG5 PT_REGS_PARM5_CORE_SYSCALL(user_regs())
+
 SEC("tracepoint/syscalls/sys_exit_utimensat")
 int obs_exit_utimensat(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *regs = user_regs();
-
-	return times_exit(ctx->ret, (__s32)PT_REGS_PARM1_CORE_SYSCALL(regs),
-			  PT_REGS_PARM2_CORE_SYSCALL(regs), (int)PT_REGS_PARM4_CORE_SYSCALL(regs));
+	return attr_exit(AL_OP_SETATTR, ctx->ret, (__s32)ARG1, ARG2, (int)ARG4, false);
 }
 
 SEC("tracepoint/syscalls/sys_exit_futimesat")
 int obs_exit_futimesat(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *regs = user_regs();
-
-	return times_exit(ctx->ret, (__s32)PT_REGS_PARM1_CORE_SYSCALL(regs),
-			  PT_REGS_PARM2_CORE_SYSCALL(regs), 0);
+	return attr_exit(AL_OP_SETATTR, ctx->ret, (__s32)ARG1, ARG2, 0, false);
 }
 
 SEC("tracepoint/syscalls/sys_exit_utimes")
 int obs_exit_utimes(struct trace_event_raw_sys_exit *ctx)
 {
-	return times_exit(ctx->ret, AT_FDCWD_VALUE, PT_REGS_PARM1_CORE_SYSCALL(user_regs()), 0);
+	return attr_exit(AL_OP_SETATTR, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
 }
 
 SEC("tracepoint/syscalls/sys_exit_utime")
 int obs_exit_utime(struct trace_event_raw_sys_exit *ctx)
 {
-	return times_exit(ctx->ret, AT_FDCWD_VALUE, PT_REGS_PARM1_CORE_SYSCALL(user_regs()), 0);
+	return attr_exit(AL_OP_SETATTR, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_chmod")
+int obs_exit_chmod(struct trace_event_raw_sys_exit *ctx)
+{
+	return attr_exit(AL_OP_CHMOD, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_fchmod")
+int obs_exit_fchmod(struct trace_event_raw_sys_exit *ctx)
+{
+	return attr_exit(AL_OP_CHMOD, ctx->ret, (__s32)ARG1, 0, 0, true);
+}
+
+SEC("tracepoint/syscalls/sys_exit_fchmodat")
+int obs_exit_fchmodat(struct trace_event_raw_sys_exit *ctx)
+{
+	return attr_exit(AL_OP_CHMOD, ctx->ret, (__s32)ARG1, ARG2, 0, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_fchmodat2")
+int obs_exit_fchmodat2(struct trace_event_raw_sys_exit *ctx)
+{
+	return attr_exit(AL_OP_CHMOD, ctx->ret, (__s32)ARG1, ARG2, (int)ARG4, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_chown")
+int obs_exit_chown(struct trace_event_raw_sys_exit *ctx)
+{
+	return attr_exit(AL_OP_CHOWN, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_lchown")
+int obs_exit_lchown(struct trace_event_raw_sys_exit *ctx)
+{
+	return attr_exit(AL_OP_CHOWN, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_fchown")
+int obs_exit_fchown(struct trace_event_raw_sys_exit *ctx)
+{
+	return attr_exit(AL_OP_CHOWN, ctx->ret, (__s32)ARG1, 0, 0, true);
+}
+
+SEC("tracepoint/syscalls/sys_exit_fchownat")
+int obs_exit_fchownat(struct trace_event_raw_sys_exit *ctx)
+{
+	return attr_exit(AL_OP_CHOWN, ctx->ret, (__s32)ARG1, ARG2, (int)ARG5, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_truncate")
+int obs_exit_truncate(struct trace_event_raw_sys_exit *ctx)
+{
+	return attr_exit(AL_OP_TRUNCATE, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
 }
 
 SEC("tracepoint/syscalls/sys_exit_io_uring_setup")

@@ -466,12 +466,12 @@ int ll_plan_build(const struct policy *p, int abi, struct ll_plan *out, struct s
 	out->unix_allowed = p->net.unix_allow;
 	out->policy = p;
 	/* Whether the supervisor can run here is asked once; both uses share it. */
-	/* Always asked: file times need the supervisor in every cell. */
+	/* Always asked: file attributes need the supervisor in every cell. */
 	sup_ok = unixsup_available(out->unix_why, sizeof(out->unix_why));
 	out->unix_supervised = !p->net.unix_allow && sup_ok;
 	out->prefix_supervised = prefixsup_wanted(p) && sup_ok;
 	out->prefix_every_open = out->prefix_supervised && prefixsup_every_open(p);
-	out->times_supervised = sup_ok;
+	out->attr_supervised = sup_ok;
 	rc = plan_net(&p->net, abi, out, err, errlen);
 	if (rc) {
 		ll_plan_free(out);
@@ -699,7 +699,7 @@ int ll_apply(const struct ll_plan *pl, int *notif_fd)
 
 	/* The SSH relay's mode hands out only connected Unix sockets, and
 	 * answers connects itself: a filter has one listener, so it wins. */
-	bool supervise = (pl->unix_supervised || pl->prefix_supervised || pl->times_supervised) &&
+	bool supervise = (pl->unix_supervised || pl->prefix_supervised || pl->attr_supervised) &&
 			 !pl->ssh_relay;
 
 	*notif_fd = -1;
@@ -745,7 +745,7 @@ int ll_apply(const struct ll_plan *pl, int *notif_fd)
 				      pl->unix_allowed		       ? 0 :
 									 AL_SC_NO_UNIX) |
 				     (supervise && pl->prefix_supervised ? AL_SC_PREFIX_NOTIFY : 0) |
-				     (supervise && pl->times_supervised ? AL_SC_TIMES_NOTIFY : 0) |
+				     (supervise && pl->attr_supervised ? AL_SC_ATTR_NOTIFY : 0) |
 				     (supervise && pl->prefix_every_open ? AL_SC_PREFIX_OPENS : 0) |
 				     (pl->ssh_relay ? AL_SC_SSH_RELAY : 0));
 	close(fd);

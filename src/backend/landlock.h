@@ -55,8 +55,9 @@ struct ll_plan {
 	 * exist yet are granted too. False when there are none, or when this
 	 * system cannot (unix_why says why). */
 	bool prefix_supervised;
-	/* File times go by the supervisor (timesup.h): wherever it can run. */
-	bool times_supervised;
+	/* A file's times, mode, owner and size go by the supervisor
+	 * (attrsup.h): wherever it can run. */
+	bool attr_supervised;
 	bool prefix_every_open; /* every open too (prefixsup_every_open) */
 	const struct policy *policy; /* the plan's policy; must outlive the plan */
 	/* The cell has an SSH agent relay (sshrelay.h): socket(AF_UNIX) and

@@ -231,12 +231,13 @@ static void feed_repeats(struct observer *o, const struct obs_record *r, const s
 }
 
 /*
- * File times (timesup.h): judged by the file's path as opens are. Outside
- * what the policy lets the cell write: an escape, refused by the supervisor,
- * or carried out where none ran (--audit: would-block; else a gap shown).
- * Inside: refused only by the file's own permissions, or done: not reported.
+ * A file's times, mode, owner or size (attrsup.h): judged by the file's path
+ * as opens are. Outside what the policy lets the cell write: an escape,
+ * refused by the supervisor, or carried out where none ran (--audit:
+ * would-block; else a gap shown). Inside: refused only by the file's own
+ * permissions, or done: not reported.
  */
-static void on_times(struct observer *o, struct obs_record *r, size_t plen)
+static void on_attr(struct observer *o, struct obs_record *r, size_t plen)
 {
 	char resolved[PATH_MAX + 1];
 	uint64_t before[AL_CNT_MAX];
@@ -267,8 +268,9 @@ static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 	bool report;
 	ssize_t n;
 
-	if (r->e.op == AL_OP_SETATTR) {
-		on_times(o, r, plen);
+	if (r->e.op == AL_OP_SETATTR || r->e.op == AL_OP_CHMOD || r->e.op == AL_OP_CHOWN ||
+	    r->e.op == AL_OP_TRUNCATE) {
+		on_attr(o, r, plen);
 		return;
 	}
 	if (r->e.op == AL_OP_CONNECT && r->e.arg == AL_CONNECT_ARG_UNIX_PATH)
@@ -332,7 +334,8 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	if (r.e.op == AL_OP_IOCTL || r.e.op == AL_OP_KEYRING || r.e.op == AL_OP_PROCESS ||
-	    r.e.op == AL_OP_CONNECT || r.e.op == AL_OP_SETATTR) {
+	    r.e.op == AL_OP_CONNECT || r.e.op == AL_OP_SETATTR || r.e.op == AL_OP_CHMOD ||
+	    r.e.op == AL_OP_CHOWN || r.e.op == AL_OP_TRUNCATE) {
 		on_act(o, &r, plen);
 		return 0;
 	}

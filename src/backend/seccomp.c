@@ -169,17 +169,35 @@ static const struct sc_rule rules[] = {
 	{ __NR_renameat, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
 	{ __NR_renameat2, AL_SC_PREFIX_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
 
-	/* File times (timesup.h): Landlock has no right for them. */
-	{ __NR_utimensat, AL_SC_TIMES_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	/* A file's times, mode, owner, size (attrsup.h): Landlock has no right
+	 * for the first three, nor for truncate(2) before ABI 3. */
+	{ __NR_utimensat, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
 #ifdef __NR_utimes
-	{ __NR_utimes, AL_SC_TIMES_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_utimes, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
 #endif
 #ifdef __NR_utime
-	{ __NR_utime, AL_SC_TIMES_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_utime, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
 #endif
 #ifdef __NR_futimesat
-	{ __NR_futimesat, AL_SC_TIMES_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_futimesat, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
 #endif
+#ifdef __NR_chmod
+	{ __NR_chmod, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+#endif
+	{ __NR_fchmod, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_fchmodat, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+#ifdef __NR_fchmodat2
+	{ __NR_fchmodat2, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+#endif
+#ifdef __NR_chown
+	{ __NR_chown, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+#endif
+#ifdef __NR_lchown
+	{ __NR_lchown, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+#endif
+	{ __NR_fchown, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_fchownat, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_truncate, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
 
 	/* SysV IPC and POSIX message queues of a shared IPC namespace: their
 	 * objects belong to whoever made them, outside the cell too. shmdt only
@@ -338,7 +356,7 @@ int seccomp_install(unsigned flags)
 	prog = (struct sock_fprog){ .len = (unsigned short)n, .filter = f };
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
-	if (!(flags & (AL_SC_SSH_RELAY | AL_SC_UNIX_NOTIFY | AL_SC_PREFIX_NOTIFY | AL_SC_TIMES_NOTIFY)))
+	if (!(flags & (AL_SC_SSH_RELAY | AL_SC_UNIX_NOTIFY | AL_SC_PREFIX_NOTIFY | AL_SC_ATTR_NOTIFY)))
 		return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) ? -errno : 0;
 	/* The listener agentlock (the SSH relay) or the supervisor reads. */
 	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,

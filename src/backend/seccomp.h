@@ -81,12 +81,14 @@
 /* With AL_SC_PREFIX_OPENS too: every open(), openat(), not only creating ones. */
 #define AL_SC_PREFIX_OPENS 0x40
 /*
- * With AL_SC_TIMES_NOTIFY (the supervisor runs, timesup.h): utimensat(),
- * utimes(), utime() and futimesat() return SECCOMP_RET_USER_NOTIF to it,
- * which sets the times of what the policy lets the cell write and refuses
- * the rest. Not with AL_SC_SSH_RELAY.
+ * With AL_SC_ATTR_NOTIFY (the supervisor runs, attrsup.h): the calls that
+ * change a file's times, mode, owner or size by name (utimensat, utimes,
+ * utime, futimesat, chmod, fchmod, fchmodat, fchmodat2, chown, fchown,
+ * lchown, fchownat, truncate) return SECCOMP_RET_USER_NOTIF to it, which
+ * carries out what the policy lets the cell write and refuses the rest.
+ * Not with AL_SC_SSH_RELAY.
  */
-#define AL_SC_TIMES_NOTIFY 0x80
+#define AL_SC_ATTR_NOTIFY 0x80
 
 /* The longest filter seccomp_build makes, with every flag. */
 #define AL_SC_MAX_INSNS 256
@@ -100,7 +102,7 @@ int seccomp_build(unsigned flags, struct sock_filter *out, size_t max);
 
 /*
  * Sets no_new_privs and installs the filter for flags. Returns 0, or with
- * AL_SC_SSH_RELAY, AL_SC_UNIX_NOTIFY, AL_SC_PREFIX_NOTIFY or AL_SC_TIMES_NOTIFY the listener's descriptor (> 0,
+ * AL_SC_SSH_RELAY, AL_SC_UNIX_NOTIFY, AL_SC_PREFIX_NOTIFY or AL_SC_ATTR_NOTIFY the listener's descriptor (> 0,
  * close-on-exec: agentlock takes it with pidfd_getfd, or the child hands it
  * to the Unix socket supervisor, and the child closes it before exec), or
  * -errno.

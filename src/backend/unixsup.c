@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "backend/prefixsup.h"
-#include "backend/timesup.h"
+#include "backend/attrsup.h"
 #include "backend/unixsup.h"
 
 #ifndef PIDFD_THREAD
@@ -415,8 +415,8 @@ static void __attribute__((noreturn)) serve(void)
 			/* Name-prefix grants are quick (no connect to wait on): here. */
 			if (prefixsup_handles(r->n.data.nr))
 				prefixsup_serve(sup_listener, &r->n);
-			else if (timesup_handles(r->n.data.nr))
-				timesup_serve(sup_listener, &r->n, sup_policy);
+			else if (attrsup_handles(r->n.data.nr))
+				attrsup_serve(sup_listener, &r->n, sup_policy);
 			else
 				answer(r->n.id, -ENOSYS);
 			free(r);

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# File times under Landlock (src/backend/timesup.h): Landlock has no right
-# for them, so the seccomp supervisor judges each utimensat/utimes/utime on
-# the file it opened and sets the times itself. Outside the cell touch -d,
-# touch -h, a relative name, an O_PATH descriptor and futimens are refused
-# and reported as setattr escapes (as root, with the observer) and the file
-# keeps its times; inside, touch, touch -d, touch -h, cp -p and tar x work
-# and report nothing; --audit lets it through and says would-block.
-#   tests/host/times.sh BUILD_DIR        (as root)
+# A file's times, mode, owner and size under Landlock (src/backend/attrsup.h):
+# Landlock has no right for the first three (and none for truncate(2) before
+# ABI 3), so the seccomp supervisor judges each call on the file it opened
+# and makes the change itself. Outside the cell touch -d, touch -h, a
+# relative name, an O_PATH descriptor, utimensat, chmod, fchmod of a
+# descriptor the cell may read, chown and truncate(2) are refused and
+# reported (setattr, chmod, chown, truncate; as root, with the observer) and
+# the file keeps its times, mode and size; inside, touch, touch -h, cp -p,
+# tar x, chmod, chown and truncate work and report nothing; --audit lets it
+# through and says would-block.
+#   tests/host/attrs.sh BUILD_DIR        (as root)
 set -uo pipefail
 build=$(cd "$1" && pwd)
 bin=$build/agentlock
@@ -30,34 +33,40 @@ V=$H/victim-file
 echo mine >"$V"
 chown -R "$U:" "$P" "$V"
 touch -d '2000-01-01 00:00:00' "$V"
-stamp() { stat -c %Y "$V"; }
+stamp() { stat -c '%Y %a %s' "$V"; }
 before=$(stamp)
 job='touch -d "2001-01-01" '"$V"'; touch -h -d "2001-01-01" '"$V"'
 cd '"$H"' && touch -d "2001-01-01" victim-file; cd '"$P"'
 bin/al-attack opath-utime '"$V"'; bin/al-attack utime '"$V"'
+chmod 777 '"$V"'; chown '"$U"' '"$V"'
+python3 -c "import os; os.fchmod(os.open(\"'"$V"'\", os.O_RDONLY), 0o777)"
+python3 -c "import os; os.truncate(\"'"$V"'\", 0)"
 rm -rf a b l t t.tar; echo x >a; touch -d "2002-02-02" a && echo touched-in; ln -s a l && touch -h -d "2002-02-02" l && echo link-in
 cp -p a b && mkdir t && tar cf t.tar a b && (cd t && tar xf ../t.tar) && echo tar-in
 stat -c %Y a b t/a
+chmod 600 b && chown '"$U"' b && python3 -c "import os; os.truncate(\"b\", 1)" && [ "$(stat -c "%a %s" b)" = "600 1" ] && echo attrs-in
 echo end'
-run() { # NAME [agentlock options]: the job, reports in $out
+run() { # NAME [agentlock options]: the job, reports in $out; the victim readable
 	local name=$1
 	shift
-	(cd "$P" && "$bin" --headless --user "$U" --report "$out/$name.report" "$@" "$P" -- sh -c "$job" \
+	(cd "$P" && "$bin" --headless --user "$U" --ro "$V" --report "$out/$name.report" "$@" "$P" -- sh -c "$job" \
 		>"$out/$name.out" 2>"$out/$name.err")
 }
 
 run enforce
 feb=$(date -d 2002-02-02 +%s)
 n=$(jq -s --arg v "$V" '[.[] | select(.type=="setattr" and .path==$v and .class=="escape" and .verdict=="blocked")] | length' "$out/enforce.report")
+kinds=$(jq -s -r --arg v "$V" '[.[] | select(.path==$v and .class=="escape" and .verdict=="blocked") | .type] | unique | join(",")' "$out/enforce.report")
 other=$(jq -s --arg v "$V" '[.[] | select(.class=="escape" and .path!=$v)] | length' "$out/enforce.report")
-if [ "$(stamp)" = "$before" ] && [ "${n:-0}" -ge 4 ] && [ "$other" = 0 ]; then
-	ok "outside: touch -d, touch -h, a relative name, O_PATH and utimensat are refused, $n reported as setattr escapes, the times kept"
+if [ "$(stamp)" = "$before" ] && [ "${n:-0}" -ge 4 ] && [ "$kinds" = "chmod,chown,setattr,truncate" ] && [ "$other" = 0 ]; then
+	ok "outside: touch -d, touch -h, a relative name, O_PATH, utimensat, chmod, fchmod, chown, truncate refused and reported ($kinds), times, mode and size kept"
 else
-	nok "outside refused" "stamp $(stamp) (was $before), setattr $n, other escapes $other: $(jq -c 'select(.class=="escape")' "$out/enforce.report" | head -n 4)"
+	nok "outside refused" "stamp $(stamp) (was $before), setattr $n, kinds $kinds, other escapes $other: $(jq -c 'select(.class=="escape")' "$out/enforce.report" | head -n 4)"
 fi
 if grep -q touched-in "$out/enforce.out" && grep -q link-in "$out/enforce.out" && grep -q tar-in "$out/enforce.out" &&
+	grep -q attrs-in "$out/enforce.out" &&
 	[ "$(grep -c "^$feb$" "$out/enforce.out")" = 3 ] && grep -q '^end$' "$out/enforce.out"; then
-	ok "inside: touch -d, touch -h on a link, cp -p and tar x set the times, nothing reported"
+	ok "inside: touch -d, touch -h on a link, cp -p and tar x set the times; chmod, chown, truncate work; nothing reported"
 else
 	nok "inside works" "$(cat "$out/enforce.out" | tr '\n' ' ') $(grep -v '^agentlock' "$out/enforce.err" | head -c 300)"
 fi
@@ -69,11 +78,13 @@ if [ "$(stamp)" != "$before" ] && [ "${wb:-0}" -ge 1 ]; then
 else
 	nok "--audit" "stamp $(stamp), would-block $wb"
 fi
+chmod 644 "$V"
+echo mine >"$V"
 touch -d '2000-01-01 00:00:00' "$V"
 
 # As the user: no observer, the supervisor refuses all the same.
-su "$U" -s /bin/sh -c "cd '$P' && '$bin' --headless --report '$H/user.report' '$P' -- sh -c '$(printf %s "$job" | sed "s/'/'\\\\''/g")'" >"$out/user.out" 2>"$out/user.err"
-if [ "$(stamp)" = "$before" ] && grep -q tar-in "$out/user.out"; then
+su "$U" -s /bin/sh -c "cd '$P' && '$bin' --headless --ro '$V' --report '$H/user.report' '$P' -- sh -c '$(printf %s "$job" | sed "s/'/'\\\\''/g")'" >"$out/user.out" 2>"$out/user.err"
+if [ "$(stamp)" = "$before" ] && grep -q tar-in "$out/user.out" && grep -q attrs-in "$out/user.out"; then
 	ok "as the user (no observer): outside refused, the times kept; inside works"
 else
 	nok "as the user" "stamp $(stamp) $(tr '\n' ' ' <"$out/user.out") $(head -c 300 "$out/user.err")"

@@ -1045,6 +1045,42 @@ int obs_exit_fchownat(struct trace_event_raw_sys_exit *ctx)
 	return attr_exit(AL_OP_CHOWN, ctx->ret, (__s32)ARG1, ARG2, (int)ARG5, false);
 }
 
+SEC("tracepoint/syscalls/sys_exit_setxattr")
+int obs_exit_setxattr(struct trace_event_raw_sys_exit *ctx)
+{
+	return attr_exit(AL_OP_SETXATTR, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_lsetxattr")
+int obs_exit_lsetxattr(struct trace_event_raw_sys_exit *ctx)
+{
+	return attr_exit(AL_OP_SETXATTR, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_fsetxattr")
+int obs_exit_fsetxattr(struct trace_event_raw_sys_exit *ctx)
+{
+	return attr_exit(AL_OP_SETXATTR, ctx->ret, (__s32)ARG1, 0, 0, true);
+}
+
+SEC("tracepoint/syscalls/sys_exit_removexattr")
+int obs_exit_removexattr(struct trace_event_raw_sys_exit *ctx)
+{
+	return attr_exit(AL_OP_SETXATTR, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_lremovexattr")
+int obs_exit_lremovexattr(struct trace_event_raw_sys_exit *ctx)
+{
+	return attr_exit(AL_OP_SETXATTR, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_fremovexattr")
+int obs_exit_fremovexattr(struct trace_event_raw_sys_exit *ctx)
+{
+	return attr_exit(AL_OP_SETXATTR, ctx->ret, (__s32)ARG1, 0, 0, true);
+}
+
 SEC("tracepoint/syscalls/sys_exit_truncate")
 int obs_exit_truncate(struct trace_event_raw_sys_exit *ctx)
 {

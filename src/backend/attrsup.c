@@ -6,12 +6,15 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
+#include <sys/xattr.h>
+#include <linux/limits.h>
 #include <unistd.h>
 #include <utime.h>
 
@@ -20,7 +23,7 @@
 #include "backend/unixsup.h"
 
 /* What a call changes, and where its arguments are. */
-enum attr_kind { ATTR_TIMES, ATTR_MODE, ATTR_OWNER, ATTR_SIZE };
+enum attr_kind { ATTR_TIMES, ATTR_MODE, ATTR_OWNER, ATTR_SIZE, ATTR_XSET, ATTR_XREMOVE };
 
 struct attr_call {
 	int nr;
@@ -47,9 +50,7 @@ static const struct attr_call calls[] = {
 #endif
 	{ __NR_fchmod, ATTR_MODE, 0, -1, -1, false },
 	{ __NR_fchmodat, ATTR_MODE, 0, 1, -1, false },
-#ifdef __NR_fchmodat2
 	{ __NR_fchmodat2, ATTR_MODE, 0, 1, 3, false },
-#endif
 #ifdef __NR_chown
 	{ __NR_chown, ATTR_OWNER, -1, 0, -1, false },
 #endif
@@ -59,6 +60,12 @@ static const struct attr_call calls[] = {
 	{ __NR_fchown, ATTR_OWNER, 0, -1, -1, false },
 	{ __NR_fchownat, ATTR_OWNER, 0, 1, 4, false },
 	{ __NR_truncate, ATTR_SIZE, -1, 0, -1, false },
+	{ __NR_setxattr, ATTR_XSET, -1, 0, -1, false },
+	{ __NR_lsetxattr, ATTR_XSET, -1, 0, -1, true },
+	{ __NR_fsetxattr, ATTR_XSET, 0, -1, -1, false },
+	{ __NR_removexattr, ATTR_XREMOVE, -1, 0, -1, false },
+	{ __NR_lremovexattr, ATTR_XREMOVE, -1, 0, -1, true },
+	{ __NR_fremovexattr, ATTR_XREMOVE, 0, -1, -1, false },
 };
 
 static const struct attr_call *call_of(int nr)
@@ -185,6 +192,39 @@ static int target(const struct seccomp_notif *n, const struct attr_call *c)
 	return rc < 0 ? -errno : rc;
 }
 
+/* An extended attribute set or removed on fd (ours), by its own link
+ * (self) when it names a path: an O_PATH descriptor takes no f*xattr. */
+static int xattr(const struct seccomp_notif *n, const struct attr_call *c, int fd,
+		 const char *self)
+{
+	char name[XATTR_NAME_MAX + 1];
+	size_t size = (size_t)n->data.args[3];
+	struct stat st;
+	void *value = NULL;
+	int rc;
+
+	rc = prefixsup_read_name((pid_t)n->pid, n->data.args[1], name, sizeof(name));
+	if (rc)
+		return rc == -ENAMETOOLONG ? -ERANGE : rc;
+	if (c->path >= 0 && !fstat(fd, &st) && S_ISLNK(st.st_mode))
+		return -EPERM; /* a link's own attributes: not the user's to set */
+	if (c->kind == ATTR_XREMOVE)
+		return (c->path < 0 ? fremovexattr(fd, name) : removexattr(self, name)) ? -errno : 0;
+	if (size > XATTR_SIZE_MAX)
+		return -E2BIG;
+	if (size) {
+		value = malloc(size);
+		if (!value)
+			return -ENOMEM;
+		rc = read_mem((pid_t)n->pid, n->data.args[2], value, size);
+	}
+	if (!rc && (c->path < 0 ? fsetxattr(fd, name, value, size, (int)n->data.args[4]) :
+				  setxattr(self, name, value, size, (int)n->data.args[4])))
+		rc = -errno;
+	free(value);
+	return rc;
+}
+
 /* The change itself, on our descriptor fd of what was judged. Returns 0 or -errno. */
 static int carry_out(const struct seccomp_notif *n, const struct attr_call *c, int fd)
 {
@@ -213,6 +253,9 @@ static int carry_out(const struct seccomp_notif *n, const struct attr_call *c, i
 	case ATTR_OWNER:
 		return fchownat(fd, "", (uid_t)n->data.args[base], (gid_t)n->data.args[base + 1],
 				AT_EMPTY_PATH) ? -errno : 0;
+	case ATTR_XSET:
+	case ATTR_XREMOVE:
+		return xattr(n, c, fd, self);
 	default: /* ATTR_SIZE: truncate(2) opens for writing, as the member would */
 		wfd = open(self, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		if (wfd < 0)

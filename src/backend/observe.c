@@ -269,7 +269,7 @@ static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 	ssize_t n;
 
 	if (r->e.op == AL_OP_SETATTR || r->e.op == AL_OP_CHMOD || r->e.op == AL_OP_CHOWN ||
-	    r->e.op == AL_OP_TRUNCATE) {
+	    r->e.op == AL_OP_TRUNCATE || r->e.op == AL_OP_SETXATTR) {
 		on_attr(o, r, plen);
 		return;
 	}
@@ -335,7 +335,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	if (r.e.op == AL_OP_IOCTL || r.e.op == AL_OP_KEYRING || r.e.op == AL_OP_PROCESS ||
 	    r.e.op == AL_OP_CONNECT || r.e.op == AL_OP_SETATTR || r.e.op == AL_OP_CHMOD ||
-	    r.e.op == AL_OP_CHOWN || r.e.op == AL_OP_TRUNCATE) {
+	    r.e.op == AL_OP_CHOWN || r.e.op == AL_OP_TRUNCATE || r.e.op == AL_OP_SETXATTR) {
 		on_act(o, &r, plen);
 		return 0;
 	}

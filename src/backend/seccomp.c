@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "backend/agentlock_abi_user.h"
+#include "backend/attrsup.h"
 #include "backend/seccomp.h"
 
 #ifndef MSG_FASTOPEN
@@ -186,9 +187,7 @@ static const struct sc_rule rules[] = {
 #endif
 	{ __NR_fchmod, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
 	{ __NR_fchmodat, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
-#ifdef __NR_fchmodat2
 	{ __NR_fchmodat2, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
-#endif
 #ifdef __NR_chown
 	{ __NR_chown, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
 #endif
@@ -198,6 +197,16 @@ static const struct sc_rule rules[] = {
 	{ __NR_fchown, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
 	{ __NR_fchownat, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
 	{ __NR_truncate, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_setxattr, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_lsetxattr, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_fsetxattr, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_removexattr, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_lremovexattr, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	{ __NR_fremovexattr, AL_SC_ATTR_NOTIFY, SECCOMP_RET_USER_NOTIF, { } },
+	/* Their *at forms (Linux 6.13) take a struct of their own: refused, as
+	 * nothing here judges them yet. */
+	EPERM_IF(__NR_setxattrat, 0),
+	EPERM_IF(__NR_removexattrat, 0),
 
 	/* SysV IPC and POSIX message queues of a shared IPC namespace: their
 	 * objects belong to whoever made them, outside the cell too. shmdt only

@@ -31,9 +31,10 @@ chmod 755 "$P/bin/al-attack"
 # The user's own file outside the cell: its owner may set its times.
 V=$H/victim-file
 echo mine >"$V"
+python3 -c "import os, sys; [os.removexattr(sys.argv[1], x) for x in os.listxattr(sys.argv[1])]" "$V"
 chown -R "$U:" "$P" "$V"
 touch -d '2000-01-01 00:00:00' "$V"
-stamp() { stat -c '%Y %a %s' "$V"; }
+stamp() { echo "$(stat -c '%Y %a %s' "$V") $(python3 -c "import os, sys; print(len(os.listxattr(sys.argv[1])))" "$V")"; }
 before=$(stamp)
 job='touch -d "2001-01-01" '"$V"'; touch -h -d "2001-01-01" '"$V"'
 cd '"$H"' && touch -d "2001-01-01" victim-file; cd '"$P"'
@@ -41,10 +42,13 @@ bin/al-attack opath-utime '"$V"'; bin/al-attack utime '"$V"'
 chmod 777 '"$V"'; chown '"$U"' '"$V"'
 python3 -c "import os; os.fchmod(os.open(\"'"$V"'\", os.O_RDONLY), 0o777)"
 python3 -c "import os; os.truncate(\"'"$V"'\", 0)"
+python3 -c "import os; os.setxattr(\"'"$V"'\", \"user.al\", b\"x\")"
+python3 -c "import os; os.setxattr(os.open(\"'"$V"'\", os.O_RDONLY), \"user.al\", b\"x\")"
 rm -rf a b l t t.tar; echo x >a; touch -d "2002-02-02" a && echo touched-in; ln -s a l && touch -h -d "2002-02-02" l && echo link-in
 cp -p a b && mkdir t && tar cf t.tar a b && (cd t && tar xf ../t.tar) && echo tar-in
 stat -c %Y a b t/a
-chmod 600 b && chown '"$U"' b && python3 -c "import os; os.truncate(\"b\", 1)" && [ "$(stat -c "%a %s" b)" = "600 1" ] && echo attrs-in
+chmod 600 b && chown '"$U"' b && python3 -c "import os; os.truncate(\"b\", 1)" && [ "$(stat -c "%a %s" b)" = "600 1" ] &&
+	python3 -c "import os; os.setxattr(\"b\", \"user.al\", b\"x\"); assert os.getxattr(\"b\", \"user.al\") == b\"x\"; os.removexattr(\"b\", \"user.al\")" && echo attrs-in
 echo end'
 run() { # NAME [agentlock options]: the job, reports in $out; the victim readable
 	local name=$1
@@ -58,15 +62,15 @@ feb=$(date -d 2002-02-02 +%s)
 n=$(jq -s --arg v "$V" '[.[] | select(.type=="setattr" and .path==$v and .class=="escape" and .verdict=="blocked")] | length' "$out/enforce.report")
 kinds=$(jq -s -r --arg v "$V" '[.[] | select(.path==$v and .class=="escape" and .verdict=="blocked") | .type] | unique | join(",")' "$out/enforce.report")
 other=$(jq -s --arg v "$V" '[.[] | select(.class=="escape" and .path!=$v)] | length' "$out/enforce.report")
-if [ "$(stamp)" = "$before" ] && [ "${n:-0}" -ge 4 ] && [ "$kinds" = "chmod,chown,setattr,truncate" ] && [ "$other" = 0 ]; then
-	ok "outside: touch -d, touch -h, a relative name, O_PATH, utimensat, chmod, fchmod, chown, truncate refused and reported ($kinds), times, mode and size kept"
+if [ "$(stamp)" = "$before" ] && [ "${n:-0}" -ge 4 ] && [ "$kinds" = "chmod,chown,setattr,setxattr,truncate" ] && [ "$other" = 0 ]; then
+	ok "outside: touch -d, touch -h, a relative name, O_PATH, utimensat, chmod, fchmod, chown, truncate, setxattr refused and reported ($kinds), times, mode, size, xattrs kept"
 else
 	nok "outside refused" "stamp $(stamp) (was $before), setattr $n, kinds $kinds, other escapes $other: $(jq -c 'select(.class=="escape")' "$out/enforce.report" | head -n 4)"
 fi
 if grep -q touched-in "$out/enforce.out" && grep -q link-in "$out/enforce.out" && grep -q tar-in "$out/enforce.out" &&
 	grep -q attrs-in "$out/enforce.out" &&
 	[ "$(grep -c "^$feb$" "$out/enforce.out")" = 3 ] && grep -q '^end$' "$out/enforce.out"; then
-	ok "inside: touch -d, touch -h on a link, cp -p and tar x set the times; chmod, chown, truncate work; nothing reported"
+	ok "inside: touch -d, touch -h on a link, cp -p and tar x set the times; chmod, chown, truncate, setxattr work; nothing reported"
 else
 	nok "inside works" "$(cat "$out/enforce.out" | tr '\n' ' ') $(grep -v '^agentlock' "$out/enforce.err" | head -c 300)"
 fi
@@ -80,6 +84,7 @@ else
 fi
 chmod 644 "$V"
 echo mine >"$V"
+python3 -c "import os, sys; [os.removexattr(sys.argv[1], x) for x in os.listxattr(sys.argv[1])]" "$V"
 touch -d '2000-01-01 00:00:00' "$V"
 
 # As the user: no observer, the supervisor refuses all the same.

@@ -85,8 +85,10 @@ bool attrsup_handles(int nr)
 
 bool attrsup_allows(const struct policy *p, const char *where, pid_t tgid)
 {
-	if (where[0] != '/')
-		return true; /* "pipe:[..]", "socket:[..]": no file of anyone's outside */
+	/* "pipe:[..]", "socket:[..]", "anon_inode:..", a memfd: no file of
+	 * anyone's outside the cell. */
+	if (where[0] != '/' || !strncmp(where, "/memfd:", strlen("/memfd:")))
+		return true;
 	return (policy_classify(p, where, (uint32_t)tgid).granted & AL_ACC_WRITE) != 0;
 }
 

@@ -5,8 +5,10 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 #include <cmocka.h>
 
+#include "backend/attrsup.h"
 #include "backend/unixsup.h"
 #include "policy/policy.h"
 
@@ -36,6 +38,34 @@ static void grants(void **state)
 	policy_free(&p);
 }
 
+/* A file's attributes (attrsup.h): write needed; no file of anyone's: free. */
+static void attrs(void **state)
+{
+	struct policy p;
+
+	(void)state;
+	assert_int_equal(policy_build(&p, PROJECT), 0);
+	assert_true(attrsup_allows(&p, PROJECT "/a.c", TGID));
+	assert_true(attrsup_allows(&p, PROJECT "/deep/x (deleted)", TGID));
+	assert_false(attrsup_allows(&p, PROJECT "-old/a.c", TGID));
+	assert_false(attrsup_allows(&p, "/home/u/.bashrc", TGID));
+	assert_false(attrsup_allows(&p, "/etc/hostname", TGID)); /* read, not write */
+	assert_false(attrsup_allows(&p, "/usr/bin/ls", TGID));
+	/* Pipes, sockets, anonymous inodes and memfds: nothing outside. */
+	assert_true(attrsup_allows(&p, "pipe:[77]", TGID));
+	assert_true(attrsup_allows(&p, "socket:[1234]", TGID));
+	assert_true(attrsup_allows(&p, "anon_inode:[eventfd]", TGID));
+	assert_true(attrsup_allows(&p, "/memfd:buf (deleted)", TGID));
+	/* The calls it takes, and not others. */
+	assert_true(attrsup_handles(__NR_utimensat));
+	assert_true(attrsup_handles(__NR_fchmodat2));
+	assert_true(attrsup_handles(__NR_fsetxattr));
+	assert_true(attrsup_handles(__NR_truncate));
+	assert_false(attrsup_handles(__NR_ftruncate)); /* Landlock judged its open */
+	assert_false(attrsup_handles(__NR_openat));
+	policy_free(&p);
+}
+
 static void user_rules(void **state)
 {
 	struct policy p;
@@ -58,6 +88,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(grants),
+		cmocka_unit_test(attrs),
 		cmocka_unit_test(user_rules),
 	};
 

@@ -106,6 +106,12 @@ run_logged host-signals tests/host/signals.sh build-asan
 step "host: code planted for later (git works in the cell; hooks, config, .envrc, .vscode are refused)"
 run_logged host-persist tests/host/persist.sh build-asan
 
+step "host: what is planted at absent protected names is moved aside at the end (Landlock, as root and as the user)"
+run_logged host-planted tests/host/planted.sh build-asan
+
+step "host: a file's times, mode, owner, size, xattrs outside refused by the supervisor, inside carried out (Landlock)"
+run_logged host-attrs tests/host/attrs.sh build-asan
+
 step "host: name-prefix grants under Landlock (a save by temporary file and rename; other names refused)"
 run_logged host-prefix tests/host/prefix.sh build-asan
 

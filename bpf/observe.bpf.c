@@ -646,8 +646,14 @@ static __always_inline void user_at_path(struct obs_record *r, __s32 dfd, __u64 
 		if (dfd == AT_FDCWD_VALUE) {
 			n = build_path(s, BPF_CORE_READ(task, fs, pwd.dentry),
 				       BPF_CORE_READ(task, fs, pwd.mnt));
-			if (n > 0 && n < AL_PATH_MAX)
-				bpf_probe_read_kernel(e->path, n & (AL_PATH_MAX - 1), s->ev.path);
+			if (n > 0 && n < AL_PATH_MAX) {
+				off = (__u32)n;
+				/* Keep the mask: clang drops it after the test above. */
+				asm volatile("" : "+r"(off));
+				off &= AL_PATH_MAX - 1;
+				bpf_probe_read_kernel(e->path, off, s->ev.path);
+				off = 0;
+			}
 		} else {
 			fd_path(e, (__u32)dfd);
 			n = e->path_len;

@@ -11,8 +11,10 @@
 
 bool bg_is_bpf_fd(int fd)
 {
-	static const char *const kinds[] = { "anon_inode:bpf-", "anon_inode:bpf_link",
-					     "anon_inode:[perf_event]" };
+	/* Maps and programs only: links (anon_inode:bpf_link) are closed in the
+	 * foreground, as they always were; handing them over too overlapped
+	 * their detach with the next run's attach. */
+	static const char *const kinds[] = { "anon_inode:bpf-" };
 	char path[64], target[64];
 	ssize_t n;
 	size_t i;

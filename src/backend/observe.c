@@ -15,7 +15,6 @@
 #include "observe.skel.h"
 #include "backend/jail.h"
 #include "base/json.h"
-#include "backend/bgdetach.h"
 #include "backend/observe.h"
 #include "backend/unixsup.h"
 
@@ -498,11 +497,11 @@ void observe_close(struct observer *o)
 	if (o->slots)
 		munmap(o->slots, o->slots_len);
 	o->slots = NULL;
-	if (o->skel) {
-		/* 22 tracepoints' perf events, each ~70 ms to detach: not here. */
-		bg_detach();
+	/* Detached here, one tracepoint at a time (~70 ms each on the host): a
+	 * background detach overlapping the next run's attach soft-locked the
+	 * 6.1 test VM (docs/performance.md, "Teardown"). */
+	if (o->skel)
 		observe_bpf__destroy(o->skel);
-	}
 	o->skel = NULL;
 	memberset_free(&o->members);
 }

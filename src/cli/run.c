@@ -789,6 +789,10 @@ static int start_landlock(struct run *r)
 			"services act outside the cell", r->cell.policy.net.unix_origin);
 	if (ll_protect_unenforced(&r->ll, unenforced, sizeof(unenforced)))
 		warning("%s", unenforced);
+	if (abi < 6)
+		warning("Landlock ABI %d cannot scope signals (ABI 6, Linux 6.12): COMMAND can "
+			"signal your processes outside the cell (kill, SIGSTOP); BPF-LSM refuses "
+			"that", abi);
 	if (r->ll.ncarved)
 		warning("Landlock approximates %zu deny rule%s inside a granted tree by granting "
 			"what is beside it: new entries on the way are refused or unreadable (-v "

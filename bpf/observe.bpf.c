@@ -974,124 +974,38 @@ static __always_inline int attr_exit(__u8 op, long ret, __s32 dfd, __u64 upath, 
 	return 0;
 }
 
-#define ARG1 PT_REGS_PARM1_CORE_SYSCALL(user_regs())
-#define ARG2 PT_REGS_PARM2_CORE_SYSCALL(user_regs())
-#define ARG4 PT_REGS_PARM4_CORE_SYSCALL(user_regs())
-#define ARG5 PT_REGS_PARM5_CORE_SYSCALL(user_regs())
+#define ARG(n) PT_REGS_PARM##n##_CORE_SYSCALL(user_regs())
+#define CWD AT_FDCWD_VALUE
+#define NONE 0
 
-SEC("tracepoint/syscalls/sys_exit_utimensat")
-int obs_exit_utimensat(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_SETATTR, ctx->ret, (__s32)ARG1, ARG2, (int)ARG4, false);
-}
+/* One exit tracepoint of a call that changes a file's attributes: op, and
+ * where its directory descriptor, name and flags are (fd_only: a descriptor). */
+#define ATTR_EXIT(call, op, dfd, upath, flags, fd_only)                             \
+	SEC("tracepoint/syscalls/sys_exit_" #call)                                \
+	int obs_exit_##call(struct trace_event_raw_sys_exit *ctx)                 \
+	{                                                                          \
+		return attr_exit(op, ctx->ret, (__s32)(dfd), upath, (int)(flags), fd_only); \
+	}
 
-SEC("tracepoint/syscalls/sys_exit_futimesat")
-int obs_exit_futimesat(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_SETATTR, ctx->ret, (__s32)ARG1, ARG2, 0, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_utimes")
-int obs_exit_utimes(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_SETATTR, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_utime")
-int obs_exit_utime(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_SETATTR, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_chmod")
-int obs_exit_chmod(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_CHMOD, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_fchmod")
-int obs_exit_fchmod(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_CHMOD, ctx->ret, (__s32)ARG1, 0, 0, true);
-}
-
-SEC("tracepoint/syscalls/sys_exit_fchmodat")
-int obs_exit_fchmodat(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_CHMOD, ctx->ret, (__s32)ARG1, ARG2, 0, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_fchmodat2")
-int obs_exit_fchmodat2(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_CHMOD, ctx->ret, (__s32)ARG1, ARG2, (int)ARG4, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_chown")
-int obs_exit_chown(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_CHOWN, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_lchown")
-int obs_exit_lchown(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_CHOWN, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_fchown")
-int obs_exit_fchown(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_CHOWN, ctx->ret, (__s32)ARG1, 0, 0, true);
-}
-
-SEC("tracepoint/syscalls/sys_exit_fchownat")
-int obs_exit_fchownat(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_CHOWN, ctx->ret, (__s32)ARG1, ARG2, (int)ARG5, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_setxattr")
-int obs_exit_setxattr(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_SETXATTR, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_lsetxattr")
-int obs_exit_lsetxattr(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_SETXATTR, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_fsetxattr")
-int obs_exit_fsetxattr(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_SETXATTR, ctx->ret, (__s32)ARG1, 0, 0, true);
-}
-
-SEC("tracepoint/syscalls/sys_exit_removexattr")
-int obs_exit_removexattr(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_SETXATTR, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_lremovexattr")
-int obs_exit_lremovexattr(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_SETXATTR, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_fremovexattr")
-int obs_exit_fremovexattr(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_SETXATTR, ctx->ret, (__s32)ARG1, 0, 0, true);
-}
-
-SEC("tracepoint/syscalls/sys_exit_truncate")
-int obs_exit_truncate(struct trace_event_raw_sys_exit *ctx)
-{
-	return attr_exit(AL_OP_TRUNCATE, ctx->ret, AT_FDCWD_VALUE, ARG1, 0, false);
-}
+ATTR_EXIT(utimensat, AL_OP_SETATTR, ARG(1), ARG(2), ARG(4), false)
+ATTR_EXIT(futimesat, AL_OP_SETATTR, ARG(1), ARG(2), NONE, false)
+ATTR_EXIT(utimes, AL_OP_SETATTR, CWD, ARG(1), NONE, false)
+ATTR_EXIT(utime, AL_OP_SETATTR, CWD, ARG(1), NONE, false)
+ATTR_EXIT(chmod, AL_OP_CHMOD, CWD, ARG(1), NONE, false)
+ATTR_EXIT(fchmod, AL_OP_CHMOD, ARG(1), NONE, NONE, true)
+ATTR_EXIT(fchmodat, AL_OP_CHMOD, ARG(1), ARG(2), NONE, false)
+ATTR_EXIT(fchmodat2, AL_OP_CHMOD, ARG(1), ARG(2), ARG(4), false)
+ATTR_EXIT(chown, AL_OP_CHOWN, CWD, ARG(1), NONE, false)
+ATTR_EXIT(lchown, AL_OP_CHOWN, CWD, ARG(1), NONE, false)
+ATTR_EXIT(fchown, AL_OP_CHOWN, ARG(1), NONE, NONE, true)
+ATTR_EXIT(fchownat, AL_OP_CHOWN, ARG(1), ARG(2), ARG(5), false)
+ATTR_EXIT(setxattr, AL_OP_SETXATTR, CWD, ARG(1), NONE, false)
+ATTR_EXIT(lsetxattr, AL_OP_SETXATTR, CWD, ARG(1), NONE, false)
+ATTR_EXIT(fsetxattr, AL_OP_SETXATTR, ARG(1), NONE, NONE, true)
+ATTR_EXIT(removexattr, AL_OP_SETXATTR, CWD, ARG(1), NONE, false)
+ATTR_EXIT(lremovexattr, AL_OP_SETXATTR, CWD, ARG(1), NONE, false)
+ATTR_EXIT(fremovexattr, AL_OP_SETXATTR, ARG(1), NONE, NONE, true)
+ATTR_EXIT(truncate, AL_OP_TRUNCATE, CWD, ARG(1), NONE, false)
 
 SEC("tracepoint/syscalls/sys_exit_io_uring_setup")
 int obs_exit_io_uring_setup(struct trace_event_raw_sys_exit *ctx)

@@ -25,7 +25,6 @@
 
 #include "agentlock.skel.h"
 #include "base/exitcodes.h"
-#include "backend/bgdetach.h"
 #include "backend/jail.h"
 
 #define LSM_FILE "/sys/kernel/security/lsm"
@@ -148,6 +147,67 @@ static void remove_pins(const char *dir)
 	rmdir(dir);
 }
 
+/* Whether descriptor fd is one of the BPF object's (a link, a program or a map). */
+static bool is_bpf_fd(int fd)
+{
+	char path[64], target[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	return strncmp(target, "anon_inode:bpf-", strlen("anon_inode:bpf-")) == 0;
+}
+
+/*
+ * Forks a grandchild in a session of its own that holds none of this
+ * process's descriptors but, with keep_bpf, the BPF object's: so a pipe
+ * reading agentlock's output ends when agentlock does. Returns true in the
+ * grandchild, false here (once the child has gone) or when fork failed.
+ */
+static bool background_child(bool keep_bpf)
+{
+	pid_t pid = fork();
+	DIR *d;
+	struct dirent *de;
+
+	if (pid < 0)
+		return false;
+	if (pid > 0) {
+		waitpid(pid, NULL, 0); /* the grandchild is init's to reap */
+		return false;
+	}
+	setsid();
+	if (fork() != 0)
+		_exit(0);
+	d = opendir("/proc/self/fd");
+	while (d && (de = readdir(d))) {
+		int fd = atoi(de->d_name);
+
+		if (de->d_name[0] != '.' && fd != dirfd(d) && !(keep_bpf && is_bpf_fd(fd)))
+			close(fd);
+	}
+	if (d)
+		closedir(d);
+	return true;
+}
+
+/*
+ * Detaching the links is the slow half of a run's end (the kernel updates a
+ * trampoline per hook, each waiting for RCU: seconds in the test VM), and
+ * the cell is empty by now, so nothing depends on it. A background child
+ * holding nothing but the BPF descriptors takes the last references and
+ * detaches; this process closes its copies (a reference count each) and
+ * exits at once.
+ */
+static void detach_in_background(void)
+{
+	if (background_child(true))
+		_exit(0); /* the kernel closes the BPF descriptors: the links detach */
+}
+
 /* A pinned object of dir, or -1. */
 static int pinned(const char *dir, const char *name)
 {
@@ -161,7 +221,7 @@ static int pinned(const char *dir, const char *name)
  * go there, and with them the links' slow detach. */
 static void unpin_in_background(const char *dir)
 {
-	if (bg_child(false)) {
+	if (background_child(false)) {
 		remove_pins(dir);
 		_exit(0);
 	}
@@ -812,7 +872,7 @@ void jail_close(struct jail *j)
 		remove_pins(j->pin_dir);
 	j->pin_dir[0] = '\0';
 	if (attached && !jail_has_members(j))
-		bg_detach();
+		detach_in_background();
 	close_fds(j);
 	agentlock_bpf__destroy(j->skel);
 	j->skel = NULL;

@@ -246,9 +246,7 @@ static void on_attr(struct observer *o, struct obs_record *r, size_t plen)
 	memcpy(before, o->s->kcount, sizeof(before));
 	if (plen > 0 && !record_path(r, plen, resolved, sizeof(resolved), &exists))
 		v = policy_classify(o->policy, resolved, r->e.tgid);
-	else if (plen == 0 && r->e.path_len <= 0)
-		resolved[0] = '\0'; /* a descriptor the walk could not name */
-	else
+	else /* as written, or "" for a descriptor the walk could not name */
 		snprintf(resolved, sizeof(resolved), "%.*s", (int)plen, r->e.path);
 	if (!(v.granted & AL_ACC_WRITE) && resolved[0] == '/')
 		report = observe_judge_act(o->audit, refused, &r->e, o->s->kcount);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Protected names that did not exist at the start, moved aside at the end (planted.h). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,10 @@
 #include <unistd.h>
 
 #include "backend/planted.h"
+
+/* The sweep's answers come back in one pipe write (asuser.c). */
+_Static_assert(PLANTED_MAX * sizeof(struct asuser_moved) <= PIPE_BUF,
+	       "planted_sweep's answers do not fit one pipe write");
 
 static int by_length(const void *a, const void *b)
 {

@@ -290,6 +290,51 @@ int asuser_open(const struct asuser *u, const char *path, int flags, mode_t mode
 	return -(rp.err ? rp.err : EIO);
 }
 
+/*
+ * Runs fn(ctx, out) as user u and hands back the len bytes it left in out:
+ * as root in a child that drops to u first (its answer comes back in one
+ * pipe write, so len is at most PIPE_BUF), without root here, where u can
+ * only be this process's own user. Returns 0, or -errno when nothing could
+ * act as u (out is then as fn never touched it).
+ */
+static int act_as(const struct asuser *u, void (*fn)(void *ctx, void *out), void *ctx, void *out,
+		  size_t len)
+{
+	int pfd[2], status, rc;
+	pid_t pid;
+
+	if (len > PIPE_BUF)
+		return -E2BIG;
+	if (geteuid() != 0) {
+		rc = drop_to(u);
+		if (!rc)
+			fn(ctx, out);
+		return rc;
+	}
+	if (pipe2(pfd, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		rc = -errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		return rc;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		if (drop_to(u))
+			_exit(1);
+		fn(ctx, out);
+		_exit(write(pfd[1], out, len) == (ssize_t)len ? 0 : 1);
+	}
+	close(pfd[1]);
+	rc = read(pfd[0], out, len) == (ssize_t)len ? 0 : -EPERM; /* it could not become u, or died */
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return rc;
+}
+
 void asuser_aside_name(const char *path, const char *suffix, int k, char *buf, size_t len)
 {
 	if (k <= 1)
@@ -329,48 +374,29 @@ static struct asuser_moved move_one(const char *path, const char *suffix)
 	return m;
 }
 
+struct aside_job {
+	const char *const *paths;
+	int n;
+	const char *suffix;
+};
+
+static void move_all(void *ctx, void *out)
+{
+	const struct aside_job *job = ctx;
+	struct asuser_moved *m = out;
+	int i;
+
+	for (i = 0; i < job->n; i++)
+		m[i] = move_one(job->paths[i], job->suffix);
+}
+
 int asuser_move_aside(const struct asuser *u, const char *const *paths, int n, const char *suffix,
 		      struct asuser_moved *out)
 {
-	int pfd[2], status, i, rc = 0;
-	size_t len = (size_t)n * sizeof(*out);
-	pid_t pid;
+	struct aside_job job = { .paths = paths, .n = n, .suffix = suffix };
 
-	memset(out, 0, len);
-	if (geteuid() != 0) {
-		for (i = 0; i < n; i++)
-			out[i] = move_one(paths[i], suffix);
-		return 0;
-	}
-	if (pipe2(pfd, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		rc = -errno;
-		close(pfd[0]);
-		close(pfd[1]);
-		return rc;
-	}
-	if (pid == 0) {
-		close(pfd[0]);
-		if (drop_to(u))
-			_exit(1);
-		for (i = 0; i < n; i++) {
-			struct asuser_moved m = move_one(paths[i], suffix);
-
-			if (write(pfd[1], &m, sizeof(m)) != (ssize_t)sizeof(m))
-				_exit(1);
-		}
-		_exit(0);
-	}
-	close(pfd[1]);
-	for (i = 0; !rc && i < n; i++)
-		if (read(pfd[0], &out[i], sizeof(out[i])) != (ssize_t)sizeof(out[i]))
-			rc = -EPERM; /* the child could not become u, or died */
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return rc;
+	memset(out, 0, (size_t)n * sizeof(*out));
+	return act_as(u, move_all, &job, out, (size_t)n * sizeof(*out));
 }
 
 /* mkdir -p as the current user; true when path itself was made. */
@@ -393,44 +419,32 @@ static bool make_dirs(const char *path)
 	return mkdir(buf, ASUSER_DIR_MODE) == 0;
 }
 
+struct mkdirs_job {
+	const char *const *paths;
+	int n;
+};
+
+static void make_all(void *ctx, void *out)
+{
+	const struct mkdirs_job *job = ctx;
+	char *made = out;
+	int i;
+
+	for (i = 0; i < job->n; i++)
+		made[i] = make_dirs(job->paths[i]);
+}
+
 int asuser_mkdirs(const struct asuser *u, const char *const *paths, int n, bool *created)
 {
-	int pfd[2], status, i, rc = 0;
-	char made[64];
-	pid_t pid;
+	struct mkdirs_job job = { .paths = paths, .n = n };
+	char made[64] = { 0 };
+	int i, rc;
 
 	if (n > (int)sizeof(made))
 		n = (int)sizeof(made);
 	memset(created, 0, (size_t)n * sizeof(*created));
-	if (geteuid() != 0) {
-		rc = drop_to(u);
-		for (i = 0; !rc && i < n; i++)
-			created[i] = make_dirs(paths[i]);
-		return rc;
-	}
-	if (pipe2(pfd, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		rc = -errno;
-		close(pfd[0]);
-		close(pfd[1]);
-		return rc;
-	}
-	if (pid == 0) {
-		close(pfd[0]);
-		if (drop_to(u))
-			_exit(1);
-		for (i = 0; i < n; i++)
-			made[i] = make_dirs(paths[i]);
-		_exit(write(pfd[1], made, (size_t)n) == n ? 0 : 1);
-	}
-	close(pfd[1]);
-	if (read(pfd[0], made, (size_t)n) != n)
-		rc = -EPERM;
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	job.n = n;
+	rc = act_as(u, make_all, &job, made, (size_t)n);
 	for (i = 0; !rc && i < n; i++)
 		created[i] = made[i];
 	return rc;

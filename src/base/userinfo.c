@@ -130,3 +130,9 @@ void userinfo_free(struct target_user *u)
 	free(u->shell);
 	memset(u, 0, sizeof(*u));
 }
+
+struct asuser userinfo_asuser(const struct target_user *u)
+{
+	return (struct asuser){ .uid = u->uid, .gid = u->gid, .groups = u->groups,
+				.ngroups = u->ngroups, .name = u->name };
+}

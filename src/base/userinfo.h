@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "base/asuser.h"
+
 /* A user: who COMMAND runs as, or who invoked agentlock. */
 struct target_user {
 	uid_t uid;
@@ -15,6 +17,9 @@ struct target_user {
 	char *home;
 	char *shell;
 };
+
+/* u as asuser.c acts as it (a borrowed view: valid while u is). */
+struct asuser userinfo_asuser(const struct target_user *u);
 
 /*
  * Picks the user COMMAND runs as: --user NAME|UID if given; else the user

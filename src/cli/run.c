@@ -364,9 +364,7 @@ static void finish_ssh(struct run *r)
  */
 static void finish_planted(struct run *r)
 {
-	const struct asuser as = { .uid = r->user.uid, .gid = r->user.gid,
-				   .groups = r->user.groups, .ngroups = r->user.ngroups,
-				   .name = r->user.name };
+	const struct asuser as = userinfo_asuser(&r->user);
 	struct strbuf text;
 	int rc;
 
@@ -532,9 +530,7 @@ static int resolve_invoker(struct run *r)
 	if (userinfo_invoker(getuid(), getenv("SUDO_UID"), getenv("SUDO_GID"), &r->invoker, r->err,
 			     sizeof(r->err)))
 		return AL_EXIT_USAGE;
-	r->as_invoker = (struct asuser){ .uid = r->invoker.uid, .gid = r->invoker.gid,
-					 .groups = r->invoker.groups,
-					 .ngroups = r->invoker.ngroups, .name = r->invoker.name };
+	r->as_invoker = userinfo_asuser(&r->invoker);
 	return 0;
 }
 
@@ -630,9 +626,7 @@ static int start_observe_only(struct run *r)
  */
 static void make_state_dirs(struct run *r)
 {
-	const struct asuser as = { .uid = r->user.uid, .gid = r->user.gid,
-				   .groups = r->user.groups, .ngroups = r->user.ngroups,
-				   .name = r->user.name };
+	const struct asuser as = userinfo_asuser(&r->user);
 	const struct policy *p = &r->cell.policy;
 	const char *paths[64];
 	bool made[64];

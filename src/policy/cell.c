@@ -181,9 +181,7 @@ static int take_ssh(const struct cell_spec *spec, struct profile *const *chain, 
  * root side never opens what a profile names with root's rights. */
 static int open_as_user(void *ctx, const char *path)
 {
-	const struct target_user *u = ctx;
-	const struct asuser as = { .uid = u->uid, .gid = u->gid, .groups = u->groups,
-				   .ngroups = u->ngroups, .name = u->name };
+	const struct asuser as = userinfo_asuser(ctx);
 
 	return asuser_open(&as, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
 }

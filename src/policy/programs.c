@@ -292,26 +292,18 @@ static int add_on_path(struct walk *w, const char *name, uint8_t kind, const cha
 	return rc;
 }
 
-/* The programs a shell wrapper at real execs ("exec node cli.js"), as
- * targets: by path, or looked up on PATH. */
-static int add_wrapped(struct walk *w, const char *real, int depth)
+/* The programs the shell wrapper at real (its first len bytes in text)
+ * execs ("exec node cli.js"), as targets: by path, or looked up on PATH. */
+static int add_wrapped(struct walk *w, const char *real, const char *text, size_t len, int depth)
 {
-	char (*progs)[PATH_MAX], text[PROG_WRAPPER_BYTES], why[384], preal[PATH_MAX], how[384];
+	char (*progs)[PATH_MAX], why[384], preal[PATH_MAX], how[384];
 	size_t n, i;
-	ssize_t got;
-	int fd, rc = 0;
+	int rc = 0;
 
-	fd = w->open_fn(w->ctx, real);
-	if (fd < 0)
-		return 0;
-	got = pread(fd, text, sizeof(text), 0);
-	close(fd);
-	if (got <= 0)
-		return 0;
 	progs = calloc(PROG_WRAPPER_EXECS, sizeof(*progs)); /* recursion: not static */
 	if (!progs)
 		return -ENOMEM;
-	n = prog_wrapper_execs(text, (size_t)got, progs, PROG_WRAPPER_EXECS);
+	n = prog_wrapper_execs(text, len, progs, PROG_WRAPPER_EXECS);
 	for (i = 0; !rc && i < n; i++) {
 		bool found;
 
@@ -334,7 +326,8 @@ static int add_wrapped(struct walk *w, const char *real, int depth)
  * target), or its ELF loader. */
 static int follow(struct walk *w, const char *real, int depth)
 {
-	char head[PROG_HEAD_BYTES], interp[PATH_MAX], target[NAME_MAX + 1], how[384];
+	/* The "#!" line, and for a shell wrapper the exec lines after it: one read. */
+	char text[PROG_WRAPPER_BYTES], interp[PATH_MAX], target[NAME_MAX + 1], how[384];
 	char ireal[PATH_MAX];
 	struct stat st;
 	ssize_t n;
@@ -347,8 +340,8 @@ static int follow(struct walk *w, const char *real, int depth)
 		close(fd);
 		return 0;
 	}
-	n = pread(fd, head, sizeof(head), 0);
-	if (n > 0 && prog_shebang(head, (size_t)n, interp, sizeof(interp), target,
+	n = pread(fd, text, sizeof(text), 0);
+	if (n > 0 && prog_shebang(text, (size_t)n, interp, sizeof(interp), target,
 				  sizeof(target))) {
 		close(fd);
 		if (depth >= PROG_MAX_DEPTH || !realpath(interp, ireal))
@@ -363,7 +356,7 @@ static int follow(struct walk *w, const char *real, int depth)
 			rc = add_on_path(w, target, PROG_TARGET, why, depth + 1, &found);
 		}
 		if (!rc && is_shell(ireal))
-			rc = add_wrapped(w, real, depth + 1);
+			rc = add_wrapped(w, real, text, (size_t)n, depth + 1);
 		return rc;
 	}
 	if (prog_elf_interp(fd, interp, sizeof(interp)) && realpath(interp, ireal)) {

@@ -416,6 +416,30 @@ static void bounds(void **state)
 	(void)state;
 }
 
+/* Every set of flags ll_apply can ask for fits the installer's buffer: a
+ * filter that grew past it made every non-root claude session fail with
+ * E2BIG once the attribute supervisor joined the Unix and prefix ones. */
+static void every_flag_set_fits(void **state)
+{
+	const unsigned every = AL_SC_TCP_GAPS | AL_SC_NO_IPC | AL_SC_NO_UNIX | AL_SC_SSH_RELAY |
+			       AL_SC_UNIX_NOTIFY | AL_SC_PREFIX_NOTIFY | AL_SC_PREFIX_OPENS |
+			       AL_SC_ATTR_NOTIFY;
+	struct sock_filter f[AL_SC_MAX_INSNS];
+	unsigned flags;
+
+	for (flags = 0; flags <= every; flags++) {
+		int n;
+
+		if (flags & ~every)
+			continue;
+		n = seccomp_build(flags, f, AL_SC_MAX_INSNS);
+		if (n <= 0)
+			fail_msg("flags %#x: seccomp_build gave %d", flags, n);
+		assert_int_equal(f[n - 1].code, BPF_RET | BPF_K);
+	}
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +450,7 @@ int main(void)
 		cmocka_unit_test(unix_supervised), cmocka_unit_test(ssh_relay),
 		cmocka_unit_test(prefix_supervised),
 		cmocka_unit_test(abi),		   cmocka_unit_test(bounds),
+		cmocka_unit_test(every_flag_set_fits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

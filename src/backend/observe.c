@@ -346,6 +346,10 @@ static int on_record(void *ctx, void *data, size_t size)
 	c.path = ok ? resolved : "";
 	c.ret = (int)r.e.target;
 	c.flags = r.flags;
+	/* O_CREAT on a file that was there: the kernel checked a write on it,
+	 * not a create in its directory (refused, so this call made nothing). */
+	if (ok && c.ret < 0 && c.exists && r.e.access == AL_ACCESS_CREATE)
+		r.e.access = AL_ACCESS_WRITE;
 	if (ok && !o->audit && (c.ret == -EACCES || c.ret == -EPERM) &&
 	    (c.exists || r.e.access == AL_ACCESS_CREATE))
 		c.dac_allows = member_dac_allows(&r.e, resolved);

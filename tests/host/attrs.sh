@@ -5,7 +5,8 @@
 # and makes the change itself. Outside the cell touch -d, touch -h, a
 # relative name, an O_PATH descriptor, utimensat, chmod, fchmod of a
 # descriptor the cell may read, chown and truncate(2) are refused and
-# reported (setattr, chmod, chown, truncate; as root, with the observer) and
+# reported (setattr, chmod, chown, truncate, and touch's open for writing;
+# as root, with the observer) and
 # the file keeps its times, mode and size; inside, touch, touch -h, cp -p,
 # tar x, chmod, chown and truncate work and report nothing; --audit lets it
 # through and says would-block.
@@ -60,12 +61,14 @@ run() { # NAME [agentlock options]: the job, reports in $out; the victim readabl
 run enforce
 feb=$(date -d 2002-02-02 +%s)
 n=$(jq -s --arg v "$V" '[.[] | select(.type=="setattr" and .path==$v and .class=="escape" and .verdict=="blocked")] | length' "$out/enforce.report")
+# touch opens the read-only file for writing first: refused, a write (it was there).
+opens=$(jq -s -r --arg v "$V" '[.[] | select(.path==$v and .type=="open" and .class=="escape") | .access] | unique | join(",")' "$out/enforce.report")
 kinds=$(jq -s -r --arg v "$V" '[.[] | select(.path==$v and .class=="escape" and .verdict=="blocked") | .type] | unique | join(",")' "$out/enforce.report")
 other=$(jq -s --arg v "$V" '[.[] | select(.class=="escape" and .path!=$v)] | length' "$out/enforce.report")
-if [ "$(stamp)" = "$before" ] && [ "${n:-0}" -ge 4 ] && [ "$kinds" = "chmod,chown,setattr,setxattr,truncate" ] && [ "$other" = 0 ]; then
+if [ "$(stamp)" = "$before" ] && [ "${n:-0}" -ge 4 ] && [ "$kinds" = "chmod,chown,open,setattr,setxattr,truncate" ] && [ "$opens" = write ] && [ "$other" = 0 ]; then
 	ok "outside: touch -d, touch -h, a relative name, O_PATH, utimensat, chmod, fchmod, chown, truncate, setxattr refused and reported ($kinds), times, mode, size, xattrs kept"
 else
-	nok "outside refused" "stamp $(stamp) (was $before), setattr $n, kinds $kinds, other escapes $other: $(jq -c 'select(.class=="escape")' "$out/enforce.report" | head -n 4)"
+	nok "outside refused" "stamp $(stamp) (was $before), setattr $n, kinds $kinds, opens $opens, other escapes $other: $(jq -c 'select(.class=="escape")' "$out/enforce.report" | head -n 4)"
 fi
 if grep -q touched-in "$out/enforce.out" && grep -q link-in "$out/enforce.out" && grep -q tar-in "$out/enforce.out" &&
 	grep -q attrs-in "$out/enforce.out" &&

@@ -246,6 +246,54 @@ static void membership(void **state)
 	(void)state;
 }
 
+/* A write the policy refuses where its rule sits (read-only /usr): an escape
+ * in both backends, never a refusal of what the policy grants. */
+static void write_under_read_only(void **state)
+{
+	uint64_t k[AL_CNT_MAX] = { 0 };
+	struct obs_call c = { .path = "/usr/lib/os-release", .exists = true, .ret = -EACCES };
+	struct policy p;
+	struct al_event e;
+
+	assert_int_equal(policy_build(&p, DIR), 0);
+	/* Landlock refused it, file permissions allow it (root): the cell's. */
+	e = ev(AL_ACCESS_WRITE);
+	c.dac_allows = true;
+	assert_true(observe_judge(&p, false, &c, &e, k));
+	assert_int_equal(e.class, AL_CLASS_ESCAPE);
+	assert_int_equal(e.verdict, AL_VERDICT_BLOCKED);
+	assert_int_equal(k[AL_CNT_ESCAPE], 1);
+	assert_int_equal(k[AL_CNT_BLOCKED], 1);
+	assert_int_equal(k[AL_CNT_REFUSED_INSIDE], 0);
+	/* ...a create under it too. */
+	c.path = "/usr/lib/new.so";
+	c.exists = false;
+	e = ev(AL_ACCESS_CREATE);
+	assert_true(observe_judge(&p, false, &c, &e, k));
+	assert_int_equal(e.class, AL_CLASS_ESCAPE);
+	assert_int_equal(k[AL_CNT_ESCAPE], 2);
+	/* Refused by its permissions (a user): nothing of the cell's. */
+	c.path = "/usr/lib/os-release";
+	c.exists = true;
+	c.dac_allows = false;
+	e = ev(AL_ACCESS_WRITE);
+	assert_false(observe_judge(&p, false, &c, &e, k));
+	assert_int_equal(k[AL_CNT_ESCAPE], 2);
+	/* --audit lets it through: would-block, as under BPF-LSM. */
+	c.ret = 3;
+	e = ev(AL_ACCESS_WRITE);
+	assert_true(observe_judge(&p, true, &c, &e, k));
+	assert_int_equal(e.class, AL_CLASS_ESCAPE);
+	assert_int_equal(e.verdict, AL_VERDICT_WOULD_BLOCK);
+	assert_int_equal(k[AL_CNT_WOULD_BLOCK], 1);
+	/* Its read is granted: quiet, as before. */
+	e = ev(AL_ACCESS_READ);
+	assert_false(observe_judge(&p, false, &c, &e, k));
+	assert_int_equal(k[AL_CNT_ESCAPE], 3);
+	policy_free(&p);
+	(void)state;
+}
+
 /* Refused inside the policy: the file's permissions, or the backend's own. */
 static void refused_inside(void **state)
 {
@@ -369,6 +417,7 @@ int main(void)
 		cmocka_unit_test(probes),
 		cmocka_unit_test(membership),
 		cmocka_unit_test(refused_inside),
+		cmocka_unit_test(write_under_read_only),
 		cmocka_unit_test(acts),
 		cmocka_unit_test(resolution),
 	};

@@ -43,6 +43,8 @@ mkdir -p "$root/usr/lib/locale"
 cp -a /usr/lib/locale/C.utf8 "$root/usr/lib/locale/"
 install -m 0755 "$here/init" "$root/init"
 install -m 0644 "$here/lib.sh" "$root/tests/lib.sh"
+# The day of work the agents suite shares with tests/host/day.sh.
+install -m 0755 "$here/../day-ops.sh" "$root/tests/day-ops.sh"
 install -m 0644 "$suite" "$root/tests/$(basename "$suite")"
 basename "$suite" > "$root/suite.name"
 for f in "$@"; do install -D -m 0755 "$f" "$root/tests/$(basename "$f")"; done
@@ -53,6 +55,8 @@ agent:x:1000:1000:agent:/home/agent:/bin/sh
 other:x:1001:1001:other:/home/other:/bin/sh
 nobody:x:65534:65534:nobody:/nonexistent:/bin/false
 PW
+# What a Debian machine says it is (everyday tools read it).
+cp -L /etc/os-release "$root/etc/os-release"
 # A world-readable system file outside the allow-list, for the tests to reach for.
 echo "PASS_MAX_DAYS 99999" > "$root/etc/login.defs"
 cat > "$root/etc/group" <<'GR'

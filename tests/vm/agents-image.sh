@@ -14,8 +14,13 @@ npm install -g --prefix "$A" --prefer-offline --no-fund --no-audit \
 	@anthropic-ai/claude-code @openai/codex @google/gemini-cli >"$log" 2>&1 ||
 	{ tail -n 20 "$log" >&2; exit 1; }
 install -m 0755 "$(readlink -f "$(command -v node)")" "$A/bin/node"
-# The libraries node and claude's native binary load, beside them.
-for b in "$A/bin/node" "$(readlink -f "$A/bin/claude")"; do
+# procps's ps: codex records its background server's start time with
+# `ps -p PID -o lstart=`, which busybox's ps does not take (it then ends with
+# "failed to read start time for pid-managed app server"). A user's machine
+# has procps; $A/bin comes first on the suite's PATH.
+install -m 0755 "$(readlink -f "$(command -v ps)")" "$A/bin/ps"
+# The libraries node, ps and claude's native binary load, beside them.
+for b in "$A/bin/node" "$A/bin/ps" "$(readlink -f "$A/bin/claude")"; do
 	{ ldd "$b" 2>/dev/null || true; } | { grep -o '/[^ ]*\.so[^ ]*' || true; } | while read -r lib; do
 		cp -L "$lib" "$A/lib/"
 	done

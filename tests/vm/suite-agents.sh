@@ -71,11 +71,11 @@ screen() {
 	done
 	grep -q -E "$2" "$OUT/$CASE.screen" && grep -q "JAILED.*profile $1" "$OUT/$CASE.screen"
 }
-# codex --no-daemon: with its background server, codex 0.171 here ends with
-# "failed to read start time for pid-managed app server" (not yet understood;
-# nothing in the cell was refused), as it did under Landlock before /proc.
-# gemini 0.61 may be past its banner, at its sign-in wait, when the screen is read.
-for a in "claude:Claude Code" "codex:Codex:--no-daemon" "gemini:Gemini CLI|Waiting for authentication"; do
+# codex with its background server (its default): the TUI starts the server
+# detached, records its start time with ps, and talks to it over a Unix socket
+# under ~/.codex. gemini 0.61 may be past its banner, at its sign-in wait,
+# when the screen is read.
+for a in "claude:Claude Code" "codex:Sign in" "gemini:Gemini CLI|Waiting for authentication"; do
 	name=${a%%:*}
 	rest=${a#*:}
 	want=${rest%%:*}
@@ -90,16 +90,74 @@ for a in "claude:Claude Code" "codex:Codex:--no-daemon" "gemini:Gemini CLI|Waiti
 	else
 		tmux kill-server 2>/dev/null
 		fail "$name's first screen" "$(grep -v '^ *$' "$OUT/$name-live.screen" | head -n 12)"
+		# What codex's background server said, if it was that.
+		[ "$name" = codex ] && for f in "$H"/.codex/app-server-daemon/*.log*; do
+			[ -s "$f" ] && sed "s|^|#   $(basename "$f"): |" "$f" | head -n 8
+		done
 	fi
 done
-# Not counted: codex with its background server, and what its daemon said.
-if screen codex "Sign in" ""; then
-	echo "# codex with its background server: its first screen shows"
+# codex without its background server, as users who turn it off run it.
+if screen codex "Codex" --no-daemon; then
+	tmux kill-server 2>/dev/null
+	sleep 2
+	r=$(state_refused codex-live)
+	[ -z "$r" ] && ok "codex --no-daemon's first screen in the live view, none of its state refused" ||
+		fail "codex --no-daemon's live start refused its state" "$(echo "$r" | tr '\n' ' ')"
 else
-	echo "# codex with its background server: $(grep -v '^ *$' "$OUT/codex-live.screen" | head -n 2 | tr '\n' ' ')"
-	for f in "$H"/.codex/app-server-daemon/*.log*; do
-		[ -s "$f" ] && sed "s|^|#   $(basename "$f"): |" "$f" | head -n 8
-	done
+	fail "codex --no-daemon's first screen" "$(grep -v '^ *$' "$OUT/codex-live.screen" | head -n 12)"
 fi
 tmux kill-server 2>/dev/null
+
+# A day of work under BPF-LSM (issue 13): tests/day-ops.sh, the operations of
+# the host's tests/host/day.sh, as the user agent under default and claude,
+# every one to succeed and nothing reported; then five real reaches, exactly
+# those reported. The image's node, git and procps ps are there; the tools it
+# lacks (cc, make, python, man, file, ssh, getent) are skipped, by name.
+D=$H/day
+[ -e /etc/shadow ] || { echo 'root:*:19000:0:99999:7:::' >/etc/shadow && chmod 0640 /etc/shadow; }
+# day CASE PROFILE [SH]: the day in a fresh project $D, then SH.
+day() {
+	c=$1 prof=$2
+	shift 2
+	rm -rf "$D"
+	mkdir -p "$D" "$H/.ssh" "$H/.aws"
+	echo SECRET-KEY >"$H/.ssh/id_rsa"
+	echo "[default]" >"$H/.aws/credentials"
+	echo "echo secret-history" >"$H/.bash_history"
+	printf '[user]\n\tname = Day\n\temail = day@example.org\n' >"$H/.gitconfig"
+	chmod 700 "$H/.ssh" "$H/.aws"
+	install -m 0755 /tests/day-ops.sh "$D/day.sh"
+	chown -R agent:agent "$H"
+	cd "$D" || exit 1
+	al "$c" --user agent --profile "$prof" "$D" -- sh -c "./day.sh; $*"
+	cp "$D/results.txt" "$OUT/$c.results" 2>/dev/null || : >"$OUT/$c.results"
+	cd "$P" || exit 1
+}
+escapes() { jq -r 'select(.class=="escape") | .path' "$OUT/$1.log" 2>/dev/null | sort -u; }
+for prof in default claude; do
+	day "day-$prof" "$prof"
+	n=$(grep -c '^ok ' "$OUT/day-$prof.results")
+	bad=$(grep '^FAIL ' "$OUT/day-$prof.results")
+	skipped=$(grep '^skip ' "$OUT/day-$prof.results" | cut -d: -f1 | cut -c6- | tr '\n' ' ')
+	[ "$RC" -eq 0 ] && [ "$n" -ge 30 ] && [ -z "$bad" ] &&
+		ok "a day of work under '$prof': all $n operations succeed (skipped, no tool: $skipped)" ||
+		fail "a day under '$prof'" "rc=$RC ok=$n $bad"
+	e=$(jq -r 'select(.type=="summary") | .escapes' "$OUT/day-$prof.report" 2>/dev/null)
+	[ "$e" = 0 ] && [ -z "$(escapes "day-$prof")" ] &&
+		ok "a day under '$prof': no escape reported" ||
+		fail "a day under '$prof' reports escapes" "$e: $(escapes "day-$prof" | head -20 | tr '\n' ' ')"
+done
+day day-reach claude "cat ~/.ssh/id_rsa; cat ~/.aws/credentials; cat ~/.bash_history; cat /etc/shadow; ls ~; true"
+want=$(printf '%s\n' "$H" "$H/.ssh/id_rsa" "$H/.aws/credentials" "$H/.bash_history" /etc/shadow | sort)
+got=$(escapes day-reach)
+[ "$got" = "$want" ] && ! grep -q SECRET "$OUT/day-reach.out" &&
+	ok "five real reaches under BPF-LSM: exactly those are reported, none read" ||
+	fail "five reaches" "got: $(echo "$got" | tr '\n' ' ')"
+rep=$(jq -c 'select(.type=="summary") | [.escapes, .blocked]' "$OUT/day-reach.report")
+logsum=$(jq -c 'select(.type=="summary") | [.escapes, .blocked]' "$OUT/day-reach.log")
+nlog=$(jq -r 'select(.class=="escape") | .verdict' "$OUT/day-reach.log" | grep -c blocked)
+[ "$rep" = "$logsum" ] && [ "$(jq -r 'select(.type=="summary") | .blocked' "$OUT/day-reach.report")" = "$nlog" ] &&
+	ok "the report, the log's summary and its events agree: $rep" ||
+	fail "totals differ" "report $rep, log summary $logsum, blocked events $nlog"
+rm -rf "$D" "$H/.ssh" "$H/.aws" "$H/.bash_history" "$H/.gitconfig"
 finish

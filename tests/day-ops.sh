@@ -107,6 +107,8 @@ op node-child node -e 'console.log(require("child_process").execSync("sh -c \"ec
 needs ps
 op ps sh -c 'ps -ef | grep -q "[d]ay.sh"'
 needs ps
+# procps's ps takes -p (busybox's does not): a child's own /proc entry.
+ps -p $$ >/dev/null 2>&1 || missing="procps ps (-p)"
 op ps-child sh -c 'sleep 5 & ps -p $! -o pid,comm && kill $!'
 needs top
 op top top -bn1

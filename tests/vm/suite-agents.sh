@@ -126,10 +126,11 @@ day() {
 	echo "echo secret-history" >"$H/.bash_history"
 	printf '[user]\n\tname = Day\n\temail = day@example.org\n' >"$H/.gitconfig"
 	chmod 700 "$H/.ssh" "$H/.aws"
-	install -m 0755 /tests/day-ops.sh "$D/day.sh"
+	cp /tests/day-ops.sh "$D/day.sh" && chmod 0755 "$D/day.sh" || echo "# day: cannot copy /tests/day-ops.sh"
 	chown -R agent:agent "$H"
 	cd "$D" || exit 1
-	al "$c" --user agent --profile "$prof" "$D" -- sh -c "./day.sh; $*"
+	al "$c" --user agent --profile "$prof" "$D" -- sh -c "$D/day.sh; $*"
+	[ -s "$D/results.txt" ] || echo "# day: $(ls -la "$D" /tests | tr '\n' ' ')"
 	cp "$D/results.txt" "$OUT/$c.results" 2>/dev/null || : >"$OUT/$c.results"
 	cd "$P" || exit 1
 }
@@ -148,10 +149,14 @@ for prof in default claude; do
 		fail "a day under '$prof' reports escapes" "$e: $(escapes "day-$prof" | head -20 | tr '\n' ' ')"
 done
 day day-reach claude "cat ~/.ssh/id_rsa; cat ~/.aws/credentials; cat ~/.bash_history; cat /etc/shadow; ls ~; true"
-want=$(printf '%s\n' "$H" "$H/.ssh/id_rsa" "$H/.aws/credentials" "$H/.bash_history" /etc/shadow | sort)
+# /etc/shadow (0640 root): its permissions refuse the user before the LSM
+# hook runs, so BPF-LSM never sees that read (the Landlock observer sees the
+# failed call); it must not be read, and nothing else may be reported.
+want=$(printf '%s\n' "$H" "$H/.ssh/id_rsa" "$H/.aws/credentials" "$H/.bash_history" | sort)
 got=$(escapes day-reach)
-[ "$got" = "$want" ] && ! grep -q SECRET "$OUT/day-reach.out" &&
-	ok "five real reaches under BPF-LSM: exactly those are reported, none read" ||
+[ "$got" = "$want" ] && ! grep -q 'SECRET\|root:' "$OUT/day-reach.out" &&
+	grep -q "can't open '/etc/shadow'" "$OUT/day-reach.err" &&
+	ok "five real reaches under BPF-LSM: none read; the four the LSM sees reported, exactly" ||
 	fail "five reaches" "got: $(echo "$got" | tr '\n' ' ')"
 rep=$(jq -c 'select(.type=="summary") | [.escapes, .blocked]' "$OUT/day-reach.report")
 logsum=$(jq -c 'select(.type=="summary") | [.escapes, .blocked]' "$OUT/day-reach.log")

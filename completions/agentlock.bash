@@ -40,7 +40,7 @@ _agentlock()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev= i w sub= dir=-1 cmd=-1 npos=0
 	local prog=${COMP_WORDS[0]}
-	local valopts='--profile --backend --report --log --ro --rw --deny --connect --unix --env --ssh --limit --user'
+	local valopts='--profile --backend --report --log --export --ro --rw --deny --connect --unix --env --ssh --limit --user'
 	local flags='--audit --headless --env-all -v --verbose -h --help -V --version'
 	local subs='profiles profile check replay watch which'
 	COMPREPLY=()
@@ -112,6 +112,7 @@ _agentlock()
 			;;
 		--backend) _agentlock_words $'bpf-lsm\nlandlock\nauto'; return 0 ;;
 		--unix) _agentlock_words $'allow\nrefuse'; return 0 ;;
+		--export) _agentlock_words journal; return 0 ;;
 		--connect) _agentlock_words $'none\nany\n443'; return 0 ;;
 		--user) _agentlock_words "$(compgen -u)"; return 0 ;;
 		--env) _agentlock_words "$(compgen -e)"; return 0 ;;

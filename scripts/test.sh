@@ -124,6 +124,9 @@ run_logged host-day tests/host/day.sh build-asan
 step "host: the cell's cgroup (counted; --limit pids=64 holds a fork loop, memory= and cpu= hold; reported)"
 run_logged host-limits tests/host/limits.sh build-asan
 
+step "host: --export journal into a real systemd-journald (entries, fields, drops, 125)"
+run_logged host-journal tests/host/journal.sh build-asan
+
 step "host: the real agents (claude, codex, gemini from npm) start in the cell"
 run_logged host-agents tests/host/agents.sh build-asan
 

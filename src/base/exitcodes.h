@@ -13,6 +13,7 @@ enum {
 	AL_EXIT_BPF = 122,	    /* the BPF object failed to load or attach */
 	AL_EXIT_LAUNCH = 123,	    /* could not start COMMAND inside the cell */
 	AL_EXIT_INTERNAL = 124,	    /* event pipeline or other internal failure */
+	AL_EXIT_EXPORT = 125,	    /* --export: its destination is not there at start */
 	AL_EXIT_CANNOT_EXEC = 126,  /* COMMAND exists but could not be executed */
 	AL_EXIT_NOT_FOUND = 127,    /* COMMAND not found */
 };

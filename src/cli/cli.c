@@ -9,6 +9,7 @@
 
 #include "backend/agentlock_abi_user.h"
 #include "cli/cli.h"
+#include "session/journal.h"
 #include "policy/limits.h"
 #include "policy/netpolicy.h"
 #include "policy/profile.h"
@@ -42,6 +43,9 @@ void cli_usage(FILE *f)
 	      "                   final summary line, on stderr (or --report FILE)\n"
 	      "  --report FILE    write the headless reports to FILE instead of stderr\n"
 	      "  --log FILE       write every event (in-bounds opens too) to FILE as NDJSON\n"
+	      "  --export journal[:NAMESPACE]\n"
+	      "                   also send each escape attempt, refusal and the summary\n"
+	      "                   to the systemd journal, one structured entry each\n"
 	      "  --ro PATH        also allow reading and executing PATH (exec); repeatable\n"
 	      "  --rw PATH        also allow writing PATH (write); repeatable\n"
 	      "  --deny PATH      refuse PATH even inside DIR or an allowed tree; repeatable\n"
@@ -341,6 +345,16 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 		} else if (is_opt(a, "--report")) {
 			if (opt_value("--report", argc, argv, &i, &out->report_path, err, errlen))
 				return -1;
+		} else if (is_opt(a, "--export")) {
+			if (opt_value("--export", argc, argv, &i, &out->export_to, err, errlen))
+				return -1;
+			if (!journal_spec_ok(out->export_to)) {
+				snprintf(err, errlen,
+					 "--export '%.64s': say 'journal', or 'journal:NAMESPACE' for "
+					 "a journald namespace (letters, digits, '_', '-', '.')",
+					 out->export_to);
+				return -1;
+			}
 		} else if (is_opt(a, "--ro") || is_opt(a, "--rw") || is_opt(a, "--deny")) {
 			const char *name = a[2] == 'd' ? "--deny" : a[3] == 'o' ? "--ro" : "--rw";
 			struct cli_rule *r = &out->rules[out->nrules];

@@ -29,6 +29,7 @@ struct cli {
 	enum cli_backend backend; /* --backend */
 	const char *log_path;	 /* --log: full event stream as NDJSON */
 	const char *report_path; /* --report: headless reports (default stderr) */
+	const char *export_to;	 /* --export journal[:NAMESPACE]: checked */
 	const char *user;	 /* --user */
 	const char *profile;	 /* --profile NAME|FILE; NULL: chosen by COMMAND */
 	const char *show;	 /* profile show NAME|FILE */

@@ -24,6 +24,7 @@
 #include "base/userinfo.h"
 #include "policy/cell.h"
 #include "policy/policy.h"
+#include "session/journal.h"
 #include "session/report.h"
 #include "session/session.h"
 #include "session/watch.h"
@@ -81,6 +82,7 @@ struct run {
 	struct ringbuf rb;
 	struct session session;
 	struct ndjson_sink report, log;
+	struct journal_sink journal; /* --export journal: open only with it */
 	struct strbuf text;
 	/* The live dashboard: COMMAND on a pty, the model fed by the session. */
 	bool live;
@@ -264,6 +266,14 @@ static int setup_outputs(struct run *r)
 
 	if (rc)
 		return rc;
+	if (r->cli.export_to) {
+		/* Checked now, before COMMAND runs: an export asked for and not
+		 * there is said, never silently skipped. */
+		if (journal_open(&r->journal, r->cli.export_to, r->err, sizeof(r->err)))
+			return AL_EXIT_EXPORT;
+		s->export_to = r->cli.export_to;
+		session_add_sink(s, journal_sink_fn, &r->journal);
+	}
 	if (r->log.f)
 		session_add_sink(s, ndjson_sink_fn, &r->log);
 	if (r->cli.headless) {
@@ -385,12 +395,34 @@ static void finish_planted(struct run *r)
 	r->session.planted = r->planted_frag.buf;
 }
 
+/* The journal's closing entry, then what the export sent and dropped into
+ * the other summaries; a drop is said on stderr, never only counted. */
+static void finish_export(struct run *r)
+{
+	struct journal_sink *j = &r->journal;
+
+	r->session.export_sent = j->sent;
+	r->session.export_dropped = j->dropped;
+	journal_summary(j, &r->session);
+	r->session.export_sent = j->sent;
+	r->session.export_dropped = j->dropped;
+	if (j->dropped)
+		fprintf(stderr,
+			"agentlock: --export %s: %llu of %llu entries did not reach journald (%s)%s\n",
+			r->cli.export_to, (unsigned long long)j->dropped,
+			(unsigned long long)(j->sent + j->dropped), strerror(j->last_errno),
+			r->cli.log_path ? "; the --log file has every event" : "");
+	journal_close(j);
+}
+
 static void finish_outputs(struct run *r)
 {
 	struct strbuf sb;
 
 	finish_ssh(r);
 	finish_planted(r);
+	if (r->cli.export_to)
+		finish_export(r);
 	sb_init(&sb);
 	if (r->cli.headless) {
 		report_summary_json(&sb, &r->session);
@@ -946,6 +978,7 @@ static int start(struct run *r)
 	if (rc)
 		return rc;
 	session_init(&r->session, r->cli.audit, r->dir, r->cli.argv);
+	session_new_cell(&r->session);
 	r->session.profile = r->cell.profile;
 	rc = judge_env(r);
 	if (rc)

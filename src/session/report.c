@@ -58,8 +58,9 @@ const char *report_verdict_name(unsigned verdict)
 	return verdict < 3 ? n[verdict] : "unknown";
 }
 
-/* RFC 3339 UTC with microseconds. */
-static void put_time(struct strbuf *sb, int64_t real_ns)
+/* RFC 3339 UTC with microseconds, into out (REPORT_TIME_LEN bytes); its length. */
+#define REPORT_TIME_LEN 40
+static size_t time_text(char *out, int64_t real_ns)
 {
 	time_t sec = (time_t)(real_ns / 1000000000);
 	struct tm tm;
@@ -67,7 +68,8 @@ static void put_time(struct strbuf *sb, int64_t real_ns)
 
 	gmtime_r(&sec, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	sb_printf(sb, "\"%s.%06ldZ\"", buf, (long)((real_ns % 1000000000) / 1000));
+	return (size_t)snprintf(out, REPORT_TIME_LEN, "%s.%06ldZ", buf,
+				(long)((real_ns % 1000000000) / 1000));
 }
 
 bool report_is_refused_inside(const struct al_event *e)
@@ -114,30 +116,80 @@ void report_escapes_phrase(struct strbuf *sb, bool audit, uint64_t esc, uint64_t
 			  refused_inside == 1 ? "" : "s");
 }
 
-void report_event_json(struct strbuf *sb, const struct session *s, const struct al_event *e)
+static void field(report_field_fn fn, void *ctx, const char *key, const char *val, size_t len,
+		  bool number)
+{
+	const struct report_field f = { .key = key, .val = val, .len = len, .number = number };
+
+	fn(ctx, &f);
+}
+
+static void field_str(report_field_fn fn, void *ctx, const char *key, const char *val)
+{
+	field(fn, ctx, key, val, strlen(val), false);
+}
+
+static void field_num(report_field_fn fn, void *ctx, const char *key, unsigned long long v)
+{
+	char b[24];
+	int n = snprintf(b, sizeof(b), "%llu", v);
+
+	field(fn, ctx, key, b, (size_t)n, true);
+}
+
+void report_event_fields(const struct session *s, const struct al_event *e, report_field_fn fn,
+			 void *ctx)
 {
 	size_t plen = e->path_len > 0 ? (size_t)e->path_len : 0;
+	char t[REPORT_TIME_LEN];
 
-	sb_printf(sb, "{\"type\":\"%s\",\"time\":", report_op_name(e->op));
-	put_time(sb, (int64_t)e->ts_ns + s->mono_to_real_ns);
-	sb_printf(sb, ",\"pid\":%u,\"tid\":%u,\"ppid\":%u,\"uid\":%u,\"comm\":", e->tgid, e->tid,
-		  e->ppid, e->uid);
-	json_str(sb, e->comm, strnlen(e->comm, AL_COMM_LEN));
-	sb_puts(sb, ",\"path\":");
-	json_str(sb, e->path, plen);
+	field_str(fn, ctx, "type", report_op_name(e->op));
+	field(fn, ctx, "time", t, time_text(t, (int64_t)e->ts_ns + s->mono_to_real_ns), false);
+	field_num(fn, ctx, "pid", e->tgid);
+	field_num(fn, ctx, "tid", e->tid);
+	field_num(fn, ctx, "ppid", e->ppid);
+	field_num(fn, ctx, "uid", e->uid);
+	field(fn, ctx, "comm", e->comm, strnlen(e->comm, AL_COMM_LEN), false);
+	field(fn, ctx, "path", e->path, plen, false);
 	if (e->path_len < 0)
-		sb_printf(sb, ",\"error\":%d", -e->path_len);
+		field_num(fn, ctx, "error", (unsigned long long)-(int64_t)e->path_len);
 	if (e->target)
-		sb_printf(sb, ",\"target\":%u", e->target);
+		field_num(fn, ctx, "target", e->target);
 	if (e->op == AL_OP_SIGNAL || e->op == AL_OP_CAPABILITY || e->op == AL_OP_BPF ||
 	    e->op == AL_OP_PTRACE || e->op == AL_OP_IOCTL || e->op == AL_OP_KEYRING ||
 	    e->op == AL_OP_PROCESS)
-		sb_printf(sb, ",\"arg\":%u", e->arg);
+		field_num(fn, ctx, "arg", e->arg);
 	if (e->op == AL_OP_TCP_CONNECT)
-		sb_printf(sb, ",\"port\":%u", e->arg);
-	sb_printf(sb, ",\"access\":\"%s\",\"class\":\"%s\",\"verdict\":\"%s\"}",
-		  report_access_name(e->access), report_class_name(e->class),
-		  report_verdict_name(e->verdict));
+		field_num(fn, ctx, "port", e->arg);
+	field_str(fn, ctx, "access", report_access_name(e->access));
+	field_str(fn, ctx, "class", report_class_name(e->class));
+	field_str(fn, ctx, "verdict", report_verdict_name(e->verdict));
+}
+
+/* report_event_fields' visitor for one JSON object. */
+struct json_fields {
+	struct strbuf *sb;
+	bool first;
+};
+
+static void json_field(void *ctx, const struct report_field *f)
+{
+	struct json_fields *j = ctx;
+
+	sb_printf(j->sb, "%s\"%s\":", j->first ? "{" : ",", f->key);
+	j->first = false;
+	if (f->number)
+		sb_add(j->sb, f->val, f->len);
+	else
+		json_str(j->sb, f->val, f->len);
+}
+
+void report_event_json(struct strbuf *sb, const struct session *s, const struct al_event *e)
+{
+	struct json_fields j = { .sb = sb, .first = true };
+
+	report_event_fields(s, e, json_field, &j);
+	sb_puts(sb, "}");
 }
 
 /* The summary's "resources": what the cell's cgroup counted (null: this
@@ -243,6 +295,14 @@ static void state_body(struct strbuf *sb, const struct session *s, const char *t
 		json_str(sb, s->env_withheld[i], strlen(s->env_withheld[i]));
 	}
 	sb_printf(sb, "],\"env_all\":%s", s->env_all ? "true" : "false");
+	if (s->cell[0])
+		sb_printf(sb, ",\"cell\":\"%s\"", s->cell);
+	if (s->export_to) {
+		sb_puts(sb, ",\"export\":{\"to\":");
+		json_str(sb, s->export_to, strlen(s->export_to));
+		sb_printf(sb, ",\"sent\":%llu,\"dropped\":%llu}",
+			  (unsigned long long)s->export_sent, (unsigned long long)s->export_dropped);
+	}
 	if (s->ssh_relay)
 		sb_printf(sb, ",\"ssh_signed\":%u,\"ssh_refused\":%u", s->ssh_signed,
 			  s->ssh_refused);

@@ -28,6 +28,18 @@ bool report_is_refused_inside(const struct al_event *e);
 void report_escapes_phrase(struct strbuf *sb, bool audit, uint64_t esc, uint64_t blocked,
 			   uint64_t would_block, uint64_t unresolved, uint64_t refused_inside);
 
+/* One field of an event: its NDJSON key and its value's text. */
+struct report_field {
+	const char *key;
+	const char *val;
+	size_t len;
+	bool number; /* a JSON number; else a string (of any bytes) */
+};
+typedef void (*report_field_fn)(void *ctx, const struct report_field *f);
+/* Every field of e in its NDJSON line's order: the one list the JSON line
+ * and the journal's entry (session/journal.h) are made from. */
+void report_event_fields(const struct session *s, const struct al_event *e, report_field_fn fn,
+			 void *ctx);
 /* One event as a JSON object, without the newline. */
 void report_event_json(struct strbuf *sb, const struct session *s, const struct al_event *e);
 /* The closing summary as a JSON object, without the newline. */

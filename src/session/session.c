@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "session/session.h"
@@ -28,6 +29,18 @@ void session_init(struct session *s, bool audit, const char *dir, char *const *a
 	clock_gettime(CLOCK_REALTIME, &rt);
 	s->mono_to_real_ns = (int64_t)((uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec) -
 			     (int64_t)s->start_ns;
+}
+
+void session_new_cell(struct session *s)
+{
+	unsigned char id[16];
+	size_t i;
+
+	s->cell[0] = '\0';
+	if (getrandom(id, sizeof(id), GRND_NONBLOCK) != (ssize_t)sizeof(id))
+		return;
+	for (i = 0; i < sizeof(id); i++)
+		snprintf(s->cell + 2 * i, 3, "%02x", id[i]);
 }
 
 int session_add_sink(struct session *s, session_sink_fn fn, void *ctx)

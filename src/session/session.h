@@ -19,7 +19,7 @@
 struct session;
 typedef void (*session_sink_fn)(void *ctx, const struct session *s, const struct al_event *e);
 
-#define SESSION_MAX_SINKS 4
+#define SESSION_MAX_SINKS 8
 
 /* A figure the cell's cgroup did not give (no such file on this kernel). */
 #define SESSION_RES_UNKNOWN UINT64_MAX
@@ -46,6 +46,7 @@ struct session_resources {
 
 struct session {
 	bool audit;
+	char cell[33]; /* this run's id: 128 random bits in hex ("" if none could be had) */
 	const char *dir;
 	const char *profile; /* the profile in force; NULL: none named */
 	const char *backend; /* "bpf-lsm", "landlock", "tracepoints" (--audit); NULL before launch */
@@ -62,6 +63,9 @@ struct session {
 	/* The backend's ,"planted":[...] fragment for the summary (what it moved
 	 * aside at protected names, planted.h), or NULL. */
 	const char *planted;
+	/* --export: where to, and the entries it sent and dropped (never waited). */
+	const char *export_to;
+	uint64_t export_sent, export_dropped;
 	int64_t mono_to_real_ns; /* add to an event's CLOCK_MONOTONIC stamp */
 	uint64_t start_ns;	 /* CLOCK_MONOTONIC */
 	uint64_t end_ns;
@@ -88,6 +92,8 @@ struct session {
 };
 
 void session_init(struct session *s, bool audit, const char *dir, char *const *argv);
+/* Gives a run its cell id (a replay has none of its own). */
+void session_new_cell(struct session *s);
 int session_add_sink(struct session *s, session_sink_fn fn, void *ctx);
 
 /* Validates one raw record from a source, then hands it to every sink.

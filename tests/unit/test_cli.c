@@ -44,6 +44,29 @@ static void basic(void **state)
 	(void)state;
 }
 
+/* --export names the journal, or a journald namespace by a plain name only:
+ * the root side builds a fixed path under /run/systemd from it. */
+static void export_option(void **state)
+{
+	struct cli c;
+
+	assert_int_equal(parse(&c, ARGV("--export", "journal", "/p", "--", "sh")), 0);
+	assert_string_equal(c.export_to, "journal");
+	assert_int_equal(parse(&c, ARGV("--export=journal:ci-7.a_b", "/p", "--", "sh")), 0);
+	assert_string_equal(c.export_to, "journal:ci-7.a_b");
+	assert_int_equal(parse(&c, ARGV("/p", "--", "sh")), 0);
+	assert_null(c.export_to);
+	static const char *bad[] = { "syslog", "journal:", "journal:..", "journal:.", "journal:a/b",
+				     "journal:../x", "journal:a b", "journals", "journal:a\n",
+				     "journal:xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse(&c, ARGV("--export", (char *)bad[i], "/p", "--", "sh")), -1);
+		assert_non_null(strstr(err, "--export"));
+	}
+	assert_int_equal(parse(&c, ARGV("--export")), -1);
+	(void)state;
+}
+
 static void options(void **state)
 {
 	struct cli c;
@@ -366,6 +389,7 @@ int main(void)
 		cmocka_unit_test(which_subcommand),
 		cmocka_unit_test(env_options),
 		cmocka_unit_test(verbose),
+		cmocka_unit_test(export_option),
 		cmocka_unit_test(subcommand_errors),
 		cmocka_unit_test(resolve_dir),
 	};

@@ -20,9 +20,9 @@
 
 /* MESSAGE_ID: this prefix, then the event type's number (AL_OP_*) in four hex
  * digits; the summary's is JOURNAL_ID_SUMMARY. */
-#define JOURNAL_ID_PREFIX "5b1c7a3e9d2f4c08a6e1b4d7"
+#define JOURNAL_ID_PREFIX  "5b1c7a3e9d2f4c08a6e1b4d7"
 #define JOURNAL_ID_SUMMARY 0xffffu
-#define JOURNAL_KEY_MAX 64
+#define JOURNAL_KEY_MAX	   64
 
 bool journal_spec_ok(const char *spec)
 {
@@ -55,11 +55,12 @@ int journal_open(struct journal_sink *j, const char *spec, char *err, size_t err
 	/* A fixed path under /run/systemd, which only root can change: the
 	 * namespace is checked to be a plain name (journal_spec_ok). */
 	if (ns)
-		snprintf(j->addr.sun_path, sizeof(j->addr.sun_path), "/run/systemd/journal.%s/socket",
-			 ns + 1);
+		snprintf(j->addr.sun_path, sizeof(j->addr.sun_path),
+			 "/run/systemd/journal.%s/socket", ns + 1);
 	else
 		snprintf(j->addr.sun_path, sizeof(j->addr.sun_path), "%s", JOURNAL_SOCKET);
-	j->addr_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(j->addr.sun_path) + 1);
+	j->addr_len =
+		(socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(j->addr.sun_path) + 1);
 	j->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (j->fd < 0) {
 		e = errno;
@@ -200,7 +201,8 @@ void journal_summary(struct journal_sink *j, const struct session *s)
 	sb_puts(&j->msg, s->dir);
 	sb_puts(&j->msg, ": ");
 	report_escapes_phrase(&j->msg, s->audit, k[AL_CNT_ESCAPE], k[AL_CNT_BLOCKED],
-			      k[AL_CNT_WOULD_BLOCK], k[AL_CNT_UNRESOLVED], k[AL_CNT_REFUSED_INSIDE]);
+			      k[AL_CNT_WOULD_BLOCK], k[AL_CNT_UNRESOLVED],
+			      k[AL_CNT_REFUSED_INSIDE]);
 	sb_printf(&j->msg, "; exit status %d", session_exit_status(s));
 	if (j->msg.oom)
 		return;

@@ -112,7 +112,7 @@ _agentlock()
 			;;
 		--backend) _agentlock_words $'bpf-lsm\nlandlock\nauto'; return 0 ;;
 		--unix) _agentlock_words $'allow\nrefuse'; return 0 ;;
-		--export) _agentlock_words journal; return 0 ;;
+		--export) _agentlock_words $'journal\nsyslog://'; return 0 ;;
 		--connect) _agentlock_words $'none\nany\n443'; return 0 ;;
 		--user) _agentlock_words "$(compgen -u)"; return 0 ;;
 		--env) _agentlock_words "$(compgen -e)"; return 0 ;;

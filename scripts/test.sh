@@ -127,6 +127,9 @@ run_logged host-limits tests/host/limits.sh build-asan
 step "host: --export journal into a real systemd-journald (entries, fields, drops, 125)"
 run_logged host-journal tests/host/journal.sh build-asan
 
+step "host: --export syslog:// into a real rsyslogd (RFC 5424 fields, hostile names, down, stopped mid-run: drops counted)"
+run_logged host-syslog tests/host/syslog.sh build-asan
+
 step "host: the real agents (claude, codex, gemini from npm) start in the cell"
 run_logged host-agents tests/host/agents.sh build-asan
 

@@ -150,6 +150,28 @@ static bool is_control(uint32_t cp)
 	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
 }
 
+void sd_value(struct strbuf *sb, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, k;
+
+	while (i < n) {
+		uint32_t cp;
+		size_t len = utf8_seq(s + i, n - i, &cp);
+
+		if (len == 0 || is_control(cp)) {
+			for (k = 0; k < (len ? len : 1); k++)
+				sb_printf(sb, "\\x%02x", s[i + k]);
+			i += len ? len : 1;
+			continue;
+		}
+		if (cp == '"' || cp == '\\' || cp == ']')
+			sb_add(sb, "\\", 1);
+		sb_add(sb, (const char *)s + i, len);
+		i += len;
+	}
+}
+
 void json_str(struct strbuf *sb, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;

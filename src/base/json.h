@@ -35,6 +35,12 @@ bool str_printf(char *dst, size_t len, const char *fmt, ...) __attribute__((form
  */
 void json_str(struct strbuf *sb, const char *s, size_t n);
 
+/* Appends s[0..n) as the inside of an RFC 5424 PARAM-VALUE: '"', '\\' and
+ * ']' get a backslash (the RFC's escapes); control characters (C0, DEL, C1)
+ * and each byte of an invalid UTF-8 sequence become "\xNN" text, so a value
+ * can neither end the field nor carry a line break. */
+void sd_value(struct strbuf *sb, const char *s, size_t n);
+
 /* Replaces every control character and invalid UTF-8 byte for a terminal:
  * C0/DEL/C1 become "\xNN" text, so a name cannot move the cursor or retitle. */
 void term_sanitize(struct strbuf *sb, const char *s, size_t n);

@@ -9,7 +9,7 @@
 
 #include "backend/agentlock_abi_user.h"
 #include "cli/cli.h"
-#include "session/journal.h"
+#include "session/export.h"
 #include "policy/limits.h"
 #include "policy/netpolicy.h"
 #include "policy/profile.h"
@@ -43,9 +43,10 @@ void cli_usage(FILE *f)
 	      "                   final summary line, on stderr (or --report FILE)\n"
 	      "  --report FILE    write the headless reports to FILE instead of stderr\n"
 	      "  --log FILE       write every event (in-bounds opens too) to FILE as NDJSON\n"
-	      "  --export journal[:NAMESPACE]\n"
+	      "  --export journal[:NAMESPACE] | syslog://HOST:PORT\n"
 	      "                   also send each escape attempt, refusal and the summary\n"
-	      "                   to the systemd journal, one structured entry each\n"
+	      "                   to the systemd journal (one structured entry each) or to\n"
+	      "                   a syslog collector (RFC 5424 over TCP); repeatable\n"
 	      "  --ro PATH        also allow reading and executing PATH (exec); repeatable\n"
 	      "  --rw PATH        also allow writing PATH (write); repeatable\n"
 	      "  --deny PATH      refuse PATH even inside DIR or an allowed tree; repeatable\n"
@@ -346,15 +347,20 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 			if (opt_value("--report", argc, argv, &i, &out->report_path, err, errlen))
 				return -1;
 		} else if (is_opt(a, "--export")) {
-			if (opt_value("--export", argc, argv, &i, &out->export_to, err, errlen))
-				return -1;
-			if (!journal_spec_ok(out->export_to)) {
-				snprintf(err, errlen,
-					 "--export '%.64s': say 'journal', or 'journal:NAMESPACE' for "
-					 "a journald namespace (letters, digits, '_', '-', '.')",
-					 out->export_to);
+			const char **x = &out->exports[out->nexports];
+
+			if (out->nexports == SESSION_EXPORT_MAX) {
+				snprintf(err, errlen, "--export: at most %d exports",
+					 SESSION_EXPORT_MAX);
 				return -1;
 			}
+			if (opt_value("--export", argc, argv, &i, x, err, errlen))
+				return -1;
+			if (!export_spec_ok(*x)) {
+				snprintf(err, errlen, "--export '%.64s': " EXPORT_SPEC_HELP, *x);
+				return -1;
+			}
+			out->nexports++;
 		} else if (is_opt(a, "--ro") || is_opt(a, "--rw") || is_opt(a, "--deny")) {
 			const char *name = a[2] == 'd' ? "--deny" : a[3] == 'o' ? "--ro" : "--rw";
 			struct cli_rule *r = &out->rules[out->nrules];

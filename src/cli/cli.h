@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "policy/cell.h"
+#include "session/session.h"
 
 enum cli_backend { BACKEND_AUTO, BACKEND_BPF_LSM, BACKEND_LANDLOCK };
 
@@ -29,7 +30,8 @@ struct cli {
 	enum cli_backend backend; /* --backend */
 	const char *log_path;	 /* --log: full event stream as NDJSON */
 	const char *report_path; /* --report: headless reports (default stderr) */
-	const char *export_to;	 /* --export journal[:NAMESPACE]: checked */
+	const char *exports[SESSION_EXPORT_MAX]; /* --export journal[:NS]|syslog://HOST:PORT: checked */
+	int nexports;
 	const char *user;	 /* --user */
 	const char *profile;	 /* --profile NAME|FILE; NULL: chosen by COMMAND */
 	const char *show;	 /* profile show NAME|FILE */

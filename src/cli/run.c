@@ -24,7 +24,7 @@
 #include "base/userinfo.h"
 #include "policy/cell.h"
 #include "policy/policy.h"
-#include "session/journal.h"
+#include "session/export.h"
 #include "session/report.h"
 #include "session/session.h"
 #include "session/watch.h"
@@ -82,7 +82,7 @@ struct run {
 	struct ringbuf rb;
 	struct session session;
 	struct ndjson_sink report, log;
-	struct journal_sink journal; /* --export journal: open only with it */
+	struct exports exports; /* --export: the journal and syslog collectors */
 	struct strbuf text;
 	/* The live dashboard: COMMAND on a pty, the model fed by the session. */
 	bool live;
@@ -259,6 +259,11 @@ static int open_outputs(struct run *r)
 	return 0;
 }
 
+static void export_warning(const char *msg)
+{
+	warning("%s", msg);
+}
+
 static int setup_outputs(struct run *r)
 {
 	struct session *s = &r->session;
@@ -266,13 +271,13 @@ static int setup_outputs(struct run *r)
 
 	if (rc)
 		return rc;
-	if (r->cli.export_to) {
+	if (r->cli.nexports) {
 		/* Checked now, before COMMAND runs: an export asked for and not
 		 * there is said, never silently skipped. */
-		if (journal_open(&r->journal, r->cli.export_to, r->err, sizeof(r->err)))
+		if (exports_open(&r->exports, r->cli.exports, (size_t)r->cli.nexports, &r->loop, s,
+				 export_warning, r->err, sizeof(r->err)))
 			return AL_EXIT_EXPORT;
-		s->export_to = r->cli.export_to;
-		session_add_sink(s, journal_sink_fn, &r->journal);
+		session_add_sink(s, exports_sink_fn, &r->exports);
 	}
 	if (r->log.f)
 		session_add_sink(s, ndjson_sink_fn, &r->log);
@@ -395,34 +400,16 @@ static void finish_planted(struct run *r)
 	r->session.planted = r->planted_frag.buf;
 }
 
-/* The journal's closing entry, then what the export sent and dropped into
- * the other summaries; a drop is said on stderr, never only counted. */
-static void finish_export(struct run *r)
-{
-	struct journal_sink *j = &r->journal;
-
-	r->session.export_sent = j->sent;
-	r->session.export_dropped = j->dropped;
-	journal_summary(j, &r->session);
-	r->session.export_sent = j->sent;
-	r->session.export_dropped = j->dropped;
-	if (j->dropped)
-		fprintf(stderr,
-			"agentlock: --export %s: %llu of %llu entries did not reach journald (%s)%s\n",
-			r->cli.export_to, (unsigned long long)j->dropped,
-			(unsigned long long)(j->sent + j->dropped), strerror(j->last_errno),
-			r->cli.log_path ? "; the --log file has every event" : "");
-	journal_close(j);
-}
-
 static void finish_outputs(struct run *r)
 {
 	struct strbuf sb;
 
 	finish_ssh(r);
 	finish_planted(r);
-	if (r->cli.export_to)
-		finish_export(r);
+	/* Each export's closing entry, then its figures into the summary; a
+	 * drop is said on stderr, never only counted. */
+	if (r->exports.n)
+		exports_finish(&r->exports, &r->session, r->cli.log_path != NULL);
 	sb_init(&sb);
 	if (r->cli.headless) {
 		report_summary_json(&sb, &r->session);
@@ -1150,6 +1137,7 @@ static void run_free(struct run *r)
 	cell_free(&r->cell);
 	if (r->relay_on)
 		ssh_relay_stop(&r->relay);
+	exports_free(&r->exports);
 	envf_result_free(&r->env_withheld);
 	envf_result_free(&r->env_would);
 	cellns_finish(&r->ns); /* nothing uses its TMPDIR now */

@@ -212,20 +212,7 @@ void journal_summary(struct journal_sink *j, const struct session *s)
 	if (j->msg.oom)
 		return;
 	head(j, s, JOURNAL_ID_SUMMARY, LOG_INFO, j->msg.buf, n);
-	put_key(&j->sb, "type", "summary", 7);
-	put_key(&j->sb, "mode", s->audit ? "audit" : "enforce", s->audit ? 5 : 7);
-	put_key(&j->sb, "dir", s->dir, strlen(s->dir));
-	if (s->backend)
-		put_key(&j->sb, "backend", s->backend, strlen(s->backend));
-	if (s->profile)
-		put_key(&j->sb, "profile", s->profile, strlen(s->profile));
-	put_num(&j->sb, "escapes", k[AL_CNT_ESCAPE]);
-	put_num(&j->sb, "blocked", k[AL_CNT_BLOCKED]);
-	put_num(&j->sb, "would_block", k[AL_CNT_WOULD_BLOCK]);
-	put_num(&j->sb, "unresolved", k[AL_CNT_UNRESOLVED]);
-	put_num(&j->sb, "refused_inside", k[AL_CNT_REFUSED_INSIDE]);
-	put_num(&j->sb, "dropped", k[AL_CNT_RB_DROPPED]);
-	put_num(&j->sb, "exit_status", (unsigned long long)session_exit_status(s));
+	report_summary_fields(s, field_fn, &j->sb);
 	/* What this export itself had to drop before the summary. */
 	put_num(&j->sb, "journal_dropped", j->dropped);
 	put_key(&j->sb, "json", j->msg.buf + n, j->msg.len - n);

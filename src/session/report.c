@@ -58,9 +58,7 @@ const char *report_verdict_name(unsigned verdict)
 	return verdict < 3 ? n[verdict] : "unknown";
 }
 
-/* RFC 3339 UTC with microseconds, into out (REPORT_TIME_LEN bytes); its length. */
-#define REPORT_TIME_LEN 40
-static size_t time_text(char *out, int64_t real_ns)
+size_t report_time_text(char *out, int64_t real_ns)
 {
 	time_t sec = (time_t)(real_ns / 1000000000);
 	struct tm tm;
@@ -144,7 +142,7 @@ void report_event_fields(const struct session *s, const struct al_event *e, repo
 	char t[REPORT_TIME_LEN];
 
 	field_str(fn, ctx, "type", report_op_name(e->op));
-	field(fn, ctx, "time", t, time_text(t, (int64_t)e->ts_ns + s->mono_to_real_ns), false);
+	field(fn, ctx, "time", t, report_time_text(t, (int64_t)e->ts_ns + s->mono_to_real_ns), false);
 	field_num(fn, ctx, "pid", e->tgid);
 	field_num(fn, ctx, "tid", e->tid);
 	field_num(fn, ctx, "ppid", e->ppid);
@@ -164,6 +162,26 @@ void report_event_fields(const struct session *s, const struct al_event *e, repo
 	field_str(fn, ctx, "access", report_access_name(e->access));
 	field_str(fn, ctx, "class", report_class_name(e->class));
 	field_str(fn, ctx, "verdict", report_verdict_name(e->verdict));
+}
+
+void report_summary_fields(const struct session *s, report_field_fn fn, void *ctx)
+{
+	const uint64_t *k = s->kcount;
+
+	field_str(fn, ctx, "type", "summary");
+	field_str(fn, ctx, "mode", s->audit ? "audit" : "enforce");
+	field_str(fn, ctx, "dir", s->dir);
+	if (s->backend)
+		field_str(fn, ctx, "backend", s->backend);
+	if (s->profile)
+		field_str(fn, ctx, "profile", s->profile);
+	field_num(fn, ctx, "escapes", k[AL_CNT_ESCAPE]);
+	field_num(fn, ctx, "blocked", k[AL_CNT_BLOCKED]);
+	field_num(fn, ctx, "would_block", k[AL_CNT_WOULD_BLOCK]);
+	field_num(fn, ctx, "unresolved", k[AL_CNT_UNRESOLVED]);
+	field_num(fn, ctx, "refused_inside", k[AL_CNT_REFUSED_INSIDE]);
+	field_num(fn, ctx, "dropped", k[AL_CNT_RB_DROPPED]);
+	field_num(fn, ctx, "exit_status", (unsigned long long)session_exit_status(s));
 }
 
 /* report_event_fields' visitor for one JSON object. */
@@ -297,11 +315,17 @@ static void state_body(struct strbuf *sb, const struct session *s, const char *t
 	sb_printf(sb, "],\"env_all\":%s", s->env_all ? "true" : "false");
 	if (s->cell[0])
 		sb_printf(sb, ",\"cell\":\"%s\"", s->cell);
-	if (s->export_to) {
-		sb_puts(sb, ",\"export\":{\"to\":");
-		json_str(sb, s->export_to, strlen(s->export_to));
-		sb_printf(sb, ",\"sent\":%llu,\"dropped\":%llu}",
-			  (unsigned long long)s->export_sent, (unsigned long long)s->export_dropped);
+	if (s->nexports) {
+		sb_puts(sb, ",\"export\":[");
+		for (i = 0; i < (int)s->nexports; i++) {
+			const struct session_export *x = &s->exports[i];
+
+			sb_puts(sb, i ? ",{\"to\":" : "{\"to\":");
+			json_str(sb, x->to, strlen(x->to));
+			sb_printf(sb, ",\"sent\":%llu,\"dropped\":%llu}",
+				  (unsigned long long)x->sent, (unsigned long long)x->dropped);
+		}
+		sb_puts(sb, "]");
 	}
 	if (s->ssh_relay)
 		sb_printf(sb, ",\"ssh_signed\":%u,\"ssh_refused\":%u", s->ssh_signed,

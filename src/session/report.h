@@ -28,6 +28,10 @@ bool report_is_refused_inside(const struct al_event *e);
 void report_escapes_phrase(struct strbuf *sb, bool audit, uint64_t esc, uint64_t blocked,
 			   uint64_t would_block, uint64_t unresolved, uint64_t refused_inside);
 
+/* RFC 3339 UTC with microseconds, into out (REPORT_TIME_LEN bytes); its length. */
+#define REPORT_TIME_LEN 40
+size_t report_time_text(char *out, int64_t real_ns);
+
 /* One field of an event: its NDJSON key and its value's text. */
 struct report_field {
 	const char *key;
@@ -40,6 +44,9 @@ typedef void (*report_field_fn)(void *ctx, const struct report_field *f);
  * and the journal's entry (session/journal.h) are made from. */
 void report_event_fields(const struct session *s, const struct al_event *e, report_field_fn fn,
 			 void *ctx);
+/* The summary's headline fields (type, mode, dir, backend, profile, the
+ * totals, exit_status) for the exports' structured entries. */
+void report_summary_fields(const struct session *s, report_field_fn fn, void *ctx);
 /* One event as a JSON object, without the newline. */
 void report_event_json(struct strbuf *sb, const struct session *s, const struct al_event *e);
 /* The closing summary as a JSON object, without the newline. */

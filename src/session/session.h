@@ -44,6 +44,14 @@ struct session_resources {
 	uint64_t oom_kills;	    /* members the kernel killed at memory= */
 };
 
+#define SESSION_EXPORT_MAX 4 /* --export, repeatable */
+
+/* One export's figures for the summary: where to, what reached it, what not. */
+struct session_export {
+	const char *to;
+	uint64_t sent, dropped;
+};
+
 struct session {
 	bool audit;
 	char cell[33]; /* this run's id: 128 random bits in hex ("" if none could be had) */
@@ -63,9 +71,9 @@ struct session {
 	/* The backend's ,"planted":[...] fragment for the summary (what it moved
 	 * aside at protected names, planted.h), or NULL. */
 	const char *planted;
-	/* --export: where to, and the entries it sent and dropped (never waited). */
-	const char *export_to;
-	uint64_t export_sent, export_dropped;
+	/* --export: where each went, and the entries it sent and dropped (never waited). */
+	struct session_export exports[SESSION_EXPORT_MAX];
+	size_t nexports;
 	int64_t mono_to_real_ns; /* add to an event's CLOCK_MONOTONIC stamp */
 	uint64_t start_ns;	 /* CLOCK_MONOTONIC */
 	uint64_t end_ns;

@@ -139,7 +139,7 @@ if [ "$(jq -r .PRIORITY "$out/reach.journal" | sort | uniq -c | awk '{print $1 "
 else
 	nok "fields" "prio $(jq -r .PRIORITY "$out/reach.journal" | tr '\n' ' ') sum $(echo "$sum" | jq -c '[.MESSAGE_ID,.AGENTLOCK_ESCAPES,.AGENTLOCK_BLOCKED,.AGENTLOCK_EXIT_STATUS]') cell '$cellid' same=$([ "$jsum" = "$rsum" ] && echo yes)"
 fi
-if [ "$(jq -c 'select(.type=="summary") | .export' "$out/reach.report")" = "{\"to\":\"journal:$NS\",\"sent\":4,\"dropped\":0}" ] &&
+if [ "$(jq -c 'select(.type=="summary") | .export' "$out/reach.report")" = "[{\"to\":\"journal:$NS\",\"sent\":4,\"dropped\":0}]" ] &&
 	! grep -q 'did not reach journald' "$out/reach.err"; then
 	ok "the report's summary says where the export went: 4 sent, 0 dropped"
 else
@@ -172,7 +172,7 @@ stop_jd
 touch "$P/go"
 wait "$apid"
 RC=$?
-ex=$(jq -c 'select(.type=="summary") | [.export.sent, .export.dropped, .escapes]' "$out/die.report")
+ex=$(jq -c 'select(.type=="summary") | [.export[0].sent, .export[0].dropped, .escapes]' "$out/die.report")
 if [ "$RC" -eq 5 ] && [ "$ex" = "[1,3,3]" ] &&
 	grep -q "journal:$NS: 3 of 4 entries did not reach journald (Connection refused); the --log file has every event" "$out/die.err" &&
 	[ "$(jq -r 'select(.class=="escape") | .path' "$out/die.log" | wc -l)" -eq 3 ]; then

@@ -44,18 +44,38 @@ static void basic(void **state)
 	(void)state;
 }
 
-/* --export names the journal, or a journald namespace by a plain name only:
- * the root side builds a fixed path under /run/systemd from it. */
+/* --export names the journal, or a journald namespace by a plain name only
+ * (the root side builds a fixed path under /run/systemd from it), or a
+ * syslog collector by host and port; it may be given more than once. */
 static void export_option(void **state)
 {
 	struct cli c;
 
 	assert_int_equal(parse(&c, ARGV("--export", "journal", "/p", "--", "sh")), 0);
-	assert_string_equal(c.export_to, "journal");
+	assert_int_equal(c.nexports, 1);
+	assert_string_equal(c.exports[0], "journal");
 	assert_int_equal(parse(&c, ARGV("--export=journal:ci-7.a_b", "/p", "--", "sh")), 0);
-	assert_string_equal(c.export_to, "journal:ci-7.a_b");
+	assert_string_equal(c.exports[0], "journal:ci-7.a_b");
 	assert_int_equal(parse(&c, ARGV("/p", "--", "sh")), 0);
-	assert_null(c.export_to);
+	assert_int_equal(c.nexports, 0);
+	assert_int_equal(parse(&c, ARGV("--export", "journal", "--export", "syslog://127.0.0.1:514",
+					"--export=syslog://[::1]:6514", "--export",
+					"syslog://logs.example-1.org:10514", "/p", "--", "sh")),
+			 0);
+	assert_int_equal(c.nexports, 4);
+	assert_string_equal(c.exports[1], "syslog://127.0.0.1:514");
+	assert_string_equal(c.exports[2], "syslog://[::1]:6514");
+	assert_int_equal(parse(&c, ARGV("--export", "journal", "--export", "journal", "--export",
+					"journal", "--export", "journal", "--export", "journal", "/p",
+					"--", "sh")),
+			 -1);
+	static const char *bad_syslog[] = { "syslog://", "syslog://h", "syslog://h:", "syslog://h:0",
+					    "syslog://h:65536", "syslog://h:+5", "syslog://h:-5",
+					    "syslog://h:5x", "syslog://:514", "syslog://a b:514",
+					    "syslog://a/b:514", "syslog://[::1:514", "syslog://[x]:514",
+					    "syslog://h\n:514", "syslog:h:514", "tcp://h:514" };
+	for (size_t i = 0; i < sizeof(bad_syslog) / sizeof(bad_syslog[0]); i++)
+		assert_int_equal(parse(&c, ARGV("--export", (char *)bad_syslog[i], "/p", "--", "sh")), -1);
 	static const char *bad[] = { "syslog", "journal:", "journal:..", "journal:.", "journal:a/b",
 				     "journal:../x", "journal:a b", "journals", "journal:a\n",
 				     "journal:xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" };

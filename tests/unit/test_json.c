@@ -102,6 +102,22 @@ static void terminal_sanitising(void **state)
 	(void)state;
 }
 
+/* An RFC 5424 PARAM-VALUE: the RFC's three escapes, and no byte that could
+ * end the field or the line (control bytes, invalid UTF-8) left raw. */
+static void syslog_param_value(void **state)
+{
+	struct strbuf sb;
+	static const char in[] = "a\"b\\c]d\ne\x1b[31m\xff\xc3\xa9\xc2\x85";
+
+	sb_init(&sb);
+	sd_value(&sb, in, sizeof(in) - 1);
+	assert_string_equal(sb.buf, "a\\\"b\\\\c\\]d\\x0ae\\x1b[31m\\xff\xc3\xa9\\xc2\\x85");
+	for (size_t i = 0; i < sb.len; i++)
+		assert_true((unsigned char)sb.buf[i] >= 0x20 && sb.buf[i] != 0x7f);
+	sb_free(&sb);
+	(void)state;
+}
+
 static void strbuf_growth(void **state)
 {
 	struct strbuf sb;
@@ -147,6 +163,7 @@ int main(void)
 		cmocka_unit_test(utf8_passes_invalid_bytes_escaped),
 		cmocka_unit_test(every_byte_value),
 		cmocka_unit_test(terminal_sanitising),
+		cmocka_unit_test(syslog_param_value),
 		cmocka_unit_test(strbuf_growth),
 		cmocka_unit_test(bounded_messages),
 	};

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packaging: a Release build (-O3, -Werror) from a clean tree, 'cmake --install'
-# into a staging prefix, and what it installs: the program, agentlock(1) and
+# into a staging prefix, and what it installs: the program, the reference
+# profiles, a commented /etc/agentlock/agentlock.yaml, agentlock(1) and
 # agentlock-profile(5) rendering without warnings and true to the program's
 # own usage and exit codes, and bash and zsh completion that load and offer
 # the subcommands, options, profiles and COMMAND.
@@ -38,6 +39,23 @@ for f in "$bin" "$man1" "$man5" "$bashc" "$zshc"; do [ -f "$f" ] || missing="$mi
 [ -z "$missing" ] && [ -x "$bin" ] &&
 	ok "installed at the GNUInstallDirs places: bin, share/man/man1 and man5, bash-completion, zsh/site-functions" ||
 	nok "installed files" "missing:$missing; $(cd "$stage" && find . -type f)"
+# The shipped profiles as reference copies, and the system configuration at
+# /etc whatever the prefix, every line commented out; a second install keeps
+# an administrator's edits to it.
+sysconf=$stage/etc/agentlock/agentlock.yaml
+same=0 shipped=0
+for p in "$top"/profiles/*.yaml; do
+	shipped=$((shipped + 1))
+	cmp -s "$p" "$root/share/agentlock/profiles/${p##*/}" && same=$((same + 1))
+done
+[ "$shipped" -gt 0 ] && [ "$same" = "$shipped" ] && [ -s "$sysconf" ] && ! grep -qvE '^[[:space:]]*(#|$)' "$sysconf" &&
+	ok "the $shipped profiles in share/agentlock/profiles; /etc/agentlock/agentlock.yaml, all comments" ||
+	nok "profiles and agentlock.yaml" "$same of $shipped profiles; $(grep -vE '^[[:space:]]*(#|$)' "$sysconf" 2>&1)"
+echo 'export: [journal]' >>"$sysconf"
+DESTDIR=$stage cmake --install "$base/build" --prefix "$prefix" >"$base/install2.log" 2>&1 &&
+	[ "$(tail -n1 "$sysconf")" = 'export: [journal]' ] &&
+	ok "a second cmake --install keeps an edited /etc/agentlock/agentlock.yaml" ||
+	nok "reinstall over an edited agentlock.yaml" "$(tail -n3 "$sysconf"; cat "$base/install2.log")"
 [ "$("$bin" --version)" = "$("$built" --version)" ] && "$bin" --help >/dev/null &&
 	ok "the installed program runs: $("$bin" --version)" || nok "installed program" "$("$bin" --version 2>&1)"
 

@@ -64,6 +64,9 @@ run_logged layers tests/lint/layers.sh
 step "host: packaging (a Release build, cmake --install, the manual pages and shell completion)"
 run_logged host-install tests/host/install.sh build
 
+step "host: the Debian package (lintian clean, installs, check runs, removes)"
+run_logged host-deb tests/host/deb.sh
+
 step "host: agentlock check (this kernel, as root and as a user)"
 run_logged host-check tests/host/check.sh build-asan
 

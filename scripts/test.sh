@@ -171,6 +171,9 @@ run_logged fuzz tests/fuzz/run.sh 60
 step "VM: jail core (BPF-LSM, ASan+UBSan build of agentlock)"
 run_logged vm-core tests/vm/run.sh build-asan tests/vm/suite-core.sh
 
+step "VM: the cell's own SSH agent under BPF-LSM (real sshd and ssh-agent: git push to the allowed host only)"
+run_logged vm-ssh tests/vm/run.sh build-asan tests/vm/suite-ssh.sh
+
 step "VM: profiles (stub agents under their shipped profiles)"
 run_logged vm-profiles tests/vm/run.sh build-asan tests/vm/suite-profiles.sh
 

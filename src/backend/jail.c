@@ -230,8 +230,8 @@ static void unpin_in_background(const char *dir)
 /* Closes the engine's map descriptors this run opened (a reused engine). */
 static void close_fds(struct jail *j)
 {
-	int *fds[] = { &j->jailed_fd, &j->rules_fd, &j->counters_fd,
-		       &j->events_fd, &j->keys_fd,  &j->bss_fd };
+	int *fds[] = { &j->jailed_fd, &j->rules_fd, &j->counters_fd, &j->events_fd,
+		       &j->keys_fd,   &j->bss_fd,   &j->socks_fd };
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -457,6 +457,7 @@ static void skel_fds(struct jail *j)
 	j->counters_fd = bpf_map__fd(j->skel->maps.counters);
 	j->events_fd = bpf_map__fd(j->skel->maps.events);
 	j->keys_fd = bpf_map__fd(j->skel->maps.member_keys);
+	j->socks_fd = bpf_map__fd(j->skel->maps.member_socks);
 }
 
 /* Loads and attaches a fresh copy of the BPF object (the slow path: the
@@ -514,15 +515,17 @@ static int load_object(struct jail *j, bool audit, char *err, size_t errlen)
 
 /* The engine's pins: its links (by program name) and these maps (bpffs
  * refuses names with a dot). */
-static const char *const engine_maps[] = { "map_jailed", "map_rules", "map_counters",
-					   "map_events", "map_member_keys", "map_bss" };
+static const char *const engine_maps[] = { "map_jailed",      "map_rules", "map_counters",
+					   "map_events",      "map_member_keys", "map_bss",
+					   "map_member_socks" };
 
 /* Pins a freshly loaded object as the machine's engine in dir, for later runs. */
 static int pin_engine(struct jail *j, const char *dir, char *err, size_t errlen)
 {
 	struct bpf_map *maps[] = { j->skel->maps.jailed,  j->skel->maps.rules,
 				   j->skel->maps.counters, j->skel->maps.events,
-				   j->skel->maps.member_keys, j->skel->maps.bss };
+				   j->skel->maps.member_keys, j->skel->maps.bss,
+				   j->skel->maps.member_socks };
 	char path[256];
 	size_t i;
 	int rc;
@@ -553,8 +556,8 @@ static int reuse_engine(struct jail *j, const char *dir, bool audit)
 {
 	const struct bpf_object_skeleton *sk;
 	struct agentlock_bpf *obj = agentlock_bpf__open(); /* names only: nothing loads */
-	int *fds[] = { &j->jailed_fd, &j->rules_fd,	&j->counters_fd,
-		       &j->events_fd, &j->keys_fd,	&j->bss_fd };
+	int *fds[] = { &j->jailed_fd, &j->rules_fd, &j->counters_fd, &j->events_fd,
+		       &j->keys_fd,   &j->bss_fd,   &j->socks_fd };
 	struct bpf_map_info info = {};
 	__u32 info_len = sizeof(info), key, bss_size;
 	size_t i;
@@ -606,7 +609,7 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 
 	memset(j, 0, sizeof(*j));
 	j->jailed_fd = j->rules_fd = j->counters_fd = j->events_fd = j->keys_fd = j->bss_fd =
-		j->lock_fd = -1;
+		j->socks_fd = j->lock_fd = -1;
 	jail_quiet_libbpf();
 	rc = check_lsm_active(err, errlen);
 	if (rc)
@@ -750,6 +753,13 @@ int jail_install(struct jail *j, const struct policy *p, char *err, size_t errle
 	j->bss->net_restricted = p->net.restricted;
 	j->bss->programs_only = p->programs_only;
 	return 0;
+}
+
+int jail_own_socket(struct jail *j, int fd)
+{
+	__u32 gen = j->bss->generation;
+
+	return bpf_map_update_elem(j->socks_fd, &fd, &gen, BPF_ANY) ? -errno : 0;
 }
 
 void jail_stream_inbounds(struct jail *j, bool on)

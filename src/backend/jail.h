@@ -17,7 +17,7 @@ struct jail {
 	struct agentlock_bpf *skel; /* loaded by this run; NULL when the engine was reused */
 	struct agentlock_bpf__bss *bss; /* the object's run-time state (mapped when reused) */
 	size_t bss_len;
-	int jailed_fd, rules_fd, counters_fd, events_fd, keys_fd, bss_fd;
+	int jailed_fd, rules_fd, counters_fd, events_fd, keys_fd, bss_fd, socks_fd;
 	int lock_fd; /* held while this run has the machine's engine */
 	bool engine; /* the machine's pinned engine, not a copy of this run's own */
 	char pin_dir[64]; /* where this run's own copy is pinned, "" when not */
@@ -41,6 +41,9 @@ int jail_classify(struct jail *j, const char *path, uint32_t tgid, uint8_t out[3
  * what is reported is always streamed. May change while members run. */
 void jail_stream_inbounds(struct jail *j, bool on);
 int jail_enroll(struct jail *j, pid_t pid);
+/* Marks fd, a socket agentlock made, as the cell's own: members may connect
+ * to it as to their own listeners (the SSH agent relay). 0 or -errno. */
+int jail_own_socket(struct jail *j, int fd);
 /* How many opens the hook saw from pid during the canary phase. */
 int jail_canary_hits(struct jail *j, pid_t pid, uint32_t *hits);
 int jail_activate(struct jail *j, pid_t pid);

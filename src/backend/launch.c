@@ -268,8 +268,8 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 	 * then the cell's own agent socket in place of the user's. */
 	if (env && env->withhold)
 		envf_strip(environ, env->withhold->names, env->withhold->n);
-	if (env && env->relay)
-		setenv("SSH_AUTH_SOCK", SSH_RELAY_PATH, 1);
+	if (env && (env->relay || env->relay_path))
+		setenv("SSH_AUTH_SOCK", env->relay_path ? env->relay_path : SSH_RELAY_PATH, 1);
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	for (i = 0; i < sizeof(relayed) / sizeof(relayed[0]); i++)

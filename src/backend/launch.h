@@ -64,8 +64,9 @@ struct launch_tty {
 /* COMMAND's environment: what is taken out, and the cell's own agent socket. */
 struct launch_env {
 	const struct envf_result *withhold; /* NULL: nothing */
-	struct ssh_relay *relay; /* the cell's own SSH agent (SSH_AUTH_SOCK is
-				  * SSH_RELAY_PATH); NULL: none */
+	struct ssh_relay *relay; /* the cell's own SSH agent, through the seccomp
+				  * filter (SSH_AUTH_SOCK is SSH_RELAY_PATH); NULL: none */
+	const char *relay_path;	 /* or its socket by this name (BPF-LSM); NULL: none */
 	const struct cgroup_cell *cgroup; /* the cell's cgroup, joined first; NULL: none */
 };
 

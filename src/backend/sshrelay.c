@@ -492,6 +492,35 @@ static int ssh_version(void)
 	return major * 100 + minor;
 }
 
+/* A free client slot, with its buffer, for fd: its index, or -1 (fd is
+ * then closed). */
+static int take_slot(struct client *cl, int fd)
+{
+	int k;
+
+	for (k = 0; k < MAX_CLIENTS && cl[k].fd >= 0; k++)
+		;
+	if (k == MAX_CLIENTS || !(cl[k].buf = malloc(MSG_MAX + 4))) {
+		close(fd);
+		return -1;
+	}
+	cl[k].fd = fd;
+	cl[k].up = -1;
+	cl[k].bound = -1;
+	cl[k].have = 0;
+	cl[k].refused_fp[0] = '\0';
+	return k;
+}
+
+/* A client connecting to the listener agentlock handed over (BPF-LSM). */
+static void accept_client(struct client *cl, int lfd)
+{
+	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd >= 0)
+		take_slot(cl, fd);
+}
+
 /* A new client: one end of a fresh pair goes to agentlock over the control socket. */
 static void new_client(struct client *cl, int ctl)
 {
@@ -502,15 +531,11 @@ static void new_client(struct client *cl, int ctl)
 			    .msg_control = cbuf,
 			    .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *cm;
-	int sp[2] = {-1, -1};
-	size_t k;
+	int sp[2] = {-1, -1}, k = -1;
 
-	for (k = 0; k < MAX_CLIENTS && cl[k].fd >= 0; k++)
-		;
-	c = k < MAX_CLIENTS && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == 0 &&
-			    (cl[k].buf = malloc(MSG_MAX + 4))
-		    ? 'y'
-		    : 'n';
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == 0)
+		k = take_slot(cl, sp[0]);
+	c = k >= 0 ? 'y' : 'n';
 	memset(cbuf, 0, sizeof(cbuf));
 	if (c == 'y') {
 		cm = CMSG_FIRSTHDR(&mh);
@@ -522,22 +547,42 @@ static void new_client(struct client *cl, int ctl)
 		mh.msg_control = NULL;
 		mh.msg_controllen = 0;
 	}
-	if (sendmsg(ctl, &mh, MSG_NOSIGNAL) != 1 || c != 'y') {
-		if (sp[0] >= 0)
-			close(sp[0]);
-		if (k < MAX_CLIENTS) {
-			free(cl[k].buf);
-			cl[k].buf = NULL;
-		}
-	} else {
-		cl[k].fd = sp[0];
-		cl[k].up = -1;
-		cl[k].bound = -1;
-		cl[k].have = 0;
-		cl[k].refused_fp[0] = '\0';
-	}
+	if (sendmsg(ctl, &mh, MSG_NOSIGNAL) != 1 && k >= 0)
+		client_close(&cl[k]);
 	if (sp[1] >= 0)
 		close(sp[1]);
+}
+
+/* A command from agentlock: one byte, 'c' (a new connection, new_client)
+ * or 'l' with a listening socket to accept clients on. 0, or -1 when
+ * agentlock is done or gone. */
+static int command(struct client *cl, int ctl, int *lfd)
+{
+	char c, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {&c, 1};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(ctl, &mh, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+	    cm->cmsg_len == CMSG_LEN(sizeof(int))) {
+		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+		if (c == 'l' && *lfd < 0) {
+			fcntl(fd, F_SETFL, O_NONBLOCK);
+			*lfd = fd;
+		} else {
+			close(fd);
+		}
+	} else if (c == 'c') {
+		new_client(cl, ctl);
+	}
+	return 0;
 }
 
 /*
@@ -552,6 +597,7 @@ relay_main(const struct target_user *u, size_t nhosts, const char *home, int sta
 	struct client cl[MAX_CLIENTS];
 	char kh[PATH_MAX];
 	size_t i;
+	int lfd = -1; /* a listener agentlock handed over (ssh_relay_listen), or -1 */
 
 	signal(SIGPIPE, SIG_IGN);
 	if (geteuid() == 0 &&
@@ -571,11 +617,11 @@ relay_main(const struct target_user *u, size_t nhosts, const char *home, int sta
 	for (i = 0; i < MAX_CLIENTS; i++)
 		cl[i] = (struct client){.fd = -1, .up = -1, .bound = -1};
 	for (;;) {
-		struct pollfd pf[MAX_CLIENTS + 1];
-		size_t map[MAX_CLIENTS + 1], np = 1;
-		char c;
+		struct pollfd pf[MAX_CLIENTS + 2];
+		size_t map[MAX_CLIENTS + 2], np = 2;
 
 		pf[0] = (struct pollfd){.fd = ctl, .events = POLLIN};
+		pf[1] = (struct pollfd){.fd = lfd, .events = POLLIN}; /* -1: ignored */
 		for (i = 0; i < MAX_CLIENTS; i++)
 			if (cl[i].fd >= 0) {
 				map[np] = i;
@@ -586,12 +632,11 @@ relay_main(const struct target_user *u, size_t nhosts, const char *home, int sta
 				continue;
 			_exit(1);
 		}
-		if (pf[0].revents) {
-			if (read(ctl, &c, 1) != 1)
-				_exit(0); /* agentlock is done or gone */
-			new_client(cl, ctl);
-		}
-		for (i = 1; i < np; i++)
+		if (pf[0].revents && command(cl, ctl, &lfd))
+			_exit(0); /* agentlock is done or gone */
+		if (lfd >= 0 && pf[1].revents)
+			accept_client(cl, lfd);
+		for (i = 2; i < np; i++)
 			if (pf[i].revents && client_read(&cl[map[i]]))
 				client_close(&cl[map[i]]);
 	}
@@ -695,6 +740,27 @@ int ssh_relay_connect(struct ssh_relay *r)
 		return -EPROTO;
 	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
 	return fd;
+}
+
+int ssh_relay_listen(struct ssh_relay *r, int lfd)
+{
+	char c = 'l', cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {&c, 1};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &lfd, sizeof(int));
+	if (r->ctl_fd < 0 || sendmsg(r->ctl_fd, &mh, MSG_NOSIGNAL) != 1)
+		return -errno;
+	return 0;
 }
 
 void ssh_relay_stop(struct ssh_relay *r)

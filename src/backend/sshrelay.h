@@ -20,12 +20,16 @@
  * else is answered SSH_AGENT_FAILURE and reported. Each client connection
  * gets its own connection to the real agent, which checks the binding's
  * signature (OpenSSH 8.9 and later; an older agent refuses the binding, so
- * nothing is signed). The cell reaches the relay only through agentlock
- * (seccomp.h, AL_SC_SSH_RELAY), which hands it connections the relay made.
+ * nothing is signed). Under Landlock the cell reaches the relay only
+ * through agentlock (seccomp.h, AL_SC_SSH_RELAY), which hands it
+ * connections the relay made; under BPF-LSM through a socket agentlock
+ * made in its runtime directory and marked as the cell's own, on which the
+ * relay accepts (ssh_relay_listen).
  */
 
 #define SSH_RELAY_MAX_HOSTS    32
 #define SSH_RELAY_BIND_VERSION 809 /* OpenSSH 8.9: the client binds the session */
+#define SSH_RELAY_BACKLOG      16  /* connections waiting on its socket (BPF-LSM) */
 /* What the cell's SSH_AUTH_SOCK names: a connect to it on a socket agentlock
  * handed out succeeds; nothing by this name exists in the file system. */
 #define SSH_RELAY_PATH "/run/agentlock/ssh-agent.sock"
@@ -52,6 +56,14 @@ int ssh_relay_start(struct ssh_relay *r, const struct target_user *u, const char
  * name in the file system; agentlock never connects to a path for it.
  */
 int ssh_relay_connect(struct ssh_relay *r);
+
+/*
+ * Hands the relay a listening Unix socket to accept the cell's clients on
+ * itself (BPF-LSM, where no filter hands out connections: the socket is
+ * one the cell's members may connect to). The caller closes its copy.
+ * Returns 0 or -errno.
+ */
+int ssh_relay_listen(struct ssh_relay *r, int lfd);
 
 /* Ends the relay; what it reported stays readable. */
 void ssh_relay_stop(struct ssh_relay *r);

@@ -40,6 +40,7 @@
 #include "cli/run.h"
 #include "policy/envfilter.h"
 #include "backend/sshrelay.h"
+#include "base/ownsock.h"
 #include "backend/cgroup.h"
 
 extern char **environ;
@@ -63,6 +64,7 @@ struct run {
 	 * environment gets: the withheld names out, its socket in. */
 	struct ssh_relay relay;
 	bool relay_on;
+	char relay_path[96]; /* its socket under BPF-LSM, or "" */
 	struct launch_env lenv;
 	/* The environment the user gave sudo, when it can be trusted (sudoenv.h). */
 	enum sudo_trust sudo;
@@ -608,7 +610,9 @@ static int start_bpf(struct run *r)
 	r->session.backend = "bpf-lsm";
 	r->session.observed = true;
 	say_start(r, r->cli.audit ? "bpf-lsm, audit only (nothing is blocked)" : "bpf-lsm");
-	start_ssh(r, false);
+	rc = start_ssh(r, false);
+	if (rc)
+		return rc;
 	return launch_start(&r->launch, &r->loop, &r->jail, NULL, NULL, r->cli.audit, r->cli.argv,
 			    &r->user, r->dir, r->live ? &r->tty : NULL, &r->ns, &r->lenv, r->err,
 			    sizeof(r->err));
@@ -676,10 +680,55 @@ static void make_state_dirs(struct run *r)
 }
 
 /*
+ * Under BPF-LSM, the relay's socket: in agentlock's runtime directory, the
+ * user's, marked as the cell's own so members may connect to it (and to no
+ * other socket of the user's: the real agent's stays refused). COMMAND's
+ * SSH_AUTH_SOCK names it.
+ */
+static int relay_listener(struct run *r)
+{
+	char dir[80];
+	int fd, rc;
+
+	watch_dir(dir, sizeof(dir));
+	if (watch_own_dir(dir, geteuid(), r->err, sizeof(r->err)))
+		return AL_EXIT_LAUNCH;
+	snprintf(r->relay_path, sizeof(r->relay_path), "%s/%d.ssh-agent", dir, (int)getpid());
+	fd = ownsock_listen(r->relay_path, r->user.uid, r->user.gid, SSH_RELAY_BACKLOG,
+			    SOCK_NONBLOCK);
+	rc = fd < 0 ? fd : jail_own_socket(&r->jail, fd);
+	if (!rc)
+		rc = ssh_relay_listen(&r->relay, fd);
+	if (fd >= 0)
+		close(fd); /* the relay has its own */
+	if (rc) {
+		snprintf(r->err, sizeof(r->err), "cannot give the cell its SSH agent socket %s: %s",
+			 r->relay_path, strerror(-rc));
+		if (fd >= 0)
+			unlink(r->relay_path);
+		r->relay_path[0] = '\0';
+		return AL_EXIT_LAUNCH;
+	}
+	r->lenv.relay_path = r->relay_path;
+	return 0;
+}
+
+/* Root running COMMAND as another user (--user) relays that user's own
+ * agent: a socket that user owns. Anyone else's agent is never relayed. */
+static bool agent_is_users(const struct run *r, const char *sock)
+{
+	struct stat st;
+
+	return r->invoker.uid == 0 && lstat(sock, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	       st.st_uid == r->user.uid;
+}
+
+/*
  * The cell's own SSH agent (sshrelay.h), when the profile's ssh: or --ssh
- * names hosts: relaying to the user's agent, run as the user. Only under
- * Landlock for now, whose seccomp filter lets agentlock connect the cell's
- * Unix sockets to it; elsewhere, and without an agent, said and skipped.
+ * names hosts: relaying to the user's agent, run as the user. Under
+ * Landlock the seccomp filter connects the cell's Unix sockets to it; under
+ * BPF-LSM it listens on a socket of the cell's own. Without an agent to
+ * relay to, or without a filter (Landlock's --audit), said and skipped.
  */
 static int start_ssh(struct run *r, bool landlock)
 {
@@ -689,12 +738,7 @@ static int start_ssh(struct run *r, bool landlock)
 		return 0;
 	if (!up && r->sudo == SUDO_TRUSTED)
 		up = uenv_get(&r->uenv, "SSH_AUTH_SOCK");
-	if (!landlock) {
-		warning("ssh: the SSH agent relay works under the Landlock backend only for now "
-			"(--backend landlock): COMMAND gets no SSH agent");
-		return 0;
-	}
-	if (r->cli.audit) {
+	if (landlock && r->cli.audit) {
 		warning("ssh: --audit installs no seccomp filter, so no SSH agent relay: COMMAND "
 			"gets no SSH agent");
 		return 0;
@@ -709,7 +753,7 @@ static int start_ssh(struct run *r, bool landlock)
 			"your agent's too: no relay", r->cell.policy.net.unix_origin);
 		return 0;
 	}
-	if (r->user.uid != r->invoker.uid) {
+	if (r->user.uid != r->invoker.uid && !agent_is_users(r, up)) {
 		warning("ssh: COMMAND runs as %s, not as the user whose SSH agent this is: no "
 			"relay", r->user.name);
 		return 0;
@@ -718,11 +762,18 @@ static int start_ssh(struct run *r, bool landlock)
 			    r->cell.nssh, r->err, sizeof(r->err)))
 		return AL_EXIT_LAUNCH;
 	r->relay_on = true;
-	r->lenv.relay = &r->relay;
-	r->ll.ssh_relay = true;
 	r->session.ssh_relay = true;
+	if (!landlock) {
+		int rc = relay_listener(r);
+
+		if (rc)
+			return rc;
+	} else {
+		r->lenv.relay = &r->relay;
+		r->ll.ssh_relay = true;
+	}
 	/* The relay holds the filter's one listener (ll_apply): said, not silent. */
-	if (r->ll.prefix_supervised)
+	if (landlock && r->ll.prefix_supervised)
 		warning("ssh: with the relay, the profile's name-prefix rules grant only the "
 			"names that exist now (Landlock): an agent that saves by writing a "
 			"temporary file and renaming it there will fail");
@@ -1137,6 +1188,8 @@ static void run_free(struct run *r)
 	cell_free(&r->cell);
 	if (r->relay_on)
 		ssh_relay_stop(&r->relay);
+	if (r->relay_path[0])
+		unlink(r->relay_path); /* agentlock's own name, in its own directory */
 	exports_free(&r->exports);
 	envf_result_free(&r->env_withheld);
 	envf_result_free(&r->env_would);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/ownsock.h"
 #include "session/report.h"
 #include "session/watch.h"
 
@@ -63,8 +64,9 @@ int watch_own_dir(const char *dir, uid_t owner, char *err, size_t errlen)
 	return 0;
 }
 
-/* Sockets of agentlocks that died without closing (SIGKILL): removed, as the
- * stale pins are, so the directory holds only live sessions. */
+/* Sockets of agentlocks that died without closing (SIGKILL), watch and SSH
+ * relay ones: removed, as the stale pins are, so the directory holds only
+ * live sessions. */
 static void sweep_stale(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -77,7 +79,9 @@ static void sweep_stale(const char *dir)
 
 		struct stat st;
 
-		if (pid <= 0 || n < 6 || strcmp(de->d_name + n - 5, ".sock") ||
+		if (pid <= 0 || n < 6 ||
+		    (strcmp(de->d_name + n - 5, ".sock") &&
+		     (n < 11 || strcmp(de->d_name + n - 10, ".ssh-agent"))) ||
 		    kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
 		snprintf(p, sizeof(p), "%s/%.60s", dir, de->d_name);
@@ -91,9 +95,8 @@ static void sweep_stale(const char *dir)
 int watch_listen(struct watch_server *w, const struct session *s, uid_t uid, gid_t gid,
 		 char *err, size_t errlen)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	char dir[80];
-	int i, rc = -1;
+	int i;
 
 	memset(w, 0, sizeof(*w));
 	w->lfd = -1;
@@ -111,23 +114,10 @@ int watch_listen(struct watch_server *w, const struct session *s, uid_t uid, gid
 		return -1;
 	sweep_stale(dir);
 	snprintf(w->path, sizeof(w->path), "%s/%d.sock", dir, (int)getpid());
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", w->path);
-	unlink(w->path); /* a stale socket of a dead agentlock with our pid */
-	w->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (w->lfd >= 0) {
-		mode_t old = umask(WATCH_SOCK_UMASK); /* born 0600: no window before chmod */
-
-		rc = bind(w->lfd, (struct sockaddr *)&a, sizeof(a));
-		umask(old);
-	}
-	/* The chown is by path, safe only because dir is agentlock's own (above). */
-	if (w->lfd < 0 || rc || listen(w->lfd, 4) || chmod(w->path, WATCH_SOCK_MODE) ||
-	    chown(w->path, uid, gid)) {
-		snprintf(err, errlen, "cannot listen on %s: %s", w->path, strerror(errno));
-		if (w->lfd >= 0)
-			close(w->lfd);
+	w->lfd = ownsock_listen(w->path, uid, gid, 4, SOCK_NONBLOCK);
+	if (w->lfd < 0) {
+		snprintf(err, errlen, "cannot listen on %s: %s", w->path, strerror(-w->lfd));
 		w->lfd = -1;
-		unlink(w->path);
 		w->path[0] = '\0';
 		return -1;
 	}

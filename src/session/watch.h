@@ -61,8 +61,6 @@ struct watch_server {
 
 #define WATCH_DIR_MODE_ROOT 0755 /* /run/agentlock: watchers find their sockets */
 #define WATCH_DIR_MODE_USER 0700 /* $XDG_RUNTIME_DIR/agentlock */
-#define WATCH_SOCK_MODE 0600
-#define WATCH_SOCK_UMASK 0177
 
 /* The socket's directory for this process: /run/agentlock as root (never a
  * directory from the environment), else $XDG_RUNTIME_DIR/agentlock; "" when

@@ -14,7 +14,7 @@ kernel=$("$here/kernel.sh")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root=$work/root
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/local/bin,etc,proc,sys,dev,tmp,home,root,tests,lib64}
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,etc,proc,sys,dev,tmp,home,root,tests,lib64}
 
 # Binaries and every shared library they load, at the paths ldd names.
 copy_bin() {
@@ -33,6 +33,13 @@ copy_bin "$(command -v jq)" /usr/bin/jq
 # The benchmark (tests/vm/suite-bench.sh): its loops, and git for its file-heavy job.
 [ -x "$build/fsbench" ] && copy_bin "$build/fsbench" /usr/local/bin/fsbench
 command -v git >/dev/null && copy_bin "$(command -v git)" /usr/bin/git
+# git over SSH (tests/vm/suite-ssh.sh): the server side runs git-receive-pack.
+for g in git-receive-pack git-upload-pack; do ln -sf git "$root/usr/bin/$g"; done
+# OpenSSH: a real sshd, ssh-agent and client for the cell's SSH agent relay.
+for b in ssh ssh-agent ssh-add ssh-keygen; do
+	command -v "$b" >/dev/null && copy_bin "$(command -v "$b")" "/usr/bin/$b"
+done
+[ -x /usr/sbin/sshd ] && copy_bin /usr/sbin/sshd /usr/sbin/sshd
 # tmux drives the live dashboard; ncurses and tmux need terminal descriptions.
 copy_bin "$(command -v tmux)" /usr/bin/tmux
 mkdir -p "$root/lib" "$root/usr/share"
@@ -54,6 +61,7 @@ root:x:0:0:root:/root:/bin/sh
 agent:x:1000:1000:agent:/home/agent:/bin/sh
 other:x:1001:1001:other:/home/other:/bin/sh
 nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+sshd:x:100:65534::/run/sshd:/bin/false
 PW
 # What a Debian machine says it is (everyday tools read it).
 cp -L /etc/os-release "$root/etc/os-release"

@@ -12,7 +12,7 @@
 
 int ownsock_listen(const char *path, uid_t uid, gid_t gid, int backlog, int flags)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	int fd, rc, e;
 	mode_t old;
 

@@ -392,6 +392,24 @@ for m in $MODES; do
 	echo
 done
 echo
+# The kernel classifier alone (bench/classbench.c): its test entry run by
+# BPF_PROG_TEST_RUN, with the syscall's own cost taken off; no BPF-LSM needed.
+if [ -x "$build/classbench" ]; then
+	echo "The kernel classifier alone (classbench: its test entry run by BPF_PROG_TEST_RUN, timed by the"
+	echo "kernel's run-time statistics), ns per path, under the default policy and with 1,000 rules more:"
+	echo
+	echo "| path | default policy | + 1,000 rules |"
+	echo "|---|---|---|"
+	if "$build/classbench" >"$base/cb0" 2>"$base/cb.err" && "$build/classbench" --rules 1000 >"$base/cb1" 2>>"$base/cb.err"; then
+		for f in early project-1 project-8 project-24 system outside; do
+			printf '| %s | %s | %s |\n' "$f" "$(awk -v f=$f '$1 == f { print $2 }' "$base/cb0")" \
+				"$(awk -v f=$f '$1 == f { print $2 }' "$base/cb1")"
+		done
+	else
+		fail "classbench: $(head -n 1 "$base/cb.err")"
+	fi
+	echo
+fi
 if [ -s "$O/err" ] && grep -q -v '^agentlock: \(landlock\|bpf-lsm\|BPF-LSM\|warning\)' "$O/err"; then
 	echo "# bench: agentlock and the modes said (first lines):"
 	grep -v '^agentlock: \(landlock\|bpf-lsm\|BPF-LSM\|warning\)' "$O/err" | sort | uniq -c | sort -rn | head -n 8 | sed 's/^/#   /'

@@ -77,6 +77,15 @@ struct {
 	__type(value, struct al_rule);
 } rules SEC(".maps");
 
+/* The rules again, for paths that fit a key (agentlock_abi.h, AL_LPM_DATA). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, AL_MAX_RULES * 2);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct al_lpm_key);
+	__type(value, struct al_lpm_rule);
+} rules_lpm SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, AL_CNT_MAX);
@@ -136,6 +145,7 @@ struct scratch {
 	char slack[256]; /* lets a masked offset plus a name stay inside the value */
 	struct walk w;
 	struct pathwalk pw;
+	struct al_lpm_key lpm; /* the path as the trie's key */
 };
 
 struct {
@@ -272,8 +282,88 @@ static long walk_verify(__u32 i, void *unused)
 	return 0;
 }
 
+struct decision {
+	__u8 class;
+	__u8 granted; /* AL_ACC_* */
+	__u8 quiet;
+};
+
 /* Walk steps that cover n bytes. */
 #define AL_WALK_STEPS(n) (((n) + AL_WALK_STRIDE - 1) / AL_WALK_STRIDE)
+
+/* A word with byte c in each of its eight bytes. */
+#define AL_BYTES(c) (0x0101010101010101ULL * (__u64)(c))
+
+/* 0x80 in each byte of x that equals c, and nothing else (no borrow runs
+ * between bytes, unlike the shorter has-zero test). */
+static __always_inline __u64 bytes_eq(__u64 x, __u8 c)
+{
+	__u64 t = x ^ AL_BYTES(c), y = (t & AL_BYTES(0x7f)) + AL_BYTES(0x7f);
+
+	return ~(y | t | AL_BYTES(0x7f));
+}
+
+/*
+ * Word i of the canonical-form check the trie's path needs (the walk makes
+ * it as it hashes): a '/' before len followed by '/', "./" or "../" starts an
+ * empty, "." or ".." component. A '/' stands at path[len] for the end. Eight
+ * positions a step, with no branch per byte.
+ */
+static long walk_canon(__u32 i, void *unused)
+{
+	struct scratch *s = scratch_get();
+	__u32 base = i * AL_WALK_STRIDE, left;
+	__u64 w0, w1, a, b, c, slash;
+
+	if (!s || base >= s->w.len)
+		return 1;
+	w0 = *(__u64 *)&s->ev.path[base & AL_WORD_MASK];
+	w1 = *(__u64 *)&s->ev.path[(base + AL_WALK_STRIDE) & AL_WORD_MASK];
+	a = (w0 >> 8) | (w1 << 56);  /* the byte after each */
+	b = (w0 >> 16) | (w1 << 48); /* two after */
+	c = (w0 >> 24) | (w1 << 40); /* three after */
+	slash = bytes_eq(w0, '/');
+	left = s->w.len - base;
+	if (left < AL_WALK_STRIDE)
+		slash &= (1ULL << (8 * left)) - 1;
+	if (slash & (bytes_eq(a, '/') |
+		     (bytes_eq(a, '.') & (bytes_eq(b, '/') | (bytes_eq(b, '.') & bytes_eq(c, '/')))))) {
+		s->w.noncanon = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* The trie's answer for a path of len bytes (len + 1 <= AL_LPM_DATA). */
+static __always_inline struct decision classify_lpm(struct scratch *s, __u32 len)
+{
+	struct decision d = { .class = AL_CLASS_ESCAPE };
+	struct al_lpm_rule *r;
+
+	__builtin_memset(&s->w, 0, sizeof(s->w));
+	s->w.len = len;
+	if (len > 1) {
+		s->ev.path[len & (AL_PATH_MAX - 1)] = '/'; /* the end, for walk_canon */
+		bpf_loop(AL_WALK_STEPS(len), walk_canon, NULL, 0);
+		if (s->w.noncanon) {
+			d.class = AL_CLASS_UNRESOLVED;
+			return d;
+		}
+	}
+	s->lpm.prefixlen = (len + 1) * 8;
+	if (bpf_probe_read_kernel(s->lpm.data, len & (AL_LPM_DATA - 1), s->ev.path))
+		return d;
+	s->lpm.data[len & (AL_LPM_DATA - 1)] = 0;
+	r = bpf_map_lookup_elem(&rules_lpm, &s->lpm);
+	if (!r)
+		return d;
+	s->w.found = true;
+	s->w.best_len = r->len; /* == len: the rule is the path itself (file_open's canary) */
+	d.class = r->class;
+	d.granted = r->access;
+	d.quiet = r->flags & AL_RULE_QUIET;
+	return d;
+}
 
 /* Parses "/proc/<n>" at the start of the path: the pid, and in *end the index
  * just past its digits. 0 when the path is not that. */
@@ -314,12 +404,6 @@ static __always_inline bool suffix_is(const char *p, __u32 end, __u32 len, const
 }
 
 #define SUFFIX(lit) suffix_is(p, end, len, lit, sizeof(lit) - 1)
-
-struct decision {
-	__u8 class;
-	__u8 granted; /* AL_ACC_* */
-	__u8 quiet;
-};
 
 /*
  * /proc/<pid>: members' entries are open to members (what /proc/self
@@ -377,6 +461,8 @@ static __always_inline struct decision classify(struct scratch *s, __u32 len, __
 		d.class = AL_CLASS_UNRESOLVED; /* "(unreachable)/..." and the like */
 		return d;
 	}
+	if (len < AL_LPM_DATA)
+		return classify_lpm(s, len);
 	__builtin_memset(w, 0, sizeof(*w));
 	w->hash = AL_FNV_BASIS;
 	w->len = len;
@@ -594,19 +680,27 @@ static __always_inline bool is_member_tgid(__u32 tgid)
 	return bpf_map_lookup_elem(&jailed, &tgid) != NULL;
 }
 
-/* The classifier alone, for tests (tests/unit/test_bpf_classify.c): never attached. */
-SEC("syscall")
-int classify_test(struct al_classify_in *in)
+/*
+ * The classifier alone, for tests (tests/unit/test_bpf_classify.c) and
+ * bench/classbench.c: never attached. A raw tracepoint program, not a
+ * sleepable syscall one, so it may use the rule trie as the hooks do; its
+ * test run hands it the address of the caller's struct al_classify_in, read
+ * from the calling process.
+ */
+SEC("raw_tp")
+int classify_test(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct scratch *s = scratch_get();
+	const struct al_classify_in *in = (const void *)ctx->args[0];
 	struct decision d;
-	__u32 len = in->len;
+	__u32 len, tgid;
 
-	if (!s || len >= AL_PATH_MAX)
+	if (!s || bpf_probe_read_user(&len, sizeof(len), &in->len) ||
+	    bpf_probe_read_user(&tgid, sizeof(tgid), &in->tgid) || len >= AL_PATH_MAX)
 		return -1;
-	if (bpf_probe_read_kernel(s->ev.path, len & (AL_PATH_MAX - 1), in->path))
+	if (bpf_probe_read_user(s->ev.path, len & (AL_PATH_MAX - 1), in->path))
 		return -1;
-	d = decide_path(s, len, in->tgid);
+	d = decide_path(s, len, tgid);
 	return AL_TEST_DECISION(d.class, d.granted, d.quiet);
 }
 

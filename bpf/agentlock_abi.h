@@ -149,6 +149,32 @@ struct al_rule {
 	char path[AL_PATH_MAX];
 };
 
+/*
+ * The same rules as a longest-prefix-match trie, for every path short enough
+ * for its key (AL_LPM_DATA bytes, the kernel's most): one lookup in place of
+ * the hash walk and its byte-for-byte check. A path P is looked up as "P\0"
+ * (prefixlen: its bytes and the NUL), so the longest key that is a prefix of
+ * it is its most specific rule, with no hash to collide:
+ *   a rule for the tree D        two keys, "D/" (below it) and "D\0" (itself);
+ *   an exact rule E              "E\0" only;
+ *   a name-prefix rule P         "P" (every name that starts so, and below);
+ *   the rule for "/"             "/".
+ * Longer paths, and rules too long for a key, take the walk as before.
+ */
+#define AL_LPM_DATA 256
+struct al_lpm_key {
+	__u32 prefixlen; /* bits */
+	__u8 data[AL_LPM_DATA];
+};
+
+struct al_lpm_rule {
+	__u8 access; /* AL_ACC_* granted */
+	__u8 class;  /* enum al_class */
+	__u8 flags;  /* AL_RULE_* */
+	__u8 pad;
+	__u32 len;   /* the rule's path length (0: "/"), as in struct al_rule */
+};
+
 /* Jail membership, keyed by tgid. */
 enum al_jail_state {
 	AL_JAIL_ENROLLING = 1, /* launcher's canary phase: enforce, emit nothing */
@@ -217,8 +243,9 @@ struct al_event {
 #define AL_EVENT_HDR_SIZE ((unsigned long)&((struct al_event *)0)->path)
 
 /*
- * The classifier's test entry (SEC("syscall") classify_test, run with
- * BPF_PROG_TEST_RUN): a path in, the decision out as the return value,
+ * The classifier's test entry (SEC("raw_tp") classify_test, run with
+ * BPF_PROG_TEST_RUN, its one argument this struct's address in the calling
+ * process): a path in, the decision out as the return value,
  * AL_TEST_DECISION(class, granted, quiet). Lets a test hold the kernel's
  * classifier itself against the user side's policy_classify.
  */

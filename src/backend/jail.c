@@ -231,7 +231,7 @@ static void unpin_in_background(const char *dir)
 static void close_fds(struct jail *j)
 {
 	int *fds[] = { &j->jailed_fd, &j->rules_fd, &j->counters_fd, &j->events_fd,
-		       &j->keys_fd,   &j->bss_fd,   &j->socks_fd };
+		       &j->keys_fd,   &j->bss_fd,   &j->socks_fd,    &j->lpm_fd };
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -259,6 +259,7 @@ static void reset_state(struct jail *j, bool audit)
 	__u32 gen = j->bss->generation + 1, key;
 	int ncpu = libbpf_num_possible_cpus();
 	struct al_rule_key next;
+	struct al_lpm_key lpm[1];
 	struct ring_buffer *rb;
 	__u64 *zeros, knext;
 
@@ -273,6 +274,9 @@ static void reset_state(struct jail *j, bool audit)
 		;
 	while (bpf_map_get_next_key(j->keys_fd, NULL, &knext) == 0 &&
 	       bpf_map_delete_elem(j->keys_fd, &knext) == 0)
+		;
+	while (bpf_map_get_next_key(j->lpm_fd, NULL, lpm) == 0 &&
+	       bpf_map_delete_elem(j->lpm_fd, lpm) == 0)
 		;
 	zeros = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*zeros)) : NULL;
 	for (key = 0; zeros && key < AL_CNT_MAX; key++)
@@ -458,6 +462,7 @@ static void skel_fds(struct jail *j)
 	j->events_fd = bpf_map__fd(j->skel->maps.events);
 	j->keys_fd = bpf_map__fd(j->skel->maps.member_keys);
 	j->socks_fd = bpf_map__fd(j->skel->maps.member_socks);
+	j->lpm_fd = bpf_map__fd(j->skel->maps.rules_lpm);
 }
 
 /* Loads and attaches a fresh copy of the BPF object (the slow path: the
@@ -517,7 +522,7 @@ static int load_object(struct jail *j, bool audit, char *err, size_t errlen)
  * refuses names with a dot). */
 static const char *const engine_maps[] = { "map_jailed",      "map_rules", "map_counters",
 					   "map_events",      "map_member_keys", "map_bss",
-					   "map_member_socks" };
+					   "map_member_socks", "map_rules_lpm" };
 
 /* Pins a freshly loaded object as the machine's engine in dir, for later runs. */
 static int pin_engine(struct jail *j, const char *dir, char *err, size_t errlen)
@@ -525,7 +530,7 @@ static int pin_engine(struct jail *j, const char *dir, char *err, size_t errlen)
 	struct bpf_map *maps[] = { j->skel->maps.jailed,  j->skel->maps.rules,
 				   j->skel->maps.counters, j->skel->maps.events,
 				   j->skel->maps.member_keys, j->skel->maps.bss,
-				   j->skel->maps.member_socks };
+				   j->skel->maps.member_socks, j->skel->maps.rules_lpm };
 	char path[256];
 	size_t i;
 	int rc;
@@ -557,7 +562,7 @@ static int reuse_engine(struct jail *j, const char *dir, bool audit)
 	const struct bpf_object_skeleton *sk;
 	struct agentlock_bpf *obj = agentlock_bpf__open(); /* names only: nothing loads */
 	int *fds[] = { &j->jailed_fd, &j->rules_fd, &j->counters_fd, &j->events_fd,
-		       &j->keys_fd,   &j->bss_fd,   &j->socks_fd };
+		       &j->keys_fd,   &j->bss_fd,   &j->socks_fd,    &j->lpm_fd };
 	struct bpf_map_info info = {};
 	__u32 info_len = sizeof(info), key, bss_size;
 	size_t i;
@@ -609,7 +614,7 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 
 	memset(j, 0, sizeof(*j));
 	j->jailed_fd = j->rules_fd = j->counters_fd = j->events_fd = j->keys_fd = j->bss_fd =
-		j->socks_fd = j->lock_fd = -1;
+		j->socks_fd = j->lpm_fd = j->lock_fd = -1;
 	jail_quiet_libbpf();
 	rc = check_lsm_active(err, errlen);
 	if (rc)
@@ -685,7 +690,8 @@ int jail_classify(struct jail *j, const char *path, uint32_t tgid, uint8_t out[3
 {
 	static struct al_classify_in in;
 	size_t len = strlen(path);
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &in, .ctx_size_in = sizeof(in));
+	__u64 args[1] = { (__u64)(uintptr_t)&in }; /* the raw tracepoint's one argument */
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = sizeof(args));
 	int rc;
 
 	if (len >= sizeof(in.path))
@@ -703,6 +709,37 @@ int jail_classify(struct jail *j, const char *path, uint32_t tgid, uint8_t out[3
 	out[1] = (opts.retval >> 8) & 0xff;
 	out[2] = (opts.retval >> 16) & 0xff;
 	return 0;
+}
+
+/* A rule's keys in the trie (agentlock_abi.h, AL_LPM_DATA): none for a path
+ * too long for a key (the walk finds it), one or two otherwise. */
+static int lpm_install(struct jail *j, const struct al_rule *r)
+{
+	struct al_lpm_rule v = {
+		.access = r->access, .class = r->class, .flags = r->flags, .len = r->len
+	};
+	struct al_lpm_key k;
+
+	if (r->len + 1 > AL_LPM_DATA)
+		return 0;
+	memset(&k, 0, sizeof(k));
+	if (r->len == 0) { /* "/" */
+		k.data[0] = '/';
+		k.prefixlen = 8;
+		return bpf_map_update_elem(j->lpm_fd, &k, &v, BPF_ANY);
+	}
+	memcpy(k.data, r->path, r->len);
+	if (r->flags & AL_RULE_PREFIX) {
+		k.prefixlen = r->len * 8;
+		return bpf_map_update_elem(j->lpm_fd, &k, &v, BPF_ANY);
+	}
+	k.prefixlen = (r->len + 1) * 8;
+	if (bpf_map_update_elem(j->lpm_fd, &k, &v, BPF_ANY)) /* itself: "PATH\0" */
+		return -1;
+	if (r->flags & AL_RULE_EXACT)
+		return 0;
+	k.data[r->len] = '/'; /* below it */
+	return bpf_map_update_elem(j->lpm_fd, &k, &v, BPF_ANY);
 }
 
 int jail_install(struct jail *j, const struct policy *p, char *err, size_t errlen)
@@ -730,7 +767,7 @@ int jail_install(struct jail *j, const struct policy *p, char *err, size_t errle
 			return AL_EXIT_INTERNAL;
 		}
 		/* policy_add already merged rules for the same path. */
-		if (bpf_map_update_elem(j->rules_fd, &key, val, BPF_ANY)) {
+		if (bpf_map_update_elem(j->rules_fd, &key, val, BPF_ANY) || lpm_install(j, val)) {
 			snprintf(err, errlen, "failed to install rule '%s': %s", p->rules[i].path,
 				 strerror(errno));
 			free(val);

@@ -17,7 +17,7 @@ struct jail {
 	struct agentlock_bpf *skel; /* loaded by this run; NULL when the engine was reused */
 	struct agentlock_bpf__bss *bss; /* the object's run-time state (mapped when reused) */
 	size_t bss_len;
-	int jailed_fd, rules_fd, counters_fd, events_fd, keys_fd, bss_fd, socks_fd;
+	int jailed_fd, rules_fd, counters_fd, events_fd, keys_fd, bss_fd, socks_fd, lpm_fd;
 	int lock_fd; /* held while this run has the machine's engine */
 	bool engine; /* the machine's pinned engine, not a copy of this run's own */
 	char pin_dir[64]; /* where this run's own copy is pinned, "" when not */

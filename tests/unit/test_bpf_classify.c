@@ -133,6 +133,35 @@ static void build_policy(void)
 				    AL_RULE_EXACT), 0);
 	assert_int_equal(policy_add(&pol, DIR "/.git/hooks", AL_ACC_READ | AL_ACC_EXEC,
 				    AL_CLASS_PERSISTENCE, 0), 0);
+	/* Rules too long for the trie's key (AL_LPM_DATA): the walk's alone. */
+	char deep[400];
+	int off = snprintf(deep, sizeof(deep), "/srv/deep");
+	while (off < 300)
+		off += snprintf(deep + off, sizeof(deep) - (size_t)off, "/dddddddddd");
+	assert_int_equal(policy_add_user(&pol, deep, AL_ACC_READ | AL_ACC_WRITE, 0), 0);
+	deep[250] = '\0';
+	assert_int_equal(policy_add(&pol, deep, AL_ACC_READ, AL_CLASS_GRANTED, AL_RULE_EXACT), 0);
+}
+
+/* Paths whose length crosses the trie's key size (AL_LPM_DATA), so the
+ * trie and the walk both answer near it, with every odd ending. */
+static void around_the_key_size(const char *start)
+{
+	static const char *const tails[] = { "", "/x", "/.", "/..", "/", "//x", "/.h", "/..h" };
+	char buf[600];
+	size_t len, i;
+
+	for (len = AL_LPM_DATA - 12; len < AL_LPM_DATA + 6; len++) {
+		for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+			int off = snprintf(buf, sizeof(buf), "%s", start);
+
+			for (; (size_t)off < len; off++)
+				buf[off] = (off % 7) ? 'a' : '/';
+			buf[off] = '\0';
+			snprintf(buf + off, sizeof(buf) - (size_t)off, "%s", tails[i]);
+			same(buf);
+		}
+	}
 }
 
 static void kernel_and_user_agree(void **state)
@@ -162,6 +191,9 @@ static void kernel_and_user_agree(void **state)
 					len % 500 ? "a" : "abcdefghijklmnopqrstuvwxyz");
 		same(buf);
 	}
+	around_the_key_size(DIR);
+	around_the_key_size("/srv/other");
+	around_the_key_size("/home/u/.claude.json");
 	for (i = 0; i < RANDOM_PATHS; i++) {
 		random_path(buf, sizeof(buf), &seed);
 		same(buf);

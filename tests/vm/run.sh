@@ -32,6 +32,7 @@ copy_bin "$build/al-sysprobe" /usr/local/bin/al-sysprobe
 copy_bin "$(command -v jq)" /usr/bin/jq
 # The benchmark (tests/vm/suite-bench.sh): its loops, and git for its file-heavy job.
 [ -x "$build/fsbench" ] && copy_bin "$build/fsbench" /usr/local/bin/fsbench
+[ -x "$build/classbench" ] && copy_bin "$build/classbench" /usr/local/bin/classbench
 command -v git >/dev/null && copy_bin "$(command -v git)" /usr/bin/git
 # git over SSH (tests/vm/suite-ssh.sh): the server side runs git-receive-pack.
 for g in git-receive-pack git-upload-pack; do ln -sf git "$root/usr/bin/$g"; done

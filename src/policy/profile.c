@@ -43,6 +43,7 @@ struct parser {
 	yaml_document_t doc;
 	const char *source;
 	struct profile *p;
+	struct prof_sysconf *conf; /* the admin's file: export: and floor: (p is its floor) */
 	char *err;
 };
 
@@ -624,7 +625,7 @@ static int parse_top(struct parser *ps, const yaml_node_t *root)
 }
 
 /* A second "---" document would be ignored by the loader: refuse it instead. */
-static int only_document(yaml_parser_t *parser, const char *source, char *err)
+static int only_document(yaml_parser_t *parser, const char *source, const char *what, char *err)
 {
 	yaml_document_t extra;
 	int rc = 0;
@@ -637,29 +638,29 @@ static int only_document(yaml_parser_t *parser, const char *source, char *err)
 	}
 	if (yaml_document_get_root_node(&extra)) {
 		snprintf(err, PROF_ERR_LEN,
-			 "%s:%zu:%zu: a profile file holds one YAML document; this is a second",
-			 source, extra.start_mark.line + 1, extra.start_mark.column + 1);
+			 "%s:%zu:%zu: %s holds one YAML document; this is a second", source,
+			 extra.start_mark.line + 1, extra.start_mark.column + 1, what);
 		rc = -1;
 	}
 	yaml_document_delete(&extra);
 	return rc;
 }
 
-int profile_parse(const char *source, const char *buf, size_t len, struct profile *out, char *err)
+/*
+ * Loads the one YAML document in buf and hands its root to parse_root. An
+ * empty document is an error with the message empty, or nothing when empty
+ * is NULL. Errors go to ps->err as "source:line:col: message".
+ */
+static int parse_document(struct parser *ps, const char *buf, size_t len, const char *what,
+			  const char *empty,
+			  int (*parse_root)(struct parser *ps, const yaml_node_t *root))
 {
-	struct parser ps = { .source = source, .p = out, .err = err };
+	const char *source = ps->source;
+	char *err = ps->err;
 	yaml_parser_t parser;
 	yaml_node_t *root;
 	int rc = -1;
 
-	memset(out, 0, sizeof(*out));
-	out->project = -1;
-	err[0] = '\0';
-	out->source = strdup(source);
-	if (!out->source) {
-		snprintf(err, PROF_ERR_LEN, "%s: out of memory", source);
-		return -1;
-	}
 	if (len > PROF_MAX_BYTES) {
 		snprintf(err, PROF_ERR_LEN, "%s: the file is larger than %d bytes", source,
 			 PROF_MAX_BYTES);
@@ -670,7 +671,7 @@ int profile_parse(const char *source, const char *buf, size_t len, struct profil
 		return -1;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&parser, &ps.doc)) {
+	if (!yaml_parser_load(&parser, &ps->doc)) {
 		snprintf(err, PROF_ERR_LEN, "%s:%zu:%zu: malformed YAML: %s%s%s", source,
 			 parser.problem_mark.line + 1, parser.problem_mark.column + 1,
 			 parser.problem ? parser.problem : "unknown error",
@@ -678,16 +679,172 @@ int profile_parse(const char *source, const char *buf, size_t len, struct profil
 		yaml_parser_delete(&parser);
 		return -1;
 	}
-	root = yaml_document_get_root_node(&ps.doc);
-	if (!root)
-		snprintf(err, PROF_ERR_LEN, "%s:1:1: the profile is empty", source);
+	root = yaml_document_get_root_node(&ps->doc);
+	if (!root && empty)
+		snprintf(err, PROF_ERR_LEN, "%s:1:1: %s", source, empty);
 	else
-		rc = parse_top(&ps, root);
-	yaml_document_delete(&ps.doc);
+		rc = root ? parse_root(ps, root) : 0;
+	yaml_document_delete(&ps->doc);
 	if (!rc)
-		rc = only_document(&parser, source, err);
+		rc = only_document(&parser, source, what, err);
 	yaml_parser_delete(&parser);
 	return rc;
+}
+
+int profile_parse(const char *source, const char *buf, size_t len, struct profile *out, char *err)
+{
+	struct parser ps = {.source = source, .p = out, .err = err};
+
+	memset(out, 0, sizeof(*out));
+	out->project = -1;
+	err[0] = '\0';
+	out->source = strdup(source);
+	if (!out->source) {
+		snprintf(err, PROF_ERR_LEN, "%s: out of memory", source);
+		return -1;
+	}
+	return parse_document(&ps, buf, len, "a profile file", "the profile is empty", parse_top);
+}
+
+/* Whether the mapping n has key (a scalar) before pair; its line, else 0. */
+static size_t earlier_key(struct parser *ps, const yaml_node_t *n, const yaml_node_pair_t *pair,
+			  const char *key)
+{
+	const yaml_node_pair_t *q;
+
+	for (q = n->data.mapping.pairs.start; q < pair; q++) {
+		const yaml_node_t *k = yaml_document_get_node(&ps->doc, q->key);
+
+		if (k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, key))
+			return k->start_mark.line + 1;
+	}
+	return 0;
+}
+
+/* floor: { rules: ..., network: ... }: the profile format, those two keys only. */
+static int parse_floor(struct parser *ps, const yaml_node_t *n)
+{
+	yaml_node_pair_t *pair;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail_at(ps, n, "floor must be a mapping (rules:, network:), not %s",
+			       kind_name(n));
+	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(&ps->doc, pair->key);
+		const yaml_node_t *v = yaml_document_get_node(&ps->doc, pair->value);
+		const char *key = scalar(ps, k, "a floor key");
+		size_t line;
+
+		if (!key)
+			return -1;
+		if (strcmp(key, "rules") && strcmp(key, "network"))
+			return fail_at(
+				ps, k,
+				"unknown floor key '%s' (the floor has rules and network, in "
+				"the profile format)",
+				key);
+		line = earlier_key(ps, n, pair, key);
+		if (line)
+			return fail_at(ps, k, "'%s' is given twice (also at line %zu)", key, line);
+		if (!strcmp(key, "rules") ? parse_rules(ps, v) : parse_network(ps, v))
+			return -1;
+	}
+	return 0;
+}
+
+/* export: [SPEC, ...]: the entries as written (what --export takes), each once. */
+static int parse_export(struct parser *ps, struct prof_sysconf *c, const yaml_node_t *n)
+{
+	yaml_node_item_t *it = NULL;
+	size_t i, k, count = 0;
+
+	if (seq_items(ps, n, "export", &it, &count))
+		return -1;
+	c->export_set = true;
+	c->export = calloc(count ? count : 1, sizeof(*c->export));
+	if (!c->export)
+		return fail_at(ps, n, "out of memory");
+	for (i = 0; i < count; i++) {
+		const yaml_node_t *e = yaml_document_get_node(&ps->doc, it[i]);
+		struct prof_rule *r = &c->export[i];
+
+		if (dup_scalar(ps, e, "an export destination", &r->path))
+			return -1;
+		c->nexport++;
+		r->line = (int)e->start_mark.line + 1;
+		r->col = (int)e->start_mark.column + 1;
+		for (k = 0; k < i; k++)
+			if (!strcmp(c->export[k].path, r->path))
+				return fail_at(ps, e, "'%s' is already listed at line %d", r->path,
+					       c->export[k].line);
+	}
+	return 0;
+}
+
+/* The admin's file: a mapping of export: and floor:. */
+static int parse_sysconf_top(struct parser *ps, const yaml_node_t *root)
+{
+	struct prof_sysconf *c = ps->conf;
+	yaml_node_pair_t *pair;
+
+	if (root->type != YAML_MAPPING_NODE)
+		return fail_at(ps, root, "agentlock.yaml is a mapping (export:, floor:), not %s",
+			       kind_name(root));
+	for (pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(&ps->doc, pair->key);
+		const yaml_node_t *v = yaml_document_get_node(&ps->doc, pair->value);
+		const char *key = scalar(ps, k, "a key");
+		size_t line;
+
+		if (!key)
+			return -1;
+		if (strcmp(key, "export") && strcmp(key, "floor"))
+			return fail_at(ps, k,
+				       "unknown key '%s' (agentlock.yaml has export and floor)",
+				       key);
+		line = earlier_key(ps, root, pair, key);
+		if (line)
+			return fail_at(ps, k, "'%s' is given twice (also at line %zu)", key, line);
+		if (!strcmp(key, "export")) {
+			if (parse_export(ps, c, v))
+				return -1;
+			continue;
+		}
+		c->floor_set = true;
+		c->floor_line = (int)k->start_mark.line + 1;
+		if (parse_floor(ps, v))
+			return -1;
+	}
+	return 0;
+}
+
+int profile_parse_sysconf(const char *source, const char *buf, size_t len, struct prof_sysconf *out,
+			  char *err)
+{
+	struct parser ps = {.source = source, .p = &out->floor, .conf = out, .err = err};
+
+	memset(out, 0, sizeof(*out));
+	out->floor.project = -1;
+	err[0] = '\0';
+	out->floor.source = strdup(source);
+	out->floor.name = strdup("floor");
+	if (!out->floor.source || !out->floor.name) {
+		snprintf(err, PROF_ERR_LEN, "%s: out of memory", source);
+		return -1;
+	}
+	return parse_document(&ps, buf, len, "agentlock.yaml", NULL, parse_sysconf_top);
+}
+
+void profile_sysconf_free(struct prof_sysconf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nexport; i++)
+		free(c->export[i].path);
+	free(c->export);
+	profile_free(&c->floor);
+	memset(c, 0, sizeof(*c));
+	c->floor.project = -1;
 }
 
 void profile_free(struct profile *p)

@@ -73,6 +73,27 @@ struct profile {
 int profile_parse(const char *source, const char *buf, size_t len, struct profile *out, char *err);
 void profile_free(struct profile *p);
 
+/*
+ * The admin's file, /etc/agentlock/agentlock.yaml (policy/floor.h), as
+ * written: export:, a list of what --export takes, and floor:, a mapping in
+ * the profile format that holds only rules: and network:. Checked by the same
+ * parser as profiles, with the same positions in its errors.
+ */
+struct prof_sysconf {
+	struct prof_rule *export; /* path: the destination as written */
+	size_t nexport;
+	bool export_set;
+	bool floor_set;
+	int floor_line;
+	struct profile floor; /* its rules and network only; source is the file */
+};
+
+/* Parses the admin's file from buf, as profile_parse does a profile. An
+ * empty file sets nothing. Returns 0, or -1 with "source:line:col: message". */
+int profile_parse_sysconf(const char *source, const char *buf, size_t len, struct prof_sysconf *out,
+			  char *err);
+void profile_sysconf_free(struct prof_sysconf *c);
+
 /* A variable name as a shell takes it: [A-Za-z_][A-Za-z0-9_]* (env: pass:, --env). */
 bool profile_env_name_ok(const char *s);
 

@@ -269,6 +269,59 @@ static int take_limits(const struct cell_spec *spec, struct profile *const *chai
 	return 0;
 }
 
+/*
+ * The admin floor over the built cell: its denies over every rule, then its
+ * network bound over the chain's network: and --connect, each of which that
+ * loses something is named in a warning.
+ */
+static int apply_floor(const struct cell_spec *spec, struct profile *const *chain, size_t n,
+		       struct cell *c, char *err, size_t errlen)
+{
+	struct prof_env env = { .home = spec->user->home, .project = spec->project };
+	struct floor_net_src *src = calloc(n + (size_t)spec->nconnect + 1, sizeof(*src));
+	struct net_spec *cli = calloc((size_t)spec->nconnect + 1, sizeof(*cli));
+	struct where {
+		char origin[PATH_MAX + 32];
+	} *at = calloc(n + 1, sizeof(*at));
+	size_t k, m = 0;
+	int i, rc = AL_EXIT_INTERNAL;
+
+	if (!src || !cli || !at) {
+		snprintf(err, errlen, "out of memory applying the admin floor");
+		goto out;
+	}
+	if (floor_apply(spec->floor, &env, &c->policy, &c->warn, err, errlen)) {
+		rc = AL_EXIT_USAGE;
+		goto out;
+	}
+	for (k = 0; k < n; k++) {
+		if (!chain[k]->net_set)
+			continue;
+		snprintf(at[k].origin, sizeof(at[k].origin), "%s:%d", chain[k]->source,
+			 chain[k]->net_line);
+		src[m].spec = &chain[k]->net;
+		src[m++].origin = at[k].origin;
+	}
+	for (i = 0; i < spec->nconnect; i++) {
+		char msg[256];
+
+		/* Checked when --connect was given: this parse does not fail. */
+		if (net_spec_parse(&cli[i], spec->connect[i], msg, sizeof(msg)))
+			continue;
+		src[m].spec = &cli[i];
+		src[m++].origin = "--connect";
+	}
+	floor_apply_net(spec->floor, &c->policy.net, src, m, &c->warn);
+	rc = 0;
+out:
+	for (i = 0; cli && i < spec->nconnect; i++)
+		net_spec_free(&cli[i]);
+	free(cli);
+	free(src);
+	free(at);
+	return rc;
+}
+
 /* The chain, the selected profile first, with where each profile came from. */
 static void describe_chain(struct profile *const *chain, size_t n, struct cell *c)
 {
@@ -326,12 +379,12 @@ int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t e
 	}
 	/* The name as the profile gives it (a FILE is shown by its name). */
 	snprintf(c->profile, sizeof(c->profile), "%s", chain[n - 1]->name);
-	store_chain_free(chain, n);
 	if (spec->project) {
 		rc = policy_add_project(&c->policy, spec->project, c->project_access);
 		if (!rc)
 			rc = policy_set_origin(&c->policy, spec->project, "project");
 		if (rc) {
+			store_chain_free(chain, n);
 			snprintf(err, errlen, "cannot add the project to the policy: %s",
 				 strerror(-rc));
 			return AL_EXIT_INTERNAL;
@@ -340,12 +393,16 @@ int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t e
 	rc = add_cli_rules(spec, c, err, errlen);
 	if (!rc)
 		rc = add_cli_connect(spec, c, err, errlen);
-	/* Last: a protection only narrows what the rules around it grant. */
+	/* Then: a protection only narrows what the rules around it grant. */
 	if (!rc)
 		rc = protect_finalize(&c->policy);
 	/* Then the allow-list: exec stays only where it names. */
 	if (!rc)
 		rc = prog_apply(&c->policy, &c->programs);
+	/* Last, the admin floor: nothing before it widens what it denies. */
+	if (!rc && spec->floor && spec->floor->present)
+		rc = apply_floor(spec, chain, n, c, err, errlen);
+	store_chain_free(chain, n);
 	return rc;
 }
 

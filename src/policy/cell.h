@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "policy/cmdname.h"
+#include "policy/floor.h"
 #include "policy/limits.h"
 #include "base/json.h"
 #include "policy/profiles.h"
@@ -44,6 +45,9 @@ struct cell_spec {
 	size_t nssh;
 	const char *const *limit; /* --limit SPECs, in order, over the chain's limits: */
 	size_t nlimit;
+	/* The admin floor (floor.h), laid over everything else last; NULL or
+	 * not present: none. */
+	const struct floor *floor;
 };
 
 /* Where one of the profile's env: variables comes from. */
@@ -73,7 +77,8 @@ struct cell {
 /*
  * Chooses the profile, loads its extends: chain, and compiles the cell: the
  * system allow-list, the profile's rules, the project, then the command
- * line's rules (the most specific path wins; for the same path the later).
+ * line's rules (the most specific path wins; for the same path the later),
+ * and last the admin floor, whose denies and network bounds nothing widens.
  * Returns 0, or an exit code (AL_EXIT_USAGE for a bad profile or rule) with
  * a message in err.
  */

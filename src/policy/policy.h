@@ -15,6 +15,9 @@
  * (written with a trailing '/'), which the Landlock backend creates as the
  * user when it is missing, because Landlock can only grant what exists. */
 #define POLICY_STATE_DIR 0x80
+/* A user-side rule flag: a deny of the admin floor (policy/floor.h), which
+ * nothing in the cell widens; 'profile show' marks it. */
+#define POLICY_FLOOR 0x40
 /* The flags the BPF map carries (AL_RULE_*). */
 #define POLICY_MAP_FLAGS (AL_RULE_QUIET | AL_RULE_EXACT | AL_RULE_PREFIX)
 

@@ -319,8 +319,10 @@ static int plan_net(const struct net_policy *n, int abi, struct ll_plan *out, ch
 			 "the network rules (%s) limit TCP connects, which this kernel's Landlock "
 			 "(ABI %d) cannot enforce (ABI 4, Linux 6.7, can); agentlock will not run "
 			 "COMMAND with the network open instead. Use a kernel with BPF-LSM or a "
-			 "newer Landlock, or allow any port with --connect any",
-			 n->origin, abi);
+			 "newer Landlock%s",
+			 n->origin, abi,
+			 strstr(n->origin, "(floor)") ? " (the admin floor's limit is not lifted)"
+						      : ", or allow any port with --connect any");
 		return -2;
 	}
 	out->handled_net = LL_NET_CONNECT_TCP;

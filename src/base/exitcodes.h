@@ -7,7 +7,7 @@
 #define AL_EXITCODES_H
 
 enum {
-	AL_EXIT_USAGE = 2,	    /* bad option, DIR or COMMAND */
+	AL_EXIT_USAGE = 2,	    /* bad option, DIR or COMMAND; a bad profile or admin floor */
 	AL_EXIT_NOT_ROOT = 120,	    /* needs root to load BPF */
 	AL_EXIT_NO_BPF_LSM = 121,   /* BPF-LSM is not active or refused here */
 	AL_EXIT_BPF = 122,	    /* the BPF object failed to load or attach */

@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli/check.h"
+#include "cli/cli.h"
 #include "backend/jail.h"
 
 #ifndef SYS_landlock_create_ruleset
@@ -249,6 +250,22 @@ static void probe_cgroup2(struct probe *p)
 		 "boot with systemd.unified_cgroup_hierarchy=1, or mount cgroup2 on /sys/fs/cgroup");
 }
 
+/* The admin floor: its file and digest, or why runs will refuse it. */
+static void probe_floor(struct check_floor *cf)
+{
+	struct floor f;
+
+	floor_locate(cf->path, sizeof(cf->path));
+	if (floor_load(cf->path, cli_export_spec_ok, &f, cf->error, sizeof(cf->error))) {
+		floor_free(&f);
+		return;
+	}
+	cf->present = f.present;
+	snprintf(cf->sha256, sizeof(cf->sha256), "%s", f.sha256);
+	snprintf(cf->skipped, sizeof(cf->skipped), "%s", f.skipped);
+	floor_free(&f);
+}
+
 void check_run(struct check *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -262,4 +279,5 @@ void check_run(struct check *c)
 	probe_tracepoints(c);
 	probe_ringbuf(c);
 	probe_cgroup2(&c->p[PROBE_CGROUP2]);
+	probe_floor(&c->floor);
 }

@@ -2,6 +2,7 @@
 #ifndef AL_CHECK_H
 #define AL_CHECK_H
 
+#include <limits.h>
 #include <stdbool.h>
 
 #include "base/json.h"
@@ -30,10 +31,20 @@ struct probe {
 	char remedy[512]; /* what to do; empty when ok or nothing helps */
 };
 
+/* The admin floor (policy/floor.h): which file, and its digest or what is wrong. */
+struct check_floor {
+	char path[PATH_MAX]; /* the file looked for; "" when not looked */
+	bool present;
+	char sha256[65];
+	char error[1024];  /* refused: runs do not start until it is fixed */
+	char skipped[512]; /* this user may not read it */
+};
+
 struct check {
 	struct probe p[PROBE_MAX];
 	int landlock_abi; /* 0: none */
 	bool root;
+	struct check_floor floor;
 };
 
 /* The exit status of 'agentlock check' (README, docs/threat-model.md). */

@@ -62,6 +62,30 @@ static const char *mode_sentence(const struct check *c)
 	}
 }
 
+/* The admin floor's line: its file and digest, none, or why it is refused. */
+static void floor_text(const struct check_floor *f, struct strbuf *sb)
+{
+	if (!f->path[0])
+		return;
+	sb_puts(sb, "\nadmin floor: ");
+	if (f->error[0]) {
+		sb_puts(sb, "REFUSED: ");
+		term_sanitize(sb, f->error, strlen(f->error));
+		sb_puts(sb, " (runs refuse to start until it is fixed)\n");
+	} else if (f->present) {
+		term_sanitize(sb, f->path, strlen(f->path));
+		sb_printf(sb, ", sha256 %s\n", f->sha256);
+	} else if (f->skipped[0]) {
+		sb_puts(sb, "not read: ");
+		term_sanitize(sb, f->skipped, strlen(f->skipped));
+		sb_puts(sb, " (runs as root read it)\n");
+	} else {
+		sb_puts(sb, "none (");
+		term_sanitize(sb, f->path, strlen(f->path));
+		sb_puts(sb, " absent)\n");
+	}
+}
+
 void check_render_text(const struct check *c, struct strbuf *sb)
 {
 	int i;
@@ -79,6 +103,7 @@ void check_render_text(const struct check *c, struct strbuf *sb)
 		term_sanitize(sb, c->p[i].remedy, strlen(c->p[i].remedy));
 		sb_puts(sb, "\n");
 	}
+	floor_text(&c->floor, sb);
 }
 
 void check_render_json(const struct check *c, struct strbuf *sb)
@@ -96,7 +121,23 @@ void check_render_json(const struct check *c, struct strbuf *sb)
 		}
 		sb_puts(sb, "}");
 	}
-	sb_printf(sb, "},\"landlock_abi\":%d,\"root\":%s,\"mode\":\"%s\",\"exit\":%d}",
+	sb_puts(sb, "}");
+	if (c->floor.path[0]) {
+		const struct check_floor *f = &c->floor;
+
+		sb_puts(sb, ",\"floor\":{\"path\":");
+		json_str(sb, f->path, strlen(f->path));
+		sb_printf(sb, ",\"present\":%s", f->present ? "true" : "false");
+		if (f->present)
+			sb_printf(sb, ",\"sha256\":\"%s\"", f->sha256);
+		if (f->error[0] || f->skipped[0]) {
+			sb_puts(sb, f->error[0] ? ",\"error\":" : ",\"skipped\":");
+			json_str(sb, f->error[0] ? f->error : f->skipped,
+				 strlen(f->error[0] ? f->error : f->skipped));
+		}
+		sb_puts(sb, "}");
+	}
+	sb_printf(sb, ",\"landlock_abi\":%d,\"root\":%s,\"mode\":\"%s\",\"exit\":%d}",
 		  c->landlock_abi, c->root ? "true" : "false", check_mode_name(check_mode(c)),
 		  check_exit(c));
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Command-line parsing: pure, so the unit tests can drive it without root. */
+/* Command-line parsing: pure, so the unit tests can drive it without root; and
+ * the admin floor as every command reads it (cli_floor). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "backend/agentlock_abi_user.h"
+#include "base/exitcodes.h"
 #include "cli/cli.h"
 #include "session/export.h"
 #include "policy/limits.h"
@@ -530,5 +532,25 @@ int cli_resolve_dir(const char *dir, char *out, char *err, size_t errlen)
 			 dir);
 		return -1;
 	}
+	return 0;
+}
+
+bool cli_export_spec_ok(const char *spec)
+{
+	return journal_spec_ok(spec) || (!strncmp(spec, "syslog://", 9) && spec[9]);
+}
+
+int cli_floor(struct floor *f, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+
+	floor_locate(path, sizeof(path));
+	if (floor_load(path, cli_export_spec_ok, f, err, errlen))
+		return AL_EXIT_USAGE;
+	if (f->skipped[0])
+		fprintf(stderr,
+			"agentlock: warning: the admin floor is not applied: %s (it binds only "
+			"cells agentlock runs as root)\n",
+			f->skipped);
 	return 0;
 }

@@ -63,6 +63,21 @@ int cli_resolve_dir(const char *dir, char *out, char *err, size_t errlen);
 
 void cli_usage(FILE *f);
 
+/*
+ * What an export: entry of the admin floor may name: what --export takes
+ * (journal, journal:NAMESPACE), and syslog://... destinations, which are
+ * taken as written and checked by the code that exports to them.
+ */
+bool cli_export_spec_ok(const char *spec);
+
+/*
+ * The admin floor of this machine (policy/floor.h), as every command reads
+ * it. Returns 0 (f->present says whether there is one), or AL_EXIT_USAGE with
+ * what is wrong with the file and the remedy in err. A file this user may not
+ * read is said on stderr and not applied (it binds only root's runs).
+ */
+int cli_floor(struct floor *f, char *err, size_t errlen);
+
 /* The usage line of cmd's subcommand (the run's for the others), for errors. */
 const char *cli_usage_of(enum cli_cmd cmd);
 

@@ -10,6 +10,7 @@
 
 #include "policy/cell.h"
 #include "base/exitcodes.h"
+#include "cli/cli.h"
 #include "cli/profile_cmd.h"
 #include "policy/envfilter.h"
 #include "policy/profiles.h"
@@ -86,9 +87,11 @@ static int by_path(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-static const char *class_word(uint8_t class)
+static const char *class_word(const struct policy_rule *r)
 {
-	switch (class) {
+	if (r->flags & POLICY_FLOOR)
+		return "floor";
+	switch (r->class) {
 	case AL_CLASS_PROJECT:
 		return "project";
 	case AL_CLASS_SYSTEM:
@@ -119,7 +122,7 @@ static void show_table(const struct cell *c)
 				r->access & AL_ACC_EXEC ? 'x' : '-', 0 };
 		size_t len = strlen(r->path) + !!(r->flags & AL_RULE_PREFIX);
 
-		printf("%-5s %-8s ", rwx, class_word(r->class));
+		printf("%-5s %-8s ", rwx, class_word(r));
 		put(r->path);
 		if (r->flags & AL_RULE_PREFIX)
 			putchar('*');
@@ -233,11 +236,25 @@ static void show_programs(const struct cell *c, const char *label, const char *i
 		printf("%s(nothing: not even COMMAND was found)\n", indent);
 }
 
+/* The admin floor in force, when there is one: its file and digest. */
+static void show_floor(const struct floor *f, const char *label)
+{
+	if (!f->present)
+		return;
+	printf("%s", label);
+	put(f->path);
+	printf(" (sha256 %s)%s\n", f->sha256,
+	       floor_binds(f) ? ": rules marked floor below hold whatever the profile and the "
+				"options say"
+			      : ": no floor: rules");
+}
+
 static int show_profile(const struct cli *cli, const struct target_user *u, char *err,
 			size_t errlen)
 {
 	struct cell_spec spec = { .profile = cli->show, .user = u };
 	char dir[PATH_MAX];
+	struct floor fl;
 	struct cell c;
 	int rc;
 
@@ -246,11 +263,18 @@ static int show_profile(const struct cli *cli, const struct target_user *u, char
 			return AL_EXIT_USAGE;
 		spec.project = dir;
 	}
+	rc = cli_floor(&fl, err, errlen);
+	if (rc) {
+		floor_free(&fl);
+		return rc;
+	}
+	spec.floor = &fl;
 	rc = cell_build(&spec, &c, err, errlen);
 	cell_print_warnings(&c, stderr);
 	if (!rc) {
 		printf("profile %s, for user %s (~ is %s), project %s\n", c.profile, u->name, u->home,
 		       spec.project ? spec.project : "(none given: name DIR to see it)");
+		show_floor(&fl, "admin floor: ");
 		printf("env pass: ");
 		for (size_t i = 0; i < c.nenv; i++)
 			printf("%s%s", i ? ", " : "", c.env[i]);
@@ -268,6 +292,7 @@ static int show_profile(const struct cli *cli, const struct target_user *u, char
 		show_network(&c);
 	}
 	cell_free(&c);
+	floor_free(&fl);
 	return rc;
 }
 
@@ -327,9 +352,18 @@ static int which_cmd(const struct cli *cli, const struct target_user *u, char *e
 	enum sudo_trust t = sudo_recover(&uenv, why, sizeof(why));
 	const char *upath = t == SUDO_TRUSTED ? uenv_get(&uenv, "PATH") : NULL;
 	struct strbuf hint;
+	struct floor fl;
 	struct cell c;
 	size_t i;
 	int rc;
+
+	rc = cli_floor(&fl, err, errlen);
+	if (rc) {
+		floor_free(&fl);
+		uenv_free(&uenv);
+		return rc;
+	}
+	spec.floor = &fl;
 
 	/* As a run: only for COMMAND's user being the one who ran sudo. */
 	if (t == SUDO_TRUSTED && getenv("SUDO_UID") &&
@@ -346,6 +380,7 @@ static int which_cmd(const struct cli *cli, const struct target_user *u, char *e
 	cell_print_warnings(&c, stderr);
 	if (rc) {
 		cell_free(&c);
+		floor_free(&fl);
 		uenv_free(&uenv);
 		return rc;
 	}
@@ -374,6 +409,7 @@ static int which_cmd(const struct cli *cli, const struct target_user *u, char *e
 	show_ssh(&c, "ssh:     ");
 	show_limits(&c, "limits:  ");
 	show_programs(&c, "programs: ", "         ");
+	show_floor(&fl, "floor:   ");
 	if (t == SUDO_TRUSTED) {
 		printf("sudo:    started by sudo for ");
 		put(u->name);
@@ -394,6 +430,7 @@ static int which_cmd(const struct cli *cli, const struct target_user *u, char *e
 	show_network(&c);
 	rc = c.names.found || !cli->argv[0] ? 0 : AL_EXIT_NOT_FOUND;
 	cell_free(&c);
+	floor_free(&fl);
 	uenv_free(&uenv);
 	return rc;
 }

@@ -57,6 +57,7 @@ struct run {
 	struct target_user invoker; /* who asked: the outputs are theirs */
 	struct asuser as_invoker;   /* the same, as asuser.c takes it */
 	struct cell cell;
+	struct floor floor; /* the admin floor (policy/floor.h), laid over the cell last */
 	/* The variables COMMAND does not get (envfilter.h), and under --env-all
 	 * the ones it would not have got. */
 	struct envf_result env_withheld, env_would;
@@ -514,6 +515,7 @@ static int build_cell(struct run *r)
 		.env_pass = r->cli.env_pass, .nenv_pass = (size_t)r->cli.nenv_pass,
 		.ssh = r->cli.ssh, .nssh = (size_t)r->cli.nssh,
 		.limit = r->cli.limit, .nlimit = (size_t)r->cli.nlimit,
+		.floor = &r->floor,
 	};
 	int rc = cell_build(&spec, &r->cell, r->err, sizeof(r->err));
 
@@ -1005,6 +1007,15 @@ static int start(struct run *r)
 	}
 	if (cli_resolve_dir(r->cli.dir, r->dir, r->err, sizeof(r->err)))
 		return AL_EXIT_USAGE;
+	/* Before anything else of the cell: a floor that cannot be trusted stops the run. */
+	rc = cli_floor(&r->floor, r->err, sizeof(r->err));
+	if (rc)
+		return rc;
+	if (r->floor.present)
+		detail(r, "the admin floor: %s (sha256 %s)%s", r->floor.path, r->floor.sha256,
+		       floor_binds(&r->floor) ? ": its rules hold whatever the profile and the "
+						"options say"
+					      : ", with no floor: rules");
 	rc = resolve_user(r);
 	if (!rc)
 		rc = take_sudo_env(r);
@@ -1186,6 +1197,7 @@ static void run_free(struct run *r)
 	if (jail_active(&r->jail))
 		jail_close(&r->jail);
 	cell_free(&r->cell);
+	floor_free(&r->floor);
 	if (r->relay_on)
 		ssh_relay_stop(&r->relay);
 	if (r->relay_path[0])

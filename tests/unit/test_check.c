@@ -104,12 +104,50 @@ static void json_carries_the_same(void **state)
 	(void)state;
 }
 
+/* The admin floor's line: its file and digest, none, or why runs refuse it. */
+static void the_admin_floor(void **state)
+{
+	struct strbuf sb;
+	struct check c;
+
+	all_ok(&c);
+	snprintf(c.floor.path, sizeof(c.floor.path), "/etc/agentlock/agentlock.yaml");
+	sb_init(&sb);
+	check_render_text(&c, &sb);
+	assert_non_null(
+		strstr(sb.buf, "\nadmin floor: none (/etc/agentlock/agentlock.yaml absent)\n"));
+	sb_reset(&sb);
+	check_render_json(&c, &sb);
+	assert_non_null(strstr(sb.buf, ",\"floor\":{\"path\":\"/etc/agentlock/agentlock.yaml\","
+				       "\"present\":false},\"landlock_abi\":"));
+	c.floor.present = true;
+	snprintf(c.floor.sha256, sizeof(c.floor.sha256), "%064d", 7);
+	sb_reset(&sb);
+	check_render_text(&c, &sb);
+	assert_non_null(strstr(sb.buf, "admin floor: /etc/agentlock/agentlock.yaml, sha256 000"));
+	sb_reset(&sb);
+	check_render_json(&c, &sb);
+	assert_non_null(strstr(sb.buf, "\"present\":true,\"sha256\":\"0000"));
+	c.floor.present = false;
+	snprintf(c.floor.error, sizeof(c.floor.error), "it is writable by its group; chmod go-w");
+	sb_reset(&sb);
+	check_render_text(&c, &sb);
+	assert_non_null(strstr(sb.buf, "admin floor: REFUSED: it is writable by its group; chmod "
+				       "go-w (runs refuse to start until it is fixed)"));
+	sb_reset(&sb);
+	check_render_json(&c, &sb);
+	assert_non_null(strstr(sb.buf, "\"present\":false,\"error\":\"it is writable"));
+	sb_free(&sb);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(modes_and_exit_codes),
 		cmocka_unit_test(text_names_every_probe_and_each_remedy),
 		cmocka_unit_test(json_carries_the_same),
+		cmocka_unit_test(the_admin_floor),
 	};
 
 	return cmocka_run_group_tests_name("check", tests, NULL, NULL);

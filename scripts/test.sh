@@ -121,6 +121,9 @@ run_logged host-prefix tests/host/prefix.sh build-asan
 step "host: the command allow-list under Landlock (programs: [sh, cat, tool] run; ls refused and reported; --audit; profile show)"
 run_logged host-programs tests/host/programs.sh build-asan
 
+step "host: the admin floor (/etc/agentlock/agentlock.yaml: a deny no --rw widens; refused when writable by others)"
+run_logged host-floor tests/host/floor.sh build-asan
+
 step "host: a day of work in the cell, and five real reaches (Landlock, as a user)"
 run_logged host-day tests/host/day.sh build-asan
 

@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli/check.h"
+#include "session/export.h"
 #include "cli/cli.h"
 #include "backend/jail.h"
 
@@ -256,7 +257,7 @@ static void probe_floor(struct check_floor *cf)
 	struct floor f;
 
 	floor_locate(cf->path, sizeof(cf->path));
-	if (floor_load(cf->path, cli_export_spec_ok, &f, cf->error, sizeof(cf->error))) {
+	if (floor_load(cf->path, export_spec_ok, &f, cf->error, sizeof(cf->error))) {
 		floor_free(&f);
 		return;
 	}

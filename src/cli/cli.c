@@ -535,17 +535,12 @@ int cli_resolve_dir(const char *dir, char *out, char *err, size_t errlen)
 	return 0;
 }
 
-bool cli_export_spec_ok(const char *spec)
-{
-	return journal_spec_ok(spec) || (!strncmp(spec, "syslog://", 9) && spec[9]);
-}
-
 int cli_floor(struct floor *f, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 
 	floor_locate(path, sizeof(path));
-	if (floor_load(path, cli_export_spec_ok, f, err, errlen))
+	if (floor_load(path, export_spec_ok, f, err, errlen))
 		return AL_EXIT_USAGE;
 	if (f->skipped[0])
 		fprintf(stderr,

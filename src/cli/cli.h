@@ -68,7 +68,6 @@ void cli_usage(FILE *f);
  * (journal, journal:NAMESPACE), and syslog://... destinations, which are
  * taken as written and checked by the code that exports to them.
  */
-bool cli_export_spec_ok(const char *spec);
 
 /*
  * The admin floor of this machine (policy/floor.h), as every command reads

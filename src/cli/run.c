@@ -86,6 +86,8 @@ struct run {
 	struct session session;
 	struct ndjson_sink report, log;
 	struct exports exports; /* --export: the journal and syslog collectors */
+	const char *export_specs[SESSION_EXPORT_MAX]; /* the admin floor's, then --export's */
+	size_t nexport_specs;
 	struct strbuf text;
 	/* The live dashboard: COMMAND on a pty, the model fed by the session. */
 	bool live;
@@ -267,6 +269,37 @@ static void export_warning(const char *msg)
 	warning("%s", msg);
 }
 
+/* Where the run exports: the admin floor's export: first (every cell on
+ * this machine), then --export; a destination named twice goes once. */
+static int export_specs(struct run *r)
+{
+	size_t nf, i, k;
+	const struct prof_rule *f = floor_export_specs(&r->floor, &nf);
+	const char *all[2 * SESSION_EXPORT_MAX];
+	size_t n = 0;
+
+	for (i = 0; i < nf && n < sizeof(all) / sizeof(all[0]); i++)
+		all[n++] = f[i].path;
+	for (i = 0; i < (size_t)r->cli.nexports && n < sizeof(all) / sizeof(all[0]); i++)
+		all[n++] = r->cli.exports[i];
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < r->nexport_specs && strcmp(r->export_specs[k], all[i]); k++)
+			;
+		if (k < r->nexport_specs)
+			continue;
+		if (r->nexport_specs == SESSION_EXPORT_MAX) {
+			snprintf(r->err, sizeof(r->err),
+				 "--export: at most %d exports, the admin floor's (%.200s) included",
+				 SESSION_EXPORT_MAX, r->floor.path);
+			return AL_EXIT_USAGE;
+		}
+		r->export_specs[r->nexport_specs++] = all[i];
+	}
+	if (nf)
+		detail(r, "exports from the admin floor (%s): %zu", r->floor.path, nf);
+	return 0;
+}
+
 static int setup_outputs(struct run *r)
 {
 	struct session *s = &r->session;
@@ -274,10 +307,13 @@ static int setup_outputs(struct run *r)
 
 	if (rc)
 		return rc;
-	if (r->cli.nexports) {
+	rc = export_specs(r);
+	if (rc)
+		return rc;
+	if (r->nexport_specs) {
 		/* Checked now, before COMMAND runs: an export asked for and not
 		 * there is said, never silently skipped. */
-		if (exports_open(&r->exports, r->cli.exports, (size_t)r->cli.nexports, &r->loop, s,
+		if (exports_open(&r->exports, r->export_specs, r->nexport_specs, &r->loop, s,
 				 export_warning, r->err, sizeof(r->err)))
 			return AL_EXIT_EXPORT;
 		session_add_sink(s, exports_sink_fn, &r->exports);

@@ -179,6 +179,25 @@ else
 	nok "export figures" "$ex"
 fi
 
+# 4b. The admin floor's export: sends every cell's messages with no
+# --export; named again with --export, the collector gets them once.
+mkdir -p "$out/conf"
+chmod 755 "$out/conf"
+printf 'export: ["%s"]\n' "$SPEC" >"$out/conf/agentlock.yaml"
+chmod 644 "$out/conf/agentlock.yaml"
+AGENTLOCK_SYSCONF=$out/conf cell floor "$P" -- sh -c 'cat "$1"' sh "$out/outside/notes.txt"
+wait_summary "$CELL"
+n1=$(got "$CELL" | wc -l)
+AGENTLOCK_SYSCONF=$out/conf cell floor2 --export "$SPEC" "$P" -- sh -c 'cat "$1"' sh "$out/outside/notes.txt"
+wait_summary "$CELL"
+n2=$(got "$CELL" | wc -l)
+if [ "$n1" -eq 2 ] && [ "$n2" -eq 2 ] &&
+	[ "$(jq -c 'select(.type=="summary") | .export' "$out/floor2.report")" = "[{\"to\":\"$SPEC\",\"sent\":2,\"dropped\":0}]" ]; then
+	ok "the admin floor's export: reaches the collector with no --export; named twice, sent once"
+else
+	nok "the admin floor's export" "messages $n1 and $n2: $(jq -c 'select(.type=="summary") | .export' "$out/floor2.report") $(grep -v '^{' "$out/floor.err" | head -3 | tr '\n' ' ')"
+fi
+
 # 5. Two exports at once: the journal's absence refuses the run before COMMAND,
 # whatever the collector.
 cell both --export "$SPEC" --export journal:alnone$$ "$P" -- sh -c "touch $P/ran"

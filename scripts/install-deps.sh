@@ -8,7 +8,7 @@ pkgs=(
 	libncurses-dev libvterm-dev libyaml-dev libcmocka-dev libssl-dev
 	qemu-system-x86 busybox-static cpio jq python3 tmux libcap2-bin git openssh-client openssh-server sudo
 	man-db groff-base zsh bash-completion dpkg-dev lintian
-	python3-venv procps file e2fsprogs bubblewrap systemd rsyslog
+	python3-venv python3-jsonschema procps file e2fsprogs bubblewrap systemd rsyslog
 )
 # The real agents' tests install them with npm; a machine with its own
 # Node.js (20 or later: gemini needs it) keeps it.

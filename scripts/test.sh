@@ -154,6 +154,9 @@ run_logged tui-resources tests/tui/resources.sh build-asan
 step "tui: the final screen waits for q while watchers are still served (one event loop)"
 run_logged tui-final tests/tui/final.sh build-asan
 
+step "host: the event schema (every line of real sessions validates against docs/event-schema.json)"
+run_logged host-schema tests/host/schema.sh build-asan
+
 step "bench: the event pipeline and the dashboard at 10,000 events/s, and bounded memory (release build)"
 bench_out=$(mktemp)
 build/dashboard_bench 2>&1 | tee "$bench_out"

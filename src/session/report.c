@@ -332,6 +332,8 @@ static void state_body(struct strbuf *sb, const struct session *s, const char *t
 			  s->ssh_refused);
 	if (s->planted)
 		sb_puts(sb, s->planted);
+	/* Last, so readers matching the start of the line see what they did. */
+	sb_printf(sb, ",\"schema\":%d", REPORT_SCHEMA_VERSION);
 }
 
 void report_event_text(struct strbuf *sb, const struct al_event *e)

@@ -9,6 +9,10 @@
 #include "base/json.h"
 #include "session/session.h"
 
+/* The version of the NDJSON format (docs/event-schema.json): the summary's,
+ * hello's and totals' "schema". A change that could break a reader bumps it. */
+#define REPORT_SCHEMA_VERSION 1
+
 const char *report_op_name(unsigned op);
 const char *report_access_name(unsigned access);
 const char *report_proc_act_name(unsigned act); /* enum al_proc_act */

@@ -163,19 +163,6 @@ bool observe_dac_allows(const struct stat *st, uint32_t uid, const uint32_t *gid
 	return (bits & need) == need;
 }
 
-/* The AL_ACC_* right an access needs (a create, write on its directory's rule). */
-static uint8_t judge_needs(uint8_t access)
-{
-	switch (access) {
-	case AL_ACCESS_READ:
-		return AL_ACC_READ;
-	case AL_ACCESS_EXEC:
-		return AL_ACC_EXEC;
-	default:
-		return AL_ACC_WRITE;
-	}
-}
-
 /* The answers by which the kernel refused the call itself: only these are blocked. */
 static bool refusal(int ret)
 {
@@ -205,7 +192,7 @@ bool observe_judge(const struct policy *p, bool audit, const struct obs_call *c,
 	/* The policy refuses it where its rule sits (a write under read-only
 	 * /usr, a read-only grant opened for writing): an escape, as verdict()
 	 * has it. Execs are unrun's; protected paths, planted's. */
-	bool denied = !(v.granted & judge_needs(e->access)) && e->access != AL_ACCESS_EXEC &&
+	bool denied = !(v.granted & policy_access_needs(p, e->access)) && e->access != AL_ACCESS_EXEC &&
 		      v.class != AL_CLASS_ESCAPE && v.class != AL_CLASS_UNRESOLVED && !planted;
 
 	e->class = unrun ? AL_CLASS_ESCAPE : v.class;

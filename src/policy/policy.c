@@ -404,6 +404,32 @@ struct verdict policy_classify(const struct policy *p, const char *path, uint32_
 	return policy_classify_as(p, path, tgid, NULL, NULL);
 }
 
+uint8_t policy_access_needs(const struct policy *p, uint8_t access)
+{
+	switch (access) {
+	case AL_ACCESS_READ:
+		return AL_ACC_READ;
+	case AL_ACCESS_EXEC:
+		return p->programs_only ? AL_ACC_RUN : AL_ACC_EXEC;
+	default:
+		return AL_ACC_WRITE;
+	}
+}
+
+bool policy_refuses(const struct policy *p, const char *path, uint32_t tgid, uint8_t access,
+		    struct verdict *out)
+{
+	struct verdict v = policy_classify(p, path, tgid);
+
+	if (out)
+		*out = v;
+	if (v.class == AL_CLASS_ESCAPE || v.class == AL_CLASS_UNRESOLVED)
+		return true;
+	if (v.class == AL_CLASS_PERSISTENCE && access != AL_ACCESS_READ && access != AL_ACCESS_EXEC)
+		return true;
+	return !(v.granted & policy_access_needs(p, access));
+}
+
 bool policy_above_rule(const struct policy *p, const char *path)
 {
 	size_t i, len = strlen(path);

@@ -102,6 +102,19 @@ struct verdict {
  */
 struct verdict policy_classify(const struct policy *p, const char *path, uint32_t tgid);
 
+/* The right (AL_ACC_*) an access (AL_ACCESS_*) needs from the rule over its
+ * path: read, exec (with programs:, run), else (write, create) write. */
+uint8_t policy_access_needs(const struct policy *p, uint8_t access);
+
+/*
+ * Whether the policy refuses a member's access to path, as verdict() judges
+ * it: outside every rule or unresolved, a write or create under a protected
+ * path (persistence), or a right the rule over it does not grant. v (may be
+ * NULL) gets policy_classify's answer. What agentlock report's what-if asks.
+ */
+bool policy_refuses(const struct policy *p, const char *path, uint32_t tgid, uint8_t access,
+		    struct verdict *v);
+
 /* Whether pid is one of the cell's processes (ctx: the caller's set). */
 typedef bool (*policy_member_fn)(const void *ctx, uint32_t pid);
 

@@ -402,6 +402,7 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 	if (!strcmp(key, "type")) {
 		if (string(r, s, sizeof(s)) < 0)
 			return -1;
+		snprintf(o->type, sizeof(o->type), "%.*s", (int)sizeof(o->type) - 1, s);
 		if (!strcmp(s, "summary")) {
 			o->kind = ND_SUMMARY;
 		} else if (!strcmp(s, "hello")) {
@@ -410,6 +411,8 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 			o->kind = ND_TOTALS;
 		} else if (!strcmp(s, "watch_dropped")) {
 			o->kind = ND_DROPPED;
+		} else if (!strcmp(s, "ssh_agent")) {
+			o->kind = ND_SSH;
 		} else if ((v = name_index(s, report_op_name, AL_OP_MAX)) >= 0) {
 			o->kind = ND_EVENT;
 			o->ev.op = (__u8)v;
@@ -431,6 +434,8 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 	if (!strcmp(key, "access") || !strcmp(key, "class") || !strcmp(key, "verdict")) {
 		if (string(r, s, 64) < 0)
 			return -1;
+		if (key[0] == 'v')
+			snprintf(o->word, sizeof(o->word), "%.*s", (int)sizeof(o->word) - 1, s);
 		if (key[0] == 'a' && (v = name_index(s, report_access_name, AL_ACCESS_EXEC)) >= 0)
 			o->ev.access = (__u8)v;
 		else if (key[0] == 'c' && (v = name_index(s, report_class_name, AL_CLASS_MAX)) >= 0)
@@ -439,9 +444,13 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 			 (v = name_index(s, report_verdict_name, AL_VERDICT_WOULD_BLOCK)) >= 0)
 			o->ev.verdict = (__u8)v;
 		else
-			return bad(r, "unknown access, class or verdict");
-		return 0;
+			o->bad_word = true;
+		return 0; /* an event's is refused at the end: other lines have other words */
 	}
+	if (!strcmp(key, "request"))
+		return string(r, o->request, sizeof(o->request)) < 0 ? -1 : 0;
+	if (!strcmp(key, "host"))
+		return string(r, o->host, sizeof(o->host)) < 0 ? -1 : 0;
 	if (!strcmp(key, "mode")) {
 		if (string(r, s, 64) < 0)
 			return -1;
@@ -500,6 +509,8 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 			o->exit_status = d > 255 + 128 ? -1 : (int)d;
 		else if (!strcmp(key, "count"))
 			o->count = (uint64_t)d;
+		else if (!strcmp(key, "duration_s"))
+			o->duration_s = d;
 		for (i = 0; i < sizeof(counter_keys) / sizeof(counter_keys[0]); i++)
 			if (!strcmp(key, counter_keys[i].key))
 				o->kcount[counter_keys[i].idx] = (uint64_t)d;
@@ -543,5 +554,9 @@ int nd_parse(const char *line, size_t len, struct nd_line *o, char *err, size_t 
 	}
 	r.p++;
 	ws(&r);
-	return r.p == r.end ? 0 : bad(&r, "trailing bytes after the object");
+	if (r.p != r.end)
+		return bad(&r, "trailing bytes after the object");
+	if (o->kind == ND_EVENT && o->bad_word)
+		return bad(&r, "unknown access, class or verdict");
+	return 0;
 }

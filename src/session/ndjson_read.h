@@ -18,7 +18,8 @@
  */
 /* hello, totals: what a watched session sends (the summary's fields, so far);
  * dropped: lines the session could not send a slow watcher (count). */
-enum nd_kind { ND_EVENT, ND_SUMMARY, ND_HELLO, ND_TOTALS, ND_DROPPED, ND_OTHER };
+/* ssh: a request the cell's own SSH agent judged (ssh_agent). */
+enum nd_kind { ND_EVENT, ND_SUMMARY, ND_HELLO, ND_TOTALS, ND_DROPPED, ND_SSH, ND_OTHER };
 
 struct nd_line {
 	enum nd_kind kind;
@@ -33,8 +34,16 @@ struct nd_line {
 	char command[512];
 	uint64_t kcount[AL_CNT_MAX];
 	int exit_status;
+	double duration_s;
 	struct session_resources res; /* what the cell's cgroup counted (accounted false: none) */
 	uint64_t count; /* ND_DROPPED */
+	char type[32];	/* the line's type as written (cut), for ND_OTHER: a type this
+			 * version does not know */
+	/* ND_SSH: the request, the relay's verdict (allowed, refused, failed), the host */
+	char request[32];
+	char word[16];
+	char host[256];
+	bool bad_word; /* an access, class or verdict no event has: malformed if an event */
 };
 
 /* Parses one line. Returns 0, or -1 with a reason in err. */

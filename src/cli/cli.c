@@ -22,7 +22,9 @@ void cli_usage(FILE *f)
 	      "       agentlock profiles [--user NAME]\n"
 	      "       agentlock profile show NAME|FILE [DIR] [--user NAME]\n"
 	      "       agentlock check [--json]\n"
+	      "       agentlock profile suggest FILE [--name NAME]\n"
 	      "       agentlock replay FILE [--speed N] [--ascii]\n"
+	      "       agentlock report FILE [--format text|json|markdown|html] [--profile DRAFT]\n"
 	      "       agentlock watch [PID|SOCKET] [--ascii]\n"
 	      "       agentlock which [--profile NAME|FILE] [--user NAME] COMMAND [ARGS...]\n"
 	      "\n"
@@ -97,13 +99,19 @@ void cli_usage(FILE *f)
 	      "'agentlock replay FILE [--speed N] [--ascii]' plays a recorded --log in\n"
 	      "the dashboard (no root needed); q quits. 'agentlock watch [PID]' shows\n"
 	      "the dashboard of a session running in another terminal.\n"
+	      "'agentlock report FILE' summarises a recorded --log or --report: totals,\n"
+	      "processes, hosts, escapes by target, a timeline; --format json, markdown\n"
+	      "or html (one self-contained page); --profile DRAFT says what the draft\n"
+	      "would newly refuse or allow. 'agentlock profile suggest FILE' prints a\n"
+	      "profile granting what an audit session reached. Both exit 66 when FILE\n"
+	      "cannot be read.\n"
 	      "\n"
 	      "Profiles: 'agentlock profiles' lists them; 'agentlock profile show NAME'\n"
 	      "prints the resolved rule table. 'agentlock which COMMAND [ARGS...]' says\n"
 	      "which profile a run of COMMAND would get and why, and its rules; it exits\n"
 	      "0, or 127 when COMMAND is not found (the run would exit 127 too).\n"
-	      "A DIR called 'profiles', 'profile', 'check', 'replay', 'watch' or 'which'\n"
-	      "is given as ./NAME.\n"
+	      "A DIR called 'profiles', 'profile', 'check', 'replay', 'report', 'watch'\n"
+	      "or 'which' is given as ./NAME.\n"
 	      "\n"
 	      "Example:\n"
 	      "  sudo agentlock ~/project -- codex\n",
@@ -121,6 +129,10 @@ const char *cli_usage_of(enum cli_cmd cmd)
 		return "agentlock check [--json]";
 	case CLI_REPLAY:
 		return "agentlock replay FILE [--speed N] [--ascii]";
+	case CLI_REPORT:
+		return "agentlock report FILE [--format text|json|markdown|html] [--profile DRAFT]";
+	case CLI_PROFILE_SUGGEST:
+		return "agentlock profile suggest FILE [--name NAME]";
 	case CLI_WATCH:
 		return "agentlock watch [PID|SOCKET] [--ascii]";
 	case CLI_WHICH:
@@ -159,6 +171,93 @@ static bool is_opt(const char *a, const char *name)
 	return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
 }
 
+/* A profile's name as a file name: letters, digits, '.', '_', '-', not starting with '.' or '-'. */
+static bool profile_name_ok(const char *s)
+{
+	size_t i;
+
+	if (!*s || *s == '.' || *s == '-' || strlen(s) > 64)
+		return false;
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
+			return false;
+	return true;
+}
+
+/* agentlock profile suggest FILE [--name NAME] */
+static int parse_suggest(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	int i;
+
+	out->cmd = CLI_PROFILE_SUGGEST;
+	for (i = 3; i < argc; i++) {
+		if (is_opt(argv[i], "--name")) {
+			if (opt_value("--name", argc, argv, &i, &out->name, err, errlen))
+				return -1;
+			if (!profile_name_ok(out->name)) {
+				snprintf(err, errlen,
+					 "--name '%s': a profile's name is its file's (letters, "
+					 "digits, '.', '_', '-')",
+					 out->name);
+				return -1;
+			}
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(err, errlen, "unknown option '%s'", argv[i]);
+			return -1;
+		} else if (!out->replay) {
+			out->replay = argv[i];
+		} else {
+			snprintf(err, errlen, "unexpected argument '%s'", argv[i]);
+			return -1;
+		}
+	}
+	if (!out->replay) {
+		snprintf(err, errlen, "say which log: 'agentlock profile suggest FILE.ndjson'");
+		return -1;
+	}
+	return 0;
+}
+
+/* agentlock report FILE [--format F] [--profile DRAFT] */
+static int parse_report(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	static const char *const formats[] = { "text", "json", "markdown", "html" };
+	size_t k;
+	int i;
+
+	out->cmd = CLI_REPORT;
+	for (i = 2; i < argc; i++) {
+		if (is_opt(argv[i], "--format")) {
+			if (opt_value("--format", argc, argv, &i, &out->format, err, errlen))
+				return -1;
+			for (k = 0; k < 4 && strcmp(out->format, formats[k]); k++)
+				;
+			if (k == 4) {
+				snprintf(err, errlen, "--format %s: use text, json, markdown or html",
+					 out->format);
+				return -1;
+			}
+		} else if (is_opt(argv[i], "--profile")) {
+			if (opt_value("--profile", argc, argv, &i, &out->profile, err, errlen))
+				return -1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(err, errlen, "unknown option '%s'", argv[i]);
+			return -1;
+		} else if (!out->replay) {
+			out->replay = argv[i];
+		} else {
+			snprintf(err, errlen, "unexpected argument '%s'", argv[i]);
+			return -1;
+		}
+	}
+	if (!out->replay) {
+		snprintf(err, errlen, "say which log: 'agentlock report FILE.ndjson'");
+		return -1;
+	}
+	return 0;
+}
+
 /* agentlock profiles | agentlock profile show NAME [DIR], with --user. */
 static int parse_profile_cmd(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
@@ -172,8 +271,11 @@ static int parse_profile_cmd(int argc, char **argv, struct cli *out, char *err, 
 			snprintf(err, errlen, "say 'agentlock profile show NAME [DIR]'");
 			return -1;
 		}
+		if (!strcmp(argv[2], "suggest"))
+			return parse_suggest(argc, argv, out, err, errlen);
 		if (strcmp(argv[2], "show")) {
-			snprintf(err, errlen, "'agentlock profile' takes show, not '%s'", argv[2]);
+			snprintf(err, errlen, "'agentlock profile' takes show or suggest, not '%s'",
+				 argv[2]);
 			return -1;
 		}
 		i = 3;
@@ -321,6 +423,8 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 		return parse_check(argc, argv, out, err, errlen);
 	if (argc > 1 && !strcmp(argv[1], "replay"))
 		return parse_replay(argc, argv, out, err, errlen);
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return parse_report(argc, argv, out, err, errlen);
 	if (argc > 1 && !strcmp(argv[1], "watch"))
 		return parse_watch(argc, argv, out, err, errlen);
 	if (argc > 1 && !strcmp(argv[1], "which"))

@@ -12,7 +12,7 @@
 enum cli_backend { BACKEND_AUTO, BACKEND_BPF_LSM, BACKEND_LANDLOCK };
 
 enum cli_cmd { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_PROFILES, CLI_PROFILE_SHOW, CLI_CHECK,
-	       CLI_REPLAY, CLI_WATCH, CLI_WHICH };
+	       CLI_REPLAY, CLI_WATCH, CLI_WHICH, CLI_REPORT, CLI_PROFILE_SUGGEST };
 
 #define CLI_MAX_RULES 64
 
@@ -24,7 +24,9 @@ struct cli {
 	bool verbose; /* -v: explain the backend, the cell and its limits at start */
 	bool json; /* check --json */
 	bool ascii; /* replay --ascii: no UTF-8 on screen */
-	const char *replay; /* replay FILE */
+	const char *replay; /* replay FILE; report FILE; profile suggest FILE */
+	const char *format; /* report --format text|json|markdown|html (NULL: text) */
+	const char *name;   /* profile suggest --name NAME */
 	const char *watch;  /* watch [PID|SOCKET]; NULL: the only session */
 	double speed;	    /* replay --speed: times the recorded pace; 0 at once */
 	enum cli_backend backend; /* --backend */

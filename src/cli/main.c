@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/profile_cmd.h"
 #include "cli/replay.h"
+#include "cli/report_cmd.h"
 #include "cli/run.h"
 #include "cli/watch_cmd.h"
 
@@ -65,8 +66,11 @@ static const struct command commands[] = {
 	{ CLI_CHECK, "check", check_cmd, "what this kernel can enforce, and how to fix the rest" },
 	{ CLI_PROFILES, "profiles", profile_cmd, "list the profiles and where they come from" },
 	{ CLI_PROFILE_SHOW, "profile show", profile_cmd, "a profile's resolved rule table" },
+	{ CLI_PROFILE_SUGGEST, "profile suggest", report_cmd,
+	  "a profile granting what a recorded audit session reached" },
 	{ CLI_WHICH, "which", profile_cmd, "the profile a run of COMMAND would get, and why" },
 	{ CLI_REPLAY, "replay", replay_cmd, "a recorded --log in the dashboard" },
+	{ CLI_REPORT, "report", report_cmd, "a recorded session summarised (text, json, markdown, html)" },
 	{ CLI_WATCH, "watch", watch_cmd, "the dashboard of a session running elsewhere" },
 	{ CLI_HELP, "--help", help_cmd, "this text" },
 	{ CLI_VERSION, "--version", version_cmd, "the version" },

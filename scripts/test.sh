@@ -157,6 +157,9 @@ run_logged tui-final tests/tui/final.sh build-asan
 step "host: the event schema (every line of real sessions validates against docs/event-schema.json)"
 run_logged host-schema tests/host/schema.sh build-asan
 
+step "host: agentlock report (text, json, markdown, html; what-if; profile suggest)"
+run_logged host-report tests/host/report.sh build-asan
+
 step "bench: the event pipeline and the dashboard at 10,000 events/s, and bounded memory (release build)"
 bench_out=$(mktemp)
 build/dashboard_bench 2>&1 | tee "$bench_out"

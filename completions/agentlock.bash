@@ -42,7 +42,7 @@ _agentlock()
 	local prog=${COMP_WORDS[0]}
 	local valopts='--profile --backend --report --log --export --ro --rw --deny --connect --unix --env --ssh --limit --user'
 	local flags='--audit --headless --env-all -v --verbose -h --help -V --version'
-	local subs='profiles profile check replay watch which'
+	local subs='profiles profile check replay report watch which'
 	COMPREPLY=()
 
 	# The option whose value this is: "--opt VALUE" or "--opt=VALUE" (split at '=').
@@ -57,7 +57,7 @@ _agentlock()
 
 	if [ "$COMP_CWORD" -ge 2 ]; then
 		case ${COMP_WORDS[1]} in
-		profiles | profile | check | replay | watch | which) sub=${COMP_WORDS[1]} ;;
+		profiles | profile | check | replay | report | watch | which) sub=${COMP_WORDS[1]} ;;
 		esac
 	fi
 
@@ -138,7 +138,18 @@ _agentlock()
 		;;
 	profile)
 		if [ "$COMP_CWORD" -eq 2 ]; then
-			_agentlock_words show
+			_agentlock_words $'show\nsuggest'
+			return 0
+		fi
+		if [ "${COMP_WORDS[2]}" = suggest ]; then
+			# profile suggest FILE [--name NAME]
+			if [ "$prev" = --name ]; then
+				return 0
+			elif [[ $cur == -* ]]; then
+				_agentlock_words --name
+			else
+				_agentlock_files -f
+			fi
 			return 0
 		fi
 		npos=0
@@ -170,6 +181,22 @@ _agentlock()
 		*)
 			if [[ $cur == -* ]]; then
 				_agentlock_words $'--speed\n--ascii'
+			else
+				_agentlock_files -f
+			fi
+			;;
+		esac
+		;;
+	report)
+		case $prev in
+		--format) _agentlock_words $'text\njson\nmarkdown\nhtml' ;;
+		--profile)
+			_agentlock_words "$(_agentlock_profiles "$prog")"
+			_agentlock_files -f
+			;;
+		*)
+			if [[ $cur == -* ]]; then
+				_agentlock_words $'--format\n--profile'
 			else
 				_agentlock_files -f
 			fi

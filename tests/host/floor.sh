@@ -44,7 +44,7 @@ chown -R "$U:" "$P"
 chmod 755 "$conf"
 # Line 5 denies D; line 7 limits connects.
 floor_text="# the machine's floor (a test)
-export: [journal]
+export: []
 floor:
   rules:
     deny: [$D, ~/.ssh]

@@ -492,6 +492,50 @@ static int ssh_version(void)
 	return major * 100 + minor;
 }
 
+/* One byte c on the control socket, with descriptor fd (none when < 0). */
+static int send_fd(int sock, char c, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {&c, 1};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct cmsghdr *cm;
+
+	if (fd >= 0) {
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+/* One byte from the control socket into *c, and the descriptor that came
+ * with it (or -1). -2: nothing came (the other end is gone). */
+static int recv_fd(int sock, char *c)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {c, 1};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1)
+		return -2;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
 /* A free client slot, with its buffer, for fd: its index, or -1 (fd is
  * then closed). */
 static int take_slot(struct client *cl, int fd)
@@ -524,30 +568,11 @@ static void accept_client(struct client *cl, int lfd)
 /* A new client: one end of a fresh pair goes to agentlock over the control socket. */
 static void new_client(struct client *cl, int ctl)
 {
-	char c, cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {&c, 1};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm;
 	int sp[2] = {-1, -1}, k = -1;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == 0)
 		k = take_slot(cl, sp[0]);
-	c = k >= 0 ? 'y' : 'n';
-	memset(cbuf, 0, sizeof(cbuf));
-	if (c == 'y') {
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &sp[1], sizeof(int));
-	} else {
-		mh.msg_control = NULL;
-		mh.msg_controllen = 0;
-	}
-	if (sendmsg(ctl, &mh, MSG_NOSIGNAL) != 1 && k >= 0)
+	if (send_fd(ctl, k >= 0 ? 'y' : 'n', k >= 0 ? sp[1] : -1) && k >= 0)
 		client_close(&cl[k]);
 	if (sp[1] >= 0)
 		close(sp[1]);
@@ -558,27 +583,16 @@ static void new_client(struct client *cl, int ctl)
  * agentlock is done or gone. */
 static int command(struct client *cl, int ctl, int *lfd)
 {
-	char c, cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {&c, 1};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm;
-	int fd;
+	char c;
+	int fd = recv_fd(ctl, &c);
 
-	if (recvmsg(ctl, &mh, MSG_CMSG_CLOEXEC) != 1)
+	if (fd == -2)
 		return -1;
-	cm = CMSG_FIRSTHDR(&mh);
-	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
-	    cm->cmsg_len == CMSG_LEN(sizeof(int))) {
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-		if (c == 'l' && *lfd < 0) {
-			fcntl(fd, F_SETFL, O_NONBLOCK);
-			*lfd = fd;
-		} else {
-			close(fd);
-		}
+	if (fd >= 0 && c == 'l' && *lfd < 0) {
+		fcntl(fd, F_SETFL, O_NONBLOCK);
+		*lfd = fd;
+	} else if (fd >= 0) {
+		close(fd);
 	} else if (c == 'c') {
 		new_client(cl, ctl);
 	}
@@ -721,46 +735,25 @@ int ssh_relay_start(struct ssh_relay *r, const struct target_user *u, const char
 
 int ssh_relay_connect(struct ssh_relay *r)
 {
-	char c = 'c', cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {&c, 1};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm;
+	char c = 0;
 	int fd;
 
-	if (r->ctl_fd < 0 || send(r->ctl_fd, &c, 1, MSG_NOSIGNAL) != 1)
+	if (r->ctl_fd < 0 || send_fd(r->ctl_fd, 'c', -1))
 		return -ECONNREFUSED;
-	if (recvmsg(r->ctl_fd, &mh, MSG_CMSG_CLOEXEC) != 1 || c != 'y')
-		return -EMFILE;
-	cm = CMSG_FIRSTHDR(&mh);
-	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
-	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -EPROTO;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	fd = recv_fd(r->ctl_fd, &c);
+	if (fd < 0 || c != 'y') {
+		if (fd >= 0)
+			close(fd);
+		return fd == -1 && c == 'y' ? -EPROTO : -EMFILE;
+	}
 	return fd;
 }
 
 int ssh_relay_listen(struct ssh_relay *r, int lfd)
 {
-	char c = 'l', cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {&c, 1};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm;
-
-	memset(cbuf, 0, sizeof(cbuf));
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &lfd, sizeof(int));
-	if (r->ctl_fd < 0 || sendmsg(r->ctl_fd, &mh, MSG_NOSIGNAL) != 1)
-		return -errno;
-	return 0;
+	if (r->ctl_fd < 0)
+		return -EBADF;
+	return send_fd(r->ctl_fd, 'l', lfd) ? -errno : 0;
 }
 
 void ssh_relay_stop(struct ssh_relay *r)

@@ -20,7 +20,8 @@
 #define REMOVE_WAIT_NSEC 50000000L
 
 /* The v1 hierarchies' controller names, by enum cgroup_ctl. */
-static const char *const v1_names[CG_CTLS] = { "pids", "memory", "cpu", "cpuacct", "blkio" };
+static const char *const v1_names[CG_CTLS] = { "pids", "memory", "cpu", "cpuacct", "blkio",
+						"freezer" };
 
 void cgroup_init(struct cgroup_cell *c)
 {
@@ -457,6 +458,52 @@ void cgroup_remove(struct cgroup_cell *c)
 			nanosleep(&ts, NULL);
 	}
 	/* Its name stays: the summary says where the cell was counted. */
+}
+
+bool cgroup_can_freeze(const struct cgroup_cell *c, char *why, size_t len)
+{
+	char p[PATH_MAX + 32];
+
+	if (!c->version) {
+		snprintf(why, len, "the cell has no cgroup of its own (%s)",
+			 geteuid() ? "agentlock runs without root" : "none could be made; -v says why");
+		return false;
+	}
+	if (c->version == 1 && !c->dir[CG_FREEZER][0]) {
+		snprintf(why, len, "cgroup v1 without the freezer hierarchy mounted");
+		return false;
+	}
+	snprintf(p, sizeof(p), "%s/%s", c->version == 2 ? c->dir[0] : c->dir[CG_FREEZER],
+		 c->version == 2 ? "cgroup.freeze" : "freezer.state");
+	if (access(p, W_OK)) {
+		snprintf(why, len, "%s cannot be written: %s", p, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+int cgroup_freeze(const struct cgroup_cell *c, bool frozen)
+{
+	if (c->version == 2)
+		return put(c->dir[0], "cgroup.freeze", frozen ? "1" : "0");
+	if (c->version == 1 && c->dir[CG_FREEZER][0])
+		return put(c->dir[CG_FREEZER], "freezer.state", frozen ? "FROZEN" : "THAWED");
+	return -EOPNOTSUPP;
+}
+
+int cgroup_frozen(const struct cgroup_cell *c)
+{
+	char buf[256];
+	int rc;
+
+	if (c->version == 2) {
+		rc = get(c->dir[0], "cgroup.events", buf, sizeof(buf));
+		return rc ? rc : strstr(buf, "frozen 1") != NULL;
+	}
+	if (c->version != 1 || !c->dir[CG_FREEZER][0])
+		return -EOPNOTSUPP;
+	rc = get(c->dir[CG_FREEZER], "freezer.state", buf, sizeof(buf));
+	return rc ? rc : !strncmp(buf, "FROZEN", 6);
 }
 
 const char *cgroup_name(const struct cgroup_cell *c)

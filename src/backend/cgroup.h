@@ -13,6 +13,7 @@
 #define AL_CGROUP_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -23,7 +24,7 @@
 #define CGROUP_V2_PARENT "agentlock" /* below CGROUP_ROOT: the cells' parent */
 
 /* The controllers agentlock uses; in v2 all share one directory. */
-enum cgroup_ctl { CG_PIDS, CG_MEMORY, CG_CPU, CG_CPUACCT, CG_BLKIO, CG_CTLS };
+enum cgroup_ctl { CG_PIDS, CG_MEMORY, CG_CPU, CG_CPUACCT, CG_BLKIO, CG_FREEZER, CG_CTLS };
 
 struct cgroup_cell {
 	int version;		    /* 0: none made; 1 or 2 */
@@ -48,6 +49,14 @@ void cgroup_read(const struct cgroup_cell *c, struct session_resources *r);
 
 /* Removes the cell's directories once its members are gone (a few tries). */
 void cgroup_remove(struct cgroup_cell *c);
+
+/* Whether the cell can be frozen (v2's cgroup.freeze, v1's freezer): true,
+ * or false with why in why. */
+bool cgroup_can_freeze(const struct cgroup_cell *c, char *why, size_t len);
+/* Freezes (frozen true) or thaws the whole cell. Returns 0 or -errno. */
+int cgroup_freeze(const struct cgroup_cell *c, bool frozen);
+/* 1 when every member is frozen, 0 when not (yet), -errno. */
+int cgroup_frozen(const struct cgroup_cell *c);
 
 /* "2:/sys/fs/cgroup/agentlock/cell-123": the directory that names the cell. */
 const char *cgroup_name(const struct cgroup_cell *c);

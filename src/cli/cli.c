@@ -81,6 +81,10 @@ void cli_usage(FILE *f)
 	      "                   bound the cell's cgroup (any of them; cpu=200% is two\n"
 	      "                   cores); repeatable, over the profile's limits:. Needs\n"
 	      "                   root; a limit reached is reported\n"
+	      "  --on-freeze kill|resume-after=SECONDS\n"
+	      "                   when a behaviour rule with action: freeze matches and no\n"
+	      "                   dashboard can resume the frozen cell: end COMMAND\n"
+	      "                   (default), or thaw it after SECONDS (docs/rules.md)\n"
 	      "  --user NAME      run COMMAND as NAME (default: the user who ran sudo;\n"
 	      "                   COMMAND runs as root only with --user root)\n"
 	      "  -v, --verbose    explain the backend, the cell and what it cannot do at\n"
@@ -105,6 +109,10 @@ void cli_usage(FILE *f)
 	      "would newly refuse or allow. 'agentlock profile suggest FILE' prints a\n"
 	      "profile granting what an audit session reached. Both exit 66 when FILE\n"
 	      "cannot be read.\n"
+	      "\n"
+	      "'agentlock rules' lists the behaviour rules in force (shipped, then\n"
+	      "/etc/agentlock/rules.yaml, then ~/.config/agentlock/rules.yaml) and where\n"
+	      "each came from; --check FILE checks a rules file (exit 2 if it is bad).\n"
 	      "\n"
 	      "Profiles: 'agentlock profiles' lists them; 'agentlock profile show NAME'\n"
 	      "prints the resolved rule table. 'agentlock which COMMAND [ARGS...]' says\n"
@@ -135,6 +143,8 @@ const char *cli_usage_of(enum cli_cmd cmd)
 		return "agentlock profile suggest FILE [--name NAME]";
 	case CLI_WATCH:
 		return "agentlock watch [PID|SOCKET] [--ascii]";
+	case CLI_RULES:
+		return "agentlock rules [--check FILE] [--user NAME]";
 	case CLI_WHICH:
 		return "agentlock which [--profile NAME|FILE] [--user NAME] COMMAND [ARGS...]";
 	default:
@@ -413,6 +423,30 @@ static int parse_check(int argc, char **argv, struct cli *out, char *err, size_t
 	return 0;
 }
 
+/* agentlock rules [--check FILE] [--user NAME]: the behaviour rules in force. */
+static int parse_rules_cmd(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	int i;
+
+	out->cmd = CLI_RULES;
+	for (i = 2; i < argc; i++) {
+		if (is_opt(argv[i], "--user")) {
+			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
+				return -1;
+		} else if (is_opt(argv[i], "--check")) {
+			if (opt_value("--check", argc, argv, &i, &out->check_rules, err, errlen))
+				return -1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(err, errlen, "unknown option '%s'", argv[i]);
+			return -1;
+		} else {
+			snprintf(err, errlen, "unexpected argument '%s'", argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
 	int i;
@@ -431,6 +465,8 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 		return parse_which(argc, argv, out, err, errlen);
 	if (argc > 1 && (!strcmp(argv[1], "profiles") || !strcmp(argv[1], "profile")))
 		return parse_profile_cmd(argc, argv, out, err, errlen);
+	if (argc > 1 && !strcmp(argv[1], "rules"))
+		return parse_rules_cmd(argc, argv, out, err, errlen);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -562,6 +598,24 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 			    limits_parse(&l, *v, err, errlen))
 				return -1;
 			out->nlimit++;
+		} else if (is_opt(a, "--on-freeze")) {
+			const char *v;
+			char *end;
+			long n;
+
+			if (opt_value("--on-freeze", argc, argv, &i, &v, err, errlen))
+				return -1;
+			if (!strcmp(v, "kill")) {
+				out->freeze_resume_s = 0;
+			} else if (!strncmp(v, "resume-after=", 13) &&
+				   (n = strtol(v + 13, &end, 10)) > 0 && n <= 86400 && !*end) {
+				out->freeze_resume_s = (int)n;
+			} else {
+				snprintf(err, errlen,
+					 "--on-freeze %s: use kill, or resume-after=SECONDS (1 to 86400)",
+					 v);
+				return -1;
+			}
 		} else if (is_opt(a, "--user")) {
 			if (opt_value("--user", argc, argv, &i, &out->user, err, errlen))
 				return -1;

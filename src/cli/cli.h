@@ -12,7 +12,7 @@
 enum cli_backend { BACKEND_AUTO, BACKEND_BPF_LSM, BACKEND_LANDLOCK };
 
 enum cli_cmd { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_PROFILES, CLI_PROFILE_SHOW, CLI_CHECK,
-	       CLI_REPLAY, CLI_WATCH, CLI_WHICH, CLI_REPORT, CLI_PROFILE_SUGGEST };
+	       CLI_REPLAY, CLI_WATCH, CLI_WHICH, CLI_REPORT, CLI_PROFILE_SUGGEST, CLI_RULES };
 
 #define CLI_MAX_RULES 64
 
@@ -50,6 +50,10 @@ struct cli {
 	int nssh;
 	const char *limit[CLI_MAX_RULES]; /* --limit memory=..,pids=..,cpu=..: checked, in order */
 	int nlimit;
+	/* --on-freeze: what a freeze rule's freeze becomes with no dashboard to
+	 * resume it: kill (0, the default), or resume after this many seconds. */
+	int freeze_resume_s; /* 0: kill */
+	const char *check_rules; /* rules --check FILE */
 	char **argv;		 /* COMMAND and its arguments, NULL-terminated */
 	int argc;
 };

@@ -68,6 +68,7 @@ static const struct command commands[] = {
 	{ CLI_PROFILE_SHOW, "profile show", profile_cmd, "a profile's resolved rule table" },
 	{ CLI_PROFILE_SUGGEST, "profile suggest", report_cmd,
 	  "a profile granting what a recorded audit session reached" },
+	{ CLI_RULES, "rules", profile_cmd, "the behaviour rules in force, and where each came from" },
 	{ CLI_WHICH, "which", profile_cmd, "the profile a run of COMMAND would get, and why" },
 	{ CLI_REPLAY, "replay", replay_cmd, "a recorded --log in the dashboard" },
 	{ CLI_REPORT, "report", report_cmd, "a recorded session summarised (text, json, markdown, html)" },

@@ -435,6 +435,89 @@ static int which_cmd(const struct cli *cli, const struct target_user *u, char *e
 	return rc;
 }
 
+/* Lines of the user's text: each sanitised, the newlines kept. */
+static void put_lines(const char *s)
+{
+	const char *nl;
+	char *one;
+
+	while (*s) {
+		nl = strchr(s, '\n');
+		one = strndup(s, nl ? (size_t)(nl - s) : strlen(s));
+		if (!one)
+			return;
+		put(one);
+		free(one);
+		if (!nl)
+			return;
+		putchar('\n');
+		s = nl + 1;
+	}
+}
+
+/* A rule's match: as "type=open access=write,create path=~/.bashrc,...". */
+static void match_text(struct strbuf *sb, const struct rule_match *m)
+{
+	size_t i, k;
+
+	for (i = 0; i < m->n; i++) {
+		sb_printf(sb, "%s%s=", i ? " " : "", m->c[i].key);
+		for (k = 0; k < m->c[i].n; k++)
+			sb_printf(sb, "%s%s", k ? "," : "", m->c[i].pats[k]);
+	}
+}
+
+/* agentlock rules: every rule in force, where it came from; --check FILE laid over last. */
+static int rules_cmd(const struct cli *cli, const struct target_user *u, char *err,
+		     size_t errlen)
+{
+	char perr[PROF_ERR_LEN], userdir[PATH_MAX], upath[PATH_MAX];
+	struct prof_store st;
+	struct ruleset rs;
+	struct strbuf src, line;
+	size_t i, on = 0;
+
+	store_init(&st, u->home, u->uid, u->gid, userdir, sizeof(userdir));
+	sb_init(&src);
+	if (store_rules(&st, u->home, cli->check_rules, &rs, &src, perr)) {
+		snprintf(err, errlen, "%s", perr);
+		sb_free(&src);
+		return AL_EXIT_USAGE;
+	}
+	printf("%-28s %-6s %-7s %-8s %s\n", "RULE", "SEV", "ACTION", "STATE", "FROM");
+	sb_init(&line);
+	for (i = 0; i < rs.n; i++) {
+		const struct rule *r = &rs.r[i];
+
+		on += r->enabled;
+		sb_reset(&line);
+		sb_printf(&line, "%-28s %-6s %-7s %-8s %s\n    ", r->name, rules_sev_name(r->sev),
+			  r->act ? rules_act_name(r->act) : "-", r->enabled ? "on" : "off",
+			  r->origin ? r->origin : "");
+		match_text(&line, &r->match);
+		if (r->has_except) {
+			sb_puts(&line, "  except ");
+			match_text(&line, &r->except);
+		}
+		if (r->description)
+			sb_printf(&line, "\n    %s", r->description);
+		sb_puts(&line, "\n");
+		put_lines(line.buf ? line.buf : "");
+	}
+	store_rules_user_path(u->home, upath, sizeof(upath));
+	printf("\n%zu rules, %zu on. Read, in order:\n", rs.n, on);
+	put_lines(src.buf ? src.buf : "");
+	printf("A rule of the same name in %s or %s replaces the shipped one;\n"
+	       "'enabled: false' turns it off (docs/rules.md).\n",
+	       RULES_SYSTEM_FILE, upath);
+	if (cli->check_rules)
+		printf("%s: the rules are valid.\n", cli->check_rules);
+	sb_free(&line);
+	sb_free(&src);
+	rules_free(&rs);
+	return 0;
+}
+
 int profile_cmd(const struct cli *cli, char *err, size_t errlen)
 {
 	struct target_user u;
@@ -444,6 +527,8 @@ int profile_cmd(const struct cli *cli, char *err, size_t errlen)
 		return rc;
 	if (cli->cmd == CLI_WHICH)
 		rc = which_cmd(cli, &u, err, errlen);
+	else if (cli->cmd == CLI_RULES)
+		rc = rules_cmd(cli, &u, err, errlen);
 	else
 		rc = cli->cmd == CLI_PROFILES ? list_profiles(&u, err, errlen)
 					      : show_profile(cli, &u, err, errlen);

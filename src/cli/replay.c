@@ -9,6 +9,10 @@
 #include "base/exitcodes.h"
 #include "session/ndjson_read.h"
 #include "cli/replay.h"
+#include "base/userinfo.h"
+#include "policy/profiles.h"
+#include <limits.h>
+#include <unistd.h>
 
 #define PUMP_BATCH 4096 /* events per pump, so keys stay responsive at any speed */
 
@@ -122,6 +126,19 @@ static bool read_event(struct replay *rp)
 	return false;
 }
 
+void replay_feed(struct model *m, const struct nd_line *l, const struct ruleset *rules)
+{
+	const struct rule *r = NULL;
+
+	if (l->rule[0]) {
+		model_event_tagged(m, &l->ev, l->real_ns, l->rule, (enum rule_sev)l->sev);
+		return;
+	}
+	if (rules)
+		r = session_rule_of(rules, &l->ev);
+	model_event_tagged(m, &l->ev, l->real_ns, r ? r->name : NULL, r ? r->sev : RULE_SEV_NONE);
+}
+
 int replay_pump(void *ctx, struct model *m, char *err, size_t errlen)
 {
 	struct replay *rp = ctx;
@@ -140,7 +157,7 @@ int replay_pump(void *ctx, struct model *m, char *err, size_t errlen)
 			model_tick(m, rp->t0_ns + (int64_t)((double)(now - rp->wall0_ns) * rp->speed));
 			return 0; /* not due yet */
 		}
-		model_event(m, &rp->pending->ev, rp->pending->real_ns);
+		replay_feed(m, rp->pending, rp->rules);
 		rp->have_pending = false;
 	}
 	if (n == PUMP_BATCH)
@@ -184,12 +201,34 @@ void replay_close(struct replay *rp)
 	memset(rp, 0, sizeof(*rp));
 }
 
+/* The invoking user's rules, ~ standing for any home (the log's user is not known). */
+static int replay_rules(struct ruleset *rs)
+{
+	struct target_user u;
+	struct prof_store st;
+	char uid[16], perr[PROF_ERR_LEN], userdir[PATH_MAX];
+	int rc;
+
+	snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
+	if (userinfo_resolve(uid, NULL, &u, perr, sizeof(perr)))
+		return -1;
+	store_init(&st, u.home, u.uid, u.gid, userdir, sizeof(userdir));
+	rc = store_rules(&st, u.home, NULL, rs, NULL, perr);
+	if (!rc && rules_set_home(rs, NULL)) {
+		rules_free(rs);
+		rc = -1;
+	}
+	userinfo_free(&u);
+	return rc;
+}
+
 int replay_cmd(const struct cli *cli, char *err, size_t errlen)
 {
 	struct dash_opts o = { .ascii = cli->ascii };
 	struct dash_source src = { .name = "replay", .fd = -1, .pump = replay_pump };
 	struct replay rp;
 	struct model *m = malloc(sizeof(*m));
+	struct ruleset rules;
 	int rc = 0;
 
 	if (!m || model_init(m)) {
@@ -201,11 +240,15 @@ int replay_cmd(const struct cli *cli, char *err, size_t errlen)
 		rc = AL_EXIT_USAGE;
 	} else {
 		src.ctx = &rp;
+		if (!replay_rules(&rules))
+			rp.rules = &rules;
 		if (dash_run(m, &src, &o)) {
 			snprintf(err, errlen, "replay draws the dashboard and needs a terminal "
 					      "(standard input and output)");
 			rc = AL_EXIT_USAGE;
 		}
+		if (rp.rules)
+			rules_free(&rules);
 		replay_close(&rp);
 	}
 	model_free(m);

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "ui/model.h"
+#include "session/ndjson_read.h"
 
 /*
  * A recorded --log (or --report) as an event source: lines are fed to the
@@ -27,12 +28,18 @@ struct replay {
 	unsigned long line_no, malformed;
 	char first_error[160];
 	char *buf;
+	/* The rules a line that carries no tag is classified by (a log written
+	 * before rules, or without them; ~ is any home); NULL: none. */
+	const struct ruleset *rules;
 };
 
 /* Opens path and reads its summary (if any) into the model's header.
  * Returns 0, or -1 with a message in err. */
 int replay_open(struct replay *rp, const char *path, double speed, struct model *m, char *err,
 		size_t errlen);
+/* One event of a recorded log into the model, with its rule: the line's
+ * tag, else what rules (may be NULL) say (replay and watch). */
+void replay_feed(struct model *m, const struct nd_line *l, const struct ruleset *rules);
 /* The dashboard pump (dash_source.pump). */
 int replay_pump(void *ctx, struct model *m, char *err, size_t errlen);
 void replay_close(struct replay *rp);

@@ -42,6 +42,8 @@
 #include "backend/sshrelay.h"
 #include "base/ownsock.h"
 #include "backend/cgroup.h"
+#include "policy/profiles.h"
+#include "policy/rules.h"
 
 extern char **environ;
 
@@ -99,6 +101,13 @@ struct run {
 	/* The one loop the launcher, the live view and the watch socket ride. */
 	struct loop loop;
 	int64_t drain_since; /* headless: when the watchers' last output began */
+	/* Behaviour rules (docs/rules.md), and action: freeze: whether the cell's
+	 * cgroup can be frozen, the rule that froze it, a thaw timer (--on-freeze). */
+	struct ruleset rules;
+	bool freeze_ok;
+	const struct rule *frozen_by;
+	bool froze[RULES_MAX]; /* each rule freezes once a run */
+	int thaw_timer;
 	char err[1024]; /* handed to main.c, which says it once */
 };
 
@@ -958,7 +967,9 @@ static void read_totals(void *ctx, uint64_t *k);
  */
 static void update_listening(struct run *r)
 {
-	bool on = r->log.f || r->live;
+	/* A rule that may tag an allowed event (an alert on a granted ~/.bashrc
+	 * write) needs every event, as a listener does. */
+	bool on = r->log.f || r->live || rules_want_allowed(&r->rules);
 	int i;
 
 	for (i = 0; !on && r->watch.lfd >= 0 && i < WATCH_CLIENTS; i++)
@@ -993,6 +1004,134 @@ static void start_watch(struct run *r)
 	r->watch.on_watcher = watcher_attached;
 	r->watch.totals_ctx = r;
 	session_add_sink(&r->session, watch_sink_fn, &r->watch);
+}
+
+/*
+ * The behaviour rules in force for the user COMMAND runs as (shipped, the
+ * system's, the user's: policy/profiles.h), given to the session, which tags
+ * every event. A broken rules file stops the run, as a broken profile does.
+ */
+static int load_rules(struct run *r)
+{
+	char perr[PROF_ERR_LEN], userdir[PATH_MAX];
+	struct prof_store st;
+
+	store_init(&st, r->user.home, r->user.uid, r->user.gid, userdir, sizeof(userdir));
+	if (store_rules(&st, r->user.home, NULL, &r->rules, NULL, perr)) {
+		snprintf(r->err, sizeof(r->err), "%s", perr);
+		return AL_EXIT_USAGE;
+	}
+	r->session.rules = &r->rules;
+	return 0;
+}
+
+/* Rules that act, said at start when they cannot: never a silent no-op. */
+static void say_rule_actions(struct run *r)
+{
+	char why[512] = "";
+	size_t i;
+
+	r->freeze_ok = cgroup_can_freeze(&r->cg, why, sizeof(why));
+	for (i = 0; i < r->rules.n; i++) {
+		const struct rule *u = &r->rules.r[i];
+
+		if (!u->enabled)
+			continue;
+		if (u->act == RULE_ACT_REFUSE)
+			warning("rule '%s' (%s): action refuse cannot act: rules judge events after "
+				"the kernel has decided; the events are tagged and reported only "
+				"(refuse a path with the profile's rules: deny:)",
+				u->name, u->origin);
+		else if (u->act == RULE_ACT_FREEZE && !r->freeze_ok)
+			warning("rule '%s' (%s): action freeze cannot act: %s; the events are "
+				"tagged and reported only",
+				u->name, u->origin, why);
+		else if (u->act == RULE_ACT_FREEZE)
+			detail(r, "rule '%s' freezes the cell when it matches; %s", u->name,
+			       r->live ? "the dashboard resumes it (r) or ends it (q)" :
+			       r->cli.freeze_resume_s ? "it is thawed after --on-freeze's delay" :
+							"COMMAND is then ended (--on-freeze kill)");
+	}
+}
+
+/* --on-freeze resume-after=N: the time is up. */
+static int thaw_tick(struct loop *lp, void *ctx);
+
+static void thaw(struct run *r, const char *why)
+{
+	if (!r->frozen_by)
+		return;
+	if (r->thaw_timer >= 0)
+		loop_del_timer(&r->loop, r->thaw_timer);
+	r->thaw_timer = -1;
+	cgroup_freeze(&r->cg, false);
+	if (!r->live)
+		fprintf(stderr, "agentlock: the cell is running again (%s)\n", why);
+	r->frozen_by = NULL;
+	if (r->live)
+		model_set_frozen(r->model, NULL);
+}
+
+static int thaw_tick(struct loop *lp, void *ctx)
+{
+	(void)lp;
+	thaw(ctx, "--on-freeze resume-after");
+	return LOOP_REMOVE;
+}
+
+/* The dashboard's r: the user resumes the frozen cell. */
+static void resume_command(void *ctx)
+{
+	thaw(ctx, "resumed from the dashboard");
+}
+
+/*
+ * A rule with an action matched (session.h): action freeze stops every
+ * member where it stands (the cgroup freezer) until the dashboard resumes
+ * it; with none, --on-freeze says what happens: end COMMAND (the default)
+ * or thaw after a delay. Each rule freezes once a run.
+ */
+static void on_rule(void *ctx, struct session *s, const struct al_event *e, const struct rule *u)
+{
+	struct run *r = ctx;
+	size_t i = (size_t)(u - r->rules.r);
+	struct strbuf sb;
+
+	(void)s;
+	if (u->act != RULE_ACT_FREEZE || !r->freeze_ok || r->frozen_by || i >= RULES_MAX ||
+	    r->froze[i])
+		return;
+	if (cgroup_freeze(&r->cg, true))
+		return;
+	r->froze[i] = true;
+	r->frozen_by = u;
+	if (r->live) {
+		model_set_frozen(r->model, u->name);
+		return;
+	}
+	sb_init(&sb);
+	sb_printf(&sb, "agentlock: FROZEN: rule %s matched: %s ", u->name,
+		  e->op == AL_OP_OPEN ? report_access_name(e->access) : report_op_name(e->op));
+	term_sanitize(&sb, e->path, e->path_len > 0 ? (size_t)e->path_len : 0);
+	sb_puts(&sb, " by ");
+	term_sanitize(&sb, e->comm, strnlen(e->comm, AL_COMM_LEN));
+	sb_printf(&sb, "[%u]; ", e->tgid);
+	if (r->cli.freeze_resume_s)
+		sb_printf(&sb, "thawed in %d s (--on-freeze)\n", r->cli.freeze_resume_s);
+	else
+		sb_puts(&sb, "ending COMMAND (--on-freeze kill)\n");
+	fputs(sb.buf ? sb.buf : "", stderr);
+	sb_free(&sb);
+	if (r->cli.freeze_resume_s) {
+		r->thaw_timer = loop_add_timer(&r->loop, (int64_t)r->cli.freeze_resume_s * 1000000000LL,
+					       thaw_tick, r);
+		if (r->thaw_timer < 0)
+			thaw(r, "no timer could be set");
+		return;
+	}
+	/* Signals wait while frozen: send them, then thaw so they land. */
+	launch_stop(&r->launch);
+	thaw(r, "to end it");
 }
 
 /* Everything up to a running, confined COMMAND. Returns 0 or an exit code. */
@@ -1065,6 +1204,11 @@ static int start(struct run *r)
 	session_init(&r->session, r->cli.audit, r->dir, r->cli.argv);
 	session_new_cell(&r->session);
 	r->session.profile = r->cell.profile;
+	r->session.on_rule = on_rule;
+	r->session.on_rule_ctx = r;
+	rc = load_rules(r);
+	if (rc)
+		return rc;
 	rc = judge_env(r);
 	if (rc)
 		return rc;
@@ -1075,6 +1219,7 @@ static int start(struct run *r)
 	rc = start_cgroup(r);
 	if (rc)
 		return rc;
+	say_rule_actions(r);
 	start_watch(r);
 	if (geteuid() == 0 && r->cli.backend != BACKEND_LANDLOCK) {
 		rc = start_bpf(r);
@@ -1129,6 +1274,7 @@ static void stop_command(void *ctx)
 	struct run *r = ctx;
 
 	launch_stop(&r->launch);
+	thaw(r, "to end it"); /* signals wait while frozen */
 }
 
 /* COMMAND runs on its pty; the dashboard takes agentlock's terminal. */
@@ -1142,6 +1288,7 @@ static int start_live(struct run *r)
 	r->lv.totals_ctx = r;
 	r->lv.read_resources = read_resources;
 	r->lv.on_stop = stop_command;
+	r->lv.on_resume = resume_command;
 	r->lv.stop_ctx = r;
 	if (live_open(&r->lv, r->model, r->launch.pty_master, &r->loop)) {
 		/* COMMAND is already on its pty: end it rather than run it unseen. */
@@ -1234,6 +1381,7 @@ static void run_free(struct run *r)
 		jail_close(&r->jail);
 	cell_free(&r->cell);
 	floor_free(&r->floor);
+	rules_free(&r->rules);
 	if (r->relay_on)
 		ssh_relay_stop(&r->relay);
 	if (r->relay_path[0])
@@ -1267,6 +1415,7 @@ int run_cmd(const struct cli *cli, char *err, size_t errlen)
 
 	r->cli = *cli;
 	r->watch.lfd = -1;
+	r->thaw_timer = -1;
 	r->loop.ep = r->loop.sig_fd = -1;
 	r->launch.go_fd = r->launch.msg_fd = r->launch.pty_master = -1;
 	sb_init(&r->text);

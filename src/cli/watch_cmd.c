@@ -16,6 +16,7 @@
 #include "session/ndjson_read.h"
 #include "session/watch.h"
 #include "cli/watch_cmd.h"
+#include "cli/replay.h"
 
 #define LINE_MAX_BYTES (64 * 1024)
 
@@ -49,7 +50,7 @@ static void take_line(struct watcher *w, struct model *m, const char *s, size_t 
 	}
 	switch (w->l->kind) {
 	case ND_EVENT:
-		model_event(m, &w->l->ev, w->l->real_ns);
+		replay_feed(m, w->l, NULL); /* a live session's lines carry their tags */
 		break;
 	case ND_HELLO:
 		header(m, w->l);

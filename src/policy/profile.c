@@ -15,6 +15,7 @@
 
 #include "policy/profile.h"
 #include "policy/protect.h"
+#include "policy/rules.h"
 
 static const char *const level_names[] = { "deny", "read", "exec", "write" };
 static const uint8_t level_bits[] = { PROF_DENY, PROF_READ, PROF_EXEC, PROF_WRITE };
@@ -41,6 +42,7 @@ const char *profile_access_name(uint8_t access)
 
 struct parser {
 	yaml_document_t doc;
+	struct ruleset *rs; /* a rules file (policy/rules.h) */
 	const char *source;
 	struct profile *p;
 	struct prof_sysconf *conf; /* the admin's file: export: and floor: (p is its floor) */
@@ -876,4 +878,270 @@ void profile_free(struct profile *p)
 	net_spec_free(&p->net);
 	memset(p, 0, sizeof(*p));
 	p->project = -1;
+}
+
+/* The words a rule's fixed-vocabulary keys take (docs/event-schema.md). */
+static const char *const rule_words_type[] = {
+	"open",	    "create", "mkdir",	    "symlink", "link",	 "rename",	"unlink",
+	"rmdir",    "truncate", "chmod",    "chown",   "setxattr", "connect", "ptrace",
+	"signal",   "capability", "userns", "bpf",     "chroot", "tcp_connect", "ioctl",
+	"keyring",  "process", "setattr",   "exec",    NULL
+};
+static const char *const rule_words_access[] = { "read", "write", "create", "exec", NULL };
+static const char *const rule_words_class[] = { "project", "system",  "escape",	    "unresolved",
+						"granted", "network", "persistence", NULL };
+static const char *const rule_words_verdict[] = { "allowed", "blocked", "would-block", NULL };
+
+/* The vocabulary of key, or NULL when its values are free (globs). */
+static const char *const *rule_words(const char *key)
+{
+	return !strcmp(key, "type")    ? rule_words_type :
+	       !strcmp(key, "access")  ? rule_words_access :
+	       !strcmp(key, "class")   ? rule_words_class :
+	       !strcmp(key, "verdict") ? rule_words_verdict :
+					 NULL;
+}
+
+/* One value of a condition: checked against its key's words, kept as written. */
+static int rule_value(struct parser *ps, struct rule_cond *c, const yaml_node_t *n)
+{
+	const char *const *words = rule_words(c->key);
+	const char *v = scalar(ps, n, "a rule's value");
+	size_t i;
+
+	if (!v)
+		return -1;
+	if (words && !strpbrk(v, "*?")) {
+		for (i = 0; words[i] && strcmp(words[i], v); i++)
+			;
+		if (!words[i])
+			return fail_at(ps, n, "unknown %s '%s' (see docs/rules.md)", c->key, v);
+	}
+	if (!strcmp(c->key, "path") && v[0] != '/' && v[0] != '~' && strncmp(v, "**/", 3))
+		return fail_at(ps, n,
+			       "a path pattern starts with '/', '~/' or '**/' (any directory), not "
+			       "'%s'",
+			       v);
+	c->pats[c->n] = strdup(v);
+	if (!c->pats[c->n])
+		return fail_at(ps, n, "out of memory");
+	c->n++;
+	return 0;
+}
+
+/* match: / except: a mapping of field keys to a value or a list of them. */
+static int rule_match(struct parser *ps, const yaml_node_t *n, struct rule_match *m,
+		      const char *what)
+{
+	yaml_node_pair_t *pair;
+	size_t count = 0;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail_at(ps, n, "%s must be a mapping of event fields (type, access, path, "
+				      "...) to values, not %s",
+			       what, kind_name(n));
+	count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	if (!count)
+		return fail_at(ps, n, "%s is empty: it would match every event", what);
+	m->c = calloc(count, sizeof(*m->c));
+	if (!m->c)
+		return fail_at(ps, n, "out of memory");
+	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(&ps->doc, pair->key);
+		const yaml_node_t *v = yaml_document_get_node(&ps->doc, pair->value);
+		const char *key = scalar(ps, k, "a field");
+		struct rule_cond *c = &m->c[m->n];
+		yaml_node_item_t *it = NULL;
+		size_t i, nv = 1, line;
+
+		if (!key)
+			return -1;
+		if (!rules_key_known(key))
+			return fail_at(ps, k,
+				       "unknown field '%s' (a rule matches type, access, class, "
+				       "verdict, path, comm, port, arg, target, uid, argv, host)",
+				       key);
+		line = earlier_key(ps, n, pair, key);
+		if (line)
+			return fail_at(ps, k, "'%s' is given twice (also at line %zu)", key, line);
+		c->key = strdup(key);
+		if (!c->key)
+			return fail_at(ps, k, "out of memory");
+		m->n++;
+		if (v->type == YAML_SEQUENCE_NODE) {
+			if (seq_items(ps, v, key, &it, &nv))
+				return -1;
+			if (!nv)
+				return fail_at(ps, v, "%s: the list is empty", key);
+		}
+		c->pats = calloc(nv, sizeof(char *));
+		if (!c->pats)
+			return fail_at(ps, v, "out of memory");
+		for (i = 0; i < nv; i++)
+			if (rule_value(ps, c, it ? yaml_document_get_node(&ps->doc, it[i]) : v))
+				return -1;
+	}
+	return 0;
+}
+
+static bool rule_name_ok(const char *s)
+{
+	if (!*s || strlen(s) > RULE_NAME_MAX)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+		      *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+/* One rule: name, severity, description, match, except, action, enabled. */
+static int rule_one(struct parser *ps, const yaml_node_t *n, struct rule *r)
+{
+	yaml_node_pair_t *pair;
+	bool sev_set = false;
+	char where[PROF_ERR_LEN / 2];
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail_at(ps, n, "a rule is a mapping (name:, severity:, match:), not %s",
+			       kind_name(n));
+	r->enabled = true;
+	snprintf(where, sizeof(where), "%s:%zu", ps->source, n->start_mark.line + 1);
+	r->origin = strdup(where);
+	if (!r->origin)
+		return fail_at(ps, n, "out of memory");
+	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(&ps->doc, pair->key);
+		const yaml_node_t *v = yaml_document_get_node(&ps->doc, pair->value);
+		const char *key = scalar(ps, k, "a key"), *word;
+		size_t line;
+
+		if (!key)
+			return -1;
+		line = earlier_key(ps, n, pair, key);
+		if (line)
+			return fail_at(ps, k, "'%s' is given twice (also at line %zu)", key, line);
+		if (!strcmp(key, "name")) {
+			if (dup_scalar(ps, v, "name", &r->name))
+				return -1;
+			if (!rule_name_ok(r->name))
+				return fail_at(ps, v, "a rule's name is at most %d of a-z, 0-9, '-', "
+						      "'_' and '.'",
+					       RULE_NAME_MAX);
+		} else if (!strcmp(key, "description")) {
+			if (dup_scalar(ps, v, "description", &r->description))
+				return -1;
+		} else if (!strcmp(key, "severity")) {
+			word = scalar(ps, v, "severity");
+			if (!word)
+				return -1;
+			if (rules_sev_parse(word) < 0)
+				return fail_at(ps, v, "unknown severity '%s' (alert, warn or info)",
+					       word);
+			r->sev = (enum rule_sev)rules_sev_parse(word);
+			sev_set = true;
+		} else if (!strcmp(key, "action")) {
+			word = scalar(ps, v, "action");
+			if (!word)
+				return -1;
+			if (!strcmp(word, "refuse"))
+				r->act = RULE_ACT_REFUSE;
+			else if (!strcmp(word, "freeze"))
+				r->act = RULE_ACT_FREEZE;
+			else if (strcmp(word, "none"))
+				return fail_at(ps, v, "unknown action '%s' (freeze, refuse or none)",
+					       word);
+		} else if (!strcmp(key, "enabled")) {
+			word = scalar(ps, v, "enabled");
+			if (!word)
+				return -1;
+			if (strcmp(word, "true") && strcmp(word, "false"))
+				return fail_at(ps, v, "enabled is true or false, not '%s'", word);
+			r->enabled = !strcmp(word, "true");
+		} else if (!strcmp(key, "match")) {
+			if (rule_match(ps, v, &r->match, "match"))
+				return -1;
+		} else if (!strcmp(key, "except")) {
+			if (rule_match(ps, v, &r->except, "except"))
+				return -1;
+			r->has_except = true;
+		} else {
+			return fail_at(ps, k,
+				       "unknown key '%s' (a rule has name, severity, description, "
+				       "match, except, action and enabled)",
+				       key);
+		}
+	}
+	if (!r->name)
+		return fail_at(ps, n, "a rule needs a name:");
+	/* "name: X, enabled: false" alone turns a rule of an earlier file off. */
+	if (!r->enabled && !r->match.n && !sev_set)
+		return 0;
+	if (!sev_set)
+		return fail_at(ps, n, "rule '%s' needs a severity: (alert, warn or info)", r->name);
+	if (!r->match.n)
+		return fail_at(ps, n, "rule '%s' needs a match: (the event fields it matches)",
+			       r->name);
+	return 0;
+}
+
+/* A rules file: a mapping with one key, rules:, a list of rules. */
+static int parse_rules_top(struct parser *ps, const yaml_node_t *root)
+{
+	struct ruleset *rs = ps->rs;
+	yaml_node_item_t *it = NULL;
+	const yaml_node_t *list = NULL;
+	yaml_node_pair_t *pair;
+	size_t i, k, count = 0;
+
+	if (root->type != YAML_MAPPING_NODE)
+		return fail_at(ps, root, "a rules file is a mapping (rules:), not %s",
+			       kind_name(root));
+	for (pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *key = yaml_document_get_node(&ps->doc, pair->key);
+		const char *word = scalar(ps, key, "a key");
+
+		if (!word)
+			return -1;
+		if (strcmp(word, "rules"))
+			return fail_at(ps, key, "unknown key '%s' (a rules file has rules:)", word);
+		if (list)
+			return fail_at(ps, key, "'rules' is given twice");
+		list = yaml_document_get_node(&ps->doc, pair->value);
+	}
+	if (!list)
+		return 0;
+	if (seq_items(ps, list, "rules", &it, &count))
+		return -1;
+	if (count > RULES_MAX)
+		return fail_at(ps, list, "more than %d rules", RULES_MAX);
+	rs->r = calloc(count ? count : 1, sizeof(*rs->r));
+	if (!rs->r)
+		return fail_at(ps, list, "out of memory");
+	for (i = 0; i < count; i++) {
+		const yaml_node_t *n = yaml_document_get_node(&ps->doc, it[i]);
+
+		rs->n++;
+		if (rule_one(ps, n, &rs->r[i]))
+			return -1;
+		for (k = 0; k < i; k++)
+			if (!strcmp(rs->r[k].name, rs->r[i].name))
+				return fail_at(ps, n, "rule '%s' is already defined in this file",
+					       rs->r[i].name);
+	}
+	return 0;
+}
+
+int profile_parse_rules(const char *source, const char *buf, size_t len, struct ruleset *out,
+			char *err)
+{
+	struct parser ps = { .source = source, .rs = out, .err = err };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	err[0] = '\0';
+	rc = parse_document(&ps, buf, len, "a rules file", NULL, parse_rules_top);
+	if (rc)
+		rules_free(out);
+	return rc;
 }

@@ -10,6 +10,7 @@
 #include "policy/limits.h"
 #include "policy/netpolicy.h"
 #include "policy/policy.h"
+#include "policy/rules.h"
 
 /*
  * A profile as written in its YAML file (docs/profiles.md): which commands it
@@ -93,6 +94,11 @@ struct prof_sysconf {
 int profile_parse_sysconf(const char *source, const char *buf, size_t len, struct prof_sysconf *out,
 			  char *err);
 void profile_sysconf_free(struct prof_sysconf *c);
+
+/* A behaviour rules file (docs/rules.md): rules: [...], checked as strictly
+ * as a profile. Returns 0, or -1 with "source:line:col: message" (out empty). */
+int profile_parse_rules(const char *source, const char *buf, size_t len, struct ruleset *out,
+			char *err);
 
 /* A variable name as a shell takes it: [A-Za-z_][A-Za-z0-9_]* (env: pass:, --env). */
 bool profile_env_name_ok(const char *s);

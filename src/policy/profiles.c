@@ -538,3 +538,84 @@ int store_select(const struct prof_store *st, char names[][256], int nnames, cha
 	snprintf(matched, matchedlen, "%s", ch.matched);
 	return 0;
 }
+
+void store_rules_user_path(const char *home, char *out, size_t len)
+{
+	snprintf(out, len, "%s/.config/agentlock/rules.yaml", home);
+}
+
+/* One rules file laid over rs: 0, 1 when it is not there, -1 with err. */
+static int rules_layer(const char *path, const char *text, size_t tlen, bool as_user,
+		       const struct prof_store *st, struct ruleset *rs, struct strbuf *sources,
+		       char *err)
+{
+	struct ruleset over;
+	char *buf = NULL;
+	size_t len = tlen;
+	int rc = 0;
+
+	if (!text) {
+		rc = as_user ? read_as(path, st->uid, st->gid, &buf, &len) : read_as(path, 0, 0, &buf, &len);
+		if (rc == -ENOENT)
+			return 1;
+		if (rc) {
+			str_printf(err, PROF_ERR_LEN, "%s: cannot read the rules: %s", path,
+				   strerror(-rc));
+			return -1;
+		}
+		text = buf;
+	}
+	rc = profile_parse_rules(path, text, len, &over, err);
+	free(buf);
+	if (rc)
+		return -1;
+	if (sources)
+		sb_printf(sources, "%s (%zu rule%s)\n", path, over.n, over.n == 1 ? "" : "s");
+	if (rules_merge(rs, &over)) {
+		rules_free(&over);
+		str_printf(err, PROF_ERR_LEN, "%s: out of memory", path);
+		return -1;
+	}
+	return 0;
+}
+
+int store_rules(const struct prof_store *st, const char *home, const char *extra,
+		struct ruleset *out, struct strbuf *sources, char *err)
+{
+	char user[PATH_MAX], name[128];
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	err[0] = '\0';
+	for (i = 0; i < builtin_rules_count; i++) {
+		snprintf(name, sizeof(name), "builtin:%s.yaml", builtin_rules[i].name);
+		if (rules_layer(name, builtin_rules[i].text, builtin_rules[i].len, false, st, out,
+				sources, err) < 0)
+			goto fail;
+	}
+	if (rules_layer(RULES_SYSTEM_FILE, NULL, 0, false, st, out, sources, err) < 0)
+		goto fail;
+	if (home) {
+		store_rules_user_path(home, user, sizeof(user));
+		if (rules_layer(user, NULL, 0, true, st, out, sources, err) < 0)
+			goto fail;
+	}
+	if (extra) {
+		int rc = rules_layer(extra, NULL, 0, true, st, out, sources, err);
+
+		if (rc) {
+			if (rc > 0)
+				str_printf(err, PROF_ERR_LEN, "%s: cannot read the rules: %s", extra,
+					   strerror(ENOENT));
+			goto fail;
+		}
+	}
+	if (rules_set_home(out, home)) {
+		str_printf(err, PROF_ERR_LEN, "out of memory");
+		goto fail;
+	}
+	return 0;
+fail:
+	rules_free(out);
+	return -1;
+}

@@ -16,6 +16,9 @@ struct builtin_profile {
 };
 extern const struct builtin_profile builtin_profiles[];
 extern const size_t builtin_profiles_count;
+/* The shipped behaviour rules (the rules directory), compiled in the same way. */
+extern const struct builtin_profile builtin_rules[];
+extern const size_t builtin_rules_count;
 
 /*
  * Where profiles come from, in order of precedence: the user's directory
@@ -48,6 +51,22 @@ bool store_is_file(const char *name_or_file);
 int store_chain(const struct prof_store *st, const char *name_or_file, struct profile ***chain,
 		size_t *n, char *err);
 void store_chain_free(struct profile **chain, size_t n);
+
+/*
+ * The behaviour rules in force (docs/rules.md): the shipped ones, then
+ * /etc/agentlock/rules.yaml, then the user's ~/.config/agentlock/rules.yaml
+ * (read as the user), each laid over the ones before (a rule of the same
+ * name replaces; "enabled: false" turns it off). A file that is not there is
+ * skipped; one that cannot be read or parsed is an error. ~ in paths is home.
+ * sources (may be NULL) gets the files read, one a line. extra, if not NULL,
+ * is a further file laid over last (agentlock rules --check FILE).
+ * Returns 0, or -1 with "file:line:col: message" in err (PROF_ERR_LEN).
+ */
+#define RULES_SYSTEM_FILE "/etc/agentlock/rules.yaml"
+int store_rules(const struct prof_store *st, const char *home, const char *extra,
+		struct ruleset *out, struct strbuf *sources, char *err);
+/* The user's rules file for a home: HOME/.config/agentlock/rules.yaml. */
+void store_rules_user_path(const char *home, char *out, size_t len);
 
 /* Every profile that would be found by name, overrides applied: one entry
  * per name, parsed. Returns 0, or -1 with err (the first broken file). */

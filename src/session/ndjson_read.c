@@ -449,6 +449,15 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 	}
 	if (!strcmp(key, "request"))
 		return string(r, o->request, sizeof(o->request)) < 0 ? -1 : 0;
+	if (!strcmp(key, "rule"))
+		return string(r, o->rule, sizeof(o->rule)) < 0 ? -1 : 0;
+	if (!strcmp(key, "severity")) {
+		if (string(r, s, 64) < 0)
+			return -1;
+		v = rules_sev_parse(s);
+		o->sev = v > 0 ? (uint8_t)v : 0;
+		return 0;
+	}
 	if (!strcmp(key, "host"))
 		return string(r, o->host, sizeof(o->host)) < 0 ? -1 : 0;
 	if (!strcmp(key, "mode")) {

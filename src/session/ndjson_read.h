@@ -44,6 +44,9 @@ struct nd_line {
 	char word[16];
 	char host[256];
 	bool bad_word; /* an access, class or verdict no event has: malformed if an event */
+	/* ND_EVENT: the behaviour rule that tagged it ("" none) and its severity */
+	char rule[RULE_NAME_MAX + 1];
+	uint8_t sev; /* enum rule_sev */
 };
 
 /* Parses one line. Returns 0, or -1 with a reason in err. */

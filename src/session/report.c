@@ -162,6 +162,10 @@ void report_event_fields(const struct session *s, const struct al_event *e, repo
 	field_str(fn, ctx, "access", report_access_name(e->access));
 	field_str(fn, ctx, "class", report_class_name(e->class));
 	field_str(fn, ctx, "verdict", report_verdict_name(e->verdict));
+	if (s->match) {
+		field_str(fn, ctx, "rule", s->match->name);
+		field_str(fn, ctx, "severity", rules_sev_name(s->match->sev));
+	}
 }
 
 void report_summary_fields(const struct session *s, report_field_fn fn, void *ctx)
@@ -245,6 +249,31 @@ static void resources_json(struct strbuf *sb, const struct session_resources *r)
 
 static void state_body(struct strbuf *sb, const struct session *s, const char *type,
 		       const uint64_t *k);
+
+/* ,"alerts":{"NAME":N,...}: the events each rule of a severity tagged, in rule order. */
+static void rules_counts_json(struct strbuf *sb, const struct session *s, const char *key,
+			      enum rule_sev sev)
+{
+	bool first = true;
+	size_t i;
+
+	sb_printf(sb, ",\"%s\":{", key);
+	for (i = 0; i < s->rules->n && i < RULES_MAX; i++) {
+		if (s->rules->r[i].sev != sev || !s->rule_hits[i])
+			continue;
+		if (!first)
+			sb_puts(sb, ",");
+		first = false;
+		json_str(sb, s->rules->r[i].name, strlen(s->rules->r[i].name));
+		sb_printf(sb, ":%llu", (unsigned long long)s->rule_hits[i]);
+	}
+	sb_puts(sb, "}");
+}
+
+bool report_is_flagged(const struct session *s)
+{
+	return s->match && s->match->sev >= RULE_SEV_WARN;
+}
 
 void report_summary_json(struct strbuf *sb, const struct session *s)
 {
@@ -332,6 +361,10 @@ static void state_body(struct strbuf *sb, const struct session *s, const char *t
 			  s->ssh_refused);
 	if (s->planted)
 		sb_puts(sb, s->planted);
+	if (s->rules) {
+		rules_counts_json(sb, s, "alerts", RULE_SEV_ALERT);
+		rules_counts_json(sb, s, "warnings", RULE_SEV_WARN);
+	}
 	/* Last, so readers matching the start of the line see what they did. */
 	sb_printf(sb, ",\"schema\":%d", REPORT_SCHEMA_VERSION);
 }
@@ -358,6 +391,42 @@ void report_event_text(struct strbuf *sb, const struct al_event *e)
 	sb_puts(sb, " by ");
 	term_sanitize(sb, e->comm, strnlen(e->comm, AL_COMM_LEN));
 	sb_printf(sb, "[%u]\n", e->tgid);
+}
+
+void report_rule_text(struct strbuf *sb, const struct session *s, const struct al_event *e)
+{
+	size_t plen = e->path_len > 0 ? (size_t)e->path_len : 0;
+
+	sb_printf(sb, "agentlock: %s (rule %s) %s ", s->match->sev == RULE_SEV_ALERT ? "ALERT" : "warning",
+		  s->match->name,
+		  e->op == AL_OP_OPEN ? report_access_name(e->access) : report_op_name(e->op));
+	if (e->target)
+		sb_printf(sb, "pid %u ", e->target);
+	term_sanitize(sb, e->path, plen);
+	sb_puts(sb, " by ");
+	term_sanitize(sb, e->comm, strnlen(e->comm, AL_COMM_LEN));
+	sb_printf(sb, "[%u]\n", e->tgid);
+}
+
+void report_rules_text(struct strbuf *sb, const struct session *s)
+{
+	static const enum rule_sev sevs[] = { RULE_SEV_ALERT, RULE_SEV_WARN };
+	size_t i, k;
+
+	for (k = 0; s->rules && k < 2; k++) {
+		bool first = true;
+
+		for (i = 0; i < s->rules->n && i < RULES_MAX; i++) {
+			if (s->rules->r[i].sev != sevs[k] || !s->rule_hits[i])
+				continue;
+			sb_printf(sb, "%s%s %llu", first ? (k ? "agentlock: warnings by rule: " :
+								"agentlock: ALERTS by rule: ") : ", ",
+				  s->rules->r[i].name, (unsigned long long)s->rule_hits[i]);
+			first = false;
+		}
+		if (!first)
+			sb_puts(sb, "\n");
+	}
 }
 
 void report_summary_text(struct strbuf *sb, const struct session *s)
@@ -408,6 +477,7 @@ void report_summary_text(struct strbuf *sb, const struct session *s)
 		sb_printf(sb, "; command killed by signal %d\n", s->term_signal);
 	else
 		sb_printf(sb, "; command exited %d\n", s->exit_code);
+	report_rules_text(sb, s);
 	report_limits_text(sb, &s->res);
 }
 
@@ -477,7 +547,7 @@ void ndjson_sink_fn(void *ctx, const struct session *s, const struct al_event *e
 {
 	struct ndjson_sink *ns = ctx;
 
-	if (ns->escapes_only && !report_is_escape(e))
+	if (ns->escapes_only && !report_is_escape(e) && !report_is_flagged(s))
 		return;
 	sb_reset(&ns->sb);
 	report_event_json(&ns->sb, s, e);
@@ -490,9 +560,12 @@ void text_sink_fn(void *ctx, const struct session *s, const struct al_event *e)
 {
 	struct strbuf *sb = ctx;
 
-	if (!report_is_escape(e) && !report_is_refused_inside(e))
+	if (!report_is_escape(e) && !report_is_refused_inside(e) && !report_is_flagged(s))
 		return;
 	sb_reset(sb);
-	report_event_text(sb, e);
+	if (!report_is_escape(e) && !report_is_refused_inside(e))
+		report_rule_text(sb, s, e);
+	else
+		report_event_text(sb, e);
 	fputs(sb->buf ? sb->buf : "", stderr);
 }

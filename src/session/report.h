@@ -26,6 +26,11 @@ bool report_is_escape(const struct al_event *e);
 /* Whether e is a refusal of what the policy grants (Landlock's rules are
  * narrower than the policy where a grant could not be made): no escape. */
 bool report_is_refused_inside(const struct al_event *e);
+/* Whether the event being fed (s->match) is tagged warn or alert: it goes
+ * to --report and the text lines even when it is no escape. */
+bool report_is_flagged(const struct session *s);
+/* "agentlock: ALERT (rule NAME) write PATH by comm[pid]": a tagged event that is no escape. */
+void report_rule_text(struct strbuf *sb, const struct session *s, const struct al_event *e);
 /* "N escape attempts (B blocked, L not blocked, U unresolved); R refusals of
  * what the policy grants": the one wording of the totals, for the closing
  * line, the dashboard and its copy. */
@@ -62,6 +67,8 @@ void report_state_json(struct strbuf *sb, const struct session *s, const char *t
 /* One escape as a line for a terminal, control characters escaped. */
 void report_event_text(struct strbuf *sb, const struct al_event *e);
 void report_summary_text(struct strbuf *sb, const struct session *s);
+/* "agentlock: ALERTS by rule: NAME N, ..." and the warnings' line; nothing if none. */
+void report_rules_text(struct strbuf *sb, const struct session *s);
 /* "agentlock: resources: CPU 1.20 s, memory peak 45.0M, ..."; nothing if uncounted. */
 void report_resources_text(struct strbuf *sb, const struct session_resources *r);
 /* Bytes in the largest unit that keeps a digit before the point: 1.5M, 512B. */

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "session/session.h"
+#include "session/report.h"
 
 uint64_t session_now_ns(void)
 {
@@ -73,6 +74,55 @@ static int decode_inet(struct al_event *e)
 	return 0;
 }
 
+/* report_event_fields' visitor: the fields copied for the classifier. */
+struct rule_fields {
+	struct rule_field f[24];
+	size_t n, used;
+	char buf[AL_PATH_MAX + 1024];
+};
+
+static void collect_field(void *ctx, const struct report_field *rf)
+{
+	struct rule_fields *c = ctx;
+
+	if (c->n == sizeof(c->f) / sizeof(c->f[0]) || rf->len > sizeof(c->buf) - c->used)
+		return;
+	memcpy(c->buf + c->used, rf->val, rf->len);
+	c->f[c->n].key = rf->key;
+	c->f[c->n].val = c->buf + c->used;
+	c->f[c->n].len = rf->len;
+	c->used += rf->len;
+	c->n++;
+}
+
+/* Tags e with the most severe rule that matches its fields (s->match). */
+static void classify(struct session *s, const struct al_event *e)
+{
+	static struct rule_fields c;
+
+	s->match = NULL;
+	if (!s->rules || !s->rules->n)
+		return;
+	c.n = c.used = 0;
+	report_event_fields(s, e, collect_field, &c);
+	s->match = rules_classify(s->rules, c.f, c.n);
+	if (!s->match)
+		return;
+	s->rule_hits[s->match - s->rules->r]++;
+	if (s->match->act != RULE_ACT_NONE && s->on_rule)
+		s->on_rule(s->on_rule_ctx, s, e, s->match);
+}
+
+const struct rule *session_rule_of(const struct ruleset *rs, const struct al_event *e)
+{
+	static struct rule_fields c;
+	static const struct session none;
+
+	c.n = c.used = 0;
+	report_event_fields(&none, e, collect_field, &c);
+	return rules_classify(rs, c.f, c.n);
+}
+
 int session_feed(struct session *s, const void *data, size_t size)
 {
 	struct al_event e;
@@ -98,8 +148,10 @@ int session_feed(struct session *s, const void *data, size_t size)
 	}
 	e.comm[AL_COMM_LEN - 1] = '\0';
 	s->events++;
+	classify(s, &e);
 	for (i = 0; i < s->nsinks; i++)
 		s->sinks[i].fn(s->sinks[i].ctx, s, &e);
+	s->match = NULL;
 	return 0;
 }
 

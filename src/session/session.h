@@ -15,8 +15,12 @@
 
 #include "agentlock_abi.h"
 #include "policy/limits.h"
+#include "policy/rules.h"
 
 struct session;
+/* A rule with an action matched (rules.h): the run acts on it (freeze). */
+typedef void (*session_rule_fn)(void *ctx, struct session *s, const struct al_event *e,
+				const struct rule *r);
 typedef void (*session_sink_fn)(void *ctx, const struct session *s, const struct al_event *e);
 
 #define SESSION_MAX_SINKS 8
@@ -82,6 +86,15 @@ struct session {
 	uint64_t events;
 	uint64_t malformed; /* records that failed validation (never expected) */
 
+	/* Behaviour rules (policy/rules.h): the set in force (NULL: none), the
+	 * rule the event being fed matched (NULL: none; sinks read it), and the
+	 * events each rule tagged, by index. on_rule runs for a rule that acts. */
+	const struct ruleset *rules;
+	const struct rule *match;
+	uint64_t rule_hits[RULES_MAX];
+	session_rule_fn on_rule;
+	void *on_rule_ctx;
+
 	/* Exact totals, from the kernel's counters at the end. */
 	uint64_t kcount[AL_CNT_MAX];
 
@@ -112,5 +125,9 @@ int session_feed(struct session *s, const void *data, size_t size);
 int session_exit_status(const struct session *s);
 
 uint64_t session_now_ns(void);
+
+/* The rule rs tags e with (its fields as the NDJSON line has them), or NULL;
+ * for a replayed line that carries no tag. */
+const struct rule *session_rule_of(const struct ruleset *rs, const struct al_event *e);
 
 #endif

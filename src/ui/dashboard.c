@@ -317,6 +317,13 @@ static void draw_masthead(struct dash *d, int y)
 		mvaddstr(y + 1, x, buf);
 		attrset(A_NORMAL);
 	}
+	if (m->frozen_by[0]) {
+		snprintf(buf, sizeof(buf), " FROZEN by rule %s: r resumes, q ends (full view) ", m->frozen_by);
+		style(d, C_BAD, A_BOLD | A_REVERSE);
+		x -= cols_of(buf, NULL, -1) + 1;
+		mvaddstr(y + 1, x > 0 ? x : 0, buf);
+		attrset(A_NORMAL);
+	}
 	if (*res_reached(m)) {
 		style(d, C_BAD, A_BOLD | A_REVERSE);
 		x -= (int)strlen(res_reached(m)) + 1;
@@ -418,7 +425,7 @@ static void draw_escapes(struct dash *d, int y0, int rows)
 		attrset(sel ? A_REVERSE : A_NORMAL);
 		mvprintw(y, 3, "%6llu ", (unsigned long long)e->count);
 		style(d, e->verdict == AL_VERDICT_BLOCKED ? C_BAD : C_WARN, A_BOLD | (sel ? A_REVERSE : 0));
-		printw("%-11s ", verdict_word(e->verdict));
+		printw("%-11s ", e->inbounds ? "alert" : verdict_word(e->verdict));
 		attrset(sel ? A_REVERSE : A_NORMAL);
 		x = 3 + 7 + 12;
 		put(d, y, x, safe(d, e->key, e->key_len), tw, true);
@@ -575,6 +582,11 @@ static void draw_detail(struct dash *d)
 	mvwaddstr(win, ++y, 2, line);
 	snprintf(line, sizeof(line), "first %s   last %s", a, b);
 	mvwaddstr(win, ++y, 2, line);
+	if (e->rule[0]) {
+		snprintf(line, sizeof(line), "behaviour rule: %s%s", e->rule,
+			 e->inbounds ? " (allowed by the policy: an alert, not an escape)" : "");
+		mvwaddstr(win, ++y, 2, line);
+	}
 	mvwaddstr(win, y += 2, 2, "Tried by:");
 	for (i = 0; i < e->nprocs; i++) {
 		snprintf(line, sizeof(line), "  %s[%u]  %llu time%s", e->procs[i].comm, e->procs[i].pid,
@@ -600,12 +612,14 @@ static void draw_help(struct dash *d)
 		"/                filter both lists by a substring (empty: clear)",
 		"space            pause or resume the live stream",
 		"c                copy a session summary (OSC 52) and save it to a file",
+		"r                resume a cell a behaviour rule froze",
 		"q                quit (asks first while COMMAND still runs)",
 		"Ctrl-]           live runs: the agent's screen and back",
 		"",
 		"Blocked: the kernel refused it. Would block: --audit let it through.",
 		"Not blocked: outside the policy, but this backend could not refuse it.",
-		"The flag marks keys, credentials, tokens and history.",
+		"The flag marks what a behaviour rule of severity alert tagged",
+		"(keys, credentials, persistence, ...: agentlock rules lists them).",
 	};
 	WINDOW *win = box_win(d, (int)(sizeof(lines) / sizeof(lines[0])) + 3, 76);
 	size_t i;
@@ -705,7 +719,7 @@ void dash_summary_text(const struct model *m, struct strbuf *sb, bool ascii)
 		sb_printf(sb, "top escape attempts (of %zu targets):\n", m->lb.n);
 	for (i = 0; i < n && i < 10; i++) {
 		sb_printf(sb, "%6llu  %s%s  ", (unsigned long long)ranked[i]->count,
-			  verdict_word(ranked[i]->verdict),
+			  ranked[i]->inbounds ? "alert" : verdict_word(ranked[i]->verdict),
 			  ranked[i]->sensitive ? " (sensitive)" : "");
 		term_sanitize_mode(sb, ranked[i]->key, ranked[i]->key_len, ascii);
 		if (ranked[i]->nprocs) {
@@ -895,6 +909,12 @@ static bool on_key(struct dash *d, int ch)
 		break;
 	case 'c':
 		copy_summary(d);
+		break;
+	case 'r':
+		if (d->m->frozen_by[0] && d->src->resume)
+			d->src->resume(d->src->ctx);
+		else
+			str_printf(d->status, sizeof(d->status), "nothing to resume: the cell is not frozen");
 		break;
 	case '?':
 		d->mode = M_HELP;

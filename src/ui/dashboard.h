@@ -27,6 +27,8 @@ struct dash_source {
 	bool (*running)(void *ctx);
 	/* Ends COMMAND cleanly (the caller's teardown does the rest). */
 	void (*stop)(void *ctx);
+	/* Thaws a cell a behaviour rule froze (r); NULL: nothing to resume here. */
+	void (*resume)(void *ctx);
 };
 
 struct dash_opts {

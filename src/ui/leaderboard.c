@@ -44,28 +44,6 @@ static uint64_t hash(const char *s, size_t n)
 	return h;
 }
 
-/* Substrings that make a target worth a flag. Matched on the raw bytes. */
-static const char *const sensitive_parts[] = {
-	"/.ssh/",      "/.ssh",	      "/.gnupg",     "/.aws/",	      "/.azure",
-	"/.config/gcloud", "/.kube/",  "/.docker/config.json", "/.netrc", "/.npmrc",
-	"/.pypirc",    "/.git-credentials", "/.config/gh/", "/.password-store",
-	"/.local/share/keyrings", "/etc/shadow", "/etc/gshadow", "/etc/sudoers",
-	"_history",    "/.env",	      "id_rsa",	     "id_ed25519",    "id_ecdsa",
-	"credentials", "secret",      "token",	     ".pem",	      ".key",
-	"/.mozilla/",  "/.config/google-chrome", "/.config/chromium",
-	"/.config/agentlock", "/proc/kcore", "/dev/mem",
-};
-
-bool lb_sensitive(const char *key, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(sensitive_parts) / sizeof(sensitive_parts[0]); i++)
-		if (memmem(key, len, sensitive_parts[i], strlen(sensitive_parts[i])))
-			return true;
-	return false;
-}
-
 size_t lb_key(const struct al_event *ev, char *out, size_t outlen)
 {
 	size_t plen = ev->path_len > 0 ? (size_t)ev->path_len : 0;
@@ -139,7 +117,6 @@ static struct lb_entry *find_or_add(struct leaderboard *lb, const char *key, siz
 	memcpy(e->key, key, len);
 	e->key[len] = '\0';
 	e->key_len = len;
-	e->sensitive = lb_sensitive(key, len);
 	lb->index[i] = (uint32_t)++lb->n;
 	return e;
 }
@@ -166,6 +143,12 @@ static void add_proc(struct lb_entry *e, const struct al_event *ev)
 
 int lb_add(struct leaderboard *lb, const struct al_event *ev, int64_t real_ns)
 {
+	return lb_add_tagged(lb, ev, real_ns, NULL, RULE_SEV_NONE);
+}
+
+int lb_add_tagged(struct leaderboard *lb, const struct al_event *ev, int64_t real_ns,
+		  const char *rule, enum rule_sev sev)
+{
 	char key[LB_KEY_MAX];
 	size_t len = lb_key(ev, key, sizeof(key));
 	struct lb_entry *e;
@@ -182,6 +165,11 @@ int lb_add(struct leaderboard *lb, const struct al_event *ev, int64_t real_ns)
 	e->last_ns = real_ns;
 	e->op = ev->op;
 	e->verdict = ev->verdict;
+	/* The flag: a rule of severity alert tagged it, this time or before. */
+	e->sensitive |= rule && sev == RULE_SEV_ALERT;
+	e->inbounds = !report_is_escape(ev);
+	if (rule)
+		snprintf(e->rule, sizeof(e->rule), "%s", rule);
 	add_proc(e, ev);
 	return 0;
 }

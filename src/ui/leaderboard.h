@@ -8,6 +8,7 @@
 #include <linux/types.h>
 
 #include "agentlock_abi.h"
+#include "policy/rules.h"
 
 /*
  * The escape leaderboard: every refused (or would-be-refused) target, how
@@ -29,7 +30,9 @@ struct lb_entry {
 	size_t key_len; /* raw bytes; may hold anything a file name can */
 	uint8_t op;	/* the latest operation */
 	uint8_t verdict;
-	bool sensitive;
+	bool sensitive; /* a behaviour rule of severity alert tagged it (the flag) */
+	bool inbounds;	/* an alert on something the policy allows, not an escape */
+	char rule[RULE_NAME_MAX + 1]; /* the latest rule that tagged it; "" none */
 	uint64_t count;
 	int64_t first_ns, last_ns; /* real time */
 	struct lb_proc procs[LB_MAX_PROCS];
@@ -50,6 +53,9 @@ int lb_init(struct leaderboard *lb);
 void lb_free(struct leaderboard *lb);
 /* Counts one escape event (verdict blocked or would-block) at real time now_ns. */
 int lb_add(struct leaderboard *lb, const struct al_event *ev, int64_t real_ns);
+/* The same, tagged by a behaviour rule (NULL: none); an alert flags the entry. */
+int lb_add_tagged(struct leaderboard *lb, const struct al_event *ev, int64_t real_ns,
+		  const char *rule, enum rule_sev sev);
 
 /*
  * The entries ranked by count (ties: the most recent first), optionally only
@@ -62,7 +68,5 @@ size_t lb_ranked(const struct leaderboard *lb, const char *filter, const struct 
 /* The leaderboard key for an event (see lb_entry.key); returns its length. */
 size_t lb_key(const struct al_event *ev, char *out, size_t outlen);
 
-/* Whether a path names keys, credentials, tokens, shell history and the like. */
-bool lb_sensitive(const char *key, size_t len);
 
 #endif

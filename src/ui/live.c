@@ -273,6 +273,14 @@ static void stop(void *ctx)
 	ask_stop(ctx);
 }
 
+static void resume(void *ctx)
+{
+	struct live *lv = ctx;
+
+	if (lv->on_resume)
+		lv->on_resume(lv->stop_ctx);
+}
+
 int live_open(struct live *lv, struct model *m, int master, struct loop *lp)
 {
 	int rows, cols, rc;
@@ -281,7 +289,7 @@ int live_open(struct live *lv, struct model *m, int master, struct loop *lp)
 	lv->master = master;
 	lv->split = true;
 	lv->src = (struct dash_source){ .ctx = lv, .name = "live", .fd = -1, .pump = no_pump,
-					.running = running, .stop = stop };
+					.running = running, .stop = stop, .resume = resume };
 	lv->opts.has_pane = true;
 	lv->d = dash_open(m, &lv->src, &lv->opts);
 	if (!lv->d)

@@ -32,6 +32,8 @@ struct live {
 	bool final;	/* COMMAND's tree is gone: the final screen, until q */
 	/* Ends COMMAND's tree (the user's q, or the terminal gone). */
 	void (*on_stop)(void *ctx);
+	/* Thaws a cell a rule froze (the dashboard's r); same ctx. */
+	void (*on_resume)(void *ctx);
 	void *stop_ctx;
 	int64_t last_draw_ns, last_totals_ns;
 	/* Reads the exact counters (ring-buffer drops included) once a second. */

@@ -52,7 +52,8 @@ void model_tick(struct model *m, int64_t real_ns)
 	rate_advance(m, m->now_ns / NS);
 }
 
-static void stream_add(struct model *m, const struct al_event *ev, int64_t real_ns)
+static void stream_add(struct model *m, const struct al_event *ev, int64_t real_ns,
+		       enum rule_sev sev)
 {
 	struct model_item *it = &m->stream[m->stream_total % MODEL_STREAM];
 	size_t len = ev->path_len > 0 ? (size_t)ev->path_len : 0;
@@ -75,6 +76,7 @@ static void stream_add(struct model *m, const struct al_event *ev, int64_t real_
 	it->class = ev->class;
 	it->verdict = ev->verdict;
 	it->escape = report_is_escape(ev);
+	it->sev = (uint8_t)sev;
 	/* Keep the end of a long path: the file name tells more than the root. */
 	it->cut = len > MODEL_PATH_KEEP;
 	it->len = (uint16_t)(it->cut ? MODEL_PATH_KEEP : len);
@@ -83,6 +85,18 @@ static void stream_add(struct model *m, const struct al_event *ev, int64_t real_
 }
 
 void model_event(struct model *m, const struct al_event *ev, int64_t real_ns)
+{
+	model_event_tagged(m, ev, real_ns, NULL, RULE_SEV_NONE);
+}
+
+void model_set_frozen(struct model *m, const char *rule)
+{
+	snprintf(m->frozen_by, sizeof(m->frozen_by), "%s", rule ? rule : "");
+	m->dirty = true;
+}
+
+void model_event_tagged(struct model *m, const struct al_event *ev, int64_t real_ns,
+			const char *rule, enum rule_sev sev)
 {
 	bool escape = report_is_escape(ev);
 
@@ -97,7 +111,14 @@ void model_event(struct model *m, const struct al_event *ev, int64_t real_ns)
 		else if (ev->verdict == AL_VERDICT_WOULD_BLOCK)
 			m->would_block++;
 		m->unresolved += ev->class == AL_CLASS_UNRESOLVED;
-		lb_add(&m->lb, ev, real_ns);
+		lb_add_tagged(&m->lb, ev, real_ns, rule, sev);
+	} else if (rule && sev == RULE_SEV_ALERT) {
+		/* An alert on something allowed (a granted ~/.bashrc): on the board too. */
+		lb_add_tagged(&m->lb, ev, real_ns, rule, sev);
+		if (report_is_refused_inside(ev))
+			m->refused_inside++;
+		else if (ev->op == AL_OP_OPEN)
+			m->opens_ok++;
 	} else if (report_is_refused_inside(ev)) {
 		m->refused_inside++;
 	} else if (ev->op == AL_OP_OPEN) {
@@ -114,13 +135,16 @@ void model_event(struct model *m, const struct al_event *ev, int64_t real_ns)
 				m->rate_esc[slot]++;
 		}
 	}
-	stream_add(m, ev, real_ns);
+	m->alerts += rule && sev == RULE_SEV_ALERT;
+	m->warnings += rule && sev == RULE_SEV_WARN;
+	stream_add(m, ev, real_ns, rule ? sev : RULE_SEV_NONE);
 	m->dirty = true;
 }
 
 void model_sink_fn(void *ctx, const struct session *s, const struct al_event *e)
 {
-	model_event(ctx, e, (int64_t)e->ts_ns + s->mono_to_real_ns);
+	model_event_tagged(ctx, e, (int64_t)e->ts_ns + s->mono_to_real_ns,
+			   s->match ? s->match->name : NULL, s->match ? s->match->sev : RULE_SEV_NONE);
 }
 
 void model_from_session(struct model *m, const struct session *s)

@@ -26,6 +26,7 @@ struct model_item {
 	char comm[AL_COMM_LEN];
 	uint8_t op, access, class, verdict;
 	bool escape; /* report_is_escape: refused, would be, or let through */
+	uint8_t sev; /* the behaviour rule's severity (enum rule_sev; 0: none) */
 	bool cut; /* the target was longer than kept */
 	uint16_t len;
 	char text[MODEL_PATH_KEEP];
@@ -61,6 +62,11 @@ struct model {
 	/* What the cell's cgroup counted (live: once a second), and its limits. */
 	struct session_resources res;
 
+	/* Behaviour rules: events tagged alert and warn, and the rule that froze
+	 * the cell ("" when it runs). */
+	uint64_t alerts, warnings;
+	char frozen_by[RULE_NAME_MAX + 1];
+
 	/* How COMMAND ended. */
 	bool ended;
 	int exit_status;
@@ -81,6 +87,12 @@ void model_free(struct model *m);
 
 /* One event (already validated by the session) at real time real_ns. */
 void model_event(struct model *m, const struct al_event *ev, int64_t real_ns);
+/* The same, tagged by a behaviour rule (rule NULL: none): an alert is
+ * flagged on the board, and one that is no escape is put on it too. */
+void model_event_tagged(struct model *m, const struct al_event *ev, int64_t real_ns,
+			const char *rule, enum rule_sev sev);
+/* The cell was frozen by rule (NULL: it runs again). */
+void model_set_frozen(struct model *m, const char *rule);
 /* Advances the clock (the sparkline moves on even when nothing happens). */
 void model_tick(struct model *m, int64_t real_ns);
 

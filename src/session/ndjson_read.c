@@ -487,6 +487,8 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 		return string(r, o->profile, sizeof(o->profile)) < 0 ? -1 : 0;
 	if (!strcmp(key, "command"))
 		return command(r, o->command, sizeof(o->command));
+	if (!strcmp(key, "alerts"))
+		o->rules_on = true; /* its counts are the events' tags again: skipped */
 	if (!strcmp(key, "resources")) {
 		ws(r);
 		if (r->p < r->end && *r->p == '{')

@@ -47,6 +47,7 @@ struct nd_line {
 	/* ND_EVENT: the behaviour rule that tagged it ("" none) and its severity */
 	char rule[RULE_NAME_MAX + 1];
 	uint8_t sev; /* enum rule_sev */
+	bool rules_on; /* ND_SUMMARY: it has "alerts" (written with behaviour rules) */
 };
 
 /* Parses one line. Returns 0, or -1 with a reason in err. */

@@ -336,6 +336,27 @@ static void malformed(struct recap *r, const char *why)
 			   (unsigned long long)r->lines, why);
 }
 
+/* One tagged event into the alerts by rule. */
+static void on_rule(struct recap *r, const struct nd_line *l)
+{
+	size_t i;
+
+	r->tagged++;
+	for (i = 0; i < r->nrules; i++)
+		if (!strcmp(r->rules[i].name, l->rule))
+			break;
+	if (i == r->nrules) {
+		if (i == RECAP_RULES_MAX) {
+			r->rules_more++;
+			return;
+		}
+		snprintf(r->rules[i].name, sizeof(r->rules[i].name), "%s", l->rule);
+		r->rules[i].sev = l->sev;
+		r->nrules++;
+	}
+	r->rules[i].n++;
+}
+
 void recap_line(struct recap *r, const char *buf, size_t len)
 {
 	char err[128];
@@ -353,6 +374,8 @@ void recap_line(struct recap *r, const char *buf, size_t len)
 	switch (r->line->kind) {
 	case ND_EVENT:
 		on_event(r, r->line);
+		if (r->line->rule[0])
+			on_rule(r, r->line);
 		break;
 	case ND_SUMMARY:
 		*r->summary = *r->line;

@@ -78,6 +78,8 @@ struct recap_mark {
 	size_t len;
 };
 
+#define RECAP_RULES_MAX 128
+
 struct recap {
 	const char *file; /* as named on the command line */
 	struct nd_line *line, *summary;
@@ -100,6 +102,15 @@ struct recap {
 	struct recap_table escapes, hosts;
 	struct recap_mark *marks;
 	size_t nmarks, marks_dropped;
+	/* Behaviour rules: the events each rule tagged (docs/rules.md), in the
+	 * order first seen; more distinct rules than kept are counted. */
+	struct recap_rule {
+		char name[RULE_NAME_MAX + 1];
+		uint8_t sev;
+		uint64_t n;
+	} rules[RECAP_RULES_MAX];
+	size_t nrules;
+	uint64_t rules_more, tagged;
 	/* ssh_agent: requests judged by the cell's own agent */
 	uint64_t ssh_allowed, ssh_refused, ssh_failed;
 	/* What-if: the draft's policy, if any (not owned) */

@@ -606,8 +606,38 @@ static void escapes_block(struct em *m, const struct recap *r)
 
 static void alerts_block(struct em *m, const struct recap *r)
 {
+	static const char *const heads[] = {"COUNT", "SEVERITY", "RULE", NULL};
+	static const int w[] = {6, 9, 0};
+	size_t i;
+	int sev;
+
 	heading(m, "Alerts by rule");
-	note(m, "No behaviour rules recorded (this version of agentlock has none).");
+	if (!r->nrules) {
+		note(m, r->have_summary && r->summary->rules_on ?
+				"No behaviour rule matched (agentlock rules lists them)." :
+				"No behaviour rules recorded (the log was written without them).");
+	} else {
+		table_begin(m, heads, w);
+		for (sev = RULE_SEV_ALERT; sev >= RULE_SEV_INFO; sev--)
+			for (i = 0; i < r->nrules; i++) {
+				if (r->rules[i].sev != sev)
+					continue;
+				row_begin(m, sev == RULE_SEV_ALERT ? "esc" : NULL);
+				tcell(m, false, "%llu", (unsigned long long)r->rules[i].n);
+				tcell(m, false, "%s", rules_sev_name((enum rule_sev)sev));
+				cell(m);
+				hostile(m, r->rules[i].name, strlen(r->rules[i].name));
+				cell_end(m, true);
+				row_end(m);
+			}
+		table_end(m);
+		if (r->rules_more) {
+			note_begin(m);
+			lit(m, "%llu more tagged events of rules beyond the %d kept.",
+			    (unsigned long long)r->rules_more, RECAP_RULES_MAX);
+			note_end(m);
+		}
+	}
 	if (r->ssh_allowed + r->ssh_refused + r->ssh_failed) {
 		heading(m, "SSH agent");
 		note_begin(m);
@@ -999,7 +1029,20 @@ static void render_json(const struct recap *r, struct strbuf *sb)
 	}
 	sb_puts(sb, "]}");
 	jkey(sb, &first, "alerts");
-	sb_puts(sb, "{\"recorded\":false,\"why\":\"no behaviour rules recorded\",\"by_rule\":{}}");
+	if (!r->nrules && !(r->have_summary && r->summary->rules_on)) {
+		sb_puts(sb, "{\"recorded\":false,\"why\":\"no behaviour rules recorded\",\"by_rule\":{}}");
+	} else {
+		sb_puts(sb, "{\"recorded\":true,\"by_rule\":{");
+		for (i = 0; i < r->nrules; i++) {
+			if (i)
+				sb_puts(sb, ",");
+			json_str(sb, r->rules[i].name, strlen(r->rules[i].name));
+			sb_printf(sb, ":{\"severity\":\"%s\",\"count\":%llu}",
+				  rules_sev_name((enum rule_sev)r->rules[i].sev),
+				  (unsigned long long)r->rules[i].n);
+		}
+		sb_printf(sb, "},\"more\":%llu}", (unsigned long long)r->rules_more);
+	}
 	jkey(sb, &first, "timeline");
 	sb_printf(sb, "{\"dropped\":%llu,\"moments\":[", (unsigned long long)r->marks_dropped);
 	for (i = 0; i < r->nmarks; i++) {

@@ -40,9 +40,9 @@ _agentlock()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev= i w sub= dir=-1 cmd=-1 npos=0
 	local prog=${COMP_WORDS[0]}
-	local valopts='--profile --backend --report --log --export --ro --rw --deny --connect --unix --env --ssh --limit --user'
+	local valopts='--profile --backend --report --log --export --ro --rw --deny --connect --unix --env --ssh --limit --on-freeze --user'
 	local flags='--audit --headless --env-all -v --verbose -h --help -V --version'
-	local subs='profiles profile check replay report watch which'
+	local subs='profiles profile check replay report watch which rules'
 	COMPREPLY=()
 
 	# The option whose value this is: "--opt VALUE" or "--opt=VALUE" (split at '=').
@@ -57,7 +57,7 @@ _agentlock()
 
 	if [ "$COMP_CWORD" -ge 2 ]; then
 		case ${COMP_WORDS[1]} in
-		profiles | profile | check | replay | report | watch | which) sub=${COMP_WORDS[1]} ;;
+		profiles | profile | check | replay | report | watch | which | rules) sub=${COMP_WORDS[1]} ;;
 		esac
 	fi
 
@@ -117,6 +117,7 @@ _agentlock()
 		--user) _agentlock_words "$(compgen -u)"; return 0 ;;
 		--env) _agentlock_words "$(compgen -e)"; return 0 ;;
 		--ssh) _agentlock_words "$(compgen -A hostname)"; return 0 ;;
+		--on-freeze) _agentlock_words $'kill\nresume-after=60'; return 0 ;;
 		--limit) _agentlock_words $'memory=8G\npids=2048\ncpu=200%\nmemory=8G,pids=2048,cpu=200%'; return 0 ;;
 		--report | --log | --ro | --rw | --deny) _agentlock_files -f; return 0 ;;
 		esac
@@ -201,6 +202,13 @@ _agentlock()
 				_agentlock_files -f
 			fi
 			;;
+		esac
+		;;
+	rules)
+		case $prev in
+		--user) _agentlock_words "$(compgen -u)" ;;
+		--check) _agentlock_files -f ;;
+		*) _agentlock_words $'--check\n--user' ;;
 		esac
 		;;
 	watch)

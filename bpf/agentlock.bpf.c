@@ -52,6 +52,11 @@ __u8 rule_lens[AL_PATH_MAX] = {};
  * watcher), so only what is reported is streamed; counters stay exact.
  * The user side flips it at any time (a watcher attaching). */
 __u8 quiet_inbounds = 0;
+/* Non-zero: even while quiet, allowed operations under a grant outside the
+ * project (class granted: --rw ~/.bashrc, an agent's state directory) are
+ * streamed, for behaviour rules that tag them (src/policy/rules.c). The
+ * project's and the system's own traffic stays quiet. */
+__u8 stream_granted = 0;
 /* TCP connect rules: when net_restricted, a member may connect only to the
  * ports whose bit is set here (bit port&7 of byte port>>3). Written with the
  * rules, before anyone is enrolled. */
@@ -583,7 +588,8 @@ static __always_inline int verdict(struct scratch *s, struct al_jail *j, struct 
 							    AL_CNT_OPEN_SYSTEM);
 		else if (op == AL_OP_TCP_CONNECT)
 			count(AL_CNT_TCP_CONNECT);
-		if ((d.quiet && e->access == AL_ACCESS_READ) || quiet_inbounds)
+		if ((d.quiet && e->access == AL_ACCESS_READ) ||
+		    (quiet_inbounds && !(stream_granted && d.class == AL_CLASS_GRANTED)))
 			return 0;
 	} else {
 		count(AL_CNT_ESCAPE);

@@ -799,8 +799,9 @@ int jail_own_socket(struct jail *j, int fd)
 	return bpf_map_update_elem(j->socks_fd, &fd, &gen, BPF_ANY) ? -errno : 0;
 }
 
-void jail_stream_inbounds(struct jail *j, bool on)
+void jail_stream_inbounds(struct jail *j, bool on, bool granted)
 {
+	__atomic_store_n(&j->bss->stream_granted, granted ? 1 : 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&j->bss->quiet_inbounds, on ? 0 : 1, __ATOMIC_RELAXED);
 }
 

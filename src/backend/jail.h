@@ -39,7 +39,7 @@ int jail_classify(struct jail *j, const char *path, uint32_t tgid, uint8_t out[3
 /* Puts pid in the jail in the canary state: enforced, not reported. */
 /* Whether in-bounds events are streamed (someone listens) or only counted;
  * what is reported is always streamed. May change while members run. */
-void jail_stream_inbounds(struct jail *j, bool on);
+void jail_stream_inbounds(struct jail *j, bool on, bool granted);
 int jail_enroll(struct jail *j, pid_t pid);
 /* Marks fd, a socket agentlock made, as the cell's own: members may connect
  * to it as to their own listeners (the SSH agent relay). 0 or -errno. */

@@ -967,17 +967,19 @@ static void read_totals(void *ctx, uint64_t *k);
  */
 static void update_listening(struct run *r)
 {
-	/* A rule that may tag an allowed event (an alert on a granted ~/.bashrc
-	 * write) needs every event, as a listener does. */
-	bool on = r->log.f || r->live || rules_want_allowed(&r->rules);
+	bool on = r->log.f || r->live, rules = rules_want_allowed(&r->rules);
 	int i;
 
 	for (i = 0; !on && r->watch.lfd >= 0 && i < WATCH_CLIENTS; i++)
 		on = r->watch.c[i].fd >= 0;
+	/* A rule that may tag an allowed event (an alert on a granted ~/.bashrc
+	 * write) needs it streamed. BPF-LSM classifies in the kernel, so only
+	 * what is granted outside the project goes; the observer's events are
+	 * classified here, so it sends them all. */
 	if (jail_active(&r->jail))
-		jail_stream_inbounds(&r->jail, on);
+		jail_stream_inbounds(&r->jail, on, rules);
 	if (r->observing)
-		observe_set_listening(&r->obs, on);
+		observe_set_listening(&r->obs, on || rules);
 }
 
 /* A watcher attached (it shows in-bounds events too, so they are sent) or left. */

@@ -510,6 +510,20 @@ if [ $RC -eq 0 ] && grep -q "^tool-ran$" $OUT/programs-none.out && grep -q "^1$"
 else fail "no programs: in the chain: everything the rules mark x runs, no escape" "rc=$RC escapes=$esc"; fi
 rm -f $P/tool
 
+# Behaviour rules under BPF-LSM, headless with no --log (the in-bounds
+# stream quiet): an allowed write under a grant outside the project still
+# reaches the rules and is tagged; the project's own traffic is not sent.
+touch $H/.bashrc
+chown agent:agent $H/.bashrc
+CASE=rules-granted
+agentlock --headless --report $OUT/$CASE.report --user agent --rw $H/.bashrc $P -- sh -c "echo x >>$H/.bashrc; cat existing.txt >/dev/null" >$OUT/$CASE.out 2>$OUT/$CASE.err
+RC=$?
+if [ $RC -eq 0 ] && has $OUT/$CASE.report ".path==\"$H/.bashrc\" and .verdict==\"allowed\" and .rule==\"shell-rc-write\" and .severity==\"alert\"" &&
+	[ "$(count $OUT/$CASE.report '.type=="open" and .class=="project"')" = 0 ] &&
+	jq -e -s 'last | .alerts["shell-rc-write"] >= 1' $OUT/$CASE.report >/dev/null; then
+	ok "rules: a granted ~/.bashrc write is tagged alert in a quiet headless run; project opens stay unsent"
+else fail "rules: a granted ~/.bashrc write is tagged alert in a quiet headless run" "rc=$RC $(grep -v '^{' $OUT/$CASE.err | head -3)"; fi
+
 # agentlock check on a kernel with BPF-LSM: everything enforcement needs is there.
 CASE=check
 agentlock check --json >$OUT/check.out 2>$OUT/check.err

@@ -973,13 +973,14 @@ static void update_listening(struct run *r)
 	for (i = 0; !on && r->watch.lfd >= 0 && i < WATCH_CLIENTS; i++)
 		on = r->watch.c[i].fd >= 0;
 	/* A rule that may tag an allowed event (an alert on a granted ~/.bashrc
-	 * write) needs it streamed. BPF-LSM classifies in the kernel, so only
-	 * what is granted outside the project goes; the observer's events are
-	 * classified here, so it sends them all. */
+	 * write) needs it streamed. BPF-LSM classifies in the kernel, so what
+	 * is granted outside the project can go alone; the observer's events
+	 * are classified here, so it would have to send every open: it stays
+	 * quiet until something listens (docs/rules.md). */
 	if (jail_active(&r->jail))
 		jail_stream_inbounds(&r->jail, on, rules);
 	if (r->observing)
-		observe_set_listening(&r->obs, on || rules);
+		observe_set_listening(&r->obs, on);
 }
 
 /* A watcher attached (it shows in-bounds events too, so they are sent) or left. */

@@ -65,14 +65,24 @@ n=$(jq -r 'select(.type!="summary" and (.rule | not)) | .path' "$out/tags.report
 if grep -q '^  1 *alert *shell-rc-write' "$out/tags.recap" && grep -q '^  1 *alert *cloud-credentials' "$out/tags.recap"; then
 	ok "agentlock report lists the alerts by rule"
 else nok "report alerts" "$(sed -n '/Alerts by rule/,/^$/p' "$out/tags.recap")"; fi
-# Without --headless: the text lines say the in-bounds alert and the totals by rule.
+# Without --headless: the text lines say the in-bounds alert and the totals by
+# rule. The observer sends allowed opens only to a listener (docs/rules.md):
+# here --log is one.
 fresh
-timeout 60 "$bin" --backend landlock --user "$U" --rw "$H/.bashrc" "$P" -- sh -c "echo x >>$H/.bashrc" \
+timeout 60 "$bin" --backend landlock --user "$U" --log "$out/text.log" --rw "$H/.bashrc" "$P" -- sh -c "echo x >>$H/.bashrc" \
 	>/dev/null 2>"$out/text.err" </dev/null
 if grep -q "^agentlock: ALERT (rule shell-rc-write) create $H/.bashrc by sh\[" "$out/text.err" &&
 	grep -q '^agentlock: ALERTS by rule: shell-rc-write 1$' "$out/text.err"; then
 	ok "without --headless: the alert as a line, and the alerts by rule after the closing line"
 else nok "text lines" "$(cat "$out/text.err")"; fi
+# A quiet headless run (no --log): refusals still reach the rules.
+fresh
+timeout 60 "$bin" --headless --backend landlock --user "$U" --report "$out/quiet.report" "$P" -- \
+	sh -c "cat $H/.aws/credentials" >/dev/null 2>"$out/quiet.err" </dev/null
+if jq -e -s "any(.[]; .path==\"$H/.aws/credentials\" and .verdict==\"blocked\" and .severity==\"alert\")" "$out/quiet.report" >/dev/null &&
+	jq -e -s 'last | .opens_unclassified > 0' "$out/quiet.report" >/dev/null; then
+	ok "a quiet headless run: the refused credential read is tagged alert; allowed opens stay counted, unsent"
+else nok "quiet run" "$(tail -1 "$out/quiet.report") $(head -3 "$out/quiet.err")"; fi
 
 # --- a day of ordinary work: no tag at all ---------------------------------------
 fresh

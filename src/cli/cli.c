@@ -195,6 +195,31 @@ static bool profile_name_ok(const char *s)
 	return true;
 }
 
+/* A word of a subcommand that reads one FILE (report, profile suggest)
+ * that is no option of its own: FILE, or what is wrong with it. */
+static int file_word(const char *a, struct cli *out, char *err, size_t errlen)
+{
+	if (a[0] == '-' && a[1]) {
+		snprintf(err, errlen, "unknown option '%s'", a);
+		return -1;
+	}
+	if (out->replay) {
+		snprintf(err, errlen, "unexpected argument '%s'", a);
+		return -1;
+	}
+	out->replay = a;
+	return 0;
+}
+
+/* FILE was given, or the usage that names it. */
+static int file_given(const struct cli *out, const char *usage, char *err, size_t errlen)
+{
+	if (out->replay)
+		return 0;
+	snprintf(err, errlen, "say which log: %s", usage);
+	return -1;
+}
+
 /* agentlock profile suggest FILE [--name NAME] */
 static int parse_suggest(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
@@ -212,21 +237,11 @@ static int parse_suggest(int argc, char **argv, struct cli *out, char *err, size
 					 out->name);
 				return -1;
 			}
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			snprintf(err, errlen, "unknown option '%s'", argv[i]);
-			return -1;
-		} else if (!out->replay) {
-			out->replay = argv[i];
-		} else {
-			snprintf(err, errlen, "unexpected argument '%s'", argv[i]);
+		} else if (file_word(argv[i], out, err, errlen)) {
 			return -1;
 		}
 	}
-	if (!out->replay) {
-		snprintf(err, errlen, "say which log: 'agentlock profile suggest FILE.ndjson'");
-		return -1;
-	}
-	return 0;
+	return file_given(out, "'agentlock profile suggest FILE.ndjson'", err, errlen);
 }
 
 /* agentlock report FILE [--format F] [--profile DRAFT] */
@@ -251,21 +266,11 @@ static int parse_report(int argc, char **argv, struct cli *out, char *err, size_
 		} else if (is_opt(argv[i], "--profile")) {
 			if (opt_value("--profile", argc, argv, &i, &out->profile, err, errlen))
 				return -1;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			snprintf(err, errlen, "unknown option '%s'", argv[i]);
-			return -1;
-		} else if (!out->replay) {
-			out->replay = argv[i];
-		} else {
-			snprintf(err, errlen, "unexpected argument '%s'", argv[i]);
+		} else if (file_word(argv[i], out, err, errlen)) {
 			return -1;
 		}
 	}
-	if (!out->replay) {
-		snprintf(err, errlen, "say which log: 'agentlock report FILE.ndjson'");
-		return -1;
-	}
-	return 0;
+	return file_given(out, "'agentlock report FILE.ndjson'", err, errlen);
 }
 
 /* agentlock profiles | agentlock profile show NAME [DIR], with --user. */

@@ -159,6 +159,7 @@ run_logged host-schema tests/host/schema.sh build-asan
 
 step "host: agentlock report (text, json, markdown, html; what-if; profile suggest)"
 run_logged host-report tests/host/report.sh build-asan
+
 step "host: behaviour rules (tags, alerts by rule, user overrides, freeze)"
 run_logged host-rules tests/host/rules.sh build-asan
 

@@ -102,7 +102,14 @@ static int64_t now_ns(void)
 
 static int link_fd_fn(struct loop *lp, int fd, uint32_t events, void *ctx);
 
-/* The frames [0, n) that the link's ACKs cover become delivered. */
+/* Frame i of the queue (0: the oldest). */
+static struct syslog_frame *frame(const struct syslog_sink *l, size_t i)
+{
+	return l->q[(l->head + i) % l->qcap];
+}
+
+/* The frames the link's ACKs now cover become delivered: from the first
+ * not yet known so, as ACKs are cumulative (each frame looked at once). */
 static void update_acks(struct syslog_sink *l)
 {
 	int outq = 0;
@@ -112,17 +119,24 @@ static void update_acks(struct syslog_sink *l)
 	if (l->fd < 0 || l->connecting || ioctl(l->fd, SIOCOUTQ, &outq) || outq < 0)
 		return;
 	acked = l->written - (uint64_t)outq;
-	for (i = 0; i < l->nsent && l->q[i]->end <= acked; i++)
-		if (!l->q[i]->delivered) {
-			l->q[i]->delivered = true;
+	for (i = l->nacked; i < l->nsent && frame(l, i)->end <= acked; i++)
+		if (!frame(l, i)->delivered) {
+			frame(l, i)->delivered = true;
 			l->delivered++;
 		}
+	l->nacked = i;
+}
+
+/* Whether every frame kept has been delivered (they are a prefix). */
+static bool all_delivered(const struct syslog_sink *l)
+{
+	return !l->nq || frame(l, l->nq - 1)->delivered;
 }
 
 /* Whether the first frame may be let go: delivered, and not half written. */
 static bool head_releasable(const struct syslog_sink *l)
 {
-	const struct syslog_frame *f = l->nq ? l->q[0] : NULL;
+	const struct syslog_frame *f = l->nq ? frame(l, 0) : NULL;
 
 	if (!f || !f->delivered)
 		return false;
@@ -131,12 +145,16 @@ static bool head_releasable(const struct syslog_sink *l)
 
 static void pop_head(struct syslog_sink *l)
 {
-	l->bytes -= l->q[0]->len;
-	free(l->q[0]);
-	memmove(l->q, l->q + 1, (l->nq - 1) * sizeof(*l->q));
+	struct syslog_frame *f = frame(l, 0);
+
+	l->bytes -= f->len;
+	free(f);
+	l->head = (l->head + 1) % l->qcap;
 	l->nq--;
 	if (l->nsent)
 		l->nsent--;
+	if (l->nacked)
+		l->nacked--;
 }
 
 static void want_out(struct syslog_sink *l)
@@ -161,13 +179,13 @@ static void link_lost(struct syslog_sink *l, int e)
 	l->connecting = false;
 	l->last_errno = e;
 	if (e != ECONNRESET) {
-		while (l->nq && l->q[0]->delivered && (l->nsent > 0 || l->off == 0))
+		while (head_releasable(l))
 			pop_head(l);
 	}
-	for (i = 0; i < l->nq; i++)
-		if (l->q[i]->delivered)
-			l->resent++;
+	for (i = 0; i < l->nq && frame(l, i)->delivered; i++)
+		l->resent++;
 	l->nsent = 0;
+	l->nacked = 0;
 	l->off = 0;
 	l->written = 0;
 	if (l->timer >= 0)
@@ -180,7 +198,7 @@ static void link_lost(struct syslog_sink *l, int e)
 static void flush(struct syslog_sink *l)
 {
 	while (l->fd >= 0 && !l->connecting && l->nsent < l->nq) {
-		struct syslog_frame *f = l->q[l->nsent];
+		struct syslog_frame *f = frame(l, l->nsent);
 		ssize_t n =
 			send(l->fd, f->data + l->off, f->len - l->off, MSG_DONTWAIT | MSG_NOSIGNAL);
 
@@ -361,14 +379,18 @@ static bool push(struct syslog_sink *l, bool over)
 		pop_head(l);
 	if (!over && l->bytes + l->sb.len + (size_t)n > SYSLOG_QUEUE_MAX)
 		return false;
-	if (l->nq == l->qcap) {
-		size_t cap = l->qcap ? l->qcap * 2 : 256;
-		struct syslog_frame **q = realloc(l->q, cap * sizeof(*q));
+	if (l->nq == l->qcap) { /* a larger ring, the oldest first again */
+		size_t cap = l->qcap ? l->qcap * 2 : 256, i;
+		struct syslog_frame **q = malloc(cap * sizeof(*q));
 
 		if (!q)
 			return false;
+		for (i = 0; i < l->nq; i++)
+			q[i] = frame(l, i);
+		free(l->q);
 		l->q = q;
 		l->qcap = cap;
+		l->head = 0;
 	}
 	f = malloc(sizeof(*f) + (size_t)n + l->sb.len);
 	if (!f)
@@ -378,7 +400,7 @@ static bool push(struct syslog_sink *l, bool over)
 	f->len = (size_t)n + l->sb.len;
 	memcpy(f->data, len, (size_t)n);
 	memcpy(f->data + n, l->sb.buf, l->sb.len);
-	l->q[l->nq++] = f;
+	l->q[(l->head + l->nq++) % l->qcap] = f;
 	l->bytes += f->len;
 	return true;
 }
@@ -558,14 +580,10 @@ void syslog_finish(struct syslog_sink *l, const struct session *s, int drain_ms)
 		l->timer = -1;
 	for (;;) {
 		int64_t left = deadline - now_ns();
-		bool pending = false;
 		struct pollfd p;
 
 		update_acks(l);
-		for (i = 0; i < l->nq; i++)
-			if (!l->q[i]->delivered)
-				pending = true;
-		if (!pending || left <= 0)
+		if (all_delivered(l) || left <= 0)
 			break;
 		if (l->fd < 0) {
 			if (now_ns() - last_try < SYSLOG_BACKOFF_MIN_NS) {
@@ -591,7 +609,7 @@ void syslog_finish(struct syslog_sink *l, const struct session *s, int drain_ms)
 			flush(l);
 	}
 	for (i = 0; i < l->nq; i++)
-		if (!l->q[i]->delivered)
+		if (!frame(l, i)->delivered)
 			l->dropped++;
 	if (l->fd >= 0) {
 		shutdown(l->fd, SHUT_WR);
@@ -605,10 +623,10 @@ void syslog_free(struct syslog_sink *l)
 	size_t i;
 
 	for (i = 0; i < l->nq; i++)
-		free(l->q[i]);
+		free(frame(l, i));
 	free(l->q);
 	l->q = NULL;
-	l->nq = l->qcap = 0;
+	l->nq = l->qcap = l->head = 0;
 	if (l->fd >= 0)
 		close(l->fd);
 	l->fd = -1;

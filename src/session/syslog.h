@@ -34,10 +34,12 @@ struct syslog_sink {
 	struct loop *lp;
 	int timer; /* the reconnect timer, or -1 */
 	int64_t backoff_ns;
-	/* The queue, oldest first: [0, nsent) were written on this link, the
-	 * rest wait; off bytes of the first waiting one are written. */
+	/* The queue, oldest first, a ring of qcap slots from head: [0, nsent)
+	 * were written on this link, the rest wait; off bytes of the first
+	 * waiting one are written. The delivered ones are always a prefix;
+	 * [0, nacked) are known delivered on this link. */
 	struct syslog_frame **q;
-	size_t nq, qcap, nsent, off;
+	size_t head, nq, qcap, nsent, nacked, off;
 	size_t bytes;	     /* of every frame kept */
 	uint64_t written;    /* bytes written on this link */
 	uint64_t seq;	     /* the next message's sequenceId */

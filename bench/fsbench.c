@@ -12,7 +12,8 @@
  *                                      per-operation costs (ns/op, ms/job)
  *   fsbench escape PATH COUNT RATE SECONDS
  *                                      refused opens: COUNT in a tight loop
- *                                      (RATE 0), or RATE/s for SECONDS
+ *                                      (RATE 0), or RATE/s for SECONDS; prints
+ *                                      attempted, refused, rate, elapsed_ms
  *   fsbench stamp                      like /bin/true, printing when it
  *                                      started and when it is about to exit
  *   fsbench launch REPS -- CMD...      start-up to exec, exit to reaped, and
@@ -443,8 +444,8 @@ static int cmd_escape(int argc, char **argv)
 	}
 	double elapsed = (double)(now_ns() - t0) / NS_PER_S;
 
-	printf("attempted %ld\nrefused %ld\nrate %.0f\n", attempted, refused,
-	       elapsed > 0 ? attempted / elapsed : 0.0);
+	printf("attempted %ld\nrefused %ld\nrate %.0f\nelapsed_ms %.3f\n", attempted, refused,
+	       elapsed > 0 ? attempted / elapsed : 0.0, elapsed * 1000.0);
 	fflush(stdout);
 	return 0;
 }

@@ -5,6 +5,7 @@
 # made in the same run. Prints Markdown tables and closes with "bench: ok" or
 # "bench: FAILED: why" (exit 1): a missing row, or escapes lost without being
 # counted. Slowness never fails it; the figures are read, not asserted.
+# At its end it runs bench/export.sh (what --export costs), same size.
 #   bench/run.sh BUILD_DIR [--short] [--agentlock BIN] [--modes LIST] [--raw FILE]
 # As root. BUILD_DIR holds fsbench (and agentlock, unless --agentlock names
 # it). POSIX sh and busybox suffice: the test VM runs it (docs/performance.md).
@@ -410,6 +411,22 @@ if [ -x "$build/classbench" ]; then
 	fi
 	echo
 fi
+# --- Exports (bench/export.sh): what --export costs, with its own collectors --------
+# Under Landlock as root, the one mode here whose events an export gets; it
+# skips itself in one line where rsyslogd or journald is missing. The test VM
+# copies run.sh alone: no export.sh beside it there.
+xb=$(dirname "$0")/export.sh
+case " $MODES " in
+*" landlock-root "*)
+	if [ ! -f "$xb" ]; then
+		echo "# bench: exports: skipped: no export.sh beside $0 (the test VM has no rsyslogd or journald either)"
+	else
+		if [ $short -eq 1 ]; then set -- --short; else set --; fi
+		sh "$xb" "$build" "$@" --agentlock "$AL" || fail "exports: bench/export.sh failed (its lines above)"
+		echo
+	fi ;;
+*) echo "# bench: exports: skipped: they are measured under landlock-root, not among the modes" ;;
+esac
 if [ -s "$O/err" ] && grep -q -v '^agentlock: \(landlock\|bpf-lsm\|BPF-LSM\|warning\)' "$O/err"; then
 	echo "# bench: agentlock and the modes said (first lines):"
 	grep -v '^agentlock: \(landlock\|bpf-lsm\|BPF-LSM\|warning\)' "$O/err" | sort | uniq -c | sort -rn | head -n 8 | sed 's/^/#   /'

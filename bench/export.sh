@@ -309,13 +309,14 @@ echo
 echo "Exports, run time: the workload's own time inside the cell (fsbench's tight loop, ms) and"
 echo "agentlock's whole run (start to exit, s), as ratios to no export; \"start and end\" is the run less"
 echo "the workload (s), its difference from no export's median first: the end may wait up to 3 s for"
-echo "the collector (the documented drain), the cell never should."
+echo "the collector (the documented drain), the cell never should; agentlock still working through"
+echo "the events the workload made (its CPU, last column) shows there too."
 echo
-echo "| case | workload (ms) | agentlock's whole run (s) | start and end (s) |"
-echo "|---|---|---|---|"
+echo "| case | workload (ms) | agentlock's whole run (s) | start and end (s) | agentlock CPU (s) |"
+echo "|---|---|---|---|---|"
 for c in none syslog syslog-down syslog-stopped journal journal-stopped both; do
-	case " $CASES " in *" $c "*) ;; *) echo "| $(what $c) | (full run only) | | |"; continue ;; esac
-	echo "| $(what $c) | $(cell $c work_ms) | $(cell $c run_s) | $(cell $c end_s delta) |"
+	case " $CASES " in *" $c "*) ;; *) echo "| $(what "$c") | (full run only) | | | |"; continue ;; esac
+	echo "| $(what "$c") | $(cell "$c" work_ms) | $(cell "$c" run_s) | $(cell "$c" end_s delta) | $(cell "$c" cpu_s) |"
 done
 echo
 echo "Exports, drops: of the $N refused opens a round, the report's lines and the ring buffer's"

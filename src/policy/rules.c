@@ -229,12 +229,14 @@ static int expand_match(struct rule_match *m, const char *home)
 
 int rules_set_home(struct ruleset *rs, const char *home)
 {
+	/* Copied before the old one goes: home may be rs->home itself. */
+	char *copy = home ? strdup(home) : NULL;
 	size_t i;
 
-	free(rs->home);
-	rs->home = home ? strdup(home) : NULL;
-	if (home && !rs->home)
+	if (home && !copy)
 		return -ENOMEM;
+	free(rs->home);
+	rs->home = copy;
 	for (i = 0; i < rs->n; i++)
 		if (expand_match(&rs->r[i].match, rs->home) ||
 		    expand_match(&rs->r[i].except, rs->home))

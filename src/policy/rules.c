@@ -69,15 +69,23 @@ static bool glob(const char *pat, const char *s, size_t n, bool in_name)
 	return !*pat;
 }
 
-/* pat names path[0..len) or a directory above it. */
+/*
+ * pat names path[0..len) or a directory above it. Neither '*' nor '?'
+ * matches a '/' here, so the only prefix of path pat can match has as many
+ * '/' as pat: one glob over it, never one per candidate prefix (a path of
+ * 2,000 components, which an agent can make, costs what its length does).
+ */
 static bool glob_anchored(const char *pat, const char *path, size_t len)
 {
-	size_t e;
+	size_t slashes = 0, e;
+	const char *c;
 
-	for (e = 1; e <= len; e++)
-		if ((e == len || path[e] == '/') && glob(pat, path, e, true))
-			return true;
-	return false;
+	for (c = pat + (*pat != '\0'); *c; c++)
+		slashes += *c == '/';
+	for (e = 1; e < len; e++)
+		if (path[e] == '/' && slashes-- == 0)
+			break;
+	return glob(pat, path, e < len ? e : len, true);
 }
 
 bool rules_path_glob(const char *pat, const char *path, size_t len)

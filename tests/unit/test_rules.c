@@ -97,6 +97,37 @@ static const char *tag(uint8_t op, uint8_t access, uint8_t class, uint8_t verdic
 #define OK   AL_VERDICT_ALLOWED
 #define NO   AL_VERDICT_BLOCKED
 
+/* A path as deep as the kernel's (an agent can make one: 2,000 components)
+ * is matched by where its slashes are, not by every prefix: the verdicts
+ * at the deep end are those of a short path, and the classifier answers
+ * 200 such events against every shipped rule (each once per event). */
+static void deep_paths(void **state)
+{
+	static char path[4100];
+	size_t off = 0, i;
+
+	(void)state;
+	off += (size_t)snprintf(path, sizeof(path), "/home/u/proj");
+	while (off < 3900)
+		off += (size_t)snprintf(path + off, sizeof(path) - off, "/a");
+	snprintf(path + off, sizeof(path) - off, "/.git/hooks/pre-commit");
+	assert_true(g("**/.git/hooks", path));
+	assert_true(g("/home/u/proj", path));
+	assert_false(g("/home/u/proj/b", path));
+	assert_false(g("**/.git/hooksx", path));
+	snprintf(path + off, sizeof(path) - off, "/.gitx/hooks/pre-commit");
+	assert_false(g("**/.git/hooks", path));
+	assert_true(g("**/hooks/*", path));
+	assert_true(g("/home/*/proj/a/a", path));
+	assert_false(g("/home/*/proj/b", path));
+	for (i = 0; i < 200; i++) {
+		struct rule_field f[] = { { "type", "open", 4 }, { "access", "write", 5 },
+					  { "path", path, strlen(path) } };
+
+		rules_classify(&shipped, f, sizeof(f) / sizeof(f[0]));
+	}
+}
+
 static void categories(void **state)
 {
 	(void)state;
@@ -322,6 +353,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(globs),
+		cmocka_unit_test(deep_paths),
 		cmocka_unit_test(categories),
 		cmocka_unit_test(every_type_known),
 		cmocka_unit_test(overrides),

@@ -89,6 +89,22 @@ static int write_out(struct strbuf *sb, char *err, size_t errlen)
 	return 0;
 }
 
+
+/* The log opened and an empty recap for it: 0, or an exit code with err
+ * (nothing left open). */
+static int start_recap(const char *path, FILE **f, struct recap *r, char *err, size_t errlen)
+{
+	int rc = open_log(path, f, err, errlen);
+
+	if (rc)
+		return rc;
+	if (recap_init(r, path)) {
+		fclose(*f);
+		snprintf(err, errlen, "out of memory");
+		return AL_EXIT_INTERNAL;
+	}
+	return 0;
+}
 static int report(const struct cli *cli, char *err, size_t errlen)
 {
 	enum recap_format fmt = RECAP_TEXT;
@@ -102,13 +118,8 @@ static int report(const struct cli *cli, char *err, size_t errlen)
 
 	if (cli->format && recap_format_parse(cli->format, &fmt))
 		return AL_EXIT_USAGE;
-	if ((rc = open_log(cli->replay, &f, err, errlen)))
+	if ((rc = start_recap(cli->replay, &f, &r, err, errlen)))
 		return rc;
-	if (recap_init(&r, cli->replay)) {
-		fclose(f);
-		snprintf(err, errlen, "out of memory");
-		return AL_EXIT_INTERNAL;
-	}
 	rc = read_log(&r, f, cli->replay, err, errlen);
 	if (!rc && cli->profile) {
 		/* The draft needs the session's project and user: read once for
@@ -157,13 +168,8 @@ static int suggest(const struct cli *cli, char *err, size_t errlen)
 	int rc, built = 0;
 	FILE *f;
 
-	if ((rc = open_log(cli->replay, &f, err, errlen)))
+	if ((rc = start_recap(cli->replay, &f, &r, err, errlen)))
 		return rc;
-	if (recap_init(&r, cli->replay)) {
-		fclose(f);
-		snprintf(err, errlen, "out of memory");
-		return AL_EXIT_INTERNAL;
-	}
 	rc = read_log(&r, f, cli->replay, err, errlen);
 	fclose(f);
 	if (!rc)

@@ -366,7 +366,9 @@ static int pin_cell(struct jail *j, char *err, size_t errlen)
 	char path[256];
 	int rc;
 
-	snprintf(j->pin_dir, sizeof(j->pin_dir), PIN_ROOT "/%d", (int)getpid());
+	static unsigned cells; /* a service holds several: PID-N (bpffs takes no dot) */
+
+	snprintf(j->pin_dir, sizeof(j->pin_dir), PIN_ROOT "/%d-%u", (int)getpid(), ++cells);
 	remove_pins(j->pin_dir);
 	if (mkdir(j->pin_dir, 0700)) {
 		snprintf(err, errlen, "cannot create %s: %s", j->pin_dir, strerror(errno));
@@ -607,12 +609,15 @@ static int reuse_engine(struct jail *j, const char *dir, bool audit)
 	return 0;
 }
 
+static const struct jail_ops direct_ops;
+
 int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 {
 	char dir[128];
 	int rc;
 
 	memset(j, 0, sizeof(*j));
+	j->ops = &direct_ops;
 	j->jailed_fd = j->rules_fd = j->counters_fd = j->events_fd = j->keys_fd = j->bss_fd =
 		j->socks_fd = j->lpm_fd = j->lock_fd = -1;
 	jail_quiet_libbpf();
@@ -667,6 +672,7 @@ int jail_open_classifier(struct jail *j, char *err, size_t errlen)
 
 	jail_quiet_libbpf();
 	memset(j, 0, sizeof(*j));
+	j->ops = &direct_ops;
 	j->lock_fd = -1;
 	j->skel = agentlock_bpf__open();
 	if (!j->skel) {
@@ -742,7 +748,7 @@ static int lpm_install(struct jail *j, const struct al_rule *r)
 	return bpf_map_update_elem(j->lpm_fd, &k, &v, BPF_ANY);
 }
 
-int jail_install(struct jail *j, const struct policy *p, char *err, size_t errlen)
+static int direct_install(struct jail *j, const struct policy *p, char *err, size_t errlen)
 {
 	struct al_rule *val = malloc(sizeof(*val));
 	uint8_t lens[AL_NAME_MAX + 1];
@@ -792,20 +798,20 @@ int jail_install(struct jail *j, const struct policy *p, char *err, size_t errle
 	return 0;
 }
 
-int jail_own_socket(struct jail *j, int fd)
+static int direct_own_socket(struct jail *j, int fd)
 {
 	__u32 gen = j->bss->generation;
 
 	return bpf_map_update_elem(j->socks_fd, &fd, &gen, BPF_ANY) ? -errno : 0;
 }
 
-void jail_stream_inbounds(struct jail *j, bool on, bool granted)
+static void direct_stream_inbounds(struct jail *j, bool on, bool granted)
 {
 	__atomic_store_n(&j->bss->stream_granted, granted ? 1 : 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&j->bss->quiet_inbounds, on ? 0 : 1, __ATOMIC_RELAXED);
 }
 
-int jail_enroll(struct jail *j, pid_t pid)
+static int direct_enroll(struct jail *j, pid_t pid)
 {
 	struct al_jail v = { .state = AL_JAIL_ENROLLING };
 	__u32 key = (__u32)pid;
@@ -816,7 +822,7 @@ int jail_enroll(struct jail *j, pid_t pid)
 	return 0;
 }
 
-int jail_canary_hits(struct jail *j, pid_t pid, uint32_t *hits)
+static int direct_canary_hits(struct jail *j, pid_t pid, uint32_t *hits)
 {
 	struct al_jail v;
 	__u32 key = (__u32)pid;
@@ -827,7 +833,7 @@ int jail_canary_hits(struct jail *j, pid_t pid, uint32_t *hits)
 	return 0;
 }
 
-int jail_activate(struct jail *j, pid_t pid)
+static int direct_activate(struct jail *j, pid_t pid)
 {
 	struct al_jail v = { .state = AL_JAIL_ACTIVE };
 	__u32 key = (__u32)pid;
@@ -837,12 +843,12 @@ int jail_activate(struct jail *j, pid_t pid)
 	return 0;
 }
 
-bool jail_project_seen(struct jail *j)
+static bool direct_project_seen(struct jail *j)
 {
 	return j->bss->project_dentry != 0;
 }
 
-bool jail_is_member(struct jail *j, pid_t pid)
+static bool direct_is_member(struct jail *j, pid_t pid)
 {
 	struct al_jail v;
 	__u32 key = (__u32)pid;
@@ -850,14 +856,14 @@ bool jail_is_member(struct jail *j, pid_t pid)
 	return bpf_map_lookup_elem(j->jailed_fd, &key, &v) == 0;
 }
 
-bool jail_has_members(struct jail *j)
+static bool direct_has_members(struct jail *j)
 {
 	__u32 key;
 
 	return bpf_map_get_next_key(j->jailed_fd, NULL, &key) == 0;
 }
 
-int jail_for_each_member(struct jail *j, int (*fn)(pid_t pid, void *ctx), void *ctx)
+static int direct_for_each_member(struct jail *j, int (*fn)(pid_t pid, void *ctx), void *ctx)
 {
 	__u32 key, next;
 	__u32 *prev = NULL;
@@ -873,7 +879,7 @@ int jail_for_each_member(struct jail *j, int (*fn)(pid_t pid, void *ctx), void *
 	return 0;
 }
 
-void jail_read_counters(struct jail *j, uint64_t out[])
+static void direct_read_counters(struct jail *j, uint64_t out[])
 {
 	int ncpu = libbpf_num_possible_cpus();
 	__u64 *vals;
@@ -895,14 +901,14 @@ void jail_read_counters(struct jail *j, uint64_t out[])
 	free(vals);
 }
 
-void jail_close(struct jail *j)
+static void direct_close(struct jail *j)
 {
 	bool attached = j->pin_dir[0] != '\0';
 
 	if (j->engine) {
 		/* The machine's engine stays loaded for the next run; with its
 		 * cell gone, this process's exit orphans nothing. */
-		if (j->bss && !jail_has_members(j))
+		if (j->bss && !direct_has_members(j))
 			j->bss->agentlock_tgid = 0;
 		close_fds(j);
 		agentlock_bpf__destroy(j->skel); /* the pins keep the links */
@@ -919,14 +925,110 @@ void jail_close(struct jail *j)
 	if (attached)
 		remove_pins(j->pin_dir);
 	j->pin_dir[0] = '\0';
-	if (attached && !jail_has_members(j))
+	if (attached && !direct_has_members(j))
 		detach_in_background();
 	close_fds(j);
 	agentlock_bpf__destroy(j->skel);
 	j->skel = NULL;
 }
 
-bool jail_active(const struct jail *j)
+static bool direct_active(const struct jail *j)
 {
 	return j->skel || j->engine;
+}
+
+/* Flushing is for a cell whose events travel further (the service's); here
+ * the reader maps the ring itself. */
+static int direct_flush(struct jail *j)
+{
+	(void)j;
+	return 0;
+}
+
+static const struct jail_ops direct_ops = {
+	.install = direct_install,
+	.own_socket = direct_own_socket,
+	.stream_inbounds = direct_stream_inbounds,
+	.enroll = direct_enroll,
+	.canary_hits = direct_canary_hits,
+	.activate = direct_activate,
+	.project_seen = direct_project_seen,
+	.is_member = direct_is_member,
+	.has_members = direct_has_members,
+	.for_each_member = direct_for_each_member,
+	.read_counters = direct_read_counters,
+	.flush = direct_flush,
+	.close = direct_close,
+	.active = direct_active,
+};
+
+/* The interface: whichever backend opened the cell answers. */
+int jail_install(struct jail *j, const struct policy *p, char *err, size_t errlen)
+{
+	return j->ops->install(j, p, err, errlen);
+}
+
+int jail_own_socket(struct jail *j, int fd)
+{
+	return j->ops->own_socket(j, fd);
+}
+
+void jail_stream_inbounds(struct jail *j, bool on, bool granted)
+{
+	j->ops->stream_inbounds(j, on, granted);
+}
+
+int jail_enroll(struct jail *j, pid_t pid)
+{
+	return j->ops->enroll(j, pid);
+}
+
+int jail_canary_hits(struct jail *j, pid_t pid, uint32_t *hits)
+{
+	return j->ops->canary_hits(j, pid, hits);
+}
+
+int jail_activate(struct jail *j, pid_t pid)
+{
+	return j->ops->activate(j, pid);
+}
+
+bool jail_project_seen(struct jail *j)
+{
+	return j->ops->project_seen(j);
+}
+
+bool jail_is_member(struct jail *j, pid_t pid)
+{
+	return j->ops->is_member(j, pid);
+}
+
+bool jail_has_members(struct jail *j)
+{
+	return j->ops->has_members(j);
+}
+
+int jail_for_each_member(struct jail *j, int (*fn)(pid_t pid, void *ctx), void *ctx)
+{
+	return j->ops->for_each_member(j, fn, ctx);
+}
+
+void jail_read_counters(struct jail *j, uint64_t out[])
+{
+	j->ops->read_counters(j, out);
+}
+
+int jail_flush(struct jail *j)
+{
+	return j->ops->flush(j);
+}
+
+void jail_close(struct jail *j)
+{
+	j->ops->close(j);
+}
+
+bool jail_active(const struct jail *j)
+{
+	return j->ops && j->ops->active(j);
 }

@@ -13,7 +13,35 @@
 struct agentlock_bpf;
 struct agentlock_bpf__bss;
 
+struct jail;
+
+/*
+ * What a cell's kernel side does, whoever holds the BPF object: this process
+ * (jail_open, below) or the agentlock service (jail_connect, svcclient.h).
+ * launch.c and run.c see only the jail_* calls.
+ */
+struct jail_ops {
+	int (*install)(struct jail *j, const struct policy *p, char *err, size_t errlen);
+	int (*own_socket)(struct jail *j, int fd);
+	void (*stream_inbounds)(struct jail *j, bool on, bool granted);
+	int (*enroll)(struct jail *j, pid_t pid);
+	int (*canary_hits)(struct jail *j, pid_t pid, uint32_t *hits);
+	int (*activate)(struct jail *j, pid_t pid);
+	bool (*project_seen)(struct jail *j);
+	bool (*is_member)(struct jail *j, pid_t pid);
+	bool (*has_members)(struct jail *j);
+	int (*for_each_member)(struct jail *j, int (*fn)(pid_t pid, void *ctx), void *ctx);
+	void (*read_counters)(struct jail *j, uint64_t out[]);
+	int (*flush)(struct jail *j);
+	void (*close)(struct jail *j);
+	bool (*active)(const struct jail *j);
+};
+
 struct jail {
+	const struct jail_ops *ops; /* NULL: no cell opened */
+	int svc_fd;		    /* the service's connection (svcclient.c), else unused */
+	int svc_engine;		    /* enum svc_engine the service reported */
+	const char *svc_project;    /* the cell's project directory, for the service */
 	struct agentlock_bpf *skel; /* loaded by this run; NULL when the engine was reused */
 	struct agentlock_bpf__bss *bss; /* the object's run-time state (mapped when reused) */
 	size_t bss_len;
@@ -56,6 +84,8 @@ bool jail_is_member(struct jail *j, pid_t pid);
 bool jail_has_members(struct jail *j);
 
 void jail_read_counters(struct jail *j, uint64_t out[]);
+/* Events that wait elsewhere (the service's ring) brought to the reader. */
+int jail_flush(struct jail *j);
 void jail_close(struct jail *j);
 /* Whether a BPF object backs this jail (loaded here, or the engine reused). */
 bool jail_active(const struct jail *j);

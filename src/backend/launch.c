@@ -73,6 +73,11 @@ static void child_setup_ns(int msg, const struct cellns *ns, bool jailed)
 		child_send_ns(msg, STEP_NS, -rc, step, idx);
 		_exit(AL_EXIT_LAUNCH);
 	}
+	/* Without root the agentlock service enrols it, and only a child that
+	 * can never gain privileges (as Landlock requires): a setuid program
+	 * never runs under a policy its author did not expect. */
+	if (jailed && geteuid() != 0)
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	if (jailed)
 		child_send(msg, STEP_NS_DONE, 0);
 }

@@ -441,6 +441,7 @@ int observe_open(struct observer *o, const struct policy *p, struct session *s, 
 		snprintf(err, errlen, "cannot map the observer's repeat counts: %s", strerror(errno));
 		return -1;
 	}
+	o->rb.sock = -1;
 	o->rb.rb = ring_buffer__new(bpf_map__fd(o->skel->maps.events), on_record, o, NULL);
 	if (!o->rb.rb) {
 		snprintf(err, errlen, "cannot open the observer's ring buffer: %s", strerror(errno));

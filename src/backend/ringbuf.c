@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Ring buffer callbacks only decode and hand off to the session model. */
 #include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include "backend/jail.h"
 #include "backend/ringbuf.h"
+#include "backend/svcproto.h"
 
 static int on_record(void *ctx, void *data, size_t size)
 {
@@ -13,22 +19,75 @@ static int on_record(void *ctx, void *data, size_t size)
 
 int ringbuf_open(struct ringbuf *r, int map_fd, struct session *s)
 {
+	memset(r, 0, sizeof(*r));
+	r->sock = -1;
+	r->s = s;
 	r->rb = ring_buffer__new(map_fd, on_record, s, NULL);
 	return r->rb ? 0 : -errno;
 }
 
+int ringbuf_open_socket(struct ringbuf *r, int sock, struct jail *j, struct session *s)
+{
+	memset(r, 0, sizeof(*r));
+	r->sock = sock;
+	r->flush = j;
+	r->s = s;
+	return 0;
+}
+
+bool ringbuf_is_open(const struct ringbuf *r)
+{
+	return r->rb || r->sock > 0;
+}
+
 int ringbuf_fd(const struct ringbuf *r)
 {
-	return ring_buffer__epoll_fd(r->rb);
+	return r->rb ? ring_buffer__epoll_fd(r->rb) : r->sock;
+}
+
+/* One batch from the service: [u32 len][record]... each record fed as the
+ * ring's would be (session_feed checks it); a cut one ends the batch. */
+static int feed_batch(struct ringbuf *r, const unsigned char *b, size_t n)
+{
+	size_t off = 0;
+	int count = 0;
+
+	while (n - off >= sizeof(uint32_t)) {
+		uint32_t len;
+
+		memcpy(&len, b + off, sizeof(len));
+		off += sizeof(len);
+		if (len > n - off)
+			break;
+		session_feed(r->s, b + off, len);
+		off += len;
+		count++;
+	}
+	return count;
+}
+
+static int drain_socket(struct ringbuf *r)
+{
+	static unsigned char buf[SVC_EVENT_BATCH];
+	int total = 0;
+	ssize_t n;
+
+	if (r->flush)
+		jail_flush(r->flush); /* a gone service is told on the loop */
+	while ((n = recv(r->sock, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		total += feed_batch(r, buf, (size_t)n);
+	return total;
 }
 
 int ringbuf_drain(struct ringbuf *r)
 {
-	return ring_buffer__consume(r->rb);
+	return r->rb ? ring_buffer__consume(r->rb) : drain_socket(r);
 }
 
 void ringbuf_close(struct ringbuf *r)
 {
-	ring_buffer__free(r->rb);
+	if (r->rb)
+		ring_buffer__free(r->rb);
 	r->rb = NULL;
+	r->sock = -1; /* the jail's: closed with it */
 }

@@ -9,6 +9,7 @@
 enum {
 	AL_EXIT_USAGE = 2,	    /* bad option, DIR or COMMAND; a bad profile or admin floor */
 	AL_EXIT_NO_INPUT = 66,	    /* report, profile suggest: FILE cannot be read (sysexits' EX_NOINPUT) */
+	AL_EXIT_SERVICE = 119,	    /* the agentlock service refused the cell, or went away during the run */
 	AL_EXIT_NOT_ROOT = 120,	    /* needs root to load BPF */
 	AL_EXIT_NO_BPF_LSM = 121,   /* BPF-LSM is not active or refused here */
 	AL_EXIT_BPF = 122,	    /* the BPF object failed to load or attach */

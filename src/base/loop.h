@@ -16,7 +16,7 @@
  * drops the registration that returned it. Nothing else blocks, so no mode
  * keeps another from being served.
  */
-#define LOOP_MAX_FDS 16
+#define LOOP_MAX_FDS 48
 #define LOOP_MAX_TIMERS 16
 #define LOOP_MAX_EVENTS 16 /* ready descriptors taken per wait */
 

@@ -135,6 +135,8 @@ const char *cli_usage_of(enum cli_cmd cmd)
 		return "agentlock profile show NAME|FILE [DIR] [--user NAME]";
 	case CLI_CHECK:
 		return "agentlock check [--json]";
+	case CLI_DAEMON:
+		return "agentlock daemon [--socket PATH]";
 	case CLI_REPLAY:
 		return "agentlock replay FILE [--speed N] [--ascii]";
 	case CLI_REPORT:
@@ -428,6 +430,30 @@ static int parse_check(int argc, char **argv, struct cli *out, char *err, size_t
 	return 0;
 }
 
+/* agentlock daemon [--socket PATH]: the service (root). */
+static int parse_daemon(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+	int i;
+
+	out->cmd = CLI_DAEMON;
+	for (i = 2; i < argc; i++) {
+		if (is_opt(argv[i], "--socket")) {
+			if (opt_value("--socket", argc, argv, &i, &out->socket, err, errlen))
+				return -1;
+			if (out->socket[0] != '/') {
+				snprintf(err, errlen, "--socket wants an absolute path, not '%s'",
+					 out->socket);
+				return -1;
+			}
+		} else {
+			snprintf(err, errlen, "'agentlock daemon' takes only --socket PATH, not '%s'",
+				 argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* agentlock rules [--check FILE] [--user NAME]: the behaviour rules in force. */
 static int parse_rules_cmd(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
@@ -472,6 +498,8 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 		return parse_profile_cmd(argc, argv, out, err, errlen);
 	if (argc > 1 && !strcmp(argv[1], "rules"))
 		return parse_rules_cmd(argc, argv, out, err, errlen);
+	if (argc > 1 && !strcmp(argv[1], "daemon"))
+		return parse_daemon(argc, argv, out, err, errlen);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 

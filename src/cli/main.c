@@ -18,6 +18,7 @@
 #include "cli/report_cmd.h"
 #include "cli/run.h"
 #include "cli/watch_cmd.h"
+#include "service/service.h"
 
 #define ERR_LEN 1024
 
@@ -52,6 +53,12 @@ static int check_cmd(const struct cli *cli, char *err, size_t errlen)
 
 static int help_cmd(const struct cli *cli, char *err, size_t errlen);
 
+/* agentlock daemon: the service, until stopped. */
+static int daemon_cmd(const struct cli *cli, char *err, size_t errlen)
+{
+	return service_main(cli->socket, err, errlen);
+}
+
 static int version_cmd(const struct cli *cli, char *err, size_t errlen)
 {
 	(void)cli;
@@ -73,6 +80,8 @@ static const struct command commands[] = {
 	{ CLI_REPLAY, "replay", replay_cmd, "a recorded --log in the dashboard" },
 	{ CLI_REPORT, "report", report_cmd, "a recorded session summarised (text, json, markdown, html)" },
 	{ CLI_WATCH, "watch", watch_cmd, "the dashboard of a session running elsewhere" },
+	{ CLI_DAEMON, "daemon", daemon_cmd,
+	  "the agentlock service (root): cells under BPF-LSM for users without sudo" },
 	{ CLI_HELP, "--help", help_cmd, "this text" },
 	{ CLI_VERSION, "--version", version_cmd, "the version" },
 };

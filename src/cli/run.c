@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,6 +36,8 @@
 #include "backend/observe.h"
 #include "backend/planted.h"
 #include "backend/ringbuf.h"
+#include "backend/svcclient.h"
+#include "backend/svcproto.h"
 #include "ui/live.h"
 #include "cli/cli.h"
 #include "cli/run.h"
@@ -82,6 +85,9 @@ struct run {
 	struct strbuf planted_frag; /* their summary fragment */
 	bool observing;
 	bool fell_back; /* auto: BPF-LSM was tried and is not usable here */
+	bool service;	/* not root: the agentlock service holds the cell */
+	bool service_lost; /* ...and went away while COMMAND ran */
+	int service_pid;
 	struct jail jail;
 	struct launch launch;
 	struct ringbuf rb;
@@ -613,11 +619,23 @@ static int resolve_user(struct run *r)
 	if (geteuid() == 0)
 		return userinfo_resolve(r->cli.user, getenv("SUDO_UID"), &r->user, r->err,
 					sizeof(r->err)) ? AL_EXIT_USAGE : 0;
-	if (r->cli.backend == BACKEND_BPF_LSM) {
-		snprintf(r->err, sizeof(r->err),
-			 "agentlock needs root to load its BPF-LSM programs (CAP_BPF, CAP_PERFMON "
-			 "and CAP_SYS_ADMIN); run it with sudo. COMMAND still runs as you");
-		return AL_EXIT_NOT_ROOT;
+	if (r->cli.backend != BACKEND_LANDLOCK) {
+		int prc = svc_probe(svc_socket_path(), &r->service_pid);
+
+		r->service = prc == 0;
+		if (!r->service && r->cli.backend == BACKEND_BPF_LSM) {
+			snprintf(r->err, sizeof(r->err),
+				 "BPF-LSM without root needs the agentlock service, and none answers "
+				 "at %s (%s). Start it (sudo systemctl enable --now agentlockd, or "
+				 "sudo agentlock daemon), or run agentlock with sudo. COMMAND did not "
+				 "run",
+				 svc_socket_path(), strerror(-prc));
+			return prc == -ENOENT || prc == -ECONNREFUSED ? AL_EXIT_NOT_ROOT
+								       : AL_EXIT_SERVICE;
+		}
+		if (!r->service && prc != -ENOENT && prc != -ECONNREFUSED)
+			warning("the agentlock service at %s does not answer (%s); the cell is "
+				"Landlock's", svc_socket_path(), strerror(-prc));
 	}
 	snprintf(self, sizeof(self), "%u", (unsigned)getuid());
 	if (userinfo_resolve(self, NULL, &r->user, r->err, sizeof(r->err)))
@@ -636,19 +654,34 @@ static void update_listening(struct run *r);
 /* The BPF-LSM backend: load, install the rules, open the stream, launch. */
 static int start_bpf(struct run *r)
 {
-	int rc = jail_open(&r->jail, r->cli.audit, r->err, sizeof(r->err));
+	static const char *const engines[] = {
+		[SVC_ENGINE_REUSED] = "the service's engine, loaded earlier",
+		[SVC_ENGINE_LOADED] = "the service's engine, loaded now",
+		[SVC_ENGINE_COPY] = "a copy the service loaded (another cell holds the engine)",
+	};
+	int rc = r->service ? jail_connect(&r->jail, svc_socket_path(), r->cli.audit, r->err,
+					   sizeof(r->err))
+			    : jail_open(&r->jail, r->cli.audit, r->err, sizeof(r->err));
 
 	if (rc)
 		return rc;
-	detail(r, "BPF programs: %s",
-	       !r->jail.skel ? "the engine an earlier run loaded, reused" :
-	       r->jail.engine ? "loaded and pinned as the engine later runs reuse" :
-				"a copy of this run's own (another run holds the engine)");
+	if (r->service)
+		detail(r, "BPF programs: %s; the agentlock service (pid %d) holds the cell",
+		       r->jail.svc_engine >= 0 && r->jail.svc_engine <= SVC_ENGINE_COPY
+			       ? engines[r->jail.svc_engine] : "the service's",
+		       r->service_pid);
+	else
+		detail(r, "BPF programs: %s",
+		       !r->jail.skel ? "the engine an earlier run loaded, reused" :
+		       r->jail.engine ? "loaded and pinned as the engine later runs reuse" :
+					"a copy of this run's own (another run holds the engine)");
+	r->jail.svc_project = r->dir;
 	rc = jail_install(&r->jail, &r->cell.policy, r->err, sizeof(r->err));
 	if (rc)
 		return rc;
 	update_listening(r);
-	rc = ringbuf_open(&r->rb, r->jail.events_fd, &r->session);
+	rc = r->service ? ringbuf_open_socket(&r->rb, r->jail.events_fd, &r->jail, &r->session)
+			: ringbuf_open(&r->rb, r->jail.events_fd, &r->session);
 	if (rc) {
 		snprintf(r->err, sizeof(r->err), "failed to open the event ring buffer: %s",
 			 strerror(-rc));
@@ -1224,7 +1257,7 @@ static int start(struct run *r)
 		return rc;
 	say_rule_actions(r);
 	start_watch(r);
-	if (geteuid() == 0 && r->cli.backend != BACKEND_LANDLOCK) {
+	if ((geteuid() == 0 || r->service) && r->cli.backend != BACKEND_LANDLOCK) {
 		rc = start_bpf(r);
 		if (rc != AL_EXIT_NO_BPF_LSM || r->cli.backend == BACKEND_BPF_LSM)
 			return rc;
@@ -1342,6 +1375,25 @@ static int tree_gone(void *ctx)
 	return loop_add_timer(&r->loop, DRAIN_NS, drain_tick, r) < 0 ? LOOP_STOP : LOOP_CONTINUE;
 }
 
+/*
+ * The service never writes unasked, so its socket turning readable means it
+ * went away. Its cells stay pinned and kill their members as they act; the
+ * run ends COMMAND too and says so.
+ */
+static int on_service(struct loop *lp, int fd, uint32_t events, void *ctx)
+{
+	struct run *r = ctx;
+
+	(void)lp;
+	(void)fd;
+	(void)events;
+	if (!svc_gone(&r->jail))
+		return LOOP_CONTINUE;
+	r->service_lost = true;
+	launch_stop(&r->launch);
+	return LOOP_REMOVE;
+}
+
 /* The launcher, the live view and the watch socket on the one loop, run. */
 static int supervise(struct run *r)
 {
@@ -1349,10 +1401,14 @@ static int supervise(struct run *r)
 
 	if (rc)
 		return rc;
-	rc = watch_ride(&r->watch, &r->loop);
+	if (r->service && jail_active(&r->jail))
+		rc = loop_add_fd(&r->loop, r->jail.svc_fd, EPOLLIN, on_service, r);
+	if (!rc)
+		rc = watch_ride(&r->watch, &r->loop);
 	if (!rc)
 		rc = launch_supervise(&r->launch, jail_active(&r->jail) ? &r->jail : NULL,
-				      r->rb.rb ? &r->rb : r->observing ? &r->obs.rb : NULL,
+				      ringbuf_is_open(&r->rb) ? &r->rb
+							       : r->observing ? &r->obs.rb : NULL,
 				      &r->session, tree_gone, r);
 	if (!rc)
 		rc = loop_run(&r->loop);
@@ -1378,7 +1434,7 @@ static void run_free(struct run *r)
 	watch_close(&r->watch, false); /* unlinks the socket on every path */
 	launch_cleanup(&r->launch);
 	cgroup_remove(&r->cg); /* every member is gone */
-	if (r->rb.rb)
+	if (ringbuf_is_open(&r->rb))
 		ringbuf_close(&r->rb);
 	if (jail_active(&r->jail))
 		jail_close(&r->jail);
@@ -1421,6 +1477,7 @@ int run_cmd(const struct cli *cli, char *err, size_t errlen)
 	r->thaw_timer = -1;
 	r->loop.ep = r->loop.sig_fd = -1;
 	r->launch.go_fd = r->launch.msg_fd = r->launch.pty_master = -1;
+	r->rb.sock = -1;
 	sb_init(&r->text);
 	sb_init(&r->report.sb);
 	sb_init(&r->log.sb);
@@ -1437,6 +1494,15 @@ int run_cmd(const struct cli *cli, char *err, size_t errlen)
 		watch_close(&r->watch, true);
 		rc = session_exit_status(&r->session);
 		r->err[0] = '\0'; /* COMMAND's status: nothing of agentlock's to report */
+		if (r->service_lost) {
+			snprintf(r->err, sizeof(r->err),
+				 "the agentlock service (pid %d) went away while COMMAND ran, so "
+				 "agentlock ended COMMAND; the cell stayed enforced (its members "
+				 "are killed as they act). Restart the service (sudo systemctl "
+				 "restart agentlockd) and run again",
+				 r->service_pid);
+			rc = AL_EXIT_SERVICE;
+		}
 	}
 	run_free(r);
 	snprintf(err, errlen, "%s", r->err);

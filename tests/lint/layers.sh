@@ -5,7 +5,7 @@
 #   tests/lint/layers.sh
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-layers=(base policy session backend ui cli) # from the ground up
+layers=(base policy session backend service ui cli) # from the ground up
 pass=0 fail=0
 rank() { local i; for i in "${!layers[@]}"; do [ "${layers[$i]}" = "$1" ] && echo "$i" && return; done; echo -1; }
 [ "$(ls -d "$top"/src/*/ | wc -l)" -eq ${#layers[@]} ] || { echo "not ok - src/ has a folder no layer names: $(ls "$top/src")"; echo "0 passed, 1 failed"; exit 1; }

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A cell held by the agentlock service: the jail interface over its socket. */
+#ifndef AL_SVCCLIENT_H
+#define AL_SVCCLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "backend/jail.h"
+
+/* Whether a service listens at path (SVC_SOCKET unless AGENTLOCK_SERVICE
+ * names another): connects and says hello. 0 with its pid in *pid, or
+ * -errno (-ENOENT, -ECONNREFUSED: none runs). */
+int svc_probe(const char *path, int *pid);
+/* The socket the client uses. */
+const char *svc_socket_path(void);
+
+/* Opens a cell held by the service at path: jail_* then act through it, and
+ * j->events_fd is the socket its events arrive on (ringbuf_open_socket).
+ * Returns 0 or an AL_EXIT_* code with the message in err. */
+int jail_connect(struct jail *j, const char *path, bool audit, char *err, size_t errlen);
+
+/* Whether the service's connection has ended (read on the loop: the service
+ * never writes unasked, so a readable socket means it went away). */
+bool svc_gone(struct jail *j);
+
+#endif

@@ -1,0 +1,773 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * agentlockd (docs/service.md): one root process holds the BPF engines and
+ * opens cells for users who are not root. It trusts nobody's word: the peer
+ * is who SO_PEERCRED says, the child it enrols is judged through a pidfd
+ * (the caller's own child, the caller's uid in every slot, no_new_privs
+ * set, in no cell yet), and the policy it installs has the admin floor laid
+ * over it again here. It opens, creates and chowns no path a user named.
+ * One loop: the listening socket, each client, each cell's ring buffer, a
+ * round timer (quiet events, ending cells) and the signals that stop it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "base/exitcodes.h"
+#include "base/loop.h"
+#include "backend/jail.h"
+#include "backend/svcproto.h"
+#include "policy/floor.h"
+#include "policy/policy.h"
+#include "service/service.h"
+
+#define SVC_MAX_CELLS 16	  /* cells the service holds at once */
+#define SVC_MAX_CELLS_PER_UID 4	  /* ...of them one user's */
+#define SVC_ROUND_NS 100000000LL  /* quiet events forwarded, ending cells retried */
+#define SVC_EVENT_SNDBUF (16 << 20) /* the event socket's send buffer */
+#define SVC_LISTEN_BACKLOG 16
+#define SD_LISTEN_FDS_START 3	  /* systemd's first passed descriptor */
+
+struct cell {
+	bool used;
+	int fd;		   /* the client's connection */
+	struct ucred peer; /* who it is, from SO_PEERCRED */
+	unsigned id;
+	bool opened, installed, ending;
+	struct jail jail;
+	struct ring_buffer *rb;
+	int ev;		   /* this side of the event socket */
+	pid_t child;	   /* the enrolled child, 0 before */
+	uint64_t fwd_dropped; /* events the client's socket had no room for */
+	uint32_t bcount;   /* records in the batch */
+	size_t blen;
+	unsigned char batch[SVC_EVENT_BATCH];
+};
+
+static struct service {
+	struct loop loop;
+	int lfd;
+	bool socket_ours; /* made here (unlinked at the end), not systemd's */
+	char path[108];
+	unsigned next_id;
+	struct cell cells[SVC_MAX_CELLS];
+	unsigned char buf[SVC_MAX_MSG];
+} S;
+
+static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void logf_(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("agentlockd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int reply(struct cell *c, uint32_t type, int32_t status, const void *d, size_t n, int fd)
+{
+	return svc_send(c->fd, type, status, d, n, fd);
+}
+
+static int __attribute__((format(printf, 4, 5)))
+refuse(struct cell *c, uint32_t type, int code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return reply(c, type, code, msg, strlen(msg), -1);
+}
+
+/* The batch to the client, whole or counted as dropped: a slow client
+ * loses its own events (counted and shown), never the service's time. */
+static void send_batch(struct cell *c)
+{
+	if (!c->blen)
+		return;
+	if (send(c->ev, c->batch, c->blen, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)c->blen)
+		c->fwd_dropped += c->bcount;
+	c->blen = 0;
+	c->bcount = 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct cell *c = ctx;
+	uint32_t len = (uint32_t)size;
+
+	if (size > sizeof(c->batch) - sizeof(len))
+		return 0;
+	if (c->blen + sizeof(len) + size > sizeof(c->batch))
+		send_batch(c);
+	memcpy(c->batch + c->blen, &len, sizeof(len));
+	memcpy(c->batch + c->blen + sizeof(len), data, size);
+	c->blen += sizeof(len) + size;
+	c->bcount++;
+	return 0;
+}
+
+static void forward(struct cell *c)
+{
+	if (!c->rb)
+		return;
+	ring_buffer__consume(c->rb);
+	send_batch(c);
+}
+
+static int on_ring(struct loop *lp, int fd, uint32_t events, void *ctx)
+{
+	(void)lp;
+	(void)fd;
+	(void)events;
+	forward(ctx);
+	return LOOP_CONTINUE;
+}
+
+static int cells_of(uid_t uid)
+{
+	int i, n = 0;
+
+	for (i = 0; i < SVC_MAX_CELLS; i++)
+		n += S.cells[i].used && S.cells[i].opened && S.cells[i].peer.uid == uid;
+	return n;
+}
+
+/* A member signalled through a pidfd, re-checked so a reused pid is never hit. */
+static int kill_member(pid_t pid, void *ctx)
+{
+	struct cell *c = ctx;
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0)
+		return 0;
+	if (jail_is_member(&c->jail, pid))
+		syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+	close(fd);
+	return 0;
+}
+
+/* The cell's end: members killed; detached once none is left (else the
+ * round tries again: a cell is never detached with a member in it). */
+static bool finish_cell(struct cell *c)
+{
+	if (c->opened && jail_active(&c->jail)) {
+		jail_for_each_member(&c->jail, kill_member, c);
+		if (jail_has_members(&c->jail))
+			return false;
+		if (c->rb) {
+			loop_del_fd(&S.loop, ring_buffer__epoll_fd(c->rb));
+			ring_buffer__free(c->rb);
+			c->rb = NULL;
+		}
+		jail_close(&c->jail);
+	}
+	if (c->ev >= 0)
+		close(c->ev);
+	memset(c, 0, sizeof(*c));
+	c->fd = c->ev = -1;
+	return true;
+}
+
+/* The client is gone or asked for the end: its cell ends with it. */
+static void end_cell(struct cell *c)
+{
+	if (c->fd >= 0) {
+		loop_del_fd(&S.loop, c->fd);
+		close(c->fd);
+		c->fd = -1;
+	}
+	if (!finish_cell(c)) {
+		c->ending = true;
+		logf_("cell %u (uid %u): members still ending; retrying", c->id,
+		      (unsigned)c->peer.uid);
+	}
+}
+
+static int do_open(struct cell *c, const struct svc_hdr *h)
+{
+	struct svc_open o;
+	struct svc_opened out = { 0 };
+	char err[1024] = "";
+	int sv[2], rc, big = SVC_EVENT_SNDBUF;
+
+	if (c->opened)
+		return refuse(c, h->type, AL_EXIT_SERVICE, "this connection already has a cell");
+	if (h->len < sizeof(o))
+		return refuse(c, h->type, AL_EXIT_SERVICE, "malformed open request");
+	memcpy(&o, h + 1, sizeof(o));
+	if (cells_of(c->peer.uid) >= SVC_MAX_CELLS_PER_UID)
+		return refuse(c, h->type, AL_EXIT_SERVICE,
+			      "uid %u already has %d cells open, the most the agentlock service "
+			      "gives one user; end one and run again",
+			      (unsigned)c->peer.uid, SVC_MAX_CELLS_PER_UID);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return refuse(c, h->type, AL_EXIT_SERVICE, "cannot make the event socket: %s",
+			      strerror(errno));
+	rc = jail_open(&c->jail, o.audit, err, sizeof(err));
+	if (rc) {
+		if (jail_active(&c->jail))
+			jail_close(&c->jail);
+		close(sv[0]);
+		close(sv[1]);
+		return refuse(c, h->type, rc, "%s", err);
+	}
+	c->opened = true;
+	c->ev = sv[0];
+	setsockopt(c->ev, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big));
+	c->rb = ring_buffer__new(c->jail.events_fd, on_record, c, NULL);
+	if (!c->rb || loop_add_fd(&S.loop, ring_buffer__epoll_fd(c->rb), EPOLLIN, on_ring, c)) {
+		close(sv[1]);
+		return refuse(c, h->type, AL_EXIT_SERVICE, "cannot read the cell's events: %s",
+			      strerror(errno));
+	}
+	out.engine = !c->jail.skel ? SVC_ENGINE_REUSED
+		     : c->jail.engine ? SVC_ENGINE_LOADED : SVC_ENGINE_COPY;
+	out.cell = c->id;
+	rc = reply(c, h->type, 0, &out, sizeof(out), sv[1]);
+	close(sv[1]);
+	logf_("cell %u opened for uid %u (pid %d)%s", c->id, (unsigned)c->peer.uid,
+	      (int)c->peer.pid, o.audit ? ", audit" : "");
+	return rc;
+}
+
+/* The memfd's policy, checked, into p; the project path into project. */
+static int read_policy(int fd, struct policy *p, char *project, size_t plen, char *err,
+		       size_t errlen)
+{
+	struct stat st;
+	struct svc_policy hd;
+	unsigned char *b;
+	size_t off, n;
+	uint32_t i;
+	int rc = -1;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(hd) ||
+	    st.st_size > (off_t)SVC_MAX_POLICY) {
+		snprintf(err, errlen, "the policy is not a memfd of a sane size");
+		return -1;
+	}
+	n = (size_t)st.st_size;
+	b = malloc(n);
+	if (!b || pread(fd, b, n, 0) != (ssize_t)n) {
+		snprintf(err, errlen, "cannot read the policy");
+		goto out;
+	}
+	memcpy(&hd, b, sizeof(hd));
+	off = sizeof(hd);
+	if (hd.magic != SVC_POLICY_MAGIC || hd.nrules > AL_MAX_RULES ||
+	    hd.project_len >= plen || n - off < hd.project_len) {
+		snprintf(err, errlen, "the policy's header is malformed");
+		goto out;
+	}
+	memcpy(project, b + off, hd.project_len);
+	project[hd.project_len] = '\0';
+	off += hd.project_len;
+	if (project[0] != '/' || strlen(project) != hd.project_len) {
+		snprintf(err, errlen, "the policy's project is not an absolute path");
+		goto out;
+	}
+	for (i = 0; i < hd.nrules; i++) {
+		struct svc_rule r;
+		char path[AL_PATH_MAX];
+
+		if (n - off < sizeof(r)) {
+			snprintf(err, errlen, "the policy's rule %u is cut", i);
+			goto out;
+		}
+		memcpy(&r, b + off, sizeof(r));
+		off += sizeof(r);
+		if (r.len == 0 || r.len >= sizeof(path) || n - off < r.len) {
+			snprintf(err, errlen, "the policy's rule %u has a bad length", i);
+			goto out;
+		}
+		memcpy(path, b + off, r.len);
+		path[r.len] = '\0';
+		off += r.len;
+		if (path[0] != '/' || strlen(path) != r.len ||
+		    policy_add(p, path, r.access, r.class, r.flags & POLICY_MAP_FLAGS)) {
+			snprintf(err, errlen, "the policy's rule %u is not a canonical path", i);
+			goto out;
+		}
+	}
+	p->programs_only = hd.programs_only != 0;
+	p->net.restricted = hd.net_restricted != 0;
+	memcpy(p->net.connect, hd.connect, sizeof(p->net.connect));
+	rc = 0;
+out:
+	free(b);
+	return rc;
+}
+
+/* The admin floor over what the client sent: the client laid it already,
+ * but the client is the user's to change. */
+static int lay_floor(struct cell *c, struct policy *p, const char *project, char *err,
+		     size_t errlen)
+{
+	char path[256], *buf;
+	struct floor f = { 0 };
+	struct passwd pw, *res = NULL;
+	struct strbuf warn;
+	long sz = sysconf(_SC_GETPW_R_SIZE_MAX);
+	int rc;
+
+	floor_locate(path, sizeof(path));
+	if (floor_load(path, NULL, &f, err, errlen))
+		return -1;
+	if (!f.present) {
+		floor_free(&f);
+		return 0;
+	}
+	buf = malloc(sz > 0 ? (size_t)sz : 16384);
+	if (!buf || getpwuid_r(c->peer.uid, &pw, buf, sz > 0 ? (size_t)sz : 16384, &res) || !res) {
+		snprintf(err, errlen, "uid %u has no passwd entry", (unsigned)c->peer.uid);
+		free(buf);
+		floor_free(&f);
+		return -1;
+	}
+	{
+		struct prof_env env = { .home = pw.pw_dir, .project = project };
+
+		sb_init(&warn);
+		rc = floor_apply(&f, &env, p, &warn, err, errlen);
+		if (!rc)
+			floor_apply_net(&f, &p->net, NULL, 0, &warn);
+		sb_free(&warn);
+	}
+	free(buf);
+	floor_free(&f);
+	return rc ? -1 : 0;
+}
+
+static int do_install(struct cell *c, const struct svc_hdr *h, int fd)
+{
+	struct policy p = { 0 };
+	char project[4096], err[1024] = "";
+	int rc;
+
+	if (!c->opened || c->installed || c->child)
+		return refuse(c, h->type, AL_EXIT_SERVICE, "install comes once, after open");
+	if (fd < 0)
+		return refuse(c, h->type, AL_EXIT_SERVICE, "install without the policy's memfd");
+	if (read_policy(fd, &p, project, sizeof(project), err, sizeof(err)) ||
+	    lay_floor(c, &p, project, err, sizeof(err))) {
+		policy_free(&p);
+		return refuse(c, h->type, AL_EXIT_USAGE, "the service refused the policy: %s", err);
+	}
+	rc = jail_install(&c->jail, &p, err, sizeof(err));
+	policy_free(&p);
+	if (rc)
+		return refuse(c, h->type, rc, "%s", err);
+	c->installed = true;
+	return reply(c, h->type, 0, NULL, 0, -1);
+}
+
+/* A line "Name:\tV1\tV2..." of a /proc status file into v[0..n-1]; the count. */
+static int status_field(const char *st, const char *name, long v[], int n)
+{
+	const char *p = strstr(st, name);
+	int k = 0;
+	char *end;
+
+	if (!p || (p != st && p[-1] != '\n'))
+		return 0;
+	p += strlen(name);
+	while (k < n) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		v[k] = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		p = end;
+		k++;
+	}
+	return k;
+}
+
+/* The pid behind a pidfd (its fdinfo), or -1. */
+static pid_t pidfd_pid(int fd)
+{
+	char path[64], buf[512];
+	long v[1];
+	int f;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return -1;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return status_field(buf, "Pid:", v, 1) == 1 && v[0] > 0 ? (pid_t)v[0] : -1;
+}
+
+/* Whether the child may join: the caller's own child, the caller's uid in
+ * every slot, no_new_privs, in none of this service's cells. */
+static int judge_child(struct cell *c, pid_t pid, char *why, size_t wlen)
+{
+	char path[64], st[4096];
+	long v[4];
+	int f, i;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	n = f < 0 ? -1 : read(f, st, sizeof(st) - 1);
+	if (f >= 0)
+		close(f);
+	if (n <= 0) {
+		snprintf(why, wlen, "process %d cannot be read", (int)pid);
+		return -1;
+	}
+	st[n] = '\0';
+	if (status_field(st, "PPid:", v, 1) != 1 || v[0] != c->peer.pid) {
+		snprintf(why, wlen, "process %d is not the caller's child", (int)pid);
+		return -1;
+	}
+	if (status_field(st, "Uid:", v, 4) != 4 || v[0] != (long)c->peer.uid ||
+	    v[1] != (long)c->peer.uid || v[2] != (long)c->peer.uid || v[3] != (long)c->peer.uid) {
+		snprintf(why, wlen, "process %d does not run as uid %u alone", (int)pid,
+			 (unsigned)c->peer.uid);
+		return -1;
+	}
+	if (status_field(st, "NoNewPrivs:", v, 1) != 1 || v[0] != 1) {
+		snprintf(why, wlen, "process %d has not set no_new_privs", (int)pid);
+		return -1;
+	}
+	for (i = 0; i < SVC_MAX_CELLS; i++) {
+		struct cell *o = &S.cells[i];
+
+		if (o->used && o->opened && jail_active(&o->jail) && jail_is_member(&o->jail, pid)) {
+			snprintf(why, wlen, "process %d is in a cell already", (int)pid);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int do_enrol(struct cell *c, const struct svc_hdr *h, int fd)
+{
+	char why[256];
+	pid_t pid;
+	int rc;
+
+	if (!c->installed || c->child)
+		return refuse(c, h->type, AL_EXIT_SERVICE, "enrol comes once, after install");
+	pid = fd >= 0 ? pidfd_pid(fd) : -1;
+	if (pid <= 0)
+		return refuse(c, h->type, AL_EXIT_SERVICE, "enrol wants the child's pidfd");
+	if (judge_child(c, pid, why, sizeof(why)))
+		return refuse(c, h->type, AL_EXIT_SERVICE, "%s", why);
+	rc = jail_enroll(&c->jail, pid);
+	if (rc)
+		return reply(c, h->type, rc, NULL, 0, -1);
+	/* Still the process judged? A pid reused meanwhile is taken out again. */
+	if (syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0)) {
+		__u32 key = (__u32)pid;
+
+		bpf_map_delete_elem(c->jail.jailed_fd, &key);
+		return refuse(c, h->type, AL_EXIT_SERVICE, "process %d ended", (int)pid);
+	}
+	c->child = pid;
+	return reply(c, h->type, 0, NULL, 0, -1);
+}
+
+static int do_canary(struct cell *c, const struct svc_hdr *h)
+{
+	struct svc_canary out = { 0 };
+	int rc;
+
+	if (!c->child)
+		return refuse(c, h->type, AL_EXIT_SERVICE, "no child enrolled");
+	rc = jail_canary_hits(&c->jail, c->child, &out.hits);
+	if (rc)
+		return reply(c, h->type, rc, NULL, 0, -1);
+	out.project_seen = jail_project_seen(&c->jail);
+	return reply(c, h->type, 0, &out, sizeof(out), -1);
+}
+
+static int do_members(struct cell *c, const struct svc_hdr *h)
+{
+	static struct {
+		struct svc_members m;
+		uint32_t pid[SVC_MAX_MEMBERS];
+	} out;
+	__u32 key, next, *prev = NULL;
+
+	out.m.n = out.m.more = 0;
+	while (bpf_map_get_next_key(c->jail.jailed_fd, prev, &next) == 0) {
+		if (out.m.n == SVC_MAX_MEMBERS) {
+			out.m.more = 1;
+			break;
+		}
+		out.pid[out.m.n++] = next;
+		key = next;
+		prev = &key;
+	}
+	return reply(c, h->type, 0, &out, sizeof(out.m) + out.m.n * sizeof(uint32_t), -1);
+}
+
+/* One request, answered. -1: the client is to be dropped. */
+static int serve(struct cell *c, const struct svc_hdr *h, int fd)
+{
+	uint64_t k[AL_CNT_MAX];
+	struct svc_hello hello = { .pid = (uint32_t)getpid(), .version = SVC_VERSION };
+	struct svc_stream st;
+	uint32_t pid;
+
+	if (h->type != SVC_HELLO && h->type != SVC_OPEN && !c->opened)
+		return refuse(c, h->type, AL_EXIT_SERVICE, "no cell is open on this connection");
+	switch (h->type) {
+	case SVC_HELLO:
+		return reply(c, h->type, 0, &hello, sizeof(hello), -1);
+	case SVC_OPEN:
+		return do_open(c, h);
+	case SVC_INSTALL:
+		return do_install(c, h, fd);
+	case SVC_ENROL:
+		return do_enrol(c, h, fd);
+	case SVC_CANARY:
+		return do_canary(c, h);
+	case SVC_ACTIVATE:
+		if (!c->child)
+			return refuse(c, h->type, AL_EXIT_SERVICE, "no child enrolled");
+		return reply(c, h->type, jail_activate(&c->jail, c->child) ? -errno : 0, NULL, 0,
+			     -1);
+	case SVC_STREAM:
+		if (h->len < sizeof(st))
+			return refuse(c, h->type, AL_EXIT_SERVICE, "malformed stream request");
+		memcpy(&st, h + 1, sizeof(st));
+		jail_stream_inbounds(&c->jail, st.on, st.granted);
+		return reply(c, h->type, 0, NULL, 0, -1);
+	case SVC_OWN_SOCKET: {
+		struct stat sst;
+
+		if (fd < 0 || fstat(fd, &sst) || !S_ISSOCK(sst.st_mode))
+			return refuse(c, h->type, AL_EXIT_SERVICE, "own-socket wants a socket");
+		return reply(c, h->type, jail_own_socket(&c->jail, fd), NULL, 0, -1);
+	}
+	case SVC_COUNTERS:
+		jail_read_counters(&c->jail, k);
+		k[AL_CNT_RB_DROPPED] += c->fwd_dropped;
+		return reply(c, h->type, 0, k, sizeof(k), -1);
+	case SVC_MEMBERS:
+		return do_members(c, h);
+	case SVC_IS_MEMBER:
+		if (h->len < sizeof(pid))
+			return refuse(c, h->type, AL_EXIT_SERVICE, "malformed member request");
+		memcpy(&pid, h + 1, sizeof(pid));
+		return reply(c, h->type, jail_is_member(&c->jail, (pid_t)pid) ? 0 : -ESRCH, NULL, 0,
+			     -1);
+	case SVC_FLUSH:
+		forward(c);
+		return reply(c, h->type, 0, NULL, 0, -1);
+	case SVC_CLOSE:
+		reply(c, h->type, 0, NULL, 0, -1);
+		return -1;
+	}
+	return -1;
+}
+
+static int on_client(struct loop *lp, int fd, uint32_t events, void *ctx)
+{
+	struct cell *c = ctx;
+	struct svc_hdr *h;
+	int pfd = -1, rc;
+
+	(void)lp;
+	(void)fd;
+	(void)events;
+	rc = svc_recv(c->fd, S.buf, &h, &pfd);
+	if (rc == -EAGAIN)
+		return LOOP_CONTINUE;
+	if (!rc)
+		rc = serve(c, h, pfd);
+	if (pfd >= 0)
+		close(pfd);
+	if (rc < 0) {
+		end_cell(c);
+		return LOOP_CONTINUE; /* end_cell took the registration */
+	}
+	return LOOP_CONTINUE;
+}
+
+static int on_listen(struct loop *lp, int fd, uint32_t events, void *ctx)
+{
+	socklen_t len = sizeof(struct ucred);
+	struct cell *c = NULL;
+	int i, cfd;
+
+	(void)events;
+	(void)ctx;
+	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (cfd < 0)
+		return LOOP_CONTINUE;
+	for (i = 0; i < SVC_MAX_CELLS && !c; i++)
+		if (!S.cells[i].used)
+			c = &S.cells[i];
+	if (!c) {
+		static const char msg[] = "the agentlock service holds as many cells as it can; "
+					  "try again when one has ended";
+
+		svc_send(cfd, SVC_HELLO, AL_EXIT_SERVICE, msg, sizeof(msg) - 1, -1);
+		close(cfd);
+		return LOOP_CONTINUE;
+	}
+	memset(c, 0, sizeof(*c));
+	c->fd = cfd;
+	c->ev = -1;
+	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len) || c->peer.pid <= 0) {
+		close(cfd);
+		c->fd = -1;
+		return LOOP_CONTINUE;
+	}
+	c->used = true;
+	c->id = ++S.next_id;
+	if (loop_add_fd(lp, cfd, EPOLLIN, on_client, c)) {
+		close(cfd);
+		memset(c, 0, sizeof(*c));
+	}
+	return LOOP_CONTINUE;
+}
+
+static int on_round(struct loop *lp, void *ctx)
+{
+	int i;
+
+	(void)lp;
+	(void)ctx;
+	for (i = 0; i < SVC_MAX_CELLS; i++) {
+		struct cell *c = &S.cells[i];
+
+		if (!c->used)
+			continue;
+		if (c->ending) {
+			if (finish_cell(c))
+				logf_("cell ended");
+			continue;
+		}
+		forward(c);
+	}
+	return LOOP_CONTINUE;
+}
+
+static int on_stop(struct loop *lp, const struct signalfd_siginfo *si, void *ctx)
+{
+	(void)lp;
+	(void)ctx;
+	logf_("signal %u: stopping; open cells stay pinned and enforced", si->ssi_signo);
+	return LOOP_STOP;
+}
+
+/* systemd's socket (LISTEN_PID/LISTEN_FDS), or -1. */
+static int activated_socket(void)
+{
+	const char *lp = getenv("LISTEN_PID"), *lf = getenv("LISTEN_FDS");
+
+	if (!lp || !lf || atoi(lp) != (int)getpid() || atoi(lf) < 1)
+		return -1;
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	fcntl(SD_LISTEN_FDS_START, F_SETFD, FD_CLOEXEC);
+	fcntl(SD_LISTEN_FDS_START, F_SETFL, O_NONBLOCK);
+	return SD_LISTEN_FDS_START;
+}
+
+static int listen_on(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd;
+
+	if (strlen(path) >= sizeof(a.sun_path)) {
+		snprintf(err, errlen, "the socket path %s is too long", path);
+		return -1;
+	}
+	if (!strcmp(path, SVC_SOCKET)) {
+		mkdir(SVC_DIR, 0755);
+		if (lstat(SVC_DIR, &st) || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+		    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+			snprintf(err, errlen, SVC_DIR " is not root's own directory; remove it and "
+				 "start the service again");
+			return -1;
+		}
+		chmod(SVC_DIR, 0755);
+	}
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path); /* a service that died; a live one would hold the pid file... */
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || chmod(path, 0666) ||
+	    listen(fd, SVC_LISTEN_BACKLOG)) {
+		snprintf(err, errlen, "cannot listen on %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int service_main(const char *path, char *err, size_t errlen)
+{
+	int rc, i;
+
+	if (geteuid() != 0) {
+		snprintf(err, errlen, "the agentlock service loads BPF programs and needs root: run "
+			 "it as root (sudo systemctl enable --now agentlockd)");
+		return AL_EXIT_NOT_ROOT;
+	}
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	for (i = 0; i < SVC_MAX_CELLS; i++)
+		S.cells[i].fd = S.cells[i].ev = -1;
+	S.lfd = path ? -1 : activated_socket();
+	snprintf(S.path, sizeof(S.path), "%s", path ? path : SVC_SOCKET);
+	if (S.lfd < 0) {
+		S.lfd = listen_on(S.path, err, errlen);
+		if (S.lfd < 0)
+			return AL_EXIT_SERVICE;
+		S.socket_ours = true;
+	}
+	rc = loop_init(&S.loop);
+	if (!rc)
+		rc = loop_add_fd(&S.loop, S.lfd, EPOLLIN, on_listen, NULL);
+	if (!rc)
+		rc = loop_add_signal(&S.loop, SIGTERM, on_stop, NULL);
+	if (!rc)
+		rc = loop_add_signal(&S.loop, SIGINT, on_stop, NULL);
+	if (!rc)
+		rc = loop_add_timer(&S.loop, SVC_ROUND_NS, on_round, NULL) < 0 ? -ENOSPC : 0;
+	if (rc) {
+		snprintf(err, errlen, "cannot set up the service's loop: %s", strerror(-rc));
+		return AL_EXIT_SERVICE;
+	}
+	jail_quiet_libbpf();
+	logf_("listening on %s (pid %d)", S.path, (int)getpid());
+	rc = loop_run(&S.loop);
+	if (S.socket_ours)
+		unlink(S.path);
+	close(S.lfd);
+	loop_free(&S.loop);
+	return rc ? AL_EXIT_SERVICE : 0;
+}

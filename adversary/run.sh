@@ -14,9 +14,11 @@
 #     a write that moves a member out of the cell's cgroup or lifts its limits);
 #   - a program a command allow-list does not name ran (it prints a marker);
 #   - agentlock did not survive to write its summary.
-# Three passes: enforcing (each technique must be "held"), --audit (each
-# attempt must appear as would-block in the NDJSON) and the Landlock backend
-# (compared with landlock-expected).
+# Four passes: enforcing (each technique must be "held"), --audit (each
+# attempt must appear as would-block in the NDJSON), the Landlock backend
+# (compared with landlock-expected), and the service: enforcing again, but
+# started by the user without sudo through agentlockd (docs/service.md);
+# a technique whose agent is root runs as in the enforcing pass there.
 . /tests/lib.sh
 
 H=/home/agent
@@ -232,6 +234,17 @@ judge() {
 
 header() { sed -n "s/^# $2: //p" "$1" | head -n 1; }
 
+# al_cmd [PREFIX...]: agentlock on technique $f as the pass starts it (direct
+# as root with --user, or as the user through the service), after PREFIX.
+al_cmd() {
+	if [ -z "$AL_USER" ]; then
+		"$@" su agent -c "exec agentlock --backend bpf-lsm $flags --headless --report $OUT/$t.report \
+			--log $OUT/$t.log $P -- sh $f"
+	else
+		"$@" agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" $AL_USER "$P" -- sh "$f"
+	fi
+}
+
 run_technique() { # FILE MODE
 	t=$(basename "$1" .sh)
 	mode=$2
@@ -250,16 +263,22 @@ run_technique() { # FILE MODE
 	flags=$(header "$f" flags)
 	[ "$mode" = audit ] && flags="$flags --audit"
 	[ "$mode" = landlock ] && flags="$flags --backend landlock"
+	# The service pass: the user starts agentlock, no sudo, no --user; the
+	# report and log are theirs (old ones, root's, go first).
+	if [ "$mode" = service ] && [ "$user" = agent ]; then
+		rm -f "$OUT/$t.report" "$OUT/$t.log"
+		AL_USER=""
+	else
+		AL_USER="--user $user"
+	fi
 	if [ "$(header "$f" harness)" = pty ]; then
 		# agentlock on the user's terminal (a pty whose other side stands for
 		# the user's shell): what is left in its input afterwards is typed in.
-		al-attack pty-run /root/tty.log agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" \
-			--user "$user" "$P" -- sh "$f" >"$OUT/$t.out" 2>"$OUT/$t.err"
+		al_cmd al-attack pty-run /root/tty.log >"$OUT/$t.out" 2>"$OUT/$t.err"
 		ALRC=$?
 		sleep 0.5 # anything left behind gets time to act
 	elif [ "$(header "$f" harness)" = kill-agentlock ]; then
-		agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" --user "$user" "$P" -- sh "$f" \
-			</dev/null >"$OUT/$t.out" 2>"$OUT/$t.err" &
+		al_cmd </dev/null >"$OUT/$t.out" 2>"$OUT/$t.err" &
 		alpid=$!
 		# Kill only once the agent is really trying (its loop creates $P/loot even
 		# when every read is refused): a fixed delay raced slow (ASan) start-ups.
@@ -282,8 +301,7 @@ run_technique() { # FILE MODE
 	else
 		# No terminal on stdin (only the pty harness gives one): busybox mv and
 		# rm would ask before replacing what they may not write, and wait.
-		agentlock $flags --headless --report "$OUT/$t.report" --log "$OUT/$t.log" --user "$user" "$P" -- sh "$f" \
-			</dev/null >"$OUT/$t.out" 2>"$OUT/$t.err"
+		al_cmd </dev/null >"$OUT/$t.out" 2>"$OUT/$t.err"
 		ALRC=$?
 		sleep 0.5 # anything left behind gets time to act
 	fi
@@ -336,6 +354,13 @@ modes="enforce audit"
 [ -f /tests/adv-modes ] && modes=$(cat /tests/adv-modes)
 for mode in $modes; do
 	echo "# adversary: $mode"
+	if [ "$mode" = service ] && [ -z "${SVC:-}" ]; then
+		chmod 1777 "$OUT"
+		agentlock daemon >/root/svc.log 2>&1 &
+		SVC=$!
+		i=0
+		while [ ! -S /run/agentlock/agentlockd.sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	fi
 	pass_start=$(date +%s)
 	ran=0
 	for f in /tests/[0-9]*.sh; do
@@ -350,7 +375,7 @@ for mode in $modes; do
 		run_technique "$f" $mode
 		if [ "$mode" = landlock ]; then
 			landlock_verdict "$t"
-		elif [ "$mode" = enforce ]; then
+		elif [ "$mode" = enforce ] || [ "$mode" = service ]; then
 			why=$(judge "$t")
 			tried=$(count "$OUT/$t.report" '.verdict=="blocked"')
 			if [ -z "$why" ] && [ "${tried:-0}" -eq 0 ]; then
@@ -393,4 +418,5 @@ case " $modes " in
 *" audit "*) echo "# $EFFECTIVE techniques were seen escaping when audit let them through" ;;
 esac
 stop_fixtures
+[ -n "${SVC:-}" ] && kill "$SVC" 2>/dev/null
 finish

@@ -188,6 +188,9 @@ run_logged vm-core tests/vm/run.sh build-asan tests/vm/suite-core.sh
 step "VM: the cell's own SSH agent under BPF-LSM (real sshd and ssh-agent: git push to the allowed host only)"
 run_logged vm-ssh tests/vm/run.sh build-asan tests/vm/suite-ssh.sh
 
+step "VM: the agentlock service (a user without sudo gets BPF-LSM cells; two at once; the service killed)"
+run_logged vm-service tests/vm/run.sh build-asan tests/vm/suite-service.sh
+
 step "VM: profiles (stub agents under their shipped profiles)"
 run_logged vm-profiles tests/vm/run.sh build-asan tests/vm/suite-profiles.sh
 

@@ -1,0 +1,145 @@
+# The agentlock service (issue 16), under BPF-LSM: started as root, used by
+# an ordinary user without sudo. One behaviour a case: the cell holds and
+# reports, the user's environment reaches COMMAND, --report is the user's,
+# two cells with different rules run at once, a member cannot use the
+# service to leave, a dead client ends its cell, a dead service leaves its
+# cells enforced, and the limits say what they refuse.
+. /tests/lib.sh
+
+H=/home/agent
+P=$H/proj
+mkdir -p /run "$P" /data-a
+echo "only-a" >/data-a/x # outside the system allow-list
+chmod 755 /data-a && chmod 644 /data-a/x
+chown -R agent:agent "$H"
+SVCLOG=/tmp/svc.log
+
+start_service() {
+	agentlock daemon >>"$SVCLOG" 2>&1 &
+	SVC=$!
+	for _ in $(seq 100); do [ -S /run/agentlock/agentlockd.sock ] && break; sleep 0.1; done
+}
+start_service
+[ -S /run/agentlock/agentlockd.sock ] && ok "the service listens on /run/agentlock/agentlockd.sock" ||
+	fail "the service listens" "$(cat $SVCLOG)"
+
+# ua CASE [args...]: agentlock as the user agent, no sudo, headless, with its
+# report and log the user's files under $OUT (a directory the user may write).
+chmod 1777 "$OUT"
+ua() {
+	CASE=$1
+	shift
+	su agent -c "cd $P; export AL_USER_VAR=from-the-user; agentlock --headless \
+		--report $OUT/$CASE.report --log $OUT/$CASE.log $* >$OUT/$CASE.out 2>$OUT/$CASE.err"
+	RC=$?
+}
+
+ua plain -v "$P" -- sh -c "'cat /etc/login.defs; echo \$AL_USER_VAR >$P/env.out; echo inside >$P/in.txt'"
+if [ "$RC" = 0 ] && has "$OUT/plain.log" '.type=="summary" and .backend=="bpf-lsm"' &&
+	has "$OUT/plain.log" '.type=="open" and .path=="/etc/login.defs" and .verdict=="blocked"' &&
+	[ "$(cat $P/in.txt 2>/dev/null)" = inside ] && grep -q "the agentlock service" "$OUT/plain.err"; then
+	ok "a user without sudo gets a BPF-LSM cell from the service; the escape is refused and reported"
+else
+	fail "user cell through the service" "rc=$RC"
+fi
+[ "$(cat $P/env.out 2>/dev/null)" = from-the-user ] && ok "a variable the user exported reaches COMMAND" ||
+	fail "the user's variable" "got '$(cat $P/env.out 2>/dev/null)'"
+[ "$(stat -c %U "$OUT/plain.report" 2>/dev/null)" = agent ] && [ "$(stat -c %U "$OUT/plain.log")" = agent ] &&
+	ok "--report and --log are the user's files" ||
+	fail "report owner" "$(ls -l $OUT/plain.report $OUT/plain.log 2>&1)"
+id_in=$(su agent -c "agentlock --headless $P -- id -u" 2>/dev/null)
+[ "$id_in" = 1000 ] && ok "COMMAND runs as the user" || fail "COMMAND's uid" "got '$id_in'"
+n=$(jq -s '[.[] | select(.type=="summary")][0].escapes' "$OUT/plain.log" 2>/dev/null)
+ua benign "$P" -- sh -c "'ls >/dev/null; cat in.txt >/dev/null; echo ok >out.txt'"
+[ "$RC" = 0 ] && [ "$(count "$OUT/benign.log" '.verdict=="blocked"')" = 0 ] &&
+	ok "a benign run through the service reports no escape (first run: $n)" ||
+	fail "benign run" "rc=$RC $(jq -c 'select(.verdict=="blocked")' "$OUT/benign.log" | head -3)"
+
+# Two cells at once: A is granted /data-a, B is not; each reads it while the other runs.
+rm -f $P/a.out $P/b.out
+su agent -c "agentlock --headless --log $OUT/two-a.log --ro /data-a $P -- sh -c 'sleep 2; cat /data-a/x >a.out; sleep 1'" \
+	>/dev/null 2>"$OUT/two-a.err" &
+A=$!
+su agent -c "agentlock --headless --log $OUT/two-b.log $P -- sh -c 'sleep 2; cat /data-a/x >b.out; sleep 1'" \
+	>/dev/null 2>"$OUT/two-b.err" &
+B=$!
+wait $A
+wait $B
+if [ "$(cat $P/a.out 2>/dev/null)" = only-a ] && [ ! -s $P/b.out ] &&
+	has "$OUT/two-b.log" '.path=="/data-a/x" and .verdict=="blocked"' &&
+	! has "$OUT/two-a.log" '.verdict=="blocked"'; then
+	ok "two cells with different rules run at once, neither widening nor narrowing the other"
+else
+	fail "two cells at once" "a='$(cat $P/a.out 2>/dev/null)' b='$(cat $P/b.out 2>/dev/null)' $(cat $OUT/two-a.err $OUT/two-b.err | head -5)"
+fi
+
+# A member asks the service for a looser cell of its own: refused.
+ua nested "$P" -- sh -c "'agentlock --headless --backend bpf-lsm --rw / $H -- cat /etc/login.defs; echo nested=\$?'"
+if grep -q "nested=" "$OUT/nested.out" && ! grep -q PASS_MAX_DAYS "$OUT/nested.out"; then
+	ok "a member cannot use the service to open a looser cell ($(grep -o 'nested=[0-9]*' $OUT/nested.out))"
+else
+	fail "nested cell" "$(cat $OUT/nested.out | head -3)"
+fi
+
+# A client killed with SIGKILL: the service ends its cell.
+su agent -c "exec agentlock --headless $P -- sh -c 'echo \$\$ >$P/victim.pid; exec sleep 300'" >/dev/null 2>&1 &
+C=$!
+for _ in $(seq 50); do [ -s $P/victim.pid ] && break; sleep 0.1; done
+v=$(cat $P/victim.pid 2>/dev/null)
+kill -9 $C
+gone=no
+for _ in $(seq 50); do [ -n "$v" ] && ! kill -0 "$v" 2>/dev/null && gone=yes && break; sleep 0.1; done
+[ "$gone" = yes ] && ok "a client that dies ends its cell (its members are killed)" ||
+	fail "dead client" "member $v still runs"
+
+# Limits per user: a fifth cell at once is refused, clearly.
+rm -f $P/hold.*
+holders=""
+for i in 1 2 3 4; do
+	su agent -c "agentlock --headless $P -- sh -c 'touch $P/hold.$i; sleep 8'" >/dev/null 2>&1 &
+	holders="$holders $!"
+done
+for _ in $(seq 150); do [ "$(ls $P/hold.* 2>/dev/null | wc -l)" -ge 4 ] && break; sleep 0.1; done
+ua fifth "$P" -- true
+if [ "$RC" = 119 ] && grep -q "cells open" "$OUT/fifth.err"; then
+	ok "a user's fifth cell at once is refused with exit 119 and the reason"
+else
+	fail "per-user limit" "rc=$RC $(cat $OUT/fifth.err | head -3)"
+fi
+wait $holders # not the service's
+
+# The service killed while cells run: COMMAND is ended, the client says so
+# (119), and a member that ignores the end stays refused: the cell is pinned.
+rm -f $P/leak $P/after $P/started
+su agent -c "agentlock --headless $P -- sh -c 'trap \"\" TERM HUP; touch $P/started; sleep 3; cat /etc/login.defs >$P/leak; echo after >$P/after'" \
+	>/dev/null 2>"$OUT/orphan.err" &
+D=$!
+for _ in $(seq 100); do [ -e $P/started ] && break; sleep 0.1; done
+kill -9 $SVC
+wait $D
+drc=$?
+sleep 3
+if [ "$drc" = 119 ] && grep -q "went away" "$OUT/orphan.err" && ! grep -q PASS_MAX_DAYS $P/leak 2>/dev/null &&
+	[ ! -e $P/after ]; then
+	ok "a killed service leaves its cell enforced; the client ends COMMAND and exits 119"
+else
+	fail "killed service" "rc=$drc leak='$(cat $P/leak 2>/dev/null)' after=$(ls $P/after 2>&1) $(head -3 $OUT/orphan.err)"
+fi
+ua noservice "$P" -- true
+if [ "$RC" = 0 ] && has "$OUT/noservice.log" '.type=="summary" and .backend=="landlock"'; then
+	ok "without the service a user's run is Landlock's, as before"
+else
+	fail "no service" "rc=$RC $(head -3 $OUT/noservice.err)"
+fi
+su agent -c "agentlock --headless --backend bpf-lsm $P -- true" >/dev/null 2>"$OUT/need.err"
+rc=$?
+[ "$rc" = 120 ] && grep -q "systemctl enable --now agentlockd" "$OUT/need.err" &&
+	ok "--backend bpf-lsm without root or service: exit 120, says how to start the service" ||
+	fail "bpf-lsm without service" "rc=$rc $(cat $OUT/need.err)"
+start_service
+ua restarted "$P" -- true
+[ "$RC" = 0 ] && has "$OUT/restarted.log" '.type=="summary" and .backend=="bpf-lsm"' &&
+	ok "a restarted service opens cells again" || fail "restarted service" "rc=$RC $(head -3 $OUT/restarted.err; tail -5 $SVCLOG)"
+kill $SVC
+sed 's/^/# svc: /' "$SVCLOG" | tail -n 12
+finish

@@ -13,7 +13,7 @@ set -u
 
 usage() {
 	echo "usage: bench/run.sh BUILD_DIR [--short] [--agentlock BIN] [--modes LIST] [--raw FILE]" >&2
-	echo "  modes: bare,landlock-user,landlock-root,outside,bwrap,bpf-enforce,bpf-audit (default: all this machine has)" >&2
+	echo "  modes: bare,landlock-user,landlock-root,outside,bwrap,bpf-enforce,bpf-audit,bpf-service (default: all this machine has)" >&2
 	exit 2
 }
 [ $# -ge 1 ] || usage
@@ -66,8 +66,11 @@ BLOCKED=$base/outside/secret
 RES=$base/results  # one "MODE FIGURE VALUE" line per round
 tmsock=al-bench-$$
 bg_pid=""
+svc_pid=""
+SVC_SOCK=$base/agentlockd.sock # the bpf-service mode's own agentlock service
 cleanup() {
 	[ -n "$bg_pid" ] && kill "$bg_pid" 2>/dev/null && wait "$bg_pid" 2>/dev/null
+	[ -n "$svc_pid" ] && kill "$svc_pid" 2>/dev/null && wait "$svc_pid" 2>/dev/null
 	tmux -L "$tmsock" kill-server 2>/dev/null
 	if [ $tmpfs = 1 ]; then umount "$base" && rmdir "$base"; else rm -rf "$base"; fi
 }
@@ -113,10 +116,20 @@ have() { # have MODE: whether MODE is available and wanted
 	landlock-user | landlock-root | outside) [ $check_rc -eq 0 ] || [ $check_rc -eq 10 ] ;;
 	bwrap) command -v bwrap >/dev/null && "$F" asuser "$U" "$G" bwrap --ro-bind / / true 2>/dev/null ;;
 	bpf-enforce | bpf-audit) [ $check_rc -eq 0 ] ;;
+	bpf-service) [ $check_rc -eq 0 ] && svc_start ;;
 	esac
 }
+# The bpf-service mode: enforcing, started by the user (nobody) through an
+# agentlock service of this run's own (docs/service.md).
+svc_start() {
+	AL_BENCH=$$ "$AL" daemon --socket "$SVC_SOCK" >>"$O/svc.log" 2>&1 &
+	svc_pid=$!
+	_i=0
+	while [ ! -S "$SVC_SOCK" ] && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	[ -S "$SVC_SOCK" ]
+}
 MODES=""
-for m in bare landlock-user landlock-root outside bwrap bpf-enforce bpf-audit; do
+for m in bare landlock-user landlock-root outside bwrap bpf-enforce bpf-audit bpf-service; do
 	have $m && MODES="$MODES $m"
 done
 case " $MODES " in *" bare "*) ;; *) echo "bench: the bare (unconfined) mode is the baseline: keep it in --modes" >&2; exit 2 ;; esac
@@ -130,6 +143,8 @@ plain() { "$@"; }
 mode_run() {
 	_m=$1 _r=$2
 	shift 2
+	# A user's run may not replace a report an earlier run wrote as root.
+	case $_m in landlock-user | bpf-service) rm -f "$_r" ;; esac
 	case $_m in
 	bare | outside) set -- "$F" asuser "$U" "$G" "$@" ;;
 	landlock-user) set -- "$F" asuser "$U" "$G" "$AL" --headless --backend landlock --report "$_r" $RULES "$P" -- "$@" ;;
@@ -137,6 +152,8 @@ mode_run() {
 	bwrap) set -- "$F" asuser "$U" "$G" bwrap --ro-bind / / --dev-bind /dev /dev --bind "$P" "$P" --chdir "$P" "$@" ;;
 	bpf-enforce) set -- "$AL" --headless --backend bpf-lsm --user nobody --report "$_r" $RULES "$P" -- "$@" ;;
 	bpf-audit) set -- "$AL" --headless --backend bpf-lsm --audit --user nobody --report "$_r" $RULES "$P" -- "$@" ;;
+	bpf-service) set -- "$F" asuser "$U" "$G" env AGENTLOCK_SERVICE="$SVC_SOCK" "$AL" --headless --backend bpf-lsm \
+		--report "$_r" $RULES "$P" -- "$@" ;;
 	esac
 	(cd "$P" && $OUTER "$@") 2>>"$O/err"
 }

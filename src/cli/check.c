@@ -24,6 +24,7 @@
 #include "session/export.h"
 #include "cli/cli.h"
 #include "backend/jail.h"
+#include "backend/svcclient.h"
 
 #ifndef SYS_landlock_create_ruleset
 #define SYS_landlock_create_ruleset 444
@@ -267,6 +268,18 @@ static void probe_floor(struct check_floor *cf)
 	floor_free(&f);
 }
 
+/* Whether an agentlock service answers (HELLO) on the socket a run would ask. */
+static void probe_service(struct check_service *v)
+{
+	int rc;
+
+	snprintf(v->path, sizeof(v->path), "%s", svc_socket_path());
+	rc = svc_probe(v->path, &v->pid);
+	v->present = rc == 0;
+	if (rc)
+		snprintf(v->error, sizeof(v->error), "%s", strerror(-rc));
+}
+
 void check_run(struct check *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -281,4 +294,5 @@ void check_run(struct check *c)
 	probe_ringbuf(c);
 	probe_cgroup2(&c->p[PROBE_CGROUP2]);
 	probe_floor(&c->floor);
+	probe_service(&c->service);
 }

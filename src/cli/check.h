@@ -40,8 +40,17 @@ struct check_floor {
 	char skipped[512]; /* this user may not read it */
 };
 
+/* The agentlock service (docs/service.md): whether one answers, and where. */
+struct check_service {
+	char path[108]; /* the socket looked at; "" when not looked */
+	bool present;
+	int pid;
+	char error[128]; /* why none answers */
+};
+
 struct check {
 	struct probe p[PROBE_MAX];
+	struct check_service service;
 	int landlock_abi; /* 0: none */
 	bool root;
 	struct check_floor floor;

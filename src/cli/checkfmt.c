@@ -86,6 +86,26 @@ static void floor_text(const struct check_floor *f, struct strbuf *sb)
 	}
 }
 
+/* The service's line: who answers, or how to start one (for users without sudo). */
+static void service_text(const struct check_service *v, struct strbuf *sb)
+{
+	if (!v->path[0])
+		return;
+	sb_puts(sb, "\nservice: ");
+	if (v->present) {
+		sb_printf(sb, "agentlockd (pid %d) answers at ", v->pid);
+		term_sanitize(sb, v->path, strlen(v->path));
+		sb_puts(sb, ": users without sudo get BPF-LSM cells from it\n");
+	} else {
+		sb_puts(sb, "none answers at ");
+		term_sanitize(sb, v->path, strlen(v->path));
+		sb_puts(sb, " (");
+		term_sanitize(sb, v->error, strlen(v->error));
+		sb_puts(sb, "); without it BPF-LSM needs sudo. Start it: sudo systemctl enable "
+			    "--now agentlockd.socket\n");
+	}
+}
+
 void check_render_text(const struct check *c, struct strbuf *sb)
 {
 	int i;
@@ -104,6 +124,7 @@ void check_render_text(const struct check *c, struct strbuf *sb)
 		sb_puts(sb, "\n");
 	}
 	floor_text(&c->floor, sb);
+	service_text(&c->service, sb);
 }
 
 void check_render_json(const struct check *c, struct strbuf *sb)
@@ -134,6 +155,20 @@ void check_render_json(const struct check *c, struct strbuf *sb)
 			sb_puts(sb, f->error[0] ? ",\"error\":" : ",\"skipped\":");
 			json_str(sb, f->error[0] ? f->error : f->skipped,
 				 strlen(f->error[0] ? f->error : f->skipped));
+		}
+		sb_puts(sb, "}");
+	}
+	if (c->service.path[0]) {
+		const struct check_service *v = &c->service;
+
+		sb_puts(sb, ",\"service\":{\"path\":");
+		json_str(sb, v->path, strlen(v->path));
+		sb_printf(sb, ",\"present\":%s", v->present ? "true" : "false");
+		if (v->present)
+			sb_printf(sb, ",\"pid\":%d", v->pid);
+		else {
+			sb_puts(sb, ",\"error\":");
+			json_str(sb, v->error, strlen(v->error));
 		}
 		sb_puts(sb, "}");
 	}

@@ -127,6 +127,15 @@ grep -qx /usr/share/man/man1/agentlock.1.gz <<<"$pages" &&
 	MANWIDTH=80 man /usr/share/man/man1/agentlock.1.gz 2>/dev/null | grep -q "agentlock $version" &&
 	ok "man -w finds agentlock(1) and agentlock-profile(5) under /usr/share/man, and they render" ||
 	nok "man -w" "$pages"
+# The service's units where Debian 12 keeps a package's, naming the installed program.
+u=/lib/systemd/system
+if grep -qx "ExecStart=/usr/bin/agentlock daemon" $u/agentlockd.service 2>/dev/null &&
+	grep -qx "ListenSequentialPacket=/run/agentlock/agentlockd.sock" $u/agentlockd.socket 2>/dev/null &&
+	{ ! command -v systemd-analyze >/dev/null || systemd-analyze verify $u/agentlockd.socket $u/agentlockd.service >/dev/null 2>&1; }; then
+	ok "the service's units are in $u and run /usr/bin/agentlock daemon on /run/agentlock/agentlockd.sock"
+else
+	nok "the service's units" "$(ls -l $u/agentlockd.* 2>&1; systemd-analyze verify $u/agentlockd.socket $u/agentlockd.service 2>&1 | head -3)"
+fi
 # The shells find the completion where they look, with nothing added to fpath.
 b=$(bash -c 'source /usr/share/bash-completion/bash_completion 2>/dev/null
 	_completion_loader agentlock 2>/dev/null; complete -p agentlock' 2>&1)

@@ -41,6 +41,8 @@ for b in ssh ssh-agent ssh-add ssh-keygen; do
 	command -v "$b" >/dev/null && copy_bin "$(command -v "$b")" "/usr/bin/$b"
 done
 [ -x /usr/sbin/sshd ] && copy_bin /usr/sbin/sshd /usr/sbin/sshd
+# bubblewrap: the benchmark's start-up yardstick (bench/run.sh, mode bwrap).
+command -v bwrap >/dev/null && copy_bin "$(command -v bwrap)" /usr/bin/bwrap
 # tmux drives the live dashboard; ncurses and tmux need terminal descriptions.
 copy_bin "$(command -v tmux)" /usr/bin/tmux
 mkdir -p "$root/lib" "$root/usr/share"

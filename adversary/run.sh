@@ -297,7 +297,7 @@ run_technique() { # FILE MODE
 		fi
 		# The orphaned cell has shown what it does; later techniques start
 		# without it (a BPF-LSM start would sweep it, a Landlock pass never does).
-		rm -rf "/sys/fs/bpf/agentlock/$alpid"
+		rm -rf "/sys/fs/bpf/agentlock/$alpid" "/sys/fs/bpf/agentlock/$alpid"-*
 	else
 		# No terminal on stdin (only the pty harness gives one): busybox mv and
 		# rm would ask before replacing what they may not write, and wait.

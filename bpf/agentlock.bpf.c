@@ -106,9 +106,10 @@ struct {
 	__type(value, __u32);
 } member_socks SEC(".maps");
 
-/* Keys and keyrings created by members (struct key *): the only ones members
- * may use. An entry goes when the key is freed, so an address is never reused
- * with a stale mark. */
+/* Keys and keyrings (struct key *) and SysV IPC objects (struct
+ * kern_ipc_perm *) created by members: the only ones members may use. An
+ * entry goes when the object is freed, so an address is never reused with
+ * a stale mark. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, AL_MAX_MEMBER_KEYS);
@@ -1222,6 +1223,107 @@ int jail_key_permission(unsigned long long *ctx)
 	if (mark && *mark == generation)
 		return 0;
 	return refuse_member(AL_OP_KEYRING, 0, (__u32)BPF_CORE_READ((struct key *)k, serial), true);
+}
+
+/*
+ * SysV IPC (shared memory, message queues, semaphore sets) is the cell's
+ * own as its keys are: what a member makes is marked, and members reach no
+ * other object. A cell started as root has an IPC namespace of its own
+ * anyway; one started through the service or attached has not, and the
+ * user's objects would be in reach (adversary 61-63).
+ */
+static __always_inline int mark_ipc(struct kern_ipc_perm *perm)
+{
+	__u64 k = (__u64)perm;
+	__u32 gen = generation;
+
+	if (!is_member_tgid(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	if (bpf_map_update_elem(&member_keys, &k, &gen, BPF_ANY))
+		return -EPERM; /* unmarked, it would be unusable: say so now */
+	return 0;
+}
+
+static __always_inline void unmark_ipc(struct kern_ipc_perm *perm)
+{
+	__u64 k = (__u64)perm;
+
+	bpf_map_delete_elem(&member_keys, &k);
+}
+
+static __always_inline int check_ipc(struct kern_ipc_perm *perm)
+{
+	__u64 k = (__u64)perm;
+	__u32 *mark;
+
+	if (!perm || !is_member_tgid(bpf_get_current_pid_tgid() >> 32))
+		return 0; /* no object (IPC_INFO and the like), or not a member */
+	mark = bpf_map_lookup_elem(&member_keys, &k);
+	if (mark && *mark == generation)
+		return 0;
+	return refuse_member(AL_OP_IPC, 0, (__u32)BPF_CORE_READ(perm, id), true);
+}
+
+SEC("lsm/shm_alloc_security")
+int BPF_PROG(jail_shm_alloc, struct kern_ipc_perm *perm, int ret)
+{
+	return ret ? ret : mark_ipc(perm);
+}
+
+SEC("lsm/msg_queue_alloc_security")
+int BPF_PROG(jail_msg_alloc, struct kern_ipc_perm *perm, int ret)
+{
+	return ret ? ret : mark_ipc(perm);
+}
+
+SEC("lsm/sem_alloc_security")
+int BPF_PROG(jail_sem_alloc, struct kern_ipc_perm *perm, int ret)
+{
+	return ret ? ret : mark_ipc(perm);
+}
+
+SEC("lsm/shm_free_security")
+void BPF_PROG(jail_shm_free, struct kern_ipc_perm *perm)
+{
+	unmark_ipc(perm);
+}
+
+SEC("lsm/msg_queue_free_security")
+void BPF_PROG(jail_msg_free, struct kern_ipc_perm *perm)
+{
+	unmark_ipc(perm);
+}
+
+SEC("lsm/sem_free_security")
+void BPF_PROG(jail_sem_free, struct kern_ipc_perm *perm)
+{
+	unmark_ipc(perm);
+}
+
+/* Every permission check on an object (shmat, msgsnd, msgrcv, semop, stat). */
+SEC("lsm/ipc_permission")
+int BPF_PROG(jail_ipc_permission, struct kern_ipc_perm *ipcp, short flag, int ret)
+{
+	return ret ? ret : check_ipc(ipcp);
+}
+
+/* The control calls that check ownership, not permission (IPC_RMID, IPC_SET). */
+SEC("lsm/shm_shmctl")
+int BPF_PROG(jail_shm_shmctl, struct kern_ipc_perm *perm, int cmd, int ret)
+{
+	return ret ? ret : check_ipc(perm);
+}
+
+SEC("lsm/msg_queue_msgctl")
+int BPF_PROG(jail_msg_msgctl, struct kern_ipc_perm *perm, int cmd, int ret)
+{
+	return ret ? ret : check_ipc(perm);
+}
+
+SEC("lsm/sem_semctl")
+int BPF_PROG(jail_sem_semctl, struct kern_ipc_perm *perm, int cmd, int ret)
+{
+	return ret ? ret : check_ipc(perm);
 }
 
 SEC("lsm/task_setnice")

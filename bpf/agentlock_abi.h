@@ -94,7 +94,8 @@ enum al_op {
 	AL_OP_KEYRING,	   /* a key or keyring no member created; arg: its serial */
 	AL_OP_PROCESS,	   /* acting on a non-member another way; target: pid, arg: enum al_proc_act */
 	AL_OP_SETATTR,	   /* times (utimes, futimens) of a file outside; path: the file */
-	AL_OP_MAX = AL_OP_SETATTR,
+	AL_OP_IPC,	   /* a SysV IPC object no member created; arg: its id */
+	AL_OP_MAX = AL_OP_IPC,
 };
 
 /* ioctl requests no member may make on a file it did not open for itself:

@@ -312,7 +312,7 @@ static void target_text(struct em *m, const char *path, size_t len, uint8_t op, 
 	else
 		lit(m, "(%s)", report_op_name(op));
 	if (op == AL_OP_SIGNAL || op == AL_OP_CAPABILITY || op == AL_OP_BPF ||
-	    op == AL_OP_KEYRING || op == AL_OP_PROCESS)
+	    op == AL_OP_KEYRING || op == AL_OP_PROCESS || op == AL_OP_IPC)
 		lit(m, " (arg %u)", arg);
 	else if (op == AL_OP_IOCTL)
 		lit(m, " (%s)", report_ioctl_name(arg));

@@ -11,7 +11,7 @@ const char *report_op_name(unsigned op)
 					 "rename",   "unlink", "rmdir",  "truncate",	"chmod",
 					 "chown",    "setxattr", "connect", "ptrace",	"signal",
 					 "capability", "userns", "bpf",	"chroot", "tcp_connect",
-					 "ioctl",    "keyring", "process", "setattr" };
+					 "ioctl",    "keyring", "process", "setattr", "ipc" };
 
 	return op < sizeof(n) / sizeof(n[0]) ? n[op] : "unknown";
 }
@@ -155,7 +155,7 @@ void report_event_fields(const struct session *s, const struct al_event *e, repo
 		field_num(fn, ctx, "target", e->target);
 	if (e->op == AL_OP_SIGNAL || e->op == AL_OP_CAPABILITY || e->op == AL_OP_BPF ||
 	    e->op == AL_OP_PTRACE || e->op == AL_OP_IOCTL || e->op == AL_OP_KEYRING ||
-	    e->op == AL_OP_PROCESS)
+	    e->op == AL_OP_PROCESS || e->op == AL_OP_IPC)
 		field_num(fn, ctx, "arg", e->arg);
 	if (e->op == AL_OP_TCP_CONNECT)
 		field_num(fn, ctx, "port", e->arg);

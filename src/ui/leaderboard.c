@@ -81,6 +81,9 @@ size_t lb_key(const struct al_event *ev, char *out, size_t outlen)
 	case AL_OP_KEYRING:
 		n = snprintf(out, outlen, "keyring key %u", ev->arg);
 		break;
+	case AL_OP_IPC:
+		n = snprintf(out, outlen, "SysV IPC object %u", ev->arg);
+		break;
 	case AL_OP_PROCESS:
 		n = snprintf(out, outlen, "%s of pid %u", report_proc_act_name(ev->arg), ev->target);
 		break;

@@ -42,7 +42,7 @@ _agentlock()
 	local prog=${COMP_WORDS[0]}
 	local valopts='--profile --backend --report --log --export --ro --rw --deny --connect --unix --env --ssh --limit --on-freeze --user'
 	local flags='--audit --headless --env-all -v --verbose -h --help -V --version'
-	local subs='profiles profile check replay report watch which rules'
+	local subs='profiles profile check replay report watch which rules attach daemon'
 	COMPREPLY=()
 
 	# The option whose value this is: "--opt VALUE" or "--opt=VALUE" (split at '=').
@@ -57,7 +57,7 @@ _agentlock()
 
 	if [ "$COMP_CWORD" -ge 2 ]; then
 		case ${COMP_WORDS[1]} in
-		profiles | profile | check | replay | report | watch | which | rules) sub=${COMP_WORDS[1]} ;;
+		profiles | profile | check | replay | report | watch | which | rules | daemon) sub=${COMP_WORDS[1]} ;;
 		esac
 	fi
 
@@ -131,6 +131,12 @@ _agentlock()
 	fi
 
 	case $sub in
+	daemon)
+		case $prev in
+		--socket) _agentlock_files -f ;;
+		*) _agentlock_words --socket ;;
+		esac
+		;;
 	profiles)
 		case $prev in
 		--user) _agentlock_words "$(compgen -u)" ;;

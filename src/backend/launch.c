@@ -722,9 +722,11 @@ void launch_stop(struct launch *l)
 static int check_tree(struct launch *l)
 {
 	reap(l, l->s, &l->main_done);
-	if ((!l->j || !jail_has_members(l->j)) && waitpid(-1, NULL, WNOHANG) < 0) {
+	if ((!l->j || !jail_has_members(l->j)) && (l->adopted || waitpid(-1, NULL, WNOHANG) < 0)) {
 		/* The whole tree is gone. */
 		l->gone = true;
+		if (l->adopted)
+			l->s->exited = true; /* its statuses were its parents' to take */
 		if (l->rb) {
 			ringbuf_drain(l->rb);
 			loop_del_fd(l->lp, ringbuf_fd(l->rb));
@@ -735,6 +737,8 @@ static int check_tree(struct launch *l)
 		l->end_timer = l->kill_timer = l->drain_timer = -1;
 		return l->on_gone ? l->on_gone(l->gone_ctx) : LOOP_STOP;
 	}
+	if (l->adopted)
+		return LOOP_CONTINUE; /* not ended by agentlock unless asked (launch_stop) */
 	if (!l->leftover_since) {
 		struct kill_ctx kc = { .j = l->j, .sig = SIGTERM };
 
@@ -763,6 +767,14 @@ static int on_signal(struct loop *lp, const struct signalfd_siginfo *si, void *c
 	bool was_done = l->main_done;
 
 	(void)lp;
+	if (si->ssi_signo != SIGCHLD && l->adopted) {
+		/* Attached: agentlock asked to end ends the tree it holds. */
+		if (l->gone)
+			return LOOP_STOP;
+		if (si->ssi_signo == SIGTERM || si->ssi_signo == SIGHUP || si->ssi_signo == SIGINT)
+			launch_stop(l);
+		return LOOP_CONTINUE;
+	}
 	if (si->ssi_signo != SIGCHLD) {
 		if (!l->main_done)
 			relay(l, si);
@@ -967,6 +979,78 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 		return l->drain_timer;
 	/* A SIGCHLD from before now waits in the signalfd for the loop. */
 	return loop_add_fd(l->lp, ringbuf_fd(rb), EPOLLIN, on_events, l);
+}
+
+/* The processes whose parent is a member and that are not yet: enrolled
+ * and activated. Returns how many, or -errno. */
+static int adopt_children(struct jail *j)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char path[64], buf[512], *pp;
+		pid_t pid = (pid_t)atoi(de->d_name), ppid;
+		ssize_t r;
+		int fd;
+
+		if (pid <= 0 || jail_is_member(j, pid))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		r = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (r <= 0)
+			continue;
+		buf[r] = '\0';
+		pp = strstr(buf, "\nPPid:");
+		ppid = pp ? (pid_t)atoi(pp + 6) : 0;
+		if (ppid <= 0 || !jail_is_member(j, ppid))
+			continue;
+		if (jail_enroll(j, pid) == 0 && jail_activate(j, pid) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int launch_adopt(struct launch *l, struct loop *lp, struct jail *j, pid_t pid, int *n, char *err,
+		 size_t errlen)
+{
+	int rc, pass;
+
+	memset(l, 0, sizeof(*l));
+	l->go_fd = l->msg_fd = l->pty_master = l->notif_fd = -1;
+	l->end_timer = l->kill_timer = l->drain_timer = -1;
+	l->pid = pid;
+	l->lp = lp;
+	l->adopted = true;
+	l->main_done = true; /* nothing of agentlock's to wait for: only the tree */
+	if (setup_signals(l)) {
+		snprintf(err, errlen, "failed to set up the launcher: %s", strerror(errno));
+		return AL_EXIT_LAUNCH;
+	}
+	rc = jail_enroll(j, pid);
+	if (rc || jail_activate(j, pid)) {
+		snprintf(err, errlen, "cannot put process %d into the cell: %s", (int)pid,
+			 strerror(rc ? -rc : errno));
+		return AL_EXIT_BPF;
+	}
+	*n = 1;
+	/* Until a pass finds none: a child forked before its parent joined. */
+	for (pass = 0; pass < 64 && (rc = adopt_children(j)) > 0; pass++)
+		*n += rc;
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot list the processes of the tree: %s", strerror(-rc));
+		return AL_EXIT_LAUNCH;
+	}
+	l->end_timer = loop_add_timer(lp, END_TICK_NS, end_tick, l);
+	return l->end_timer < 0 ? AL_EXIT_INTERNAL : 0;
 }
 
 void launch_cleanup(struct launch *l)

@@ -40,6 +40,7 @@ struct launch {
 	int (*on_gone)(void *ctx); /* the tree is gone: returns loop flags */
 	void *gone_ctx;
 	bool main_done, gone;
+	bool adopted; /* agentlock attach: a running tree, not agentlock's child */
 	int rounds, end_timer, kill_timer, drain_timer;
 	uint64_t leftover_since;
 };
@@ -89,6 +90,18 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 /* The user asked (the dashboard's q) to end COMMAND's tree: SIGTERM now,
  * SIGKILL 2 s later. */
 void launch_stop(struct launch *l);
+
+/*
+ * agentlock attach: puts the running process pid and its descendants into
+ * the jail j (enrolled and active at once: it is running already), then
+ * rescans until a pass finds no new descendant (forks after a parent's
+ * enrolment join by themselves). Supervised like a launch, except that the
+ * tree is not agentlock's to reap and its end is awaited, not forced;
+ * SIGINT, SIGTERM and SIGHUP end it (TERM, then KILL). Returns 0 or an
+ * AL_EXIT_* code with a message; *n the processes enrolled.
+ */
+int launch_adopt(struct launch *l, struct loop *lp, struct jail *j, pid_t pid, int *n, char *err,
+		 size_t errlen);
 
 void launch_cleanup(struct launch *l);
 

@@ -137,6 +137,8 @@ const char *cli_usage_of(enum cli_cmd cmd)
 		return "agentlock check [--json]";
 	case CLI_DAEMON:
 		return "agentlock daemon [--socket PATH]";
+	case CLI_ATTACH:
+		return "agentlock attach PID [OPTIONS] DIR";
 	case CLI_REPLAY:
 		return "agentlock replay FILE [--speed N] [--ascii]";
 	case CLI_REPORT:
@@ -480,7 +482,7 @@ static int parse_rules_cmd(int argc, char **argv, struct cli *out, char *err, si
 
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
-	int i;
+	int i, first;
 
 	memset(out, 0, sizeof(*out));
 	out->cmd = CLI_RUN;
@@ -500,7 +502,21 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 		return parse_rules_cmd(argc, argv, out, err, errlen);
 	if (argc > 1 && !strcmp(argv[1], "daemon"))
 		return parse_daemon(argc, argv, out, err, errlen);
-	for (i = 1; i < argc; i++) {
+	first = 1;
+	if (argc > 1 && !strcmp(argv[1], "attach")) {
+		char *end;
+		long pid = argc > 2 ? strtol(argv[2], &end, 10) : 0;
+
+		out->cmd = CLI_ATTACH;
+		if (argc < 3 || *end || pid <= 1 || pid > 0x3fffffff) {
+			snprintf(err, errlen, "attach wants the pid of a running process, not '%s'",
+				 argc > 2 ? argv[2] : "");
+			return -1;
+		}
+		out->attach_pid = (int)pid;
+		first = 3;
+	}
+	for (i = first; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -681,10 +697,20 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 		}
 	}
 	if (i >= argc) {
-		snprintf(err, errlen, "missing DIR and COMMAND");
+		snprintf(err, errlen, out->cmd == CLI_ATTACH ? "missing DIR: the project the attached "
+			 "tree may work in" : "missing DIR and COMMAND");
 		return -1;
 	}
 	out->dir = argv[i++];
+	if (out->cmd == CLI_ATTACH) {
+		if (i < argc) {
+			snprintf(err, errlen, "attach takes no COMMAND: it confines the running process "
+				 "%d and its descendants ('%s' is extra)", out->attach_pid, argv[i]);
+			return -1;
+		}
+		out->headless = true; /* its screen is not agentlock's: 'agentlock watch' shows it */
+		return 0;
+	}
 	if (i < argc && !strcmp(argv[i], "--"))
 		i++;
 	if (i >= argc || !argv[i][0]) {

@@ -80,6 +80,8 @@ static const struct command commands[] = {
 	{ CLI_REPLAY, "replay", replay_cmd, "a recorded --log in the dashboard" },
 	{ CLI_REPORT, "report", report_cmd, "a recorded session summarised (text, json, markdown, html)" },
 	{ CLI_WATCH, "watch", watch_cmd, "the dashboard of a session running elsewhere" },
+	{ CLI_ATTACH, "attach PID DIR", run_cmd,
+	  "confine a running process and its descendants (root, BPF-LSM)" },
 	{ CLI_DAEMON, "daemon", daemon_cmd,
 	  "the agentlock service (root): cells under BPF-LSM for users without sudo" },
 	{ CLI_HELP, "--help", help_cmd, "this text" },

@@ -690,6 +690,17 @@ static int start_bpf(struct run *r)
 	r->session.backend = "bpf-lsm";
 	r->session.observed = true;
 	say_start(r, r->cli.audit ? "bpf-lsm, audit only (nothing is blocked)" : "bpf-lsm");
+	if (r->cli.cmd == CLI_ATTACH) {
+		int n = 0;
+
+		rc = launch_adopt(&r->launch, &r->loop, &r->jail, (pid_t)r->cli.attach_pid, &n, r->err,
+				  sizeof(r->err));
+		if (!rc)
+			fprintf(stderr, "agentlock: attached to process %d and %d more of its tree; "
+				"'agentlock watch %d' shows it, Ctrl-C ends the tree\n",
+				r->cli.attach_pid, n - 1, (int)getpid());
+		return rc;
+	}
 	rc = start_ssh(r, false);
 	if (rc)
 		return rc;
@@ -1207,6 +1218,59 @@ static int start_cgroup(struct run *r)
 	return 0;
 }
 
+/*
+ * agentlock attach PID: root and BPF-LSM (Landlock confines only a process
+ * that applies it to itself), the running process's command line (the
+ * profile is chosen by it) and user (its file owner in /proc).
+ */
+static int prepare_attach(struct run *r)
+{
+	static char cmdline[8192], uid[16], *argv[128];
+	char path[64];
+	struct stat st;
+	ssize_t n;
+	int fd, argc = 0;
+	size_t i;
+
+	if (geteuid() != 0) {
+		snprintf(r->err, sizeof(r->err),
+			 "agentlock attach needs root: only BPF-LSM can confine a process that is "
+			 "already running, and its programs load as root (run it with sudo)");
+		return AL_EXIT_NOT_ROOT;
+	}
+	if (r->cli.backend == BACKEND_LANDLOCK) {
+		snprintf(r->err, sizeof(r->err),
+			 "attach needs BPF-LSM: Landlock confines only a process that applies it "
+			 "to itself before it runs");
+		return AL_EXIT_USAGE;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", r->cli.attach_pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, cmdline, sizeof(cmdline) - 1);
+	if (fd >= 0)
+		close(fd);
+	snprintf(path, sizeof(path), "/proc/%d", r->cli.attach_pid);
+	if (n <= 0 || stat(path, &st)) {
+		snprintf(r->err, sizeof(r->err),
+			 "process %d is not running a program (gone, a zombie or a kernel thread): "
+			 "nothing to attach to", r->cli.attach_pid);
+		return AL_EXIT_USAGE;
+	}
+	cmdline[n] = '\0';
+	for (i = 0; i < (size_t)n && argc < (int)(sizeof(argv) / sizeof(argv[0])) - 1;
+	     i += strlen(cmdline + i) + 1)
+		argv[argc++] = cmdline + i;
+	argv[argc] = NULL;
+	r->cli.argv = argv;
+	r->cli.argc = argc;
+	snprintf(uid, sizeof(uid), "%u", (unsigned)st.st_uid);
+	if (!r->cli.user)
+		r->cli.user = uid;
+	/* its cgroup is not agentlock's to choose */
+	r->cli.nlimit = 0;
+	return 0;
+}
+
 static int start(struct run *r)
 {
 	int rc;
@@ -1218,6 +1282,8 @@ static int start(struct run *r)
 	}
 	if (cli_resolve_dir(r->cli.dir, r->dir, r->err, sizeof(r->err)))
 		return AL_EXIT_USAGE;
+	if (r->cli.cmd == CLI_ATTACH && (rc = prepare_attach(r)))
+		return rc;
 	/* Before anything else of the cell: a floor that cannot be trusted stops the run. */
 	rc = cli_floor(&r->floor, r->err, sizeof(r->err));
 	if (rc)
@@ -1232,7 +1298,10 @@ static int start(struct run *r)
 		rc = take_sudo_env(r);
 	if (rc)
 		return rc;
-	if (cellns_prepare(&r->ns, geteuid() == 0, r->err, sizeof(r->err)))
+	/* An attached tree keeps the namespaces it runs in: the /tmp rules of a
+	 * cell without its own. */
+	if (cellns_prepare(&r->ns, geteuid() == 0 && r->cli.cmd != CLI_ATTACH, r->err,
+			   sizeof(r->err)))
 		return AL_EXIT_LAUNCH;
 	rc = build_cell(r);
 	if (rc)
@@ -1245,7 +1314,9 @@ static int start(struct run *r)
 	rc = load_rules(r);
 	if (rc)
 		return rc;
-	rc = judge_env(r);
+	/* A running tree's environment is its own: nothing is withheld, so
+	 * nothing is said to be. */
+	rc = r->cli.cmd == CLI_ATTACH ? 0 : judge_env(r);
 	if (rc)
 		return rc;
 	r->live = wants_live(&r->cli);
@@ -1259,7 +1330,8 @@ static int start(struct run *r)
 	start_watch(r);
 	if ((geteuid() == 0 || r->service) && r->cli.backend != BACKEND_LANDLOCK) {
 		rc = start_bpf(r);
-		if (rc != AL_EXIT_NO_BPF_LSM || r->cli.backend == BACKEND_BPF_LSM)
+		if (rc != AL_EXIT_NO_BPF_LSM || r->cli.backend == BACKEND_BPF_LSM ||
+		    r->cli.cmd == CLI_ATTACH)
 			return rc;
 		/* auto: say so, then confine with Landlock; never run unconfined. */
 		r->fell_back = true;

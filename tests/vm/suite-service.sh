@@ -140,6 +140,39 @@ start_service
 ua restarted "$P" -- true
 [ "$RC" = 0 ] && has "$OUT/restarted.log" '.type=="summary" and .backend=="bpf-lsm"' &&
 	ok "a restarted service opens cells again" || fail "restarted service" "rc=$RC $(head -3 $OUT/restarted.err; tail -5 $SVCLOG)"
+
+# agentlock attach (root): a loop the user started reads a file outside;
+# once attached, its new reads are refused and reported, and ending the loop
+# ends the attach with 0.
+rm -f $P/loop.pid $P/loop.out
+su agent -c "cd $P && exec sh -c 'echo \$\$ >loop.pid; while :; do cat /etc/login.defs >>loop.out 2>/dev/null; sleep 0.2; done'" &
+LOOP=$!
+for _ in $(seq 50); do [ -s $P/loop.pid ] && break; sleep 0.1; done
+sleep 0.5
+before=$(grep -c PASS_MAX_DAYS $P/loop.out 2>/dev/null)
+agentlock attach "$(cat $P/loop.pid)" --log "$OUT/attach.log" --report "$OUT/attach.report" "$P" \
+	>"$OUT/attach.out" 2>"$OUT/attach.err" &
+ATT=$!
+for _ in $(seq 100); do grep -q "attached to process" "$OUT/attach.err" 2>/dev/null && break; sleep 0.1; done
+: >$P/loop.out
+sleep 2
+after=$(grep -c PASS_MAX_DAYS $P/loop.out 2>/dev/null)
+kill "$(cat $P/loop.pid)"
+i=0
+while kill -0 $ATT 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait $ATT
+arc=$?
+if [ "${before:-0}" -gt 0 ] && [ "${after:-1}" = 0 ] && [ "$arc" = 0 ] &&
+	has "$OUT/attach.log" '.path=="/etc/login.defs" and .verdict=="blocked" and .comm=="cat"' &&
+	has "$OUT/attach.log" '.type=="summary" and .backend=="bpf-lsm"'; then
+	ok "attach confines a running loop: its reads are refused and reported from then on ($before before, 0 after)"
+else
+	fail "attach" "before=$before after=$after rc=$arc $(head -3 $OUT/attach.err)"
+fi
+su agent -c "agentlock attach $LOOP $P" >/dev/null 2>"$OUT/attach-user.err"
+rc=$?
+[ "$rc" = 120 ] && grep -q "needs root" "$OUT/attach-user.err" &&
+	ok "attach without root: exit 120, says why" || fail "attach as a user" "rc=$rc $(cat $OUT/attach-user.err)"
 kill $SVC
 sed 's/^/# svc: /' "$SVCLOG" | tail -n 12
 finish

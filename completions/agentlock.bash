@@ -42,7 +42,7 @@ _agentlock()
 	local prog=${COMP_WORDS[0]}
 	local valopts='--profile --backend --report --log --export --ro --rw --deny --connect --unix --env --ssh --limit --on-freeze --user'
 	local flags='--audit --headless --env-all -v --verbose -h --help -V --version'
-	local subs='profiles profile check replay report watch which rules attach daemon'
+	local subs='profiles profile check replay report watch which rules attach daemon stats'
 	COMPREPLY=()
 
 	# The option whose value this is: "--opt VALUE" or "--opt=VALUE" (split at '=').
@@ -57,7 +57,7 @@ _agentlock()
 
 	if [ "$COMP_CWORD" -ge 2 ]; then
 		case ${COMP_WORDS[1]} in
-		profiles | profile | check | replay | report | watch | which | rules | daemon) sub=${COMP_WORDS[1]} ;;
+		profiles | profile | check | replay | report | watch | which | rules | daemon | stats) sub=${COMP_WORDS[1]} ;;
 		esac
 	fi
 
@@ -131,10 +131,10 @@ _agentlock()
 	fi
 
 	case $sub in
-	daemon)
+	daemon | stats)
 		case $prev in
-		--socket) _agentlock_files -f ;;
-		*) _agentlock_words --socket ;;
+		--socket | --metrics-file) _agentlock_files -f ;;
+		*) [ "$sub" = daemon ] && _agentlock_words $'--socket\n--metrics-file' || _agentlock_words --socket ;;
 		esac
 		;;
 	profiles)

@@ -70,6 +70,9 @@ run_logged host-deb tests/host/deb.sh
 step "host: agentlock check (this kernel, as root and as a user)"
 run_logged host-check tests/host/check.sh build-asan
 
+step "host: the agentlock service without BPF-LSM (check, stats, refusals with the kernel's reason, Landlock fallback)"
+run_logged host-service tests/host/service.sh build-asan
+
 step "host: the command line (every subcommand's bad argument, one start line or -v, one file for --log and --report)"
 run_logged host-cli tests/host/cli.sh build-asan
 

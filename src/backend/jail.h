@@ -42,6 +42,7 @@ struct jail {
 	int svc_fd;		    /* the service's connection (svcclient.c), else unused */
 	int svc_engine;		    /* enum svc_engine the service reported */
 	const char *svc_project;    /* the cell's project directory, for the service */
+	const char *svc_profile;    /* its profile's name, for the service's metrics */
 	struct agentlock_bpf *skel; /* loaded by this run; NULL when the engine was reused */
 	struct agentlock_bpf__bss *bss; /* the object's run-time state (mapped when reused) */
 	size_t bss_len;

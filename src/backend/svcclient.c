@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/exitcodes.h"
+#include "base/json.h"
 #include "backend/svcclient.h"
 #include "backend/svcproto.h"
 
@@ -75,6 +76,28 @@ static void reply_text(const struct svc_hdr *h, char *err, size_t errlen)
 	snprintf(err, errlen, "%.*s", (int)h->len, (const char *)(h + 1));
 }
 
+int svc_stats(const char *path, struct strbuf *out, char *err, size_t errlen)
+{
+	static char buf[SVC_MAX_MSG];
+	struct svc_hdr *h;
+	int sock = svc_connect(path), rc;
+
+	if (sock < 0) {
+		snprintf(err, errlen, "no agentlock service answers at %s (%s): start it with sudo "
+			 "systemctl enable --now agentlockd.socket", path, strerror(-sock));
+		return AL_EXIT_SERVICE;
+	}
+	rc = rpc(sock, SVC_STATS, NULL, 0, -1, buf, &h, NULL);
+	close(sock);
+	if (rc) {
+		snprintf(err, errlen, "the agentlock service at %s gave no metrics: %s", path,
+			 rc < 0 ? strerror(-rc) : "refused");
+		return AL_EXIT_SERVICE;
+	}
+	sb_printf(out, "%.*s", (int)h->len, (const char *)(h + 1));
+	return 0;
+}
+
 int svc_probe(const char *path, int *pid)
 {
 	static char buf[SVC_MAX_MSG];
@@ -104,7 +127,7 @@ static int simple(struct jail *j, uint32_t type, const void *data, size_t len, i
 
 /* The policy as the service reads it (svc_policy, the project, the rules),
  * in a sealed memfd. The descriptor, or -errno. */
-static int policy_memfd(const struct policy *p, const char *project)
+static int policy_memfd(const struct policy *p, const char *project, const char *profile)
 {
 	struct svc_policy hd = { .magic = SVC_POLICY_MAGIC, .nrules = (uint32_t)p->n,
 				 .programs_only = p->programs_only,
@@ -117,6 +140,7 @@ static int policy_memfd(const struct policy *p, const char *project)
 	if (fd < 0)
 		return -errno;
 	hd.project_len = (uint16_t)plen;
+	snprintf(hd.profile, sizeof(hd.profile), "%s", profile ? profile : "");
 	memcpy(hd.connect, p->net.connect, sizeof(hd.connect));
 	dup_fd = dup(fd);
 	f = dup_fd >= 0 ? fdopen(dup_fd, "w") : NULL;
@@ -149,7 +173,7 @@ static int svc_install(struct jail *j, const struct policy *p, char *err, size_t
 	struct svc_hdr *h;
 	int fd, rc;
 
-	fd = policy_memfd(p, j->svc_project);
+	fd = policy_memfd(p, j->svc_project, j->svc_profile);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot hand the policy to the agentlock service: %s",
 			 strerror(-fd));

@@ -12,6 +12,10 @@
  * names another): connects and says hello. 0 with its pid in *pid, or
  * -errno (-ENOENT, -ECONNREFUSED: none runs). */
 int svc_probe(const char *path, int *pid);
+/* The service's metrics (Prometheus text) into out. 0, or AL_EXIT_SERVICE
+ * with the message in err. */
+struct strbuf;
+int svc_stats(const char *path, struct strbuf *out, char *err, size_t errlen);
 /* The socket the client uses. */
 const char *svc_socket_path(void);
 

@@ -17,7 +17,8 @@
 #define SVC_MAX_POLICY (8u << 20) /* a compiled policy in its memfd */
 #define SVC_MAX_MEMBERS 8192	 /* pids in one MEMBERS reply */
 #define SVC_EVENT_BATCH 65536	 /* one packet of events: [u32 len][record]... */
-#define SVC_POLICY_MAGIC 0x31504c41u /* "ALP1" */
+#define SVC_POLICY_MAGIC 0x32504c41u /* "ALP2" */
+#define SVC_PROFILE_MAX 64 /* a profile's name as the metrics label it */
 
 /* Requests; each has one reply of the same type. */
 enum svc_type {
@@ -34,7 +35,8 @@ enum svc_type {
 	SVC_IS_MEMBER,	 /* uint32_t pid -> status 0 (yes) or -ESRCH */
 	SVC_FLUSH,	 /* the cell's waiting events into the event socket, then reply */
 	SVC_CLOSE,	 /* end the cell: kill its members, detach */
-	SVC_TYPE_MAX = SVC_CLOSE,
+	SVC_STATS,	 /* -> the service's metrics, Prometheus text (docs/service.md) */
+	SVC_TYPE_MAX = SVC_STATS,
 };
 
 /* Every message starts so. A reply's status: 0, -errno, or an AL_EXIT_* code
@@ -89,6 +91,7 @@ struct svc_policy {
 	uint8_t net_restricted;
 	uint16_t project_len;
 	uint8_t connect[65536 / 8];
+	char profile[SVC_PROFILE_MAX]; /* the client's word: a label, never trusted further */
 };
 
 struct svc_rule {

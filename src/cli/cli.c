@@ -136,7 +136,9 @@ const char *cli_usage_of(enum cli_cmd cmd)
 	case CLI_CHECK:
 		return "agentlock check [--json]";
 	case CLI_DAEMON:
-		return "agentlock daemon [--socket PATH]";
+		return "agentlock daemon [--socket PATH] [--metrics-file PATH]";
+	case CLI_STATS:
+		return "agentlock stats [--socket PATH]";
 	case CLI_ATTACH:
 		return "agentlock attach PID [OPTIONS] DIR";
 	case CLI_REPLAY:
@@ -432,24 +434,35 @@ static int parse_check(int argc, char **argv, struct cli *out, char *err, size_t
 	return 0;
 }
 
-/* agentlock daemon [--socket PATH]: the service (root). */
+/* agentlock daemon [--socket PATH] [--metrics-file PATH]: the service (root);
+ * agentlock stats [--socket PATH]: its metrics. */
 static int parse_daemon(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
+	bool stats = !strcmp(argv[1], "stats");
 	int i;
 
-	out->cmd = CLI_DAEMON;
+	out->cmd = stats ? CLI_STATS : CLI_DAEMON;
 	for (i = 2; i < argc; i++) {
+		const char **v = NULL;
+
 		if (is_opt(argv[i], "--socket")) {
 			if (opt_value("--socket", argc, argv, &i, &out->socket, err, errlen))
 				return -1;
-			if (out->socket[0] != '/') {
-				snprintf(err, errlen, "--socket wants an absolute path, not '%s'",
-					 out->socket);
+			v = &out->socket;
+		} else if (!stats && is_opt(argv[i], "--metrics-file")) {
+			if (opt_value("--metrics-file", argc, argv, &i, &out->metrics_file, err,
+				      errlen))
 				return -1;
-			}
+			v = &out->metrics_file;
 		} else {
-			snprintf(err, errlen, "'agentlock daemon' takes only --socket PATH, not '%s'",
+			snprintf(err, errlen, "'agentlock %s' takes only %s, not '%s'", argv[1],
+				 stats ? "--socket PATH" : "--socket PATH and --metrics-file PATH",
 				 argv[i]);
+			return -1;
+		}
+		if ((*v)[0] != '/') {
+			snprintf(err, errlen, "%s wants an absolute path, not '%s'",
+				 v == &out->socket ? "--socket" : "--metrics-file", *v);
 			return -1;
 		}
 	}
@@ -500,7 +513,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 		return parse_profile_cmd(argc, argv, out, err, errlen);
 	if (argc > 1 && !strcmp(argv[1], "rules"))
 		return parse_rules_cmd(argc, argv, out, err, errlen);
-	if (argc > 1 && !strcmp(argv[1], "daemon"))
+	if (argc > 1 && (!strcmp(argv[1], "daemon") || !strcmp(argv[1], "stats")))
 		return parse_daemon(argc, argv, out, err, errlen);
 	first = 1;
 	if (argc > 1 && !strcmp(argv[1], "attach")) {

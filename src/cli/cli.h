@@ -13,7 +13,7 @@ enum cli_backend { BACKEND_AUTO, BACKEND_BPF_LSM, BACKEND_LANDLOCK };
 
 enum cli_cmd { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_PROFILES, CLI_PROFILE_SHOW, CLI_CHECK,
 	       CLI_REPLAY, CLI_WATCH, CLI_WHICH, CLI_REPORT, CLI_PROFILE_SUGGEST, CLI_RULES,
-	       CLI_DAEMON, CLI_ATTACH };
+	       CLI_DAEMON, CLI_ATTACH, CLI_STATS };
 
 #define CLI_MAX_RULES 64
 
@@ -31,6 +31,7 @@ struct cli {
 	const char *watch;  /* watch [PID|SOCKET]; NULL: the only session */
 	const char *socket; /* daemon --socket PATH; NULL: /run/agentlock/agentlockd.sock */
 	int attach_pid;	    /* attach PID: the running tree to confine */
+	const char *metrics_file; /* daemon --metrics-file PATH */
 	double speed;	    /* replay --speed: times the recorded pace; 0 at once */
 	enum cli_backend backend; /* --backend */
 	const char *log_path;	 /* --log: full event stream as NDJSON */

@@ -18,6 +18,7 @@
 #include "cli/report_cmd.h"
 #include "cli/run.h"
 #include "cli/watch_cmd.h"
+#include "backend/svcclient.h"
 #include "service/service.h"
 
 #define ERR_LEN 1024
@@ -56,7 +57,21 @@ static int help_cmd(const struct cli *cli, char *err, size_t errlen);
 /* agentlock daemon: the service, until stopped. */
 static int daemon_cmd(const struct cli *cli, char *err, size_t errlen)
 {
-	return service_main(cli->socket, err, errlen);
+	return service_main(cli->socket, cli->metrics_file, err, errlen);
+}
+
+/* agentlock stats: the service's metrics, as Prometheus reads them. */
+static int stats_cmd(const struct cli *cli, char *err, size_t errlen)
+{
+	struct strbuf sb;
+	int rc;
+
+	sb_init(&sb);
+	rc = svc_stats(cli->socket ? cli->socket : svc_socket_path(), &sb, err, errlen);
+	if (!rc)
+		fputs(sb.buf ? sb.buf : "", stdout);
+	sb_free(&sb);
+	return rc;
 }
 
 static int version_cmd(const struct cli *cli, char *err, size_t errlen)
@@ -84,6 +99,7 @@ static const struct command commands[] = {
 	  "confine a running process and its descendants (root, BPF-LSM)" },
 	{ CLI_DAEMON, "daemon", daemon_cmd,
 	  "the agentlock service (root): cells under BPF-LSM for users without sudo" },
+	{ CLI_STATS, "stats", stats_cmd, "the agentlock service's metrics (Prometheus text)" },
 	{ CLI_HELP, "--help", help_cmd, "this text" },
 	{ CLI_VERSION, "--version", version_cmd, "the version" },
 };

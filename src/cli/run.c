@@ -676,6 +676,7 @@ static int start_bpf(struct run *r)
 		       r->jail.engine ? "loaded and pinned as the engine later runs reuse" :
 					"a copy of this run's own (another run holds the engine)");
 	r->jail.svc_project = r->dir;
+	r->jail.svc_profile = r->cell.profile;
 	rc = jail_install(&r->jail, &r->cell.policy, r->err, sizeof(r->err));
 	if (rc)
 		return rc;

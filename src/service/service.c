@@ -28,6 +28,7 @@
 #include <bpf/libbpf.h>
 
 #include "base/exitcodes.h"
+#include "base/json.h"
 #include "base/loop.h"
 #include "backend/jail.h"
 #include "backend/svcproto.h"
@@ -41,6 +42,8 @@
 #define SVC_EVENT_SNDBUF (16 << 20) /* the event socket's send buffer */
 #define SVC_LISTEN_BACKLOG 16
 #define SD_LISTEN_FDS_START 3	  /* systemd's first passed descriptor */
+#define SVC_MAX_PROFILES 32	  /* metrics rows by profile; more share "other" */
+#define SVC_METRICS_ROUNDS 50	  /* the metrics file, every 50 rounds (5 s) */
 
 struct cell {
 	bool used;
@@ -52,15 +55,27 @@ struct cell {
 	struct ring_buffer *rb;
 	int ev;		   /* this side of the event socket */
 	pid_t child;	   /* the enrolled child, 0 before */
+	char profile[SVC_PROFILE_MAX]; /* its name as a metrics label (sanitised) */
 	uint64_t fwd_dropped; /* events the client's socket had no room for */
 	uint32_t bcount;   /* records in the batch */
 	size_t blen;
 	unsigned char batch[SVC_EVENT_BATCH];
 };
 
+/* What ended cells of one profile counted, for the metrics. */
+struct profile_total {
+	char name[SVC_PROFILE_MAX];
+	uint64_t cells;
+	uint64_t k[AL_CNT_MAX];
+};
+
 static struct service {
 	struct loop loop;
 	int lfd;
+	const char *metrics_file; /* --metrics-file, or NULL */
+	unsigned rounds;
+	uint64_t cells_opened, cells_refused;
+	struct profile_total prof[SVC_MAX_PROFILES];
 	bool socket_ours; /* made here (unlinked at the end), not systemd's */
 	char path[108];
 	unsigned next_id;
@@ -167,12 +182,23 @@ static int kill_member(pid_t pid, void *ctx)
 
 /* The cell's end: members killed; detached once none is left (else the
  * round tries again: a cell is never detached with a member in it). */
+static struct profile_total *profile_row(const char *name);
+
 static bool finish_cell(struct cell *c)
 {
 	if (c->opened && jail_active(&c->jail)) {
+		uint64_t k[AL_CNT_MAX];
+		struct profile_total *pt;
+		int i;
+
 		jail_for_each_member(&c->jail, kill_member, c);
 		if (jail_has_members(&c->jail))
 			return false;
+		jail_read_counters(&c->jail, k);
+		k[AL_CNT_RB_DROPPED] += c->fwd_dropped;
+		pt = profile_row(c->profile);
+		for (i = 0; i < AL_CNT_MAX; i++)
+			pt->k[i] += k[i];
 		if (c->rb) {
 			loop_del_fd(&S.loop, ring_buffer__epoll_fd(c->rb));
 			ring_buffer__free(c->rb);
@@ -214,7 +240,7 @@ static int do_open(struct cell *c, const struct svc_hdr *h)
 	if (h->len < sizeof(o))
 		return refuse(c, h->type, AL_EXIT_SERVICE, "malformed open request");
 	memcpy(&o, h + 1, sizeof(o));
-	if (cells_of(c->peer.uid) >= SVC_MAX_CELLS_PER_UID)
+	if (cells_of(c->peer.uid) >= SVC_MAX_CELLS_PER_UID && ++S.cells_refused)
 		return refuse(c, h->type, AL_EXIT_SERVICE,
 			      "uid %u already has %d cells open, the most the agentlock service "
 			      "gives one user; end one and run again",
@@ -242,6 +268,8 @@ static int do_open(struct cell *c, const struct svc_hdr *h)
 	out.engine = !c->jail.skel ? SVC_ENGINE_REUSED
 		     : c->jail.engine ? SVC_ENGINE_LOADED : SVC_ENGINE_COPY;
 	out.cell = c->id;
+	S.cells_opened++;
+	snprintf(c->profile, sizeof(c->profile), "unknown");
 	rc = reply(c, h->type, 0, &out, sizeof(out), sv[1]);
 	close(sv[1]);
 	logf_("cell %u opened for uid %u (pid %d)%s", c->id, (unsigned)c->peer.uid,
@@ -250,8 +278,25 @@ static int do_open(struct cell *c, const struct svc_hdr *h)
 }
 
 /* The memfd's policy, checked, into p; the project path into project. */
-static int read_policy(int fd, struct policy *p, char *project, size_t plen, char *err,
-		       size_t errlen)
+/* A client's profile name as a Prometheus label value: [A-Za-z0-9._-], else '_'. */
+static void label(char *out, size_t len, const char *in, size_t inlen)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < inlen && in[i] && n + 1 < len; i++) {
+		char ch = in[i];
+
+		out[n++] = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+				   (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-'
+				   ? ch : '_';
+	}
+	out[n] = '\0';
+	if (!n)
+		snprintf(out, len, "unknown");
+}
+
+static int read_policy(int fd, struct policy *p, char *project, size_t plen, char *profile,
+		       size_t proflen, char *err, size_t errlen)
 {
 	struct stat st;
 	struct svc_policy hd;
@@ -278,6 +323,7 @@ static int read_policy(int fd, struct policy *p, char *project, size_t plen, cha
 		snprintf(err, errlen, "the policy's header is malformed");
 		goto out;
 	}
+	label(profile, proflen, hd.profile, sizeof(hd.profile));
 	memcpy(project, b + off, hd.project_len);
 	project[hd.project_len] = '\0';
 	off += hd.project_len;
@@ -367,7 +413,8 @@ static int do_install(struct cell *c, const struct svc_hdr *h, int fd)
 		return refuse(c, h->type, AL_EXIT_SERVICE, "install comes once, after open");
 	if (fd < 0)
 		return refuse(c, h->type, AL_EXIT_SERVICE, "install without the policy's memfd");
-	if (read_policy(fd, &p, project, sizeof(project), err, sizeof(err)) ||
+	if (read_policy(fd, &p, project, sizeof(project), c->profile, sizeof(c->profile), err,
+			sizeof(err)) ||
 	    lay_floor(c, &p, project, err, sizeof(err))) {
 		policy_free(&p);
 		return refuse(c, h->type, AL_EXIT_USAGE, "the service refused the policy: %s", err);
@@ -377,6 +424,7 @@ static int do_install(struct cell *c, const struct svc_hdr *h, int fd)
 	if (rc)
 		return refuse(c, h->type, rc, "%s", err);
 	c->installed = true;
+	profile_row(c->profile)->cells++;
 	return reply(c, h->type, 0, NULL, 0, -1);
 }
 
@@ -528,6 +576,129 @@ static int do_members(struct cell *c, const struct svc_hdr *h)
 	return reply(c, h->type, 0, &out, sizeof(out.m) + out.m.n * sizeof(uint32_t), -1);
 }
 
+static struct profile_total *profile_row(const char *name)
+{
+	int i;
+
+	for (i = 0; i < SVC_MAX_PROFILES - 1 && S.prof[i].name[0]; i++)
+		if (!strcmp(S.prof[i].name, name))
+			return &S.prof[i];
+	if (i < SVC_MAX_PROFILES - 1) {
+		snprintf(S.prof[i].name, sizeof(S.prof[i].name), "%s", name);
+		return &S.prof[i];
+	}
+	snprintf(S.prof[i].name, sizeof(S.prof[i].name), "other");
+	return &S.prof[i];
+}
+
+/* One counter family by profile: what ended cells counted plus the open ones. */
+static void metric(struct strbuf *sb, const char *name, const char *help, const char *extra,
+		   int cnt, uint64_t live[][AL_CNT_MAX])
+{
+	int i;
+
+	sb_printf(sb, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+	for (i = 0; i < SVC_MAX_PROFILES && S.prof[i].name[0]; i++)
+		sb_printf(sb, "%s{profile=\"%s\"%s} %llu\n", name, S.prof[i].name, extra,
+			  (unsigned long long)(S.prof[i].k[cnt] + live[i][cnt]));
+}
+
+/* The service's metrics in Prometheus' text format (docs/service.md). */
+static void render_metrics(struct strbuf *sb)
+{
+	static uint64_t live[SVC_MAX_PROFILES][AL_CNT_MAX];
+	uint64_t members = 0, k[AL_CNT_MAX];
+	int i, j, open = 0;
+
+	memset(live, 0, sizeof(live));
+	for (i = 0; i < SVC_MAX_CELLS; i++) {
+		struct cell *c = &S.cells[i];
+		struct profile_total *pt;
+		__u32 key, next, *prev = NULL;
+
+		if (!c->used || !c->opened || !jail_active(&c->jail))
+			continue;
+		open++;
+		pt = profile_row(c->profile);
+		jail_read_counters(&c->jail, k);
+		k[AL_CNT_RB_DROPPED] += c->fwd_dropped;
+		for (j = 0; j < AL_CNT_MAX; j++)
+			live[pt - S.prof][j] += k[j];
+		while (bpf_map_get_next_key(c->jail.jailed_fd, prev, &next) == 0) {
+			members++;
+			key = next;
+			prev = &key;
+		}
+	}
+	sb_printf(sb, "# HELP agentlock_service_cells Cells the service holds now.\n"
+		      "# TYPE agentlock_service_cells gauge\nagentlock_service_cells %d\n", open);
+	sb_printf(sb, "# HELP agentlock_service_members Processes in those cells now.\n"
+		      "# TYPE agentlock_service_members gauge\nagentlock_service_members %llu\n",
+		  (unsigned long long)members);
+	sb_printf(sb, "# HELP agentlock_service_cells_opened_total Cells opened since the service started.\n"
+		      "# TYPE agentlock_service_cells_opened_total counter\n"
+		      "agentlock_service_cells_opened_total %llu\n",
+		  (unsigned long long)S.cells_opened);
+	sb_printf(sb, "# HELP agentlock_service_cells_refused_total Cells refused by a limit.\n"
+		      "# TYPE agentlock_service_cells_refused_total counter\n"
+		      "agentlock_service_cells_refused_total %llu\n",
+		  (unsigned long long)S.cells_refused);
+	sb_printf(sb, "# HELP agentlock_cells_total Cells opened, by profile.\n"
+		      "# TYPE agentlock_cells_total counter\n");
+	for (i = 0; i < SVC_MAX_PROFILES && S.prof[i].name[0]; i++)
+		sb_printf(sb, "agentlock_cells_total{profile=\"%s\"} %llu\n", S.prof[i].name,
+			  (unsigned long long)S.prof[i].cells);
+	metric(sb, "agentlock_escapes_total", "Operations outside the cell (refused or, in audit, let through).",
+	       "", AL_CNT_ESCAPE, live);
+	metric(sb, "agentlock_blocked_total", "Operations refused.", "", AL_CNT_BLOCKED, live);
+	metric(sb, "agentlock_would_block_total", "Operations audit let through that enforcing refuses.",
+	       "", AL_CNT_WOULD_BLOCK, live);
+	metric(sb, "agentlock_events_dropped_total", "Events counted but not delivered (no room).", "",
+	       AL_CNT_RB_DROPPED, live);
+	metric(sb, "agentlock_orphan_kills_total", "Members killed because their cell's holder died.",
+	       "", AL_CNT_ORPHAN_KILLED, live);
+	metric(sb, "agentlock_tcp_connects_total", "TCP connects the network rules allowed.", "",
+	       AL_CNT_TCP_CONNECT, live);
+	sb_printf(sb, "# HELP agentlock_opens_total Opens allowed, by class.\n# TYPE agentlock_opens_total counter\n");
+	for (i = 0; i < SVC_MAX_PROFILES && S.prof[i].name[0]; i++) {
+		static const struct { const char *cls; int cnt; } o[] = {
+			{ "project", AL_CNT_OPEN_PROJECT },
+			{ "system", AL_CNT_OPEN_SYSTEM },
+			{ "granted", AL_CNT_OPEN_GRANTED },
+		};
+
+		for (j = 0; j < 3; j++)
+			sb_printf(sb, "agentlock_opens_total{profile=\"%s\",class=\"%s\"} %llu\n",
+				  S.prof[i].name, o[j].cls,
+				  (unsigned long long)(S.prof[i].k[o[j].cnt] + live[i][o[j].cnt]));
+	}
+}
+
+/* --metrics-file: written whole beside it, then renamed over it, so a
+ * reader (node_exporter's textfile collector) never sees half of it. */
+static void write_metrics(void)
+{
+	char tmp[4200];
+	struct strbuf sb;
+	int fd;
+
+	if (!S.metrics_file)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", S.metrics_file);
+	sb_init(&sb);
+	render_metrics(&sb);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		bool ok = sb.len == 0 || write(fd, sb.buf, sb.len) == (ssize_t)sb.len;
+
+		if (close(fd) == 0 && ok)
+			rename(tmp, S.metrics_file);
+		else
+			unlink(tmp);
+	}
+	sb_free(&sb);
+}
+
 /* One request, answered. -1: the client is to be dropped. */
 static int serve(struct cell *c, const struct svc_hdr *h, int fd)
 {
@@ -536,7 +707,7 @@ static int serve(struct cell *c, const struct svc_hdr *h, int fd)
 	struct svc_stream st;
 	uint32_t pid;
 
-	if (h->type != SVC_HELLO && h->type != SVC_OPEN && !c->opened)
+	if (h->type != SVC_HELLO && h->type != SVC_OPEN && h->type != SVC_STATS && !c->opened)
 		return refuse(c, h->type, AL_EXIT_SERVICE, "no cell is open on this connection");
 	switch (h->type) {
 	case SVC_HELLO:
@@ -585,6 +756,17 @@ static int serve(struct cell *c, const struct svc_hdr *h, int fd)
 	case SVC_CLOSE:
 		reply(c, h->type, 0, NULL, 0, -1);
 		return -1;
+	case SVC_STATS: {
+		struct strbuf sb;
+		int rc;
+
+		sb_init(&sb);
+		render_metrics(&sb);
+		rc = reply(c, h->type, 0, sb.buf ? sb.buf : "",
+			   sb.len < SVC_MAX_MSG - sizeof(*h) ? sb.len : SVC_MAX_MSG - sizeof(*h), -1);
+		sb_free(&sb);
+		return rc;
+	}
 	}
 	return -1;
 }
@@ -669,6 +851,8 @@ static int on_round(struct loop *lp, void *ctx)
 		}
 		forward(c);
 	}
+	if (++S.rounds % SVC_METRICS_ROUNDS == 0)
+		write_metrics();
 	return LOOP_CONTINUE;
 }
 
@@ -729,9 +913,11 @@ static int listen_on(const char *path, char *err, size_t errlen)
 	return fd;
 }
 
-int service_main(const char *path, char *err, size_t errlen)
+int service_main(const char *path, const char *metrics_file, char *err, size_t errlen)
 {
 	int rc, i;
+
+	S.metrics_file = metrics_file;
 
 	if (geteuid() != 0) {
 		snprintf(err, errlen, "the agentlock service loads BPF programs and needs root: run "
@@ -765,6 +951,7 @@ int service_main(const char *path, char *err, size_t errlen)
 	jail_quiet_libbpf();
 	logf_("listening on %s (pid %d)", S.path, (int)getpid());
 	rc = loop_run(&S.loop);
+	write_metrics();
 	if (S.socket_ours)
 		unlink(S.path);
 	close(S.lfd);

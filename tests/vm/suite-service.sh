@@ -15,7 +15,7 @@ chown -R agent:agent "$H"
 SVCLOG=/tmp/svc.log
 
 start_service() {
-	agentlock daemon >>"$SVCLOG" 2>&1 &
+	agentlock daemon ${1:+--metrics-file $1} >>"$SVCLOG" 2>&1 &
 	SVC=$!
 	for _ in $(seq 100); do [ -S /run/agentlock/agentlockd.sock ] && break; sleep 0.1; done
 }
@@ -136,7 +136,7 @@ rc=$?
 [ "$rc" = 120 ] && grep -q "systemctl enable --now agentlockd" "$OUT/need.err" &&
 	ok "--backend bpf-lsm without root or service: exit 120, says how to start the service" ||
 	fail "bpf-lsm without service" "rc=$rc $(cat $OUT/need.err)"
-start_service
+start_service /tmp/metrics.prom
 ua restarted "$P" -- true
 [ "$RC" = 0 ] && has "$OUT/restarted.log" '.type=="summary" and .backend=="bpf-lsm"' &&
 	ok "a restarted service opens cells again" || fail "restarted service" "rc=$RC $(head -3 $OUT/restarted.err; tail -5 $SVCLOG)"
@@ -173,6 +173,22 @@ su agent -c "agentlock attach $LOOP $P" >/dev/null 2>"$OUT/attach-user.err"
 rc=$?
 [ "$rc" = 120 ] && grep -q "needs root" "$OUT/attach-user.err" &&
 	ok "attach without root: exit 120, says why" || fail "attach as a user" "rc=$rc $(cat $OUT/attach-user.err)"
+
+# The service's metrics: what its cells counted, by profile (Prometheus text).
+ua counted "$P" -- sh -c "'cat /etc/login.defs; cat /etc/login.defs'"
+agentlock stats >"$OUT/stats.out" 2>&1
+if grep -qx 'agentlock_cells_total{profile="default"} 2' "$OUT/stats.out" &&
+	grep -qx 'agentlock_blocked_total{profile="default"} 2' "$OUT/stats.out" &&
+	grep -qx 'agentlock_service_cells 0' "$OUT/stats.out" &&
+	grep -q '^# TYPE agentlock_escapes_total counter' "$OUT/stats.out"; then
+	ok "agentlock stats: cells and refusals by profile, in Prometheus text"
+else
+	fail "stats" "$(grep -v '^#' $OUT/stats.out | head -12)"
+fi
 kill $SVC
+wait $SVC
+grep -qx 'agentlock_blocked_total{profile="default"} 2' /tmp/metrics.prom 2>/dev/null && [ ! -e /tmp/metrics.prom.tmp ] &&
+	ok "--metrics-file holds the same figures, written whole" ||
+	fail "metrics file" "$(ls -l /tmp/metrics.prom* 2>&1; grep -v '^#' /tmp/metrics.prom 2>/dev/null | head -5)"
 sed 's/^/# svc: /' "$SVCLOG" | tail -n 12
 finish

@@ -798,7 +798,7 @@ static int on_listen(struct loop *lp, int fd, uint32_t events, void *ctx)
 {
 	socklen_t len = sizeof(struct ucred);
 	struct cell *c = NULL;
-	int i, cfd;
+	int i, n, cfd;
 
 	(void)events;
 	(void)ctx;
@@ -822,6 +822,22 @@ static int on_listen(struct loop *lp, int fd, uint32_t events, void *ctx)
 	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len) || c->peer.pid <= 0) {
 		close(cfd);
 		c->fd = -1;
+		return LOOP_CONTINUE;
+	}
+	/* A user's connections count against their cells' limit (one more for
+	 * a probe), so no one user can take every slot. */
+	for (i = 0, n = 0; i < SVC_MAX_CELLS; i++)
+		n += S.cells[i].used && S.cells[i].peer.uid == c->peer.uid;
+	if (n > SVC_MAX_CELLS_PER_UID) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "uid %u already has %d connections to the agentlock "
+			 "service; end one and run again", (unsigned)c->peer.uid, n);
+		svc_send(cfd, SVC_HELLO, AL_EXIT_SERVICE, msg, strlen(msg), -1);
+		close(cfd);
+		memset(c, 0, sizeof(*c));
+		c->fd = c->ev = -1;
+		S.cells_refused++;
 		return LOOP_CONTINUE;
 	}
 	c->used = true;

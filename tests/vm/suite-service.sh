@@ -55,6 +55,18 @@ ua benign "$P" -- sh -c "'ls >/dev/null; cat in.txt >/dev/null; echo ok >out.txt
 	ok "a benign run through the service reports no escape (first run: $n)" ||
 	fail "benign run" "rc=$RC $(jq -c 'select(.verdict=="blocked")' "$OUT/benign.log" | head -3)"
 
+# No IPC namespace of its own through the service: the user's SysV objects
+# are refused and reported (type ipc), the cell's own work.
+su agent -c "al-probe sysv make 0x414c5356" >/dev/null 2>&1
+ua sysv "$P" -- sh -c "'al-probe sysv get 0x414c5356; al-probe sysv own'"
+if tr '\n' ' ' <"$OUT/sysv.out" | grep -Eqx '(EACCES|EPERM) (EACCES|EPERM) OK ' &&
+	[ "$(count "$OUT/sysv.log" '.type=="ipc" and .verdict=="blocked"')" -ge 2 ] &&
+	[ "$(su agent -c 'al-probe sysv get 0x414c5356')" = "OK OK" ]; then
+	ok "the user's SysV objects are refused and reported (ipc); the cell's own work"
+else
+	fail "sysv through the service" "out='$(tr '\n' ' ' <"$OUT/sysv.out")' $(jq -c 'select(.type=="ipc")' "$OUT/sysv.log" | head -3)"
+fi
+
 # Two cells at once: A is granted /data-a, B is not; each reads it while the other runs.
 rm -f $P/a.out $P/b.out
 su agent -c "agentlock --headless --log $OUT/two-a.log --ro /data-a $P -- sh -c 'sleep 2; cat /data-a/x >a.out; sleep 1'" \

@@ -43,6 +43,10 @@ struct jail {
 	int svc_engine;		    /* enum svc_engine the service reported */
 	const char *svc_project;    /* the cell's project directory, for the service */
 	const char *svc_profile;    /* its profile's name, for the service's metrics */
+	const char *svc_cell;	    /* the run's cell id, and COMMAND: the service exports */
+	char *const *svc_argv;	    /* the admin floor's events with them */
+	int svc_exit[3];	    /* exited, exit code, signal: said at close */
+	unsigned svc_floor_exports; /* the admin floor's exports the service carries out */
 	struct agentlock_bpf *skel; /* loaded by this run; NULL when the engine was reused */
 	struct agentlock_bpf__bss *bss; /* the object's run-time state (mapped when reused) */
 	size_t bss_len;

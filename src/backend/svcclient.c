@@ -127,7 +127,8 @@ static int simple(struct jail *j, uint32_t type, const void *data, size_t len, i
 
 /* The policy as the service reads it (svc_policy, the project, the rules),
  * in a sealed memfd. The descriptor, or -errno. */
-static int policy_memfd(const struct policy *p, const char *project, const char *profile)
+static int policy_memfd(const struct policy *p, const char *project, const char *profile,
+			const char *cell, char *const *argv)
 {
 	struct svc_policy hd = { .magic = SVC_POLICY_MAGIC, .nrules = (uint32_t)p->n,
 				 .programs_only = p->programs_only,
@@ -141,6 +142,14 @@ static int policy_memfd(const struct policy *p, const char *project, const char 
 		return -errno;
 	hd.project_len = (uint16_t)plen;
 	snprintf(hd.profile, sizeof(hd.profile), "%s", profile ? profile : "");
+	snprintf(hd.cell, sizeof(hd.cell), "%s", cell ? cell : "");
+	for (i = 0; argv && argv[i]; i++) {
+		size_t w = strlen(argv[i]) + 1;
+
+		if (hd.cmd_len + w > SVC_CMD_MAX)
+			break;
+		hd.cmd_len += (uint32_t)w;
+	}
 	memcpy(hd.connect, p->net.connect, sizeof(hd.connect));
 	dup_fd = dup(fd);
 	f = dup_fd >= 0 ? fdopen(dup_fd, "w") : NULL;
@@ -152,6 +161,10 @@ static int policy_memfd(const struct policy *p, const char *project, const char 
 	}
 	fwrite(&hd, sizeof(hd), 1, f);
 	fwrite(project, plen, 1, f);
+	for (i = 0, plen = 0; argv && argv[i] && plen < hd.cmd_len; i++) {
+		fwrite(argv[i], strlen(argv[i]) + 1, 1, f);
+		plen += strlen(argv[i]) + 1;
+	}
 	for (i = 0; i < p->n; i++) {
 		const struct policy_rule *r = &p->rules[i];
 		struct svc_rule sr = { .len = (uint16_t)strlen(r->path), .access = r->access,
@@ -173,7 +186,7 @@ static int svc_install(struct jail *j, const struct policy *p, char *err, size_t
 	struct svc_hdr *h;
 	int fd, rc;
 
-	fd = policy_memfd(p, j->svc_project, j->svc_profile);
+	fd = policy_memfd(p, j->svc_project, j->svc_profile, j->svc_cell, j->svc_argv);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot hand the policy to the agentlock service: %s",
 			 strerror(-fd));
@@ -191,7 +204,10 @@ static int svc_install(struct jail *j, const struct policy *p, char *err, size_t
 		return rc;
 	}
 	/* The service lays the admin floor over it again, as this side
-	 * already did (cell_build said what it overrode). */
+	 * already did (cell_build said what it overrode), and says how many
+	 * of the floor's exports it carries out itself. */
+	if (h->len >= sizeof(uint32_t))
+		memcpy(&j->svc_floor_exports, h + 1, sizeof(uint32_t));
 	return 0;
 }
 
@@ -339,9 +355,12 @@ static int svc_flush(struct jail *j)
 /* The service ends the cell (its members killed) and detaches it. */
 static void svc_close(struct jail *j)
 {
+	struct svc_close c = { .exited = (uint8_t)j->svc_exit[0], .exit_code = j->svc_exit[1],
+			       .term_signal = j->svc_exit[2] };
+
 	if (j->svc_fd < 0)
 		return;
-	simple(j, SVC_CLOSE, NULL, 0, -1);
+	simple(j, SVC_CLOSE, &c, sizeof(c), -1);
 	close(j->svc_fd);
 	j->svc_fd = -1;
 	if (j->events_fd >= 0)

@@ -17,7 +17,8 @@
 #define SVC_MAX_POLICY (8u << 20) /* a compiled policy in its memfd */
 #define SVC_MAX_MEMBERS 8192	 /* pids in one MEMBERS reply */
 #define SVC_EVENT_BATCH 65536	 /* one packet of events: [u32 len][record]... */
-#define SVC_POLICY_MAGIC 0x32504c41u /* "ALP2" */
+#define SVC_POLICY_MAGIC 0x33504c41u /* "ALP3" */
+#define SVC_CMD_MAX 4096 /* COMMAND's words, NUL after each, for the service's exports */
 #define SVC_PROFILE_MAX 64 /* a profile's name as the metrics label it */
 
 /* Requests; each has one reply of the same type. */
@@ -92,6 +93,17 @@ struct svc_policy {
 	uint16_t project_len;
 	uint8_t connect[65536 / 8];
 	char profile[SVC_PROFILE_MAX]; /* the client's word: a label, never trusted further */
+	char cell[33];		       /* the client's cell id, so both streams name one cell */
+	uint8_t pad[7];
+	uint32_t cmd_len;	       /* bytes of COMMAND's words after the project */
+};
+
+/* CLOSE's payload: how COMMAND ended, for the summary the service exports. */
+struct svc_close {
+	int32_t exit_code;
+	int32_t term_signal;
+	uint8_t exited;
+	uint8_t pad[7];
 };
 
 struct svc_rule {

@@ -17,7 +17,7 @@
  * keeps another from being served.
  */
 #define LOOP_MAX_FDS 48
-#define LOOP_MAX_TIMERS 16
+#define LOOP_MAX_TIMERS 48
 #define LOOP_MAX_EVENTS 16 /* ready descriptors taken per wait */
 
 enum loop_flags { LOOP_CONTINUE = 0, LOOP_STOP = 1, LOOP_REMOVE = 2 };

@@ -87,6 +87,7 @@ struct run {
 	bool fell_back; /* auto: BPF-LSM was tried and is not usable here */
 	bool service;	/* not root: the agentlock service holds the cell */
 	bool service_lost; /* ...and went away while COMMAND ran */
+	bool bpf_open;	   /* the jail is open and installed (open_bpf), not yet launched */
 	int service_pid;
 	struct jail jail;
 	struct launch launch;
@@ -293,6 +294,12 @@ static int export_specs(struct run *r)
 	const char *all[2 * SESSION_EXPORT_MAX];
 	size_t n = 0;
 
+	/* Under the service, the floor's exports are the service's own (a
+	 * killed or changed client cannot lose them): not sent twice. */
+	if (r->jail.svc_floor_exports) {
+		detail(r, "the admin floor's exports (%zu) are the agentlock service's", nf);
+		nf = 0;
+	}
 	for (i = 0; i < nf && n < sizeof(all) / sizeof(all[0]); i++)
 		all[n++] = f[i].path;
 	for (i = 0; i < (size_t)r->cli.nexports && n < sizeof(all) / sizeof(all[0]); i++)
@@ -652,7 +659,7 @@ static int start_ssh(struct run *r, bool landlock);
 static void update_listening(struct run *r);
 
 /* The BPF-LSM backend: load, install the rules, open the stream, launch. */
-static int start_bpf(struct run *r)
+static int open_bpf(struct run *r)
 {
 	static const char *const engines[] = {
 		[SVC_ENGINE_REUSED] = "the service's engine, loaded earlier",
@@ -677,6 +684,8 @@ static int start_bpf(struct run *r)
 					"a copy of this run's own (another run holds the engine)");
 	r->jail.svc_project = r->dir;
 	r->jail.svc_profile = r->cell.profile;
+	r->jail.svc_cell = r->session.cell;
+	r->jail.svc_argv = r->cli.argv;
 	rc = jail_install(&r->jail, &r->cell.policy, r->err, sizeof(r->err));
 	if (rc)
 		return rc;
@@ -688,6 +697,18 @@ static int start_bpf(struct run *r)
 			 strerror(-rc));
 		return AL_EXIT_INTERNAL;
 	}
+	r->bpf_open = true;
+	return 0;
+}
+
+/* The BPF-LSM backend: load (or ask the service), install, open the stream, launch. */
+static int start_bpf(struct run *r)
+{
+	int rc = r->bpf_open ? 0 : open_bpf(r);
+
+	if (rc)
+		return rc;
+	update_listening(r); /* again: the outputs are open now */
 	r->session.backend = "bpf-lsm";
 	r->session.observed = true;
 	say_start(r, r->cli.audit ? "bpf-lsm, audit only (nothing is blocked)" : "bpf-lsm");
@@ -1219,6 +1240,24 @@ static int start_cgroup(struct run *r)
 	return 0;
 }
 
+/* auto, and BPF-LSM is not usable: say so, then confine with Landlock;
+ * never run unconfined. */
+static void fallback(struct run *r)
+{
+	r->fell_back = true;
+	detail(r, "BPF-LSM is not usable on this kernel; falling back to Landlock "
+		  "('agentlock check' says why and how to enable BPF-LSM)");
+	if (getenv("AGENTLOCK_DEBUG"))
+		fprintf(stderr, "agentlock: %s\n", r->err);
+	r->err[0] = '\0';
+	if (ringbuf_is_open(&r->rb))
+		ringbuf_close(&r->rb);
+	if (jail_active(&r->jail))
+		jail_close(&r->jail);
+	memset(&r->jail, 0, sizeof(r->jail));
+	r->bpf_open = false;
+}
+
 /*
  * agentlock attach PID: root and BPF-LSM (Landlock confines only a process
  * that applies it to itself), the running process's command line (the
@@ -1321,6 +1360,18 @@ static int start(struct run *r)
 	if (rc)
 		return rc;
 	r->live = wants_live(&r->cli);
+	/* Through the service, the cell is opened first: it says which of the
+	 * admin floor's exports it carries out, so the outputs skip those. */
+	if (r->service && r->cli.backend != BACKEND_LANDLOCK) {
+		rc = open_bpf(r);
+		if (rc == AL_EXIT_NO_BPF_LSM && r->cli.backend == BACKEND_AUTO &&
+		    r->cli.cmd != CLI_ATTACH) {
+			fallback(r);
+			r->service = false;
+		} else if (rc) {
+			return rc;
+		}
+	}
 	rc = setup_outputs(r);
 	if (rc)
 		return rc;
@@ -1334,16 +1385,7 @@ static int start(struct run *r)
 		if (rc != AL_EXIT_NO_BPF_LSM || r->cli.backend == BACKEND_BPF_LSM ||
 		    r->cli.cmd == CLI_ATTACH)
 			return rc;
-		/* auto: say so, then confine with Landlock; never run unconfined. */
-		r->fell_back = true;
-		detail(r, "BPF-LSM is not usable on this kernel; falling back to Landlock "
-			  "('agentlock check' says why and how to enable BPF-LSM)");
-		if (getenv("AGENTLOCK_DEBUG"))
-			fprintf(stderr, "agentlock: %s\n", r->err);
-		r->err[0] = '\0';
-		if (jail_active(&r->jail))
-			jail_close(&r->jail);
-		memset(&r->jail, 0, sizeof(r->jail));
+		fallback(r);
 	}
 	return start_landlock(r);
 }
@@ -1509,8 +1551,12 @@ static void run_free(struct run *r)
 	cgroup_remove(&r->cg); /* every member is gone */
 	if (ringbuf_is_open(&r->rb))
 		ringbuf_close(&r->rb);
-	if (jail_active(&r->jail))
+	if (jail_active(&r->jail)) {
+		r->jail.svc_exit[0] = r->session.exited;
+		r->jail.svc_exit[1] = r->session.exit_code;
+		r->jail.svc_exit[2] = r->session.term_signal;
 		jail_close(&r->jail);
+	}
 	cell_free(&r->cell);
 	floor_free(&r->floor);
 	rules_free(&r->rules);

@@ -33,6 +33,9 @@
 #include "backend/jail.h"
 #include "backend/svcproto.h"
 #include "policy/floor.h"
+#include "policy/profiles.h"
+#include "session/export.h"
+#include "session/session.h"
 #include "policy/policy.h"
 #include "service/service.h"
 
@@ -50,12 +53,22 @@ struct cell {
 	int fd;		   /* the client's connection */
 	struct ucred peer; /* who it is, from SO_PEERCRED */
 	unsigned id;
-	bool opened, installed, ending;
+	bool opened, installed, ending, audit;
 	struct jail jail;
 	struct ring_buffer *rb;
 	int ev;		   /* this side of the event socket */
 	pid_t child;	   /* the enrolled child, 0 before */
 	char profile[SVC_PROFILE_MAX]; /* its name as a metrics label (sanitised) */
+	/* The admin floor's exports, carried out here so that a client that is
+	 * killed or changed cannot lose them: the cell's events through a
+	 * session of its own into the exports. */
+	bool exporting;
+	struct session sess;
+	struct exports x;
+	struct ruleset rules;
+	char home[4096], project[4096], cmd[SVC_CMD_MAX + 1];
+	char specs[SESSION_EXPORT_MAX][512]; /* the floor's, copied: it is freed at install */
+	char *argv[64];
 	uint64_t fwd_dropped; /* events the client's socket had no room for */
 	uint32_t bcount;   /* records in the batch */
 	size_t blen;
@@ -129,6 +142,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct cell *c = ctx;
 	uint32_t len = (uint32_t)size;
 
+	if (c->exporting)
+		session_feed(&c->sess, data, size); /* checked there, as the client checks it */
 	if (size > sizeof(c->batch) - sizeof(len))
 		return 0;
 	if (c->blen + sizeof(len) + size > sizeof(c->batch))
@@ -199,6 +214,18 @@ static bool finish_cell(struct cell *c)
 		pt = profile_row(c->profile);
 		for (i = 0; i < AL_CNT_MAX; i++)
 			pt->k[i] += k[i];
+		if (c->exporting) {
+			/* The summary, from the kernel's counts and what the client
+			 * said of COMMAND's end (nothing, if it died). */
+			if (c->rb)
+				ring_buffer__consume(c->rb);
+			memcpy(c->sess.kcount, k, sizeof(k));
+			c->sess.end_ns = session_now_ns();
+			exports_finish(&c->x, &c->sess, false);
+			exports_free(&c->x);
+			rules_free(&c->rules);
+			c->exporting = false;
+		}
 		if (c->rb) {
 			loop_del_fd(&S.loop, ring_buffer__epoll_fd(c->rb));
 			ring_buffer__free(c->rb);
@@ -257,6 +284,7 @@ static int do_open(struct cell *c, const struct svc_hdr *h)
 		return refuse(c, h->type, rc, "%s", err);
 	}
 	c->opened = true;
+	c->audit = o.audit != 0;
 	c->ev = sv[0];
 	setsockopt(c->ev, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big));
 	c->rb = ring_buffer__new(c->jail.events_fd, on_record, c, NULL);
@@ -295,9 +323,10 @@ static void label(char *out, size_t len, const char *in, size_t inlen)
 		snprintf(out, len, "unknown");
 }
 
-static int read_policy(int fd, struct policy *p, char *project, size_t plen, char *profile,
-		       size_t proflen, char *err, size_t errlen)
+static int read_policy(int fd, struct policy *p, struct cell *c, char *err, size_t errlen)
 {
+	char *project = c->project, *profile = c->profile;
+	size_t plen = sizeof(c->project), proflen = sizeof(c->profile);
 	struct stat st;
 	struct svc_policy hd;
 	unsigned char *b;
@@ -331,6 +360,26 @@ static int read_policy(int fd, struct policy *p, char *project, size_t plen, cha
 		snprintf(err, errlen, "the policy's project is not an absolute path");
 		goto out;
 	}
+	/* The cell's id (hex, or none) and COMMAND's words, for the exports. */
+	hd.cell[sizeof(hd.cell) - 1] = '\0';
+	snprintf(c->sess.cell, sizeof(c->sess.cell), "%s",
+		 strspn(hd.cell, "0123456789abcdef") == strlen(hd.cell) ? hd.cell : "");
+	if (hd.cmd_len > SVC_CMD_MAX || n - off < hd.cmd_len) {
+		snprintf(err, errlen, "the policy's command is malformed");
+		goto out;
+	}
+	memcpy(c->cmd, b + off, hd.cmd_len);
+	c->cmd[hd.cmd_len] = '\0';
+	{
+		size_t k = 0, at = 0;
+
+		while (at < hd.cmd_len && k < sizeof(c->argv) / sizeof(c->argv[0]) - 1) {
+			c->argv[k++] = c->cmd + at;
+			at += strlen(c->cmd + at) + 1;
+		}
+		c->argv[k] = NULL;
+	}
+	off += hd.cmd_len;
 	for (i = 0; i < hd.nrules; i++) {
 		struct svc_rule r;
 		char path[AL_PATH_MAX];
@@ -365,67 +414,120 @@ out:
 
 /* The admin floor over what the client sent: the client laid it already,
  * but the client is the user's to change. */
-static int lay_floor(struct cell *c, struct policy *p, const char *project, char *err,
+static int lay_floor(struct cell *c, const struct floor *f, struct policy *p, char *err,
 		     size_t errlen)
 {
-	char path[256], *buf;
-	struct floor f = { 0 };
-	struct passwd pw, *res = NULL;
+	struct prof_env env = { .home = c->home, .project = c->project };
 	struct strbuf warn;
-	long sz = sysconf(_SC_GETPW_R_SIZE_MAX);
 	int rc;
 
-	floor_locate(path, sizeof(path));
-	if (floor_load(path, NULL, &f, err, errlen))
-		return -1;
-	if (!f.present) {
-		floor_free(&f);
+	if (!f->present)
 		return 0;
-	}
-	buf = malloc(sz > 0 ? (size_t)sz : 16384);
-	if (!buf || getpwuid_r(c->peer.uid, &pw, buf, sz > 0 ? (size_t)sz : 16384, &res) || !res) {
-		snprintf(err, errlen, "uid %u has no passwd entry", (unsigned)c->peer.uid);
-		free(buf);
-		floor_free(&f);
-		return -1;
-	}
-	{
-		struct prof_env env = { .home = pw.pw_dir, .project = project };
-
-		sb_init(&warn);
-		rc = floor_apply(&f, &env, p, &warn, err, errlen);
-		if (!rc)
-			floor_apply_net(&f, &p->net, NULL, 0, &warn);
-		sb_free(&warn);
-	}
-	free(buf);
-	floor_free(&f);
+	sb_init(&warn);
+	rc = floor_apply(f, &env, p, &warn, err, errlen);
+	if (!rc)
+		floor_apply_net(f, &p->net, NULL, 0, &warn);
+	sb_free(&warn);
 	return rc ? -1 : 0;
 }
 
-static int do_install(struct cell *c, const struct svc_hdr *h, int fd)
+/* The peer's home (for ~ in the floor and the rules), or -1. */
+static int peer_home(struct cell *c, char *err, size_t errlen)
+{
+	long sz = sysconf(_SC_GETPW_R_SIZE_MAX);
+	size_t len = sz > 0 ? (size_t)sz : 16384;
+	struct passwd pw, *res = NULL;
+	char *buf = malloc(len);
+
+	if (!buf || getpwuid_r(c->peer.uid, &pw, buf, len, &res) || !res) {
+		snprintf(err, errlen, "uid %u has no passwd entry", (unsigned)c->peer.uid);
+		free(buf);
+		return -1;
+	}
+	snprintf(c->home, sizeof(c->home), "%s", pw.pw_dir);
+	free(buf);
+	return 0;
+}
+
+static void export_warn(const char *msg)
+{
+	logf_("%s", msg);
+}
+
+/* The floor's export: destinations, opened for this cell: its events go
+ * there from here, tagged by the machine's behaviour rules (the shipped
+ * ones and /etc's; a user's own rules are the client's). */
+static int start_exports(struct cell *c, const struct floor *f, bool audit, char *err,
+			 size_t errlen)
+{
+	const char *specs[SESSION_EXPORT_MAX];
+	const struct prof_rule *r;
+	char perr[PROF_ERR_LEN], userdir[PATH_MAX];
+	struct prof_store st;
+	size_t n, i;
+	char cell[sizeof(c->sess.cell)];
+
+	r = floor_export_specs(f, &n);
+	if (!n)
+		return 0;
+	for (i = 0; i < n && i < SESSION_EXPORT_MAX; i++) {
+		snprintf(c->specs[i], sizeof(c->specs[i]), "%s", r[i].path);
+		specs[i] = c->specs[i];
+	}
+	memcpy(cell, c->sess.cell, sizeof(cell));
+	session_init(&c->sess, audit, c->project, c->argv);
+	memcpy(c->sess.cell, cell, sizeof(cell));
+	if (!c->sess.cell[0])
+		session_new_cell(&c->sess);
+	c->sess.profile = c->profile;
+	c->sess.backend = "bpf-lsm";
+	c->sess.observed = true;
+	store_init(&st, c->home, 0, 0, userdir, sizeof(userdir));
+	if (store_rules(&st, NULL, NULL, &c->rules, NULL, perr) == 0 &&
+	    rules_set_home(&c->rules, c->home) == 0)
+		c->sess.rules = &c->rules;
+	if (exports_open(&c->x, specs, i, &S.loop, &c->sess, export_warn, err, errlen)) {
+		exports_free(&c->x);
+		rules_free(&c->rules);
+		return -1;
+	}
+	session_add_sink(&c->sess, exports_sink_fn, &c->x);
+	c->exporting = true;
+	return 0;
+}
+
+static int do_install(struct cell *c, const struct svc_hdr *h, int fd, bool audit)
 {
 	struct policy p = { 0 };
-	char project[4096], err[1024] = "";
+	struct floor f = { 0 };
+	char err[1024] = "", path[256];
+	uint32_t nexp = 0;
 	int rc;
 
 	if (!c->opened || c->installed || c->child)
 		return refuse(c, h->type, AL_EXIT_SERVICE, "install comes once, after open");
 	if (fd < 0)
 		return refuse(c, h->type, AL_EXIT_SERVICE, "install without the policy's memfd");
-	if (read_policy(fd, &p, project, sizeof(project), c->profile, sizeof(c->profile), err,
-			sizeof(err)) ||
-	    lay_floor(c, &p, project, err, sizeof(err))) {
+	floor_locate(path, sizeof(path));
+	if (read_policy(fd, &p, c, err, sizeof(err)) || peer_home(c, err, sizeof(err)) ||
+	    floor_load(path, export_spec_ok, &f, err, sizeof(err)) ||
+	    lay_floor(c, &f, &p, err, sizeof(err))) {
 		policy_free(&p);
+		floor_free(&f);
 		return refuse(c, h->type, AL_EXIT_USAGE, "the service refused the policy: %s", err);
 	}
 	rc = jail_install(&c->jail, &p, err, sizeof(err));
 	policy_free(&p);
+	if (!rc && start_exports(c, &f, audit, err, sizeof(err)))
+		rc = AL_EXIT_EXPORT;
+	if (c->exporting)
+		nexp = (uint32_t)c->x.n;
+	floor_free(&f);
 	if (rc)
 		return refuse(c, h->type, rc, "%s", err);
 	c->installed = true;
 	profile_row(c->profile)->cells++;
-	return reply(c, h->type, 0, NULL, 0, -1);
+	return reply(c, h->type, 0, &nexp, sizeof(nexp), -1);
 }
 
 /* A line "Name:\tV1\tV2..." of a /proc status file into v[0..n-1]; the count. */
@@ -715,7 +817,7 @@ static int serve(struct cell *c, const struct svc_hdr *h, int fd)
 	case SVC_OPEN:
 		return do_open(c, h);
 	case SVC_INSTALL:
-		return do_install(c, h, fd);
+		return do_install(c, h, fd, c->audit);
 	case SVC_ENROL:
 		return do_enrol(c, h, fd);
 	case SVC_CANARY:
@@ -754,6 +856,14 @@ static int serve(struct cell *c, const struct svc_hdr *h, int fd)
 		forward(c);
 		return reply(c, h->type, 0, NULL, 0, -1);
 	case SVC_CLOSE:
+		if (c->exporting && h->len >= sizeof(struct svc_close)) {
+			struct svc_close cl;
+
+			memcpy(&cl, h + 1, sizeof(cl));
+			c->sess.exited = cl.exited != 0;
+			c->sess.exit_code = cl.exit_code;
+			c->sess.term_signal = cl.term_signal;
+		}
 		reply(c, h->type, 0, NULL, 0, -1);
 		return -1;
 	case SVC_STATS: {

@@ -575,9 +575,12 @@ void syslog_finish(struct syslog_sink *l, const struct session *s, int drain_ms)
 	if (l->fd >= 0 && l->lp) {
 		loop_del_fd(l->lp, l->fd);
 	}
+	/* A loop that goes on (the service's) must not call back into a sink
+	 * about to be freed. */
+	if (l->timer >= 0 && l->lp)
+		loop_del_timer(l->lp, l->timer);
 	l->lp = NULL;
-	if (l->timer >= 0)
-		l->timer = -1;
+	l->timer = -1;
 	for (;;) {
 		int64_t left = deadline - now_ns();
 		struct pollfd p;

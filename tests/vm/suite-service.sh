@@ -15,9 +15,10 @@ chown -R agent:agent "$H"
 SVCLOG=/tmp/svc.log
 
 start_service() {
+	rm -f /run/agentlock/agentlockd.sock # a killed service's: not an answer
 	agentlock daemon ${1:+--metrics-file $1} >>"$SVCLOG" 2>&1 &
 	SVC=$!
-	for _ in $(seq 100); do [ -S /run/agentlock/agentlockd.sock ] && break; sleep 0.1; done
+	for _ in $(seq 100); do agentlock stats >/dev/null 2>&1 && break; sleep 0.1; done
 }
 start_service
 [ -S /run/agentlock/agentlockd.sock ] && ok "the service listens on /run/agentlock/agentlockd.sock" ||
@@ -92,6 +93,39 @@ if grep -q "nested=" "$OUT/nested.out" && ! grep -q PASS_MAX_DAYS "$OUT/nested.o
 else
 	fail "nested cell" "$(cat $OUT/nested.out | head -3)"
 fi
+
+# The admin floor's export, carried out by the service: every event once
+# (the client leaves the floor's exports to it), and a client killed with
+# SIGKILL loses nothing: the service sends the rest and the summary.
+ifconfig lo 127.0.0.1 up 2>/dev/null || ip link set lo up
+mkdir -p /etc/agentlock
+printf 'export: ["syslog://127.0.0.1:5514"]\n' >/etc/agentlock/agentlock.yaml
+al-probe listen 5514 /tmp/collector.out >/dev/null 2>&1 &
+COL=$!
+sleep 0.5
+ua floorexp -v "$P" -- sh -c "'cat /etc/login.defs; true'"
+sleep 1
+n=$(grep -c '"path":"/etc/login.defs"' /tmp/collector.out 2>/dev/null)
+if [ "$RC" = 0 ] && [ "$n" = 1 ] && grep -q '"type":"summary"' /tmp/collector.out &&
+	grep -q "exports (1) are the agentlock service's" "$OUT/floorexp.err"; then
+	ok "the floor's export is the service's: the refusal arrives once, and the summary"
+else
+	fail "floor export by the service" "rc=$RC n=$n $(grep -o '"type":"[a-z_]*"' /tmp/collector.out | sort | uniq -c | tr '\n' ' '); $(tail -5 $SVCLOG)"
+fi
+rm -f $P/started
+su agent -c "exec agentlock --headless $P -- sh -c 'cat /data-a/x; touch $P/started; exec sleep 300'" >/dev/null 2>&1 &
+K=$!
+for _ in $(seq 100); do [ -e $P/started ] && break; sleep 0.1; done
+kill -9 $K
+for _ in $(seq 50); do grep -q '"path":"/data-a/x"' /tmp/collector.out 2>/dev/null &&
+	[ "$(grep -o '"type":"summary"' /tmp/collector.out | wc -l)" -ge 2 ] && break; sleep 0.1; done
+if grep -q '"path":"/data-a/x"' /tmp/collector.out && [ "$(grep -o '"type":"summary"' /tmp/collector.out | wc -l)" -ge 2 ]; then
+	ok "a client killed with SIGKILL loses nothing the floor exports: its refusal and a summary arrive"
+else
+	fail "killed client's export" "$(grep -o '"type":"[a-z_]*"' /tmp/collector.out | sort | uniq -c | tr '\n' ' ')"
+fi
+rm -f /etc/agentlock/agentlock.yaml
+kill $COL 2>/dev/null
 
 # A client killed with SIGKILL: the service ends its cell.
 su agent -c "exec agentlock --headless $P -- sh -c 'echo \$\$ >$P/victim.pid; exec sleep 300'" >/dev/null 2>&1 &

@@ -62,6 +62,7 @@ struct cell {
 	/* The admin floor's exports, carried out here so that a client that is
 	 * killed or changed cannot lose them: the cell's events through a
 	 * session of its own into the exports. */
+	bool sessioned; /* sess runs (every installed cell): rules, counts */
 	bool exporting;
 	struct session sess;
 	struct exports x;
@@ -80,6 +81,7 @@ struct profile_total {
 	char name[SVC_PROFILE_MAX];
 	uint64_t cells;
 	uint64_t k[AL_CNT_MAX];
+	uint64_t events, alerts, warnings; /* from the cells' sessions */
 };
 
 static struct service {
@@ -142,7 +144,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct cell *c = ctx;
 	uint32_t len = (uint32_t)size;
 
-	if (c->exporting)
+	if (c->sessioned)
 		session_feed(&c->sess, data, size); /* checked there, as the client checks it */
 	if (size > sizeof(c->batch) - sizeof(len))
 		return 0;
@@ -199,6 +201,24 @@ static int kill_member(pid_t pid, void *ctx)
  * round tries again: a cell is never detached with a member in it). */
 static struct profile_total *profile_row(const char *name);
 
+/* A cell's session figures into a profile's row: events, and the events
+ * its behaviour rules tagged alert or warn. */
+static void tally_session(const struct cell *c, uint64_t *events, uint64_t *alerts,
+			  uint64_t *warnings)
+{
+	size_t i;
+
+	if (!c->sessioned)
+		return;
+	*events += c->sess.events;
+	for (i = 0; c->sess.rules && i < c->sess.rules->n && i < RULES_MAX; i++) {
+		if (c->sess.rules->r[i].sev == RULE_SEV_ALERT)
+			*alerts += c->sess.rule_hits[i];
+		else if (c->sess.rules->r[i].sev == RULE_SEV_WARN)
+			*warnings += c->sess.rule_hits[i];
+	}
+}
+
 static bool finish_cell(struct cell *c)
 {
 	if (c->opened && jail_active(&c->jail)) {
@@ -214,18 +234,21 @@ static bool finish_cell(struct cell *c)
 		pt = profile_row(c->profile);
 		for (i = 0; i < AL_CNT_MAX; i++)
 			pt->k[i] += k[i];
+		if (c->rb)
+			ring_buffer__consume(c->rb); /* the last events, into the session too */
+		tally_session(c, &pt->events, &pt->alerts, &pt->warnings);
 		if (c->exporting) {
 			/* The summary, from the kernel's counts and what the client
 			 * said of COMMAND's end (nothing, if it died). */
-			if (c->rb)
-				ring_buffer__consume(c->rb);
 			memcpy(c->sess.kcount, k, sizeof(k));
 			c->sess.end_ns = session_now_ns();
 			exports_finish(&c->x, &c->sess, false);
 			exports_free(&c->x);
-			rules_free(&c->rules);
 			c->exporting = false;
 		}
+		if (c->sessioned)
+			rules_free(&c->rules);
+		c->sessioned = false;
 		if (c->rb) {
 			loop_del_fd(&S.loop, ring_buffer__epoll_fd(c->rb));
 			ring_buffer__free(c->rb);
@@ -454,9 +477,10 @@ static void export_warn(const char *msg)
 	logf_("%s", msg);
 }
 
-/* The floor's export: destinations, opened for this cell: its events go
- * there from here, tagged by the machine's behaviour rules (the shipped
- * ones and /etc's; a user's own rules are the client's). */
+/* The cell's session here: its events tagged by the machine's behaviour
+ * rules (the shipped ones and /etc's; a user's own rules are the client's)
+ * and counted for the metrics, and fed to the floor's export:
+ * destinations, opened now, if it names any. */
 static int start_exports(struct cell *c, const struct floor *f, bool audit, char *err,
 			 size_t errlen)
 {
@@ -468,12 +492,6 @@ static int start_exports(struct cell *c, const struct floor *f, bool audit, char
 	char cell[sizeof(c->sess.cell)];
 
 	r = floor_export_specs(f, &n);
-	if (!n)
-		return 0;
-	for (i = 0; i < n && i < SESSION_EXPORT_MAX; i++) {
-		snprintf(c->specs[i], sizeof(c->specs[i]), "%s", r[i].path);
-		specs[i] = c->specs[i];
-	}
 	memcpy(cell, c->sess.cell, sizeof(cell));
 	session_init(&c->sess, audit, c->project, c->argv);
 	memcpy(c->sess.cell, cell, sizeof(cell));
@@ -486,9 +504,15 @@ static int start_exports(struct cell *c, const struct floor *f, bool audit, char
 	if (store_rules(&st, NULL, NULL, &c->rules, NULL, perr) == 0 &&
 	    rules_set_home(&c->rules, c->home) == 0)
 		c->sess.rules = &c->rules;
+	c->sessioned = true;
+	if (!n)
+		return 0;
+	for (i = 0; i < n && i < SESSION_EXPORT_MAX; i++) {
+		snprintf(c->specs[i], sizeof(c->specs[i]), "%s", r[i].path);
+		specs[i] = c->specs[i];
+	}
 	if (exports_open(&c->x, specs, i, &S.loop, &c->sess, export_warn, err, errlen)) {
 		exports_free(&c->x);
-		rules_free(&c->rules);
 		return -1;
 	}
 	session_add_sink(&c->sess, exports_sink_fn, &c->x);
@@ -761,6 +785,38 @@ static void render_metrics(struct strbuf *sb)
 	       "", AL_CNT_ORPHAN_KILLED, live);
 	metric(sb, "agentlock_tcp_connects_total", "TCP connects the network rules allowed.", "",
 	       AL_CNT_TCP_CONNECT, live);
+	{
+		static uint64_t ev[SVC_MAX_PROFILES], al[SVC_MAX_PROFILES], wa[SVC_MAX_PROFILES];
+		static const char *const fam[3][2] = {
+			{ "agentlock_events_total", "Events the cells streamed (escapes always; the rest while someone listened)." },
+			{ "agentlock_alerts_total", "Events a behaviour rule of severity alert tagged (the machine's rules)." },
+			{ "agentlock_warnings_total", "Events a behaviour rule of severity warn tagged (the machine's rules)." },
+		};
+		uint64_t *col[3] = { ev, al, wa };
+		int f;
+
+		for (i = 0; i < SVC_MAX_PROFILES; i++) {
+			ev[i] = S.prof[i].events;
+			al[i] = S.prof[i].alerts;
+			wa[i] = S.prof[i].warnings;
+		}
+		for (i = 0; i < SVC_MAX_CELLS; i++) {
+			struct cell *c = &S.cells[i];
+			long r;
+
+			if (!c->used || !c->sessioned)
+				continue;
+			r = profile_row(c->profile) - S.prof;
+			tally_session(c, &ev[r], &al[r], &wa[r]);
+		}
+		for (f = 0; f < 3; f++) {
+			sb_printf(sb, "# HELP %s %s\n# TYPE %s counter\n", fam[f][0], fam[f][1],
+				  fam[f][0]);
+			for (i = 0; i < SVC_MAX_PROFILES && S.prof[i].name[0]; i++)
+				sb_printf(sb, "%s{profile=\"%s\"} %llu\n", fam[f][0], S.prof[i].name,
+					  (unsigned long long)col[f][i]);
+		}
+	}
 	sb_printf(sb, "# HELP agentlock_opens_total Opens allowed, by class.\n# TYPE agentlock_opens_total counter\n");
 	for (i = 0; i < SVC_MAX_PROFILES && S.prof[i].name[0]; i++) {
 		static const struct { const char *cls; int cnt; } o[] = {

@@ -221,13 +221,16 @@ rc=$?
 	ok "attach without root: exit 120, says why" || fail "attach as a user" "rc=$rc $(cat $OUT/attach-user.err)"
 
 # The service's metrics: what its cells counted, by profile (Prometheus text).
-ua counted "$P" -- sh -c "'cat /etc/login.defs; cat /etc/login.defs'"
+mkdir -p $H/.ssh && echo "AL-KEY" >$H/.ssh/id_test && chown -R agent:agent $H/.ssh && chmod 600 $H/.ssh/id_test
+ua counted "$P" -- sh -c "'cat /etc/login.defs; cat $H/.ssh/id_test'"
 agentlock stats >"$OUT/stats.out" 2>&1
 if grep -qx 'agentlock_cells_total{profile="default"} 2' "$OUT/stats.out" &&
 	grep -qx 'agentlock_blocked_total{profile="default"} 2' "$OUT/stats.out" &&
+	grep -qx 'agentlock_alerts_total{profile="default"} 1' "$OUT/stats.out" &&
+	[ "$(sed -n 's/^agentlock_events_total{profile="default"} //p' "$OUT/stats.out")" -ge 2 ] &&
 	grep -qx 'agentlock_service_cells 0' "$OUT/stats.out" &&
 	grep -q '^# TYPE agentlock_escapes_total counter' "$OUT/stats.out"; then
-	ok "agentlock stats: cells and refusals by profile, in Prometheus text"
+	ok "agentlock stats: cells, events, refusals and alerts by profile, in Prometheus text"
 else
 	fail "stats" "$(grep -v '^#' $OUT/stats.out | head -12)"
 fi

@@ -29,6 +29,7 @@ copy_bin "$build/agentlock" /usr/local/bin/agentlock
 copy_bin "$build/al-probe" /usr/local/bin/al-probe
 copy_bin "$build/al-attack" /usr/local/bin/al-attack
 copy_bin "$build/al-sysprobe" /usr/local/bin/al-sysprobe
+[ -x "$build/al-svcpeer" ] && copy_bin "$build/al-svcpeer" /usr/local/bin/al-svcpeer
 copy_bin "$(command -v jq)" /usr/bin/jq
 # The benchmark (tests/vm/suite-bench.sh): its loops, and git for its file-heavy job.
 [ -x "$build/fsbench" ] && copy_bin "$build/fsbench" /usr/local/bin/fsbench

@@ -124,6 +124,16 @@ if grep -q '"path":"/data-a/x"' /tmp/collector.out && [ "$(grep -o '"type":"summ
 else
 	fail "killed client's export" "$(grep -o '"type":"[a-z_]*"' /tmp/collector.out | sort | uniq -c | tr '\n' ' ')"
 fi
+# A changed client asks for "/" whatever the floor denies: the service lays
+# the floor over what it receives, so the denied file stays refused.
+printf 'floor:\n  rules:\n    deny: [/data-a]\n' >/etc/agentlock/agentlock.yaml
+got=$(su agent -c "al-svcpeer $P /data-a/x" 2>"$OUT/svcpeer.err")
+free=$(su agent -c "al-svcpeer $P /etc/login.defs" 2>>"$OUT/svcpeer.err")
+if [ "$got" = EPERM ] && [ "$free" = OK ]; then
+	ok "a changed client asking for / gets the floor anyway: the denied file is refused (the rest granted)"
+else
+	fail "the floor against a changed client" "denied: '$got', granted: '$free' $(cat $OUT/svcpeer.err | head -3)"
+fi
 rm -f /etc/agentlock/agentlock.yaml
 kill $COL 2>/dev/null
 

@@ -1560,8 +1560,13 @@ int BPF_PROG(jail_fork, struct task_struct *parent, struct task_struct *child)
 	if (ctgid == ptgid)
 		return 0; /* a new thread: its thread group is already a member */
 	j = bpf_map_lookup_elem(&jailed, &ptgid);
-	if (!j)
+	if (!j) {
+		/* A new process outside every cell: a key its pid still has (a
+		 * member that died unseen) must not make it one. */
+		if (bpf_map_delete_elem(&jailed, &ctgid) == 0)
+			__sync_fetch_and_add(&jail_count, -1);
 		return 0;
+	}
 	if (bpf_map_update_elem(&jailed, &ctgid, &fresh, BPF_NOEXIST))
 		count(AL_CNT_ENROLL_FAILED);
 	else

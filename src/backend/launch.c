@@ -701,7 +701,8 @@ static int stop_kill(struct loop *lp, void *ctx)
 	(void)lp;
 	if (l->gone)
 		return LOOP_REMOVE;
-	kill(l->pid, SIGKILL);
+	if (!l->adopted) /* an attached tree's root may be gone and its pid reused */
+		kill(l->pid, SIGKILL);
 	end_leftovers(&k);
 	return LOOP_CONTINUE;
 }
@@ -712,7 +713,8 @@ void launch_stop(struct launch *l)
 
 	if (l->kill_timer >= 0 || l->gone)
 		return;
-	kill(l->pid, SIGTERM);
+	if (!l->adopted) /* members are signalled through pidfds, checked (end_leftovers) */
+		kill(l->pid, SIGTERM);
 	end_leftovers(&k);
 	l->kill_timer = loop_add_timer(l->lp, STOP_GRACE_NS, stop_kill, l);
 }
@@ -981,6 +983,40 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 	return loop_add_fd(l->lp, ringbuf_fd(rb), EPOLLIN, on_events, l);
 }
 
+/* Whether a /proc status text is a zombie's (or a dead task's). */
+static bool proc_gone(const char *status)
+{
+	const char *st = strstr(status, "\nState:");
+
+	if (!st)
+		return true;
+	st += strlen("\nState:");
+	st += strspn(st, " \t");
+	return *st == 'Z' || *st == 'X' || !*st;
+}
+
+/* A /proc/PID/status field's number, or -1. */
+static long proc_field(pid_t pid, const char *name)
+{
+	char path[64], buf[1024], *p;
+	ssize_t r;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return -1;
+	buf[r] = '\0';
+	if (!strcmp(name, "State"))
+		return proc_gone(buf) ? 0 : 1;
+	p = strstr(buf, name);
+	return p ? atol(p + strlen(name) + 1) : -1;
+}
+
 /* The processes whose parent is a member and that are not yet: enrolled
  * and activated. Returns how many, or -errno. */
 static int adopt_children(struct jail *j)
@@ -1008,6 +1044,8 @@ static int adopt_children(struct jail *j)
 		if (r <= 0)
 			continue;
 		buf[r] = '\0';
+		if (proc_gone(buf))
+			continue; /* a zombie: its pid is not a process to hold */
 		pp = strstr(buf, "\nPPid:");
 		ppid = pp ? (pid_t)atoi(pp + 6) : 0;
 		if (ppid <= 0 || !jail_is_member(j, ppid))
@@ -1035,6 +1073,27 @@ int launch_adopt(struct launch *l, struct loop *lp, struct jail *j, pid_t pid, i
 		snprintf(err, errlen, "failed to set up the launcher: %s", strerror(errno));
 		return AL_EXIT_LAUNCH;
 	}
+	/* Never agentlock itself, nor a process it runs under (its shell, tmux,
+	 * sshd, init): the cell would hold the one who watches it. */
+	{
+		pid_t a = getpid();
+		int hops;
+
+		for (hops = 0; a > 0 && hops < 4096; hops++) {
+			if (a == pid) {
+				snprintf(err, errlen, "process %d runs agentlock itself (it is this "
+					 "agentlock or one of its ancestors): attach to the agent's "
+					 "own process", (int)pid);
+				return AL_EXIT_USAGE;
+			}
+			a = (pid_t)proc_field(a, "PPid");
+		}
+	}
+	if (proc_field(pid, "Tgid") != pid || proc_field(pid, "State") != 1) {
+		snprintf(err, errlen, "process %d is not a running process (a thread, a zombie, or "
+			 "gone)", (int)pid);
+		return AL_EXIT_USAGE;
+	}
 	rc = jail_enroll(j, pid);
 	if (rc || jail_activate(j, pid)) {
 		snprintf(err, errlen, "cannot put process %d into the cell: %s", (int)pid,
@@ -1045,8 +1104,9 @@ int launch_adopt(struct launch *l, struct loop *lp, struct jail *j, pid_t pid, i
 	/* Until a pass finds none: a child forked before its parent joined. */
 	for (pass = 0; pass < 64 && (rc = adopt_children(j)) > 0; pass++)
 		*n += rc;
-	if (rc < 0) {
-		snprintf(err, errlen, "cannot list the processes of the tree: %s", strerror(-rc));
+	if (rc < 0 || pass == 64) {
+		snprintf(err, errlen, "cannot hold the whole tree of process %d: %s", (int)pid,
+			 rc < 0 ? strerror(-rc) : "it forks faster than it can be followed");
 		return AL_EXIT_LAUNCH;
 	}
 	l->end_timer = loop_add_timer(lp, END_TICK_NS, end_tick, l);

@@ -65,6 +65,10 @@ static int rpc(int sock, uint32_t type, const void *data, size_t len, int fd, vo
 		*rfd = got;
 	else if (got >= 0)
 		close(got);
+	/* A refusal the service sent unasked, at accept (its limits), answers
+	 * whatever was asked. */
+	if ((*h)->type == SVC_HELLO && (*h)->status > 0)
+		return (*h)->status;
 	if ((*h)->type != type)
 		return -EPROTO;
 	return (*h)->status;

@@ -16,8 +16,8 @@
  * drops the registration that returned it. Nothing else blocks, so no mode
  * keeps another from being served.
  */
-#define LOOP_MAX_FDS 48
-#define LOOP_MAX_TIMERS 48
+#define LOOP_MAX_FDS 128 /* the service: 16 cells, each a client, a ring and exports */
+#define LOOP_MAX_TIMERS 128
 #define LOOP_MAX_EVENTS 16 /* ready descriptors taken per wait */
 
 enum loop_flags { LOOP_CONTINUE = 0, LOOP_STOP = 1, LOOP_REMOVE = 2 };

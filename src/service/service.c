@@ -12,8 +12,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +48,7 @@
 #define SVC_LISTEN_BACKLOG 16
 #define SD_LISTEN_FDS_START 3	  /* systemd's first passed descriptor */
 #define SVC_MAX_PROFILES 32	  /* metrics rows by profile; more share "other" */
+#define SVC_IDLE_NS 10000000000LL /* a connection with no cell after this is closed */
 #define SVC_METRICS_ROUNDS 50	  /* the metrics file, every 50 rounds (5 s) */
 
 struct cell {
@@ -72,6 +75,7 @@ struct cell {
 	char *argv[64];
 	uint64_t fwd_dropped; /* events the client's socket had no room for */
 	uint32_t bcount;   /* records in the batch */
+	uint64_t since_ns; /* accepted at (CLOCK_MONOTONIC) */
 	size_t blen;
 	unsigned char batch[SVC_EVENT_BATCH];
 };
@@ -329,6 +333,58 @@ static int do_open(struct cell *c, const struct svc_hdr *h)
 }
 
 /* The memfd's policy, checked, into p; the project path into project. */
+/*
+ * What a descriptor a client passed is, told from /proc/self/fd without
+ * calling into its file system: a file on the client's own FUSE mount
+ * would answer fstat, read and even close (FUSE_FLUSH) only when it
+ * pleases, and hold the service in an uninterruptible wait.
+ */
+enum fd_kind { FD_OTHER, FD_MEMFD, FD_PIDFD, FD_SOCKET };
+
+static enum fd_kind fd_kind(int fd)
+{
+	char path[64], t[128];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, t, sizeof(t) - 1);
+	if (n <= 0)
+		return FD_OTHER;
+	t[n] = '\0';
+	if (!strncmp(t, "/memfd:", 7))
+		return FD_MEMFD;
+	if (!strcmp(t, "anon_inode:[pidfd]"))
+		return FD_PIDFD;
+	if (!strncmp(t, "socket:[", 8))
+		return FD_SOCKET;
+	return FD_OTHER;
+}
+
+static void *close_fd_thread(void *arg)
+{
+	close((int)(intptr_t)arg);
+	return NULL;
+}
+
+/* A passed descriptor closed: at once if it is a kind that cannot wait on
+ * its owner, else on a thread of its own, which may wait as long as it likes. */
+static void close_passed(int fd)
+{
+	pthread_attr_t a;
+	pthread_t t;
+
+	if (fd < 0)
+		return;
+	if (fd_kind(fd) != FD_OTHER || pthread_attr_init(&a)) {
+		close(fd);
+		return;
+	}
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &a, close_fd_thread, (void *)(intptr_t)fd))
+		close(fd); /* no thread: better a wait than a leak */
+	pthread_attr_destroy(&a);
+}
+
 /* A client's profile name as a Prometheus label value: [A-Za-z0-9._-], else '_'. */
 static void label(char *out, size_t len, const char *in, size_t inlen)
 {
@@ -357,6 +413,12 @@ static int read_policy(int fd, struct policy *p, struct cell *c, char *err, size
 	uint32_t i;
 	int rc = -1;
 
+	if (fd_kind(fd) != FD_MEMFD || (fcntl(fd, F_GET_SEALS) & (F_SEAL_WRITE | F_SEAL_SHRINK |
+								  F_SEAL_GROW)) !=
+					      (F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW)) {
+		snprintf(err, errlen, "the policy is not a sealed memfd");
+		return -1;
+	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(hd) ||
 	    st.st_size > (off_t)SVC_MAX_POLICY) {
 		snprintf(err, errlen, "the policy is not a memfd of a sane size");
@@ -420,6 +482,12 @@ static int read_policy(int fd, struct policy *p, struct cell *c, char *err, size
 		memcpy(path, b + off, r.len);
 		path[r.len] = '\0';
 		off += r.len;
+		if (r.class > AL_CLASS_MAX || r.class == AL_CLASS_UNRESOLVED ||
+		    (r.access & ~(AL_ACC_READ | AL_ACC_WRITE | AL_ACC_EXEC | AL_ACC_RUN))) {
+			snprintf(err, errlen, "the policy's rule %u has a class or access no rule has",
+				 i);
+			goto out;
+		}
 		if (path[0] != '/' || strlen(path) != r.len ||
 		    policy_add(p, path, r.access, r.class, r.flags & POLICY_MAP_FLAGS)) {
 			snprintf(err, errlen, "the policy's rule %u is not a canonical path", i);
@@ -500,6 +568,8 @@ static int start_exports(struct cell *c, const struct floor *f, bool audit, char
 	c->sess.profile = c->profile;
 	c->sess.backend = "bpf-lsm";
 	c->sess.observed = true;
+	if (c->sessioned)
+		rules_free(&c->rules); /* an earlier install that failed later on */
 	store_init(&st, c->home, 0, 0, userdir, sizeof(userdir));
 	if (store_rules(&st, NULL, NULL, &c->rules, NULL, perr) == 0 &&
 	    rules_set_home(&c->rules, c->home) == 0)
@@ -615,6 +685,22 @@ static int judge_child(struct cell *c, pid_t pid, char *why, size_t wlen)
 		return -1;
 	}
 	st[n] = '\0';
+	/* A live process, and a whole one: a zombie's pid would outlive its
+	 * key's owner, a thread's would never be a cell's member. */
+	{
+		const char *state = strstr(st, "\nState:");
+
+		if (state)
+			state += strlen("\nState:") + strspn(state + strlen("\nState:"), " \t");
+		if (!state || *state == 'Z' || *state == 'X' || !*state) {
+			snprintf(why, wlen, "process %d is not running", (int)pid);
+			return -1;
+		}
+	}
+	if (status_field(st, "Tgid:", v, 1) != 1 || v[0] != pid) {
+		snprintf(why, wlen, "%d is a thread, not a process", (int)pid);
+		return -1;
+	}
 	if (status_field(st, "PPid:", v, 1) != 1 || v[0] != c->peer.pid) {
 		snprintf(why, wlen, "process %d is not the caller's child", (int)pid);
 		return -1;
@@ -648,7 +734,7 @@ static int do_enrol(struct cell *c, const struct svc_hdr *h, int fd)
 
 	if (!c->installed || c->child)
 		return refuse(c, h->type, AL_EXIT_SERVICE, "enrol comes once, after install");
-	pid = fd >= 0 ? pidfd_pid(fd) : -1;
+	pid = fd >= 0 && fd_kind(fd) == FD_PIDFD ? pidfd_pid(fd) : -1;
 	if (pid <= 0)
 		return refuse(c, h->type, AL_EXIT_SERVICE, "enrol wants the child's pidfd");
 	if (judge_child(c, pid, why, sizeof(why)))
@@ -892,7 +978,7 @@ static int serve(struct cell *c, const struct svc_hdr *h, int fd)
 	case SVC_OWN_SOCKET: {
 		struct stat sst;
 
-		if (fd < 0 || fstat(fd, &sst) || !S_ISSOCK(sst.st_mode))
+		if (fd < 0 || fd_kind(fd) != FD_SOCKET || fstat(fd, &sst) || !S_ISSOCK(sst.st_mode))
 			return refuse(c, h->type, AL_EXIT_SERVICE, "own-socket wants a socket");
 		return reply(c, h->type, jail_own_socket(&c->jail, fd), NULL, 0, -1);
 	}
@@ -951,8 +1037,7 @@ static int on_client(struct loop *lp, int fd, uint32_t events, void *ctx)
 		return LOOP_CONTINUE;
 	if (!rc)
 		rc = serve(c, h, pfd);
-	if (pfd >= 0)
-		close(pfd);
+	close_passed(pfd);
 	if (rc < 0) {
 		end_cell(c);
 		return LOOP_CONTINUE; /* end_cell took the registration */
@@ -1008,6 +1093,7 @@ static int on_listen(struct loop *lp, int fd, uint32_t events, void *ctx)
 	}
 	c->used = true;
 	c->id = ++S.next_id;
+	c->since_ns = (uint64_t)loop_now_ns();
 	if (loop_add_fd(lp, cfd, EPOLLIN, on_client, c)) {
 		close(cfd);
 		memset(c, 0, sizeof(*c));
@@ -1029,6 +1115,11 @@ static int on_round(struct loop *lp, void *ctx)
 		if (c->ending) {
 			if (finish_cell(c))
 				logf_("cell ended");
+			continue;
+		}
+		/* A connection that opens no cell gives its slot back. */
+		if (!c->opened && (uint64_t)loop_now_ns() - c->since_ns > SVC_IDLE_NS) {
+			end_cell(c);
 			continue;
 		}
 		forward(c);

@@ -625,6 +625,15 @@ void syslog_free(struct syslog_sink *l)
 {
 	size_t i;
 
+	/* Off a loop that may go on (the service's) before the sink goes. */
+	if (l->lp) {
+		if (l->fd >= 0)
+			loop_del_fd(l->lp, l->fd);
+		if (l->timer >= 0)
+			loop_del_timer(l->lp, l->timer);
+		l->lp = NULL;
+		l->timer = -1;
+	}
 	for (i = 0; i < l->nq; i++)
 		free(frame(l, i));
 	free(l->q);

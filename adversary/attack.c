@@ -318,6 +318,7 @@ static int open_race_cmd(const char *good, const char *bad, int tries)
 struct swapper {
 	int target, inet, unix_sock;
 	volatile int stop;
+	volatile int swapping; /* set once the thread runs: connect races it only then */
 };
 
 /* Swaps what descriptor target is: a TCP socket, then a Unix one, and again. */
@@ -328,6 +329,7 @@ static void *swap(void *arg)
 	while (!w->stop) {
 		dup2(w->inet, w->target);
 		dup2(w->unix_sock, w->target);
+		w->swapping = 1;
 	}
 	return NULL;
 }
@@ -352,10 +354,15 @@ static int connect_fdswap_cmd(const char *bad, int tries)
 		w.unix_sock = socket(AF_UNIX, SOCK_STREAM, 0);
 		w.target = dup(w.inet);
 		w.stop = 0;
+		w.swapping = 0;
 		if (w.inet < 0 || w.unix_sock < 0 || w.target < 0)
 			return say("fdswap: socket", -1);
 		if (pthread_create(&t, NULL, swap, &w))
 			return say("fdswap: thread", -1);
+		/* On a busy machine the thread may not run before connect does,
+		 * and every try would meet the TCP socket alone: no race at all. */
+		while (!w.swapping)
+			sched_yield();
 		connect(w.target, (struct sockaddr *)&a, len);
 		w.stop = 1;
 		pthread_join(t, NULL);

@@ -49,11 +49,12 @@ int main(int argc, char **argv)
 	}
 	if (pipe(go) || pipe(res))
 		return 3;
+	/* Before the fork, so the child has it when the service looks. */
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	pid = fork();
 	if (pid == 0) {
 		int fd;
 
-		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 		if (read(go[0], &c, 1) != 1)
 			_exit(3);
 		fd = open(argv[2], O_RDONLY | O_CLOEXEC);

@@ -294,11 +294,13 @@ static int do_open(struct cell *c, const struct svc_hdr *h)
 	if (h->len < sizeof(o))
 		return refuse(c, h->type, AL_EXIT_SERVICE, "malformed open request");
 	memcpy(&o, h + 1, sizeof(o));
-	if (cells_of(c->peer.uid) >= SVC_MAX_CELLS_PER_UID && ++S.cells_refused)
+	if (cells_of(c->peer.uid) >= SVC_MAX_CELLS_PER_UID) {
+		S.cells_refused++;
 		return refuse(c, h->type, AL_EXIT_SERVICE,
 			      "uid %u already has %d cells open, the most the agentlock service "
 			      "gives one user; end one and run again",
 			      (unsigned)c->peer.uid, SVC_MAX_CELLS_PER_UID);
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		return refuse(c, h->type, AL_EXIT_SERVICE, "cannot make the event socket: %s",
 			      strerror(errno));

@@ -619,6 +619,7 @@ static __always_inline struct decision decide_path(struct scratch *s, long n, __
 }
 
 #include "pathwalk.bpf.h"
+#include "lifecycle.bpf.h"
 
 /* Starts an event for the current member: no path yet, no target. */
 static __always_inline struct scratch *event_start(__u8 access)
@@ -1596,14 +1597,43 @@ int BPF_PROG(jail_task_alloc, struct task_struct *task, unsigned long clone_flag
 	return -11; /* EAGAIN, what fork says when a process limit is hit */
 }
 
+/* Whether a member's exec or exit is streamed: it is active (not the
+ * launcher's canary phase) and something listens. */
+static __always_inline struct scratch *lifecycle_wanted(__u32 tgid)
+{
+	struct al_jail *j = bpf_map_lookup_elem(&jailed, &tgid);
+
+	if (!j || j->state != AL_JAIL_ACTIVE || quiet_inbounds)
+		return NULL;
+	return scratch_get();
+}
+
+/* A member ran a program: what, with which words, where. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(jail_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct scratch *s = lifecycle_wanted(BPF_CORE_READ(p, tgid));
+
+	if (s) {
+		lifecycle_exec(s, p, bprm);
+		emit(&s->ev, false);
+	}
+	return 0;
+}
+
 /* Membership ends with the last thread of the group, not the first. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(jail_exit, struct task_struct *task)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
+	struct scratch *s;
 
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
+	if ((s = lifecycle_wanted(tgid))) {
+		lifecycle_exit(&s->ev, task);
+		emit(&s->ev, false);
+	}
 	if (tgid == agentlock_tgid && agentlock_tgid)
 		orphaned = 1; /* agentlock is gone; the pinned cell kills members */
 	if (bpf_map_delete_elem(&jailed, &tgid) == 0)

@@ -95,8 +95,25 @@ enum al_op {
 	AL_OP_PROCESS,	   /* acting on a non-member another way; target: pid, arg: enum al_proc_act */
 	AL_OP_SETATTR,	   /* times (utimes, futimens) of a file outside; path: the file */
 	AL_OP_IPC,	   /* a SysV IPC object no member created; arg: its id */
-	AL_OP_MAX = AL_OP_IPC,
+	/* The life of a member process, not an access: never an escape, never
+	 * counted as an open. Streamed only while something listens. */
+	AL_OP_EXEC,	   /* it ran a program: path as AL_EXEC_* below says */
+	AL_OP_EXIT,	   /* its last thread ended: arg its wait status, target its run time (ms) */
+	AL_OP_MAX = AL_OP_EXIT,
 };
+
+/*
+ * An AL_OP_EXEC event's path holds three parts, in this order:
+ *   argv: the new program's arguments as the kernel laid them out, each
+ *         NUL-terminated, AL_EXEC_ARGV_LEN(arg) bytes in all (at most
+ *         AL_EXEC_ARGV_MAX; AL_EXEC_ARGV_CUT in arg when there were more);
+ *   exe:  the file the kernel runs (for a "#!" script, its interpreter, as
+ *         /proc/PID/exe says), target bytes (0: unresolved), then one NUL;
+ *   cwd:  the working directory, the rest of path_len (0 bytes: unresolved).
+ */
+#define AL_EXEC_ARGV_MAX 1024
+#define AL_EXEC_ARGV_CUT 0x80000000u
+#define AL_EXEC_ARGV_LEN(arg) ((arg) & ~AL_EXEC_ARGV_CUT)
 
 /* ioctl requests no member may make on a file it did not open for itself:
  * input injection into a terminal, and SIGIO ownership (asm-generic ioctls). */

@@ -77,6 +77,7 @@ static __always_inline struct scratch *scratch_get(void)
 }
 
 #include "pathwalk.bpf.h"
+#include "lifecycle.bpf.h"
 
 /* What an execve asked for, kept from entry to exit by thread: after a
  * successful exec the name's memory is the new program's. (Opens need no
@@ -1046,13 +1047,54 @@ int BPF_PROG(obs_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/* A member's exec or exit event, built in the scratch, is sent while
+ * something listens and the ring has room (else counted dropped). */
+static __always_inline void send_lifecycle(struct scratch *s)
+{
+	struct obs_record *r;
+
+	if (!traffic_room()) {
+		count(AL_CNT_RB_DROPPED);
+		return;
+	}
+	r = recbuf_get();
+	if (!r)
+		return;
+	bpf_probe_read_kernel(&r->e, sizeof(r->e), &s->ev);
+	r->flags = 0;
+	r->dirfd = 0;
+	r->base_len = 0;
+	r->e.class = AL_CLASS_RAW;
+	send(r, false);
+}
+
+/* A member ran a program: what, with which words, where. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(obs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct scratch *s;
+
+	if (!listening || !bpf_map_lookup_elem(&members, &tgid) || !(s = scratch_get()))
+		return 0;
+	lifecycle_exec(s, p, bprm);
+	send_lifecycle(s);
+	return 0;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(obs_exit, struct task_struct *task)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
+	struct scratch *s;
 
-	if (BPF_CORE_READ(task, signal, live.counter) == 0 &&
-	    !bpf_map_delete_elem(&members, &tgid))
-		member_record(tgid, OBS_MEMBER_LEAVE);
+	if (BPF_CORE_READ(task, signal, live.counter) != 0 ||
+	    bpf_map_delete_elem(&members, &tgid))
+		return 0;
+	if (listening && (s = scratch_get())) {
+		lifecycle_exit(&s->ev, task);
+		send_lifecycle(s);
+	}
+	member_record(tgid, OBS_MEMBER_LEAVE);
 	return 0;
 }

@@ -77,24 +77,25 @@ static long assemble_step(__u32 i, void *unused)
 }
 
 /*
- * Builds the absolute path of dentry under vfsmnt into s->ev.path, relative
- * to the process's root as d_path would. Returns its length or -ENAMETOOLONG
- * (deeper than AL_MAX_DEPTH, longer than the buffer, or disconnected).
+ * Builds the absolute path of dentry under vfsmnt into s->ev.path from byte
+ * base on, relative to the process's root as d_path would. Returns its length
+ * or -ENAMETOOLONG (deeper than AL_MAX_DEPTH, longer than the buffer from
+ * base, or disconnected).
  */
-static __always_inline long build_path(struct scratch *s, struct dentry *dentry,
-				       struct vfsmount *vfsmnt)
+static __always_inline long build_path_at(struct scratch *s, struct dentry *dentry,
+					  struct vfsmount *vfsmnt, __u32 base)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct pathwalk *pw = &s->pw;
 
-	if (!dentry || !vfsmnt)
+	if (!dentry || !vfsmnt || base >= AL_PATH_MAX - 1)
 		return -AL_ENAMETOOLONG;
 	pw->dentry = (__u64)dentry;
 	pw->mnt = (__u64)vfsmnt - bpf_core_field_offset(struct mount, mnt);
 	pw->root_dentry = (__u64)BPF_CORE_READ(task, fs, root.dentry);
 	pw->root_mnt = (__u64)BPF_CORE_READ(task, fs, root.mnt);
 	pw->depth = 0;
-	pw->off = 0;
+	pw->off = base;
 	pw->done = 0;
 	pw->bad = 0;
 	bpf_loop(AL_MAX_DEPTH * 2, collect_step, NULL, 0);
@@ -104,10 +105,17 @@ static __always_inline long build_path(struct scratch *s, struct dentry *dentry,
 	if (pw->bad)
 		return -AL_ENAMETOOLONG;
 	if (pw->depth == 0) {
-		s->ev.path[0] = '/';
-		pw->off = 1;
+		s->ev.path[base & (AL_PATH_MAX - 1)] = '/';
+		pw->off = base + 1;
 	}
-	return pw->off;
+	return pw->off - base;
+}
+
+/* build_path_at from the start of the buffer. */
+static __always_inline long build_path(struct scratch *s, struct dentry *dentry,
+				       struct vfsmount *vfsmnt)
+{
+	return build_path_at(s, dentry, vfsmnt, 0);
 }
 
 #endif

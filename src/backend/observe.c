@@ -330,6 +330,12 @@ static int on_record(void *ctx, void *data, size_t size)
 		o->s->malformed++;
 		return 0;
 	}
+	if (r.e.op == AL_OP_EXEC || r.e.op == AL_OP_EXIT) {
+		/* A member's life, not an access: nothing to judge. */
+		r.e.class = AL_CLASS_PROJECT;
+		session_feed(o->s, &r.e, AL_EVENT_HDR_SIZE + plen);
+		return 0;
+	}
 	if (r.e.op == AL_OP_IOCTL || r.e.op == AL_OP_KEYRING || r.e.op == AL_OP_PROCESS ||
 	    r.e.op == AL_OP_CONNECT || r.e.op == AL_OP_SETATTR || r.e.op == AL_OP_CHMOD ||
 	    r.e.op == AL_OP_CHOWN || r.e.op == AL_OP_TRUNCATE || r.e.op == AL_OP_SETXATTR) {

@@ -262,6 +262,73 @@ static int command(struct rd *r, char *out, size_t cap)
 	}
 }
 
+/* An exec's argv: its words kept NUL-terminated while they fit (the rest
+ * marks it cut, as the kernel side does past AL_EXEC_ARGV_MAX). */
+static int argv_list(struct rd *r, struct nd_line *o)
+{
+	char word[AL_EXEC_ARGV_MAX];
+
+	ws(r);
+	if (r->p >= r->end || *r->p != '[')
+		return bad(r, "argv must be a list");
+	r->p++;
+	ws(r);
+	if (r->p < r->end && *r->p == ']')
+		return r->p++, 0;
+	for (;;) {
+		long n = string(r, word, sizeof(word));
+
+		if (n < 0)
+			return -1;
+		if (o->argv_len + (size_t)n + 1 <= sizeof(o->argv)) {
+			memcpy(o->argv + o->argv_len, word, (size_t)n + 1);
+			o->argv_len += (size_t)n + 1;
+		} else {
+			o->argv_cut = true;
+		}
+		ws(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			continue;
+		}
+		if (r->p < r->end && *r->p == ']')
+			return r->p++, 0;
+		return bad(r, "bad argv list");
+	}
+}
+
+/* true or false, as a field's value. */
+static int boolean(struct rd *r, bool *out)
+{
+	ws(r);
+	if (r->end - r->p >= 4 && !memcmp(r->p, "true", 4))
+		return r->p += 4, *out = true, 0;
+	if (r->end - r->p >= 5 && !memcmp(r->p, "false", 5))
+		return r->p += 5, *out = false, 0;
+	return bad(r, "expected true or false");
+}
+
+/* An exec line's parts laid into ev as the kernel sends them; a cwd that
+ * no longer fits beside a long argv and path is cut. */
+static void lay_exec(struct nd_line *o)
+{
+	size_t exe = o->ev.path_len > 0 ? (size_t)o->ev.path_len : 0, cwd = o->cwd_len;
+	char tmp[AL_PATH_MAX];
+
+	if (o->argv_len + exe + 1 > sizeof(o->ev.path))
+		exe = sizeof(o->ev.path) - 1 - o->argv_len;
+	if (o->argv_len + exe + 1 + cwd > sizeof(o->ev.path))
+		cwd = sizeof(o->ev.path) - 1 - o->argv_len - exe;
+	memcpy(tmp, o->ev.path, exe);
+	memcpy(o->ev.path, o->argv, o->argv_len);
+	memcpy(o->ev.path + o->argv_len, tmp, exe);
+	o->ev.path[o->argv_len + exe] = '\0';
+	memcpy(o->ev.path + o->argv_len + exe + 1, o->cwd, cwd);
+	o->ev.path_len = (__s32)(o->argv_len + exe + 1 + cwd);
+	o->ev.target = (__u32)exe;
+	o->ev.arg = (__u32)o->argv_len | (o->argv_cut ? AL_EXEC_ARGV_CUT : 0);
+}
+
 /* "2026-11-22T19:32:26.908141Z" */
 static int rfc3339(const char *s, int64_t *ns)
 {
@@ -431,6 +498,25 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 		return string(r, s, 64) < 0 ? -1 : rfc3339(s, &o->real_ns) ? bad(r, "bad time") : 0;
 	if (!strcmp(key, "comm"))
 		return string(r, o->ev.comm, sizeof(o->ev.comm)) < 0 ? -1 : 0;
+	if (!strcmp(key, "argv"))
+		return argv_list(r, o);
+	if (!strcmp(key, "cwd")) {
+		if ((n = string(r, o->cwd, sizeof(o->cwd))) < 0)
+			return -1;
+		o->cwd_len = (size_t)n;
+		return 0;
+	}
+	if (!strcmp(key, "argv_truncated") || !strcmp(key, "core_dumped")) {
+		bool b;
+
+		if (boolean(r, &b))
+			return -1;
+		if (key[0] == 'a')
+			o->argv_cut |= b;
+		else if (b)
+			o->ev.arg |= 0x80;
+		return 0;
+	}
 	if (!strcmp(key, "access") || !strcmp(key, "class") || !strcmp(key, "verdict")) {
 		if (string(r, s, 64) < 0)
 			return -1;
@@ -514,6 +600,12 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 			o->ev.target = v32;
 		else if (!strcmp(key, "arg") || !strcmp(key, "port"))
 			o->ev.arg = v32;
+		else if (!strcmp(key, "exit_code"))
+			o->ev.arg = (o->ev.arg & 0x80) | ((v32 & 0xff) << 8);
+		else if (!strcmp(key, "signal") && v32 && v32 < 0x7f)
+			o->ev.arg = (o->ev.arg & 0x80) | v32;
+		else if (!strcmp(key, "duration_ms"))
+			o->ev.target = v32;
 		else if (!strcmp(key, "error"))
 			o->ev.path_len = -(__s32)(d > 4095 ? 4095 : d);
 		else if (!strcmp(key, "exit_status"))
@@ -569,5 +661,7 @@ int nd_parse(const char *line, size_t len, struct nd_line *o, char *err, size_t 
 		return bad(&r, "trailing bytes after the object");
 	if (o->kind == ND_EVENT && o->bad_word)
 		return bad(&r, "unknown access, class or verdict");
+	if (o->kind == ND_EVENT && o->ev.op == AL_OP_EXEC)
+		lay_exec(o);
 	return 0;
 }

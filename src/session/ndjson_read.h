@@ -48,6 +48,13 @@ struct nd_line {
 	char rule[RULE_NAME_MAX + 1];
 	uint8_t sev; /* enum rule_sev */
 	bool rules_on; /* ND_SUMMARY: it has "alerts" (written with behaviour rules) */
+	/* exec: argv and cwd as read (nd_parse lays them into ev as the kernel
+	 * does, agentlock_abi.h AL_OP_EXEC); exit: how it ended, in ev */
+	char argv[AL_EXEC_ARGV_MAX];
+	size_t argv_len;
+	bool argv_cut;
+	char cwd[AL_PATH_MAX];
+	size_t cwd_len;
 };
 
 /* Parses one line. Returns 0, or -1 with a reason in err. */

@@ -11,7 +11,8 @@ const char *report_op_name(unsigned op)
 					 "rename",   "unlink", "rmdir",  "truncate",	"chmod",
 					 "chown",    "setxattr", "connect", "ptrace",	"signal",
 					 "capability", "userns", "bpf",	"chroot", "tcp_connect",
-					 "ioctl",    "keyring", "process", "setattr", "ipc" };
+					 "ioctl",    "keyring", "process", "setattr", "ipc",
+					 "exec",     "exit" };
 
 	return op < sizeof(n) / sizeof(n[0]) ? n[op] : "unknown";
 }
@@ -74,7 +75,7 @@ bool report_is_refused_inside(const struct al_event *e)
 {
 	/* BPF-LSM refuses only what the policy does not grant (class escape,
 	 * unresolved, persistence): a refusal classed inside is the backend's. */
-	return e->verdict == AL_VERDICT_BLOCKED &&
+	return !report_is_lifecycle(e) && e->verdict == AL_VERDICT_BLOCKED &&
 	       (e->class == AL_CLASS_PROJECT || e->class == AL_CLASS_SYSTEM ||
 		e->class == AL_CLASS_GRANTED);
 }
@@ -83,7 +84,7 @@ bool report_is_escape(const struct al_event *e)
 {
 	/* Refused or would be; or, under Landlock, outside the policy but let
 	 * through (a gap, verdict allowed): an escape all the same. */
-	if (report_is_refused_inside(e))
+	if (report_is_lifecycle(e) || report_is_refused_inside(e))
 		return false;
 	return e->verdict != AL_VERDICT_ALLOWED || e->class == AL_CLASS_ESCAPE ||
 	       e->class == AL_CLASS_UNRESOLVED ||
@@ -135,6 +136,58 @@ static void field_num(report_field_fn fn, void *ctx, const char *key, unsigned l
 	field(fn, ctx, key, b, (size_t)n, true);
 }
 
+bool report_is_lifecycle(const struct al_event *e)
+{
+	return e->op == AL_OP_EXEC || e->op == AL_OP_EXIT;
+}
+
+bool report_exec_parts(const struct al_event *e, struct report_exec *x)
+{
+	size_t plen = e->path_len > 0 ? (size_t)e->path_len : 0;
+	size_t alen = AL_EXEC_ARGV_LEN(e->arg);
+
+	if (e->op != AL_OP_EXEC || alen > plen || e->target > plen - alen - 1 || plen == alen ||
+	    (alen && e->path[alen - 1] != '\0'))
+		return false;
+	x->argv = e->path;
+	x->argv_len = alen;
+	x->argv_cut = e->arg & AL_EXEC_ARGV_CUT;
+	x->exe = e->path + alen;
+	x->exe_len = e->target;
+	x->cwd = x->exe + x->exe_len + 1;
+	x->cwd_len = plen - alen - x->exe_len - 1;
+	return true;
+}
+
+/* exec and exit: what the process ran, or how it ended. */
+static void lifecycle_fields(const struct al_event *e, report_field_fn fn, void *ctx)
+{
+	const struct report_field argv_f = { .key = "argv", .list = true };
+	struct report_field f = argv_f;
+	struct report_exec x;
+
+	if (e->op == AL_OP_EXIT) {
+		if (e->arg & 0x7f) {
+			field_num(fn, ctx, "signal", e->arg & 0x7f);
+			if (e->arg & 0x80)
+				field(fn, ctx, "core_dumped", "true", 4, true);
+		} else {
+			field_num(fn, ctx, "exit_code", (e->arg >> 8) & 0xff);
+		}
+		field_num(fn, ctx, "duration_ms", e->target);
+		return;
+	}
+	if (!report_exec_parts(e, &x))
+		return; /* session_feed lets none through */
+	field(fn, ctx, "path", x.exe, x.exe_len, false);
+	f.val = x.argv;
+	f.len = x.argv_len;
+	fn(ctx, &f);
+	if (x.argv_cut)
+		field(fn, ctx, "argv_truncated", "true", 4, true);
+	field(fn, ctx, "cwd", x.cwd, x.cwd_len, false);
+}
+
 void report_event_fields(const struct session *s, const struct al_event *e, report_field_fn fn,
 			 void *ctx)
 {
@@ -148,6 +201,10 @@ void report_event_fields(const struct session *s, const struct al_event *e, repo
 	field_num(fn, ctx, "ppid", e->ppid);
 	field_num(fn, ctx, "uid", e->uid);
 	field(fn, ctx, "comm", e->comm, strnlen(e->comm, AL_COMM_LEN), false);
+	if (report_is_lifecycle(e)) {
+		lifecycle_fields(e, fn, ctx);
+		return;
+	}
 	field(fn, ctx, "path", e->path, plen, false);
 	if (e->path_len < 0)
 		field_num(fn, ctx, "error", (unsigned long long)-(int64_t)e->path_len);
@@ -200,7 +257,19 @@ static void json_field(void *ctx, const struct report_field *f)
 
 	sb_printf(j->sb, "%s\"%s\":", j->first ? "{" : ",", f->key);
 	j->first = false;
-	if (f->number)
+	if (f->list) {
+		size_t at = 0, n;
+
+		sb_puts(j->sb, "[");
+		while (at < f->len) {
+			n = strnlen(f->val + at, f->len - at);
+			if (at)
+				sb_puts(j->sb, ",");
+			json_str(j->sb, f->val + at, n);
+			at += n + 1;
+		}
+		sb_puts(j->sb, "]");
+	} else if (f->number)
 		sb_add(j->sb, f->val, f->len);
 	else
 		json_str(j->sb, f->val, f->len);

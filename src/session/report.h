@@ -23,6 +23,19 @@ const char *report_verdict_name(unsigned verdict);
 /* Whether e is an escape attempt: refused, would be (--audit), or outside
  * the policy and let through by a backend that could not refuse it. */
 bool report_is_escape(const struct al_event *e);
+/* exec or exit: the life of a member process, not an access it made. */
+bool report_is_lifecycle(const struct al_event *e);
+
+/* An exec event's parts (agentlock_abi.h, AL_OP_EXEC), pointing into it. */
+struct report_exec {
+	const char *argv; /* NUL-terminated arguments, argv_len bytes in all */
+	size_t argv_len;
+	bool argv_cut;	  /* the kernel had more than AL_EXEC_ARGV_MAX bytes */
+	const char *exe, *cwd; /* not NUL-terminated; 0 bytes: unresolved */
+	size_t exe_len, cwd_len;
+};
+/* Splits an exec event; false if e is not one or its lengths disagree. */
+bool report_exec_parts(const struct al_event *e, struct report_exec *x);
 /* Whether e is a refusal of what the policy grants (Landlock's rules are
  * narrower than the policy where a grant could not be made): no escape. */
 bool report_is_refused_inside(const struct al_event *e);
@@ -46,7 +59,8 @@ struct report_field {
 	const char *key;
 	const char *val;
 	size_t len;
-	bool number; /* a JSON number; else a string (of any bytes) */
+	bool number; /* a JSON literal (a number, true); else a string (of any bytes) */
+	bool list;   /* NUL-terminated strings, one after another: a JSON array */
 };
 typedef void (*report_field_fn)(void *ctx, const struct report_field *f);
 /* Every field of e in its NDJSON line's order: the one list the JSON line

@@ -88,6 +88,10 @@ static void collect_field(void *ctx, const struct report_field *rf)
 	if (c->n == sizeof(c->f) / sizeof(c->f[0]) || rf->len > sizeof(c->buf) - c->used)
 		return;
 	memcpy(c->buf + c->used, rf->val, rf->len);
+	if (rf->list) /* argv: the words as one string, for a glob over the command line */
+		for (size_t i = 0; i < rf->len; i++)
+			if (!c->buf[c->used + i])
+				c->buf[c->used + i] = i + 1 < rf->len ? ' ' : '\0';
 	c->f[c->n].key = rf->key;
 	c->f[c->n].val = c->buf + c->used;
 	c->f[c->n].len = rf->len;
@@ -145,6 +149,18 @@ int session_feed(struct session *s, const void *data, size_t size)
 	if (e.op == AL_OP_TCP_CONNECT && decode_inet(&e)) {
 		s->malformed++;
 		return -EINVAL;
+	}
+	if (report_is_lifecycle(&e)) {
+		struct report_exec x;
+
+		if (e.op == AL_OP_EXEC && !report_exec_parts(&e, &x)) {
+			s->malformed++;
+			return -EINVAL;
+		}
+		/* Never an access: no class or verdict makes it count as one. */
+		e.access = e.op == AL_OP_EXEC ? AL_ACCESS_EXEC : AL_ACCESS_READ;
+		e.class = AL_CLASS_PROJECT;
+		e.verdict = AL_VERDICT_ALLOWED;
 	}
 	e.comm[AL_COMM_LEN - 1] = '\0';
 	s->events++;

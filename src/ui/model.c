@@ -60,8 +60,9 @@ static void stream_add(struct model *m, const struct al_event *ev, int64_t real_
 	const char *text = ev->path;
 	char key[LB_KEY_MAX];
 
-	/* A file keeps its path; other operations are named as on the board. */
-	if (!len || ev->op == AL_OP_TCP_CONNECT || ev->op == AL_OP_CONNECT ||
+	/* A file keeps its path; other operations (a program run: its command
+	 * line) are named as on the board. */
+	if (report_is_lifecycle(ev) || !len || ev->op == AL_OP_TCP_CONNECT || ev->op == AL_OP_CONNECT ||
 	    ev->op == AL_OP_SIGNAL || ev->op == AL_OP_PTRACE || ev->op == AL_OP_IOCTL ||
 	    ev->op == AL_OP_KEYRING || ev->op == AL_OP_PROCESS || ev->op == AL_OP_IPC) {
 		len = lb_key(ev, key, sizeof(key));

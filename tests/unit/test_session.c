@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The session model and report rendering, fed synthetic records. */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include "session/ndjson_read.h"
 #include "session/report.h"
 #include "session/session.h"
 
@@ -208,10 +212,112 @@ static void text_line_is_sanitised(void **state)
 	(void)state;
 }
 
+/* An exec record as the kernel lays it out: argv, exe, NUL, cwd. */
+static size_t make_exec(struct al_event *e, const char *argv, size_t alen, const char *exe,
+			const char *cwd, bool cut)
+{
+	size_t el = strlen(exe), cl = strlen(cwd);
+
+	make(e, "", AL_VERDICT_ALLOWED);
+	e->op = AL_OP_EXEC;
+	e->class = AL_CLASS_ESCAPE; /* whatever it says, it is no access */
+	e->verdict = AL_VERDICT_BLOCKED;
+	memcpy(e->path, argv, alen);
+	memcpy(e->path + alen, exe, el);
+	e->path[alen + el] = '\0';
+	memcpy(e->path + alen + el + 1, cwd, cl);
+	e->path_len = (int32_t)(alen + el + 1 + cl);
+	e->target = (uint32_t)el;
+	e->arg = (uint32_t)alen | (cut ? AL_EXEC_ARGV_CUT : 0);
+	return AL_EVENT_HDR_SIZE + (size_t)e->path_len;
+}
+
+/* exec and exit: laid out, checked, written as JSON, read back, never escapes. */
+static void lifecycle_events(void **state)
+{
+	static struct al_event e;
+	static const char argv[] = "git\0log\0--format=\"%H\"\n\033[31m\0";
+	struct session s;
+	struct seen sn = { 0 };
+	struct strbuf sb;
+	struct nd_line *l = calloc(1, sizeof(*l));
+	char err[128];
+	size_t sz;
+
+	session_init(&s, false, "/p", NULL);
+	assert_int_equal(session_add_sink(&s, sink, &sn), 0);
+	sb_init(&sb);
+
+	sz = make_exec(&e, argv, sizeof(argv) - 1, "/usr/bin/git", "/p/sub", false);
+	assert_int_equal(session_feed(&s, &e, sz), 0);
+	assert_int_equal(sn.last.class, AL_CLASS_PROJECT);
+	assert_int_equal(sn.last.verdict, AL_VERDICT_ALLOWED);
+	assert_false(report_is_escape(&sn.last));
+	assert_false(report_is_refused_inside(&sn.last));
+	report_event_json(&sb, &s, &sn.last);
+	assert_non_null(strstr(sb.buf, "\"path\":\"/usr/bin/git\",\"argv\":[\"git\",\"log\","
+					"\"--format=\\\"%H\\\"\\n\\u001b[31m\"],\"cwd\":\"/p/sub\"}"));
+	assert_null(strstr(sb.buf, "\"class\""));
+	assert_null(strstr(sb.buf, "argv_truncated"));
+	assert_int_equal(nd_parse(sb.buf, sb.len, l, err, sizeof(err)), 0);
+	assert_int_equal(l->ev.op, AL_OP_EXEC);
+	assert_int_equal(l->ev.path_len, sn.last.path_len);
+	assert_memory_equal(l->ev.path, sn.last.path, (size_t)sn.last.path_len);
+	assert_int_equal(l->ev.target, 12);
+	assert_int_equal(l->ev.arg, sizeof(argv) - 1);
+
+	/* Cut, with an unresolved exe and cwd. */
+	sz = make_exec(&e, "a\0", 2, "", "", true);
+	assert_int_equal(session_feed(&s, &e, sz), 0);
+	sb_reset(&sb);
+	report_event_json(&sb, &s, &sn.last);
+	assert_non_null(strstr(sb.buf, "\"path\":\"\",\"argv\":[\"a\"],\"argv_truncated\":true,\"cwd\":\"\"}"));
+	assert_int_equal(nd_parse(sb.buf, sb.len, l, err, sizeof(err)), 0);
+	assert_true(l->ev.arg & AL_EXEC_ARGV_CUT);
+
+	/* Lengths that disagree are malformed, never read past the record. */
+	sz = make_exec(&e, "a\0", 2, "/x", "/p", false);
+	e.target = 100;
+	assert_int_equal(session_feed(&s, &e, sz), -EINVAL);
+	sz = make_exec(&e, "a\0", 2, "/x", "/p", false);
+	e.arg = 200;
+	assert_int_equal(session_feed(&s, &e, sz), -EINVAL);
+	sz = make_exec(&e, "ab", 2, "/x", "/p", false); /* the last word does not end */
+	assert_int_equal(session_feed(&s, &e, sz), -EINVAL);
+	sz = make_exec(&e, "a\0", 2, "/x", "", false);
+	e.path_len = 4; /* no room for the NUL after the exe */
+	assert_int_equal(session_feed(&s, &e, AL_EVENT_HDR_SIZE + 4), -EINVAL);
+
+	/* exit: a code, or a signal (with a core). */
+	make(&e, "", AL_VERDICT_ALLOWED);
+	e.op = AL_OP_EXIT;
+	e.arg = 3 << 8;
+	e.target = 1500;
+	assert_int_equal(session_feed(&s, &e, AL_EVENT_HDR_SIZE), 0);
+	sb_reset(&sb);
+	report_event_json(&sb, &s, &sn.last);
+	assert_non_null(strstr(sb.buf, "\"comm\":\"cat\",\"exit_code\":3,\"duration_ms\":1500}"));
+	assert_int_equal(nd_parse(sb.buf, sb.len, l, err, sizeof(err)), 0);
+	assert_int_equal(l->ev.arg, 3 << 8);
+	assert_int_equal(l->ev.target, 1500);
+	e.arg = 0x80 | 11;
+	assert_int_equal(session_feed(&s, &e, AL_EVENT_HDR_SIZE), 0);
+	sb_reset(&sb);
+	report_event_json(&sb, &s, &sn.last);
+	assert_non_null(strstr(sb.buf, "\"signal\":11,\"core_dumped\":true,\"duration_ms\""));
+	assert_int_equal(nd_parse(sb.buf, sb.len, l, err, sizeof(err)), 0);
+	assert_int_equal(l->ev.arg, 0x80 | 11);
+	assert_int_equal(s.malformed, 4);
+	sb_free(&sb);
+	free(l);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(feeds_sinks),
+		cmocka_unit_test(lifecycle_events),
 		cmocka_unit_test(rejects_malformed),
 		cmocka_unit_test(sinks_are_bounded),
 		cmocka_unit_test(exit_status),

@@ -81,6 +81,7 @@ run_logged host-landlock tests/host/landlock.sh build-asan
 
 step "host: the tracepoint observer under load (no refusal dropped; allowed opens counted)"
 run_logged host-observer tests/host/observer.sh build-asan
+run_logged host-lifecycle tests/host/lifecycle.sh build-asan
 
 step "host: agentlock's own privilege (outputs opened as the invoking user, through simulated sudo)"
 run_logged host-outputs tests/host/outputs.sh build-asan

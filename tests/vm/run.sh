@@ -56,6 +56,8 @@ install -m 0755 "$here/init" "$root/init"
 install -m 0644 "$here/lib.sh" "$root/tests/lib.sh"
 # The day of work the agents suite shares with tests/host/day.sh.
 install -m 0755 "$here/../day-ops.sh" "$root/tests/day-ops.sh"
+# The process tree job and its checks tests/host/lifecycle.sh shares.
+install -m 0755 "$here/../lifecycle-check.sh" "$root/tests/lifecycle-check.sh"
 install -m 0644 "$suite" "$root/tests/$(basename "$suite")"
 basename "$suite" > "$root/suite.name"
 for f in "$@"; do install -D -m 0755 "$f" "$root/tests/$(basename "$f")"; done

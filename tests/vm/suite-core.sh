@@ -23,6 +23,14 @@ if [ $RC -eq 0 ] && [ "$(cat $P/new.txt)" = created ] && grep -q more "$P/existi
 	ok "in-bounds read, write, create and append work, and are logged, not reported"
 else fail "in-bounds read, write, create and append work, and are logged, not reported" "rc=$RC"; fi
 
+# exec and exit events: the log gives the process tree back (as on the host,
+# tests/host/lifecycle.sh); the escapes-only report has none of them.
+al lifecycle $AG sh -c "$(/tests/lifecycle-check.sh job)"
+if why=$(/tests/lifecycle-check.sh check $OUT/lifecycle.log $P) && [ $RC -eq 0 ] &&
+	[ "$(count $OUT/lifecycle.report '.type=="exec" or .type=="exit"')" = 0 ]; then
+	ok "exec and exit events give back the process tree: argv, cwd, exit codes, a signal, a cut argv"
+else fail "exec and exit events give back the process tree" "rc=$RC $(echo "$why" | tr '\n' ';')"; fi
+
 # --- escapes, each must be EPERM and reported ------------------------------------
 escape_case() { # NAME EXPECTED-PATH PROBE-ARGS...
 	name=$1 want=$2

@@ -46,11 +46,14 @@ static __always_inline __u32 lifecycle_exec(struct scratch *s, struct task_struc
 
 	lifecycle_head(e, p, AL_OP_EXEC);
 	if (end > start) {
-		alen = end - start;
-		if (alen > AL_EXEC_ARGV_MAX) {
+		if (end - start > AL_EXEC_ARGV_MAX) {
 			alen = AL_EXEC_ARGV_MAX;
 			cut = AL_EXEC_ARGV_CUT;
+		} else {
+			alen = (__u32)(end - start);
 		}
+		/* Hide the bound from clang, or it drops the mask the verifier needs. */
+		asm volatile("" : "+r"(alen));
 		if (bpf_probe_read_user(e->path, alen & (2 * AL_EXEC_ARGV_MAX - 1), (void *)start))
 			alen = cut = 0; /* not readable: no words rather than wrong ones */
 		else
@@ -63,6 +66,7 @@ static __always_inline __u32 lifecycle_exec(struct scratch *s, struct task_struc
 		n = 0; /* unresolved: an empty path */
 	e->target = (__u32)n;
 	off += (__u32)n;
+	asm volatile("" : "+r"(off)); /* keep the mask (above) */
 	e->path[off & (AL_PATH_MAX - 1)] = '\0';
 	off++;
 	n = build_path_at(s, BPF_CORE_READ(p, fs, pwd.dentry), BPF_CORE_READ(p, fs, pwd.mnt), off);

@@ -105,6 +105,8 @@ static __always_inline long build_path_at(struct scratch *s, struct dentry *dent
 	if (pw->bad)
 		return -AL_ENAMETOOLONG;
 	if (pw->depth == 0) {
+		/* Hide base's bound from clang, or it drops the mask the verifier needs. */
+		asm volatile("" : "+r"(base));
 		s->ev.path[base & (AL_PATH_MAX - 1)] = '/';
 		pw->off = base + 1;
 	}

@@ -2,6 +2,7 @@
 /* A recorded session read back and folded into bounded tables (recap.h). */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "session/recap.h"
 #include "session/report.h"
@@ -48,9 +49,12 @@ void recap_free(struct recap *r)
 	size_t i;
 	unsigned k;
 
-	for (i = 0; i < r->nprocs; i++)
+	for (i = 0; i < r->nprocs; i++) {
 		for (k = 0; k < r->procs[i].nexec; k++)
 			free(r->procs[i].exec[k]);
+		for (k = 0; k < r->procs[i].ncmd; k++)
+			free(r->procs[i].cmd[k].buf);
+	}
 	free(r->procs);
 	free(r->proc_slot);
 	for (i = 0; i < r->nmarks; i++)
@@ -274,6 +278,71 @@ static void what_if(struct recap *r, const struct al_event *ev, int64_t ns)
 	e->draft_class = class;
 }
 
+/* The name p goes by now: ev's comm. */
+static void proc_comm(struct recap_proc *p, const struct al_event *ev)
+{
+	if (strncmp(p->last_comm, ev->comm, AL_COMM_LEN)) {
+		memcpy(p->last_comm, ev->comm, sizeof(p->last_comm));
+		p->last_comm[AL_COMM_LEN - 1] = '\0';
+	}
+}
+
+/* An exec event's command line, exe and cwd, kept while p has room. */
+static void proc_exec(struct recap_proc *p, const struct al_event *ev, int64_t ns)
+{
+	struct report_exec x;
+	struct recap_cmd *c;
+
+	if (!report_exec_parts(ev, &x))
+		return; /* nd_parse lays every exec line out whole */
+	if (p->ncmd == RECAP_EXECS) {
+		p->more_cmds++;
+		return;
+	}
+	c = &p->cmd[p->ncmd];
+	c->buf = dup_bytes(ev->path, x.argv_len + x.exe_len + 1 + x.cwd_len);
+	if (!c->buf) {
+		p->more_cmds++;
+		return;
+	}
+	c->argv_len = x.argv_len;
+	c->exe_len = x.exe_len;
+	c->cwd_len = x.cwd_len;
+	c->argv_cut = x.argv_cut;
+	c->ns = ns;
+	p->ncmd++;
+}
+
+/* An exit event: how p ended (its wait status) and how long it ran. */
+static void proc_exit(struct recap_proc *p, const struct al_event *ev)
+{
+	int status = (int)ev->arg;
+
+	p->ended = true;
+	p->killed = WIFSIGNALED(status);
+	p->status = (uint8_t)(p->killed ? WTERMSIG(status) : WEXITSTATUS(status));
+	p->core_dumped = p->killed && WCOREDUMP(status);
+	p->duration_ms = ev->target;
+}
+
+/* exec and exit: into the process tree only, never an access. */
+static void on_lifecycle(struct recap *r, const struct al_event *ev, int64_t ns)
+{
+	struct recap_proc *p = proc_get(r, ev, ns);
+
+	if (ev->op == AL_OP_EXEC)
+		r->exec_events++;
+	else
+		r->exit_events++;
+	if (!p)
+		return;
+	proc_comm(p, ev);
+	if (ev->op == AL_OP_EXEC)
+		proc_exec(p, ev, ns);
+	else
+		proc_exit(p, ev);
+}
+
 static void on_event(struct recap *r, const struct nd_line *l)
 {
 	const struct al_event *ev = &l->ev;
@@ -292,15 +361,16 @@ static void on_event(struct recap *r, const struct nd_line *l)
 		r->uid = ev->uid;
 		r->have_uid = true;
 	}
+	if (report_is_lifecycle(ev)) {
+		on_lifecycle(r, ev, ns);
+		return;
+	}
 	if (ev->class <= AL_CLASS_MAX)
 		r->by_class[ev->class]++;
 	if ((p = proc_get(r, ev, ns))) {
 		p->events++;
 		p->escapes += esc;
-		if (strncmp(p->last_comm, ev->comm, AL_COMM_LEN)) {
-			memcpy(p->last_comm, ev->comm, sizeof(p->last_comm));
-			p->last_comm[AL_COMM_LEN - 1] = '\0';
-		}
+		proc_comm(p, ev);
 		if (ev->op == AL_OP_OPEN && ev->access == AL_ACCESS_EXEC &&
 		    ev->verdict == AL_VERDICT_ALLOWED && !esc && len) {
 			r->execs_seen++;

@@ -25,13 +25,23 @@
 #define RECAP_PROCS_MAX	   4096	       /* processes kept for the tree; more are counted */
 #define RECAP_TARGETS_MAX  4096	       /* escape targets, TCP destinations, what-if rows */
 #define RECAP_TIMELINE_MAX 2000	       /* notable moments kept; more are counted */
-#define RECAP_EXECS	   4	       /* programs listed per process */
+#define RECAP_EXECS	   4	       /* programs, and command lines, listed per process */
 #define RECAP_OTHER_TYPES  8	       /* line types this version does not know, by name */
 #define RECAP_TREE_DEPTH   64	       /* deeper processes are drawn at this depth */
 
 enum recap_format { RECAP_TEXT, RECAP_JSON, RECAP_MARKDOWN, RECAP_HTML };
 
-/* A process, approximated from the pid, ppid and comm of its events. */
+/* A command a process ran: one exec event, its parts as the kernel laid them
+ * out (agentlock_abi.h, AL_OP_EXEC; report_exec_parts), copied. */
+struct recap_cmd {
+	char *buf; /* argv (NUL-terminated words), exe, a NUL, cwd: raw bytes */
+	size_t argv_len, exe_len, cwd_len; /* exe, cwd: 0 bytes when unresolved */
+	bool argv_cut;			   /* the kernel cut argv (argv_truncated) */
+	int64_t ns;
+};
+
+/* A process: from the pid, ppid and comm of its events, approximate; with
+ * the log's exec and exit events, its command lines and its end exactly. */
 struct recap_proc {
 	uint32_t pid, ppid;
 	char comm[AL_COMM_LEN];	     /* the first name it was seen under */
@@ -39,7 +49,13 @@ struct recap_proc {
 	char *exec[RECAP_EXECS];     /* the programs it executed (open, access exec) */
 	size_t exec_len[RECAP_EXECS];
 	unsigned nexec;
-	uint64_t more_execs, events, escapes;
+	uint64_t more_execs, events, escapes; /* events: its accesses (no exec, no exit) */
+	struct recap_cmd cmd[RECAP_EXECS];    /* its exec events, in the log's order */
+	unsigned ncmd;
+	uint64_t more_cmds;
+	bool ended, killed, core_dumped; /* its exit event; killed: by a signal */
+	uint8_t status;			 /* its exit code, or the signal that killed it */
+	uint32_t duration_ms;		 /* from its fork to its end */
 	int64_t first_ns;
 	int parent, child, next; /* indices in the table, -1: none (set by recap_finish) */
 };
@@ -95,6 +111,9 @@ struct recap {
 	uint32_t uid; /* the first event's: whom COMMAND ran as */
 	bool have_uid;
 	uint64_t by_class[AL_CLASS_MAX + 1], escapes_seen, refused_inside_seen, execs_seen;
+	/* exec and exit events: the life of processes, never accesses (with
+	 * any exec event, the tree is drawn from them: exact, not approximate) */
+	uint64_t exec_events, exit_events;
 	struct recap_proc *procs;
 	size_t nprocs, procs_dropped;
 	uint32_t *proc_slot;

@@ -4,6 +4,7 @@
  * through a small emitter (headings, key-value blocks, tables, a tree), and
  * JSON is one object. What the agent chose goes through recap_escape only.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -11,6 +12,11 @@
 #include "session/report.h"
 
 #define TEXT_TIMELINE_ROWS 100 /* text and Markdown show this many moments; JSON and HTML all */
+#define TEXT_COMMAND_BYTES 160 /* text and Markdown cut a command line here; JSON and HTML don't */
+#define COMMAND_CUT_MARK   "[...]" /* after a command line cut for display */
+#define UTF8_TAIL_MASK	   0xc0	   /* a UTF-8 continuation byte is 10xxxxxx */
+#define UTF8_TAIL	   0x80
+#define UTF8_TAILS_MAX	   3 /* continuation bytes after a sequence's lead */
 
 void recap_escape(struct strbuf *sb, enum recap_format fmt, const char *s, size_t n)
 {
@@ -381,8 +387,12 @@ static void session_block(struct em *m, const struct recap *r)
 		key_end(m);
 	}
 	key(m, "log");
-	lit(m, "%llu lines: %llu events, %s, %llu malformed", (unsigned long long)r->lines,
-	    (unsigned long long)r->events, r->have_summary ? "a summary" : "no summary",
+	lit(m, "%llu lines: %llu events", (unsigned long long)r->lines,
+	    (unsigned long long)r->events);
+	if (r->exec_events + r->exit_events)
+		lit(m, " (%llu exec, %llu exit)", (unsigned long long)r->exec_events,
+		    (unsigned long long)r->exit_events);
+	lit(m, ", %s, %llu malformed", r->have_summary ? "a summary" : "no summary",
 	    (unsigned long long)r->malformed);
 	if (r->ssh_allowed + r->ssh_refused + r->ssh_failed)
 		lit(m, ", %llu SSH agent requests",
@@ -416,6 +426,211 @@ static void session_block(struct em *m, const struct recap *r)
 	}
 }
 
+/* --- Command lines ------------------------------------------------------------ */
+
+static const char *cmd_exe(const struct recap_cmd *c)
+{
+	return c->buf + c->argv_len;
+}
+
+static const char *cmd_cwd(const struct recap_cmd *c)
+{
+	return c->buf + c->argv_len + c->exe_len + 1;
+}
+
+/* Whether a shell reads w[0..n) back as this one word without quotes. */
+static bool word_plain(const char *w, size_t n)
+{
+	static const char safe[] = "@%+=:,./-_";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+
+		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') &&
+		    isascii(c) && !(c && strchr(safe, c)))
+			return false;
+	}
+	return n > 0;
+}
+
+/* Whether w[0..n) holds a byte of set. */
+static bool any_of(const char *w, size_t n, const char *set)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (w[i] && strchr(set, w[i]))
+			return true;
+	return false;
+}
+
+/* One word as a shell would need it: as it is, in single quotes, in double
+ * quotes when it holds a ' and nothing special there, else '...'"'"'...'
+ * (never a backslash: the terminal's escaping doubles every one). */
+static void shell_word(struct strbuf *sb, const char *w, size_t n)
+{
+	size_t i;
+
+	if (word_plain(w, n)) {
+		sb_add(sb, w, n);
+		return;
+	}
+	if (memchr(w, '\'', n) && !any_of(w, n, "\"$`\\!")) {
+		sb_puts(sb, "\"");
+		sb_add(sb, w, n);
+		sb_puts(sb, "\"");
+		return;
+	}
+	sb_puts(sb, "'");
+	for (i = 0; i < n; i++)
+		if (w[i] == '\'')
+			sb_puts(sb, "'\"'\"'");
+		else
+			sb_add(sb, &w[i], 1);
+	sb_puts(sb, "'");
+}
+
+/* An argv (NUL-terminated words) as one command line, raw bytes. */
+static void argv_line(struct strbuf *sb, const char *argv, size_t len)
+{
+	size_t at = 0, n;
+
+	while (at < len) {
+		n = strnlen(argv + at, len - at);
+		if (at)
+			sb_puts(sb, " ");
+		shell_word(sb, argv + at, n);
+		at += n + 1;
+	}
+}
+
+/* The basename of s[0..n): what follows its last '/'. */
+static const char *base_name(const char *s, size_t n, size_t *len)
+{
+	size_t i = n;
+
+	while (i && s[i - 1] != '/')
+		i--;
+	*len = n - i;
+	return s + i;
+}
+
+/* Whether c's file run is worth saying: argv[0] names another program
+ * (a "#!" interpreter, a link such as sh -> dash, or a chosen argv[0]). */
+static bool exe_differs(const struct recap_cmd *c)
+{
+	size_t alen, elen;
+	const char *a, *e;
+
+	if (!c->exe_len)
+		return false;
+	if (!c->argv_len)
+		return true;
+	a = base_name(c->buf, strnlen(c->buf, c->argv_len), &alen);
+	e = base_name(cmd_exe(c), c->exe_len, &elen);
+	return alen != elen || memcmp(a, e, alen);
+}
+
+/* The command before p's k-th: its own previous one, or the one its nearest
+ * recorded ancestor ran when it exec'd (NULL: none known). */
+static const struct recap_cmd *cmd_before(const struct recap *r, const struct recap_proc *p,
+					  unsigned k)
+{
+	const struct recap_proc *a;
+	int i, steps;
+	unsigned j;
+
+	if (k)
+		return &p->cmd[k - 1];
+	for (i = p->parent, steps = 0; i >= 0 && steps < RECAP_TREE_DEPTH;
+	     i = r->procs[i].parent, steps++) {
+		a = &r->procs[i];
+		if (!a->ncmd)
+			continue;
+		for (j = a->ncmd; j > 1 && a->cmd[j - 1].ns > p->cmd[0].ns; j--)
+			;
+		return &a->cmd[j - 1];
+	}
+	return NULL;
+}
+
+/* Whether p's k-th command ran somewhere else than the one before it. */
+static bool cwd_differs(const struct recap *r, const struct recap_proc *p, unsigned k)
+{
+	const struct recap_cmd *c = &p->cmd[k], *b = cmd_before(r, p, k);
+
+	return c->cwd_len &&
+	       (!b || b->cwd_len != c->cwd_len || memcmp(cmd_cwd(b), cmd_cwd(c), c->cwd_len));
+}
+
+/* A detail of a command, in parentheses after it: " (" or ", " first. */
+static void detail(struct em *m, bool *first, const char *words)
+{
+	lit(m, "%s%s", *first ? " (" : ", ", words);
+	*first = false;
+}
+
+/* A command line, cut for text and Markdown, every byte escaped for the format. */
+static void cmd_text(struct em *m, const struct recap_cmd *c)
+{
+	struct strbuf t;
+	size_t n;
+
+	sb_init(&t);
+	argv_line(&t, c->buf, c->argv_len);
+	n = t.len;
+	if (m->f != RECAP_HTML && n > TEXT_COMMAND_BYTES) {
+		n = TEXT_COMMAND_BYTES;
+		while (n > TEXT_COMMAND_BYTES - UTF8_TAILS_MAX &&
+		       ((unsigned char)t.buf[n] & UTF8_TAIL_MASK) == UTF8_TAIL)
+			n--; /* not inside a UTF-8 sequence */
+	}
+	if (t.len)
+		hostile(m, t.buf, n);
+	else
+		lit(m, "(no arguments)");
+	if (n < t.len)
+		lit(m, " %s", COMMAND_CUT_MARK);
+	sb_free(&t);
+}
+
+/* p's k-th command: its line, then what is worth saying about it. */
+static void cmd_line(struct em *m, const struct recap *r, const struct recap_proc *p, unsigned k)
+{
+	const struct recap_cmd *c = &p->cmd[k];
+	bool first = true;
+
+	cmd_text(m, c);
+	if (c->argv_cut)
+		detail(m, &first, "argv truncated by the kernel");
+	if (exe_differs(c)) {
+		detail(m, &first, "program ");
+		hostile(m, cmd_exe(c), c->exe_len);
+	}
+	if (cwd_differs(r, p, k)) {
+		detail(m, &first, "in ");
+		hostile(m, cmd_cwd(c), c->cwd_len);
+	}
+	if (!first)
+		lit(m, ")");
+}
+
+/* How p ended, "exit code 0 after 48 ms; ", if its exit was recorded. */
+static void proc_end(struct em *m, const struct recap *r, const struct recap_proc *p)
+{
+	if (!p->ended) {
+		if (r->exec_events)
+			lit(m, "no end recorded; ");
+		return;
+	}
+	if (p->killed)
+		lit(m, "killed by signal %u%s", p->status, p->core_dumped ? " (core dumped)" : "");
+	else
+		lit(m, "exit code %u", p->status);
+	lit(m, " after %u ms; ", p->duration_ms);
+}
+
 /* One process of the tree, its line: comm [pid], what it ran, its counts. */
 static void proc_line(struct em *m, const struct recap *r, const struct recap_proc *p)
 {
@@ -424,21 +639,28 @@ static void proc_line(struct em *m, const struct recap *r, const struct recap_pr
 
 	hostile(m, p->comm, strnlen(p->comm, AL_COMM_LEN));
 	lit(m, " [%u]", p->pid);
-	if (strncmp(p->comm, p->last_comm, AL_COMM_LEN)) {
+	if (!p->ncmd && strncmp(p->comm, p->last_comm, AL_COMM_LEN)) {
 		lit(m, " then ");
 		hostile(m, p->last_comm, strnlen(p->last_comm, AL_COMM_LEN));
 	}
-	for (k = 0; k < p->nexec; k++) {
+	for (k = 0; k < p->ncmd; k++) {
+		lit(m, k ? "; then " : ": ");
+		cmd_line(m, r, p, k);
+	}
+	if (p->more_cmds)
+		lit(m, "; and %llu more", (unsigned long long)p->more_cmds);
+	for (k = 0; !p->ncmd && k < p->nexec; k++) {
 		lit(m, k ? ", " : ": ran ");
 		hostile(m, p->exec[k], p->exec_len[k]);
 	}
-	if (p->more_execs)
+	if (!p->ncmd && p->more_execs)
 		lit(m, " and %llu more", (unsigned long long)p->more_execs);
 	sb_init(&t);
 	offset(&t, r, p->first_ns);
-	lit(m, " (%s; %llu event%s, %llu escape attempt%s)", t.buf ? t.buf : "",
-	    (unsigned long long)p->events, p->events == 1 ? "" : "s",
-	    (unsigned long long)p->escapes, p->escapes == 1 ? "" : "s");
+	lit(m, " (%s; ", t.buf ? t.buf : "");
+	proc_end(m, r, p);
+	lit(m, "%llu event%s, %llu escape attempt%s)", (unsigned long long)p->events,
+	    p->events == 1 ? "" : "s", (unsigned long long)p->escapes, p->escapes == 1 ? "" : "s");
 	sb_free(&t);
 }
 
@@ -477,17 +699,40 @@ static void proc_tree(struct em *m, const struct recap *r, int i, int depth, cha
 		sb_puts(m->sb, "</li>\n");
 }
 
+/* What the tree is when the log has exec events. */
+static void procs_note(struct em *m)
+{
+	note_begin(m);
+	lit(m,
+	    "From the exec and exit events: each process with the command lines it ran, in "
+	    "order (words quoted where a shell would need it; at most %d bytes of arguments "
+	    "are recorded), the program run where argv[0] names another, the working "
+	    "directory where it differs from the parent's, how it ended and how long it ran "
+	    "(from its fork). A process whose events were dropped is missing (its children "
+	    "hang from the nearest one known).",
+	    AL_EXEC_ARGV_MAX);
+	if (m->f != RECAP_HTML)
+		lit(m,
+		    " Command lines longer than %d bytes are cut (%s); --format html and json "
+		    "show them whole.",
+		    TEXT_COMMAND_BYTES, COMMAND_CUT_MARK);
+	note_end(m);
+}
+
 static void procs_block(struct em *m, const struct recap *r)
 {
 	char prefix[4 * RECAP_TREE_DEPTH + 8] = "";
 	int i;
 
 	heading(m, "Processes and the programs they ran");
-	note(m,
-	     "Approximate: built from the pid, ppid and comm of the recorded events. A pid can be "
-	     "reused, a process that left no event is missing (its children hang from the "
-	     "nearest one known), and the commands' arguments are not recorded (no exec events "
-	     "in this version: a program shows as the file it executed).");
+	if (r->exec_events)
+		procs_note(m);
+	else
+		note(m, "Approximate: built from the pid, ppid and comm of the recorded events. A "
+			"pid can be reused, a process that left no event is missing (its children "
+			"hang from the nearest one known), and the commands' arguments are not "
+			"recorded (no exec events in this log: a program shows as the file it "
+			"executed).");
 	if (!r->nprocs) {
 		note(m, "No process recorded.");
 		return;
@@ -850,6 +1095,60 @@ static void jstr(struct strbuf *sb, const char *s, size_t n)
 	json_str(sb, s, n);
 }
 
+/* An argv as a JSON array of its words. */
+static void json_argv(struct strbuf *sb, const char *argv, size_t len)
+{
+	size_t at = 0, n;
+
+	sb_puts(sb, "[");
+	while (at < len) {
+		n = strnlen(argv + at, len - at);
+		if (at)
+			sb_puts(sb, ",");
+		jstr(sb, argv + at, n);
+		at += n + 1;
+	}
+	sb_puts(sb, "]");
+}
+
+/* A process's commands and its end: only for a log with exec or exit events. */
+static void json_life(struct strbuf *sb, const struct recap *r, const struct recap_proc *p)
+{
+	const struct recap_cmd *c;
+	unsigned k;
+
+	sb_puts(sb, ",\"commands\":[");
+	for (k = 0; k < p->ncmd; k++) {
+		c = &p->cmd[k];
+		sb_puts(sb, k ? ",{\"argv\":" : "{\"argv\":");
+		json_argv(sb, c->buf, c->argv_len);
+		sb_printf(sb, ",\"argv_truncated\":%s,\"exe\":", c->argv_cut ? "true" : "false");
+		jstr(sb, cmd_exe(c), c->exe_len);
+		sb_puts(sb, ",\"cwd\":");
+		jstr(sb, cmd_cwd(c), c->cwd_len);
+		sb_printf(sb, ",\"time_s\":%.6f}",
+			  c->ns && r->first_ns ? (double)(c->ns - r->first_ns) / 1e9 : 0.0);
+	}
+	sb_printf(sb, "],\"more_commands\":%llu,\"argv\":", (unsigned long long)p->more_cmds);
+	/* The first command's, as the process was started: commands has them all. */
+	if (p->ncmd) {
+		json_argv(sb, p->cmd[0].buf, p->cmd[0].argv_len);
+		sb_puts(sb, ",\"cwd\":");
+		jstr(sb, cmd_cwd(&p->cmd[0]), p->cmd[0].cwd_len);
+	} else {
+		sb_puts(sb, "null,\"cwd\":null");
+	}
+	sb_printf(sb, ",\"ended\":%s", p->ended ? "true" : "false");
+	if (!p->ended)
+		return;
+	if (p->killed)
+		sb_printf(sb, ",\"signal\":%u,\"core_dumped\":%s", p->status,
+			  p->core_dumped ? "true" : "false");
+	else
+		sb_printf(sb, ",\"exit_code\":%u", p->status);
+	sb_printf(sb, ",\"duration_ms\":%u", p->duration_ms);
+}
+
 static void json_proc(struct strbuf *sb, const struct recap *r, int i, int depth)
 {
 	const struct recap_proc *p = &r->procs[i];
@@ -866,12 +1165,13 @@ static void json_proc(struct strbuf *sb, const struct recap *r, int i, int depth
 			sb_puts(sb, ",");
 		jstr(sb, p->exec[k], p->exec_len[k]);
 	}
-	sb_printf(sb,
-		  "],\"more_ran\":%llu,\"first_s\":%.6f,\"events\":%llu,\"escapes\":%llu,"
-		  "\"children\":[",
+	sb_printf(sb, "],\"more_ran\":%llu,\"first_s\":%.6f,\"events\":%llu,\"escapes\":%llu",
 		  (unsigned long long)p->more_execs,
 		  p->first_ns && r->first_ns ? (double)(p->first_ns - r->first_ns) / 1e9 : 0.0,
 		  (unsigned long long)p->events, (unsigned long long)p->escapes);
+	if (r->exec_events + r->exit_events)
+		json_life(sb, r, p);
+	sb_puts(sb, ",\"children\":[");
 	/* Deeper than the tree is drawn: the children are listed flat at this level's end. */
 	for (c = p->child; c >= 0; c = r->procs[c].next) {
 		if (c != p->child)
@@ -942,6 +1242,9 @@ static void render_json(const struct recap *r, struct strbuf *sb)
 		jstr(sb, r->first_error, strlen(r->first_error));
 	else
 		sb_puts(sb, "null");
+	if (r->exec_events + r->exit_events)
+		sb_printf(sb, ",\"exec_events\":%llu,\"exit_events\":%llu",
+			  (unsigned long long)r->exec_events, (unsigned long long)r->exit_events);
 	sb_puts(sb, ",\"other_types\":{");
 	for (i = 0; i < RECAP_OTHER_TYPES && r->other[i].type[0]; i++) {
 		if (i)
@@ -1001,8 +1304,8 @@ static void render_json(const struct recap *r, struct strbuf *sb)
 		sb_puts(sb, "null");
 	}
 	jkey(sb, &first, "processes");
-	sb_printf(sb, "{\"approximate\":true,\"dropped\":%llu,\"tree\":[",
-		  (unsigned long long)r->procs_dropped);
+	sb_printf(sb, "{\"approximate\":%s,\"dropped\":%llu,\"tree\":[",
+		  r->exec_events ? "false" : "true", (unsigned long long)r->procs_dropped);
 	for (i = 0, c = 0; i < r->nprocs; i++)
 		if (r->procs[i].parent < 0) {
 			if (c++)

@@ -53,7 +53,7 @@ report() { "$bin" report "$@" >"$base/r.out" 2>"$base/r.err"; rc=$?; }
 report "$base/s.log"
 if [ $rc = 0 ] && grep -qxF "  totals     $totals" "$base/r.out" &&
 	grep -q "^  2 *2 blocked *read *the /etc/shadow\|^  2 *2 blocked *read *\/etc\/shadow" "$base/r.out" &&
-	grep -qF "$H/.ssh/id_rsa" "$base/r.out" && grep -q '^  sh \[[0-9]*\]: ran /usr/bin/dash' "$base/r.out" &&
+	grep -qF "$H/.ssh/id_rsa" "$base/r.out" && grep -q "^  sh \[[0-9]*\]: sh -c 'cat notes.txt" "$base/r.out" &&
 	grep -q '^  [|`]-- sh \[[0-9]*\]' "$base/r.out" && grep -q '^  |  *`-- cat \[[0-9]*\]' "$base/r.out" &&
 	grep -q "^  2 *alert *system-secrets" "$base/r.out" && grep -q "^  1 *alert *ssh-private-key" "$base/r.out" &&
 	grep -q "Host names: not recorded" "$base/r.out"; then
@@ -67,7 +67,7 @@ report "$base/s.log" --format json
 if [ $rc = 0 ] && jq -e --arg p "$O/$hostile" --arg ph "$phrase" \
 	'.session.phrase == $ph and (.escapes.targets | map(select(.path == $p)) | length == 1) and
 	 (.escapes.targets | map(select(.path == "/etc/shadow"))[0].count == 2) and
-	 .processes.approximate and (.processes.tree[0].children | length >= 1) and
+	 (.processes.approximate | not) and (.processes.tree[0].children | length >= 1) and
 	 .alerts.recorded and .alerts.by_rule["system-secrets"].count == 2 and
 	 .alerts.by_rule["ssh-private-key"].severity == "alert" and .hosts.names == "not recorded" and (.timeline.moments | length >= 5)' \
 	"$base/r.out" >/dev/null; then
@@ -91,6 +91,54 @@ else nok "html page" "rc=$rc $(head -c 400 "$html")"; fi
 if ! grep -qF '<b>evil' "$html" && grep -qF '&lt;b&gt;evil\x0a\x1b[2J&quot;&amp;.txt' "$html" && ! grep -q $'\033' "$html"; then
 	ok "html: the hostile name is HTML-escaped (and its control characters made visible)"
 else nok "html escaping" "$(grep -a evil "$html" | head -2)"; fi
+
+# The tree from the exec and exit events (the observer writes them to --log):
+# each command line, where it ran, how it ended; a shell that cds, runs two
+# children, has one killed, then execs a program in its own place.
+"$bin" --backend landlock --user "$U" --log "$base/l.log" "$P" -- \
+	sh -c "mkdir -p sub && cd sub && ls -a . >/dev/null; sh -c 'kill -KILL \$\$'; exec printf %s 'two words' >/dev/null" \
+	>/dev/null 2>&1 </dev/null
+report "$base/l.log"
+if [ $rc = 0 ] && grep -q '^  From the exec and exit events' "$base/r.out" &&
+	grep -qE "^  sh \[[0-9]+\]: sh -c .*, in $P\); then printf %s 'two words' \(in $P/sub\) \(\+[0-9.]+ s; exit code 0 after [0-9]+ ms; " "$base/r.out" &&
+	grep -qE "^  \|-- mkdir \[[0-9]+\]: mkdir -p sub \(\+[0-9.]+ s; exit code 0 after [0-9]+ ms; " "$base/r.out" &&
+	grep -qE "^  \|-- ls \[[0-9]+\]: ls -a \. \(in $P/sub\) \(\+[0-9.]+ s; exit code 0 after [0-9]+ ms; " "$base/r.out" &&
+	grep -qE "^  \`-- sh \[[0-9]+\]: sh -c 'kill -KILL \\\$\\\$'.* killed by signal 9 after [0-9]+ ms; " "$base/r.out"; then
+	ok "text: the tree from exec and exit events: argv, a changed cwd, exit codes, a kill, an exec in place"
+else nok "exec tree" "rc=$rc $(sed -n '/^Processes/,/^Hosts/p' "$base/r.out") $(cat "$base/r.err")"; fi
+report "$base/s.log"
+if grep -qE "^  \|-- cat \[[0-9]+\]: cat notes\.txt \(\+[0-9.]+ s; exit code 0 after [0-9]+ ms; 2 events" "$base/r.out" &&
+	grep -qE "^  \|   \`-- cat \[[0-9]+\]: cat $H/\.ssh/id_rsa \(\+[0-9.]+ s; exit code 1 after [0-9]+ ms; 2 events, 1 escape attempt\)" "$base/r.out" &&
+	grep -qF "cat '$O/<b>evil\x0a\x1b[2J\"&.txt' (+" "$base/r.out"; then
+	ok "text: each child's argv and exit code, nested; the hostile argv escaped"
+else nok "children's commands" "$(sed -n '/^Processes/,/^Hosts/p' "$base/r.out")"; fi
+report "$base/l.log" --format json
+if [ $rc = 0 ] && jq -e --arg d "$P/sub" '.processes as $p | $p.approximate == false and
+	($p.tree | length == 1) and ($p.tree[0].commands | length == 2) and
+	$p.tree[0].commands[1].argv == ["printf", "%s", "two words"] and $p.tree[0].commands[1].cwd == $d and
+	$p.tree[0].exit_code == 0 and ($p.tree[0].duration_ms | type == "number") and
+	($p.tree[0].children | map(select(.argv == ["mkdir", "-p", "sub"] and .exit_code == 0)) | length == 1) and
+	($p.tree[0].children | map(select(.signal == 9 and .core_dumped == false)) | length == 1) and
+	.log.exec_events >= 4 and .log.exit_events >= 4 and .escapes.seen == 0' "$base/r.out" >/dev/null; then
+	ok "json: commands with argv and cwd, exit_code, signal, duration_ms per process; no escape counted"
+else nok "exec tree json" "rc=$rc $(jq -c .processes "$base/r.out" 2>&1 | head -c 1500)"; fi
+# The same session without its exec and exit lines: the approximation, as before.
+grep -v '"type":"ex[ei][ct]"' "$base/s.log" >"$base/noexec.log"
+report "$base/noexec.log"
+if [ $rc = 0 ] && grep -q '^  Approximate: built from the pid' "$base/r.out" &&
+	grep -q '^  sh \[[0-9]*\]: ran /usr/bin/dash' "$base/r.out" && grep -q '^  |  *`-- cat \[[0-9]*\]: ran /usr/bin/cat' "$base/r.out" &&
+	grep -qxF "  totals     $totals" "$base/r.out" && ! grep -q 'exit code' "$base/r.out"; then
+	ok "a log without exec events: the approximate tree from pid, ppid and comm"
+else nok "approximate tree" "rc=$rc $(sed -n '/^Processes/,/^Hosts/p' "$base/r.out")"; fi
+report "$base/noexec.log" --format json
+cp "$base/r.out" "$base/noexec.json"
+report "$base/s.log" --format json
+jq -e -n --slurpfile a "$base/noexec.json" --slurpfile b "$base/r.out" \
+	'def counts: del(.targets[].first_s); # from the first event, which may be an exec
+	 ($a[0].escapes | counts) == ($b[0].escapes | counts) and $a[0].timeline == $b[0].timeline and $a[0].hosts == $b[0].hosts and
+	 $a[0].alerts == $b[0].alerts and $a[0].processes.approximate and ($b[0].processes.approximate | not)' >/dev/null &&
+	ok "exec and exit lines change no escape, timeline, host or alert" ||
+	nok "exec and exit counted" "$(jq -c .escapes.seen "$base/noexec.json" "$base/r.out")"
 
 # The --report file holds escape attempts only: said, not mistaken for the session.
 report "$base/s.report"

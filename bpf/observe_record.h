@@ -42,6 +42,9 @@ struct obs_record {
  * OBS_COUNT_WRITING: being claimed; else the attempts so far.
  */
 #define OBS_NO_SLOT 0xffffffffu
+/* In a record the service forwards: it took the repeats already, and gen is
+ * how many attempts the record stands for. */
+#define OBS_SLOT_TAKEN 0xfffffffeu
 #define OBS_SLOTS 128
 #define OBS_COUNT_WRITING 0xffffffffu
 #define OBS_COUNT_MAX 0xfffffff0u /* a count this high takes no more: a new record */

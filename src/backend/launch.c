@@ -805,7 +805,10 @@ static int on_events(struct loop *lp, int fd, uint32_t events, void *ctx)
 	(void)lp;
 	(void)fd;
 	(void)events;
-	ringbuf_drain(l->rb);
+	if (ringbuf_drain(l->rb) == -EPIPE) {
+		fflush(NULL);
+		return LOOP_REMOVE; /* the service went away: its socket stays readable */
+	}
 	fflush(NULL);
 	return LOOP_CONTINUE;
 }

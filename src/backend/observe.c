@@ -16,6 +16,7 @@
 #include "backend/jail.h"
 #include "base/json.h"
 #include "backend/observe.h"
+#include "backend/svcclient.h"
 #include "backend/unixsup.h"
 
 
@@ -193,10 +194,12 @@ static size_t connect_path(struct obs_record *r, size_t plen)
  * counted on it while it waited (observe_record.h), taken so that later ones
  * come as a new record.
  */
-static uint32_t take_repeats(struct observer *o, const struct obs_record *r)
+uint32_t observe_take_repeats(struct observer *o, const struct obs_record *r)
 {
 	uint64_t *state, st;
 
+	if (r->slot == OBS_SLOT_TAKEN) /* by the service, which sent the count */
+		return r->gen ? r->gen : 1;
 	if (r->slot == OBS_NO_SLOT || !o->slots || r->slot >= OBS_SLOTS)
 		return 1;
 	state = (uint64_t *)((char *)o->slots + (size_t)r->slot * o->slot_size);
@@ -220,7 +223,7 @@ static uint32_t take_repeats(struct observer *o, const struct obs_record *r)
 static void feed_repeats(struct observer *o, const struct obs_record *r, const struct al_event *e,
 			 size_t size, const uint64_t before[AL_CNT_MAX], bool report)
 {
-	uint32_t n = take_repeats(o, r), i;
+	uint32_t n = observe_take_repeats(o, r), i;
 	uint64_t *k = o->s->kcount;
 
 	for (i = 0; i < AL_CNT_MAX; i++)
@@ -395,20 +398,24 @@ static void skip_missing_calls(struct bpf_object *obj)
 	}
 }
 
-int observe_open(struct observer *o, const struct policy *p, struct session *s, bool audit,
-		 char *err, size_t errlen)
+struct obs_knobs observe_knobs(const struct policy *p, bool audit)
 {
 	char why[200];
+	struct obs_knobs k = {
+		.audit = audit,
+		.unix_allowed = p->net.unix_allow,
+		/* As ll_plan_build decides it (an --audit run installs no filter). */
+		.unix_supervised = !audit && !p->net.unix_allow && unixsup_available(why, sizeof(why)),
+		.execs_judged = p->programs_only,
+	};
+
+	return k;
+}
+
+int observe_load(struct observer *o, const struct obs_knobs *k, char *err, size_t errlen)
+{
 	int rc;
 
-	memset(o, 0, sizeof(*o));
-	if (memberset_init(&o->members)) {
-		snprintf(err, errlen, "out of memory for the observer's membership");
-		return -1;
-	}
-	o->policy = p;
-	o->s = s;
-	o->audit = audit;
 	jail_quiet_libbpf();
 	/* Syscall tracepoints are attached through tracefs. */
 	if (access("/sys/kernel/tracing/events/syscalls", F_OK))
@@ -420,12 +427,10 @@ int observe_open(struct observer *o, const struct policy *p, struct session *s, 
 		return -1;
 	}
 	skip_missing_calls(o->skel->obj);
-	o->skel->rodata->unix_allowed = p->net.unix_allow;
-	/* As ll_plan_build decides it (an --audit run installs no filter). */
-	o->skel->rodata->unix_supervised =
-		!audit && !p->net.unix_allow && unixsup_available(why, sizeof(why));
-	o->skel->rodata->audit = audit;
-	o->skel->rodata->execs_judged = p->programs_only;
+	o->skel->rodata->unix_allowed = k->unix_allowed;
+	o->skel->rodata->unix_supervised = k->unix_supervised;
+	o->skel->rodata->audit = k->audit;
+	o->skel->rodata->execs_judged = k->execs_judged;
 	rc = observe_bpf__load(o->skel);
 	if (rc) {
 		snprintf(err, errlen, "cannot load the observer's tracepoint programs: %s",
@@ -447,6 +452,41 @@ int observe_open(struct observer *o, const struct policy *p, struct session *s, 
 		snprintf(err, errlen, "cannot map the observer's repeat counts: %s", strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+int observe_events_fd(const struct observer *o)
+{
+	return bpf_map__fd(o->skel->maps.events);
+}
+
+int observe_members_fd(const struct observer *o)
+{
+	return o->members_fd;
+}
+
+/* The judging half: membership, the policy, the session. */
+static int observe_init(struct observer *o, const struct policy *p, struct session *s, bool audit,
+			char *err, size_t errlen)
+{
+	memset(o, 0, sizeof(*o));
+	if (memberset_init(&o->members)) {
+		snprintf(err, errlen, "out of memory for the observer's membership");
+		return -1;
+	}
+	o->policy = p;
+	o->s = s;
+	o->audit = audit;
+	return 0;
+}
+
+int observe_open(struct observer *o, const struct policy *p, struct session *s, bool audit,
+		 char *err, size_t errlen)
+{
+	struct obs_knobs k = observe_knobs(p, audit);
+
+	if (observe_init(o, p, s, audit, err, errlen) || observe_load(o, &k, err, errlen))
+		return -1;
 	o->rb.sock = -1;
 	o->rb.rb = ring_buffer__new(bpf_map__fd(o->skel->maps.events), on_record, o, NULL);
 	if (!o->rb.rb) {
@@ -456,26 +496,68 @@ int observe_open(struct observer *o, const struct policy *p, struct session *s, 
 	return 0;
 }
 
+/* Before each drain of the service's socket: what waits in its ring, sent. */
+static int service_flush(void *ctx)
+{
+	struct observer *o = ctx;
+
+	if (o->svc_lost || svc_observe_flush(o->svc_fd))
+		o->svc_lost = true;
+	return 0;
+}
+
+int observe_open_service(struct observer *o, const struct policy *p, struct session *s,
+			 bool audit, const char *path, char *err, size_t errlen)
+{
+	struct obs_knobs k = observe_knobs(p, audit);
+
+	if (observe_init(o, p, s, audit, err, errlen))
+		return -1;
+	if (svc_observe_open(path, &k, &o->svc_fd, &o->svc_events, err, errlen))
+		return -1;
+	o->svc = true;
+	ringbuf_open_records(&o->rb, o->svc_events, on_record, o, service_flush, o);
+	return 0;
+}
+
 int observe_enroll(struct observer *o, pid_t pid)
 {
 	uint32_t key = (uint32_t)pid;
 	uint8_t one = 1;
+	int rc;
 
-	if (bpf_map_update_elem(o->members_fd, &key, &one, BPF_NOEXIST))
+	if (o->svc) {
+		if ((rc = svc_observe_enrol(o->svc_fd, pid)))
+			return rc;
+	} else if (bpf_map_update_elem(o->members_fd, &key, &one, BPF_NOEXIST)) {
 		return -errno;
+	}
 	memberset_set(&o->members, key, true);
 	return 0;
 }
 
 void observe_read_counters(struct observer *o, uint64_t kcount[AL_CNT_MAX])
 {
-	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(o->skel->maps.counters);
+	int ncpu = libbpf_num_possible_cpus(), fd;
 	uint64_t *vals;
 	uint32_t i;
 	int c;
 
-	if (ncpu <= 0)
+	if (o->svc) {
+		uint64_t k[AL_CNT_MAX] = { 0 };
+
+		if (o->svc_lost || svc_observe_counters(o->svc_fd, k)) {
+			o->svc_lost = true;
+			return;
+		}
+		/* The service sends only what its kernel side counts (as below). */
+		for (i = 0; i < AL_CNT_MAX; i++)
+			kcount[i] += k[i];
 		return;
+	}
+	if (ncpu <= 0 || !o->skel)
+		return;
+	fd = bpf_map__fd(o->skel->maps.counters);
 	vals = calloc((size_t)ncpu, sizeof(*vals));
 	if (!vals)
 		return;
@@ -496,10 +578,16 @@ void observe_set_listening(struct observer *o, bool on)
 {
 	if (o->skel)
 		o->skel->bss->listening = on;
+	else if (o->svc && !o->svc_lost && svc_observe_stream(o->svc_fd, on))
+		o->svc_lost = true;
 }
 
 void observe_close(struct observer *o)
 {
+	if (o->svc) {
+		svc_observe_close(o->svc_fd, o->svc_events);
+		o->svc = false;
+	}
 	if (o->rb.rb)
 		ring_buffer__free(o->rb.rb);
 	o->rb.rb = NULL;

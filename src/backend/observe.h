@@ -12,6 +12,8 @@
 #include "backend/ringbuf.h"
 #include "session/session.h"
 
+struct obs_record;
+
 /*
  * The observer: bpf/observe.bpf.c's syscall tracepoints report what the
  * cell's processes open and exec, and the calls the Landlock backend's
@@ -38,8 +40,17 @@ void memberset_set(struct memberset *m, uint32_t pid, bool in);
 /* A policy_member_fn: ctx is the struct memberset. */
 bool memberset_has(const void *ctx, uint32_t pid);
 
+/* What the kernel side is loaded with (its const volatile knobs). */
+struct obs_knobs {
+	bool audit, unix_allowed, unix_supervised, execs_judged;
+};
+
 struct observer {
 	struct observe_bpf *skel;
+	bool svc;	    /* the service holds the kernel side (no skel): */
+	int svc_fd;	    /* its connection */
+	int svc_events;	    /* and the socket it sends the records on */
+	bool svc_lost;	    /* the service went away: nothing more is observed */
 	int members_fd;
 	const struct policy *policy;
 	struct session *s;
@@ -53,6 +64,21 @@ struct observer {
 
 int observe_open(struct observer *o, const struct policy *p, struct session *s, bool audit,
 		 char *err, size_t errlen);
+/* The same with the kernel side in the agentlock service at path (for a
+ * user without root). 0, or -1 with the reason in err. */
+int observe_open_service(struct observer *o, const struct policy *p, struct session *s,
+			 bool audit, const char *path, char *err, size_t errlen);
+/* The knobs observe_open loads with, for p (as ll_plan_build decides). */
+struct obs_knobs observe_knobs(const struct policy *p, bool audit);
+/* The kernel side alone, as the service holds it: loaded with k, attached,
+ * its repeat counts mapped; no judging (o->s and o->policy stay NULL). */
+int observe_load(struct observer *o, const struct obs_knobs *k, char *err, size_t errlen);
+/* How many attempts r stands for (1, or with the repeats counted on it
+ * while it waited), taken so that later ones come as a new record. */
+uint32_t observe_take_repeats(struct observer *o, const struct obs_record *r);
+/* The loaded kernel side's ring buffer and members map. */
+int observe_events_fd(const struct observer *o);
+int observe_members_fd(const struct observer *o);
 int observe_enroll(struct observer *o, pid_t pid);
 void observe_read_counters(struct observer *o, uint64_t kcount[AL_CNT_MAX]);
 /* Whether something wants every event (--log, the dashboard, a watcher):

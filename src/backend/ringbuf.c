@@ -26,11 +26,25 @@ int ringbuf_open(struct ringbuf *r, int map_fd, struct session *s)
 	return r->rb ? 0 : -errno;
 }
 
-int ringbuf_open_socket(struct ringbuf *r, int sock, struct jail *j, struct session *s)
+static int flush_jail(void *ctx)
+{
+	return jail_flush(ctx);
+}
+
+void ringbuf_open_records(struct ringbuf *r, int sock, ringbuf_record_fn fn, void *ctx,
+			  ringbuf_flush_fn flush, void *flush_ctx)
 {
 	memset(r, 0, sizeof(*r));
 	r->sock = sock;
-	r->flush = j;
+	r->fn = fn;
+	r->ctx = ctx;
+	r->flush = flush;
+	r->flush_ctx = flush_ctx;
+}
+
+int ringbuf_open_socket(struct ringbuf *r, int sock, struct jail *j, struct session *s)
+{
+	ringbuf_open_records(r, sock, on_record, s, flush_jail, j);
 	r->s = s;
 	return 0;
 }
@@ -59,7 +73,7 @@ static int feed_batch(struct ringbuf *r, const unsigned char *b, size_t n)
 		off += sizeof(len);
 		if (len > n - off)
 			break;
-		session_feed(r->s, b + off, len);
+		r->fn(r->ctx, (void *)(b + off), len);
 		off += len;
 		count++;
 	}
@@ -72,10 +86,16 @@ static int drain_socket(struct ringbuf *r)
 	int total = 0;
 	ssize_t n;
 
+	if (r->eof)
+		return -EPIPE;
 	if (r->flush)
-		jail_flush(r->flush); /* a gone service is told on the loop */
+		r->flush(r->flush_ctx); /* a gone service is told on the loop */
 	while ((n = recv(r->sock, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
 		total += feed_batch(r, buf, (size_t)n);
+	if (n == 0) {
+		r->eof = true;
+		return total ? total : -EPIPE;
+	}
 	return total;
 }
 
@@ -89,5 +109,5 @@ void ringbuf_close(struct ringbuf *r)
 	if (r->rb)
 		ring_buffer__free(r->rb);
 	r->rb = NULL;
-	r->sock = -1; /* the jail's: closed with it */
+	r->sock = -1; /* its owner's (the jail's, the observer's): closed with it */
 }

@@ -19,6 +19,7 @@
 
 #include "base/exitcodes.h"
 #include "base/json.h"
+#include "backend/observe.h"
 #include "backend/svcclient.h"
 #include "backend/svcproto.h"
 
@@ -438,4 +439,96 @@ int jail_connect(struct jail *j, const char *path, bool audit, char *err, size_t
 	j->svc_engine = (int)((struct svc_opened *)(h + 1))->engine;
 	j->events_fd = evfd;
 	return 0;
+}
+
+/* ---- a Landlock cell's observer, held by the service ------------------------ */
+
+int svc_observe_open(const char *path, const struct obs_knobs *k, int *sock, int *events,
+		     char *err, size_t errlen)
+{
+	struct svc_observe o = { .audit = k->audit, .unix_allowed = k->unix_allowed,
+				 .unix_supervised = k->unix_supervised,
+				 .execs_judged = k->execs_judged };
+	struct svc_hdr *h;
+	int fd = svc_connect(path), rc, evfd = -1;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "no agentlock service answers at %s (%s)", path, strerror(-fd));
+		return -1;
+	}
+	rc = rpc(fd, SVC_OBSERVE, &o, sizeof(o), -1, rbuf, &h, &evfd);
+	if (rc == 0 && evfd < 0)
+		rc = -EPROTO;
+	if (rc) {
+		if (rc > 0)
+			reply_text(h, err, errlen);
+		else
+			snprintf(err, errlen, "the agentlock service at %s did not observe: %s", path,
+				 strerror(-rc));
+		if (evfd >= 0)
+			close(evfd);
+		close(fd);
+		return -1;
+	}
+	*sock = fd;
+	*events = evfd;
+	return 0;
+}
+
+int svc_observe_enrol(int sock, pid_t pid)
+{
+	struct svc_hdr *h;
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0), rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = rpc(sock, SVC_ENROL, NULL, 0, fd, rbuf, &h, NULL);
+	close(fd);
+	if (rc > 0) {
+		fprintf(stderr, "agentlock: the agentlock service refused to observe the child: "
+				"%.*s\n", (int)h->len, (const char *)(h + 1));
+		return -EPERM;
+	}
+	return rc;
+}
+
+int svc_observe_counters(int sock, uint64_t out[AL_CNT_MAX])
+{
+	struct svc_hdr *h;
+	int rc = rpc(sock, SVC_COUNTERS, NULL, 0, -1, rbuf, &h, NULL);
+
+	if (rc)
+		return rc > 0 ? -EPROTO : rc;
+	if (h->len < sizeof(uint64_t) * AL_CNT_MAX)
+		return -EPROTO;
+	memcpy(out, h + 1, sizeof(uint64_t) * AL_CNT_MAX);
+	return 0;
+}
+
+int svc_observe_stream(int sock, bool on)
+{
+	struct svc_stream st = { .on = on };
+	struct svc_hdr *h;
+	int rc = rpc(sock, SVC_STREAM, &st, sizeof(st), -1, rbuf, &h, NULL);
+
+	return rc > 0 ? -EPROTO : rc;
+}
+
+int svc_observe_flush(int sock)
+{
+	struct svc_hdr *h;
+	int rc = rpc(sock, SVC_FLUSH, NULL, 0, -1, rbuf, &h, NULL);
+
+	return rc > 0 ? -EPROTO : rc;
+}
+
+void svc_observe_close(int sock, int events)
+{
+	struct svc_close c = { 0 };
+	struct svc_hdr *h;
+
+	rpc(sock, SVC_CLOSE, &c, sizeof(c), -1, rbuf, &h, NULL);
+	close(sock);
+	if (events >= 0)
+		close(events);
 }

@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "backend/jail.h"
 
@@ -27,5 +29,18 @@ int jail_connect(struct jail *j, const char *path, bool audit, char *err, size_t
 /* Whether the service's connection has ended (read on the loop: the service
  * never writes unasked, so a readable socket means it went away). */
 bool svc_gone(struct jail *j);
+
+/* A Landlock cell's observer held by the service (observe_open_service):
+ * opened with k, the connection in *sock and the records' socket in *events
+ * (0, or -1 with the reason in err); then each call one request, 0 or
+ * -errno (-EPIPE: the service is gone). */
+struct obs_knobs;
+int svc_observe_open(const char *path, const struct obs_knobs *k, int *sock, int *events,
+		     char *err, size_t errlen);
+int svc_observe_enrol(int sock, pid_t pid);
+int svc_observe_counters(int sock, uint64_t out[AL_CNT_MAX]);
+int svc_observe_stream(int sock, bool on);
+int svc_observe_flush(int sock);
+void svc_observe_close(int sock, int events);
 
 #endif

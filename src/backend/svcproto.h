@@ -37,7 +37,11 @@ enum svc_type {
 	SVC_FLUSH,	 /* the cell's waiting events into the event socket, then reply */
 	SVC_CLOSE,	 /* end the cell: kill its members, detach */
 	SVC_STATS,	 /* -> the service's metrics, Prometheus text (docs/service.md) */
-	SVC_TYPE_MAX = SVC_STATS,
+	/* struct svc_observe -> the event socket: a Landlock cell's observer,
+	 * loaded here for a client without root (then ENROL, STREAM, COUNTERS,
+	 * FLUSH and CLOSE act on it; its records go out raw, as observe.c reads them). */
+	SVC_OBSERVE,
+	SVC_TYPE_MAX = SVC_OBSERVE,
 };
 
 /* Every message starts so. A reply's status: 0, -errno, or an AL_EXIT_* code
@@ -57,6 +61,12 @@ struct svc_hello {
 struct svc_open {
 	uint8_t audit;
 	uint8_t pad[7];
+};
+
+/* The observer's load-time knobs (bpf/observe.bpf.c), as the client decides them. */
+struct svc_observe {
+	uint8_t audit, unix_allowed, unix_supervised, execs_judged;
+	uint8_t pad[4];
 };
 
 enum svc_engine { SVC_ENGINE_REUSED = 0, SVC_ENGINE_LOADED, SVC_ENGINE_COPY };

@@ -731,16 +731,43 @@ static int start_bpf(struct run *r)
 			    sizeof(r->err));
 }
 
+/*
+ * Without root the tracepoints are the agentlock service's to load, if one
+ * runs: it sends their records, which this side resolves and judges as the
+ * user. 0, or -1 with the reason in why.
+ */
+static int observe_by_service(struct run *r, bool audit, char *why, size_t len)
+{
+	char err[512];
+	int pid;
+
+	if (svc_probe(svc_socket_path(), &pid)) {
+		snprintf(why, len, "observing needs root or the agentlock service: start it with "
+			 "sudo systemctl enable --now agentlockd.socket");
+		return -1;
+	}
+	if (observe_open_service(&r->obs, &r->cell.policy, &r->session, audit, svc_socket_path(),
+				 err, sizeof(err))) {
+		observe_close(&r->obs);
+		snprintf(why, len, "the agentlock service did not observe: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
 /* --audit where BPF-LSM is missing: tracepoints watch, nothing decides. */
 static int start_observe_only(struct run *r)
 {
-	if (geteuid() != 0) {
+	char why[640];
+
+	if (geteuid() != 0 && observe_by_service(r, true, why, sizeof(why))) {
 		snprintf(r->err, sizeof(r->err),
-			 "--audit without BPF-LSM watches through tracepoints, which needs root; "
-			 "run it with sudo");
+			 "--audit without BPF-LSM watches through tracepoints, which needs root "
+			 "or the agentlock service (%s); run it with sudo", why);
 		return AL_EXIT_NOT_ROOT;
 	}
-	if (observe_open(&r->obs, &r->cell.policy, &r->session, true, r->err, sizeof(r->err)))
+	if (geteuid() == 0 &&
+	    observe_open(&r->obs, &r->cell.policy, &r->session, true, r->err, sizeof(r->err)))
 		return AL_EXIT_BPF;
 	r->observing = true;
 	update_listening(r);
@@ -904,7 +931,7 @@ static int start_ssh(struct run *r, bool landlock)
 /* The Landlock backend: the child confines itself; said at start, with its limits. */
 static int start_landlock(struct run *r)
 {
-	char why[512] = "", ports[128], backend[64], unenforced[256];
+	char why[640] = "", ports[128], backend[64], unenforced[256];
 	struct strbuf warn;
 	int abi = ll_abi(), rc;
 	const char *unsupervised_why;
@@ -946,7 +973,7 @@ static int start_landlock(struct run *r)
 	r->ns.own_proc = r->ns.private_ns;
 	net_describe(&r->cell.policy.net, ports, sizeof(ports));
 	if (geteuid() != 0)
-		snprintf(why, sizeof(why), "observing needs root");
+		r->observing = !observe_by_service(r, false, why, sizeof(why));
 	else if (observe_open(&r->obs, &r->cell.policy, &r->session, false, why, sizeof(why)))
 		observe_close(&r->obs);
 	else
@@ -996,6 +1023,8 @@ static int start_landlock(struct run *r)
 		unsupervised_why[0] ? ", as no supervisor can judge them here: " : "",
 		unsupervised_why,
 		!r->cell.policy.net.unix_allow && !supervised ? "." : "",
+		r->observing && r->obs.svc ? "Opens and execs are reported through tracepoints the "
+					     "agentlock service loads." :
 		r->observing ? "Opens and execs are reported through tracepoints." :
 			       "Refused operations are not reported (",
 		r->observing ? "" : why, r->observing ? "" : ").");
@@ -1609,6 +1638,13 @@ int run_cmd(const struct cli *cli, char *err, size_t errlen)
 	if (rc) {
 		abort_child(r);
 	} else {
+		if (r->observing && r->obs.svc && (r->obs.svc_lost || r->obs.rb.eof)) {
+			/* Landlock held; the report can only say what it saw. */
+			r->session.observed = false;
+			warning("the agentlock service went away while COMMAND ran: Landlock kept "
+				"the cell, but what COMMAND did after that was not reported "
+				"(restart it: sudo systemctl restart agentlockd)");
+		}
 		finish_outputs(r);
 		watch_close(&r->watch, true);
 		rc = session_exit_status(&r->session);

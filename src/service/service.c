@@ -33,7 +33,9 @@
 #include "base/json.h"
 #include "base/loop.h"
 #include "backend/jail.h"
+#include "backend/observe.h"
 #include "backend/svcproto.h"
+#include "observe_record.h"
 #include "policy/floor.h"
 #include "policy/profiles.h"
 #include "session/export.h"
@@ -57,7 +59,9 @@ struct cell {
 	struct ucred peer; /* who it is, from SO_PEERCRED */
 	unsigned id;
 	bool opened, installed, ending, audit;
+	bool observing;	   /* a Landlock cell's observer (SVC_OBSERVE), not a jail */
 	struct jail jail;
+	struct observer obs;
 	struct ring_buffer *rb;
 	int ev;		   /* this side of the event socket */
 	pid_t child;	   /* the enrolled child, 0 before */
@@ -94,6 +98,7 @@ static struct service {
 	const char *metrics_file; /* --metrics-file, or NULL */
 	unsigned rounds;
 	uint64_t cells_opened, cells_refused;
+	uint64_t observed_opened; /* Landlock cells observed for their clients */
 	struct profile_total prof[SVC_MAX_PROFILES];
 	bool socket_ours; /* made here (unlinked at the end), not systemd's */
 	char path[108];
@@ -143,21 +148,48 @@ static void send_batch(struct cell *c)
 	c->bcount = 0;
 }
 
-static int on_record(void *ctx, void *data, size_t size)
+/* One record into the batch for the client (sent when full or on the round). */
+static void batch_add(struct cell *c, const void *data, size_t size)
 {
-	struct cell *c = ctx;
 	uint32_t len = (uint32_t)size;
 
-	if (c->sessioned)
-		session_feed(&c->sess, data, size); /* checked there, as the client checks it */
 	if (size > sizeof(c->batch) - sizeof(len))
-		return 0;
+		return;
 	if (c->blen + sizeof(len) + size > sizeof(c->batch))
 		send_batch(c);
 	memcpy(c->batch + c->blen, &len, sizeof(len));
 	memcpy(c->batch + c->blen + sizeof(len), data, size);
 	c->blen += sizeof(len) + size;
 	c->bcount++;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct cell *c = ctx;
+
+	if (c->sessioned)
+		session_feed(&c->sess, data, size); /* checked there, as the client checks it */
+	batch_add(c, data, size);
+	return 0;
+}
+
+/* An observed cell's record, raw, as observe.c reads it: one holding a
+ * repeat slot takes its repeats here, where the slots are mapped, and
+ * carries the count (OBS_SLOT_TAKEN) so no attempt is lost on the way. */
+static int on_obs_record(void *ctx, void *data, size_t size)
+{
+	static struct obs_record r;
+	struct cell *c = ctx;
+
+	if (size >= OBS_RECORD_HDR && size <= sizeof(r)) {
+		memcpy(&r, data, size);
+		if (r.slot != OBS_NO_SLOT) {
+			r.gen = observe_take_repeats(&c->obs, &r);
+			r.slot = OBS_SLOT_TAKEN;
+		}
+		data = &r;
+	}
+	batch_add(c, data, size);
 	return 0;
 }
 
@@ -225,7 +257,17 @@ static void tally_session(const struct cell *c, uint64_t *events, uint64_t *aler
 
 static bool finish_cell(struct cell *c)
 {
-	if (c->opened && jail_active(&c->jail)) {
+	if (c->observing) {
+		/* Observing only: the members are Landlock's, ended by their
+		 * client; what waits is sent, then the tracepoints detached. */
+		if (c->rb) {
+			forward(c);
+			loop_del_fd(&S.loop, ring_buffer__epoll_fd(c->rb));
+			ring_buffer__free(c->rb);
+			c->rb = NULL;
+		}
+		observe_close(&c->obs);
+	} else if (c->opened && jail_active(&c->jail)) {
 		uint64_t k[AL_CNT_MAX];
 		struct profile_total *pt;
 		int i;
@@ -282,6 +324,28 @@ static void end_cell(struct cell *c)
 	}
 }
 
+/* Whether the peer may open one more cell: -1 refused (and answered). */
+static int over_limit(struct cell *c, const struct svc_hdr *h, size_t want)
+{
+	if (c->opened) {
+		refuse(c, h->type, AL_EXIT_SERVICE, "this connection already has a cell");
+		return -1;
+	}
+	if (h->len < want) {
+		refuse(c, h->type, AL_EXIT_SERVICE, "malformed request");
+		return -1;
+	}
+	if (cells_of(c->peer.uid) >= SVC_MAX_CELLS_PER_UID) {
+		S.cells_refused++;
+		refuse(c, h->type, AL_EXIT_SERVICE,
+		       "uid %u already has %d cells open, the most the agentlock service "
+		       "gives one user; end one and run again",
+		       (unsigned)c->peer.uid, SVC_MAX_CELLS_PER_UID);
+		return -1;
+	}
+	return 0;
+}
+
 static int do_open(struct cell *c, const struct svc_hdr *h)
 {
 	struct svc_open o;
@@ -289,18 +353,9 @@ static int do_open(struct cell *c, const struct svc_hdr *h)
 	char err[1024] = "";
 	int sv[2], rc, big = SVC_EVENT_SNDBUF;
 
-	if (c->opened)
-		return refuse(c, h->type, AL_EXIT_SERVICE, "this connection already has a cell");
-	if (h->len < sizeof(o))
-		return refuse(c, h->type, AL_EXIT_SERVICE, "malformed open request");
+	if (over_limit(c, h, sizeof(o)))
+		return 0;
 	memcpy(&o, h + 1, sizeof(o));
-	if (cells_of(c->peer.uid) >= SVC_MAX_CELLS_PER_UID) {
-		S.cells_refused++;
-		return refuse(c, h->type, AL_EXIT_SERVICE,
-			      "uid %u already has %d cells open, the most the agentlock service "
-			      "gives one user; end one and run again",
-			      (unsigned)c->peer.uid, SVC_MAX_CELLS_PER_UID);
-	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		return refuse(c, h->type, AL_EXIT_SERVICE, "cannot make the event socket: %s",
 			      strerror(errno));
@@ -331,6 +386,50 @@ static int do_open(struct cell *c, const struct svc_hdr *h)
 	close(sv[1]);
 	logf_("cell %u opened for uid %u (pid %d)%s", c->id, (unsigned)c->peer.uid,
 	      (int)c->peer.pid, o.audit ? ", audit" : "");
+	return rc;
+}
+
+/* A Landlock cell's observer, for a client without root: the tracepoints
+ * loaded with the client's knobs, its records forwarded raw (the client
+ * resolves and judges them, as the user). Observing grants nothing. */
+static int do_observe(struct cell *c, const struct svc_hdr *h)
+{
+	struct svc_observe o;
+	struct obs_knobs k;
+	char err[512] = "";
+	int sv[2], rc, big = SVC_EVENT_SNDBUF;
+
+	if (over_limit(c, h, sizeof(o)))
+		return 0;
+	memcpy(&o, h + 1, sizeof(o));
+	k = (struct obs_knobs){ .audit = o.audit != 0, .unix_allowed = o.unix_allowed != 0,
+				.unix_supervised = o.unix_supervised != 0,
+				.execs_judged = o.execs_judged != 0 };
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return refuse(c, h->type, AL_EXIT_SERVICE, "cannot make the event socket: %s",
+			      strerror(errno));
+	if (observe_load(&c->obs, &k, err, sizeof(err))) {
+		observe_close(&c->obs);
+		close(sv[0]);
+		close(sv[1]);
+		return refuse(c, h->type, AL_EXIT_SERVICE, "%s", err);
+	}
+	c->opened = c->observing = true;
+	c->audit = k.audit;
+	c->ev = sv[0];
+	setsockopt(c->ev, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big));
+	c->rb = ring_buffer__new(observe_events_fd(&c->obs), on_obs_record, c, NULL);
+	if (!c->rb || loop_add_fd(&S.loop, ring_buffer__epoll_fd(c->rb), EPOLLIN, on_ring, c)) {
+		close(sv[1]);
+		return refuse(c, h->type, AL_EXIT_SERVICE, "cannot read the observer's records: %s",
+			      strerror(errno));
+	}
+	S.observed_opened++;
+	snprintf(c->profile, sizeof(c->profile), "observed");
+	rc = reply(c, h->type, 0, NULL, 0, sv[1]);
+	close(sv[1]);
+	logf_("cell %u: observing for uid %u (pid %d)%s", c->id, (unsigned)c->peer.uid,
+	      (int)c->peer.pid, k.audit ? ", audit" : "");
 	return rc;
 }
 
@@ -670,7 +769,7 @@ static pid_t pidfd_pid(int fd)
 
 /* Whether the child may join: the caller's own child, the caller's uid in
  * every slot, no_new_privs, in none of this service's cells. */
-static int judge_child(struct cell *c, pid_t pid, char *why, size_t wlen)
+static int judge_child(struct cell *c, pid_t pid, bool need_nnp, char *why, size_t wlen)
 {
 	char path[64], st[4096];
 	long v[4];
@@ -713,7 +812,7 @@ static int judge_child(struct cell *c, pid_t pid, char *why, size_t wlen)
 			 (unsigned)c->peer.uid);
 		return -1;
 	}
-	if (status_field(st, "NoNewPrivs:", v, 1) != 1 || v[0] != 1) {
+	if (need_nnp && (status_field(st, "NoNewPrivs:", v, 1) != 1 || v[0] != 1)) {
 		snprintf(why, wlen, "process %d has not set no_new_privs", (int)pid);
 		return -1;
 	}
@@ -728,19 +827,39 @@ static int judge_child(struct cell *c, pid_t pid, char *why, size_t wlen)
 	return 0;
 }
 
+/* The judged child into the observer's members (its forks follow it there). */
+static int enrol_observed(struct cell *c, const struct svc_hdr *h, int fd, pid_t pid)
+{
+	__u32 key = (__u32)pid;
+	__u8 one = 1;
+
+	if (bpf_map_update_elem(observe_members_fd(&c->obs), &key, &one, BPF_NOEXIST))
+		return reply(c, h->type, -errno, NULL, 0, -1);
+	if (syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0)) {
+		bpf_map_delete_elem(observe_members_fd(&c->obs), &key);
+		return refuse(c, h->type, AL_EXIT_SERVICE, "process %d ended", (int)pid);
+	}
+	c->child = pid;
+	return reply(c, h->type, 0, NULL, 0, -1);
+}
+
 static int do_enrol(struct cell *c, const struct svc_hdr *h, int fd)
 {
 	char why[256];
 	pid_t pid;
 	int rc;
 
-	if (!c->installed || c->child)
+	if ((!c->installed && !c->observing) || c->child)
 		return refuse(c, h->type, AL_EXIT_SERVICE, "enrol comes once, after install");
 	pid = fd >= 0 && fd_kind(fd) == FD_PIDFD ? pidfd_pid(fd) : -1;
 	if (pid <= 0)
 		return refuse(c, h->type, AL_EXIT_SERVICE, "enrol wants the child's pidfd");
-	if (judge_child(c, pid, why, sizeof(why)))
+	/* Observing changes nothing for a setuid program: no_new_privs is the
+	 * jail's condition only. */
+	if (judge_child(c, pid, !c->observing, why, sizeof(why)))
 		return refuse(c, h->type, AL_EXIT_SERVICE, "%s", why);
+	if (c->observing)
+		return enrol_observed(c, h, fd, pid);
 	rc = jail_enroll(&c->jail, pid);
 	if (rc)
 		return reply(c, h->type, rc, NULL, 0, -1);
@@ -853,6 +972,11 @@ static void render_metrics(struct strbuf *sb)
 		      "# TYPE agentlock_service_cells_opened_total counter\n"
 		      "agentlock_service_cells_opened_total %llu\n",
 		  (unsigned long long)S.cells_opened);
+	sb_printf(sb, "# HELP agentlock_service_observed_total Landlock cells observed for users "
+		      "without root since the service started.\n"
+		      "# TYPE agentlock_service_observed_total counter\n"
+		      "agentlock_service_observed_total %llu\n",
+		  (unsigned long long)S.observed_opened);
 	sb_printf(sb, "# HELP agentlock_service_cells_refused_total Cells refused by a limit.\n"
 		      "# TYPE agentlock_service_cells_refused_total counter\n"
 		      "agentlock_service_cells_refused_total %llu\n",
@@ -945,6 +1069,35 @@ static void write_metrics(void)
 	sb_free(&sb);
 }
 
+/* A request on an observed cell: only what observing needs. */
+static int serve_observed(struct cell *c, const struct svc_hdr *h, int fd)
+{
+	uint64_t k[AL_CNT_MAX] = { 0 };
+	struct svc_stream st;
+
+	switch (h->type) {
+	case SVC_ENROL:
+		return do_enrol(c, h, fd);
+	case SVC_STREAM:
+		if (h->len < sizeof(st))
+			return refuse(c, h->type, AL_EXIT_SERVICE, "malformed stream request");
+		memcpy(&st, h + 1, sizeof(st));
+		observe_set_listening(&c->obs, st.on);
+		return reply(c, h->type, 0, NULL, 0, -1);
+	case SVC_COUNTERS:
+		observe_read_counters(&c->obs, k);
+		k[AL_CNT_RB_DROPPED] += c->fwd_dropped;
+		return reply(c, h->type, 0, k, sizeof(k), -1);
+	case SVC_FLUSH:
+		forward(c);
+		return reply(c, h->type, 0, NULL, 0, -1);
+	case SVC_CLOSE:
+		reply(c, h->type, 0, NULL, 0, -1);
+		return -1;
+	}
+	return refuse(c, h->type, AL_EXIT_SERVICE, "not a request for an observed cell");
+}
+
 /* One request, answered. -1: the client is to be dropped. */
 static int serve(struct cell *c, const struct svc_hdr *h, int fd)
 {
@@ -953,9 +1106,14 @@ static int serve(struct cell *c, const struct svc_hdr *h, int fd)
 	struct svc_stream st;
 	uint32_t pid;
 
-	if (h->type != SVC_HELLO && h->type != SVC_OPEN && h->type != SVC_STATS && !c->opened)
+	if (h->type != SVC_HELLO && h->type != SVC_OPEN && h->type != SVC_OBSERVE &&
+	    h->type != SVC_STATS && !c->opened)
 		return refuse(c, h->type, AL_EXIT_SERVICE, "no cell is open on this connection");
+	if (c->observing)
+		return serve_observed(c, h, fd);
 	switch (h->type) {
+	case SVC_OBSERVE:
+		return do_observe(c, h);
 	case SVC_HELLO:
 		return reply(c, h->type, 0, &hello, sizeof(hello), -1);
 	case SVC_OPEN:

@@ -51,8 +51,59 @@ su "$U" -s /bin/sh -c "$bin daemon --socket $d/user.sock" >/dev/null 2>"$d/user.
 rc=$?
 [ "$rc" = 120 ] && grep -q "needs root" "$d/user.err" && [ ! -e "$d/user.sock" ] &&
 	ok "the service as a user: exit 120, no socket" || nok "daemon as a user" "rc=$rc $(cat "$d/user.err")"
+
+# Landlock cells observed by the service for a user without root: what the
+# user's own runs could not report before (observing needs the tracepoints).
+op=$(mktemp -d /srv/al-service-obs.XXXXXX) # outside /tmp, which the system allow-list opens
+chmod 755 "$op"
+mkdir -p "$op/p"
+chown "$U" "$op/p"
+cp "$(dirname "$bin")/al-openloop" "$op/p/"
+echo SECRET >"$op/secret"
+chmod 644 "$op/secret" # file permissions allow it: Landlock refuses
+in_proj() { su "$U" -s /bin/sh -c "cd $op/p && AGENTLOCK_SERVICE=$sock $*"; }
+in_proj "$bin --headless --report $op/p/obs.report --log $op/p/obs.log $op/p -- sh -c 'cat $op/secret; sh -c \"exit 4\"; echo ran'" >"$d/obs.out" 2>"$d/obs.err"
+rc=$?
+if [ "$rc" = 0 ] && [ "$(cat "$d/obs.out")" = ran ] &&
+	jq -e -s --arg f "$op/secret" 'last | .backend=="landlock" and .observed==true and .escapes==1 and .blocked==1' "$op/p/obs.report" >/dev/null &&
+	jq -e -s --arg f "$op/secret" 'any(.[]; .type=="open" and .path==$f and .verdict=="blocked" and .class=="escape")' "$op/p/obs.report" >/dev/null &&
+	jq -e -s 'any(.[]; .type=="exit" and .exit_code==4) and any(.[]; .type=="exec" and .argv==["sh","-c","exit 4"])' "$op/p/obs.log" >/dev/null &&
+	grep -q "observing for uid" "$d/svc.log"; then
+	ok "a user's Landlock cell is observed by the service: the refused read reported, execs and exits logged"
+else nok "a user's Landlock cell observed by the service" "rc=$rc $(tail -2 "$op/p/obs.report") $(head -3 "$d/obs.err")"; fi
+
+N=20000
+in_proj "$bin --headless --report $op/p/loop.report $op/p -- ./al-openloop refuse $op/secret $N" >/dev/null 2>&1
+if jq -e -s --argjson n $N 'last | .escapes==$n and .blocked==$n and .dropped==0 and .refusals_dropped==0' "$op/p/loop.report" >/dev/null &&
+	[ "$(grep -c '"verdict":"blocked"' "$op/p/loop.report")" = $N ]; then
+	ok "$N refused opens in a tight loop through the service: every one counted and reported, repeats included"
+else nok "a tight loop through the service" "$(tail -1 "$op/p/loop.report")"; fi
+
+in_proj "$bin --headless --audit --report $op/p/audit.report $op/p -- cat $op/secret" >"$d/audit.out" 2>"$d/audit.err"
+rc=$?
+if [ "$rc" = 0 ] && grep -q SECRET "$d/audit.out" &&
+	jq -e -s --arg f "$op/secret" 'any(.[]; .path==$f and .verdict=="would-block") and (last | .would_block==1 and .observed==true)' "$op/p/audit.report" >/dev/null; then
+	ok "--audit as a user with the service: the read goes through and is reported would-block"
+else nok "--audit as a user with the service" "rc=$rc $(head -3 "$d/audit.err")"; fi
+
+out=$(as_user "$bin stats --socket $sock")
+grep -qx 'agentlock_service_observed_total 4' <<<"$out" && grep -qx 'agentlock_service_cells_opened_total 0' <<<"$out" &&
+	ok "stats count the observed cells apart from the service's BPF-LSM cells" ||
+	nok "observed cells in the metrics" "$(grep observed <<<"$out")"
+
+# The service ends mid-run: Landlock still holds; the run says what it lost.
+in_proj "$bin --headless --report $op/p/lost.report $op/p -- sh -c 'sleep 2; cat $op/secret; echo ran'" >"$d/lost.out" 2>"$d/lost.err" &
+runpid=$!
+sleep 1
 kill "$svc"
 wait "$svc" 2>/dev/null
+wait "$runpid"
+rc=$?
+if [ "$rc" = 0 ] && [ "$(cat "$d/lost.out")" = ran ] && grep -q "went away while COMMAND ran" "$d/lost.err" &&
+	jq -e -s 'last | .observed==false' "$op/p/lost.report" >/dev/null; then
+	ok "the service killed mid-run: COMMAND finishes under Landlock, the run says what went unreported"
+else nok "the service killed mid-run" "rc=$rc $(cat "$d/lost.out") $(grep -v '^{' "$d/lost.err" | head -3)"; fi
+rm -rf "$op"
 [ ! -e "$sock" ] && grep -qx 'agentlock_service_cells 0' "$prom" 2>/dev/null && [ ! -e "$prom.tmp" ] &&
 	ok "stopped: its socket gone, its metrics file written whole" ||
 	nok "the service's end" "$(ls -l "$d"; cat "$d/svc.log")"

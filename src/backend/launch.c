@@ -266,6 +266,7 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 	   bool self, const struct ll_plan *ll, const struct cellns *ns, const sigset_t *old_mask,
 	   int slave, const struct launch_env *env)
 {
+	bool by_user = geteuid() != 0; /* agentlock itself runs without root */
 	size_t i;
 	int fd, notif = -1;
 
@@ -312,6 +313,13 @@ child_main(int go, int msg, char *const argv[], const struct target_user *u, con
 		int rc;
 
 		child_join_keyring(msg);
+		/* Only observed (--audit) without root, the observer is the
+		 * service's, which watches no process that may gain privileges
+		 * (ll_apply sets no_new_privs for Landlock itself). */
+		if (!ll && by_user && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+			child_send(msg, STEP_LANDLOCK, errno);
+			_exit(AL_EXIT_LAUNCH);
+		}
 		rc = ll ? ll_apply(ll, &notif) : 0;
 		if (rc) {
 			child_send(msg, STEP_LANDLOCK, -rc);

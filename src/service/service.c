@@ -769,7 +769,7 @@ static pid_t pidfd_pid(int fd)
 
 /* Whether the child may join: the caller's own child, the caller's uid in
  * every slot, no_new_privs, in none of this service's cells. */
-static int judge_child(struct cell *c, pid_t pid, bool need_nnp, char *why, size_t wlen)
+static int judge_child(struct cell *c, pid_t pid, char *why, size_t wlen)
 {
 	char path[64], st[4096];
 	long v[4];
@@ -812,7 +812,7 @@ static int judge_child(struct cell *c, pid_t pid, bool need_nnp, char *why, size
 			 (unsigned)c->peer.uid);
 		return -1;
 	}
-	if (need_nnp && (status_field(st, "NoNewPrivs:", v, 1) != 1 || v[0] != 1)) {
+	if (status_field(st, "NoNewPrivs:", v, 1) != 1 || v[0] != 1) {
 		snprintf(why, wlen, "process %d has not set no_new_privs", (int)pid);
 		return -1;
 	}
@@ -854,9 +854,9 @@ static int do_enrol(struct cell *c, const struct svc_hdr *h, int fd)
 	pid = fd >= 0 && fd_kind(fd) == FD_PIDFD ? pidfd_pid(fd) : -1;
 	if (pid <= 0)
 		return refuse(c, h->type, AL_EXIT_SERVICE, "enrol wants the child's pidfd");
-	/* Observing changes nothing for a setuid program: no_new_privs is the
-	 * jail's condition only. */
-	if (judge_child(c, pid, !c->observing, why, sizeof(why)))
+	/* Observed too: a process that could gain privileges (a setuid
+	 * program) would show its user what a root process opens. */
+	if (judge_child(c, pid, why, sizeof(why)))
 		return refuse(c, h->type, AL_EXIT_SERVICE, "%s", why);
 	if (c->observing)
 		return enrol_observed(c, h, fd, pid);

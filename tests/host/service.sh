@@ -79,11 +79,11 @@ if jq -e -s --argjson n $N 'last | .escapes==$n and .blocked==$n and .dropped==0
 	ok "$N refused opens in a tight loop through the service: every one counted and reported, repeats included"
 else nok "a tight loop through the service" "$(tail -1 "$op/p/loop.report")"; fi
 
-in_proj "$bin --headless --audit --report $op/p/audit.report $op/p -- cat $op/secret" >"$d/audit.out" 2>"$d/audit.err"
+in_proj "$bin --headless --audit --report $op/p/audit.report $op/p -- sh -c 'cat $op/secret; grep NoNewPrivs /proc/self/status'" >"$d/audit.out" 2>"$d/audit.err"
 rc=$?
-if [ "$rc" = 0 ] && grep -q SECRET "$d/audit.out" &&
+if [ "$rc" = 0 ] && grep -q SECRET "$d/audit.out" && grep -q "NoNewPrivs:.1" "$d/audit.out" &&
 	jq -e -s --arg f "$op/secret" 'any(.[]; .path==$f and .verdict=="would-block") and (last | .would_block==1 and .observed==true)' "$op/p/audit.report" >/dev/null; then
-	ok "--audit as a user with the service: the read goes through and is reported would-block"
+	ok "--audit as a user with the service: the read goes through, reported would-block; no_new_privs set"
 else nok "--audit as a user with the service" "rc=$rc $(head -3 "$d/audit.err")"; fi
 
 out=$(as_user "$bin stats --socket $sock")

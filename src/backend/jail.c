@@ -25,6 +25,7 @@
 
 #include "agentlock.skel.h"
 #include "base/exitcodes.h"
+#include "base/fdkind.h"
 #include "backend/jail.h"
 
 #define LSM_FILE "/sys/kernel/security/lsm"
@@ -147,20 +148,6 @@ static void remove_pins(const char *dir)
 	rmdir(dir);
 }
 
-/* Whether descriptor fd is one of the BPF object's (a link, a program or a map). */
-static bool is_bpf_fd(int fd)
-{
-	char path[64], target[64];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n <= 0)
-		return false;
-	target[n] = '\0';
-	return strncmp(target, "anon_inode:bpf-", strlen("anon_inode:bpf-")) == 0;
-}
-
 /*
  * Forks a grandchild in a session of its own that holds none of this
  * process's descriptors but, with keep_bpf, the BPF object's: so a pipe
@@ -186,7 +173,7 @@ static bool background_child(bool keep_bpf)
 	while (d && (de = readdir(d))) {
 		int fd = atoi(de->d_name);
 
-		if (de->d_name[0] != '.' && fd != dirfd(d) && !(keep_bpf && is_bpf_fd(fd)))
+		if (de->d_name[0] != '.' && fd != dirfd(d) && !(keep_bpf && fd_kind(fd) == FD_BPF))
 			close(fd);
 	}
 	if (d)
@@ -822,7 +809,7 @@ static int direct_enroll(struct jail *j, pid_t pid)
 	return 0;
 }
 
-static int direct_canary_hits(struct jail *j, pid_t pid, uint32_t *hits)
+static int direct_canary(struct jail *j, pid_t pid, uint32_t *hits, bool *project_seen)
 {
 	struct al_jail v;
 	__u32 key = (__u32)pid;
@@ -830,6 +817,7 @@ static int direct_canary_hits(struct jail *j, pid_t pid, uint32_t *hits)
 	if (bpf_map_lookup_elem(j->jailed_fd, &key, &v))
 		return -errno;
 	*hits = v.canary_hits;
+	*project_seen = j->bss->project_dentry != 0;
 	return 0;
 }
 
@@ -841,11 +829,6 @@ static int direct_activate(struct jail *j, pid_t pid)
 	if (bpf_map_update_elem(j->jailed_fd, &key, &v, BPF_EXIST))
 		return -errno;
 	return 0;
-}
-
-static bool direct_project_seen(struct jail *j)
-{
-	return j->bss->project_dentry != 0;
 }
 
 static bool direct_is_member(struct jail *j, pid_t pid)
@@ -950,9 +933,8 @@ static const struct jail_ops direct_ops = {
 	.own_socket = direct_own_socket,
 	.stream_inbounds = direct_stream_inbounds,
 	.enroll = direct_enroll,
-	.canary_hits = direct_canary_hits,
+	.canary = direct_canary,
 	.activate = direct_activate,
-	.project_seen = direct_project_seen,
 	.is_member = direct_is_member,
 	.has_members = direct_has_members,
 	.for_each_member = direct_for_each_member,
@@ -983,19 +965,14 @@ int jail_enroll(struct jail *j, pid_t pid)
 	return j->ops->enroll(j, pid);
 }
 
-int jail_canary_hits(struct jail *j, pid_t pid, uint32_t *hits)
+int jail_canary(struct jail *j, pid_t pid, uint32_t *hits, bool *project_seen)
 {
-	return j->ops->canary_hits(j, pid, hits);
+	return j->ops->canary(j, pid, hits, project_seen);
 }
 
 int jail_activate(struct jail *j, pid_t pid)
 {
 	return j->ops->activate(j, pid);
-}
-
-bool jail_project_seen(struct jail *j)
-{
-	return j->ops->project_seen(j);
 }
 
 bool jail_is_member(struct jail *j, pid_t pid)

@@ -25,9 +25,8 @@ struct jail_ops {
 	int (*own_socket)(struct jail *j, int fd);
 	void (*stream_inbounds)(struct jail *j, bool on, bool granted);
 	int (*enroll)(struct jail *j, pid_t pid);
-	int (*canary_hits)(struct jail *j, pid_t pid, uint32_t *hits);
+	int (*canary)(struct jail *j, pid_t pid, uint32_t *hits, bool *project_seen);
 	int (*activate)(struct jail *j, pid_t pid);
-	bool (*project_seen)(struct jail *j);
 	bool (*is_member)(struct jail *j, pid_t pid);
 	bool (*has_members)(struct jail *j);
 	int (*for_each_member)(struct jail *j, int (*fn)(pid_t pid, void *ctx), void *ctx);
@@ -77,11 +76,10 @@ int jail_enroll(struct jail *j, pid_t pid);
 /* Marks fd, a socket agentlock made, as the cell's own: members may connect
  * to it as to their own listeners (the SSH agent relay). 0 or -errno. */
 int jail_own_socket(struct jail *j, int fd);
-/* How many opens the hook saw from pid during the canary phase. */
-int jail_canary_hits(struct jail *j, pid_t pid, uint32_t *hits);
+/* What the canary phase proved: how many opens the hook saw from pid, and
+ * whether it recorded DIR's dentry (the launcher's second canary). 0 or -errno. */
+int jail_canary(struct jail *j, pid_t pid, uint32_t *hits, bool *project_seen);
 int jail_activate(struct jail *j, pid_t pid);
-/* The hook has recorded DIR's dentry (the launcher's second canary). */
-bool jail_project_seen(struct jail *j);
 
 /* Calls fn for every member; stops early when fn returns non-zero. */
 int jail_for_each_member(struct jail *j, int (*fn)(pid_t pid, void *ctx), void *ctx);

@@ -28,6 +28,7 @@
 
 #include "backend/cellns.h"
 #include "base/exitcodes.h"
+#include "base/procstatus.h"
 #include "backend/launch.h"
 #include "policy/envfilter.h"
 
@@ -423,6 +424,7 @@ static int check_canary(struct launch *l, struct jail *j, bool audit, char *err,
 {
 	struct child_msg m;
 	uint32_t hits = 0;
+	bool seen = false;
 
 	if (read_msg(l, &m) != 1 || m.step != STEP_CANARY) {
 		if (m.step && m.step != STEP_CANARY) {
@@ -433,7 +435,7 @@ static int check_canary(struct launch *l, struct jail *j, bool audit, char *err,
 		snprintf(err, errlen, "the launched child died before it was confined");
 		return AL_EXIT_LAUNCH;
 	}
-	if (jail_canary_hits(j, l->pid, &hits) || hits < 2 || !jail_project_seen(j) ||
+	if (jail_canary(j, l->pid, &hits, &seen) || hits < 2 || !seen ||
 	    (!audit && m.err != EPERM)) {
 		snprintf(err, errlen,
 			 "the BPF-LSM hook is attached but did not act on the launched child "
@@ -994,38 +996,18 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 	return loop_add_fd(l->lp, ringbuf_fd(rb), EPOLLIN, on_events, l);
 }
 
-/* Whether a /proc status text is a zombie's (or a dead task's). */
-static bool proc_gone(const char *status)
-{
-	const char *st = strstr(status, "\nState:");
-
-	if (!st)
-		return true;
-	st += strlen("\nState:");
-	st += strspn(st, " \t");
-	return *st == 'Z' || *st == 'X' || !*st;
-}
-
-/* A /proc/PID/status field's number, or -1. */
+/* A /proc/PID/status field's number ("PPid:"), or -1; "State:" is 1 for a
+ * live process, 0 for a zombie or a dead one. */
 static long proc_field(pid_t pid, const char *name)
 {
-	char path[64], buf[1024], *p;
-	ssize_t r;
-	int fd;
+	char buf[1024];
+	long v;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (procstatus_read(pid, buf, sizeof(buf)))
 		return -1;
-	r = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (r <= 0)
-		return -1;
-	buf[r] = '\0';
-	if (!strcmp(name, "State"))
-		return proc_gone(buf) ? 0 : 1;
-	p = strstr(buf, name);
-	return p ? atol(p + strlen(name) + 1) : -1;
+	if (!strcmp(name, "State:"))
+		return procstatus_gone(buf) ? 0 : 1;
+	return procstatus_field(buf, name, &v, 1) == 1 ? v : -1;
 }
 
 /* The processes whose parent is a member and that are not yet: enrolled
@@ -1039,27 +1021,16 @@ static int adopt_children(struct jail *j)
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
-		char path[64], buf[512], *pp;
-		pid_t pid = (pid_t)atoi(de->d_name), ppid;
-		ssize_t r;
-		int fd;
+		char buf[1024];
+		pid_t pid = (pid_t)atoi(de->d_name);
+		long ppid;
 
-		if (pid <= 0 || jail_is_member(j, pid))
+		if (pid <= 0 || jail_is_member(j, pid) || procstatus_read(pid, buf, sizeof(buf)))
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		r = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (r <= 0)
-			continue;
-		buf[r] = '\0';
-		if (proc_gone(buf))
+		if (procstatus_gone(buf))
 			continue; /* a zombie: its pid is not a process to hold */
-		pp = strstr(buf, "\nPPid:");
-		ppid = pp ? (pid_t)atoi(pp + 6) : 0;
-		if (ppid <= 0 || !jail_is_member(j, ppid))
+		if (procstatus_field(buf, "PPid:", &ppid, 1) != 1 || ppid <= 0 ||
+		    !jail_is_member(j, (pid_t)ppid))
 			continue;
 		if (jail_enroll(j, pid) == 0 && jail_activate(j, pid) == 0)
 			n++;
@@ -1097,10 +1068,10 @@ int launch_adopt(struct launch *l, struct loop *lp, struct jail *j, pid_t pid, i
 					 "own process", (int)pid);
 				return AL_EXIT_USAGE;
 			}
-			a = (pid_t)proc_field(a, "PPid");
+			a = (pid_t)proc_field(a, "PPid:");
 		}
 	}
-	if (proc_field(pid, "Tgid") != pid || proc_field(pid, "State") != 1) {
+	if (proc_field(pid, "Tgid:") != pid || proc_field(pid, "State:") != 1) {
 		snprintf(err, errlen, "process %d is not a running process (a thread, a zombie, or "
 			 "gone)", (int)pid);
 		return AL_EXIT_USAGE;

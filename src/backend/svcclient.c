@@ -248,35 +248,22 @@ static int svc_enroll(struct jail *j, pid_t pid)
 	return rc;
 }
 
-static int svc_canary(struct jail *j, struct svc_canary *c)
+/* One request answers both: the service knows the one child it enrolled. */
+static int svc_canary(struct jail *j, pid_t pid, uint32_t *hits, bool *project_seen)
 {
+	struct svc_canary c;
 	struct svc_hdr *h;
 	int rc = rpc(j->svc_fd, SVC_CANARY, NULL, 0, -1, rbuf, &h, NULL);
 
+	(void)pid;
 	if (rc)
 		return rc > 0 ? -EPERM : rc;
-	if (h->len < sizeof(*c))
+	if (h->len < sizeof(c))
 		return -EPROTO;
-	memcpy(c, h + 1, sizeof(*c));
+	memcpy(&c, h + 1, sizeof(c));
+	*hits = c.hits;
+	*project_seen = c.project_seen;
 	return 0;
-}
-
-static int svc_canary_hits(struct jail *j, pid_t pid, uint32_t *hits)
-{
-	struct svc_canary c;
-	int rc = svc_canary(j, &c);
-
-	(void)pid; /* the service knows the one child it enrolled */
-	if (!rc)
-		*hits = c.hits;
-	return rc;
-}
-
-static bool svc_project_seen(struct jail *j)
-{
-	struct svc_canary c;
-
-	return svc_canary(j, &c) == 0 && c.project_seen;
 }
 
 static int svc_activate(struct jail *j, pid_t pid)
@@ -392,9 +379,8 @@ static const struct jail_ops service_ops = {
 	.own_socket = svc_own_socket,
 	.stream_inbounds = svc_stream_inbounds,
 	.enroll = svc_enroll,
-	.canary_hits = svc_canary_hits,
+	.canary = svc_canary,
 	.activate = svc_activate,
-	.project_seen = svc_project_seen,
 	.is_member = svc_is_member,
 	.has_members = svc_has_members,
 	.for_each_member = svc_for_each_member,

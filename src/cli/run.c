@@ -689,7 +689,6 @@ static int open_bpf(struct run *r)
 	rc = jail_install(&r->jail, &r->cell.policy, r->err, sizeof(r->err));
 	if (rc)
 		return rc;
-	update_listening(r);
 	rc = r->service ? ringbuf_open_socket(&r->rb, r->jail.events_fd, &r->jail, &r->session)
 			: ringbuf_open(&r->rb, r->jail.events_fd, &r->session);
 	if (rc) {
@@ -708,7 +707,7 @@ static int start_bpf(struct run *r)
 
 	if (rc)
 		return rc;
-	update_listening(r); /* again: the outputs are open now */
+	update_listening(r); /* the outputs are open now; no member exists yet */
 	r->session.backend = "bpf-lsm";
 	r->session.observed = true;
 	say_start(r, r->cli.audit ? "bpf-lsm, audit only (nothing is blocked)" : "bpf-lsm");

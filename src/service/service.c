@@ -31,7 +31,9 @@
 
 #include "base/exitcodes.h"
 #include "base/json.h"
+#include "base/fdkind.h"
 #include "base/loop.h"
+#include "base/procstatus.h"
 #include "backend/jail.h"
 #include "backend/observe.h"
 #include "backend/svcproto.h"
@@ -434,33 +436,6 @@ static int do_observe(struct cell *c, const struct svc_hdr *h)
 }
 
 /* The memfd's policy, checked, into p; the project path into project. */
-/*
- * What a descriptor a client passed is, told from /proc/self/fd without
- * calling into its file system: a file on the client's own FUSE mount
- * would answer fstat, read and even close (FUSE_FLUSH) only when it
- * pleases, and hold the service in an uninterruptible wait.
- */
-enum fd_kind { FD_OTHER, FD_MEMFD, FD_PIDFD, FD_SOCKET };
-
-static enum fd_kind fd_kind(int fd)
-{
-	char path[64], t[128];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, t, sizeof(t) - 1);
-	if (n <= 0)
-		return FD_OTHER;
-	t[n] = '\0';
-	if (!strncmp(t, "/memfd:", 7))
-		return FD_MEMFD;
-	if (!strcmp(t, "anon_inode:[pidfd]"))
-		return FD_PIDFD;
-	if (!strncmp(t, "socket:[", 8))
-		return FD_SOCKET;
-	return FD_OTHER;
-}
-
 static void *close_fd_thread(void *arg)
 {
 	close((int)(intptr_t)arg);
@@ -725,28 +700,6 @@ static int do_install(struct cell *c, const struct svc_hdr *h, int fd, bool audi
 	return reply(c, h->type, 0, &nexp, sizeof(nexp), -1);
 }
 
-/* A line "Name:\tV1\tV2..." of a /proc status file into v[0..n-1]; the count. */
-static int status_field(const char *st, const char *name, long v[], int n)
-{
-	const char *p = strstr(st, name);
-	int k = 0;
-	char *end;
-
-	if (!p || (p != st && p[-1] != '\n'))
-		return 0;
-	p += strlen(name);
-	while (k < n) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		v[k] = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		p = end;
-		k++;
-	}
-	return k;
-}
-
 /* The pid behind a pidfd (its fdinfo), or -1. */
 static pid_t pidfd_pid(int fd)
 {
@@ -764,55 +717,42 @@ static pid_t pidfd_pid(int fd)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	return status_field(buf, "Pid:", v, 1) == 1 && v[0] > 0 ? (pid_t)v[0] : -1;
+	return procstatus_field(buf, "Pid:", v, 1) == 1 && v[0] > 0 ? (pid_t)v[0] : -1;
 }
 
 /* Whether the child may join: the caller's own child, the caller's uid in
  * every slot, no_new_privs, in none of this service's cells. */
 static int judge_child(struct cell *c, pid_t pid, char *why, size_t wlen)
 {
-	char path[64], st[4096];
+	char st[4096];
 	long v[4];
-	int f, i;
-	ssize_t n;
+	int i;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	n = f < 0 ? -1 : read(f, st, sizeof(st) - 1);
-	if (f >= 0)
-		close(f);
-	if (n <= 0) {
+	if (procstatus_read(pid, st, sizeof(st))) {
 		snprintf(why, wlen, "process %d cannot be read", (int)pid);
 		return -1;
 	}
-	st[n] = '\0';
 	/* A live process, and a whole one: a zombie's pid would outlive its
 	 * key's owner, a thread's would never be a cell's member. */
-	{
-		const char *state = strstr(st, "\nState:");
-
-		if (state)
-			state += strlen("\nState:") + strspn(state + strlen("\nState:"), " \t");
-		if (!state || *state == 'Z' || *state == 'X' || !*state) {
-			snprintf(why, wlen, "process %d is not running", (int)pid);
-			return -1;
-		}
+	if (procstatus_gone(st)) {
+		snprintf(why, wlen, "process %d is not running", (int)pid);
+		return -1;
 	}
-	if (status_field(st, "Tgid:", v, 1) != 1 || v[0] != pid) {
+	if (procstatus_field(st, "Tgid:", v, 1) != 1 || v[0] != pid) {
 		snprintf(why, wlen, "%d is a thread, not a process", (int)pid);
 		return -1;
 	}
-	if (status_field(st, "PPid:", v, 1) != 1 || v[0] != c->peer.pid) {
+	if (procstatus_field(st, "PPid:", v, 1) != 1 || v[0] != c->peer.pid) {
 		snprintf(why, wlen, "process %d is not the caller's child", (int)pid);
 		return -1;
 	}
-	if (status_field(st, "Uid:", v, 4) != 4 || v[0] != (long)c->peer.uid ||
+	if (procstatus_field(st, "Uid:", v, 4) != 4 || v[0] != (long)c->peer.uid ||
 	    v[1] != (long)c->peer.uid || v[2] != (long)c->peer.uid || v[3] != (long)c->peer.uid) {
 		snprintf(why, wlen, "process %d does not run as uid %u alone", (int)pid,
 			 (unsigned)c->peer.uid);
 		return -1;
 	}
-	if (status_field(st, "NoNewPrivs:", v, 1) != 1 || v[0] != 1) {
+	if (procstatus_field(st, "NoNewPrivs:", v, 1) != 1 || v[0] != 1) {
 		snprintf(why, wlen, "process %d has not set no_new_privs", (int)pid);
 		return -1;
 	}
@@ -877,14 +817,15 @@ static int do_enrol(struct cell *c, const struct svc_hdr *h, int fd)
 static int do_canary(struct cell *c, const struct svc_hdr *h)
 {
 	struct svc_canary out = { 0 };
+	bool seen = false;
 	int rc;
 
 	if (!c->child)
 		return refuse(c, h->type, AL_EXIT_SERVICE, "no child enrolled");
-	rc = jail_canary_hits(&c->jail, c->child, &out.hits);
+	rc = jail_canary(&c->jail, c->child, &out.hits, &seen);
 	if (rc)
 		return reply(c, h->type, rc, NULL, 0, -1);
-	out.project_seen = jail_project_seen(&c->jail);
+	out.project_seen = seen;
 	return reply(c, h->type, 0, &out, sizeof(out), -1);
 }
 

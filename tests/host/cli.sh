@@ -76,7 +76,7 @@ else nok "quiet and verbose" "quiet: $(cat "$base/quiet.err") verbose: $(cat "$b
 # Without root the one thing that matters more is said too, in one line.
 out=$(su nobody -s /bin/sh -c "cd $P && $bin $P -- true" 2>&1 </dev/null)
 if [ "$(grep -c '^agentlock: warning: ' <<<"$out")" = 1 ] &&
-	grep -qx "agentlock: warning: refused operations are not reported (observing needs root)" <<<"$out" &&
+	grep -qx "agentlock: warning: refused operations are not reported (observing needs root or the agentlock service: start it with sudo systemctl enable --now agentlockd.socket)" <<<"$out" &&
 	[ "$(grep -vc '^agentlock: \(warning\|jailed\|landlock\): ' <<<"$out")" = 1 ]; then
 	ok "as a user: the start line and one warning (refusals are not reported)"
 else nok "as a user" "$out"; fi

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef AL_PROCSTATUS_H
+#define AL_PROCSTATUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* /proc/PID/status read and parsed the one way (the launcher, the service). */
+
+/* The status text of pid into buf (len bytes, NUL-terminated): 0 or -errno. */
+int procstatus_read(pid_t pid, char *buf, size_t len);
+/* The numbers of the line "Name:\tV1\tV2..." (name with its colon, found
+ * at the start of a line only) into v[0..n-1]: how many were read. */
+int procstatus_field(const char *st, const char *name, long v[], int n);
+/* Whether the status is a zombie's or a dead task's (or names no state). */
+bool procstatus_gone(const char *st);
+
+#endif

@@ -134,7 +134,7 @@ run asroot --user root "$P" -- true
 # Without root: the Landlock backend still confines.
 out=$(su nobody -s /bin/sh -c "cd $P && $bin --headless $P -- sh -c 'cat $base/home/.ssh/id_rsa; echo user >u.txt; cat u.txt'" 2>&1)
 if grep -q "^user$" <<<"$out" && ! grep -q SECRET <<<"$out" && grep -q "^agentlock: landlock (ABI [0-9]*), profile default" <<<"$out" &&
-	grep -qx "agentlock: warning: refused operations are not reported (observing needs root)" <<<"$out"; then
+	grep -qx "agentlock: warning: refused operations are not reported (observing needs root or the agentlock service: start it with sudo systemctl enable --now agentlockd.socket)" <<<"$out"; then
 	ok "without root (auto): confined by Landlock, working in the project; 'not reported' stays a visible warning"
 else nok "without root" "$out"; fi
 

@@ -167,15 +167,24 @@ static bool is_deny(const struct policy_rule *r)
 	return r->access == 0;
 }
 
-/* A deny whose closest rule above is a grant: Landlock must carve it out. */
+/*
+ * A deny, or a narrower grant (read-only inside a writable tree: --ro, a
+ * rule's refuse), whose closest rule above grants more: Landlock adds
+ * rights down a tree and cannot take them back below, so the grant above
+ * must be carved around it. Protected paths (class persistence), exact and
+ * name-prefix rules have ways of their own (plan_protect, plan_prefix).
+ */
 static bool carved_deny(const struct policy *p, const struct policy_rule *d)
 {
 	const struct policy_rule *up;
 
-	if (!is_deny(d))
+	if (d->class == AL_CLASS_PERSISTENCE || (d->flags & (AL_RULE_EXACT | AL_RULE_PREFIX)))
 		return false;
 	up = rule_above(p, d->path);
-	return up && !is_deny(up);
+	if (!up || is_deny(up))
+		return false;
+	return is_deny(d) || ((d->access & ~up->access) == 0 && d->access != up->access &&
+			      (up->access & ~d->access & AL_ACC_WRITE));
 }
 
 static bool grant_has_carve(const struct policy *p, const struct policy_rule *g)
@@ -257,9 +266,10 @@ static size_t warn_carve(const struct policy *p, const struct policy_rule *g, st
 			continue;
 		n++;
 		sb_printf(warn,
-			  "landlock: '%s' is refused inside the %s tree '%s' by granting what is "
+			  "landlock: '%s' is %s inside the %s tree '%s' by granting what is "
 			  "beside it instead: %s\n",
-			  d->path, g->access & AL_ACC_WRITE ? "writable" : "readable", g->path,
+			  d->path, is_deny(d) ? "refused" : "read-only",
+			  g->access & AL_ACC_WRITE ? "writable" : "readable", g->path,
 			  g->access & AL_ACC_WRITE
 				  ? "entries directly in the directories on the way can no longer be "
 				    "created, removed or renamed"

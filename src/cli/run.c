@@ -46,6 +46,7 @@
 #include "base/ownsock.h"
 #include "backend/cgroup.h"
 #include "policy/profiles.h"
+#include "policy/refuse.h"
 #include "policy/rules.h"
 
 extern char **environ;
@@ -997,7 +998,7 @@ static int start_landlock(struct run *r)
 			"signal your processes outside the cell (kill, SIGSTOP); BPF-LSM refuses "
 			"that", abi);
 	if (r->ll.ncarved)
-		warning("Landlock approximates %zu deny rule%s inside a granted tree by granting "
+		warning("Landlock approximates %zu deny or read-only rule%s inside a granted tree by granting "
 			"what is beside it: new entries on the way are refused or unreadable (-v "
 			"says which)", r->ll.ncarved, r->ll.ncarved == 1 ? "" : "s");
 	/* The SSH relay's mode hands out connected Unix sockets only (ll_apply). */
@@ -1119,6 +1120,12 @@ static int load_rules(struct run *r)
 		return AL_EXIT_USAGE;
 	}
 	r->session.rules = &r->rules;
+	/* action: refuse, where the kernel can hold it: into the policy,
+	 * before any backend takes it. */
+	if (rules_refuse(&r->rules, &r->cell.policy)) {
+		snprintf(r->err, sizeof(r->err), "out of memory compiling the rules' refusals");
+		return AL_EXIT_INTERNAL;
+	}
 	return 0;
 }
 
@@ -1134,11 +1141,14 @@ static void say_rule_actions(struct run *r)
 
 		if (!u->enabled)
 			continue;
-		if (u->act == RULE_ACT_REFUSE)
-			warning("rule '%s' (%s): action refuse cannot act: rules judge events after "
-				"the kernel has decided; the events are tagged and reported only "
-				"(refuse a path with the profile's rules: deny:)",
-				u->name, u->origin);
+		if (u->act == RULE_ACT_REFUSE && !u->refuses)
+			warning("rule '%s' (%s): action refuse cannot act: %s; the events are "
+				"tagged and reported only (refuse a path with the profile's "
+				"rules: deny:)",
+				u->name, u->origin, u->refuse_why);
+		else if (u->act == RULE_ACT_REFUSE)
+			detail(r, "rule '%s' refuses in the kernel what it names (its paths are "
+				  "in the cell's rules)", u->name);
 		else if (u->act == RULE_ACT_FREEZE && !r->freeze_ok)
 			warning("rule '%s' (%s): action freeze cannot act: %s; the events are "
 				"tagged and reported only",

@@ -36,6 +36,8 @@ struct rule_match {
 	size_t n;
 };
 
+#define RULE_WHY_LEN 200
+
 struct rule {
 	char *name;
 	char *description;
@@ -46,6 +48,10 @@ struct rule {
 	struct rule_match match;
 	struct rule_match except; /* the rule does not apply where this matches (if any) */
 	bool has_except;
+	/* action refuse, after rules_refuse (policy/refuse.h): whether its paths
+	 * are in the cell's policy, or why they cannot be */
+	bool refuses;
+	char refuse_why[RULE_WHY_LEN];
 };
 
 struct ruleset {

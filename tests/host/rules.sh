@@ -193,5 +193,45 @@ if grep -q "rule 'cloud-credentials' (.*rules.yaml:2): action freeze cannot act:
 	ok "without root: the start says the freeze rule cannot act"
 else nok "freeze without root" "$(cat "$out/fzuser.err")"; fi
 
+# action: refuse, made the kernel's where the rule names files: a read refused
+# inside a read-only grant, a tree made read-only inside the project; a rule
+# the kernel cannot judge (a glob) says so at start and only tags.
+fresh
+mkdir -p "$H/docs" "$P/vendor"
+echo PLAN >"$H/docs/plan.txt"
+echo SECRET >"$H/docs/secret.txt"
+echo v1 >"$P/vendor/lib.c"
+chown -R "$U:" "$H/docs" "$P/vendor"
+userrules <<'EOF2'
+rules:
+  - name: docs-secret
+    severity: alert
+    action: refuse
+    match:
+      path: [~/docs/secret.txt]
+  - name: vendor-read-only
+    severity: warn
+    action: refuse
+    match:
+      type: open
+      access: write
+      path: [~/proj/vendor/**]
+  - name: curl-anywhere
+    severity: info
+    action: refuse
+    match:
+      type: open
+      access: exec
+      path: ["**/bin/curl"]
+EOF2
+run refuse -v --ro "$H/docs" "$P" -- sh -c "cat $H/docs/plan.txt; cat $H/docs/secret.txt; echo v2 >>vendor/lib.c; cat vendor/lib.c"
+if grep -qx PLAN "$out/refuse.out" && ! grep -q SECRET "$out/refuse.out" && [ "$(grep -c . "$P/vendor/lib.c")" = 1 ] &&
+	[ "$(tags "$out/refuse.report" | grep -c '^docs-secret alert blocked ')" = 1 ] &&
+	jq -e -s --arg f "$P/vendor/lib.c" 'any(.[]; .path==$f and .verdict=="blocked" and .rule=="vendor-read-only")' "$out/refuse.report" >/dev/null &&
+	grep -q "rule 'docs-secret' refuses in the kernel" "$out/refuse.err" &&
+	grep -q "rule 'curl-anywhere' (.*rules.yaml:[0-9]*): action refuse cannot act: its path \*\*/bin/curl is a pattern" "$out/refuse.err"; then
+	ok "action refuse: a named file and a read-only tree are refused by the kernel and tagged; a glob rule says it cannot act"
+else nok "action refuse" "rc=$rc out=$(cat "$out/refuse.out" | tr '\n' ' ') $(tags "$out/refuse.report") $(grep -i 'rule\|landlock:' "$out/refuse.err" | head -5)"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -9,8 +9,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "policy/policy.h"
 #include "policy/profile.h"
 #include "policy/profiles.h"
+#include "policy/refuse.h"
 #include "policy/rules.h"
 #include "session/report.h"
 #include "session/session.h"
@@ -349,6 +351,53 @@ static void session_tags(void **state)
 	sb_free(&sb);
 }
 
+/* action: refuse into the policy: what names files acts, the rest says why
+ * not, and nothing the cell lacked is ever granted. */
+static void refusals(void **state)
+{
+	static const char user[] =
+		"rules:\n"
+		"  - name: vendor-ro\n    severity: warn\n    action: refuse\n"
+		"    match: {type: open, access: write, path: /proj/vendor/**}\n"
+		"  - name: secret\n    severity: alert\n    action: refuse\n"
+		"    match: {path: [/proj/a.txt, /home/u]}\n"
+		"  - name: curl\n    severity: info\n    action: refuse\n"
+		"    match: {type: open, access: exec, path: \"**/bin/curl\"}\n"
+		"  - name: by-comm\n    severity: info\n    action: refuse\n"
+		"    match: {comm: curl, path: /proj/b}\n"
+		"  - name: tag-only\n    severity: info\n"
+		"    match: {path: /proj/c}\n";
+	char err[PROF_ERR_LEN];
+	struct ruleset rs;
+	struct policy p;
+
+	(void)state;
+	assert_int_equal(policy_build(&p, "/proj"), 0);
+	assert_int_equal(policy_add(&p, "/home/u", AL_ACC_READ, AL_CLASS_GRANTED, AL_RULE_EXACT), 0);
+	assert_int_equal(parse(user, &rs, err), 0);
+	assert_int_equal(rules_set_home(&rs, "/home/u"), 0);
+	assert_int_equal(rules_refuse(&rs, &p), 0);
+	assert_true(rs.r[rules_find(&rs, "vendor-ro")].refuses);
+	assert_true(rs.r[rules_find(&rs, "secret")].refuses);
+	assert_false(rs.r[rules_find(&rs, "curl")].refuses);
+	assert_non_null(strstr(rs.r[rules_find(&rs, "curl")].refuse_why, "is a pattern"));
+	assert_false(rs.r[rules_find(&rs, "by-comm")].refuses);
+	assert_non_null(strstr(rs.r[rules_find(&rs, "by-comm")].refuse_why, "comm: curl"));
+	assert_false(rs.r[rules_find(&rs, "tag-only")].refuses);
+	/* read-only below vendor; the project's class kept; the rest as it was */
+	assert_int_equal(policy_classify(&p, "/proj/vendor/x.c", 1).granted & (AL_ACC_READ | AL_ACC_WRITE),
+			 AL_ACC_READ);
+	assert_int_equal(policy_classify(&p, "/proj/vendor/x.c", 1).class, AL_CLASS_PROJECT);
+	assert_true(policy_classify(&p, "/proj/other.c", 1).granted & AL_ACC_WRITE);
+	assert_int_equal(policy_classify(&p, "/proj/a.txt", 1).granted, 0);
+	/* /home/u could be listed, nothing below read: a refusal there grants
+	 * nothing below (it takes the lesser of the two) */
+	assert_int_equal(policy_classify(&p, "/home/u/.ssh/id_rsa", 1).granted, 0);
+	assert_int_equal(policy_classify(&p, "/home/u", 1).granted, 0);
+	rules_free(&rs);
+	policy_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,6 +408,7 @@ int main(void)
 		cmocka_unit_test(overrides),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(session_tags),
+		cmocka_unit_test(refusals),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

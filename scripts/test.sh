@@ -158,6 +158,12 @@ run_logged tui-resources tests/tui/resources.sh build-asan
 step "tui: the final screen waits for q while watchers are still served (one event loop)"
 run_logged tui-final tests/tui/final.sh build-asan
 
+step "tui: the process tree (t) on a recorded session: parents, exit codes, escapes, hostile argv escaped"
+run_logged tui-tree tests/tui/tree.sh build-asan
+
+step "tui: the freeze banner of a live run (a freeze rule matched, the counter stops, r resumes)"
+run_logged tui-freeze tests/tui/freeze.sh build-asan
+
 step "host: the event schema (every line of real sessions validates against docs/event-schema.json)"
 run_logged host-schema tests/host/schema.sh build-asan
 

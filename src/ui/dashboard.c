@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The dashboard (dashboard.h): masthead, escape leaderboard, live stream,
- * footer, and the detail, filter, help and copy interactions. Every string
- * from the agent goes through term_sanitize_mode before it reaches the
- * screen, and redraws are limited to ten a second however fast events come.
+ * The dashboard (dashboard.h): masthead, escape leaderboard (or the process
+ * tree), live stream, footer, and the detail, filter, help and copy
+ * interactions. Every string from the agent goes through term_sanitize_mode
+ * before it reaches the screen, and redraws are limited to ten a second
+ * however fast events come.
  */
 #define _GNU_SOURCE
 #define NCURSES_WIDECHAR 1
@@ -35,15 +36,18 @@ enum { C_OK = 1, C_BAD, C_WARN, C_HEAD, C_DIM, C_BADGE_JAIL, C_BADGE_AUDIT };
 struct glyphs {
 	const char *bar_on, *bar_off, *flag, *ok, *no, *would, *line;
 	const char *spark[9];
+	const char *tee, *elbow, *pipe; /* the process tree's branches, two columns each */
 };
 
 static const struct glyphs utf8_glyphs = {
 	"█", "░", "🔥", "✓", "✗", "?", "─",
 	{ " ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" },
+	"├─", "└─", "│ ",
 };
 static const struct glyphs ascii_glyphs = {
 	"#", ".", "!", "+", "x", "?", "-",
 	{ " ", "_", ".", "-", ":", "=", "+", "*", "#" },
+	"|-", "`-", "| ",
 };
 
 struct dash {
@@ -54,6 +58,8 @@ struct dash {
 	bool ascii, color;
 	int cursor;	 /* row of the leaderboard under the cursor */
 	int top;	 /* first leaderboard row shown */
+	bool tree;	 /* the process tree in place of the leaderboard (t) */
+	int tcursor, ttop; /* the same for the tree */
 	bool paused;
 	uint64_t paused_at; /* stream_total when paused */
 	char filter[128];
@@ -62,9 +68,10 @@ struct dash {
 	bool has_pane;	  /* live: an agent view to switch back to */
 	/* Overlays and prompts are modes, never blocking loops: events keep
 	 * flowing and COMMAND keeps running while the user reads or types. */
-	enum { M_NONE, M_FILTER, M_CONFIRM, M_DETAIL, M_HELP } mode;
+	enum { M_NONE, M_FILTER, M_CONFIRM, M_DETAIL, M_PROC, M_HELP } mode;
 	char input[128];
 	const struct lb_entry *detail; /* entries are never moved or freed while shown */
+	uint64_t proc_seq; /* the process M_PROC shows (its slot may be reused meanwhile) */
 	struct strbuf sb;
 };
 
@@ -443,6 +450,141 @@ static void draw_escapes(struct dash *d, int y0, int rows)
 	}
 }
 
+/* The process tree's columns: flag, PID, STATE, TIME, ESC, then the branches and COMMAND. */
+#define TREE_STATE_W 17 /* "killed by SIGKILL" */
+#define TREE_CMD_X (3 + 8 + TREE_STATE_W + 1 + 7 + 5 + 2) /* flag, "%7u ", state, "%6s ", "%5s  " */
+
+/* A row of the tree as drawn: the process and the branches before it. */
+struct tree_line {
+	const struct model_proc *p;
+	unsigned depth;
+	uint32_t more; /* bit k: the process above at depth k has siblings still to come */
+	bool last;
+};
+
+/* Whether the filter lets p through (its command line or name). */
+static bool tree_match(const struct dash *d, const struct model_proc *p)
+{
+	return !d->filter[0] || memmem(p->cmd, p->cmd_len, d->filter, strlen(d->filter)) ||
+	       strstr(p->comm, d->filter);
+}
+
+/* The tree's rows the filter lets through; the branches are worked out over all rows. */
+static size_t tree_lines(struct dash *d, struct tree_line *out)
+{
+	static struct model_tree_row rows[MODEL_PROCS];
+	size_t n = model_proc_tree(d->m, rows, MODEL_PROCS), i, shown = 0;
+	uint32_t more = 0;
+
+	for (i = 0; i < n && i < MODEL_PROCS; i++) {
+		unsigned k = rows[i].depth;
+		uint32_t above = more & ((1u << k) - 1);
+
+		if (tree_match(d, rows[i].p))
+			out[shown++] = (struct tree_line){ rows[i].p, k, above, rows[i].last };
+		more = above | (rows[i].last ? 0 : 1u << k);
+	}
+	return shown;
+}
+
+/* A count in at most five columns ("12345", "123k"). */
+static void count5(uint64_t n, char *buf, size_t len)
+{
+	if (n < 100000)
+		snprintf(buf, len, "%llu", (unsigned long long)n);
+	else
+		snprintf(buf, len, "%lluk", (unsigned long long)(n / 1000 < 9999 ? n / 1000 : 9999));
+}
+
+static void draw_tree_line(struct dash *d, const struct tree_line *l, int y, bool sel)
+{
+	const struct model_proc *p = l->p;
+	const char *cmd, *ell = d->ascii ? "~" : "…";
+	int on = sel ? A_REVERSE : 0, x = TREE_CMD_X + 2 * (int)l->depth, pair, w;
+	char buf[48];
+	unsigned k;
+
+	attrset(on);
+	move(y, 0);
+	clrtoeol();
+	if (p->escapes) {
+		style(d, C_BAD, A_BOLD | on);
+		mvaddstr(y, 0, d->g->flag);
+	}
+	attrset(on);
+	mvprintw(y, 3, "%7u ", p->pid);
+	model_proc_state(p, buf, sizeof(buf));
+	pair = !p->ended ? C_OK : p->status & 0x7f ? C_BAD : p->status >> 8 & 0xff ? C_WARN : 0;
+	style(d, pair, on | (pair ? A_BOLD : 0));
+	printw("%-*.*s ", TREE_STATE_W, TREE_STATE_W, buf);
+	attrset(on);
+	model_proc_time(p, d->m->now_ns, buf, sizeof(buf));
+	printw("%6s ", buf);
+	count5(p->escapes, buf, sizeof(buf));
+	style(d, C_BAD, A_BOLD | on);
+	printw("%5s", p->escapes ? buf : "");
+	style(d, C_DIM, on);
+	move(y, TREE_CMD_X);
+	for (k = 1; k <= l->depth; k++)
+		addstr(k < l->depth ? (l->more >> k & 1 ? d->g->pipe : "  ") :
+		       l->last	    ? d->g->elbow :
+				      d->g->tee);
+	/* A command line of its own; a fork's (its parent's) or a bare name dimmed. */
+	style(d, p->exec_seen ? 0 : C_DIM, on);
+	cmd = safe(d, p->cmd, p->cmd_len);
+	w = COLS - x - 1;
+	if (p->cmd_cut && cols_of(cmd, NULL, -1) < w) {
+		mvaddstr(y, x, cmd);
+		addstr(ell);
+	} else {
+		put(d, y, x, cmd, w, false);
+	}
+	attrset(A_NORMAL);
+}
+
+static void draw_tree(struct dash *d, int y0, int rows)
+{
+	static struct tree_line lines[MODEL_PROCS];
+	const struct model_procs *t = &d->m->procs;
+	size_t shown = tree_lines(d, lines), running = 0, i;
+	char title[320], gone[64] = "";
+	int r;
+
+	for (i = 0; i < t->n; i++)
+		running += !t->p[i].ended;
+	if (t->forgotten)
+		snprintf(gone, sizeof(gone), ", %llu forgotten",
+			 (unsigned long long)t->forgotten);
+	snprintf(title, sizeof(title), " Processes: %zu (%zu running%s)%s%s%s ", t->n, running, gone,
+		 d->filter[0] ? " matching '" : "", d->filter[0] ? d->filter : "",
+		 d->filter[0] ? "'" : "");
+	hline_at(d, y0, safe(d, title, strlen(title)));
+	rows--;
+	if (rows <= 1)
+		return;
+	style(d, C_DIM, A_BOLD);
+	mvprintw(y0 + 1, 0, "   %7s %-*s %6s %5s  %s", "PID", TREE_STATE_W, "STATE", "TIME", "ESC",
+		 "COMMAND");
+	attrset(A_NORMAL);
+	rows--;
+	if (!shown) {
+		mvaddstr(y0 + 2, 3, d->filter[0] ? "(no process matches the filter)" :
+				    d->m->unobserved ? "(not observed: this backend cannot see processes)" :
+						       "(no program run seen yet)");
+		return;
+	}
+	if (d->tcursor >= (int)shown)
+		d->tcursor = (int)shown - 1;
+	if (d->tcursor < 0)
+		d->tcursor = 0;
+	if (d->tcursor < d->ttop)
+		d->ttop = d->tcursor;
+	if (d->tcursor >= d->ttop + rows)
+		d->ttop = d->tcursor - rows + 1;
+	for (r = 0; r < rows && d->ttop + r < (int)shown; r++)
+		draw_tree_line(d, &lines[d->ttop + r], y0 + 2 + r, d->ttop + r == d->tcursor);
+}
+
 static const char *item_op(const struct model_item *it)
 {
 	if (it->op == AL_OP_OPEN)
@@ -492,8 +634,10 @@ static void draw_footer(struct dash *d, int y, bool split)
 {
 	const char *keys = split ? (d->ascii ? "Ctrl-] full dashboard (all other keys go to the agent)" :
 					       "Ctrl-] full dashboard · all other keys go to the agent") :
-			   d->ascii ? "q quit  j/k move  Enter detail  / filter  space pause  c copy  ? help" :
-				      "q quit  ↑↓/jk move  ⏎ detail  / filter  space pause  c copy  ? help";
+			   d->tree ? (d->ascii ? "q quit  j/k move  Enter detail  t board  / filter  space pause  c copy  ? help" :
+						 "q quit  ↑↓/jk move  ⏎ detail  t board  / filter  space pause  c copy  ? help") :
+			   d->ascii ? "q quit  j/k move  Enter detail  t tree  / filter  space pause  c copy  ? help" :
+				      "q quit  ↑↓/jk move  ⏎ detail  t tree  / filter  space pause  c copy  ? help";
 
 	move(y, 0);
 	clrtoeol();
@@ -603,12 +747,66 @@ static void draw_detail(struct dash *d)
 	delwin(win);
 }
 
+/* The process M_PROC shows, or NULL once its slot went to a newer one. */
+static const struct model_proc *proc_by_seq(const struct model *m, uint64_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < m->procs.n; i++)
+		if (m->procs.p[i].seq == seq)
+			return &m->procs.p[i];
+	return NULL;
+}
+
+static void draw_proc(struct dash *d)
+{
+	const struct model_proc *p = proc_by_seq(d->m, d->proc_seq);
+	char state[48], when[48], a[32], line[256];
+	int y = 1, w = COLS - 8, cmd_rows = p ? cols_of(safe(d, p->cmd, p->cmd_len), NULL, -1) / (w - 3) + 1 : 0;
+	WINDOW *win = box_win(d, 9 + cmd_rows, w);
+
+	if (!win)
+		return;
+	wattron(win, A_BOLD);
+	mvwaddstr(win, 0, 2, " Process ");
+	wattroff(win, A_BOLD);
+	if (!p) {
+		mvwaddstr(win, 1, 2, "forgotten: the table made room for newer processes");
+	} else {
+		snprintf(line, sizeof(line), "%s[%u], child of %u", p->comm, p->pid, p->ppid);
+		mvwaddstr(win, y, 2, safe(d, line, strlen(line)));
+		model_proc_state(p, state, sizeof(state));
+		model_proc_time(p, d->m->now_ns, when, sizeof(when));
+		clock_text(p->start_ns, a, sizeof(a), true);
+		snprintf(line, sizeof(line), "%s %s %s (started %s)", state,
+			 p->ended ? "after" : "for", when, a);
+		mvwaddstr(win, ++y, 2, line);
+		snprintf(line, sizeof(line), "%u program%s run, %llu escape attempt%s", p->execs,
+			 p->execs == 1 ? "" : "s", (unsigned long long)p->escapes,
+			 p->escapes == 1 ? "" : "s");
+		mvwaddstr(win, ++y, 2, line);
+		mvwaddstr(win, ++y, 2, "cwd: ");
+		if (p->cwd_cut)
+			waddstr(win, d->ascii ? "~" : "…");
+		waddstr(win, p->cwd_len ? safe(d, p->cwd, p->cwd_len) : "(unknown)");
+		mvwaddstr(win, y += 2, 2, !p->exec_seen && p->cmd_len == strnlen(p->comm, AL_COMM_LEN) ?
+			  "no program run seen: its name only" : !p->exec_seen ?
+			  "command line (its parent's: it ran no program of its own):" :
+			  p->cmd_cut ? "command line (cut):" : "command line:");
+		wrap_in(win, y + 1, 2, safe(d, p->cmd, p->cmd_len));
+	}
+	mvwaddstr(win, getmaxy(win) - 1, 2, " any key closes ");
+	wnoutrefresh(win);
+	delwin(win);
+}
+
 static void draw_help(struct dash *d)
 {
 	static const char *const lines[] = {
-		"Up/Down or k/j   move through the escape attempts",
+		"Up/Down or k/j   move through the escape attempts (or the processes)",
 		"PgUp/PgDn, g/G   a page, the top, the bottom",
 		"Enter            the selected attempt in full: path, processes, times",
+		"t                the process tree, in place of the escape attempts",
 		"/                filter both lists by a substring (empty: clear)",
 		"space            pause or resume the live stream",
 		"c                copy a session summary (OSC 52) and save it to a file",
@@ -620,6 +818,8 @@ static void draw_help(struct dash *d)
 		"Not blocked: outside the policy, but this backend could not refuse it.",
 		"The flag marks what a behaviour rule of severity alert tagged",
 		"(keys, credentials, persistence, ...: agentlock rules lists them).",
+		"The tree: each process under its parent, how it ended (exit N, killed",
+		"by SIG...), how long it ran, and its escape attempts (flagged).",
 	};
 	WINDOW *win = box_win(d, (int)(sizeof(lines) / sizeof(lines[0])) + 3, 76);
 	size_t i;
@@ -647,19 +847,24 @@ static void draw(struct dash *d)
 		return;
 	}
 	draw_masthead(d, 0);
-	/* The leaderboard takes what it needs, up to 55%; the stream the rest. */
+	/* The leaderboard (or the tree) takes what it needs, up to 55%; the stream the rest. */
 	avail = LINES - 4;
 	esc_rows = avail * 55 / 100;
-	if ((int)d->m->lb.n + 3 < esc_rows)
-		esc_rows = (int)d->m->lb.n + 3;
+	if ((int)(d->tree ? d->m->procs.n : d->m->lb.n) + 3 < esc_rows)
+		esc_rows = (int)(d->tree ? d->m->procs.n : d->m->lb.n) + 3;
 	if (esc_rows < 5)
 		esc_rows = 5;
-	draw_escapes(d, 3, esc_rows);
+	if (d->tree)
+		draw_tree(d, 3, esc_rows);
+	else
+		draw_escapes(d, 3, esc_rows);
 	draw_stream(d, 3 + esc_rows, avail - esc_rows);
 	draw_footer(d, LINES - 1, false);
 	wnoutrefresh(stdscr);
 	if (d->mode == M_DETAIL)
 		draw_detail(d);
+	else if (d->mode == M_PROC)
+		draw_proc(d);
 	else if (d->mode == M_HELP)
 		draw_help(d);
 	doupdate();
@@ -828,7 +1033,7 @@ static bool prompt_key(struct dash *d, int ch)
 	}
 	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
 		snprintf(d->filter, sizeof(d->filter), "%s", d->input);
-		d->cursor = d->top = 0;
+		d->cursor = d->top = d->tcursor = d->ttop = 0;
 		d->mode = M_NONE;
 	} else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) {
 		d->input[n - 1] = '\0';
@@ -850,14 +1055,24 @@ static const struct lb_entry *selected(struct dash *d)
 		       NULL;
 }
 
+/* The process under the tree's cursor, for its detail: its seq, or 0. */
+static uint64_t selected_proc(struct dash *d)
+{
+	static struct tree_line lines[MODEL_PROCS];
+	size_t shown = tree_lines(d, lines);
+
+	return d->tcursor >= 0 && d->tcursor < (int)shown ? lines[d->tcursor].p->seq : 0;
+}
+
 /* Returns true when the user quits. */
 static bool on_key(struct dash *d, int ch)
 {
 	int page = LINES / 3 > 1 ? LINES / 3 : 1;
+	int *cursor = d->tree ? &d->tcursor : &d->cursor;
 
 	if (d->mode == M_FILTER || d->mode == M_CONFIRM)
 		return prompt_key(d, ch);
-	if (d->mode == M_DETAIL || d->mode == M_HELP) {
+	if (d->mode == M_DETAIL || d->mode == M_PROC || d->mode == M_HELP) {
 		d->mode = M_NONE; /* any key closes */
 		return false;
 	}
@@ -872,32 +1087,41 @@ static bool on_key(struct dash *d, int ch)
 		break;
 	case KEY_UP:
 	case 'k':
-		d->cursor--;
+		(*cursor)--;
 		break;
 	case KEY_DOWN:
 	case 'j':
-		d->cursor++;
+		(*cursor)++;
 		break;
 	case KEY_PPAGE:
-		d->cursor -= page;
+		*cursor -= page;
 		break;
 	case KEY_NPAGE:
-		d->cursor += page;
+		*cursor += page;
 		break;
 	case KEY_HOME:
 	case 'g':
-		d->cursor = 0;
+		*cursor = 0;
 		break;
 	case KEY_END:
 	case 'G':
-		d->cursor = LB_MAX_ENTRIES;
+		*cursor = LB_MAX_ENTRIES > MODEL_PROCS ? LB_MAX_ENTRIES : MODEL_PROCS;
 		break;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
+		if (d->tree) {
+			d->proc_seq = selected_proc(d);
+			if (d->proc_seq)
+				d->mode = M_PROC;
+			break;
+		}
 		d->detail = selected(d);
 		if (d->detail)
 			d->mode = M_DETAIL;
+		break;
+	case 't':
+		d->tree = !d->tree;
 		break;
 	case '/':
 		snprintf(d->input, sizeof(d->input), "%s", d->filter);

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The dashboard's model (model.h): counts, leaderboard, rates, recent events. */
+/* The dashboard's model (model.h): counts, leaderboard, rates, recent events, processes. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui/model.h"
 #include "session/report.h"
 
 #define NS 1000000000LL
+#define MS 1000000LL
 
 int model_init(struct model *m)
 {
@@ -85,6 +88,173 @@ static void stream_add(struct model *m, const struct al_event *ev, int64_t real_
 	m->stream_total++;
 }
 
+/* The pid index's first slot to probe for pid. */
+static size_t pid_home(uint32_t pid)
+{
+	return (pid * 2654435761u) & (MODEL_PROC_INDEX - 1);
+}
+
+/* Where pid is in the index, or the empty slot where it would go. */
+static size_t index_pos(const struct model_procs *t, uint32_t pid)
+{
+	size_t i = pid_home(pid);
+
+	while (t->index[i] && t->p[t->index[i] - 1].pid != pid)
+		i = (i + 1) & (MODEL_PROC_INDEX - 1);
+	return i;
+}
+
+/* Empties index slot i, moving later ones of its run back (linear probing). */
+static void index_del(struct model_procs *t, size_t i)
+{
+	size_t mask = MODEL_PROC_INDEX - 1, j = i, k;
+
+	for (;;) {
+		t->index[i] = 0;
+		do {
+			j = (j + 1) & mask;
+			if (!t->index[j])
+				return;
+			k = pid_home(t->p[t->index[j] - 1].pid);
+		} while (i <= j ? i < k && k <= j : i < k || k <= j);
+		t->index[i] = t->index[j];
+		i = j;
+	}
+}
+
+static struct model_proc *proc_find(struct model_procs *t, uint32_t pid)
+{
+	size_t i = index_pos(t, pid);
+
+	return t->index[i] ? &t->p[t->index[i] - 1] : NULL;
+}
+
+const struct model_proc *model_proc_find(const struct model *m, uint32_t pid)
+{
+	size_t i = index_pos(&m->procs, pid);
+
+	return m->procs.index[i] ? &m->procs.p[m->procs.index[i] - 1] : NULL;
+}
+
+/* The slot to reuse in a full table: the oldest ended process, else the oldest. */
+static size_t proc_victim(const struct model_procs *t)
+{
+	size_t i, old = 0, ended = MODEL_PROCS;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->p[i].seq < t->p[old].seq)
+			old = i;
+		if (t->p[i].ended && (ended == MODEL_PROCS || t->p[i].seq < t->p[ended].seq))
+			ended = i;
+	}
+	return ended < MODEL_PROCS ? ended : old;
+}
+
+/* A process's command line before its exec: its parent's when it goes by
+ * the same name (a fork runs its parent's program), else its name. */
+static void proc_inherit(struct model_proc *p, const struct model_proc *parent)
+{
+	if (parent && !strncmp(parent->comm, p->comm, AL_COMM_LEN)) {
+		memcpy(p->cmd, parent->cmd, parent->cmd_len);
+		p->cmd_len = parent->cmd_len;
+		p->cmd_cut = parent->cmd_cut;
+		memcpy(p->cwd, parent->cwd, parent->cwd_len);
+		p->cwd_len = parent->cwd_len;
+		p->cwd_cut = parent->cwd_cut;
+	} else {
+		p->cmd_len = (uint16_t)strnlen(p->comm, AL_COMM_LEN);
+		memcpy(p->cmd, p->comm, p->cmd_len);
+	}
+}
+
+/* A new process for ev's pid, first seen at ns; the table makes room. */
+static struct model_proc *proc_new(struct model *m, const struct al_event *ev, int64_t ns)
+{
+	struct model_procs *t = &m->procs;
+	struct model_proc *p;
+	size_t slot, i;
+
+	if (t->n < MODEL_PROCS) {
+		slot = t->n++;
+	} else {
+		slot = proc_victim(t);
+		i = index_pos(t, t->p[slot].pid);
+		if (t->index[i] == slot + 1)
+			index_del(t, i);
+		t->forgotten++;
+	}
+	p = &t->p[slot];
+	memset(p, 0, sizeof(*p));
+	p->seq = ++t->seq;
+	p->pid = ev->tgid;
+	p->ppid = ev->ppid;
+	memcpy(p->comm, ev->comm, AL_COMM_LEN);
+	p->comm[AL_COMM_LEN - 1] = '\0';
+	p->start_ns = ns;
+	proc_inherit(p, proc_find(t, ev->ppid));
+	t->index[index_pos(t, p->pid)] = (uint16_t)(slot + 1);
+	return p;
+}
+
+/* The process ev is about: the live one with its pid, or a new one (a pid
+ * reused after its exit is a new process). */
+static struct model_proc *proc_of(struct model *m, const struct al_event *ev, int64_t ns)
+{
+	struct model_proc *p = proc_find(&m->procs, ev->tgid);
+
+	return p && !p->ended ? p : proc_new(m, ev, ns);
+}
+
+/* An exec: the command line (its start kept) and the working directory (its end). */
+static void proc_exec(struct model *m, const struct al_event *ev, int64_t ns)
+{
+	struct model_proc *p = proc_of(m, ev, ns);
+	struct report_exec x;
+	size_t len, i;
+
+	memcpy(p->comm, ev->comm, AL_COMM_LEN);
+	p->comm[AL_COMM_LEN - 1] = '\0';
+	p->execs++;
+	if (!report_exec_parts(ev, &x))
+		return;
+	p->exec_seen = true;
+	len = x.argv_len;
+	while (len && x.argv[len - 1] == '\0')
+		len--;
+	p->cmd_cut = x.argv_cut || len > MODEL_CMD_KEEP;
+	p->cmd_len = (uint16_t)(len > MODEL_CMD_KEEP ? MODEL_CMD_KEEP : len);
+	for (i = 0; i < p->cmd_len; i++)
+		p->cmd[i] = x.argv[i] ? x.argv[i] : ' ';
+	p->cwd_cut = x.cwd_len > MODEL_CWD_KEEP;
+	p->cwd_len = (uint16_t)(p->cwd_cut ? MODEL_CWD_KEEP : x.cwd_len);
+	memcpy(p->cwd, x.cwd + x.cwd_len - p->cwd_len, p->cwd_len);
+}
+
+/* An exit: how it ended, and its fork time from how long it ran. */
+static void proc_exit(struct model *m, const struct al_event *ev, int64_t ns)
+{
+	struct model_proc *p = proc_of(m, ev, ns);
+	int64_t forked = ns - (int64_t)ev->target * MS;
+
+	p->ended = true;
+	p->end_ns = ns;
+	p->status = ev->arg;
+	p->duration_ms = ev->target;
+	if (forked < p->start_ns)
+		p->start_ns = forked;
+}
+
+/* An escape attempt, counted to its process; one reported after its exit
+ * (a refusal's repeats are sent late) is still that process's. */
+static void proc_escape(struct model *m, const struct al_event *ev, int64_t ns)
+{
+	struct model_proc *p = proc_find(&m->procs, ev->tgid);
+
+	if (!p || (p->ended && ns > p->end_ns))
+		p = proc_new(m, ev, ns);
+	p->escapes++;
+}
+
 void model_event(struct model *m, const struct al_event *ev, int64_t real_ns)
 {
 	model_event_tagged(m, ev, real_ns, NULL, RULE_SEV_NONE);
@@ -136,6 +306,12 @@ void model_event_tagged(struct model *m, const struct al_event *ev, int64_t real
 				m->rate_esc[slot]++;
 		}
 	}
+	if (ev->op == AL_OP_EXEC)
+		proc_exec(m, ev, real_ns);
+	else if (ev->op == AL_OP_EXIT)
+		proc_exit(m, ev, real_ns);
+	else if (escape)
+		proc_escape(m, ev, real_ns);
 	m->alerts += rule && sev == RULE_SEV_ALERT;
 	m->warnings += rule && sev == RULE_SEV_WARN;
 	stream_add(m, ev, real_ns, rule ? sev : RULE_SEV_NONE);
@@ -256,6 +432,139 @@ const struct model_item *model_recent(const struct model *m, size_t i)
 	if (i >= m->stream_total || i >= MODEL_STREAM)
 		return NULL;
 	return &m->stream[(m->stream_total - 1 - i) % MODEL_STREAM];
+}
+
+/* A process's place in the tree's orders. */
+struct tree_key {
+	int64_t start;
+	uint64_t seq;
+	uint32_t pid;
+	int slot;
+};
+
+/* Started first: by start time, then by arrival. */
+static int by_start(const void *a, const void *b)
+{
+	const struct tree_key *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	const struct tree_key *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return by_start(a, b);
+}
+
+/*
+ * The slot of p's parent: the latest process with pid p's ppid that started
+ * before p (pids are reused), or -1. A parent always starts first, so the
+ * links can never make a cycle, whatever a log says.
+ */
+static int parent_of(const struct tree_key *bypid, size_t n, const struct tree_key *p,
+		     uint32_t ppid)
+{
+	size_t lo = 0, hi = n;
+	int found = -1;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (bypid[mid].pid < ppid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && bypid[lo].pid == ppid && by_start(&bypid[lo], p) < 0; lo++)
+		found = bypid[lo].slot;
+	return found;
+}
+
+size_t model_proc_tree(const struct model *m, struct model_tree_row *out, size_t max)
+{
+	const struct model_procs *t = &m->procs;
+	size_t n = t->n, i, rows = 0, sp = 0;
+	struct tree_key *order, *bypid;
+	int *child, *next, *stack, head = -1, cur;
+
+	if (!n)
+		return 0;
+	order = malloc(n * (2 * sizeof(*order) + 3 * sizeof(int)));
+	if (!order)
+		return 0;
+	bypid = order + n;
+	child = (int *)(bypid + n);
+	next = child + n;
+	stack = next + n;
+	for (i = 0; i < n; i++) {
+		order[i] = (struct tree_key){ t->p[i].start_ns, t->p[i].seq, t->p[i].pid, (int)i };
+		child[i] = next[i] = -1;
+	}
+	memcpy(bypid, order, n * sizeof(*order));
+	qsort(order, n, sizeof(*order), by_start);
+	qsort(bypid, n, sizeof(*bypid), by_pid);
+	/* Children lists in start order: built from the last, each put first. */
+	for (i = n; i-- > 0;) {
+		int s = order[i].slot, ps = parent_of(bypid, n, &order[i], t->p[s].ppid);
+		int *headp = ps < 0 ? &head : &child[ps];
+
+		next[s] = *headp;
+		*headp = s;
+	}
+	/* Depth first, each process before its children. */
+	for (cur = head; cur >= 0;) {
+		if (rows < max)
+			out[rows] = (struct model_tree_row){ &t->p[cur],
+				sp < MODEL_TREE_DEPTH ? (unsigned)sp : MODEL_TREE_DEPTH,
+				next[cur] < 0 };
+		rows++;
+		if (child[cur] >= 0) {
+			stack[sp++] = cur;
+			cur = child[cur];
+			continue;
+		}
+		cur = next[cur];
+		while (cur < 0 && sp)
+			cur = next[stack[--sp]];
+	}
+	free(order);
+	return rows;
+}
+
+void model_proc_state(const struct model_proc *p, char *buf, size_t len)
+{
+	unsigned sig = p->status & 0x7f;
+	const char *name = sig ? sigabbrev_np((int)sig) : NULL;
+
+	if (!p->ended)
+		snprintf(buf, len, "running");
+	else if (sig && name)
+		snprintf(buf, len, "killed by SIG%s%s", name, p->status & 0x80 ? ", core dumped" : "");
+	else if (sig)
+		snprintf(buf, len, "killed by signal %u", sig);
+	else
+		snprintf(buf, len, "exit %u", (p->status >> 8) & 0xff);
+}
+
+void model_proc_time(const struct model_proc *p, int64_t now_ns, char *buf, size_t len)
+{
+	int64_t ms = p->ended ? (int64_t)p->duration_ms : (now_ns - p->start_ns) / MS;
+
+	if (ms < 0)
+		ms = 0;
+	if (ms < 1000)
+		snprintf(buf, len, "%lldms", (long long)ms);
+	else if (ms < 60000)
+		snprintf(buf, len, "%lld.%llds", (long long)(ms / 1000), (long long)(ms / 100 % 10));
+	else if (ms < 3600000)
+		snprintf(buf, len, "%lldm%02llds", (long long)(ms / 60000), (long long)(ms / 1000 % 60));
+	else
+		snprintf(buf, len, "%lldh%02lldm", (long long)(ms / 3600000), (long long)(ms / 60000 % 60));
 }
 
 void model_spark(const uint32_t *v, size_t n, uint8_t *levels)

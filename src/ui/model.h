@@ -19,6 +19,11 @@
 #define MODEL_STREAM 1024
 #define MODEL_RATE_SECS 120
 #define MODEL_PATH_KEEP 256 /* bytes of a stream event's target kept for display */
+#define MODEL_PROCS 1024    /* processes kept for the tree; the oldest ended go first */
+#define MODEL_PROC_INDEX (MODEL_PROCS * 2) /* pid index slots: a power of two, at most half full */
+#define MODEL_CMD_KEEP 256  /* bytes of a process's command line kept (its start) */
+#define MODEL_CWD_KEEP 256  /* bytes of its working directory kept (its end) */
+#define MODEL_TREE_DEPTH 16 /* deeper processes are drawn at this depth */
 
 struct model_item {
 	int64_t real_ns;
@@ -30,6 +35,41 @@ struct model_item {
 	bool cut; /* the target was longer than kept */
 	uint16_t len;
 	char text[MODEL_PATH_KEEP];
+};
+
+/* A member process, from its exec and exit events and the escapes it made. */
+struct model_proc {
+	uint64_t seq; /* arrival order, from 1: a pid reused after its exit is a new process */
+	uint32_t pid, ppid;
+	char comm[AL_COMM_LEN];
+	char cmd[MODEL_CMD_KEEP]; /* the latest command line, words joined by spaces (raw) */
+	char cwd[MODEL_CWD_KEEP]; /* the working directory at that exec (raw; "" unknown) */
+	uint16_t cmd_len, cwd_len;
+	bool cmd_cut, cwd_cut; /* longer than kept (or the kernel cut the argv) */
+	bool exec_seen;	       /* cmd is its own (else its parent's, or its comm) */
+	bool ended;
+	uint32_t status;      /* ended: the wait status (exit code << 8, or the signal) */
+	uint32_t duration_ms; /* ended: from its fork to its end */
+	uint32_t execs;	      /* programs it ran */
+	uint64_t escapes;     /* escape attempts it made (report_is_escape) */
+	int64_t start_ns;     /* its fork once its exit says, else when first seen */
+	int64_t end_ns;
+};
+
+/* The process table: bounded, the oldest ended process forgotten first. */
+struct model_procs {
+	struct model_proc p[MODEL_PROCS];
+	size_t n;				/* slots in use */
+	uint16_t index[MODEL_PROC_INDEX];	/* pid -> its newest slot + 1; 0: empty */
+	uint64_t seq;				/* the last one given */
+	uint64_t forgotten;			/* processes dropped to make room */
+};
+
+/* A row of the process tree (model_proc_tree). */
+struct model_tree_row {
+	const struct model_proc *p;
+	unsigned depth; /* 0: a root; at most MODEL_TREE_DEPTH */
+	bool last;	/* the last child of its parent (or the last root) */
 };
 
 struct model {
@@ -72,6 +112,7 @@ struct model {
 	int exit_status;
 
 	struct leaderboard lb;
+	struct model_procs procs;
 
 	/* Events per second, all and escapes, for the sparkline. */
 	int64_t rate_sec; /* the second rate[...][0] stands for */
@@ -122,6 +163,19 @@ void model_escapes_phrase(const struct model *m, struct strbuf *sb);
 void model_rate(const struct model *m, uint32_t *out, size_t n, bool escapes_only);
 /* The i-th most recent stream item (0 = newest), or NULL. */
 const struct model_item *model_recent(const struct model *m, size_t i);
+
+/* The newest process with pid, or NULL. */
+const struct model_proc *model_proc_find(const struct model *m, uint32_t pid);
+/*
+ * The process tree in drawing order: each process after its parent, siblings
+ * by start; roots are the processes whose parent is not in the table. Fills
+ * out (room for max) and returns how many processes there are.
+ */
+size_t model_proc_tree(const struct model *m, struct model_tree_row *out, size_t max);
+/* "running", "exit 3", "killed by SIGKILL" (", core dumped"). */
+void model_proc_state(const struct model_proc *p, char *buf, size_t len);
+/* How long it ran (ended) or runs so far at now_ns: "5ms", "1.2s", "3m04s", "2h05m". */
+void model_proc_time(const struct model_proc *p, int64_t now_ns, char *buf, size_t len);
 
 /* Sparkline levels for values: 0 for none, else 1..8 scaled to their maximum. */
 void model_spark(const uint32_t *v, size_t n, uint8_t *levels);

@@ -95,7 +95,7 @@ f=$(ls "$base"/copy/agentlock-summary-*.txt 2>/dev/null | head -n1)
 echo "$watch_s" | sed -n 2p | grep -q -F "$want" &&
 	ok "agentlock watch says the same" || nok "watch masthead" "want '$want': $(echo "$watch_s" | head -n 3)"
 inside='(.verdict == "blocked" and (.class == "project" or .class == "system" or .class == "granted"))'
-n=$(jq -s "[.[] | select(.type != \"summary\") | select($inside | not) | select(.class == \"escape\" or
+n=$(jq -s "[.[] | select(.type != \"summary\" and .type != \"exec\" and .type != \"exit\") | select($inside | not) | select(.class == \"escape\" or
 	.class == \"unresolved\" or (.class == \"persistence\" and .access != \"read\" and .access != \"exec\") or
 	.verdict != \"allowed\")] | length" "$base/live.ndjson")
 ri=$(jq -s "[.[] | select(.type != \"summary\") | select($inside)] | length" "$base/live.ndjson")

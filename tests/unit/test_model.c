@@ -2,7 +2,8 @@
 /*
  * The dashboard's model without a screen: the leaderboard (ranking, bounds,
  * processes, the sensitive flag), rates and the sparkline, the recent-event
- * ring, exact totals, the NDJSON reader (a round trip through the writer,
+ * ring, exact totals, the process table and its tree (exec, exit, escapes,
+ * the bound, pid reuse), the NDJSON reader (a round trip through the writer,
  * hostile bytes, hostile input) and the display sanitiser.
  */
 #include <stdarg.h>
@@ -464,6 +465,256 @@ static void totals_in_words(void **state)
 	(void)state;
 }
 
+/* An exec of pid, child of ppid: argv's words (NUL-separated, argv_len
+ * bytes), the file /bin/x, in cwd. */
+static struct al_event mk_exec(uint32_t pid, uint32_t ppid, const char *comm, const char *argv,
+			       size_t argv_len, const char *cwd)
+{
+	struct al_event e;
+	size_t clen = strlen(cwd);
+
+	memset(&e, 0, sizeof(e));
+	e.op = AL_OP_EXEC;
+	e.access = AL_ACCESS_EXEC;
+	e.class = AL_CLASS_PROJECT;
+	e.tgid = e.tid = pid;
+	e.ppid = ppid;
+	snprintf(e.comm, sizeof(e.comm), "%s", comm);
+	memcpy(e.path, argv, argv_len);
+	memcpy(e.path + argv_len, "/bin/x", 7);
+	memcpy(e.path + argv_len + 7, cwd, clen);
+	e.path_len = (int32_t)(argv_len + 7 + clen);
+	e.arg = (uint32_t)argv_len;
+	e.target = 6;
+	return e;
+}
+
+/* pid's end: its wait status, after ms milliseconds from its fork. */
+static struct al_event mk_exit(uint32_t pid, uint32_t ppid, const char *comm, uint32_t status,
+			       uint32_t ms)
+{
+	struct al_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.op = AL_OP_EXIT;
+	e.class = AL_CLASS_PROJECT;
+	e.tgid = e.tid = pid;
+	e.ppid = ppid;
+	snprintf(e.comm, sizeof(e.comm), "%s", comm);
+	e.arg = status;
+	e.target = ms;
+	return e;
+}
+
+#define EXEC(m, pid, ppid, comm, words, cwd, ns)                                          \
+	do {                                                                              \
+		struct al_event x_ = mk_exec(pid, ppid, comm, words, sizeof(words), cwd); \
+		model_event(m, &x_, ns);                                                  \
+	} while (0)
+#define EXIT(m, pid, ppid, comm, status, ms, ns)                       \
+	do {                                                           \
+		struct al_event x_ = mk_exit(pid, ppid, comm, status, ms); \
+		model_event(m, &x_, ns);                                   \
+	} while (0)
+
+/* Each process is found by its pid, unless a newer one has that pid. */
+static void index_consistent(const struct model *m)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->procs.n; i++) {
+		const struct model_proc *p = &m->procs.p[i], *q = model_proc_find(m, p->pid);
+		uint64_t newest = p->seq;
+
+		for (j = 0; j < m->procs.n; j++)
+			if (m->procs.p[j].pid == p->pid && m->procs.p[j].seq > newest)
+				newest = m->procs.p[j].seq;
+		assert_non_null(q);
+		assert_int_equal(q->pid, p->pid);
+		assert_int_equal(q->seq, newest);
+	}
+}
+
+static void process_tree(void **state)
+{
+	struct model *m = calloc(1, sizeof(*m));
+	struct model_tree_row rows[16];
+	const struct model_proc *p;
+	struct al_event e;
+	char buf[48];
+	int i;
+
+	assert_int_equal(model_init(m), 0);
+	EXEC(m, 100, 1, "sh", "sh\0-c\0x\0", "/p", SEC);
+	EXEC(m, 101, 100, "cat", "cat\0/etc/shadow\0", "/p/sub", SEC + SEC / 10);
+	for (i = 0; i < 2; i++) {
+		e = mk("/etc/shadow", AL_VERDICT_BLOCKED, 101, "cat");
+		model_event(m, &e, SEC + SEC / 10 + i);
+	}
+	EXIT(m, 101, 100, "cat", 1 << 8, 5, SEC + 2 * SEC / 10);
+	/* A fork that runs nothing (a subshell): its child's exec comes first. */
+	EXEC(m, 103, 102, "sleep", "sleep\0" "1\0", "/p", SEC + 3 * SEC / 10);
+	EXIT(m, 102, 100, "sh", 0, 300, SEC + 5 * SEC / 10);
+	EXIT(m, 104, 100, "sh", 9, 0, SEC + 6 * SEC / 10);
+	/* A refusal's repeats are reported after its exit: still that process's. */
+	e = mk("/etc/shadow", AL_VERDICT_BLOCKED, 101, "cat");
+	model_event(m, &e, SEC + 15 * SEC / 100);
+
+	assert_int_equal(m->procs.n, 5);
+	p = model_proc_find(m, 100);
+	assert_non_null(p);
+	assert_int_equal(p->cmd_len, 7);
+	assert_memory_equal(p->cmd, "sh -c x", 7);
+	assert_int_equal(p->cwd_len, 2);
+	assert_memory_equal(p->cwd, "/p", 2);
+	assert_true(p->exec_seen);
+	assert_false(p->ended);
+	assert_int_equal(p->execs, 1);
+	model_proc_state(p, buf, sizeof(buf));
+	assert_string_equal(buf, "running");
+	model_proc_time(p, m->now_ns, buf, sizeof(buf));
+	assert_string_equal(buf, "600ms");
+	p = model_proc_find(m, 101);
+	assert_memory_equal(p->cmd, "cat /etc/shadow", 15);
+	assert_int_equal(p->cmd_len, 15);
+	assert_memory_equal(p->cwd, "/p/sub", 6);
+	assert_true(p->ended);
+	assert_int_equal(p->escapes, 3);
+	assert_int_equal(p->ppid, 100);
+	model_proc_state(p, buf, sizeof(buf));
+	assert_string_equal(buf, "exit 1");
+	model_proc_time(p, m->now_ns, buf, sizeof(buf));
+	assert_string_equal(buf, "5ms");
+	/* The fork runs its parent's program: its command line, dimmed as not its own. */
+	p = model_proc_find(m, 102);
+	assert_false(p->exec_seen);
+	assert_memory_equal(p->cmd, "sh -c x", 7);
+	assert_int_equal(p->start_ns, SEC + 2 * SEC / 10); /* its fork: the exit's duration */
+	p = model_proc_find(m, 104);
+	model_proc_state(p, buf, sizeof(buf));
+	assert_string_equal(buf, "killed by SIGKILL");
+	assert_int_equal(m->escapes, 3);
+
+	/* The tree: each under its parent, siblings by start. */
+	assert_int_equal(model_proc_tree(m, rows, 16), 5);
+	assert_int_equal(rows[0].p->pid, 100);
+	assert_int_equal(rows[0].depth, 0);
+	assert_true(rows[0].last);
+	assert_int_equal(rows[1].p->pid, 101);
+	assert_int_equal(rows[1].depth, 1);
+	assert_false(rows[1].last);
+	assert_int_equal(rows[2].p->pid, 102);
+	assert_int_equal(rows[2].depth, 1);
+	assert_int_equal(rows[3].p->pid, 103);
+	assert_int_equal(rows[3].depth, 2);
+	assert_true(rows[3].last);
+	assert_int_equal(rows[4].p->pid, 104);
+	assert_int_equal(rows[4].depth, 1);
+	assert_true(rows[4].last);
+	assert_int_equal(model_proc_tree(m, rows, 2), 5); /* max bounds what is filled */
+
+	/* A pid reused after its exit is a new process; the old one stays. */
+	EXEC(m, 101, 100, "echo", "echo\0hi\0", "/p", 2 * SEC);
+	e = mk("/etc/gshadow", AL_VERDICT_BLOCKED, 101, "echo");
+	model_event(m, &e, 2 * SEC + 1);
+	assert_int_equal(m->procs.n, 6);
+	p = model_proc_find(m, 101);
+	assert_memory_equal(p->cmd, "echo hi", 7);
+	assert_false(p->ended);
+	assert_int_equal(p->escapes, 1);
+	assert_int_equal(model_proc_tree(m, rows, 16), 6);
+	assert_int_equal(rows[1].p->pid, 101);
+	assert_int_equal(rows[1].p->escapes, 3);
+	assert_int_equal(rows[5].p->pid, 101); /* the newest child of 100 */
+	assert_int_equal(rows[5].depth, 1);
+	/* An exec in the same process: the latest command line, counted. */
+	EXEC(m, 101, 100, "ls", "ls\0-l\0", "/p", 2 * SEC + 2);
+	assert_int_equal(m->procs.n, 6);
+	assert_memory_equal(model_proc_find(m, 101)->cmd, "ls -l", 5);
+	assert_int_equal(model_proc_find(m, 101)->execs, 2);
+
+	/* An escape by a process never seen: kept under its name. */
+	e = mk("/root/x", AL_VERDICT_BLOCKED, 300, "node");
+	model_event(m, &e, 3 * SEC);
+	p = model_proc_find(m, 300);
+	assert_non_null(p);
+	assert_int_equal(p->cmd_len, 4);
+	assert_memory_equal(p->cmd, "node", 4);
+	assert_int_equal(p->escapes, 1);
+
+	/* Parents that name each other (a hostile log): no cycle, every row drawn. */
+	EXEC(m, 200, 201, "a", "a\0", "/", 4 * SEC);
+	EXEC(m, 201, 200, "b", "b\0", "/", 4 * SEC);
+	assert_int_equal(model_proc_tree(m, rows, 16), 9);
+	assert_int_equal(rows[7].p->pid, 200);
+	assert_int_equal(rows[7].depth, 0);
+	assert_int_equal(rows[8].p->pid, 201);
+	assert_int_equal(rows[8].depth, 1);
+
+	/* A long command line keeps its start and says it was cut. */
+	{
+		char words[600];
+
+		memset(words, 'w', sizeof(words));
+		words[sizeof(words) - 1] = '\0';
+		e = mk_exec(400, 1, "w", words, sizeof(words), "/");
+		model_event(m, &e, 5 * SEC);
+		p = model_proc_find(m, 400);
+		assert_int_equal(p->cmd_len, MODEL_CMD_KEEP);
+		assert_true(p->cmd_cut);
+	}
+	index_consistent(m);
+	model_free(m);
+	free(m);
+	(void)state;
+}
+
+static void process_table_bounded(void **state)
+{
+	struct model *m = calloc(1, sizeof(*m));
+	static struct model_tree_row rows[MODEL_PROCS];
+	uint32_t i;
+
+	assert_int_equal(model_init(m), 0);
+	/* Full: every other process ended. */
+	for (i = 0; i < MODEL_PROCS; i++) {
+		EXEC(m, 1000 + i, 1, "sh", "sh\0", "/", SEC + i);
+		if (i % 2 == 0)
+			EXIT(m, 1000 + i, 1, "sh", 0, 0, SEC + i);
+	}
+	assert_int_equal(m->procs.n, MODEL_PROCS);
+	assert_int_equal(m->procs.forgotten, 0);
+	/* Ten more: the ten oldest ended ones make room, not the running ones. */
+	for (i = 0; i < 10; i++)
+		EXEC(m, 5000 + i, 1, "sh", "sh\0", "/", 2 * SEC + i);
+	assert_int_equal(m->procs.n, MODEL_PROCS);
+	assert_int_equal(m->procs.forgotten, 10);
+	assert_null(model_proc_find(m, 1000));
+	assert_null(model_proc_find(m, 1018));
+	assert_non_null(model_proc_find(m, 1020));
+	assert_non_null(model_proc_find(m, 1001));
+	assert_non_null(model_proc_find(m, 5009));
+	index_consistent(m);
+	/* Only running ones left to forget: then the oldest of them. Pids that
+	 * share the index's first slot (2048 apart) stress the deletions. */
+	for (i = 0; i < MODEL_PROCS; i++)
+		EXEC(m, 7 + 2048 * (i % 64) + (i / 64), 1, "sh", "sh\0", "/", 3 * SEC + i);
+	assert_int_equal(m->procs.n, MODEL_PROCS);
+	assert_int_equal(m->procs.forgotten, 10 + MODEL_PROCS);
+	assert_null(model_proc_find(m, 1001));
+	index_consistent(m);
+	assert_int_equal(model_proc_tree(m, rows, MODEL_PROCS), MODEL_PROCS);
+	/* A forgotten pid seen again is a new process. */
+	EXIT(m, 1001, 1, "sh", 0, 5, 4 * SEC);
+	assert_int_equal(model_proc_find(m, 1001)->status, 0);
+	assert_true(model_proc_find(m, 1001)->ended);
+	assert_int_equal(m->procs.forgotten, 11 + MODEL_PROCS);
+	index_consistent(m);
+	model_free(m);
+	free(m);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +727,8 @@ int main(void)
 		cmocka_unit_test(ndjson_hostile_input),
 		cmocka_unit_test(display_sanitiser),
 		cmocka_unit_test(totals_in_words),
+		cmocka_unit_test(process_tree),
+		cmocka_unit_test(process_table_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -361,7 +361,7 @@ al gitwork --user agent "$R" -- sh -c '
 	try run-hook .git/hooks/post-commit
 	try worktree sh -c "echo w >new.c && mkdir -p src && mv new.c src/"'
 grep -c '^LEAK:' "$OUT/gitwork.out" | grep -qx 8 && [ "$(cat $R/.git/index)" = new ] &&
-	! has "$OUT/gitwork.log" '.type!="summary" and .verdict!="allowed"' &&
+	! has "$OUT/gitwork.log" '.verdict != null and .verdict!="allowed"' &&
 	ok "BPF-LSM: git's own writes in .git (index, objects, refs, HEAD, rebase-merge) work; config reads and hooks run" ||
 	fail "BPF-LSM: git's own writes in .git work" "$(tr '\n' ' ' <$OUT/gitwork.out)"
 

@@ -176,15 +176,16 @@ static bool is_deny(const struct policy_rule *r)
  */
 static bool carved_deny(const struct policy *p, const struct policy_rule *d)
 {
-	const struct policy_rule *up;
+	const struct policy_rule *up = rule_above(p, d->path);
 
-	if (d->class == AL_CLASS_PERSISTENCE || (d->flags & (AL_RULE_EXACT | AL_RULE_PREFIX)))
-		return false;
-	up = rule_above(p, d->path);
 	if (!up || is_deny(up))
 		return false;
-	return is_deny(d) || ((d->access & ~up->access) == 0 && d->access != up->access &&
-			      (up->access & ~d->access & AL_ACC_WRITE));
+	if (is_deny(d))
+		return true; /* every deny, as ever */
+	if (d->class == AL_CLASS_PERSISTENCE || (d->flags & (AL_RULE_EXACT | AL_RULE_PREFIX)))
+		return false;
+	/* Whatever right it takes away (write, read, exec). */
+	return (d->access & ~up->access) == 0 && d->access != up->access;
 }
 
 static bool grant_has_carve(const struct policy *p, const struct policy_rule *g)

@@ -11,7 +11,9 @@ enum fd_kind {
 	FD_MEMFD,  /* memfd_create's */
 	FD_PIDFD,  /* pidfd_open's */
 	FD_SOCKET,
-	FD_BPF,	   /* a BPF link, program or map */
+	FD_BPF,	   /* a BPF program or map ("anon_inode:bpf-..."; a link is
+		    * "anon_inode:bpf_link" and is not one: background_child, in
+		    * jail.c, has always let its links go) */
 };
 
 enum fd_kind fd_kind(int fd);

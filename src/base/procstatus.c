@@ -68,3 +68,36 @@ bool procstatus_gone(const char *st)
 	s += strspn(s, " \t");
 	return *s == 'Z' || *s == 'X' || !*s;
 }
+
+/* The kernel's task flag set from the start of do_exit (include/linux/sched.h). */
+#define PF_EXITING 0x00000004UL
+/* /proc/PID/stat after the command's ")": flags is the 7th field (state the 1st). */
+#define STAT_FLAGS_AFTER_COMM 7
+
+bool procstatus_exiting(pid_t pid)
+{
+	char path[64], buf[1024], *p, *end;
+	unsigned long flags;
+	ssize_t n;
+	int fd, k;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* the command may hold spaces and parentheses */
+	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
+		return true;
+	for (k = 0; k < STAT_FLAGS_AFTER_COMM; k++) {
+		p = strchr(p + 1, ' ');
+		if (!p)
+			return true;
+	}
+	flags = strtoul(p + 1, &end, 10);
+	return end == p + 1 || (flags & PF_EXITING);
+}

@@ -15,5 +15,8 @@ int procstatus_read(pid_t pid, char *buf, size_t len);
 int procstatus_field(const char *st, const char *name, long v[], int n);
 /* Whether the status is a zombie's or a dead task's (or names no state). */
 bool procstatus_gone(const char *st);
+/* Whether pid is on its way out (PF_EXITING in /proc/PID/stat, or a zombie,
+ * or gone): its exit tracepoint may have run already. */
+bool procstatus_exiting(pid_t pid);
 
 #endif

@@ -98,21 +98,56 @@ static uint8_t denied(struct rule *u, const struct rule_cond **paths)
 	return ops;
 }
 
-/* Takes deny away at path: never more than the cell had at it or below it. */
-static int narrow(struct policy *p, const char *path, uint8_t deny, const char *origin)
+/* Whether rule path r lies strictly below dir ('/'-bounded). */
+static bool below(const char *r, const char *dir)
 {
-	char below[PATH_MAX + sizeof(REFUSE_PROBE)];
-	struct verdict at = policy_classify(p, path, 0), under;
-	uint8_t acc;
-	int rc;
+	size_t n = strlen(dir);
 
-	snprintf(below, sizeof(below), "%s%s", strcmp(path, "/") ? path : "", REFUSE_PROBE);
-	under = policy_classify(p, below, 0);
+	if (!strcmp(dir, "/"))
+		return r[0] == '/' && r[1] != '\0';
+	return !strncmp(r, dir, n) && r[n] == '/';
+}
+
+/* Takes deny away from one rule, its flags kept (a floor's deny stays one,
+ * a name prefix stays a prefix). */
+static void take(struct policy_rule *r, uint8_t deny)
+{
+	r->access &= (uint8_t)~deny;
+	if (!r->access && r->class != AL_CLASS_PERSISTENCE)
+		r->class = AL_CLASS_ESCAPE;
+}
+
+/*
+ * Takes deny away at path and below: from a rule already there (in place)
+ * and from every rule under it, so no more specific grant keeps it; where
+ * none is, a new rule that allows the lesser of what the cell had at path
+ * and just below it, so nothing is ever granted. A rule for exactly path
+ * alone (EXACT) cannot also stand for what is below it: why, or NULL.
+ */
+static const char *narrow(struct policy *p, const char *path, uint8_t deny, const char *origin)
+{
+	char probe[PATH_MAX + sizeof(REFUSE_PROBE)];
+	const struct policy_rule *there = policy_find(p, path);
+	struct verdict at, under;
+	uint8_t acc;
+	size_t i;
+
+	if (there && (there->flags & AL_RULE_EXACT))
+		return "a rule for that path alone is there already";
+	for (i = 0; i < p->n; i++)
+		if (below(p->rules[i].path, path))
+			take(&p->rules[i], deny);
+	if (there) {
+		take((struct policy_rule *)there, deny);
+		return policy_set_origin(p, path, origin) == -ENOMEM ? "out of memory" : NULL;
+	}
+	at = policy_classify(p, path, 0);
+	snprintf(probe, sizeof(probe), "%s%s", strcmp(path, "/") ? path : "", REFUSE_PROBE);
+	under = policy_classify(p, probe, 0);
 	acc = at.granted & under.granted & (uint8_t)~deny;
-	rc = policy_add(p, path, acc, acc ? at.class : AL_CLASS_ESCAPE, 0);
-	if (!rc)
-		rc = policy_set_origin(p, path, origin);
-	return rc == -ENOENT ? 0 : rc;
+	if (policy_add(p, path, acc, acc ? at.class : AL_CLASS_ESCAPE, 0))
+		return "out of memory";
+	return policy_set_origin(p, path, origin) == -ENOMEM ? "out of memory" : NULL;
 }
 
 int rules_refuse(struct ruleset *rs, struct policy *p)
@@ -121,7 +156,6 @@ int rules_refuse(struct ruleset *rs, struct policy *p)
 	const struct rule_cond *c;
 	size_t i, k;
 	uint8_t deny;
-	int rc;
 
 	for (i = 0; i < rs->n; i++) {
 		struct rule *u = &rs->r[i];
@@ -144,14 +178,20 @@ int rules_refuse(struct ruleset *rs, struct policy *p)
 			continue;
 		snprintf(origin, sizeof(origin), "rule %s (%s)", u->name, u->origin ? u->origin : "");
 		for (k = 0; k < c->n; k++) {
+			const char *why;
+
 			literal_path(c->xpats[k], path, sizeof(path));
 			if (policy_resolve("/", path, real, sizeof(real)))
 				snprintf(real, sizeof(real), "%s", path);
-			rc = narrow(p, real, deny, origin);
-			if (rc)
-				return rc;
+			why = narrow(p, real, deny, origin);
+			if (why && !strcmp(why, "out of memory"))
+				return -ENOMEM;
+			if (why) {
+				snprintf(u->refuse_why, sizeof(u->refuse_why), "at %.120s %s", real, why);
+				break;
+			}
 		}
-		u->refuses = true;
+		u->refuses = k == c->n;
 	}
 	return 0;
 }

@@ -767,6 +767,19 @@ static int judge_child(struct cell *c, pid_t pid, char *why, size_t wlen)
 	return 0;
 }
 
+/*
+ * After its key went in: is the child still the process judged, and not on
+ * its way out? A pid reused meanwhile fails the pidfd; a child already
+ * exiting (PF_EXITING, or a zombie, which the pidfd still reaches) may have
+ * passed its exit tracepoint, which would have left the key behind for the
+ * next process to get that pid. Once it is not exiting, its exit will come
+ * and take the key out.
+ */
+static bool still_there(int pidfd, pid_t pid)
+{
+	return syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0 && !procstatus_exiting(pid);
+}
+
 /* The judged child into the observer's members (its forks follow it there). */
 static int enrol_observed(struct cell *c, const struct svc_hdr *h, int fd, pid_t pid)
 {
@@ -775,7 +788,7 @@ static int enrol_observed(struct cell *c, const struct svc_hdr *h, int fd, pid_t
 
 	if (bpf_map_update_elem(observe_members_fd(&c->obs), &key, &one, BPF_NOEXIST))
 		return reply(c, h->type, -errno, NULL, 0, -1);
-	if (syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0)) {
+	if (!still_there(fd, pid)) {
 		bpf_map_delete_elem(observe_members_fd(&c->obs), &key);
 		return refuse(c, h->type, AL_EXIT_SERVICE, "process %d ended", (int)pid);
 	}
@@ -803,8 +816,7 @@ static int do_enrol(struct cell *c, const struct svc_hdr *h, int fd)
 	rc = jail_enroll(&c->jail, pid);
 	if (rc)
 		return reply(c, h->type, rc, NULL, 0, -1);
-	/* Still the process judged? A pid reused meanwhile is taken out again. */
-	if (syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0)) {
+	if (!still_there(fd, pid)) {
 		__u32 key = (__u32)pid;
 
 		bpf_map_delete_elem(c->jail.jailed_fd, &key);

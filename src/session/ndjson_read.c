@@ -280,7 +280,7 @@ static int argv_list(struct rd *r, struct nd_line *o)
 
 		if (n < 0)
 			return -1;
-		if (o->argv_len + (size_t)n + 1 <= sizeof(o->argv)) {
+		if (!o->argv_cut && o->argv_len + (size_t)n + 1 <= sizeof(o->argv)) {
 			memcpy(o->argv + o->argv_len, word, (size_t)n + 1);
 			o->argv_len += (size_t)n + 1;
 		} else {

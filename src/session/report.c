@@ -462,16 +462,51 @@ void report_event_text(struct strbuf *sb, const struct al_event *e)
 	sb_printf(sb, "[%u]\n", e->tgid);
 }
 
+size_t report_lifecycle_text(const struct al_event *e, char *out, size_t len)
+{
+	struct report_exec x;
+	size_t n = 0;
+	int k;
+
+	if (!len)
+		return 0;
+	if (e->op == AL_OP_EXEC && report_exec_parts(e, &x)) {
+		/* The command line: its words joined by spaces. */
+		n = x.argv_len < len ? x.argv_len : len - 1;
+		for (size_t i = 0; i < n; i++)
+			out[i] = x.argv[i] ? x.argv[i] : ' ';
+		while (n && out[n - 1] == ' ')
+			n--;
+		out[n] = '\0';
+		return n;
+	}
+	if (e->op == AL_OP_EXIT)
+		k = e->arg & 0x7f ? snprintf(out, len, "killed by signal %u after %u ms", e->arg & 0x7f,
+					     e->target) :
+				    snprintf(out, len, "exit %u after %u ms", (e->arg >> 8) & 0xff,
+					     e->target);
+	else
+		k = snprintf(out, len, "%s", report_op_name(e->op));
+	return k < 0 ? 0 : (size_t)k < len ? (size_t)k : len - 1;
+}
+
 void report_rule_text(struct strbuf *sb, const struct session *s, const struct al_event *e)
 {
 	size_t plen = e->path_len > 0 ? (size_t)e->path_len : 0;
+	char life[AL_EXEC_ARGV_MAX + 64];
 
 	sb_printf(sb, "agentlock: %s (rule %s) %s ", s->match->sev == RULE_SEV_ALERT ? "ALERT" : "warning",
 		  s->match->name,
 		  e->op == AL_OP_OPEN ? report_access_name(e->access) : report_op_name(e->op));
-	if (e->target)
-		sb_printf(sb, "pid %u ", e->target);
-	term_sanitize(sb, e->path, plen);
+	if (report_is_lifecycle(e)) {
+		size_t n = report_lifecycle_text(e, life, sizeof(life));
+
+		term_sanitize(sb, life, n);
+	} else {
+		if (e->target)
+			sb_printf(sb, "pid %u ", e->target);
+		term_sanitize(sb, e->path, plen);
+	}
 	sb_puts(sb, " by ");
 	term_sanitize(sb, e->comm, strnlen(e->comm, AL_COMM_LEN));
 	sb_printf(sb, "[%u]\n", e->tgid);

@@ -36,6 +36,10 @@ struct report_exec {
 };
 /* Splits an exec event; false if e is not one or its lengths disagree. */
 bool report_exec_parts(const struct al_event *e, struct report_exec *x);
+/* An exec's command line (its words joined by spaces, raw: sanitise before
+ * a terminal) or an exit's "exit N after M ms", into out (len bytes, NUL
+ * ended); its length. */
+size_t report_lifecycle_text(const struct al_event *e, char *out, size_t len);
 /* Whether e is a refusal of what the policy grants (Landlock's rules are
  * narrower than the policy where a grant could not be made): no escape. */
 bool report_is_refused_inside(const struct al_event *e);

@@ -88,13 +88,16 @@ static void collect_field(void *ctx, const struct report_field *rf)
 	if (c->n == sizeof(c->f) / sizeof(c->f[0]) || rf->len > sizeof(c->buf) - c->used)
 		return;
 	memcpy(c->buf + c->used, rf->val, rf->len);
-	if (rf->list) /* argv: the words as one string, for a glob over the command line */
+	c->f[c->n].len = rf->len;
+	if (rf->list) { /* argv: the words as one string, for a glob over the command line */
 		for (size_t i = 0; i < rf->len; i++)
 			if (!c->buf[c->used + i])
-				c->buf[c->used + i] = i + 1 < rf->len ? ' ' : '\0';
+				c->buf[c->used + i] = ' ';
+		if (rf->len)
+			c->f[c->n].len--; /* the last word's NUL, not a space */
+	}
 	c->f[c->n].key = rf->key;
 	c->f[c->n].val = c->buf + c->used;
-	c->f[c->n].len = rf->len;
 	c->used += rf->len;
 	c->n++;
 }

@@ -785,10 +785,15 @@ static void draw_proc(struct dash *d)
 			 p->execs == 1 ? "" : "s", (unsigned long long)p->escapes,
 			 p->escapes == 1 ? "" : "s");
 		mvwaddstr(win, ++y, 2, line);
-		mvwaddstr(win, ++y, 2, "cwd: ");
-		if (p->cwd_cut)
-			waddstr(win, d->ascii ? "~" : "…");
-		waddstr(win, p->cwd_len ? safe(d, p->cwd, p->cwd_len) : "(unknown)");
+		{
+			/* Sanitised, a name may take four times its bytes: wrapped. */
+			char cwd[MODEL_CWD_KEEP * 4 + 16];
+
+			snprintf(cwd, sizeof(cwd), "cwd: %s%s",
+				 p->cwd_cut ? (d->ascii ? "~" : "…") : "",
+				 p->cwd_len ? safe(d, p->cwd, p->cwd_len) : "(unknown)");
+			y = wrap_in(win, y + 1, 2, cwd) - 1;
+		}
 		mvwaddstr(win, y += 2, 2, !p->exec_seen && p->cmd_len == strnlen(p->comm, AL_COMM_LEN) ?
 			  "no program run seen: its name only" : !p->exec_seen ?
 			  "command line (its parent's: it ran no program of its own):" :

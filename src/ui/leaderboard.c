@@ -47,29 +47,12 @@ static uint64_t hash(const char *s, size_t n)
 size_t lb_key(const struct al_event *ev, char *out, size_t outlen)
 {
 	size_t plen = ev->path_len > 0 ? (size_t)ev->path_len : 0;
-	struct report_exec x;
 	int n;
 
 	switch (ev->op) {
 	case AL_OP_EXEC:
-		/* The command line, its words joined by spaces. */
-		if (!report_exec_parts(ev, &x) || !outlen) {
-			n = snprintf(out, outlen, "exec");
-			break;
-		}
-		n = (int)(x.argv_len < outlen ? x.argv_len : outlen - 1);
-		for (int i = 0; i < n; i++)
-			out[i] = x.argv[i] ? x.argv[i] : ' ';
-		while (n && out[n - 1] == ' ')
-			n--;
-		out[n] = '\0';
-		break;
 	case AL_OP_EXIT:
-		n = ev->arg & 0x7f ?
-			    snprintf(out, outlen, "killed by signal %u after %u ms", ev->arg & 0x7f,
-				     ev->target) :
-			    snprintf(out, outlen, "exit %u after %u ms", (ev->arg >> 8) & 0xff,
-				     ev->target);
+		n = (int)report_lifecycle_text(ev, out, outlen);
 		break;
 	case AL_OP_TCP_CONNECT:
 		n = snprintf(out, outlen, "tcp %.*s", (int)plen, ev->path);

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -54,12 +56,30 @@ static void reads_self(void **state)
 	(void)state;
 }
 
+/* A live process is not exiting; a zombie is; a pid that is gone is. */
+static void exiting(void **state)
+{
+	pid_t child = fork();
+
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(0);
+	assert_false(procstatus_exiting(getpid()));
+	for (int i = 0; i < 200 && !procstatus_exiting(child); i++)
+		usleep(5000);
+	assert_true(procstatus_exiting(child)); /* a zombie until reaped */
+	waitpid(child, NULL, 0);
+	assert_true(procstatus_exiting(child));
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fields),
 		cmocka_unit_test(gone),
 		cmocka_unit_test(reads_self),
+		cmocka_unit_test(exiting),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -360,7 +360,9 @@ static void refusals(void **state)
 		"  - name: vendor-ro\n    severity: warn\n    action: refuse\n"
 		"    match: {type: open, access: write, path: /proj/vendor/**}\n"
 		"  - name: secret\n    severity: alert\n    action: refuse\n"
-		"    match: {path: [/proj/a.txt, /home/u]}\n"
+		"    match: {path: [/proj/a.txt, /home/v/.env, /root/x]}\n"
+		"  - name: home-exact\n    severity: alert\n    action: refuse\n"
+		"    match: {access: exec, path: /home/u}\n"
 		"  - name: curl\n    severity: info\n    action: refuse\n"
 		"    match: {type: open, access: exec, path: \"**/bin/curl\"}\n"
 		"  - name: by-comm\n    severity: info\n    action: refuse\n"
@@ -373,29 +375,68 @@ static void refusals(void **state)
 
 	(void)state;
 	assert_int_equal(policy_build(&p, "/proj"), 0);
+	/* /home/u may be listed, nothing below read; /home/v read, but not
+	 * its .env* (a name prefix); a grant below vendor */
 	assert_int_equal(policy_add(&p, "/home/u", AL_ACC_READ, AL_CLASS_GRANTED, AL_RULE_EXACT), 0);
+	assert_int_equal(policy_add(&p, "/home/v", AL_ACC_READ, AL_CLASS_GRANTED, 0), 0);
+	assert_int_equal(policy_add(&p, "/home/v/.env", 0, AL_CLASS_ESCAPE, AL_RULE_PREFIX), 0);
+	assert_int_equal(policy_add(&p, "/proj/vendor/keep", AL_ACC_READ | AL_ACC_WRITE,
+				    AL_CLASS_GRANTED, 0),
+			 0);
 	assert_int_equal(parse(user, &rs, err), 0);
 	assert_int_equal(rules_set_home(&rs, "/home/u"), 0);
 	assert_int_equal(rules_refuse(&rs, &p), 0);
 	assert_true(rs.r[rules_find(&rs, "vendor-ro")].refuses);
 	assert_true(rs.r[rules_find(&rs, "secret")].refuses);
+	assert_false(rs.r[rules_find(&rs, "home-exact")].refuses);
+	assert_non_null(strstr(rs.r[rules_find(&rs, "home-exact")].refuse_why, "alone"));
 	assert_false(rs.r[rules_find(&rs, "curl")].refuses);
 	assert_non_null(strstr(rs.r[rules_find(&rs, "curl")].refuse_why, "is a pattern"));
 	assert_false(rs.r[rules_find(&rs, "by-comm")].refuses);
 	assert_non_null(strstr(rs.r[rules_find(&rs, "by-comm")].refuse_why, "comm: curl"));
 	assert_false(rs.r[rules_find(&rs, "tag-only")].refuses);
-	/* read-only below vendor; the project's class kept; the rest as it was */
+	/* read-only below vendor, a more specific grant there included; the
+	 * project's class kept; the rest as it was */
 	assert_int_equal(policy_classify(&p, "/proj/vendor/x.c", 1).granted & (AL_ACC_READ | AL_ACC_WRITE),
 			 AL_ACC_READ);
 	assert_int_equal(policy_classify(&p, "/proj/vendor/x.c", 1).class, AL_CLASS_PROJECT);
+	assert_int_equal(policy_classify(&p, "/proj/vendor/keep/y", 1).granted, AL_ACC_READ);
 	assert_true(policy_classify(&p, "/proj/other.c", 1).granted & AL_ACC_WRITE);
 	assert_int_equal(policy_classify(&p, "/proj/a.txt", 1).granted, 0);
-	/* /home/u could be listed, nothing below read: a refusal there grants
-	 * nothing below (it takes the lesser of the two) */
+	/* the prefix stays one: .env.local is no more readable than before */
+	assert_int_equal(policy_classify(&p, "/home/v/.env.local", 1).granted, 0);
+	assert_int_equal(policy_classify(&p, "/home/v/notes", 1).granted, AL_ACC_READ);
+	/* nothing granted where there was nothing, nor below an exact rule */
+	assert_int_equal(policy_classify(&p, "/root/x", 1).granted, 0);
 	assert_int_equal(policy_classify(&p, "/home/u/.ssh/id_rsa", 1).granted, 0);
-	assert_int_equal(policy_classify(&p, "/home/u", 1).granted, 0);
 	rules_free(&rs);
 	policy_free(&p);
+}
+
+/* A rule over an exec's argv sees the words joined by spaces, to the end. */
+static void argv_rules(void **state)
+{
+	static const char user[] = "rules:\n"
+				   "  - name: force-push\n    severity: alert\n"
+				   "    match: {type: exec, argv: \"git push*--force\"}\n";
+	static const char words[] = "git\0push\0origin\0--force\0";
+	char err[PROF_ERR_LEN];
+	struct ruleset rs;
+	struct al_event e;
+
+	(void)state;
+	assert_int_equal(parse(user, &rs, err), 0);
+	memset(&e, 0, sizeof(e));
+	e.op = AL_OP_EXEC;
+	memcpy(e.path, words, sizeof(words) - 1);
+	memcpy(e.path + sizeof(words) - 1, "/usr/bin/git\0/p", 16);
+	e.arg = sizeof(words) - 1;
+	e.target = 12;
+	e.path_len = (int32_t)(sizeof(words) - 1 + 16);
+	assert_non_null(session_rule_of(&rs, &e));
+	e.path[sizeof(words) - 3] = 'X'; /* --forcX */
+	assert_null(session_rule_of(&rs, &e));
+	rules_free(&rs);
 }
 
 int main(void)
@@ -409,6 +450,7 @@ int main(void)
 		cmocka_unit_test(errors),
 		cmocka_unit_test(session_tags),
 		cmocka_unit_test(refusals),
+		cmocka_unit_test(argv_rules),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -189,6 +189,33 @@ static bool background_child(bool keep_bpf)
  * detaches; this process closes its copies (a reference count each) and
  * exits at once.
  */
+/*
+ * Trampolines (the LSM and tp_btf programs' links) are attached and detached
+ * by one agentlock process at a time, machine-wide: on the 6.1 test VM an
+ * attach overlapping another process's detach soft-locked a CPU for minutes
+ * (docs/performance.md, "Teardown"); the service detaching an ended cell
+ * while a direct run or an attach loads its copy is such an overlap. The
+ * lock's descriptor (close it to let go), or -1 without bpffs.
+ */
+static int tramp_lock(void)
+{
+	int fd;
+
+	mkdir(PIN_ROOT, 0700);
+	fd = open(PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0 && flock(fd, LOCK_EX)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static void tramp_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
 static void detach_in_background(void)
 {
 	if (background_child(true))
@@ -209,7 +236,10 @@ static int pinned(const char *dir, const char *name)
 static void unpin_in_background(const char *dir)
 {
 	if (background_child(false)) {
+		int lk = tramp_lock();
+
 		remove_pins(dir);
+		tramp_unlock(lk);
 		_exit(0);
 	}
 }
@@ -458,7 +488,7 @@ static void skel_fds(struct jail *j)
  * verifier, then one trampoline update per hook). */
 static int load_object(struct jail *j, bool audit, char *err, size_t errlen)
 {
-	int rc;
+	int rc, lk;
 
 	j->skel = agentlock_bpf__open();
 	if (!j->skel) {
@@ -498,7 +528,9 @@ static int load_object(struct jail *j, bool audit, char *err, size_t errlen)
 	}
 	j->bss = j->skel->bss;
 	reset_state(j, audit);
+	lk = tramp_lock();
 	rc = agentlock_bpf__attach(j->skel);
+	tramp_unlock(lk);
 	if (rc) {
 		snprintf(err, errlen, "failed to attach the BPF programs: %s", strerror(-rc));
 		return rc == -EPERM ? AL_EXIT_NO_BPF_LSM : AL_EXIT_BPF;
@@ -887,6 +919,7 @@ static void direct_read_counters(struct jail *j, uint64_t out[])
 static void direct_close(struct jail *j)
 {
 	bool attached = j->pin_dir[0] != '\0';
+	int lk;
 
 	if (j->engine) {
 		/* The machine's engine stays loaded for the next run; with its
@@ -911,7 +944,9 @@ static void direct_close(struct jail *j)
 	if (attached && !direct_has_members(j))
 		detach_in_background();
 	close_fds(j);
+	lk = tramp_lock(); /* the links detach here */
 	agentlock_bpf__destroy(j->skel);
+	tramp_unlock(lk);
 	j->skel = NULL;
 }
 

@@ -226,51 +226,17 @@ static int skip(struct rd *r)
 	return number(r, &d);
 }
 
-/* COMMAND as a space-joined string. */
-static int command(struct rd *r, char *out, size_t cap)
-{
-	char word[512];
-	size_t used = 0;
+/* Each string of a JSON list, with its length, to fn; what is malformed
+ * is named by what ("command", "argv"). Words longer than the buffer are refused. */
+typedef void (*word_fn)(void *ctx, const char *word, size_t n);
 
-	ws(r);
-	if (r->p >= r->end || *r->p != '[')
-		return bad(r, "command must be a list");
-	r->p++;
-	out[0] = '\0';
-	ws(r);
-	if (r->p < r->end && *r->p == ']')
-		return r->p++, 0;
-	for (;;) {
-		long n = string(r, word, sizeof(word));
-
-		if (n < 0)
-			return -1;
-		if (used + (size_t)n + 2 < cap) {
-			if (used)
-				out[used++] = ' ';
-			memcpy(out + used, word, (size_t)n + 1);
-			used += (size_t)n;
-		}
-		ws(r);
-		if (r->p < r->end && *r->p == ',') {
-			r->p++;
-			continue;
-		}
-		if (r->p < r->end && *r->p == ']')
-			return r->p++, 0;
-		return bad(r, "bad command list");
-	}
-}
-
-/* An exec's argv: its words kept NUL-terminated while they fit (the rest
- * marks it cut, as the kernel side does past AL_EXEC_ARGV_MAX). */
-static int argv_list(struct rd *r, struct nd_line *o)
+static int string_list(struct rd *r, const char *what, word_fn fn, void *ctx)
 {
 	char word[AL_EXEC_ARGV_MAX];
 
 	ws(r);
 	if (r->p >= r->end || *r->p != '[')
-		return bad(r, "argv must be a list");
+		return bad(r, what[0] == 'c' ? "command must be a list" : "argv must be a list");
 	r->p++;
 	ws(r);
 	if (r->p < r->end && *r->p == ']')
@@ -280,12 +246,7 @@ static int argv_list(struct rd *r, struct nd_line *o)
 
 		if (n < 0)
 			return -1;
-		if (!o->argv_cut && o->argv_len + (size_t)n + 1 <= sizeof(o->argv)) {
-			memcpy(o->argv + o->argv_len, word, (size_t)n + 1);
-			o->argv_len += (size_t)n + 1;
-		} else {
-			o->argv_cut = true;
-		}
+		fn(ctx, word, (size_t)n);
 		ws(r);
 		if (r->p < r->end && *r->p == ',') {
 			r->p++;
@@ -293,8 +254,53 @@ static int argv_list(struct rd *r, struct nd_line *o)
 		}
 		if (r->p < r->end && *r->p == ']')
 			return r->p++, 0;
-		return bad(r, "bad argv list");
+		return bad(r, what[0] == 'c' ? "bad command list" : "bad argv list");
 	}
+}
+
+/* COMMAND as a space-joined string, cut where it no longer fits. */
+struct joined {
+	char *out;
+	size_t used, cap;
+};
+
+static void join_word(void *ctx, const char *word, size_t n)
+{
+	struct joined *j = ctx;
+
+	if (j->used + n + 2 < j->cap) {
+		if (j->used)
+			j->out[j->used++] = ' ';
+		memcpy(j->out + j->used, word, n + 1);
+		j->used += n;
+	}
+}
+
+static int command(struct rd *r, char *out, size_t cap)
+{
+	struct joined j = { .out = out, .cap = cap };
+
+	out[0] = '\0';
+	return string_list(r, "command", join_word, &j);
+}
+
+/* An exec's argv: its words kept NUL-terminated while they fit (the rest
+ * marks it cut, as the kernel side does past AL_EXEC_ARGV_MAX). */
+static void argv_word(void *ctx, const char *word, size_t n)
+{
+	struct nd_line *o = ctx;
+
+	if (!o->argv_cut && o->argv_len + n + 1 <= sizeof(o->argv)) {
+		memcpy(o->argv + o->argv_len, word, n + 1);
+		o->argv_len += n + 1;
+	} else {
+		o->argv_cut = true;
+	}
+}
+
+static int argv_list(struct rd *r, struct nd_line *o)
+{
+	return string_list(r, "argv", argv_word, o);
 }
 
 /* true or false, as a field's value. */

@@ -885,7 +885,7 @@ static const char *const rule_words_type[] = {
 	"open",	    "create", "mkdir",	    "symlink", "link",	 "rename",	"unlink",
 	"rmdir",    "truncate", "chmod",    "chown",   "setxattr", "connect", "ptrace",
 	"signal",   "capability", "userns", "bpf",     "chroot", "tcp_connect", "ioctl",
-	"keyring",  "process", "setattr",   "ipc",     "exec",    NULL
+	"keyring",  "process", "setattr",   "ipc",     "exec",    "exit",   NULL
 };
 static const char *const rule_words_access[] = { "read", "write", "create", "exec", NULL };
 static const char *const rule_words_class[] = { "project", "system",  "escape",	    "unresolved",

@@ -227,7 +227,7 @@ static void every_type_known(void **state)
 	unsigned op;
 
 	(void)state;
-	for (op = 0; op < AL_OP_MAX; op++) {
+	for (op = 0; op <= AL_OP_MAX; op++) {
 		int n = snprintf(buf, sizeof(buf),
 				 "rules:\n  - name: t\n    severity: info\n"
 				 "    match: {type: %s}\n",

@@ -243,3 +243,18 @@ void term_sanitize(struct strbuf *sb, const char *str, size_t n)
 {
 	term_sanitize_mode(sb, str, n, false);
 }
+
+void json_str_list(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t at = 0, k;
+
+	sb_puts(sb, "[");
+	while (at < n) {
+		k = strnlen(s + at, n - at);
+		if (at)
+			sb_puts(sb, ",");
+		json_str(sb, s + at, k);
+		at += k + 1;
+	}
+	sb_puts(sb, "]");
+}

@@ -34,6 +34,9 @@ bool str_printf(char *dst, size_t len, const char *fmt, ...) __attribute__((form
  * recovered and the output is always valid UTF-8 text.
  */
 void json_str(struct strbuf *sb, const char *s, size_t n);
+/* Appends NUL-terminated strings, n bytes of them one after another (an
+ * argv), as a JSON array of json_str strings. */
+void json_str_list(struct strbuf *sb, const char *s, size_t n);
 
 /* Appends s[0..n) as the inside of an RFC 5424 PARAM-VALUE: '"', '\\' and
  * ']' get a backslash (the RFC's escapes); control characters (C0, DEL, C1)

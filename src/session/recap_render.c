@@ -1095,22 +1095,6 @@ static void jstr(struct strbuf *sb, const char *s, size_t n)
 	json_str(sb, s, n);
 }
 
-/* An argv as a JSON array of its words. */
-static void json_argv(struct strbuf *sb, const char *argv, size_t len)
-{
-	size_t at = 0, n;
-
-	sb_puts(sb, "[");
-	while (at < len) {
-		n = strnlen(argv + at, len - at);
-		if (at)
-			sb_puts(sb, ",");
-		jstr(sb, argv + at, n);
-		at += n + 1;
-	}
-	sb_puts(sb, "]");
-}
-
 /* A process's commands and its end: only for a log with exec or exit events. */
 static void json_life(struct strbuf *sb, const struct recap *r, const struct recap_proc *p)
 {
@@ -1121,7 +1105,7 @@ static void json_life(struct strbuf *sb, const struct recap *r, const struct rec
 	for (k = 0; k < p->ncmd; k++) {
 		c = &p->cmd[k];
 		sb_puts(sb, k ? ",{\"argv\":" : "{\"argv\":");
-		json_argv(sb, c->buf, c->argv_len);
+		json_str_list(sb, c->buf, c->argv_len);
 		sb_printf(sb, ",\"argv_truncated\":%s,\"exe\":", c->argv_cut ? "true" : "false");
 		jstr(sb, cmd_exe(c), c->exe_len);
 		sb_puts(sb, ",\"cwd\":");
@@ -1132,7 +1116,7 @@ static void json_life(struct strbuf *sb, const struct recap *r, const struct rec
 	sb_printf(sb, "],\"more_commands\":%llu,\"argv\":", (unsigned long long)p->more_cmds);
 	/* The first command's, as the process was started: commands has them all. */
 	if (p->ncmd) {
-		json_argv(sb, p->cmd[0].buf, p->cmd[0].argv_len);
+		json_str_list(sb, p->cmd[0].buf, p->cmd[0].argv_len);
 		sb_puts(sb, ",\"cwd\":");
 		jstr(sb, cmd_cwd(&p->cmd[0]), p->cmd[0].cwd_len);
 	} else {

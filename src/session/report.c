@@ -257,19 +257,9 @@ static void json_field(void *ctx, const struct report_field *f)
 
 	sb_printf(j->sb, "%s\"%s\":", j->first ? "{" : ",", f->key);
 	j->first = false;
-	if (f->list) {
-		size_t at = 0, n;
-
-		sb_puts(j->sb, "[");
-		while (at < f->len) {
-			n = strnlen(f->val + at, f->len - at);
-			if (at)
-				sb_puts(j->sb, ",");
-			json_str(j->sb, f->val + at, n);
-			at += n + 1;
-		}
-		sb_puts(j->sb, "]");
-	} else if (f->number)
+	if (f->list)
+		json_str_list(j->sb, f->val, f->len);
+	else if (f->number)
 		sb_add(j->sb, f->val, f->len);
 	else
 		json_str(j->sb, f->val, f->len);

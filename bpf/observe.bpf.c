@@ -526,30 +526,25 @@ static __always_inline int open_exit(long ret, bool how)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_openat")
-int obs_exit_openat(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_openat(long ret)
 {
-	return open_exit(ctx->ret, false);
+	return open_exit(ret, false);
 }
 
-SEC("tracepoint/syscalls/sys_exit_openat2")
-int obs_exit_openat2(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_openat2(long ret)
 {
-	return open_exit(ctx->ret, true);
+	return open_exit(ret, true);
 }
 
-SEC("tracepoint/syscalls/sys_enter_execve")
-int obs_enter_execve(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int on_enter_execve(struct pt_regs *regs)
 {
-	return exec_enter((const char *)ctx->args[0]);
+	return exec_enter((const char *)PT_REGS_PARM1_CORE_SYSCALL(regs));
 }
 
-SEC("tracepoint/syscalls/sys_exit_execve")
-int obs_exit_execve(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_execve(long ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
-	long ret = ctx->ret;
 
 	if (!p)
 		return 0;
@@ -758,8 +753,7 @@ static __always_inline __u32 who(__s32 pid)
 	return pid < 0 ? 0u - (__u32)pid : (__u32)pid;
 }
 
-SEC("tracepoint/syscalls/sys_exit_ioctl")
-int obs_exit_ioctl(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_ioctl(long ret)
 {
 	struct pt_regs *regs = user_regs();
 	__u32 fd = (__u32)PT_REGS_PARM1_CORE_SYSCALL(regs);
@@ -768,11 +762,10 @@ int obs_exit_ioctl(struct trace_event_raw_sys_exit *ctx)
 	if (req != AL_IOCTL_TIOCSTI && req != AL_IOCTL_TIOCLINUX && req != AL_IOCTL_FIOSETOWN &&
 	    req != AL_IOCTL_SIOCSPGRP)
 		return 0;
-	return act(AL_OP_IOCTL, fd, req, ctx->ret, (int)(fd & 0x7fffffff));
+	return act(AL_OP_IOCTL, fd, req, ret, (int)(fd & 0x7fffffff));
 }
 
-SEC("tracepoint/syscalls/sys_exit_fcntl")
-int obs_exit_fcntl(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_fcntl(long ret)
 {
 	struct pt_regs *regs = user_regs();
 	__u32 cmd = (__u32)PT_REGS_PARM2_CORE_SYSCALL(regs);
@@ -780,30 +773,27 @@ int obs_exit_fcntl(struct trace_event_raw_sys_exit *ctx)
 	__s32 owner[2] = { 0, 0 }; /* struct f_owner_ex: type, pid */
 
 	if (cmd == F_SETOWN && pid_arg(arg))
-		return act(AL_OP_PROCESS, who(pid_arg(arg)), AL_PROC_SETOWN, ctx->ret, -1);
+		return act(AL_OP_PROCESS, who(pid_arg(arg)), AL_PROC_SETOWN, ret, -1);
 	if (cmd != F_SETOWN_EX)
 		return 0;
 	bpf_probe_read_user(owner, sizeof(owner), (const void *)arg);
-	return act(AL_OP_PROCESS, who(owner[1]), AL_PROC_SETOWN, ctx->ret, -1);
+	return act(AL_OP_PROCESS, who(owner[1]), AL_PROC_SETOWN, ret, -1);
 }
 
 /* keyctl(op, key, ...): the key; add_key and request_key: the keyring. */
-SEC("tracepoint/syscalls/sys_exit_keyctl")
-int obs_exit_keyctl(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_keyctl(long ret)
 {
-	return act(AL_OP_KEYRING, 0, (__u32)PT_REGS_PARM2_CORE_SYSCALL(user_regs()), ctx->ret, -1);
+	return act(AL_OP_KEYRING, 0, (__u32)PT_REGS_PARM2_CORE_SYSCALL(user_regs()), ret, -1);
 }
 
-SEC("tracepoint/syscalls/sys_exit_add_key")
-int obs_exit_add_key(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_add_key(long ret)
 {
-	return act(AL_OP_KEYRING, 0, (__u32)PT_REGS_PARM5_CORE_SYSCALL(user_regs()), ctx->ret, -1);
+	return act(AL_OP_KEYRING, 0, (__u32)PT_REGS_PARM5_CORE_SYSCALL(user_regs()), ret, -1);
 }
 
-SEC("tracepoint/syscalls/sys_exit_request_key")
-int obs_exit_request_key(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_request_key(long ret)
 {
-	return act(AL_OP_KEYRING, 0, (__u32)PT_REGS_PARM4_CORE_SYSCALL(user_regs()), ctx->ret, -1);
+	return act(AL_OP_KEYRING, 0, (__u32)PT_REGS_PARM4_CORE_SYSCALL(user_regs()), ret, -1);
 }
 
 /* (which, who): anything but the caller itself (PRIO_PROCESS or
@@ -819,16 +809,14 @@ static __always_inline int prio(long ret, __u32 self_which, __u32 act_kind)
 	return act(AL_OP_PROCESS, who(pid), act_kind, ret, -1);
 }
 
-SEC("tracepoint/syscalls/sys_exit_setpriority")
-int obs_exit_setpriority(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_setpriority(long ret)
 {
-	return prio(ctx->ret, PRIO_PROCESS, AL_PROC_NICE);
+	return prio(ret, PRIO_PROCESS, AL_PROC_NICE);
 }
 
-SEC("tracepoint/syscalls/sys_exit_ioprio_set")
-int obs_exit_ioprio_set(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_ioprio_set(long ret)
 {
-	return prio(ctx->ret, IOPRIO_WHO_PROCESS, AL_PROC_IOPRIO);
+	return prio(ret, IOPRIO_WHO_PROCESS, AL_PROC_IOPRIO);
 }
 
 /* A call whose first argument is a pid, 0 for the caller. */
@@ -839,52 +827,45 @@ static __always_inline int on_pid(long ret, __u32 act_kind)
 	return pid ? act(AL_OP_PROCESS, who(pid), act_kind, ret, -1) : 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_sched_setscheduler")
-int obs_exit_sched_setscheduler(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_sched_setscheduler(long ret)
 {
-	return on_pid(ctx->ret, AL_PROC_SCHED);
+	return on_pid(ret, AL_PROC_SCHED);
 }
 
-SEC("tracepoint/syscalls/sys_exit_sched_setparam")
-int obs_exit_sched_setparam(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_sched_setparam(long ret)
 {
-	return on_pid(ctx->ret, AL_PROC_SCHED);
+	return on_pid(ret, AL_PROC_SCHED);
 }
 
-SEC("tracepoint/syscalls/sys_exit_sched_setattr")
-int obs_exit_sched_setattr(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_sched_setattr(long ret)
 {
-	return on_pid(ctx->ret, AL_PROC_SCHED);
+	return on_pid(ret, AL_PROC_SCHED);
 }
 
-SEC("tracepoint/syscalls/sys_exit_sched_setaffinity")
-int obs_exit_sched_setaffinity(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_sched_setaffinity(long ret)
 {
-	return on_pid(ctx->ret, AL_PROC_SCHED);
+	return on_pid(ret, AL_PROC_SCHED);
 }
 
-SEC("tracepoint/syscalls/sys_exit_migrate_pages")
-int obs_exit_migrate_pages(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_migrate_pages(long ret)
 {
-	return on_pid(ctx->ret, AL_PROC_MOVEMEM);
+	return on_pid(ret, AL_PROC_MOVEMEM);
 }
 
-SEC("tracepoint/syscalls/sys_exit_move_pages")
-int obs_exit_move_pages(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_move_pages(long ret)
 {
-	return on_pid(ctx->ret, AL_PROC_MOVEMEM);
+	return on_pid(ret, AL_PROC_MOVEMEM);
 }
 
 /* prlimit64(pid, resource, new, old): only setting another's limits. */
-SEC("tracepoint/syscalls/sys_exit_prlimit64")
-int obs_exit_prlimit64(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_prlimit64(long ret)
 {
 	struct pt_regs *regs = user_regs();
 	__s32 pid = pid_arg(PT_REGS_PARM1_CORE_SYSCALL(regs));
 
 	if (!pid || !PT_REGS_PARM3_CORE_SYSCALL(regs))
 		return 0;
-	return act(AL_OP_PROCESS, who(pid), AL_PROC_PRLIMIT, ctx->ret, -1);
+	return act(AL_OP_PROCESS, who(pid), AL_PROC_PRLIMIT, ret, -1);
 }
 
 /* ---- Unix sockets (AL_SC_NO_UNIX) and io_uring ---- */
@@ -898,23 +879,21 @@ static const char desc_socket[] = "socket(AF_UNIX)";
 static const char desc_dgram_pair[] = "socketpair(AF_UNIX, SOCK_DGRAM)";
 static const char desc_uring[] = "io_uring_setup";
 
-SEC("tracepoint/syscalls/sys_exit_socket")
-int obs_exit_socket(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_socket(long ret)
 {
 	if (unix_allowed || (__u32)PT_REGS_PARM1_CORE_SYSCALL(user_regs()) != AF_UNIX)
 		return 0;
-	return act_desc(AL_OP_CONNECT, 0, 0, ctx->ret, -1, desc_socket);
+	return act_desc(AL_OP_CONNECT, 0, 0, ret, -1, desc_socket);
 }
 
-SEC("tracepoint/syscalls/sys_exit_socketpair")
-int obs_exit_socketpair(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_socketpair(long ret)
 {
 	struct pt_regs *regs = user_regs();
 
 	if (unix_allowed || (__u32)PT_REGS_PARM1_CORE_SYSCALL(regs) != AF_UNIX ||
 	    !((__u32)PT_REGS_PARM2_CORE_SYSCALL(regs) & SOCK_DGRAM_BIT))
 		return 0;
-	return act_desc(AL_OP_CONNECT, 0, 0, ctx->ret, -1, desc_dgram_pair);
+	return act_desc(AL_OP_CONNECT, 0, 0, ret, -1, desc_dgram_pair);
 }
 
 /*
@@ -924,17 +903,16 @@ int obs_exit_socketpair(struct trace_event_raw_sys_exit *ctx)
  * against the member's working directory when relative; an abstract name
  * reads as "".
  */
-SEC("tracepoint/syscalls/sys_exit_connect")
-int obs_exit_connect(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_connect(long ret)
 {
 	struct pt_regs *regs = user_regs();
 	__u64 uaddr = PT_REGS_PARM2_CORE_SYSCALL(regs);
 	__u16 family = 0;
 
-	if (!unix_supervised || ctx->ret != -EPERM || !uaddr ||
+	if (!unix_supervised || ret != -EPERM || !uaddr ||
 	    bpf_probe_read_user(&family, sizeof(family), (const void *)uaddr) || family != AF_UNIX)
 		return 0;
-	return act_any(AL_OP_CONNECT, 0, AL_CONNECT_ARG_UNIX_PATH, ctx->ret, -1, 0,
+	return act_any(AL_OP_CONNECT, 0, AL_CONNECT_ARG_UNIX_PATH, ret, -1, 0,
 		       uaddr + sizeof(family));
 }
 
@@ -982,10 +960,9 @@ static __always_inline int attr_exit(__u8 op, long ret, __s32 dfd, __u64 upath, 
 /* One exit tracepoint of a call that changes a file's attributes: op, and
  * where its directory descriptor, name and flags are (fd_only: a descriptor). */
 #define ATTR_EXIT(call, op, dfd, upath, flags, fd_only)                             \
-	SEC("tracepoint/syscalls/sys_exit_" #call)                                \
-	int obs_exit_##call(struct trace_event_raw_sys_exit *ctx)                 \
+	static __always_inline int on_exit_##call(long ret)                        \
 	{                                                                          \
-		return attr_exit(op, ctx->ret, (__s32)(dfd), upath, (int)(flags), fd_only); \
+		return attr_exit(op, ret, (__s32)(dfd), upath, (int)(flags), fd_only); \
 	}
 
 ATTR_EXIT(utimensat, AL_OP_SETATTR, ARG(1), ARG(2), ARG(4), false)
@@ -1008,12 +985,62 @@ ATTR_EXIT(lremovexattr, AL_OP_SETXATTR, CWD, ARG(1), NONE, false)
 ATTR_EXIT(fremovexattr, AL_OP_SETXATTR, ARG(1), NONE, NONE, true)
 ATTR_EXIT(truncate, AL_OP_TRUNCATE, CWD, ARG(1), NONE, false)
 
-SEC("tracepoint/syscalls/sys_exit_io_uring_setup")
-int obs_exit_io_uring_setup(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int on_exit_io_uring_setup(long ret)
 {
-	long ret = ctx->ret == -ENOSYS ? -EPERM : ctx->ret;
+	return act_desc(AL_OP_CONNECT, 0, 0, ret == -ENOSYS ? -EPERM : ret, -1, desc_uring);
+}
 
-	return act_desc(AL_OP_CONNECT, 0, 0, ret, -1, desc_uring);
+/* ---- the two raw tracepoints every reported call goes through ---- */
+
+/* Which call a system call number is (user space fills it before attach). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, OBS_NR_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} calls SEC(".maps");
+
+/* TS_COMPAT (arch/x86/include/asm/thread_info.h): the thread is in a 32-bit
+ * call, whose numbers mean other calls (the filter refuses them with ENOSYS;
+ * syscall tracepoints never showed them either). */
+#define AL_TS_COMPAT 0x0002
+
+/* The call number nr is, for this thread: OBS_CALL_NONE for all the rest. */
+static __always_inline __u8 call_of(long nr)
+{
+	__u32 key = (__u32)nr;
+	__u8 *c;
+
+	if (nr < 0 || nr >= OBS_NR_MAX)
+		return OBS_CALL_NONE;
+	c = bpf_map_lookup_elem(&calls, &key);
+	if (!c || *c == OBS_CALL_NONE)
+		return OBS_CALL_NONE;
+	if (BPF_CORE_READ(bpf_get_current_task_btf(), thread_info.status) & AL_TS_COMPAT)
+		return OBS_CALL_NONE;
+	return *c;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(obs_sys_enter, struct pt_regs *regs, long nr)
+{
+	if (call_of(nr) != OBS_CALL_execve)
+		return 0;
+	return on_enter_execve(regs);
+}
+
+#define OBS_CALL_CASE(c)                                                                \
+	case OBS_CALL_##c:                                                             \
+		return on_exit_##c(ret);
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(obs_sys_exit, struct pt_regs *regs, long ret)
+{
+	switch (call_of(BPF_CORE_READ(regs, orig_ax))) {
+		OBS_CALLS(OBS_CALL_CASE)
+	default:
+		return 0;
+	}
 }
 
 /* Tells the user side a process joined or left the cell, in stream order. */

@@ -72,4 +72,27 @@ struct obs_member {
 	__u32 kind; /* OBS_MEMBER_* */
 };
 
+/*
+ * The system calls the observer reports, each with its handler in
+ * bpf/observe.bpf.c. One raw tracepoint at syscall entry and one at exit
+ * serve them all (a perf tracepoint per call took ~70 ms each to detach):
+ * user space fills the array map `calls` (system call number -> OBS_CALL_*)
+ * from its own headers before attaching, and the programs ignore the rest.
+ */
+#define OBS_CALLS(X)                                                                    \
+	X(openat) X(openat2) X(execve) X(ioctl) X(fcntl) X(keyctl) X(add_key)            \
+	X(request_key) X(setpriority) X(ioprio_set) X(sched_setscheduler)               \
+	X(sched_setparam) X(sched_setattr) X(sched_setaffinity) X(migrate_pages)        \
+	X(move_pages) X(prlimit64) X(socket) X(socketpair) X(connect) X(io_uring_setup) \
+	X(utimensat) X(futimesat) X(utimes) X(utime) X(chmod) X(fchmod) X(fchmodat)      \
+	X(fchmodat2) X(chown) X(lchown) X(fchown) X(fchownat) X(setxattr) X(lsetxattr)   \
+	X(fsetxattr) X(removexattr) X(lremovexattr) X(fremovexattr) X(truncate)
+
+#define OBS_CALL_ENUM(c) OBS_CALL_##c,
+enum obs_call_kind { OBS_CALL_NONE = 0, OBS_CALLS(OBS_CALL_ENUM) OBS_CALL_MAX };
+#undef OBS_CALL_ENUM
+
+/* System call numbers the map covers (above every number listed). */
+#define OBS_NR_MAX 512
+
 #endif

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -17,6 +17,7 @@
 #include "base/json.h"
 #include "backend/observe.h"
 #include "backend/svcclient.h"
+#include "backend/attrsup.h" /* __NR_fchmodat2 where the headers lack it */
 #include "backend/unixsup.h"
 
 
@@ -373,29 +374,27 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/*
- * A system call this kernel was built without (migrate_pages without NUMA)
- * has no tracepoint, and nothing to report: its program is not loaded, so
- * the rest of the observer still attaches.
- */
-static void skip_missing_calls(struct bpf_object *obj)
+/* Tells the programs which system call numbers are which of their calls
+ * (this architecture's numbers, from the headers agentlock was built with). */
+static int fill_calls(struct bpf_map *map)
 {
-	static const char prefix[] = "tracepoint/syscalls/";
-	struct bpf_program *prog;
-	char dir[256];
+#define OBS_CALL_NR(c) { __NR_##c, OBS_CALL_##c },
+	static const struct {
+		long nr;
+		__u8 call;
+	} nrs[] = { OBS_CALLS(OBS_CALL_NR) };
+#undef OBS_CALL_NR
+	size_t i;
 
-	if (access("/sys/kernel/tracing/events/syscalls", F_OK))
-		return; /* tracefs is not where we look: nothing can be told */
-	bpf_object__for_each_program(prog, obj) {
-		const char *sec = bpf_program__section_name(prog);
+	for (i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
+		__u32 key = (__u32)nrs[i].nr;
 
-		if (strncmp(sec, prefix, sizeof(prefix) - 1))
-			continue;
-		snprintf(dir, sizeof(dir), "/sys/kernel/tracing/events/syscalls/%s",
-			 sec + sizeof(prefix) - 1);
-		if (access(dir, F_OK) && errno == ENOENT)
-			bpf_program__set_autoload(prog, false);
+		if (nrs[i].nr < 0 || nrs[i].nr >= OBS_NR_MAX)
+			return -ERANGE;
+		if (bpf_map__update_elem(map, &key, sizeof(key), &nrs[i].call, sizeof(nrs[i].call), 0))
+			return -errno;
 	}
+	return 0;
 }
 
 struct obs_knobs observe_knobs(const struct policy *p, bool audit)
@@ -417,16 +416,12 @@ int observe_load(struct observer *o, const struct obs_knobs *k, char *err, size_
 	int rc;
 
 	jail_quiet_libbpf();
-	/* Syscall tracepoints are attached through tracefs. */
-	if (access("/sys/kernel/tracing/events/syscalls", F_OK))
-		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
 	o->skel = observe_bpf__open();
 	if (!o->skel) {
 		snprintf(err, errlen, "cannot open the observer's tracepoint programs: %s",
 			 strerror(errno));
 		return -1;
 	}
-	skip_missing_calls(o->skel->obj);
 	o->skel->rodata->unix_allowed = k->unix_allowed;
 	o->skel->rodata->unix_supervised = k->unix_supervised;
 	o->skel->rodata->audit = k->audit;
@@ -435,6 +430,11 @@ int observe_load(struct observer *o, const struct obs_knobs *k, char *err, size_
 	if (rc) {
 		snprintf(err, errlen, "cannot load the observer's tracepoint programs: %s",
 			 strerror(-rc));
+		return -1;
+	}
+	rc = fill_calls(o->skel->maps.calls);
+	if (rc) {
+		snprintf(err, errlen, "cannot fill the observer's table of calls: %s", strerror(-rc));
 		return -1;
 	}
 	rc = observe_bpf__attach(o->skel);

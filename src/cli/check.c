@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -192,34 +191,30 @@ static void probe_landlock(struct check *c)
 	}
 }
 
+/* What the observer attaches: BTF-typed programs on the raw sys_enter and
+ * sys_exit tracepoints (and on the scheduler's fork, exec and exit). */
 static void probe_tracepoints(struct check *c)
 {
 	struct probe *p = &c->p[PROBE_TRACEPOINTS];
-	static const char *const ids[] = {
-		"/sys/kernel/tracing/events/syscalls/sys_enter_openat/id",
-		"/sys/kernel/debug/tracing/events/syscalls/sys_enter_openat/id",
-	};
-	int rc;
+	int id, rc;
 
 	if (not_root(c, p, "not tried: needs root"))
 		return;
-	rc = load_trivial(BPF_PROG_TYPE_TRACEPOINT, 0, 0);
+	id = libbpf_find_vmlinux_btf_id("sys_exit", BPF_TRACE_RAW_TP);
+	if (id < 0) {
+		set(p, false, "the kernel's BTF names no sys_exit tracepoint: %s", strerror(-id));
+		snprintf(p->remedy, sizeof(p->remedy),
+			 "use a kernel with CONFIG_DEBUG_INFO_BTF=y and CONFIG_FTRACE_SYSCALLS=y");
+		return;
+	}
+	rc = load_trivial(BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, id);
 	if (rc) {
-		set(p, false, "the kernel refused a tracepoint program: %s", strerror(-rc));
+		set(p, false, "the kernel refused a program on the sys_exit tracepoint: %s",
+		    strerror(-rc));
 		snprintf(p->remedy, sizeof(p->remedy), "use a kernel with CONFIG_BPF_EVENTS=y");
 		return;
 	}
-	/* agentlock mounts tracefs itself when it needs it; so does the probe. */
-	if (access(ids[0], R_OK) && access(ids[1], R_OK))
-		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
-	if (access(ids[0], R_OK) && access(ids[1], R_OK)) {
-		set(p, false, "programs load, but the syscall tracepoints are not visible");
-		snprintf(p->remedy, sizeof(p->remedy),
-			 "mount tracefs (mount -t tracefs nodev /sys/kernel/tracing); the kernel "
-			 "needs CONFIG_FTRACE_SYSCALLS=y");
-		return;
-	}
-	set(p, true, "tracepoint programs load; syscall tracepoints visible");
+	set(p, true, "programs load on the sys_enter and sys_exit tracepoints");
 }
 
 static void probe_ringbuf(struct check *c)

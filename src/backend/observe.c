@@ -413,6 +413,7 @@ struct obs_knobs observe_knobs(const struct policy *p, bool audit)
 
 int observe_load(struct observer *o, const struct obs_knobs *k, char *err, size_t errlen)
 {
+	struct bpf_program *prog;
 	int rc;
 
 	jail_quiet_libbpf();
@@ -426,6 +427,11 @@ int observe_load(struct observer *o, const struct obs_knobs *k, char *err, size_
 	o->skel->rodata->unix_supervised = k->unix_supervised;
 	o->skel->rodata->audit = k->audit;
 	o->skel->rodata->execs_judged = k->execs_judged;
+	/* The calls' own programs run only through the exit tracepoint's. */
+	bpf_object__for_each_program(prog, o->skel->obj)
+		if (prog != o->skel->progs.obs_sys_exit &&
+		    !strcmp(bpf_program__section_name(prog), "tp_btf/sys_exit"))
+			bpf_program__set_autoattach(prog, false);
 	rc = observe_bpf__load(o->skel);
 	if (rc) {
 		snprintf(err, errlen, "cannot load the observer's tracepoint programs: %s",

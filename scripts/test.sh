@@ -189,7 +189,7 @@ bench/run.sh build --short 2>&1 | tee "$fsbench_out"
 if grep -q "^bench: ok" "$fsbench_out"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 rm -f "$fsbench_out"
 
-step "fuzz: the profile parser, the NDJSON reader, the environment filter (libFuzzer, ASan+UBSan, bounded)"
+step "fuzz: the profile parser, the NDJSON reader, the environment filter, the DNS answer parser (libFuzzer, ASan+UBSan, bounded)"
 run_logged fuzz tests/fuzz/run.sh 60
 
 step "VM: jail core (BPF-LSM, ASan+UBSan build of agentlock)"

@@ -14,6 +14,7 @@
 #include <linux/kcmp.h>
 #include <linux/keyctl.h>
 #include <linux/tiocl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -464,6 +465,139 @@ static int tcp_connect_cmd(const char *addr, const char *port, bool fastopen)
 	} else if (say("connect", connect(s, (struct sockaddr *)&ss, len))) {
 		return 1;
 	}
+	cat_fd(s);
+	return 0;
+}
+
+/* Outside fixture: a DNS server on ADDR:53 (UDP) that answers A queries for
+ * the names given as NAME=IP (several IPs: NAME=IP,IP), NXDOMAIN for the
+ * rest, and no records for other types. Enough for glibc, musl and busybox. */
+#define DNS_HDR 12
+#define DNS_TTL 60
+static int dns_serve_cmd(const char *addr, int n, char **table)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(53) };
+	unsigned char q[512], r[1024];
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+	inet_pton(AF_INET, addr, &a.sin_addr);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a))) {
+		printf("dns-serve: %s:53: %s\n", addr, strerror(errno));
+		return 1;
+	}
+	printf("dns-serve: ready\n");
+	for (;;) {
+		struct sockaddr_storage from;
+		socklen_t fl = sizeof(from);
+		ssize_t len = recvfrom(s, q, sizeof(q), 0, (struct sockaddr *)&from, &fl);
+		char name[256];
+		size_t off = DNS_HDR, nl = 0, rl;
+		unsigned qtype, answers = 0;
+		int i, found = 0;
+
+		if (len < DNS_HDR + 5)
+			continue;
+		while (off < (size_t)len && q[off] && q[off] < 64 && nl + q[off] + 1 < sizeof(name)) {
+			if (nl)
+				name[nl++] = '.';
+			memcpy(name + nl, q + off + 1, q[off]);
+			nl += q[off];
+			off += q[off] + 1u;
+		}
+		name[nl] = '\0';
+		if (off + 5 > (size_t)len || q[off])
+			continue;
+		off++;
+		qtype = (q[off] << 8) | q[off + 1];
+		off += 4;
+		memcpy(r, q, off); /* the header and the question, answered */
+		r[2] = 0x81;	   /* QR, RD */
+		r[3] = 0x80;	   /* RA, NOERROR */
+		rl = off;
+		for (i = 0; i < n; i++) {
+			const char *eq = strchr(table[i], '=');
+			char ips[256], *ip, *save = NULL;
+
+			if (!eq || (size_t)(eq - table[i]) != nl || strncasecmp(table[i], name, nl))
+				continue;
+			found = 1;
+			if (qtype != 1)
+				break;
+			snprintf(ips, sizeof(ips), "%s", eq + 1);
+			for (ip = strtok_r(ips, ",", &save); ip && rl + 16 <= sizeof(r);
+			     ip = strtok_r(NULL, ",", &save)) {
+				unsigned char rec[16] = { 0xc0, DNS_HDR, 0, 1, 0, 1, 0, 0, 0, DNS_TTL, 0, 4 };
+
+				if (inet_pton(AF_INET, ip, rec + 12) != 1)
+					continue;
+				memcpy(r + rl, rec, sizeof(rec));
+				rl += sizeof(rec);
+				answers++;
+			}
+			break;
+		}
+		if (!found)
+			r[3] = 0x83; /* NXDOMAIN */
+		r[4] = 0, r[5] = 1;
+		r[6] = (unsigned char)(answers >> 8), r[7] = (unsigned char)answers;
+		r[8] = r[9] = r[10] = r[11] = 0;
+		sendto(s, r, rl, 0, (struct sockaddr *)&from, fl);
+	}
+}
+
+/* Asks SERVER:53 for NAME's A record itself (as `dig @SERVER` does), not
+ * through resolv.conf; prints the first address answered. */
+static int dns_ask_cmd(const char *server, const char *name)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(53) };
+	unsigned char q[512] = { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0 }, r[1024];
+	size_t off = DNS_HDR;
+	const char *p = name;
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	ssize_t n;
+
+	inet_pton(AF_INET, server, &a.sin_addr);
+	while (*p && off + 70 < sizeof(q)) {
+		const char *dot = strchr(p, '.');
+		size_t l = dot ? (size_t)(dot - p) : strlen(p);
+
+		q[off++] = (unsigned char)l;
+		memcpy(q + off, p, l);
+		off += l;
+		p += l + (dot ? 1 : 0);
+	}
+	q[off++] = 0;
+	q[off++] = 0, q[off++] = 1; /* A */
+	q[off++] = 0, q[off++] = 1; /* IN */
+	if (sendto(s, q, off, 0, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    (n = recv(s, r, sizeof(r), 0)) < (ssize_t)(off + 16)) {
+		printf("dns-ask: no answer\n");
+		return 1;
+	}
+	printf("answered %u.%u.%u.%u\n", r[off + 12], r[off + 13], r[off + 14], r[off + 15]);
+	return 0;
+}
+
+/* Connects to NAME:PORT as most programs do: getaddrinfo, then the first
+ * address; prints what it reached and what the server sent. */
+static int connect_name_cmd(const char *name, const char *port)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
+	char addr[INET6_ADDRSTRLEN] = "?";
+	int rc = getaddrinfo(name, port, &hints, &ai), s;
+
+	if (rc) {
+		printf("getaddrinfo %s: %s\n", name, gai_strerror(rc));
+		return 1;
+	}
+	s = socket(ai->ai_family, SOCK_STREAM, 0);
+	inet_ntop(ai->ai_family,
+		  ai->ai_family == AF_INET6 ? (void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr
+					    : (void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr,
+		  addr, sizeof(addr));
+	printf("resolved %s: %s\n", name, addr);
+	if (say("connect", connect(s, ai->ai_addr, ai->ai_addrlen)))
+		return 1;
 	cat_fd(s);
 	return 0;
 }
@@ -1495,6 +1629,12 @@ int main(int argc, char **argv)
 		return tcp_listen_cmd(argv[2], argv[3]);
 	if (!strcmp(c, "tcp-connect") && argc == 4)
 		return tcp_connect_cmd(argv[2], argv[3], false);
+	if (!strcmp(c, "dns-serve") && argc >= 3)
+		return dns_serve_cmd(argv[2], argc - 3, argv + 3);
+	if (!strcmp(c, "dns-ask") && argc == 4)
+		return dns_ask_cmd(argv[2], argv[3]);
+	if (!strcmp(c, "connect-name") && argc == 4)
+		return connect_name_cmd(argv[2], argv[3]);
 	if (!strcmp(c, "tcp-fastopen") && argc == 4)
 		return tcp_connect_cmd(argv[2], argv[3], true);
 	if (!strcmp(c, "uring-connect") && argc == 4)

@@ -620,6 +620,7 @@ static __always_inline struct decision decide_path(struct scratch *s, long n, __
 
 #include "pathwalk.bpf.h"
 #include "lifecycle.bpf.h"
+#include "dnslearn.bpf.h"
 
 /* Starts an event for the current member: no path yet, no target. */
 static __always_inline struct scratch *event_start(__u8 access)
@@ -1060,9 +1061,9 @@ static __always_inline int check_inet(struct socket *sock, const void *addr)
 	s = event_start(AL_ACCESS_WRITE);
 	if (!s)
 		return -EPERM;
-	/* sockaddr_in6 is the larger (28 bytes); the kernel's copy is a whole
+	/* sockaddr_in6 is the larger; the kernel's copy is a whole
 	 * sockaddr_storage, so reading that much never leaves it. */
-	if (bpf_probe_read_kernel(s->ev.path, 28, addr))
+	if (bpf_probe_read_kernel(s->ev.path, AL_SOCKADDR_LEN, addr))
 		return -EPERM;
 	family = *(__u16 *)s->ev.path;
 	if (family == AL_AF_UNSPEC)
@@ -1072,7 +1073,7 @@ static __always_inline int check_inet(struct socket *sock, const void *addr)
 	hi = (__u8)s->ev.path[2];
 	lo = (__u8)s->ev.path[3];
 	port = hi * 256 + lo;
-	s->ev.path_len = 28;
+	s->ev.path_len = dns_append_name(s->ev.path);
 	s->ev.arg = port;
 	/* The port's byte is row hi, column lo / 8: two bounded steps, kept
 	 * apart so clang cannot fold them into one OR (which 6.1 cannot bound). */

@@ -103,6 +103,34 @@ enum al_op {
 };
 
 /*
+ * An AL_OP_TCP_CONNECT event's path: the raw sockaddr (AL_SOCKADDR_LEN
+ * bytes, sockaddr_in6 being the larger), then the name a DNS answer gave
+ * that address (bpf/dnslearn.bpf.h), up to path_len; nothing when none did.
+ */
+#define AL_SOCKADDR_LEN 28
+
+/* DNS answers the kernel received, as bpf/dnslearn.bpf.h keeps them: an
+ * address, the name the answer was for. */
+#define AL_DNS_LEARNED_MAX 4096 /* addresses remembered (the least recent go) */
+#define AL_DNS_NAME_MAX 256	/* a name, dotted, with its NUL */
+#define AL_DNS_HOLD_S 300	/* an address stays its name's at least this long */
+#define AL_DNS_FAMILY_V4 4
+#define AL_DNS_FAMILY_V6 6
+
+struct al_dns_key {
+	__u8 family; /* AL_DNS_FAMILY_* */
+	__u8 pad[3];
+	__u8 addr[16]; /* IPv4 in the first 4 bytes */
+};
+
+struct al_dns_name {
+	__u64 expires_ns; /* CLOCK_MONOTONIC */
+	__u32 len;
+	__u32 flags; /* none yet (0) */
+	char name[AL_DNS_NAME_MAX];
+};
+
+/*
  * An AL_OP_EXEC event's path holds three parts, in this order:
  *   argv: the new program's arguments as the kernel laid them out, each
  *         NUL-terminated, AL_EXEC_ARGV_LEN(arg) bytes in all (at most

@@ -78,6 +78,7 @@ static __always_inline struct scratch *scratch_get(void)
 
 #include "pathwalk.bpf.h"
 #include "lifecycle.bpf.h"
+#include "dnslearn.bpf.h"
 
 /* What an execve asked for, kept from entry to exit by thread: after a
  * successful exec the name's memory is the new program's. (Opens need no
@@ -896,12 +897,75 @@ static __always_inline int on_exit_socketpair(long ret)
 	return act_desc(AL_OP_CONNECT, 0, 0, ret, -1, desc_dgram_pair);
 }
 
+#define AF_INET 2
+#define AF_INET6 10
+#define SOCK_STREAM 1
+#define EINPROGRESS 115
+#define SOCKADDR_IN_LEN 16
+
+/* The socket type (SOCK_STREAM, ...) of the member's descriptor fd; 0 when
+ * it is none the walk can read. */
+static __always_inline __u16 fd_sock_type(__u32 fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *f = NULL;
+	struct socket *sock;
+
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+		return 0;
+	sock = BPF_CORE_READ(f, private_data);
+	return sock ? BPF_CORE_READ(sock, type) : 0;
+}
+
 /*
- * A connect the Unix socket supervisor refused: the member's sockaddr, read
- * again here (for the report only: the supervisor decided on its own copy).
- * arg 1 marks a path from the member's memory, which user space resolves
- * against the member's working directory when relative; an abstract name
- * reads as "".
+ * A member's TCP connect, as it ended: made (or under way), or refused by
+ * Landlock's port rules (EACCES). The sockaddr is read again from the
+ * member's memory (for the report only: the kernel decided on its copy),
+ * followed by the name a DNS answer gave its address. Allowed ones go to
+ * user space only while something listens, else are counted here.
+ */
+static __always_inline int tcp_connect_exit(long ret, int fd, __u64 uaddr)
+{
+	bool refused = ret == -EACCES || ret == -EPERM;
+	struct obs_record *r;
+	struct al_event *e;
+	__u16 family = 0;
+
+	if (!refused && ret != 0 && ret != -EINPROGRESS)
+		return 0;
+	if (!member() || fd_sock_type((__u32)fd) != SOCK_STREAM)
+		return 0;
+	if (!refused && !audit && !allowed_wanted()) {
+		count(AL_CNT_TCP_CONNECT);
+		return 0;
+	}
+	r = recbuf_get();
+	if (!r)
+		return 0;
+	act_fill(r, AL_OP_TCP_CONNECT, refused ? -EPERM : 0);
+	e = &r->e;
+	__builtin_memset(e->path, 0, AL_SOCKADDR_LEN);
+	if (bpf_probe_read_user(e->path, SOCKADDR_IN_LEN, (const void *)uaddr))
+		return 0;
+	family = *(__u16 *)e->path;
+	if (family == AF_INET6 && bpf_probe_read_user(e->path, AL_SOCKADDR_LEN, (const void *)uaddr))
+		return 0;
+	e->arg = ((__u8)e->path[2] << 8) | (__u8)e->path[3];
+	e->path_len = dns_append_name(e->path);
+	send(r, refused);
+	return 0;
+}
+
+/*
+ * A connect: a TCP one (above), or one the Unix socket supervisor refused:
+ * the member's sockaddr, read again here (for the report only: the
+ * supervisor decided on its own copy). arg 1 marks a path from the member's
+ * memory, which user space resolves against the member's working directory
+ * when relative; an abstract name reads as "".
  */
 static __always_inline int on_exit_connect(long ret)
 {
@@ -909,8 +973,11 @@ static __always_inline int on_exit_connect(long ret)
 	__u64 uaddr = PT_REGS_PARM2_CORE_SYSCALL(regs);
 	__u16 family = 0;
 
-	if (!unix_supervised || ret != -EPERM || !uaddr ||
-	    bpf_probe_read_user(&family, sizeof(family), (const void *)uaddr) || family != AF_UNIX)
+	if (!uaddr || bpf_probe_read_user(&family, sizeof(family), (const void *)uaddr))
+		return 0;
+	if (family == AF_INET || family == AF_INET6)
+		return tcp_connect_exit(ret, (int)PT_REGS_PARM1_CORE_SYSCALL(regs), uaddr);
+	if (!unix_supervised || ret != -EPERM || family != AF_UNIX)
 		return 0;
 	return act_any(AL_OP_CONNECT, 0, AL_CONNECT_ARG_UNIX_PATH, ret, -1, 0,
 		       uaddr + sizeof(family));

@@ -26,6 +26,7 @@
 #include "agentlock.skel.h"
 #include "base/exitcodes.h"
 #include "base/fdkind.h"
+#include "base/resolvconf.h"
 #include "backend/jail.h"
 
 #define LSM_FILE "/sys/kernel/security/lsm"
@@ -248,7 +249,8 @@ static void unpin_in_background(const char *dir)
 static void close_fds(struct jail *j)
 {
 	int *fds[] = { &j->jailed_fd, &j->rules_fd, &j->counters_fd, &j->events_fd,
-		       &j->keys_fd,   &j->bss_fd,   &j->socks_fd,    &j->lpm_fd };
+		       &j->keys_fd,   &j->bss_fd,   &j->socks_fd,    &j->lpm_fd,
+		       &j->resolvers_fd };
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -482,6 +484,7 @@ static void skel_fds(struct jail *j)
 	j->keys_fd = bpf_map__fd(j->skel->maps.member_keys);
 	j->socks_fd = bpf_map__fd(j->skel->maps.member_socks);
 	j->lpm_fd = bpf_map__fd(j->skel->maps.rules_lpm);
+	j->resolvers_fd = bpf_map__fd(j->skel->maps.dns_resolvers);
 }
 
 /* Loads and attaches a fresh copy of the BPF object (the slow path: the
@@ -543,7 +546,7 @@ static int load_object(struct jail *j, bool audit, char *err, size_t errlen)
  * refuses names with a dot). */
 static const char *const engine_maps[] = { "map_jailed",      "map_rules", "map_counters",
 					   "map_events",      "map_member_keys", "map_bss",
-					   "map_member_socks", "map_rules_lpm" };
+					   "map_member_socks", "map_rules_lpm", "map_dns_resolvers" };
 
 /* Pins a freshly loaded object as the machine's engine in dir, for later runs. */
 static int pin_engine(struct jail *j, const char *dir, char *err, size_t errlen)
@@ -551,7 +554,8 @@ static int pin_engine(struct jail *j, const char *dir, char *err, size_t errlen)
 	struct bpf_map *maps[] = { j->skel->maps.jailed,  j->skel->maps.rules,
 				   j->skel->maps.counters, j->skel->maps.events,
 				   j->skel->maps.member_keys, j->skel->maps.bss,
-				   j->skel->maps.member_socks, j->skel->maps.rules_lpm };
+				   j->skel->maps.member_socks, j->skel->maps.rules_lpm,
+				   j->skel->maps.dns_resolvers };
 	char path[256];
 	size_t i;
 	int rc;
@@ -583,7 +587,8 @@ static int reuse_engine(struct jail *j, const char *dir, bool audit)
 	const struct bpf_object_skeleton *sk;
 	struct agentlock_bpf *obj = agentlock_bpf__open(); /* names only: nothing loads */
 	int *fds[] = { &j->jailed_fd, &j->rules_fd, &j->counters_fd, &j->events_fd,
-		       &j->keys_fd,   &j->bss_fd,   &j->socks_fd,    &j->lpm_fd };
+		       &j->keys_fd,   &j->bss_fd,   &j->socks_fd,    &j->lpm_fd,
+		       &j->resolvers_fd };
 	struct bpf_map_info info = {};
 	__u32 info_len = sizeof(info), key, bss_size;
 	size_t i;
@@ -638,7 +643,7 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 	memset(j, 0, sizeof(*j));
 	j->ops = &direct_ops;
 	j->jailed_fd = j->rules_fd = j->counters_fd = j->events_fd = j->keys_fd = j->bss_fd =
-		j->socks_fd = j->lpm_fd = j->lock_fd = -1;
+		j->socks_fd = j->lpm_fd = j->resolvers_fd = j->lock_fd = -1;
 	jail_quiet_libbpf();
 	rc = check_lsm_active(err, errlen);
 	if (rc)
@@ -767,6 +772,26 @@ static int lpm_install(struct jail *j, const struct al_rule *r)
 	return bpf_map_update_elem(j->lpm_fd, &k, &v, BPF_ANY);
 }
 
+int dns_resolvers_install(int map_fd)
+{
+	struct resolver r[RESOLV_MAX];
+	struct al_dns_key k;
+	__u8 one = 1;
+	size_t n = resolvconf_read(RESOLV_CONF, r, RESOLV_MAX), i;
+
+	while (bpf_map_get_next_key(map_fd, NULL, &k) == 0)
+		if (bpf_map_delete_elem(map_fd, &k))
+			return -errno;
+	for (i = 0; i < n; i++) {
+		memset(&k, 0, sizeof(k));
+		k.family = r[i].family;
+		memcpy(k.addr, r[i].addr, sizeof(k.addr));
+		if (bpf_map_update_elem(map_fd, &k, &one, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
 static int direct_install(struct jail *j, const struct policy *p, char *err, size_t errlen)
 {
 	struct al_rule *val = malloc(sizeof(*val));
@@ -814,7 +839,7 @@ static int direct_install(struct jail *j, const struct policy *p, char *err, siz
 	memcpy(j->bss->connect_ports, p->net.connect, sizeof(p->net.connect));
 	j->bss->net_restricted = p->net.restricted;
 	j->bss->programs_only = p->programs_only;
-	return 0;
+	return dns_resolvers_install(j->resolvers_fd) ? AL_EXIT_BPF : 0;
 }
 
 static int direct_own_socket(struct jail *j, int fd)

@@ -50,6 +50,7 @@ struct jail {
 	struct agentlock_bpf__bss *bss; /* the object's run-time state (mapped when reused) */
 	size_t bss_len;
 	int jailed_fd, rules_fd, counters_fd, events_fd, keys_fd, bss_fd, socks_fd, lpm_fd;
+	int resolvers_fd; /* the DNS resolvers whose answers name addresses (dnslearn.bpf.h) */
 	int lock_fd; /* held while this run has the machine's engine */
 	bool engine; /* the machine's pinned engine, not a copy of this run's own */
 	char pin_dir[64]; /* where this run's own copy is pinned, "" when not */
@@ -59,6 +60,12 @@ struct jail {
  * message (what failed, why, what to do) in err. */
 int jail_open(struct jail *j, bool audit, char *err, size_t errlen);
 int jail_install(struct jail *j, const struct policy *p, char *err, size_t errlen);
+
+/* Where the resolvers a cell's programs ask are named. */
+#define RESOLV_CONF "/etc/resolv.conf"
+/* Fills a dns_resolvers map (bpf/dnslearn.bpf.h) with RESOLV_CONF's
+ * nameservers, after emptying it: only their answers name addresses. 0 or -errno. */
+int dns_resolvers_install(int map_fd);
 
 /* For tests: loads only the classifier's test entry (nothing attached, no
  * BPF-LSM needed), so jail_install and jail_classify run the kernel's own

@@ -305,6 +305,31 @@ static void on_act(struct observer *o, struct obs_record *r, size_t plen)
 	feed_repeats(o, r, &r->e, AL_EVENT_HDR_SIZE + plen, before, report);
 }
 
+/*
+ * A TCP connect: made (class network, counted), or refused by Landlock's
+ * port rules (an escape). In --audit, where no rule is installed, one the
+ * policy's ports would refuse is would-block.
+ */
+static void on_tcp(struct observer *o, struct obs_record *r, size_t plen)
+{
+	uint64_t *k = o->s->kcount;
+	uint64_t before[AL_CNT_MAX];
+	bool refused = r->e.verdict == AL_VERDICT_BLOCKED;
+
+	memcpy(before, k, sizeof(before));
+	if (refused || (o->audit && !net_connect_allowed(&o->policy->net, (uint16_t)r->e.arg))) {
+		r->e.class = AL_CLASS_ESCAPE;
+		r->e.verdict = refused ? AL_VERDICT_BLOCKED : AL_VERDICT_WOULD_BLOCK;
+		k[AL_CNT_ESCAPE]++;
+		k[refused ? AL_CNT_BLOCKED : AL_CNT_WOULD_BLOCK]++;
+	} else {
+		r->e.class = AL_CLASS_NETWORK;
+		r->e.verdict = AL_VERDICT_ALLOWED;
+		k[AL_CNT_TCP_CONNECT]++;
+	}
+	feed_repeats(o, r, &r->e, AL_EVENT_HDR_SIZE + plen, before, true);
+}
+
 /* The ring buffer callback: decode, resolve, classify, hand to the session. */
 static int on_record(void *ctx, void *data, size_t size)
 {
@@ -344,6 +369,10 @@ static int on_record(void *ctx, void *data, size_t size)
 	    r.e.op == AL_OP_CONNECT || r.e.op == AL_OP_SETATTR || r.e.op == AL_OP_CHMOD ||
 	    r.e.op == AL_OP_CHOWN || r.e.op == AL_OP_TRUNCATE || r.e.op == AL_OP_SETXATTR) {
 		on_act(o, &r, plen);
+		return 0;
+	}
+	if (r.e.op == AL_OP_TCP_CONNECT) {
+		on_tcp(o, &r, plen);
 		return 0;
 	}
 	if (r.e.op != AL_OP_OPEN) {
@@ -435,6 +464,12 @@ int observe_load(struct observer *o, const struct obs_knobs *k, char *err, size_
 	rc = observe_bpf__load(o->skel);
 	if (rc) {
 		snprintf(err, errlen, "cannot load the observer's tracepoint programs: %s",
+			 strerror(-rc));
+		return -1;
+	}
+	rc = dns_resolvers_install(bpf_map__fd(o->skel->maps.dns_resolvers));
+	if (rc) {
+		snprintf(err, errlen, "cannot fill the observer's table of DNS resolvers: %s",
 			 strerror(-rc));
 		return -1;
 	}
@@ -570,7 +605,7 @@ void observe_read_counters(struct observer *o, uint64_t kcount[AL_CNT_MAX])
 	/* Only what the kernel side counts; the rest was counted as records arrived. */
 	for (i = AL_CNT_RB_DROPPED; i < AL_CNT_MAX; i++) {
 		if (i > AL_CNT_ENROLL_FAILED && i != AL_CNT_REFUSAL_DROPPED &&
-		    i != AL_CNT_OPEN_UNCLASSIFIED)
+		    i != AL_CNT_OPEN_UNCLASSIFIED && i != AL_CNT_TCP_CONNECT)
 			continue;
 		if (bpf_map_lookup_elem(fd, &i, vals))
 			continue;

@@ -398,7 +398,7 @@ int jail_connect(struct jail *j, const char *path, bool audit, char *err, size_t
 
 	memset(j, 0, sizeof(*j));
 	j->jailed_fd = j->rules_fd = j->counters_fd = j->events_fd = j->keys_fd = j->bss_fd =
-		j->socks_fd = j->lpm_fd = j->lock_fd = -1;
+		j->socks_fd = j->lpm_fd = j->resolvers_fd = j->lock_fd = -1;
 	j->svc_fd = svc_connect(path);
 	if (j->svc_fd < 0) {
 		snprintf(err, errlen, "cannot reach the agentlock service at %s: %s", path,

@@ -628,6 +628,20 @@ static int field(struct rd *r, const char *key, struct nd_line *o)
 	return skip(r);
 }
 
+/* A connect's host name, after its path's NUL, as session.c lays it
+ * (report_net_host); cut when the two would not fit. */
+static void lay_host(struct nd_line *o)
+{
+	size_t at = (size_t)o->ev.path_len + 1, n = strnlen(o->host, sizeof(o->host));
+
+	if (at >= sizeof(o->ev.path))
+		return;
+	if (n > sizeof(o->ev.path) - at - 1)
+		n = sizeof(o->ev.path) - at - 1;
+	memcpy(o->ev.path + at, o->host, n);
+	o->ev.path[at + n] = '\0';
+}
+
 int nd_parse(const char *line, size_t len, struct nd_line *o, char *err, size_t errlen)
 {
 	struct rd r = { .p = line, .end = line + len, .err = err, .errlen = errlen };
@@ -669,5 +683,7 @@ int nd_parse(const char *line, size_t len, struct nd_line *o, char *err, size_t 
 		return bad(&r, "unknown access, class or verdict");
 	if (o->kind == ND_EVENT && o->ev.op == AL_OP_EXEC)
 		lay_exec(o);
+	if (o->kind == ND_EVENT && o->ev.op == AL_OP_TCP_CONNECT && o->ev.path_len >= 0)
+		lay_host(o);
 	return 0;
 }

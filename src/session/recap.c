@@ -185,6 +185,31 @@ static struct recap_proc *proc_get(struct recap *r, const struct al_event *ev, i
 	return p;
 }
 
+/* The hosts table's row of a connect: its "ADDR:PORT", then, after a NUL,
+ * the name a DNS answer gave the address when one did (recap_host_name). */
+static struct recap_target *host_entry(struct recap *r, const struct al_event *ev, size_t len,
+				       bool *made)
+{
+	char key[AL_PATH_MAX + AL_DNS_NAME_MAX];
+	const char *host;
+	size_t hlen;
+
+	host = report_net_host(ev, &hlen);
+	if (!host || len + 1 + hlen > sizeof(key))
+		return table_get(&r->hosts, 0, ev->path, len, 0, made);
+	memcpy(key, ev->path, len);
+	key[len] = '\0';
+	memcpy(key + len + 1, host, hlen);
+	return table_get(&r->hosts, 0, key, len + 1 + hlen, 0, made);
+}
+
+const char *recap_host_name(const struct recap_target *h, size_t *addr_len, size_t *name_len)
+{
+	*addr_len = strnlen(h->path, h->len);
+	*name_len = *addr_len < h->len ? h->len - *addr_len - 1 : 0;
+	return *name_len ? h->path + *addr_len + 1 : NULL;
+}
+
 static void add_mark(struct recap *r, const struct al_event *ev, int64_t ns)
 {
 	size_t len = ev->path_len > 0 ? (size_t)ev->path_len : 0;
@@ -390,7 +415,7 @@ static void on_event(struct recap *r, const struct nd_line *l)
 	} else if (report_is_refused_inside(ev)) {
 		r->refused_inside_seen++;
 	}
-	if (ev->op == AL_OP_TCP_CONNECT && (e = table_get(&r->hosts, 0, ev->path, len, 0, &made)))
+	if (ev->op == AL_OP_TCP_CONNECT && (e = host_entry(r, ev, len, &made)))
 		table_count(e, made, ev, ns);
 	if (esc || report_is_refused_inside(ev) || ev->op == AL_OP_TCP_CONNECT)
 		add_mark(r, ev, ns);

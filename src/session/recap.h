@@ -76,6 +76,10 @@ struct recap_target {
 	uint8_t draft_class;
 };
 
+/* A hosts row's address ("ADDR:PORT", addr_len bytes) and the name a DNS
+ * answer gave it (returned, name_len bytes), or NULL when none did. */
+const char *recap_host_name(const struct recap_target *h, size_t *addr_len, size_t *name_len);
+
 struct recap_table {
 	struct recap_target *t;
 	size_t n, cap, dropped; /* dropped: distinct keys beyond RECAP_TARGETS_MAX */

@@ -762,14 +762,15 @@ static void hosts_block(struct em *m, const struct recap *r)
 	size_t i;
 
 	heading(m, "Hosts contacted");
-	note(m, "TCP connects, by address and port. Host names: not recorded (this version "
-		"records addresses only).");
+	note(m, "TCP connects, by address and port, with the name a DNS answer the machine "
+		"received gave the address (none: no answer named it, e.g. /etc/hosts, an "
+		"address given as such, DNS over HTTPS).");
 	if (!r->hosts.n) {
 		note_begin(m);
 		lit(m, "None recorded");
-		if (r->have_summary && strcmp(s->backend, "bpf-lsm"))
-			lit(m, " (TCP connects are recorded under BPF-LSM only; this session ran "
-			       "under another backend)");
+		if (r->have_summary && s->unobserved)
+			lit(m, " (TCP connects are recorded under BPF-LSM, and under Landlock "
+			       "only as root: this session was not observed)");
 		else if (r->have_summary && s->kcount[AL_CNT_TCP_CONNECT])
 			lit(m,
 			    " (the summary counts %llu allowed connects: a --report file holds "
@@ -783,10 +784,19 @@ static void hosts_block(struct em *m, const struct recap *r)
 	for (i = 0; i < r->hosts.n; i++) {
 		const struct recap_target *h = &r->hosts.t[i];
 		uint64_t refused = h->escapes;
+		size_t alen, nlen;
+		const char *name;
 
 		row_begin(m, refused ? "esc" : NULL);
 		cell(m);
-		hostile(m, h->path, h->len);
+		if ((name = recap_host_name(h, &alen, &nlen))) {
+			hostile(m, name, nlen);
+			lit(m, " (");
+			hostile(m, h->path, alen);
+			lit(m, ")");
+		} else {
+			hostile(m, h->path, alen);
+		}
 		cell_end(m, false);
 		tcell(m, false, "%llu", (unsigned long long)(h->n - refused));
 		tcell(m, false, "%llu", (unsigned long long)refused);
@@ -1174,11 +1184,20 @@ static void json_target(struct strbuf *sb, const struct recap *r, const struct r
 	unsigned a;
 	bool first = true;
 
-	if (host)
+	size_t alen, nlen;
+	const char *name = host ? recap_host_name(e, &alen, &nlen) : NULL;
+
+	if (host) {
 		sb_puts(sb, "{\"address\":");
-	else
+		jstr(sb, e->path, alen);
+		if (name) {
+			sb_puts(sb, ",\"host\":");
+			jstr(sb, name, nlen);
+		}
+	} else {
 		sb_printf(sb, "{\"type\":\"%s\",\"path\":", report_op_name(e->op));
-	jstr(sb, e->path, e->len);
+		jstr(sb, e->path, e->len);
+	}
 	if (!host && e->target)
 		sb_printf(sb, ",\"target\":%u", e->target);
 	if (!host) {
@@ -1298,7 +1317,7 @@ static void render_json(const struct recap *r, struct strbuf *sb)
 		}
 	sb_puts(sb, "]}");
 	jkey(sb, &first, "hosts");
-	sb_printf(sb, "{\"names\":\"not recorded\",\"dropped\":%llu,\"connects\":[",
+	sb_printf(sb, "{\"dropped\":%llu,\"connects\":[",
 		  (unsigned long long)r->hosts.dropped);
 	for (i = 0; i < r->hosts.n; i++) {
 		if (i)

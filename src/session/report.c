@@ -141,6 +141,18 @@ bool report_is_lifecycle(const struct al_event *e)
 	return e->op == AL_OP_EXEC || e->op == AL_OP_EXIT;
 }
 
+const char *report_net_host(const struct al_event *e, size_t *len)
+{
+	size_t at;
+
+	if (e->op != AL_OP_TCP_CONNECT || e->path_len < 0 ||
+	    (size_t)e->path_len + 1 >= sizeof(e->path))
+		return NULL;
+	at = (size_t)e->path_len + 1;
+	*len = strnlen(e->path + at, sizeof(e->path) - at);
+	return *len && at + *len < sizeof(e->path) ? e->path + at : NULL;
+}
+
 bool report_exec_parts(const struct al_event *e, struct report_exec *x)
 {
 	size_t plen = e->path_len > 0 ? (size_t)e->path_len : 0;
@@ -214,8 +226,14 @@ void report_event_fields(const struct session *s, const struct al_event *e, repo
 	    e->op == AL_OP_PTRACE || e->op == AL_OP_IOCTL || e->op == AL_OP_KEYRING ||
 	    e->op == AL_OP_PROCESS || e->op == AL_OP_IPC)
 		field_num(fn, ctx, "arg", e->arg);
-	if (e->op == AL_OP_TCP_CONNECT)
+	if (e->op == AL_OP_TCP_CONNECT) {
+		size_t hlen;
+		const char *host = report_net_host(e, &hlen);
+
 		field_num(fn, ctx, "port", e->arg);
+		if (host)
+			field(fn, ctx, "host", host, hlen, false);
+	}
 	field_str(fn, ctx, "access", report_access_name(e->access));
 	field_str(fn, ctx, "class", report_class_name(e->class));
 	field_str(fn, ctx, "verdict", report_verdict_name(e->verdict));

@@ -25,6 +25,9 @@ const char *report_verdict_name(unsigned verdict);
 bool report_is_escape(const struct al_event *e);
 /* exec or exit: the life of a member process, not an access it made. */
 bool report_is_lifecycle(const struct al_event *e);
+/* A connect's host name (what a DNS answer called its address), kept after
+ * the "ADDR:PORT" path's NUL; NULL when none. Its length in *len. */
+const char *report_net_host(const struct al_event *e, size_t *len);
 
 /* An exec event's parts (agentlock_abi.h, AL_OP_EXEC), pointing into it. */
 struct report_exec {

@@ -57,12 +57,21 @@ int session_add_sink(struct session *s, session_sink_fn fn, void *ctx)
 /* The kernel sends a TCP destination as the raw sockaddr; sinks get "ADDR:PORT". */
 static int decode_inet(struct al_event *e)
 {
-	char addr[INET6_ADDRSTRLEN];
+	char addr[INET6_ADDRSTRLEN], host[AL_DNS_NAME_MAX];
 	uint16_t family, port;
+	size_t hlen, i;
 	int n;
 
-	if (e->path_len != 28)
+	if (e->path_len < AL_SOCKADDR_LEN || e->path_len >= AL_SOCKADDR_LEN + AL_DNS_NAME_MAX)
 		return -EINVAL;
+	/* The name a DNS answer gave the address (the kernel's parser admits
+	 * printable bytes only; checked again, it is the network's word). */
+	hlen = (size_t)e->path_len - AL_SOCKADDR_LEN;
+	memcpy(host, e->path + AL_SOCKADDR_LEN, hlen);
+	host[hlen] = '\0';
+	for (i = 0; i < hlen; i++)
+		if ((unsigned char)host[i] <= ' ' || (unsigned char)host[i] >= 0x7f)
+			return -EINVAL;
 	memcpy(&family, e->path, 2);
 	memcpy(&port, e->path + 2, 2);
 	port = ntohs(port);
@@ -71,6 +80,8 @@ static int decode_inet(struct al_event *e)
 		return -EINVAL;
 	n = snprintf(e->path, sizeof(e->path), family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr, port);
 	e->path_len = n;
+	/* The name after the address's NUL (report_net_host). */
+	memcpy(e->path + n + 1, host, hlen + 1);
 	return 0;
 }
 

@@ -56,7 +56,7 @@ if [ $rc = 0 ] && grep -qxF "  totals     $totals" "$base/r.out" &&
 	grep -qF "$H/.ssh/id_rsa" "$base/r.out" && grep -q "^  sh \[[0-9]*\]: sh -c 'cat notes.txt" "$base/r.out" &&
 	grep -q '^  [|`]-- sh \[[0-9]*\]' "$base/r.out" && grep -q '^  |  *`-- cat \[[0-9]*\]' "$base/r.out" &&
 	grep -q "^  2 *alert *system-secrets" "$base/r.out" && grep -q "^  1 *alert *ssh-private-key" "$base/r.out" &&
-	grep -q "Host names: not recorded" "$base/r.out"; then
+	grep -q "Hosts contacted" "$base/r.out"; then
 	ok "text: the closing line's phrase ($phrase), escapes by target with counts, the process tree, alerts by rule and hosts said"
 else nok "text report" "rc=$rc $(cat "$base/r.out" "$base/r.err")"; fi
 if ! grep -q $'\033' "$base/r.out" && grep -qF '<b>evil\x0a\x1b[2J"&.txt' "$base/r.out"; then
@@ -69,7 +69,7 @@ if [ $rc = 0 ] && jq -e --arg p "$O/$hostile" --arg ph "$phrase" \
 	 (.escapes.targets | map(select(.path == "/etc/shadow"))[0].count == 2) and
 	 (.processes.approximate | not) and (.processes.tree[0].children | length >= 1) and
 	 .alerts.recorded and .alerts.by_rule["system-secrets"].count == 2 and
-	 .alerts.by_rule["ssh-private-key"].severity == "alert" and .hosts.names == "not recorded" and (.timeline.moments | length >= 5)' \
+	 .alerts.by_rule["ssh-private-key"].severity == "alert" and (.hosts.connects | type == "array") and (.timeline.moments | length >= 5)' \
 	"$base/r.out" >/dev/null; then
 	ok "json: one object; the hostile name comes back byte for byte; counts, tree, timeline"
 else nok "json report" "rc=$rc $(head -c 600 "$base/r.out") $(cat "$base/r.err")"; fi

@@ -331,6 +331,22 @@ sleep 0.3
 	fail "no network rules: connects work and are logged" "$(out) got=$(got)"
 : >/root/tcp-got
 
+# Host names: a DNS server in the VM answers the cell's getaddrinfo; each
+# connect carries the name the answer gave its address (learned in the
+# kernel from the answer), an address never answered none.
+echo "nameserver 127.0.0.53" >/etc/resolv.conf
+al-attack dns-serve 127.0.0.53 named.test=127.0.0.1 >/root/dns.log 2>&1 &
+i=0
+while ! grep -q ready /root/dns.log && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+al tcp-names --connect 9911,53 $AG sh -c 'timeout 10 al-attack connect-name named.test 9911; timeout 10 al-attack connect-name NAMED.test 9912; al-probe tcp connect 127.0.0.5 9911'
+sleep 0.3
+if has $OUT/tcp-names.log '.type=="tcp_connect" and .verdict=="allowed" and .path=="127.0.0.1:9911" and .host=="named.test"' &&
+	has $OUT/tcp-names.report '.type=="tcp_connect" and .verdict=="blocked" and .path=="127.0.0.1:9912" and .host=="named.test"' &&
+	has $OUT/tcp-names.log '.type=="tcp_connect" and .path=="127.0.0.5:9911" and (has("host") | not)'; then
+	ok "connects carry the DNS name their address was answered for (allowed and refused); an unanswered address none"
+else fail "connects carry their DNS names" "$(out) $(grep tcp_connect $OUT/tcp-names.log | head -n 3)"; fi
+: >/root/tcp-got
+
 cat >/root/net.yaml <<'Y'
 name: net
 extends: default

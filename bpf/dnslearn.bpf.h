@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The names behind the cell's connects, learned from the DNS answers the
+ * kernel receives, before any socket is given them (so before the program
+ * that asked can connect): each UDP packet from port 53 is parsed
+ * (bpf/dnsparse.h) and every address it answers is kept with the name of
+ * its question. Shared by agentlock.bpf.c and observe.bpf.c.
+ *
+ * netif_receive_skb sees every packet the machine receives, loopback
+ * included (a local resolver such as systemd-resolved's 127.0.0.53), and
+ * only its linear part is read: an answer whose bytes sit in page
+ * fragments is not learned (counted in dns_unread). Answers over TCP, DNS
+ * over HTTPS or TLS, /etc/hosts and addresses written into a program are
+ * not seen either: their connects carry no name.
+ */
+#ifndef AL_DNSLEARN_BPF_H
+#define AL_DNSLEARN_BPF_H
+
+#include <bpf/bpf_endian.h>
+
+#define AL_ETH_P_IP 0x0800
+#define AL_ETH_P_IPV6 0x86DD
+#define AL_IPPROTO_UDP 17
+#define AL_DNS_PORT 53
+#define AL_IPV4_HDR_MIN 20
+#define AL_IPV6_HDR_LEN 40
+#define AL_UDP_HDR_LEN 8
+#define AL_IP_FRAG_MASK 0x3fff /* more fragments, and the fragment offset */
+#define AL_NS_PER_S 1000000000ull
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dns_work);
+} dns_scratch SEC(".maps");
+
+static __always_inline struct dns_work *dns_work_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&dns_scratch, &zero);
+}
+
+#include "dnsparse.h"
+
+/* Address -> the name its last answer was for (user space clears it). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, AL_DNS_LEARNED_MAX);
+	__type(key, struct al_dns_key);
+	__type(value, struct al_dns_name);
+} dns_learned SEC(".maps");
+
+/* The resolvers the cell was given (/etc/resolv.conf at its start): only
+ * their answers are learned. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, struct al_dns_key);
+	__type(value, __u8);
+} dns_resolvers SEC(".maps");
+
+/* Answers not learned because their bytes were not in the linear part. */
+__u64 dns_unread = 0;
+/* Answers learned from. */
+__u64 dns_answers = 0;
+
+/* Keeps address i of the answer in w under its name, for at least
+ * AL_DNS_HOLD_S (longer when the answer's TTL says so). */
+static __always_inline void dns_keep(struct dns_work *w, __u32 i, struct al_dns_name *v)
+{
+	struct al_dns_key k = {};
+	__u32 ttl, j = i & (DNS_ADDRS_MAX - 1);
+
+	k.family = w->family[j];
+	__builtin_memcpy(k.addr, w->addr[j], sizeof(k.addr));
+	ttl = w->ttl[j] > AL_DNS_HOLD_S ? w->ttl[j] : AL_DNS_HOLD_S;
+	v->expires_ns = bpf_ktime_get_ns() + (__u64)ttl * AL_NS_PER_S;
+	bpf_map_update_elem(&dns_learned, &k, v, BPF_ANY);
+}
+
+/* Loop body of dns_keep_all: address i. */
+static long dns_keep_step(__u32 i, void *ctx)
+{
+	struct dns_work *w = dns_work_get();
+	struct al_dns_name *v = ctx;
+
+	if (!w || i >= w->n)
+		return 1;
+	dns_keep(w, i, v);
+	return 0;
+}
+
+SEC("tp_btf/netif_receive_skb")
+int BPF_PROG(dns_learn, struct sk_buff *skb)
+{
+	struct al_dns_key src = {};
+	struct al_dns_name name = {};
+	__u8 hdr[AL_IPV6_HDR_LEN];
+	struct dns_work *w;
+	unsigned char *data;
+	__u32 len, head, off, udp_len;
+	__u16 proto, port;
+
+	proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	if (proto != AL_ETH_P_IP && proto != AL_ETH_P_IPV6)
+		return 0;
+	data = BPF_CORE_READ(skb, data);
+	len = BPF_CORE_READ(skb, len);
+	head = len - BPF_CORE_READ(skb, data_len);
+	if (proto == AL_ETH_P_IP) {
+		if (bpf_probe_read_kernel(hdr, AL_IPV4_HDR_MIN, data))
+			return 0;
+		if (hdr[9] != AL_IPPROTO_UDP || (((hdr[6] << 8) | hdr[7]) & AL_IP_FRAG_MASK))
+			return 0;
+		off = (hdr[0] & 0xf) * 4;
+		src.family = AL_DNS_FAMILY_V4;
+		__builtin_memcpy(src.addr, &hdr[12], 4);
+	} else {
+		if (bpf_probe_read_kernel(hdr, AL_IPV6_HDR_LEN, data))
+			return 0;
+		if (hdr[6] != AL_IPPROTO_UDP) /* extension headers: not learned */
+			return 0;
+		off = AL_IPV6_HDR_LEN;
+		src.family = AL_DNS_FAMILY_V6;
+		__builtin_memcpy(src.addr, &hdr[8], 16);
+	}
+	if (off < AL_IPV4_HDR_MIN || bpf_probe_read_kernel(hdr, AL_UDP_HDR_LEN, data + off))
+		return 0;
+	port = (hdr[0] << 8) | hdr[1];
+	if (port != AL_DNS_PORT)
+		return 0;
+	udp_len = (hdr[4] << 8) | hdr[5];
+	off += AL_UDP_HDR_LEN;
+	if (udp_len < AL_UDP_HDR_LEN || off >= head)
+		return 0;
+	w = dns_work_get();
+	if (!w)
+		return 0;
+	len = udp_len - AL_UDP_HDR_LEN;
+	if (len > head - off) {
+		__sync_fetch_and_add(&dns_unread, 1);
+		return 0;
+	}
+	w->len = len; /* the parser looks at the first DNS_MSG_MAX bytes of it */
+	if (len > DNS_MSG_MAX)
+		len = DNS_MSG_MAX;
+	/* Keep the bound: clang may drop it after the test above. */
+	asm volatile("" : "+r"(len));
+	if (len > DNS_MSG_MAX || bpf_probe_read_kernel(w->msg, len & (2 * DNS_MSG_MAX - 1), data + off))
+		return 0;
+	/* Only the cell's resolvers name addresses: an answer from a server the
+	 * agent chose (dig @HOST) could call any address anything. */
+	if (!bpf_map_lookup_elem(&dns_resolvers, &src))
+		return 0;
+	if (dns_parse(w) <= 0)
+		return 0;
+	__sync_fetch_and_add(&dns_answers, 1);
+	name.len = w->name_len;
+	bpf_probe_read_kernel_str(name.name, sizeof(name.name), w->name);
+	bpf_loop(DNS_ADDRS_MAX, dns_keep_step, &name, 0);
+	return 0;
+}
+
+/*
+ * The name a connect's destination was learned under: sa is a kernel copy
+ * of its sockaddr (AL_SOCKADDR_LEN bytes); an IPv4-mapped IPv6 address is
+ * looked up as the IPv4 one. NULL when no unexpired answer named it.
+ */
+static __always_inline struct al_dns_name *dns_name_of(const __u8 *sa)
+{
+	struct al_dns_key k = {};
+	struct al_dns_name *v;
+	__u16 family = sa[0] | (sa[1] << 8);
+
+	if (family == 2 /* AF_INET */) {
+		k.family = AL_DNS_FAMILY_V4;
+		__builtin_memcpy(k.addr, &sa[4], 4);
+	} else if (family == 10 /* AF_INET6 */) {
+		const __u8 *a = &sa[8];
+
+		if (!(a[0] | a[1] | a[2] | a[3] | a[4] | a[5] | a[6] | a[7] | a[8] | a[9]) &&
+		    a[10] == 0xff && a[11] == 0xff) {
+			k.family = AL_DNS_FAMILY_V4;
+			__builtin_memcpy(k.addr, &a[12], 4);
+		} else {
+			k.family = AL_DNS_FAMILY_V6;
+			__builtin_memcpy(k.addr, a, 16);
+		}
+	} else {
+		return NULL;
+	}
+	v = bpf_map_lookup_elem(&dns_learned, &k);
+	if (!v || v->expires_ns < bpf_ktime_get_ns())
+		return NULL;
+	return v;
+}
+
+/* Appends the learned name of the sockaddr at path[0..AL_SOCKADDR_LEN) to
+ * path; returns the new path length. */
+static __always_inline __s32 dns_append_name(char *path)
+{
+	struct al_dns_name *v = dns_name_of((const __u8 *)path);
+	long n;
+
+	if (!v)
+		return AL_SOCKADDR_LEN;
+	n = bpf_probe_read_kernel_str(&path[AL_SOCKADDR_LEN], AL_DNS_NAME_MAX, v->name);
+	return AL_SOCKADDR_LEN + (n > 1 ? (__s32)(n - 1) : 0);
+}
+
+#endif

@@ -79,9 +79,10 @@ run_logged host-cli tests/host/cli.sh build-asan
 step "host: the Landlock backend (this kernel refuses BPF-LSM programs; Landlock holds)"
 run_logged host-landlock tests/host/landlock.sh build-asan
 
-step "host: the tracepoint observer under load (no refusal dropped; allowed opens counted)"
+step "host: the tracepoint observer under load (no refusal dropped; allowed opens counted); exec, exit; connects with their DNS names"
 run_logged host-observer tests/host/observer.sh build-asan
 run_logged host-lifecycle tests/host/lifecycle.sh build-asan
+run_logged host-hosts tests/host/hosts.sh build-asan
 
 step "host: agentlock's own privilege (outputs opened as the invoking user, through simulated sudo)"
 run_logged host-outputs tests/host/outputs.sh build-asan
@@ -160,6 +161,9 @@ run_logged tui-final tests/tui/final.sh build-asan
 
 step "tui: the process tree (t) on a recorded session: parents, exit codes, escapes, hostile argv escaped"
 run_logged tui-tree tests/tui/tree.sh build-asan
+
+step "tui: the hosts pane (h) on a recorded session: names and addresses, refusals flagged, hostile names escaped"
+run_logged tui-hosts tests/tui/hosts.sh build-asan
 
 step "tui: the freeze banner of a live run (a freeze rule matched, the counter stops, r resumes)"
 run_logged tui-freeze tests/tui/freeze.sh build-asan

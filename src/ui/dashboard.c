@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The dashboard (dashboard.h): masthead, escape leaderboard (or the process
- * tree), live stream, footer, and the detail, filter, help and copy
+ * tree, or the hosts), live stream, footer, and the detail, filter, help and copy
  * interactions. Every string from the agent goes through term_sanitize_mode
  * before it reaches the screen, and redraws are limited to ten a second
  * however fast events come.
@@ -58,8 +58,10 @@ struct dash {
 	bool ascii, color;
 	int cursor;	 /* row of the leaderboard under the cursor */
 	int top;	 /* first leaderboard row shown */
-	bool tree;	 /* the process tree in place of the leaderboard (t) */
+	/* What is in place of the leaderboard: the process tree (t), the hosts (h). */
+	enum { P_BOARD, P_TREE, P_HOSTS } pane;
 	int tcursor, ttop; /* the same for the tree */
+	int hcursor, htop; /* and for the hosts */
 	bool paused;
 	uint64_t paused_at; /* stream_total when paused */
 	char filter[128];
@@ -68,10 +70,11 @@ struct dash {
 	bool has_pane;	  /* live: an agent view to switch back to */
 	/* Overlays and prompts are modes, never blocking loops: events keep
 	 * flowing and COMMAND keeps running while the user reads or types. */
-	enum { M_NONE, M_FILTER, M_CONFIRM, M_DETAIL, M_PROC, M_HELP } mode;
+	enum { M_NONE, M_FILTER, M_CONFIRM, M_DETAIL, M_PROC, M_HOST, M_HELP } mode;
 	char input[128];
 	const struct lb_entry *detail; /* entries are never moved or freed while shown */
 	uint64_t proc_seq; /* the process M_PROC shows (its slot may be reused meanwhile) */
+	uint64_t host_seq; /* the host M_HOST shows (the same) */
 	struct strbuf sb;
 };
 
@@ -450,6 +453,19 @@ static void draw_escapes(struct dash *d, int y0, int rows)
 	}
 }
 
+/* Keeps a pane's cursor on one of its shown rows, and in view. */
+static void clamp_scroll(int *cursor, int *top, int shown, int rows)
+{
+	if (*cursor >= shown)
+		*cursor = shown - 1;
+	if (*cursor < 0)
+		*cursor = 0;
+	if (*cursor < *top)
+		*top = *cursor;
+	if (*cursor >= *top + rows)
+		*top = *cursor - rows + 1;
+}
+
 /* The process tree's columns: flag, PID, STATE, TIME, ESC, then the branches and COMMAND. */
 #define TREE_STATE_W 17 /* "killed by SIGKILL" */
 #define TREE_CMD_X (3 + 8 + TREE_STATE_W + 1 + 7 + 5 + 2) /* flag, "%7u ", state, "%6s ", "%5s  " */
@@ -573,16 +589,110 @@ static void draw_tree(struct dash *d, int y0, int rows)
 						       "(no program run seen yet)");
 		return;
 	}
-	if (d->tcursor >= (int)shown)
-		d->tcursor = (int)shown - 1;
-	if (d->tcursor < 0)
-		d->tcursor = 0;
-	if (d->tcursor < d->ttop)
-		d->ttop = d->tcursor;
-	if (d->tcursor >= d->ttop + rows)
-		d->ttop = d->tcursor - rows + 1;
+	clamp_scroll(&d->tcursor, &d->ttop, (int)shown, rows);
 	for (r = 0; r < rows && d->ttop + r < (int)shown; r++)
 		draw_tree_line(d, &lines[d->ttop + r], y0 + 2 + r, d->ttop + r == d->tcursor);
+}
+
+/* The hosts pane's columns: flag, HOST, PORT, ALLOWED, REFUSED, LAST, FIRST BY. */
+#define HOSTS_BY_W     20		       /* "comm[pid]", on a wide enough screen */
+#define HOSTS_HOST_MIN 12		       /* HOST's least width: FIRST BY gives way first */
+#define HOSTS_MID_W    (3 + 6 + 8 + 8 + 9 + 2) /* the flag, " PORT ", counts, "LAST  " */
+#define NO_HOSTS "No TCP connects yet (under Landlock they are seen only when agentlock " \
+		 "runs as root)."
+
+/* Whether the filter lets h through (its name, address or first process). */
+static bool host_match(const struct dash *d, const struct model_host *h)
+{
+	size_t n = strlen(d->filter);
+
+	return !n || memmem(h->name, h->name_len, d->filter, n) ||
+	       memmem(h->addr, h->addr_len, d->filter, n) || strstr(h->comm, d->filter);
+}
+
+/* The hosts the filter lets through, the most recently used first. */
+static size_t host_lines(struct dash *d, const struct model_host **out)
+{
+	size_t n = model_hosts_sorted(d->m, out, MODEL_HOSTS), i, shown = 0;
+
+	for (i = 0; i < n && i < MODEL_HOSTS; i++)
+		if (host_match(d, out[i]))
+			out[shown++] = out[i];
+	return shown;
+}
+
+/* A row of the hosts pane: flag, HOST (name, else address), counts, LAST, FIRST BY. */
+static void draw_host_line(struct dash *d, const struct model_host *h, int y, int hw, int byw,
+			   bool sel)
+{
+	int on = sel ? A_REVERSE : 0, x = 3;
+	char buf[64];
+
+	attrset(on);
+	move(y, 0);
+	clrtoeol();
+	if (h->refused) {
+		style(d, C_BAD, A_BOLD | on);
+		mvaddstr(y, 0, d->g->flag);
+	}
+	attrset(on);
+	/* The name, else the address: the network's word (a DNS answer), sanitised. */
+	put(d, y, x, h->name_len ? safe(d, h->name, h->name_len) : safe(d, h->addr, h->addr_len),
+	    hw, true);
+	x += hw;
+	mvprintw(y, x, " %5u ", h->port);
+	count5(h->allowed, buf, sizeof(buf));
+	printw("%7s ", buf);
+	count5(h->refused, buf, sizeof(buf));
+	if (h->refused)
+		style(d, C_BAD, A_BOLD | on);
+	printw("%7s ", buf);
+	attrset(on);
+	clock_text(h->last_ns, buf, sizeof(buf), false);
+	printw("%-8s  ", buf);
+	snprintf(buf, sizeof(buf), "%s[%u]", h->comm, h->pid);
+	put(d, y, getcurx(stdscr), safe(d, buf, strlen(buf)), byw, false);
+	attrset(A_NORMAL);
+}
+
+/* The hosts pane: title with the counts, header, rows (or why there are none). */
+static void draw_hosts(struct dash *d, int y0, int rows)
+{
+	static const struct model_host *lines[MODEL_HOSTS];
+	const struct model_hosts *t = &d->m->hosts;
+	size_t shown = host_lines(d, lines);
+	char title[320], gone[64] = "";
+	int r, byw = HOSTS_BY_W, hw = COLS - 1 - HOSTS_MID_W - byw;
+
+	if (hw < HOSTS_HOST_MIN) {
+		byw -= HOSTS_HOST_MIN - hw;
+		hw = HOSTS_HOST_MIN;
+	}
+	if (t->forgotten)
+		snprintf(gone, sizeof(gone), " (%llu forgotten)", (unsigned long long)t->forgotten);
+	snprintf(title, sizeof(title), " Hosts: %zu host%s, %llu connect%s, %llu refused%s%s%s%s ",
+		 t->n, t->n == 1 ? "" : "s", (unsigned long long)t->connects,
+		 t->connects == 1 ? "" : "s", (unsigned long long)t->refused, gone,
+		 d->filter[0] ? " matching '" : "", d->filter[0] ? d->filter : "",
+		 d->filter[0] ? "'" : "");
+	hline_at(d, y0, safe(d, title, strlen(title)));
+	rows--;
+	if (rows <= 1)
+		return;
+	style(d, C_DIM, A_BOLD);
+	mvprintw(y0 + 1, 0, "   %-*s %5s %7s %7s %-8s  %s", hw, "HOST", "PORT", "ALLOWED",
+		 "REFUSED", "LAST", "FIRST BY");
+	attrset(A_NORMAL);
+	rows--;
+	if (!shown) {
+		mvaddstr(y0 + 2, 3, d->filter[0] && t->n ? "(no host matches the filter)" :
+							   NO_HOSTS);
+		return;
+	}
+	clamp_scroll(&d->hcursor, &d->htop, (int)shown, rows);
+	for (r = 0; r < rows && d->htop + r < (int)shown; r++)
+		draw_host_line(d, lines[d->htop + r], y0 + 2 + r, hw, byw,
+			       d->htop + r == d->hcursor);
 }
 
 static const char *item_op(const struct model_item *it)
@@ -630,14 +740,29 @@ static void draw_stream(struct dash *d, int y0, int rows)
 	}
 }
 
+#define FOOTER_REST "/ filter  space pause  c copy  ? help" /* the footer's keys after the panes' */
+
+/* The footer's keys: the pane's, with the ways to the other panes. */
+static const char *footer_keys(const struct dash *d)
+{
+	static const char *const keys[][2] = {
+		/* [pane][UTF-8] */
+		[P_BOARD] = { "q quit  j/k move  Enter detail  t tree  h hosts  " FOOTER_REST,
+			      "q quit  ↑↓/jk move  ⏎ detail  t tree  h hosts  " FOOTER_REST },
+		[P_TREE] = { "q quit  j/k move  Enter detail  t board  h hosts  " FOOTER_REST,
+			     "q quit  ↑↓/jk move  ⏎ detail  t board  h hosts  " FOOTER_REST },
+		[P_HOSTS] = { "q quit  j/k move  Enter detail  h board  t tree  " FOOTER_REST,
+			      "q quit  ↑↓/jk move  ⏎ detail  h board  t tree  " FOOTER_REST },
+	};
+
+	return keys[d->pane][!d->ascii];
+}
+
 static void draw_footer(struct dash *d, int y, bool split)
 {
 	const char *keys = split ? (d->ascii ? "Ctrl-] full dashboard (all other keys go to the agent)" :
 					       "Ctrl-] full dashboard · all other keys go to the agent") :
-			   d->tree ? (d->ascii ? "q quit  j/k move  Enter detail  t board  / filter  space pause  c copy  ? help" :
-						 "q quit  ↑↓/jk move  ⏎ detail  t board  / filter  space pause  c copy  ? help") :
-			   d->ascii ? "q quit  j/k move  Enter detail  t tree  / filter  space pause  c copy  ? help" :
-				      "q quit  ↑↓/jk move  ⏎ detail  t tree  / filter  space pause  c copy  ? help";
+			   footer_keys(d);
 
 	move(y, 0);
 	clrtoeol();
@@ -805,13 +930,58 @@ static void draw_proc(struct dash *d)
 	delwin(win);
 }
 
+/* The host under the cursor in full (M_HOST), the last address included. */
+static void draw_host(struct dash *d)
+{
+	const struct model_host *h = model_host_find(d->m, d->host_seq);
+	char a[32], b[32], line[MODEL_ADDR_KEEP * 4 + 64];
+	/* Sanitised, a name may take four times its bytes: wrapped. */
+	char name[MODEL_HOST_KEEP * 4 + 16];
+	int y = 1, w = COLS - 8, name_rows;
+	WINDOW *win;
+
+	if (h)
+		snprintf(name, sizeof(name), "name: %s",
+			 h->name_len ? safe(d, h->name, h->name_len) :
+				       "(none: no DNS answer named the address)");
+	name_rows = h ? cols_of(name, NULL, -1) / (w - 3) + 1 : 0;
+	win = box_win(d, 7 + name_rows, w);
+	if (!win)
+		return;
+	wattron(win, A_BOLD);
+	mvwaddstr(win, 0, 2, " Host ");
+	wattroff(win, A_BOLD);
+	if (!h) {
+		mvwaddstr(win, 1, 2, "forgotten: the table made room for newer hosts");
+	} else {
+		y = wrap_in(win, y, 2, name);
+		snprintf(line, sizeof(line), "last address: %s  port %u",
+			 safe(d, h->addr, h->addr_len), h->port);
+		mvwaddstr(win, y, 2, line);
+		snprintf(line, sizeof(line), "%llu connect%s allowed, %llu refused%s",
+			 (unsigned long long)h->allowed, h->allowed == 1 ? "" : "s",
+			 (unsigned long long)h->refused, d->m->audit ? " (would block)" : "");
+		mvwaddstr(win, ++y, 2, line);
+		clock_text(h->first_ns, a, sizeof(a), true);
+		clock_text(h->last_ns, b, sizeof(b), true);
+		snprintf(line, sizeof(line), "first %s   last %s", a, b);
+		mvwaddstr(win, ++y, 2, line);
+		snprintf(line, sizeof(line), "first connected by %s[%u]", h->comm, h->pid);
+		mvwaddstr(win, ++y, 2, safe(d, line, strlen(line)));
+	}
+	mvwaddstr(win, getmaxy(win) - 1, 2, " any key closes ");
+	wnoutrefresh(win);
+	delwin(win);
+}
+
 static void draw_help(struct dash *d)
 {
 	static const char *const lines[] = {
-		"Up/Down or k/j   move through the escape attempts (or the processes)",
+		"Up/Down or k/j   move through the escape attempts (or processes, hosts)",
 		"PgUp/PgDn, g/G   a page, the top, the bottom",
 		"Enter            the selected attempt in full: path, processes, times",
 		"t                the process tree, in place of the escape attempts",
+		"h                the hosts connected to, in place of the escape attempts",
 		"/                filter both lists by a substring (empty: clear)",
 		"space            pause or resume the live stream",
 		"c                copy a session summary (OSC 52) and save it to a file",
@@ -825,6 +995,8 @@ static void draw_help(struct dash *d)
 		"(keys, credentials, persistence, ...: agentlock rules lists them).",
 		"The tree: each process under its parent, how it ended (exit N, killed",
 		"by SIG...), how long it ran, and its escape attempts (flagged).",
+		"The hosts: each name a DNS answer gave (else the address) and port,",
+		"its connects allowed and refused (flagged), and who connected first.",
 	};
 	WINDOW *win = box_win(d, (int)(sizeof(lines) / sizeof(lines[0])) + 3, 76);
 	size_t i;
@@ -844,6 +1016,7 @@ static void draw_help(struct dash *d)
 static void draw(struct dash *d)
 {
 	int avail, esc_rows;
+	size_t n;
 
 	erase();
 	if (LINES < 12 || COLS < 60) {
@@ -852,15 +1025,19 @@ static void draw(struct dash *d)
 		return;
 	}
 	draw_masthead(d, 0);
-	/* The leaderboard (or the tree) takes what it needs, up to 55%; the stream the rest. */
+	/* The leaderboard (or the tree, or the hosts) takes what it needs, up to
+	 * 55%; the stream the rest. */
 	avail = LINES - 4;
 	esc_rows = avail * 55 / 100;
-	if ((int)(d->tree ? d->m->procs.n : d->m->lb.n) + 3 < esc_rows)
-		esc_rows = (int)(d->tree ? d->m->procs.n : d->m->lb.n) + 3;
+	n = d->pane == P_TREE ? d->m->procs.n : d->pane == P_HOSTS ? d->m->hosts.n : d->m->lb.n;
+	if ((int)n + 3 < esc_rows)
+		esc_rows = (int)n + 3;
 	if (esc_rows < 5)
 		esc_rows = 5;
-	if (d->tree)
+	if (d->pane == P_TREE)
 		draw_tree(d, 3, esc_rows);
+	else if (d->pane == P_HOSTS)
+		draw_hosts(d, 3, esc_rows);
 	else
 		draw_escapes(d, 3, esc_rows);
 	draw_stream(d, 3 + esc_rows, avail - esc_rows);
@@ -870,6 +1047,8 @@ static void draw(struct dash *d)
 		draw_detail(d);
 	else if (d->mode == M_PROC)
 		draw_proc(d);
+	else if (d->mode == M_HOST)
+		draw_host(d);
 	else if (d->mode == M_HELP)
 		draw_help(d);
 	doupdate();
@@ -1038,7 +1217,7 @@ static bool prompt_key(struct dash *d, int ch)
 	}
 	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
 		snprintf(d->filter, sizeof(d->filter), "%s", d->input);
-		d->cursor = d->top = d->tcursor = d->ttop = 0;
+		d->cursor = d->top = d->tcursor = d->ttop = d->hcursor = d->htop = 0;
 		d->mode = M_NONE;
 	} else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) {
 		d->input[n - 1] = '\0';
@@ -1069,15 +1248,26 @@ static uint64_t selected_proc(struct dash *d)
 	return d->tcursor >= 0 && d->tcursor < (int)shown ? lines[d->tcursor].p->seq : 0;
 }
 
+/* The host under the hosts pane's cursor, for its detail: its seq, or 0. */
+static uint64_t selected_host(struct dash *d)
+{
+	static const struct model_host *lines[MODEL_HOSTS];
+	size_t shown = host_lines(d, lines);
+
+	return d->hcursor >= 0 && d->hcursor < (int)shown ? lines[d->hcursor]->seq : 0;
+}
+
 /* Returns true when the user quits. */
 static bool on_key(struct dash *d, int ch)
 {
 	int page = LINES / 3 > 1 ? LINES / 3 : 1;
-	int *cursor = d->tree ? &d->tcursor : &d->cursor;
+	int *cursor = d->pane == P_TREE	 ? &d->tcursor :
+		      d->pane == P_HOSTS ? &d->hcursor :
+					   &d->cursor;
 
 	if (d->mode == M_FILTER || d->mode == M_CONFIRM)
 		return prompt_key(d, ch);
-	if (d->mode == M_DETAIL || d->mode == M_PROC || d->mode == M_HELP) {
+	if (d->mode == M_DETAIL || d->mode == M_PROC || d->mode == M_HOST || d->mode == M_HELP) {
 		d->mode = M_NONE; /* any key closes */
 		return false;
 	}
@@ -1115,10 +1305,16 @@ static bool on_key(struct dash *d, int ch)
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
-		if (d->tree) {
+		if (d->pane == P_TREE) {
 			d->proc_seq = selected_proc(d);
 			if (d->proc_seq)
 				d->mode = M_PROC;
+			break;
+		}
+		if (d->pane == P_HOSTS) {
+			d->host_seq = selected_host(d);
+			if (d->host_seq)
+				d->mode = M_HOST;
 			break;
 		}
 		d->detail = selected(d);
@@ -1126,7 +1322,10 @@ static bool on_key(struct dash *d, int ch)
 			d->mode = M_DETAIL;
 		break;
 	case 't':
-		d->tree = !d->tree;
+		d->pane = d->pane == P_TREE ? P_BOARD : P_TREE;
+		break;
+	case 'h':
+		d->pane = d->pane == P_HOSTS ? P_BOARD : P_HOSTS;
 		break;
 	case '/':
 		snprintf(d->input, sizeof(d->input), "%s", d->filter);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The dashboard's model (model.h): counts, leaderboard, rates, recent events, processes. */
+/* The dashboard's model (model.h): counts, leaderboard, rates, events, processes, hosts. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -255,6 +255,122 @@ static void proc_escape(struct model *m, const struct al_event *ev, int64_t ns)
 	p->escapes++;
 }
 
+/* A connect's address: its path ("ADDR:PORT", "[V6]:PORT") without the port
+ * and the brackets, cut to fit MODEL_ADDR_KEEP. */
+static size_t host_addr(const struct al_event *ev, char *out)
+{
+	size_t len = ev->path_len > 0 ? strnlen(ev->path, (size_t)ev->path_len) : 0;
+	const char *a = ev->path, *colon = memrchr(a, ':', len);
+
+	if (colon)
+		len = (size_t)(colon - a);
+	if (len >= 2 && a[0] == '[' && a[len - 1] == ']')
+		a++, len -= 2;
+	if (len > MODEL_ADDR_KEEP)
+		len = MODEL_ADDR_KEEP;
+	memcpy(out, a, len);
+	return len;
+}
+
+/* The host ev connected to: its row (by name and port, else by address and
+ * port), or a new one; a full table forgets its least recently used host. */
+static struct model_host *host_of(struct model_hosts *t, const struct al_event *ev,
+				  const char *name, size_t name_len, const char *addr,
+				  size_t addr_len)
+{
+	struct model_host *h;
+	size_t i, slot = 0;
+
+	for (i = 0; i < t->n; i++) {
+		h = &t->h[i];
+		if (h->port != ev->arg || h->name_len != name_len)
+			continue;
+		if (name_len ? !memcmp(h->name, name, name_len) :
+			       h->addr_len == addr_len && !memcmp(h->addr, addr, addr_len))
+			return h;
+	}
+	if (t->n < MODEL_HOSTS) {
+		slot = t->n++;
+	} else {
+		for (i = 1; i < t->n; i++)
+			if (t->h[i].used < t->h[slot].used)
+				slot = i;
+		t->forgotten++;
+	}
+	h = &t->h[slot];
+	memset(h, 0, sizeof(*h));
+	h->seq = ++t->seq;
+	memcpy(h->name, name, name_len);
+	h->name_len = (uint16_t)name_len;
+	h->port = ev->arg;
+	memcpy(h->comm, ev->comm, AL_COMM_LEN);
+	h->comm[AL_COMM_LEN - 1] = '\0';
+	h->pid = ev->tgid;
+	return h;
+}
+
+/* A TCP connect, counted to its host: allowed, or refused (blocked, would block). */
+static void host_connect(struct model *m, const struct al_event *ev, int64_t ns)
+{
+	struct model_hosts *t = &m->hosts;
+	char addr[MODEL_ADDR_KEEP];
+	size_t name_len = 0, addr_len = host_addr(ev, addr);
+	const char *name = report_net_host(ev, &name_len);
+	struct model_host *h;
+	bool refused = ev->verdict == AL_VERDICT_BLOCKED || ev->verdict == AL_VERDICT_WOULD_BLOCK;
+
+	if (!name)
+		name = "", name_len = 0;
+	else if (name_len > MODEL_HOST_KEEP)
+		name_len = MODEL_HOST_KEEP;
+	h = host_of(t, ev, name, name_len, addr, addr_len);
+	memcpy(h->addr, addr, addr_len);
+	h->addr_len = (uint16_t)addr_len;
+	if (!h->first_ns || ns < h->first_ns)
+		h->first_ns = ns;
+	if (ns > h->last_ns)
+		h->last_ns = ns;
+	h->used = ++t->use;
+	t->connects++;
+	if (refused) {
+		h->refused++;
+		t->refused++;
+	} else {
+		h->allowed++;
+	}
+}
+
+/* Most recently used first. */
+static int host_cmp(const void *a, const void *b)
+{
+	const struct model_host *x = *(const struct model_host *const *)a;
+	const struct model_host *y = *(const struct model_host *const *)b;
+
+	return x->used < y->used ? 1 : x->used > y->used ? -1 : 0;
+}
+
+size_t model_hosts_sorted(const struct model *m, const struct model_host **out, size_t max)
+{
+	const struct model_host *all[MODEL_HOSTS];
+	size_t i;
+
+	for (i = 0; i < m->hosts.n; i++)
+		all[i] = &m->hosts.h[i];
+	qsort(all, m->hosts.n, sizeof(all[0]), host_cmp);
+	memcpy(out, all, (m->hosts.n < max ? m->hosts.n : max) * sizeof(all[0]));
+	return m->hosts.n;
+}
+
+const struct model_host *model_host_find(const struct model *m, uint64_t seq)
+{
+	size_t i;
+
+	for (i = 0; seq && i < m->hosts.n; i++)
+		if (m->hosts.h[i].seq == seq)
+			return &m->hosts.h[i];
+	return NULL;
+}
+
 void model_event(struct model *m, const struct al_event *ev, int64_t real_ns)
 {
 	model_event_tagged(m, ev, real_ns, NULL, RULE_SEV_NONE);
@@ -312,6 +428,8 @@ void model_event_tagged(struct model *m, const struct al_event *ev, int64_t real
 		proc_exit(m, ev, real_ns);
 	else if (escape)
 		proc_escape(m, ev, real_ns);
+	if (ev->op == AL_OP_TCP_CONNECT)
+		host_connect(m, ev, real_ns);
 	m->alerts += rule && sev == RULE_SEV_ALERT;
 	m->warnings += rule && sev == RULE_SEV_WARN;
 	stream_add(m, ev, real_ns, rule ? sev : RULE_SEV_NONE);

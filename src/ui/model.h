@@ -24,6 +24,9 @@
 #define MODEL_CMD_KEEP 256  /* bytes of a process's command line kept (its start) */
 #define MODEL_CWD_KEEP 256  /* bytes of its working directory kept (its end) */
 #define MODEL_TREE_DEPTH 16 /* deeper processes are drawn at this depth */
+#define MODEL_HOSTS 256	    /* hosts kept; the least recently used go first */
+#define MODEL_HOST_KEEP 256 /* bytes of a host's DNS name kept (AL_DNS_NAME_MAX) */
+#define MODEL_ADDR_KEEP 64  /* bytes of its address kept (an IPv6 one is at most 45) */
 
 struct model_item {
 	int64_t real_ns;
@@ -63,6 +66,33 @@ struct model_procs {
 	uint16_t index[MODEL_PROC_INDEX];	/* pid -> its newest slot + 1; 0: empty */
 	uint64_t seq;				/* the last one given */
 	uint64_t forgotten;			/* processes dropped to make room */
+};
+
+/* A host the cell connected to (AL_OP_TCP_CONNECT): one per name and port,
+ * or per address and port when no DNS answer named the address. */
+struct model_host {
+	uint64_t seq;  /* arrival order, from 1: a slot reused is a new host */
+	uint64_t used; /* hosts.use at its latest connect: the most recent is highest */
+	char name[MODEL_HOST_KEEP]; /* the name a DNS answer gave (raw; "" none) */
+	char addr[MODEL_ADDR_KEEP]; /* the latest address, without its port (raw) */
+	uint16_t name_len, addr_len;
+	uint32_t port;
+	uint64_t allowed; /* connects let through */
+	uint64_t refused; /* connects blocked or, in audit, that would be */
+	int64_t first_ns, last_ns;
+	char comm[AL_COMM_LEN]; /* the first process that connected (raw) */
+	uint32_t pid;
+};
+
+/* The hosts table: bounded, the least recently used host forgotten first. */
+struct model_hosts {
+	struct model_host h[MODEL_HOSTS];
+	size_t n;	    /* slots in use */
+	uint64_t seq;	    /* the last one given */
+	uint64_t use;	    /* connects so far, all hosts: the clock of used */
+	uint64_t connects;  /* connects counted, forgotten hosts' too */
+	uint64_t refused;   /* of them blocked or would-block */
+	uint64_t forgotten; /* hosts dropped to make room */
 };
 
 /* A row of the process tree (model_proc_tree). */
@@ -113,6 +143,7 @@ struct model {
 
 	struct leaderboard lb;
 	struct model_procs procs;
+	struct model_hosts hosts;
 
 	/* Events per second, all and escapes, for the sparkline. */
 	int64_t rate_sec; /* the second rate[...][0] stands for */
@@ -176,6 +207,12 @@ size_t model_proc_tree(const struct model *m, struct model_tree_row *out, size_t
 void model_proc_state(const struct model_proc *p, char *buf, size_t len);
 /* How long it ran (ended) or runs so far at now_ns: "5ms", "1.2s", "3m04s", "2h05m". */
 void model_proc_time(const struct model_proc *p, int64_t now_ns, char *buf, size_t len);
+
+/* The hosts by their latest connect, the most recent first: fills out (room
+ * for max) and returns how many there are. */
+size_t model_hosts_sorted(const struct model *m, const struct model_host **out, size_t max);
+/* The host with seq, or NULL once its slot went to a newer one. */
+const struct model_host *model_host_find(const struct model *m, uint64_t seq);
 
 /* Sparkline levels for values: 0 for none, else 1..8 scaled to their maximum. */
 void model_spark(const uint32_t *v, size_t n, uint8_t *levels);

@@ -54,9 +54,15 @@ size_t lb_key(const struct al_event *ev, char *out, size_t outlen)
 	case AL_OP_EXIT:
 		n = (int)report_lifecycle_text(ev, out, outlen);
 		break;
-	case AL_OP_TCP_CONNECT:
-		n = snprintf(out, outlen, "tcp %.*s", (int)plen, ev->path);
+	case AL_OP_TCP_CONNECT: {
+		size_t hlen;
+		const char *host = report_net_host(ev, &hlen);
+
+		/* The name a DNS answer gave the address, when one did. */
+		n = host ? snprintf(out, outlen, "tcp %.*s (%.*s)", (int)hlen, host, (int)plen, ev->path)
+			 : snprintf(out, outlen, "tcp %.*s", (int)plen, ev->path);
 		break;
+	}
 	case AL_OP_CONNECT:
 		/* A path, none (abstract), or the refused call (Landlock's observer). */
 		n = !plen ? snprintf(out, outlen, "unix socket (abstract)") :

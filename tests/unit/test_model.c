@@ -140,6 +140,10 @@ static void keys_for_other_operations(void **state)
 	e.op = AL_OP_TCP_CONNECT;
 	lb_key(&e, k, sizeof(k));
 	assert_string_equal(k, "tcp 10.0.0.1:22");
+	/* With the name a DNS answer gave it, after the path's NUL. */
+	memcpy(e.path + e.path_len + 1, "git.example.org", 16);
+	lb_key(&e, k, sizeof(k));
+	assert_string_equal(k, "tcp git.example.org (10.0.0.1:22)");
 	e = mk("", AL_VERDICT_BLOCKED, 1, "x");
 	e.path_len = -36;
 	e.class = AL_CLASS_UNRESOLVED;

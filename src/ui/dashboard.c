@@ -512,6 +512,19 @@ static void count5(uint64_t n, char *buf, size_t len)
 		snprintf(buf, len, "%lluk", (unsigned long long)(n / 1000 < 9999 ? n / 1000 : 9999));
 }
 
+/* A pane's row y cleared, flagged when refusals touched it, left in on. */
+static void row_start(struct dash *d, int y, int on, bool flagged)
+{
+	attrset(on);
+	move(y, 0);
+	clrtoeol();
+	if (flagged) {
+		style(d, C_BAD, A_BOLD | on);
+		mvaddstr(y, 0, d->g->flag);
+	}
+	attrset(on);
+}
+
 static void draw_tree_line(struct dash *d, const struct tree_line *l, int y, bool sel)
 {
 	const struct model_proc *p = l->p;
@@ -520,14 +533,7 @@ static void draw_tree_line(struct dash *d, const struct tree_line *l, int y, boo
 	char buf[48];
 	unsigned k;
 
-	attrset(on);
-	move(y, 0);
-	clrtoeol();
-	if (p->escapes) {
-		style(d, C_BAD, A_BOLD | on);
-		mvaddstr(y, 0, d->g->flag);
-	}
-	attrset(on);
+	row_start(d, y, on, p->escapes);
 	mvprintw(y, 3, "%7u ", p->pid);
 	model_proc_state(p, buf, sizeof(buf));
 	pair = !p->ended ? C_OK : p->status & 0x7f ? C_BAD : p->status >> 8 & 0xff ? C_WARN : 0;
@@ -628,14 +634,7 @@ static void draw_host_line(struct dash *d, const struct model_host *h, int y, in
 	int on = sel ? A_REVERSE : 0, x = 3;
 	char buf[64];
 
-	attrset(on);
-	move(y, 0);
-	clrtoeol();
-	if (h->refused) {
-		style(d, C_BAD, A_BOLD | on);
-		mvaddstr(y, 0, d->g->flag);
-	}
-	attrset(on);
+	row_start(d, y, on, h->refused);
 	/* The name, else the address: the network's word (a DNS answer), sanitised. */
 	put(d, y, x, h->name_len ? safe(d, h->name, h->name_len) : safe(d, h->addr, h->addr_len),
 	    hw, true);

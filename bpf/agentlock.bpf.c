@@ -1026,9 +1026,7 @@ int BPF_PROG(jail_unix_send, struct socket *sock, struct socket *other, int ret)
 
 /* ---- network ------------------------------------------------------------- */
 
-#define AL_AF_UNSPEC 0
-#define AL_AF_INET 2
-#define AL_AF_INET6 10
+#define AL_AF_UNSPEC 0 /* AL_AF_INET and AL_AF_INET6: dnslearn.bpf.h */
 #define AL_SOCK_STREAM 1
 
 /*

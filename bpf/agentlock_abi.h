@@ -125,9 +125,7 @@ struct al_dns_key {
 
 struct al_dns_name {
 	__u64 expires_ns; /* CLOCK_MONOTONIC */
-	__u32 len;
-	__u32 flags; /* none yet (0) */
-	char name[AL_DNS_NAME_MAX];
+	char name[AL_DNS_NAME_MAX]; /* NUL-terminated */
 };
 
 /*

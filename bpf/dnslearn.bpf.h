@@ -26,7 +26,18 @@
 #define AL_IPV6_HDR_LEN 40
 #define AL_UDP_HDR_LEN 8
 #define AL_IP_FRAG_MASK 0x3fff /* more fragments, and the fragment offset */
+/* Where the fields read here sit (RFC 791, RFC 8200, RFC 768). */
+#define AL_IPV4_IHL_MASK 0x0f /* in byte 0: the header's length in 32-bit words */
+#define AL_IPV4_OFF_FRAG 6
+#define AL_IPV4_OFF_PROTO 9
+#define AL_IPV4_OFF_SRC 12
+#define AL_IPV6_OFF_NEXT 6
+#define AL_IPV6_OFF_SRC 8
+#define AL_UDP_OFF_LEN 4
 #define AL_NS_PER_S 1000000000ull
+/* A sockaddr's family (linux/socket.h), as both BPF objects read it. */
+#define AL_AF_INET 2
+#define AL_AF_INET6 10
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -44,7 +55,9 @@ static __always_inline struct dns_work *dns_work_get(void)
 
 #include "dnsparse.h"
 
-/* Address -> the name its last answer was for (user space clears it). */
+/* Address -> the name its last answer was for, until it expires (an
+ * engine reused by the next cell keeps them: they are the network's, not
+ * the cell's). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, AL_DNS_LEARNED_MAX);
@@ -61,10 +74,9 @@ struct {
 	__type(value, __u8);
 } dns_resolvers SEC(".maps");
 
-/* Answers not learned because their bytes were not in the linear part. */
+/* Answers not learned because their bytes were not in the linear part
+ * (counted; not yet shown anywhere). */
 __u64 dns_unread = 0;
-/* Answers learned from. */
-__u64 dns_answers = 0;
 
 /* Keeps address i of the answer in w under its name, for at least
  * AL_DNS_HOLD_S (longer when the answer's TTL says so). */
@@ -80,7 +92,7 @@ static __always_inline void dns_keep(struct dns_work *w, __u32 i, struct al_dns_
 	bpf_map_update_elem(&dns_learned, &k, v, BPF_ANY);
 }
 
-/* Loop body of dns_keep_all: address i. */
+/* bpf_loop body: keeps address i of the answer in this CPU's work area. */
 static long dns_keep_step(__u32 i, void *ctx)
 {
 	struct dns_work *w = dns_work_get();
@@ -112,26 +124,31 @@ int BPF_PROG(dns_learn, struct sk_buff *skb)
 	if (proto == AL_ETH_P_IP) {
 		if (bpf_probe_read_kernel(hdr, AL_IPV4_HDR_MIN, data))
 			return 0;
-		if (hdr[9] != AL_IPPROTO_UDP || (((hdr[6] << 8) | hdr[7]) & AL_IP_FRAG_MASK))
+		if (hdr[AL_IPV4_OFF_PROTO] != AL_IPPROTO_UDP ||
+		    (((hdr[AL_IPV4_OFF_FRAG] << 8) | hdr[AL_IPV4_OFF_FRAG + 1]) & AL_IP_FRAG_MASK))
 			return 0;
-		off = (hdr[0] & 0xf) * 4;
+		off = (hdr[0] & AL_IPV4_IHL_MASK) * 4;
 		src.family = AL_DNS_FAMILY_V4;
-		__builtin_memcpy(src.addr, &hdr[12], 4);
+		__builtin_memcpy(src.addr, &hdr[AL_IPV4_OFF_SRC], 4);
 	} else {
 		if (bpf_probe_read_kernel(hdr, AL_IPV6_HDR_LEN, data))
 			return 0;
-		if (hdr[6] != AL_IPPROTO_UDP) /* extension headers: not learned */
+		if (hdr[AL_IPV6_OFF_NEXT] != AL_IPPROTO_UDP) /* extension headers: not learned */
 			return 0;
 		off = AL_IPV6_HDR_LEN;
 		src.family = AL_DNS_FAMILY_V6;
-		__builtin_memcpy(src.addr, &hdr[8], 16);
+		__builtin_memcpy(src.addr, &hdr[AL_IPV6_OFF_SRC], 16);
 	}
 	if (off < AL_IPV4_HDR_MIN || bpf_probe_read_kernel(hdr, AL_UDP_HDR_LEN, data + off))
 		return 0;
 	port = (hdr[0] << 8) | hdr[1];
 	if (port != AL_DNS_PORT)
 		return 0;
-	udp_len = (hdr[4] << 8) | hdr[5];
+	/* Only the cell's resolvers name addresses: an answer from a server the
+	 * agent chose (dig @HOST) could call any address anything. */
+	if (!bpf_map_lookup_elem(&dns_resolvers, &src))
+		return 0;
+	udp_len = (hdr[AL_UDP_OFF_LEN] << 8) | hdr[AL_UDP_OFF_LEN + 1];
 	off += AL_UDP_HDR_LEN;
 	if (udp_len < AL_UDP_HDR_LEN || off >= head)
 		return 0;
@@ -150,14 +167,8 @@ int BPF_PROG(dns_learn, struct sk_buff *skb)
 	asm volatile("" : "+r"(len));
 	if (len > DNS_MSG_MAX || bpf_probe_read_kernel(w->msg, len & (2 * DNS_MSG_MAX - 1), data + off))
 		return 0;
-	/* Only the cell's resolvers name addresses: an answer from a server the
-	 * agent chose (dig @HOST) could call any address anything. */
-	if (!bpf_map_lookup_elem(&dns_resolvers, &src))
-		return 0;
 	if (dns_parse(w) <= 0)
 		return 0;
-	__sync_fetch_and_add(&dns_answers, 1);
-	name.len = w->name_len;
 	bpf_probe_read_kernel_str(name.name, sizeof(name.name), w->name);
 	bpf_loop(DNS_ADDRS_MAX, dns_keep_step, &name, 0);
 	return 0;
@@ -174,10 +185,10 @@ static __always_inline struct al_dns_name *dns_name_of(const __u8 *sa)
 	struct al_dns_name *v;
 	__u16 family = sa[0] | (sa[1] << 8);
 
-	if (family == 2 /* AF_INET */) {
+	if (family == AL_AF_INET) {
 		k.family = AL_DNS_FAMILY_V4;
 		__builtin_memcpy(k.addr, &sa[4], 4);
-	} else if (family == 10 /* AF_INET6 */) {
+	} else if (family == AL_AF_INET6) {
 		const __u8 *a = &sa[8];
 
 		if (!(a[0] | a[1] | a[2] | a[3] | a[4] | a[5] | a[6] | a[7] | a[8] | a[9]) &&

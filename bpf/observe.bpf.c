@@ -897,8 +897,6 @@ static __always_inline int on_exit_socketpair(long ret)
 	return act_desc(AL_OP_CONNECT, 0, 0, ret, -1, desc_dgram_pair);
 }
 
-#define AF_INET 2
-#define AF_INET6 10
 #define SOCK_STREAM 1
 #define EINPROGRESS 115
 #define SOCKADDR_IN_LEN 16
@@ -952,7 +950,7 @@ static __always_inline int tcp_connect_exit(long ret, int fd, __u64 uaddr)
 	if (bpf_probe_read_user(e->path, SOCKADDR_IN_LEN, (const void *)uaddr))
 		return 0;
 	family = *(__u16 *)e->path;
-	if (family == AF_INET6 && bpf_probe_read_user(e->path, AL_SOCKADDR_LEN, (const void *)uaddr))
+	if (family == AL_AF_INET6 && bpf_probe_read_user(e->path, AL_SOCKADDR_LEN, (const void *)uaddr))
 		return 0;
 	e->arg = ((__u8)e->path[2] << 8) | (__u8)e->path[3];
 	e->path_len = dns_append_name(e->path);
@@ -975,7 +973,7 @@ static __always_inline int on_exit_connect(long ret)
 
 	if (!uaddr || bpf_probe_read_user(&family, sizeof(family), (const void *)uaddr))
 		return 0;
-	if (family == AF_INET || family == AF_INET6)
+	if (family == AL_AF_INET || family == AL_AF_INET6)
 		return tcp_connect_exit(ret, (int)PT_REGS_PARM1_CORE_SYSCALL(regs), uaddr);
 	if (!unix_supervised || ret != -EPERM || family != AF_UNIX)
 		return 0;

@@ -99,7 +99,10 @@ enum al_op {
 	 * counted as an open. Streamed only while something listens. */
 	AL_OP_EXEC,	   /* it ran a program: path as AL_EXEC_* below says */
 	AL_OP_EXIT,	   /* its last thread ended: arg its wait status, target its run time (ms) */
-	AL_OP_MAX = AL_OP_EXIT,
+	/* A UDP (datagram) send: path and arg as AL_OP_TCP_CONNECT's. Allowed
+	 * ones are streamed once per new destination; refused ones always. */
+	AL_OP_UDP_SEND,
+	AL_OP_MAX = AL_OP_UDP_SEND,
 };
 
 /*
@@ -123,9 +126,62 @@ struct al_dns_key {
 	__u8 addr[16]; /* IPv4 in the first 4 bytes */
 };
 
+/*
+ * Host rules (network: connect: NAME:PORT, *.DOMAIN:PORT, CIDR:PORT): the
+ * ports a name or an address range admits, as ranges. Folded at compile
+ * time (src/policy/netrules.c): a name's entry also holds the ports of
+ * every wildcard over it, since an LPM lookup returns only the longest match.
+ */
+#define AL_NET_RANGES_MAX 8 /* port ranges one name or address range may hold */
+#define AL_NET_NAMES_MAX 64 /* name and wildcard entries */
+#define AL_NET_CIDRS_MAX 64 /* address-range entries */
+
+struct al_net_range {
+	__u16 lo, hi;
+};
+
+struct al_net_allow {
+	__u32 n; /* ranges in use */
+	struct al_net_range r[AL_NET_RANGES_MAX];
+};
+
+/* A name rule's key: the name reversed ("api.x.com" -> "moc.x.ipa"), then a
+ * NUL for an exact name; a wildcard "*.x.com" is the prefix "moc.x." alone.
+ * prefixlen counts bits of name[]. A name looked up is keyed the same way,
+ * NUL included, so an exact entry matches only itself. */
+struct al_net_name_key {
+	__u32 prefixlen;
+	__u8 name[AL_DNS_NAME_MAX];
+};
+
+/* An address rule's key: the family (AL_DNS_FAMILY_*) in the first byte, so
+ * prefixlen is 8 + the rule's bits; IPv4 in the first 4 bytes of addr. */
+struct al_net_cidr_key {
+	__u32 prefixlen;
+	__u8 family;
+	__u8 addr[16];
+};
+
 struct al_dns_name {
 	__u64 expires_ns; /* CLOCK_MONOTONIC */
+	/* What the cell's host rules admit for this address because of this
+	 * name: valid only while gen is the engine's generation (the cell that
+	 * learned it); an entry that admits something is not replaced by an
+	 * answer that admits nothing before it expires (names sharing a CDN
+	 * address). */
+	__u32 gen;
+	__u32 pad;
+	struct al_net_allow allow;
 	char name[AL_DNS_NAME_MAX]; /* NUL-terminated */
+};
+
+/* A UDP destination seen by the cell (AL_OP_UDP_SEND is streamed once per
+ * new one): the address as al_dns_key, and the port. */
+#define AL_UDP_SEEN_MAX 4096
+struct al_udp_dest {
+	struct al_dns_key a;
+	__u16 port;
+	__u16 pad;
 };
 
 /*

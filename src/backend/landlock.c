@@ -317,7 +317,9 @@ static int plan_prefix(const struct policy_rule *r, struct ll_plan *pl, struct s
 	return rc;
 }
 
-/* TCP connect rules: one Landlock rule per allowed port (ABI 4). */
+/* TCP connect rules: one Landlock rule per allowed port (ABI 4); a host
+ * rule's ports on every address, as Landlock cannot tell them apart (run.c
+ * says so at start). */
 static int plan_net(const struct net_policy *n, int abi, struct ll_plan *out, char *err,
 		    size_t errlen)
 {
@@ -337,13 +339,13 @@ static int plan_net(const struct net_policy *n, int abi, struct ll_plan *out, ch
 		return -2;
 	}
 	out->handled_net = LL_NET_CONNECT_TCP;
-	out->ports = calloc(net_port_count(n) + 1, sizeof(*out->ports));
+	out->ports = calloc(NET_PORTS, sizeof(*out->ports));
 	if (!out->ports) {
 		snprintf(err, errlen, "out of memory planning the Landlock rules");
 		return -1;
 	}
 	for (port = 1; port < NET_PORTS; port++)
-		if (net_connect_allowed(n, (uint16_t)port))
+		if (net_port_reachable(n, (uint16_t)port))
 			out->ports[out->nports++] = (uint16_t)port;
 	return 0;
 }

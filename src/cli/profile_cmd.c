@@ -138,10 +138,19 @@ static void show_network(const struct cell *c)
 	char ports[512];
 
 	net_describe(&c->policy.net, ports, sizeof(ports));
-	if (c->policy.net.restricted)
+	if (c->policy.net.restricted && !c->policy.net.nhosts)
 		printf("\nTCP connects: to ports %s only (%s)\n", ports, c->policy.net.origin);
-	else
+	else if (c->policy.net.restricted) {
+		printf("\nConnects: to %s only (%s)\n", ports, c->policy.net.origin);
+		printf("  A name admits the addresses the cell's resolvers answer for it (BPF-LSM); "
+		       "under Landlock only its ports are held, on any address. UDP: the resolvers "
+		       "on port 53, and the hosts listed.\n");
+	} else
 		printf("\nTCP connects: any port (no network: connect: in the chain)\n");
+	if (c->needs[0])
+		printf("The agent needs (network: needs:, allowed whenever the network is limited): "
+		       "%s\n",
+		       c->needs);
 	if (c->policy.net.unix_allow)
 		printf("Unix sockets: allowed (%s): under Landlock members reach every socket "
 		       "the user can; BPF-LSM still confines them by listener\n",

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "policy/cell.h"
+#include "policy/netrules.h"
 #include "base/asuser.h"
 #include "policy/cmdname.h"
 #include "base/exitcodes.h"
@@ -51,7 +52,7 @@ static int add_cli_rules(const struct cell_spec *spec, struct cell *c, char *err
 /* --connect, on top of the profile's network: section, in order. */
 static int add_cli_connect(const struct cell_spec *spec, struct cell *c, char *err, size_t errlen)
 {
-	int i;
+	int i, rc;
 
 	for (i = 0; i < spec->nconnect; i++) {
 		struct net_spec ns = { 0 };
@@ -61,8 +62,12 @@ static int add_cli_connect(const struct cell_spec *spec, struct cell *c, char *e
 			snprintf(err, errlen, "--connect %s: %s", spec->connect[i], msg);
 			return AL_EXIT_USAGE;
 		}
-		net_apply(&c->policy.net, &ns, "--connect");
+		rc = net_apply(&c->policy.net, &ns, "--connect", msg, sizeof(msg));
 		net_spec_free(&ns);
+		if (rc) {
+			snprintf(err, errlen, "--connect %s: %s", spec->connect[i], msg);
+			return AL_EXIT_USAGE;
+		}
 	}
 	if (spec->unix_mode != NET_UNIX_UNSET) {
 		c->policy.net.unix_allow = spec->unix_mode == NET_UNIX_ALLOW;
@@ -332,6 +337,62 @@ static void describe_chain(struct profile *const *chain, size_t n, struct cell *
 			  chain[i]->source);
 }
 
+/* The hosts the chain's agent needs (network: needs:), once the network is
+ * limited by anything: a limit must not cut the agent off its model API. */
+static int add_needs(struct profile *const *chain, size_t n, struct cell *c, char *err,
+		     size_t errlen)
+{
+	char origin[sizeof(c->policy.net.origin)], msg[256];
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		size_t used = strlen(c->needs), i;
+
+		for (i = 0; chain[k]->needs_set && i < chain[k]->needs.nhosts; i++) {
+			char h[NET_NAME_MAX + 16];
+
+			net_host_describe(&chain[k]->needs.hosts[i], h, sizeof(h));
+			snprintf(c->needs + used, sizeof(c->needs) - used, "%s%s", used ? ", " : "", h);
+			used = strlen(c->needs);
+		}
+	}
+	if (!c->policy.net.restricted)
+		return 0;
+	memcpy(origin, c->policy.net.origin, sizeof(origin));
+	for (k = 0; k < n; k++) {
+		if (!chain[k]->needs_set)
+			continue;
+		if (net_apply(&c->policy.net, &chain[k]->needs, origin, msg, sizeof(msg))) {
+			snprintf(err, errlen, "%s:%d: network: needs: %s", chain[k]->source,
+				 chain[k]->needs_line, msg);
+			return AL_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+/* Whether the host rules fit the kernel's maps (netrules.h). */
+static int check_hosts(struct cell *c, char *err, size_t errlen)
+{
+	struct net_rules *r;
+	char msg[512];
+	int rc = 0;
+
+	if (!c->policy.net.nhosts)
+		return 0;
+	r = malloc(sizeof(*r));
+	if (!r) {
+		snprintf(err, errlen, "out of memory compiling the host rules");
+		return AL_EXIT_INTERNAL;
+	}
+	if (net_rules_compile(&c->policy.net, r, msg, sizeof(msg))) {
+		snprintf(err, errlen, "network: connect: %s (%s)", msg, c->policy.net.origin);
+		rc = AL_EXIT_USAGE;
+	}
+	free(r);
+	return rc;
+}
+
 int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t errlen)
 {
 	struct prof_env env = { .home = spec->user->home, .project = spec->project,
@@ -393,6 +454,8 @@ int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t e
 	rc = add_cli_rules(spec, c, err, errlen);
 	if (!rc)
 		rc = add_cli_connect(spec, c, err, errlen);
+	if (!rc)
+		rc = add_needs(chain, n, c, err, errlen);
 	/* Then: a protection only narrows what the rules around it grant. */
 	if (!rc)
 		rc = protect_finalize(&c->policy);
@@ -402,6 +465,9 @@ int cell_build(const struct cell_spec *spec, struct cell *c, char *err, size_t e
 	/* Last, the admin floor: nothing before it widens what it denies. */
 	if (!rc && spec->floor && spec->floor->present)
 		rc = apply_floor(spec, chain, n, c, err, errlen);
+	/* The host rules as the kernel will key them: said now, in both backends. */
+	if (!rc)
+		rc = check_hosts(c, err, errlen);
 	store_chain_free(chain, n);
 	return rc;
 }

@@ -69,6 +69,7 @@ struct cell {
 	size_t nssh;
 	uint8_t project_access;
 	struct cell_limits limits; /* the chain's limits:, then --limit's */
+	char needs[512]; /* the chain's network: needs:, described; "" when none */
 	struct policy policy;
 	struct prog_table programs; /* the chain's programs: and COMMAND, resolved */
 	struct strbuf warn; /* one "file:line:col: warning" per line */

@@ -555,7 +555,8 @@ int profile_compile(struct profile *const *chain, size_t n, const struct prof_en
 		if (!chain[k]->net_set)
 			continue;
 		snprintf(origin, sizeof(origin), "%s:%d", chain[k]->source, chain[k]->net_line);
-		net_apply(&p->net, &chain[k]->net, origin);
+		if (net_apply(&p->net, &chain[k]->net, origin, err, PROF_ERR_LEN))
+			return -1;
 	}
 	rc = compile_protect(chain, n, env, p, warn, err);
 	if (!rc)

@@ -284,6 +284,15 @@ int floor_parse(const char *source, const char *buf, size_t len, floor_export_ok
 				   "(journal, journal:NAMESPACE, syslog://HOST:PORT)",
 				   source, e->line, e->col, e->path);
 	}
+	if (fl->net.nhosts) {
+		char h[NET_NAME_MAX + 16];
+
+		net_host_describe(&fl->net.hosts[0], h, sizeof(h));
+		return say(err, errlen,
+			   "%s:%d: floor: network: connect: '%s': the floor bounds connects by port "
+			   "only; name hosts in profiles, and list their ports here",
+			   source, fl->net_line, h);
+	}
 	for (i = 0; i < fl->nrules; i++) {
 		const struct prof_rule *r = &fl->rules[i];
 		const char *why = floor_path_problem(r->path);
@@ -490,6 +499,37 @@ static bool lost_ports(const struct net_spec *s, const struct net_policy *n,
 	return any;
 }
 
+/* Drops the host rules of n whose ports bound b does not allow on every
+ * address (a name narrows a port, never widens it); true when any went. */
+static bool drop_hosts(struct net_policy *n, const struct net_policy *b, const char *where,
+		       const char *ports, struct strbuf *warn)
+{
+	size_t i, kept = 0;
+	uint32_t port;
+
+	for (i = 0; i < n->nhosts; i++) {
+		const struct net_host *h = &n->hosts[i];
+		char d[NET_NAME_MAX + 16];
+		bool ok = true;
+
+		for (port = h->ports.lo; port <= h->ports.hi; port++)
+			ok &= net_connect_allowed(b, (uint16_t)port);
+		if (ok) {
+			n->hosts[kept++] = *h;
+			continue;
+		}
+		net_host_describe(h, d, sizeof(d));
+		sb_printf(warn,
+			  "the admin floor (%s) allows TCP connects only to ports %s; connect %s "
+			  "(%s) is dropped\n",
+			  where, ports, d, n->origin);
+	}
+	if (kept == n->nhosts)
+		return false;
+	n->nhosts = kept;
+	return true;
+}
+
 void floor_apply_net(const struct floor *f, struct net_policy *n, const struct floor_net_src *src,
 		     size_t nsrc, struct strbuf *warn)
 {
@@ -503,7 +543,7 @@ void floor_apply_net(const struct floor *f, struct net_policy *n, const struct f
 		struct net_policy b = {0};
 
 		snprintf(where, sizeof(where), "%s:%d", f->path, fl->net_line);
-		net_apply(&b, &fl->net, where);
+		net_apply(&b, &fl->net, where, NULL, 0); /* no hosts: floor_load refused them */
 		net_describe(&b, ports, sizeof(ports));
 		if (b.restricted && !n->restricted) {
 			if (n->origin[0])
@@ -538,6 +578,7 @@ void floor_apply_net(const struct floor *f, struct net_policy *n, const struct f
 				changed |= (n->connect[i] & ~b.connect[i]) != 0;
 				n->connect[i] &= b.connect[i];
 			}
+			changed |= drop_hosts(n, &b, where, ports, warn);
 			if (changed) {
 				char was[sizeof(n->origin)];
 

@@ -433,10 +433,10 @@ static int parse_project(struct parser *ps, const yaml_node_t *n)
 	return 0;
 }
 
-/* network: { connect: any | none | PORT | [PORT or LO-HI, ...] } */
+/* network: { connect: any | none | PORT | [PORT, LO-HI or HOST:PORT, ...] } */
 static int parse_connect(struct parser *ps, const yaml_node_t *n)
 {
-	char msg[256];
+	char msg[512];
 	yaml_node_item_t *it = NULL;
 	size_t i, count = 1;
 	struct profile *p = ps->p;
@@ -457,11 +457,41 @@ static int parse_connect(struct parser *ps, const yaml_node_t *n)
 		return fail_at(ps, n, "connect: [] allows nothing; write 'connect: none' to say so");
 	for (i = 0; i < count; i++) {
 		const yaml_node_t *c = yaml_document_get_node(&ps->doc, it[i]);
-		const char *w = scalar(ps, c, "a TCP port");
+		const char *w = scalar(ps, c, "a port or a host");
 
 		if (!w)
 			return -1;
 		if (net_spec_word(&p->net, w, msg, sizeof(msg)))
+			return fail_at(ps, c, "%s", msg);
+	}
+	return 0;
+}
+
+/* network: { needs: [HOST:PORT, ...] }: the hosts the agent cannot work
+ * without (its model API), allowed whenever the network is limited. */
+static int parse_needs(struct parser *ps, const yaml_node_t *n)
+{
+	char msg[512];
+	yaml_node_item_t *it = NULL;
+	size_t i, count = 1;
+	struct profile *p = ps->p;
+
+	p->needs_set = true;
+	p->needs_line = (int)n->start_mark.line + 1;
+	if (seq_items(ps, n, "needs", &it, &count))
+		return -1;
+	for (i = 0; i < count; i++) {
+		const yaml_node_t *c = yaml_document_get_node(&ps->doc, it[i]);
+		const char *w = scalar(ps, c, "a host");
+
+		if (!w)
+			return -1;
+		if (!strchr(w, ':'))
+			return fail_at(ps, c,
+				       "needs: '%s': list hosts with their ports (api.example.com:443); "
+				       "ports alone, any and none belong in connect:",
+				       w);
+		if (net_spec_word(&p->needs, w, msg, sizeof(msg)))
 			return fail_at(ps, c, "%s", msg);
 	}
 	return 0;
@@ -504,9 +534,17 @@ static int parse_network(struct parser *ps, const yaml_node_t *n)
 				return -1;
 			continue;
 		}
+		if (!strcmp(key, "needs")) {
+			if (ps->p->needs_set)
+				return fail_at(ps, k, "'needs' is given twice");
+			if (parse_needs(ps, yaml_document_get_node(&ps->doc, pair->value)))
+				return -1;
+			continue;
+		}
 		if (strcmp(key, "connect"))
 			return fail_at(ps, k,
-				       "unknown network key '%s' (network has connect and unix)", key);
+				       "unknown network key '%s' (network has connect, needs and unix)",
+				       key);
 		if (ps->p->net_set)
 			return fail_at(ps, k, "'connect' is given twice");
 		if (parse_connect(ps, yaml_document_get_node(&ps->doc, pair->value)))
@@ -876,6 +914,7 @@ void profile_free(struct profile *p)
 		free(p->programs[i].path);
 	free(p->programs);
 	net_spec_free(&p->net);
+	net_spec_free(&p->needs);
 	memset(p, 0, sizeof(*p));
 	p->project = -1;
 }
@@ -885,7 +924,7 @@ static const char *const rule_words_type[] = {
 	"open",	    "create", "mkdir",	    "symlink", "link",	 "rename",	"unlink",
 	"rmdir",    "truncate", "chmod",    "chown",   "setxattr", "connect", "ptrace",
 	"signal",   "capability", "userns", "bpf",     "chroot", "tcp_connect", "ioctl",
-	"keyring",  "process", "setattr",   "ipc",     "exec",    "exit",   NULL
+	"keyring",  "process", "setattr",   "ipc",     "exec",    "exit",   "udp_send", NULL
 };
 static const char *const rule_words_access[] = { "read", "write", "create", "exec", NULL };
 static const char *const rule_words_class[] = { "project", "system",  "escape",	    "unresolved",

@@ -59,6 +59,9 @@ struct profile {
 	bool net_set; /* network: connect: was given */
 	struct net_spec net;
 	int net_line, net_col;
+	bool needs_set; /* network: needs: was given: hosts the agent needs when the network is limited */
+	struct net_spec needs;
+	int needs_line;
 	char **ssh; /* ssh: the hosts whose SSH logins the cell's agent relay signs for */
 	size_t nssh;
 	enum net_unix unix_mode; /* network: unix: */

@@ -620,6 +620,7 @@ static __always_inline struct decision decide_path(struct scratch *s, long n, __
 
 #include "pathwalk.bpf.h"
 #include "lifecycle.bpf.h"
+#define AL_DNS_GEN generation /* learned names admit what this cell's rules say */
 #include "dnslearn.bpf.h"
 
 /* Starts an event for the current member: no path yet, no target. */
@@ -1026,25 +1027,137 @@ int BPF_PROG(jail_unix_send, struct socket *sock, struct socket *other, int ret)
 
 /* ---- network ------------------------------------------------------------- */
 
-#define AL_AF_UNSPEC 0 /* AL_AF_INET and AL_AF_INET6: dnslearn.bpf.h */
+/* AL_AF_UNSPEC, AL_AF_INET and AL_AF_INET6: dnslearn.bpf.h */
 #define AL_SOCK_STREAM 1
+#define AL_SOCK_DGRAM 2
+
+/* The cell's address rules (struct al_net_cidr_key); net_cidrs_n says how
+ * many. Written with the rules. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, AL_NET_CIDRS_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct al_net_cidr_key);
+	__type(value, struct al_net_allow);
+} net_cidrs SEC(".maps");
+__u32 net_cidrs_n = 0;
+
+/* UDP destinations the cell has sent to (value: the generation that did),
+ * so an allowed send is streamed once per new destination. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, AL_UDP_SEEN_MAX);
+	__type(key, struct al_udp_dest);
+	__type(value, __u32);
+} udp_seen SEC(".maps");
+
+/* Whether port is in one of a's ranges. */
+static __always_inline bool allow_has(const struct al_net_allow *a, __u32 port)
+{
+	__u32 i;
+
+	for (i = 0; i < AL_NET_RANGES_MAX; i++)
+		if (i < a->n && port >= a->r[i].lo && port <= a->r[i].hi)
+			return true;
+	return false;
+}
 
 /*
- * A member reaching a TCP (any stream socket of the inet families: TCP,
- * MPTCP, SCTP) destination at addr, a kernel copy of the caller's sockaddr.
- * Allowed when the network rules are off or the port is listed; reported
- * either way, so the stream shows every connection the agent makes.
+ * Whether the host rules admit (k, port): an address a name rule admits,
+ * learned by this cell from its resolvers' answers, or an address rule.
  */
-static __always_inline int check_inet(struct socket *sock, const void *addr)
+static __always_inline bool hosts_allow(const struct al_dns_key *k, __u32 port)
+{
+	struct al_net_cidr_key c = {};
+	struct al_dns_name *v;
+	struct al_net_allow *a;
+
+	if (net_names_n) {
+		v = bpf_map_lookup_elem(&dns_learned, k);
+		if (v && v->gen == generation && v->expires_ns >= bpf_ktime_get_ns() &&
+		    allow_has(&v->allow, port))
+			return true;
+	}
+	if (!net_cidrs_n)
+		return false;
+	c.family = k->family;
+	__builtin_memcpy(c.addr, k->addr, sizeof(c.addr));
+	c.prefixlen = 8 + (k->family == AL_DNS_FAMILY_V4 ? 32 : 128);
+	a = bpf_map_lookup_elem(&net_cidrs, &c);
+	return a && allow_has(a, port);
+}
+
+/* Whether the destination is one of the cell's resolvers, on the DNS port. */
+static __always_inline bool is_resolver(const struct al_dns_key *k, __u32 port)
+{
+	return port == AL_DNS_PORT && bpf_map_lookup_elem(&dns_resolvers, k);
+}
+
+/* A UDP destination already streamed by this cell (marks it seen if not). */
+static __always_inline bool udp_seen_before(const struct al_dns_key *k, __u32 port)
+{
+	struct al_udp_dest d = {};
+	__u32 gen = generation, *mark;
+
+	__builtin_memcpy(&d.a, k, sizeof(d.a));
+	d.port = port;
+	mark = bpf_map_lookup_elem(&udp_seen, &d);
+	if (mark && *mark == gen)
+		return true;
+	bpf_map_update_elem(&udp_seen, &d, &gen, BPF_ANY);
+	return false;
+}
+
+/* Lays a connected socket's peer out as a sockaddr at sa (AL_SOCKADDR_LEN
+ * bytes), for a send without a destination of its own. */
+static __always_inline void peer_sockaddr(struct sock *sk, __u16 family, __u8 *sa)
+{
+	__be16 port = BPF_CORE_READ(sk, __sk_common.skc_dport);
+
+	sa[0] = family & 0xff;
+	sa[1] = family >> 8;
+	__builtin_memcpy(&sa[2], &port, 2);
+	if (family == AL_AF_INET)
+		bpf_core_read(&sa[4], 4, &sk->__sk_common.skc_daddr);
+	else
+		bpf_core_read(&sa[8], 16, &sk->__sk_common.skc_v6_daddr);
+}
+
+/* How a member reaches an inet destination (check_inet). */
+enum inet_how {
+	INET_TCP,	  /* a stream connect, or a send that connects (TCP Fast Open) */
+	INET_UDP_CONNECT, /* a datagram socket's connect: fixes the peer, sends nothing */
+	INET_UDP_SEND,	  /* a datagram, to its own destination or the socket's peer */
+};
+
+/*
+ * A member reaching an inet destination: a TCP connect (any stream socket
+ * of the inet families: TCP, MPTCP, SCTP), or a datagram (UDP, UDP-Lite,
+ * ICMP echo sockets). addr is a kernel copy of the caller's sockaddr, or
+ * NULL for a send on a connected socket (its peer is the destination).
+ *
+ * When the network rules are on, a destination is allowed by a port listed
+ * bare (TCP only, as Landlock can hold), by a host rule (a name the cell's
+ * resolvers answered with this address, or an address range), or, for a
+ * datagram, by being one of the cell's resolvers on port 53. TCP connects
+ * are reported every time; datagrams when refused, and once per new
+ * destination when allowed. A datagram connect is judged too (on 6.1 a
+ * splice to a connected UDP socket sends without socket_sendmsg), but not
+ * reported when allowed, nor at all to port 0: glibc's getaddrinfo connects
+ * one to each answer to sort them, and nothing can be sent to port 0.
+ */
+static __always_inline int check_inet(struct socket *sock, const void *addr, enum inet_how how)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
 	struct decision d = { .class = AL_CLASS_NETWORK, .granted = AL_ACC_WRITE };
+	struct al_dns_key k = {};
 	struct al_jail *j;
 	struct scratch *s;
 	__u32 hi, lo, port;
 	const __u8 *row;
-	__u16 family;
+	__u16 family, sa_family;
+	bool allowed, dgram = how != INET_TCP;
 	int orphan;
 
 	j = member(tgid, &orphan);
@@ -1054,34 +1167,50 @@ static __always_inline int check_inet(struct socket *sock, const void *addr)
 		return orphan;
 	family = BPF_CORE_READ(sock, sk, __sk_common.skc_family);
 	if ((family != AL_AF_INET && family != AL_AF_INET6) ||
-	    BPF_CORE_READ(sock, type) != AL_SOCK_STREAM)
+	    BPF_CORE_READ(sock, type) != (dgram ? AL_SOCK_DGRAM : AL_SOCK_STREAM))
 		return 0;
 	s = event_start(AL_ACCESS_WRITE);
 	if (!s)
 		return -EPERM;
 	/* sockaddr_in6 is the larger; the kernel's copy is a whole
 	 * sockaddr_storage, so reading that much never leaves it. */
-	if (bpf_probe_read_kernel(s->ev.path, AL_SOCKADDR_LEN, addr))
+	if (addr && bpf_probe_read_kernel(s->ev.path, AL_SOCKADDR_LEN, addr))
 		return -EPERM;
-	family = *(__u16 *)s->ev.path;
-	if (family == AL_AF_UNSPEC)
-		return 0; /* disconnects: reaches nothing */
+	sa_family = addr ? *(__u16 *)s->ev.path : AL_AF_UNSPEC;
+	if (how == INET_UDP_SEND && sa_family == AL_AF_UNSPEC) {
+		/* udp_sendmsg reads an AF_UNSPEC name as an IPv4 one;
+		 * udpv6_sendmsg, and a send without a name, use the peer. */
+		if (addr && family == AL_AF_INET)
+			s->ev.path[0] = AL_AF_INET, s->ev.path[1] = 0;
+		else
+			peer_sockaddr(BPF_CORE_READ(sock, sk), family, (__u8 *)s->ev.path);
+	}
+	if (!dns_key_of((const __u8 *)s->ev.path, &k))
+		return 0; /* a connect to AF_UNSPEC disconnects: reaches nothing */
 	/* Network byte order, from the two bytes: the 6.1 verifier loses a
 	 * value's bounds across a byte swap, and the index below needs them. */
 	hi = (__u8)s->ev.path[2];
 	lo = (__u8)s->ev.path[3];
 	port = hi * 256 + lo;
-	s->ev.path_len = dns_append_name(s->ev.path);
-	s->ev.arg = port;
+	if (dgram && !port)
+		return 0; /* an unconnected socket's send fails, a probe sends nothing */
 	/* The port's byte is row hi, column lo / 8: two bounded steps, kept
 	 * apart so clang cannot fold them into one OR (which 6.1 cannot bound). */
 	row = &connect_ports[hi * 32];
 	asm volatile("" : "+r"(row));
-	if (net_restricted && !((row[lo >> 3] >> (lo & 7)) & 1)) {
+	allowed = !net_restricted || (!dgram && ((row[lo >> 3] >> (lo & 7)) & 1)) ||
+		  (dgram && is_resolver(&k, port)) || hosts_allow(&k, port);
+	if (allowed && (how == INET_UDP_CONNECT ||
+			(how == INET_UDP_SEND && udp_seen_before(&k, port))))
+		return 0;
+	s->ev.path_len = dns_append_name(s->ev.path);
+	s->ev.arg = port;
+	if (!allowed) {
 		d.class = AL_CLASS_ESCAPE;
 		d.granted = 0;
 	}
-	return verdict(s, j, d, AL_ACC_WRITE, AL_OP_TCP_CONNECT, pid_tgid);
+	return verdict(s, j, d, AL_ACC_WRITE, dgram ? AL_OP_UDP_SEND : AL_OP_TCP_CONNECT,
+		       pid_tgid);
 }
 
 SEC("lsm/socket_connect")
@@ -1089,11 +1218,13 @@ int BPF_PROG(jail_tcp_connect, struct socket *sock, struct sockaddr *address, in
 {
 	if (ret)
 		return ret;
-	return check_inet(sock, address);
+	return check_inet(sock, address,
+			  BPF_CORE_READ(sock, type) == AL_SOCK_DGRAM ? INET_UDP_CONNECT : INET_TCP);
 }
 
-/* A send with a destination: TCP Fast Open (MSG_FASTOPEN) connects in sendto
- * and sendmsg without ever calling connect(). */
+/* A send: TCP Fast Open (MSG_FASTOPEN) connects in sendto and sendmsg
+ * without ever calling connect(); every datagram has a destination, its own
+ * or its socket's peer. */
 SEC("lsm/socket_sendmsg")
 int BPF_PROG(jail_tcp_sendmsg, struct socket *sock, struct msghdr *msg, int size, int ret)
 {
@@ -1102,9 +1233,11 @@ int BPF_PROG(jail_tcp_sendmsg, struct socket *sock, struct msghdr *msg, int size
 	if (ret)
 		return ret;
 	name = BPF_CORE_READ(msg, msg_name);
+	if (BPF_CORE_READ(sock, type) == AL_SOCK_DGRAM)
+		return check_inet(sock, name, INET_UDP_SEND);
 	if (!name)
 		return 0;
-	return check_inet(sock, name);
+	return check_inet(sock, name, INET_TCP);
 }
 
 /* A member acting on process p (op, with arg for the report): allowed when p

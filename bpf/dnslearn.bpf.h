@@ -36,6 +36,7 @@
 #define AL_UDP_OFF_LEN 4
 #define AL_NS_PER_S 1000000000ull
 /* A sockaddr's family (linux/socket.h), as both BPF objects read it. */
+#define AL_AF_UNSPEC 0
 #define AL_AF_INET 2
 #define AL_AF_INET6 10
 
@@ -78,6 +79,64 @@ struct {
  * (counted; not yet shown anywhere). */
 __u64 dns_unread = 0;
 
+/* The cell's name rules (struct al_net_name_key): what each name admits.
+ * Written with the rules; net_names_n says how many, so a cell without any
+ * pays no lookup. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, AL_NET_NAMES_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct al_net_name_key);
+	__type(value, struct al_net_allow);
+} net_names SEC(".maps");
+__u32 net_names_n = 0;
+
+/* A name's lookup key, built in this CPU's own slot (too large for the stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct al_net_name_key);
+} net_name_scratch SEC(".maps");
+
+/* The includer's generation (agentlock.bpf.c: the cell's); 0 where rules never are. */
+#ifndef AL_DNS_GEN
+#define AL_DNS_GEN 0
+#endif
+
+/* bpf_loop body: byte i of the reversed key is byte len-1-i of the name. */
+static long net_name_rev_step(__u32 i, void *ctx)
+{
+	__u32 zero = 0, len = *(__u32 *)ctx;
+	struct al_net_name_key *k = bpf_map_lookup_elem(&net_name_scratch, &zero);
+	struct dns_work *w = dns_work_get();
+
+	if (!k || !w || i >= len || len > AL_DNS_NAME_MAX - 1)
+		return 1;
+	k->name[i & (AL_DNS_NAME_MAX - 1)] = w->name[(len - 1 - i) & (AL_DNS_NAME_MAX - 1)];
+	return 0;
+}
+
+/* What the cell's name rules admit for the answer's question in w, into a. */
+static __always_inline void net_name_allow(struct dns_work *w, struct al_net_allow *a)
+{
+	__u32 zero = 0, len = w->name_len;
+	struct al_net_name_key *k;
+	struct al_net_allow *v;
+
+	if (!net_names_n || !len || len > AL_DNS_NAME_MAX - 1)
+		return;
+	k = bpf_map_lookup_elem(&net_name_scratch, &zero);
+	if (!k)
+		return;
+	bpf_loop(len, net_name_rev_step, &len, 0);
+	k->name[len & (AL_DNS_NAME_MAX - 1)] = 0;
+	k->prefixlen = (len + 1) * 8;
+	v = bpf_map_lookup_elem(&net_names, k);
+	if (v)
+		__builtin_memcpy(a, v, sizeof(*a));
+}
+
 /* Keeps address i of the answer in w under its name, for at least
  * AL_DNS_HOLD_S (longer when the answer's TTL says so). */
 static __always_inline void dns_keep(struct dns_work *w, __u32 i, struct al_dns_name *v)
@@ -87,8 +146,17 @@ static __always_inline void dns_keep(struct dns_work *w, __u32 i, struct al_dns_
 
 	k.family = w->family[j];
 	__builtin_memcpy(k.addr, w->addr[j], sizeof(k.addr));
+	struct al_dns_name *old;
+	__u64 now = bpf_ktime_get_ns();
+
 	ttl = w->ttl[j] > AL_DNS_HOLD_S ? w->ttl[j] : AL_DNS_HOLD_S;
-	v->expires_ns = bpf_ktime_get_ns() + (__u64)ttl * AL_NS_PER_S;
+	if (!v->allow.n) {
+		/* An address a rule admits keeps that name until it expires. */
+		old = bpf_map_lookup_elem(&dns_learned, &k);
+		if (old && old->allow.n && old->gen == v->gen && old->expires_ns >= now)
+			return;
+	}
+	v->expires_ns = now + (__u64)ttl * AL_NS_PER_S;
 	bpf_map_update_elem(&dns_learned, &k, v, BPF_ANY);
 }
 
@@ -170,38 +238,47 @@ int BPF_PROG(dns_learn, struct sk_buff *skb)
 	if (dns_parse(w) <= 0)
 		return 0;
 	bpf_probe_read_kernel_str(name.name, sizeof(name.name), w->name);
+	name.gen = AL_DNS_GEN;
+	net_name_allow(w, &name.allow);
 	bpf_loop(DNS_ADDRS_MAX, dns_keep_step, &name, 0);
 	return 0;
 }
 
-/*
- * The name a connect's destination was learned under: sa is a kernel copy
- * of its sockaddr (AL_SOCKADDR_LEN bytes); an IPv4-mapped IPv6 address is
- * looked up as the IPv4 one. NULL when no unexpired answer named it.
- */
+/* The destination's address as the maps key it (an IPv4-mapped IPv6 one
+ * as IPv4), from sa, a kernel copy of its sockaddr (AL_SOCKADDR_LEN bytes).
+ * False for another family. */
+static __always_inline bool dns_key_of(const __u8 *sa, struct al_dns_key *k)
+{
+	__u16 family = sa[0] | (sa[1] << 8);
+
+	if (family == AL_AF_INET) {
+		k->family = AL_DNS_FAMILY_V4;
+		__builtin_memcpy(k->addr, &sa[4], 4);
+		return true;
+	}
+	if (family != AL_AF_INET6)
+		return false;
+	sa += 8;
+	if (!(sa[0] | sa[1] | sa[2] | sa[3] | sa[4] | sa[5] | sa[6] | sa[7] | sa[8] | sa[9]) &&
+	    sa[10] == 0xff && sa[11] == 0xff) {
+		k->family = AL_DNS_FAMILY_V4;
+		__builtin_memcpy(k->addr, &sa[12], 4);
+	} else {
+		k->family = AL_DNS_FAMILY_V6;
+		__builtin_memcpy(k->addr, sa, 16);
+	}
+	return true;
+}
+
+/* The name the sockaddr at sa's address was learned under; NULL when no
+ * unexpired answer named it. */
 static __always_inline struct al_dns_name *dns_name_of(const __u8 *sa)
 {
 	struct al_dns_key k = {};
 	struct al_dns_name *v;
-	__u16 family = sa[0] | (sa[1] << 8);
 
-	if (family == AL_AF_INET) {
-		k.family = AL_DNS_FAMILY_V4;
-		__builtin_memcpy(k.addr, &sa[4], 4);
-	} else if (family == AL_AF_INET6) {
-		const __u8 *a = &sa[8];
-
-		if (!(a[0] | a[1] | a[2] | a[3] | a[4] | a[5] | a[6] | a[7] | a[8] | a[9]) &&
-		    a[10] == 0xff && a[11] == 0xff) {
-			k.family = AL_DNS_FAMILY_V4;
-			__builtin_memcpy(k.addr, &a[12], 4);
-		} else {
-			k.family = AL_DNS_FAMILY_V6;
-			__builtin_memcpy(k.addr, a, 16);
-		}
-	} else {
+	if (!dns_key_of(sa, &k))
 		return NULL;
-	}
 	v = bpf_map_lookup_elem(&dns_learned, &k);
 	if (!v || v->expires_ns < bpf_ktime_get_ns())
 		return NULL;

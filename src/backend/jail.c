@@ -28,6 +28,7 @@
 #include "base/fdkind.h"
 #include "base/resolvconf.h"
 #include "backend/jail.h"
+#include "policy/netrules.h"
 
 #define LSM_FILE "/sys/kernel/security/lsm"
 #define LSM_REMEDY                                                                    \
@@ -245,15 +246,34 @@ static void unpin_in_background(const char *dir)
 	}
 }
 
+/* The engine's pins: its links (by program name) and these maps (bpffs
+ * refuses names with a dot), in the order engine_fds gives their descriptors. */
+static const char *const engine_maps[] = {
+	"map_jailed",	    "map_rules",     "map_counters",	  "map_events",	   "map_member_keys",
+	"map_bss",	    "map_member_socks", "map_rules_lpm", "map_dns_resolvers", "map_net_names",
+	"map_net_cidrs"
+};
+#define ENGINE_MAPS (sizeof(engine_maps) / sizeof(engine_maps[0]))
+
+/* Where the engine's map descriptors live in j, in engine_maps' order. */
+static void engine_fds(struct jail *j, int *fds[ENGINE_MAPS])
+{
+	int *all[] = { &j->jailed_fd,	 &j->rules_fd,	    &j->counters_fd, &j->events_fd,
+		       &j->keys_fd,	 &j->bss_fd,	    &j->socks_fd,    &j->lpm_fd,
+		       &j->resolvers_fd, &j->net_names_fd, &j->net_cidrs_fd };
+
+	_Static_assert(sizeof(all) / sizeof(all[0]) == ENGINE_MAPS, "every engine map has a pin name");
+	memcpy(fds, all, sizeof(all));
+}
+
 /* Closes the engine's map descriptors this run opened (a reused engine). */
 static void close_fds(struct jail *j)
 {
-	int *fds[] = { &j->jailed_fd, &j->rules_fd, &j->counters_fd, &j->events_fd,
-		       &j->keys_fd,   &j->bss_fd,   &j->socks_fd,    &j->lpm_fd,
-		       &j->resolvers_fd };
+	int *fds[ENGINE_MAPS];
 	size_t i;
 
-	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+	engine_fds(j, fds);
+	for (i = 0; i < ENGINE_MAPS; i++) {
 		if (*fds[i] >= 0 && !j->skel)
 			close(*fds[i]);
 		*fds[i] = -1;
@@ -485,6 +505,8 @@ static void skel_fds(struct jail *j)
 	j->socks_fd = bpf_map__fd(j->skel->maps.member_socks);
 	j->lpm_fd = bpf_map__fd(j->skel->maps.rules_lpm);
 	j->resolvers_fd = bpf_map__fd(j->skel->maps.dns_resolvers);
+	j->net_names_fd = bpf_map__fd(j->skel->maps.net_names);
+	j->net_cidrs_fd = bpf_map__fd(j->skel->maps.net_cidrs);
 }
 
 /* Loads and attaches a fresh copy of the BPF object (the slow path: the
@@ -542,12 +564,6 @@ static int load_object(struct jail *j, bool audit, char *err, size_t errlen)
 	return 0;
 }
 
-/* The engine's pins: its links (by program name) and these maps (bpffs
- * refuses names with a dot). */
-static const char *const engine_maps[] = { "map_jailed",      "map_rules", "map_counters",
-					   "map_events",      "map_member_keys", "map_bss",
-					   "map_member_socks", "map_rules_lpm", "map_dns_resolvers" };
-
 /* Pins a freshly loaded object as the machine's engine in dir, for later runs. */
 static int pin_engine(struct jail *j, const char *dir, char *err, size_t errlen)
 {
@@ -555,7 +571,8 @@ static int pin_engine(struct jail *j, const char *dir, char *err, size_t errlen)
 				   j->skel->maps.counters, j->skel->maps.events,
 				   j->skel->maps.member_keys, j->skel->maps.bss,
 				   j->skel->maps.member_socks, j->skel->maps.rules_lpm,
-				   j->skel->maps.dns_resolvers };
+				   j->skel->maps.dns_resolvers, j->skel->maps.net_names,
+				   j->skel->maps.net_cidrs };
 	char path[256];
 	size_t i;
 	int rc;
@@ -586,9 +603,7 @@ static int reuse_engine(struct jail *j, const char *dir, bool audit)
 {
 	const struct bpf_object_skeleton *sk;
 	struct agentlock_bpf *obj = agentlock_bpf__open(); /* names only: nothing loads */
-	int *fds[] = { &j->jailed_fd, &j->rules_fd, &j->counters_fd, &j->events_fd,
-		       &j->keys_fd,   &j->bss_fd,   &j->socks_fd,    &j->lpm_fd,
-		       &j->resolvers_fd };
+	int *fds[ENGINE_MAPS];
 	struct bpf_map_info info = {};
 	__u32 info_len = sizeof(info), key, bss_size;
 	size_t i;
@@ -610,7 +625,8 @@ static int reuse_engine(struct jail *j, const char *dir, bool audit)
 	/* The section's size, which the struct's padding may round up. */
 	bss_size = bpf_map__value_size(obj->maps.bss);
 	agentlock_bpf__destroy(obj);
-	for (i = 0; i < sizeof(fds) / sizeof(fds[0]) && !rc; i++)
+	engine_fds(j, fds);
+	for (i = 0; i < ENGINE_MAPS && !rc; i++)
 		if ((*fds[i] = pinned(dir, engine_maps[i])) < 0)
 			rc = -ENOENT;
 	if (!rc && (bpf_obj_get_info_by_fd(j->bss_fd, &info, &info_len) ||
@@ -643,7 +659,8 @@ int jail_open(struct jail *j, bool audit, char *err, size_t errlen)
 	memset(j, 0, sizeof(*j));
 	j->ops = &direct_ops;
 	j->jailed_fd = j->rules_fd = j->counters_fd = j->events_fd = j->keys_fd = j->bss_fd =
-		j->socks_fd = j->lpm_fd = j->resolvers_fd = j->lock_fd = -1;
+		j->socks_fd = j->lpm_fd = j->resolvers_fd = j->net_names_fd = j->net_cidrs_fd =
+			j->lock_fd = -1;
 	jail_quiet_libbpf();
 	rc = check_lsm_active(err, errlen);
 	if (rc)
@@ -792,11 +809,56 @@ int dns_resolvers_install(int map_fd)
 	return 0;
 }
 
+/* Deletes every key of a map whose keys are at most key's size. */
+static int map_clear(int fd, void *key)
+{
+	while (bpf_map_get_next_key(fd, NULL, key) == 0)
+		if (bpf_map_delete_elem(fd, key))
+			return -errno;
+	return 0;
+}
+
+/* The host rules into the engine's LPM maps, before anyone is enrolled. */
+static int net_install(struct jail *j, const struct net_policy *n, char *err, size_t errlen)
+{
+	struct net_rules *r = malloc(sizeof(*r));
+	struct al_net_name_key nk;
+	struct al_net_cidr_key ck;
+	size_t i;
+	int rc = 0;
+
+	if (!r) {
+		snprintf(err, errlen, "out of memory compiling the host rules");
+		return AL_EXIT_INTERNAL;
+	}
+	if (net_rules_compile(n, r, err, errlen)) {
+		free(r);
+		return AL_EXIT_USAGE;
+	}
+	if (map_clear(j->net_names_fd, &nk) || map_clear(j->net_cidrs_fd, &ck))
+		rc = -errno;
+	for (i = 0; !rc && i < r->nnames; i++)
+		if (bpf_map_update_elem(j->net_names_fd, &r->names[i].key, &r->names[i].allow, BPF_ANY))
+			rc = -errno;
+	for (i = 0; !rc && i < r->ncidrs; i++)
+		if (bpf_map_update_elem(j->net_cidrs_fd, &r->cidrs[i].key, &r->cidrs[i].allow, BPF_ANY))
+			rc = -errno;
+	if (!rc) {
+		j->bss->net_names_n = (__u32)r->nnames;
+		j->bss->net_cidrs_n = (__u32)r->ncidrs;
+	}
+	free(r);
+	if (rc)
+		snprintf(err, errlen, "failed to install the host rules: %s", strerror(-rc));
+	return rc ? AL_EXIT_BPF : 0;
+}
+
 static int direct_install(struct jail *j, const struct policy *p, char *err, size_t errlen)
 {
 	struct al_rule *val = malloc(sizeof(*val));
 	uint8_t lens[AL_NAME_MAX + 1];
 	size_t i;
+	int rc;
 
 	if (!val) {
 		snprintf(err, errlen, "out of memory compiling the policy");
@@ -839,6 +901,9 @@ static int direct_install(struct jail *j, const struct policy *p, char *err, siz
 	memcpy(j->bss->connect_ports, p->net.connect, sizeof(p->net.connect));
 	j->bss->net_restricted = p->net.restricted;
 	j->bss->programs_only = p->programs_only;
+	rc = net_install(j, &p->net, err, errlen);
+	if (rc)
+		return rc;
 	return dns_resolvers_install(j->resolvers_fd) ? AL_EXIT_BPF : 0;
 }
 

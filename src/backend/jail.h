@@ -51,6 +51,7 @@ struct jail {
 	size_t bss_len;
 	int jailed_fd, rules_fd, counters_fd, events_fd, keys_fd, bss_fd, socks_fd, lpm_fd;
 	int resolvers_fd; /* the DNS resolvers whose answers name addresses (dnslearn.bpf.h) */
+	int net_names_fd, net_cidrs_fd; /* the host rules (src/policy/netrules.h) */
 	int lock_fd; /* held while this run has the machine's engine */
 	bool engine; /* the machine's pinned engine, not a copy of this run's own */
 	char pin_dir[64]; /* where this run's own copy is pinned, "" when not */

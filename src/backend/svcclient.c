@@ -137,7 +137,8 @@ static int policy_memfd(const struct policy *p, const char *project, const char 
 {
 	struct svc_policy hd = { .magic = SVC_POLICY_MAGIC, .nrules = (uint32_t)p->n,
 				 .programs_only = p->programs_only,
-				 .net_restricted = p->net.restricted };
+				 .net_restricted = p->net.restricted,
+				 .nhosts = (uint8_t)p->net.nhosts };
 	size_t plen = strlen(project), i;
 	FILE *f;
 	int fd = (int)syscall(SYS_memfd_create, "agentlock-policy", MFD_CLOEXEC | MFD_ALLOW_SEALING),
@@ -178,6 +179,7 @@ static int policy_memfd(const struct policy *p, const char *project, const char 
 		fwrite(&sr, sizeof(sr), 1, f);
 		fwrite(r->path, sr.len, 1, f);
 	}
+	fwrite(p->net.hosts, sizeof(p->net.hosts[0]), p->net.nhosts, f);
 	if (fclose(f)) {
 		close(fd);
 		return -EIO;
@@ -398,7 +400,8 @@ int jail_connect(struct jail *j, const char *path, bool audit, char *err, size_t
 
 	memset(j, 0, sizeof(*j));
 	j->jailed_fd = j->rules_fd = j->counters_fd = j->events_fd = j->keys_fd = j->bss_fd =
-		j->socks_fd = j->lpm_fd = j->resolvers_fd = j->lock_fd = -1;
+		j->socks_fd = j->lpm_fd = j->resolvers_fd = j->net_names_fd = j->net_cidrs_fd =
+			j->lock_fd = -1;
 	j->svc_fd = svc_connect(path);
 	if (j->svc_fd < 0) {
 		snprintf(err, errlen, "cannot reach the agentlock service at %s: %s", path,

@@ -93,8 +93,9 @@ struct svc_members {
 	uint32_t pid[];
 };
 
-/* The compiled policy, in a sealed memfd: this, the project path, then the
- * rules, each a struct svc_rule and its path. */
+/* The compiled policy, in a sealed memfd: this, the project path,
+ * COMMAND's words, the rules, each a struct svc_rule and its path, then
+ * nhosts struct net_host (the host rules, checked by net_host_check). */
 struct svc_policy {
 	uint32_t magic;
 	uint32_t nrules;
@@ -104,7 +105,8 @@ struct svc_policy {
 	uint8_t connect[65536 / 8];
 	char profile[SVC_PROFILE_MAX]; /* the client's word: a label, never trusted further */
 	char cell[33];		       /* the client's cell id, so both streams name one cell */
-	uint8_t pad[7];
+	uint8_t nhosts;		       /* <= NET_HOSTS_MAX */
+	uint8_t pad[6];
 	uint32_t cmd_len;	       /* bytes of COMMAND's words after the project */
 };
 

@@ -155,7 +155,7 @@ static void say_start(const struct run *r, const char *backend)
 {
 	const struct net_policy *n = &r->cell.policy.net;
 	const struct envf_result *w = &r->env_withheld;
-	char ports[128];
+	char ports[512];
 	struct strbuf sb;
 	size_t i;
 
@@ -166,8 +166,11 @@ static void say_start(const struct run *r, const char *backend)
 	term_sanitize(&sb, r->cell.profile, strlen(r->cell.profile));
 	sb_puts(&sb, ", cell ");
 	term_sanitize(&sb, r->dir, strlen(r->dir));
-	if (n->restricted) {
+	if (n->restricted && jail_active(&r->jail)) {
 		net_describe(n, ports, sizeof(ports));
+		sb_printf(&sb, ", network only to %s (UDP too; DNS to the system's resolvers)", ports);
+	} else if (n->restricted) {
+		net_describe_reachable(n, ports, sizeof(ports));
 		sb_printf(&sb, ", TCP only to ports %s (UDP not confined)", ports);
 	} else {
 		sb_puts(&sb, ", network not confined");
@@ -597,10 +600,11 @@ static int build_cell(struct run *r)
 			  "there vanishes with it", own, *own ? ", " : "");
 	}
 	if (r->cell.policy.net.restricted) {
-		char ports[128];
+		char ports[512];
 
 		net_describe(&r->cell.policy.net, ports, sizeof(ports));
-		detail(r, "TCP connects allowed to ports: %s (from %s)", ports,
+		detail(r, "connects allowed to: %s (from %s); UDP to the resolvers of "
+			  "/etc/resolv.conf on port 53 and to the hosts listed", ports,
 		       r->cell.policy.net.origin);
 	}
 	return 0;
@@ -971,7 +975,7 @@ static int start_landlock(struct run *r)
 	/* With one, its /proc lists only what Landlock lets it inspect: the
 	 * cell's own processes (ps and top see the cell, never the user's). */
 	r->ns.own_proc = r->ns.private_ns;
-	net_describe(&r->cell.policy.net, ports, sizeof(ports));
+	net_describe_reachable(&r->cell.policy.net, ports, sizeof(ports));
 	if (geteuid() != 0)
 		r->observing = !observe_by_service(r, false, why, sizeof(why));
 	else if (observe_open(&r->obs, &r->cell.policy, &r->session, false, why, sizeof(why)))
@@ -985,6 +989,25 @@ static int start_landlock(struct run *r)
 	if (rc)
 		return rc;
 	say_start(r, backend);
+	if (r->cell.policy.net.restricted && r->cell.policy.net.nhosts) {
+		char hosts[512];
+		struct net_policy *only = calloc(1, sizeof(*only));
+
+		/* The host rules alone, described as a profile writes them. */
+		if (only) {
+			only->restricted = true;
+			only->nhosts = r->cell.policy.net.nhosts;
+			memcpy(only->hosts, r->cell.policy.net.hosts,
+			       only->nhosts * sizeof(only->hosts[0]));
+			net_describe(only, hosts, sizeof(hosts));
+			free(only);
+			warning("Landlock cannot tell addresses apart: the host rules (%s) hold "
+				"their ports only, so COMMAND may connect to those ports on any "
+				"address, and UDP is not confined. BPF-LSM holds them to the "
+				"addresses the names resolve to ('agentlock check' says why it "
+				"is not used)", hosts);
+		}
+	}
 	if (!r->observing)
 		warning("refused operations are not reported (%s)", why);
 	if (r->cell.policy.net.unix_allow)

@@ -573,6 +573,18 @@ static int read_policy(int fd, struct policy *p, struct cell *c, char *err, size
 	p->programs_only = hd.programs_only != 0;
 	p->net.restricted = hd.net_restricted != 0;
 	memcpy(p->net.connect, hd.connect, sizeof(p->net.connect));
+	if (hd.nhosts > NET_HOSTS_MAX || n - off != hd.nhosts * sizeof(p->net.hosts[0])) {
+		snprintf(err, errlen, "the policy's host rules are cut or too many");
+		goto out;
+	}
+	for (i = 0; i < hd.nhosts; i++) {
+		memcpy(&p->net.hosts[i], b + off + i * sizeof(p->net.hosts[0]), sizeof(p->net.hosts[0]));
+		if (net_host_check(&p->net.hosts[i])) {
+			snprintf(err, errlen, "the policy's host rule %u is not one a profile makes", i);
+			goto out;
+		}
+	}
+	p->net.nhosts = hd.nhosts;
 	rc = 0;
 out:
 	free(b);

@@ -683,7 +683,7 @@ int nd_parse(const char *line, size_t len, struct nd_line *o, char *err, size_t 
 		return bad(&r, "unknown access, class or verdict");
 	if (o->kind == ND_EVENT && o->ev.op == AL_OP_EXEC)
 		lay_exec(o);
-	if (o->kind == ND_EVENT && o->ev.op == AL_OP_TCP_CONNECT && o->ev.path_len >= 0)
+	if (o->kind == ND_EVENT && report_is_inet(&o->ev) && o->ev.path_len >= 0)
 		lay_host(o);
 	return 0;
 }

@@ -415,9 +415,9 @@ static void on_event(struct recap *r, const struct nd_line *l)
 	} else if (report_is_refused_inside(ev)) {
 		r->refused_inside_seen++;
 	}
-	if (ev->op == AL_OP_TCP_CONNECT && (e = host_entry(r, ev, len, &made)))
+	if (report_is_inet(ev) && (e = host_entry(r, ev, len, &made)))
 		table_count(e, made, ev, ns);
-	if (esc || report_is_refused_inside(ev) || ev->op == AL_OP_TCP_CONNECT)
+	if (esc || report_is_refused_inside(ev) || report_is_inet(ev))
 		add_mark(r, ev, ns);
 	if (r->draft)
 		what_if(r, ev, ns);

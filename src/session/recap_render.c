@@ -930,7 +930,7 @@ static void timeline_block(struct em *m, const struct recap *r)
 			      (k->class == AL_CLASS_PROJECT || k->class == AL_CLASS_SYSTEM ||
 			       k->class == AL_CLASS_GRANTED);
 
-		row_begin(m, k->op == AL_OP_TCP_CONNECT && k->class == AL_CLASS_NETWORK ? "net"
+		row_begin(m, report_is_inet_op(k->op) && k->class == AL_CLASS_NETWORK ? "net"
 			     : inside							? "inside"
 			     : k->verdict == AL_VERDICT_ALLOWED				? "gap"
 											: "esc");
@@ -955,7 +955,7 @@ static void timeline_block(struct em *m, const struct recap *r)
 		cell_end(m, false);
 		tcell(m, true, "%s%s",
 		      inside ? "refused (granted by the policy)"
-		      : k->op == AL_OP_TCP_CONNECT && k->class == AL_CLASS_NETWORK ? "allowed"
+		      : report_is_inet_op(k->op) && k->class == AL_CLASS_NETWORK ? "allowed"
 		      : k->verdict == AL_VERDICT_ALLOWED			   ? "NOT BLOCKED"
 							 : report_verdict_name(k->verdict),
 		      "");

@@ -12,7 +12,7 @@ const char *report_op_name(unsigned op)
 					 "chown",    "setxattr", "connect", "ptrace",	"signal",
 					 "capability", "userns", "bpf",	"chroot", "tcp_connect",
 					 "ioctl",    "keyring", "process", "setattr", "ipc",
-					 "exec",     "exit" };
+					 "exec",     "exit",	"udp_send" };
 
 	return op < sizeof(n) / sizeof(n[0]) ? n[op] : "unknown";
 }
@@ -141,11 +141,21 @@ bool report_is_lifecycle(const struct al_event *e)
 	return e->op == AL_OP_EXEC || e->op == AL_OP_EXIT;
 }
 
+bool report_is_inet_op(unsigned op)
+{
+	return op == AL_OP_TCP_CONNECT || op == AL_OP_UDP_SEND;
+}
+
+bool report_is_inet(const struct al_event *e)
+{
+	return report_is_inet_op(e->op);
+}
+
 const char *report_net_host(const struct al_event *e, size_t *len)
 {
 	size_t at;
 
-	if (e->op != AL_OP_TCP_CONNECT || e->path_len < 0 ||
+	if (!report_is_inet(e) || e->path_len < 0 ||
 	    (size_t)e->path_len + 1 >= sizeof(e->path))
 		return NULL;
 	at = (size_t)e->path_len + 1;
@@ -226,7 +236,7 @@ void report_event_fields(const struct session *s, const struct al_event *e, repo
 	    e->op == AL_OP_PTRACE || e->op == AL_OP_IOCTL || e->op == AL_OP_KEYRING ||
 	    e->op == AL_OP_PROCESS || e->op == AL_OP_IPC)
 		field_num(fn, ctx, "arg", e->arg);
-	if (e->op == AL_OP_TCP_CONNECT) {
+	if (report_is_inet(e)) {
 		size_t hlen;
 		const char *host = report_net_host(e, &hlen);
 

@@ -25,6 +25,10 @@ const char *report_verdict_name(unsigned verdict);
 bool report_is_escape(const struct al_event *e);
 /* exec or exit: the life of a member process, not an access it made. */
 bool report_is_lifecycle(const struct al_event *e);
+/* An inet destination reached (a TCP connect, a UDP send): path the
+ * "ADDR:PORT" (after session_feed), then the host name, arg the port. */
+bool report_is_inet(const struct al_event *e);
+bool report_is_inet_op(unsigned op);
 /* A connect's host name (what a DNS answer called its address), kept after
  * the "ADDR:PORT" path's NUL; NULL when none. Its length in *len. */
 const char *report_net_host(const struct al_event *e, size_t *len);

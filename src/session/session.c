@@ -160,7 +160,7 @@ int session_feed(struct session *s, const void *data, size_t size)
 		s->malformed++;
 		return -EINVAL;
 	}
-	if (e.op == AL_OP_TCP_CONNECT && decode_inet(&e)) {
+	if (report_is_inet(&e) && decode_inet(&e)) {
 		s->malformed++;
 		return -EINVAL;
 	}

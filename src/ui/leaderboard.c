@@ -54,13 +54,16 @@ size_t lb_key(const struct al_event *ev, char *out, size_t outlen)
 	case AL_OP_EXIT:
 		n = (int)report_lifecycle_text(ev, out, outlen);
 		break;
-	case AL_OP_TCP_CONNECT: {
+	case AL_OP_TCP_CONNECT:
+	case AL_OP_UDP_SEND: {
 		size_t hlen;
 		const char *host = report_net_host(ev, &hlen);
+		const char *proto = ev->op == AL_OP_UDP_SEND ? "udp" : "tcp";
 
 		/* The name a DNS answer gave the address, when one did. */
-		n = host ? snprintf(out, outlen, "tcp %.*s (%.*s)", (int)hlen, host, (int)plen, ev->path)
-			 : snprintf(out, outlen, "tcp %.*s", (int)plen, ev->path);
+		n = host ? snprintf(out, outlen, "%s %.*s (%.*s)", proto, (int)hlen, host, (int)plen,
+				    ev->path)
+			 : snprintf(out, outlen, "%s %.*s", proto, (int)plen, ev->path);
 		break;
 	}
 	case AL_OP_CONNECT:

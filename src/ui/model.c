@@ -65,7 +65,7 @@ static void stream_add(struct model *m, const struct al_event *ev, int64_t real_
 
 	/* A file keeps its path; other operations (a program run: its command
 	 * line) are named as on the board. */
-	if (report_is_lifecycle(ev) || !len || ev->op == AL_OP_TCP_CONNECT || ev->op == AL_OP_CONNECT ||
+	if (report_is_lifecycle(ev) || !len || report_is_inet(ev) || ev->op == AL_OP_CONNECT ||
 	    ev->op == AL_OP_SIGNAL || ev->op == AL_OP_PTRACE || ev->op == AL_OP_IOCTL ||
 	    ev->op == AL_OP_KEYRING || ev->op == AL_OP_PROCESS || ev->op == AL_OP_IPC) {
 		len = lb_key(ev, key, sizeof(key));
@@ -428,7 +428,7 @@ void model_event_tagged(struct model *m, const struct al_event *ev, int64_t real
 		proc_exit(m, ev, real_ns);
 	else if (escape)
 		proc_escape(m, ev, real_ns);
-	if (ev->op == AL_OP_TCP_CONNECT)
+	if (report_is_inet(ev))
 		host_connect(m, ev, real_ns);
 	m->alerts += rule && sev == RULE_SEV_ALERT;
 	m->warnings += rule && sev == RULE_SEV_WARN;

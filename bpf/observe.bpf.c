@@ -901,21 +901,33 @@ static __always_inline int on_exit_socketpair(long ret)
 #define EINPROGRESS 115
 #define SOCKADDR_IN_LEN 16
 
-/* The socket type (SOCK_STREAM, ...) of the member's descriptor fd; 0 when
- * it is none the walk can read. */
-static __always_inline __u16 fd_sock_type(__u32 fd)
+#define SOCK_DGRAM 2
+#define AL_S_IFMT 0170000
+#define AL_S_IFSOCK 0140000
+
+/* The socket behind the member's descriptor fd, when it is one the walk
+ * can read (any file's private_data: check the type before trusting it). */
+static __always_inline struct socket *fd_socket(__u32 fd)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	struct file **fds, *f = NULL;
-	struct socket *sock;
 
 	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
-		return 0;
+		return NULL;
 	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
-		return 0;
-	sock = BPF_CORE_READ(f, private_data);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f ||
+	    (BPF_CORE_READ(f, f_inode, i_mode) & AL_S_IFMT) != AL_S_IFSOCK)
+		return NULL;
+	return BPF_CORE_READ(f, private_data);
+}
+
+/* The socket type (SOCK_STREAM, ...) of the member's descriptor fd; 0 when
+ * it is none the walk can read. */
+static __always_inline __u16 fd_sock_type(__u32 fd)
+{
+	struct socket *sock = fd_socket(fd);
+
 	return sock ? BPF_CORE_READ(sock, type) : 0;
 }
 
@@ -956,6 +968,109 @@ static __always_inline int tcp_connect_exit(long ret, int fd, __u64 uaddr)
 	e->path_len = dns_append_name(e->path);
 	send(r, refused);
 	return 0;
+}
+
+/* UDP destinations this cell has sent to: each is reported once. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, AL_UDP_SEEN_MAX);
+	__type(key, struct al_udp_dest);
+	__type(value, __u8);
+} udp_seen SEC(".maps");
+
+/*
+ * A member's datagram to an inet destination, as the call ended (Landlock
+ * confines no UDP: this only reports): the sockaddr read again from the
+ * member's memory at uaddr, or, for 0 (a connected socket), the socket's
+ * peer; reported once per new destination while something listens, with
+ * the name a DNS answer gave its address.
+ */
+static __always_inline int udp_send_exit(long ret, int fd, __u64 uaddr)
+{
+	struct al_udp_dest d = {};
+	struct obs_record *r;
+	struct socket *sock;
+	struct al_event *e;
+	struct sock *sk;
+	__u16 family, sa_family = 0;
+	__u8 one = 1;
+
+	if (ret < 0 || !member() || (!audit && !allowed_wanted()))
+		return 0;
+	sock = fd_socket((__u32)fd);
+	if (!sock || BPF_CORE_READ(sock, type) != SOCK_DGRAM)
+		return 0;
+	sk = BPF_CORE_READ(sock, sk);
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != AL_AF_INET && family != AL_AF_INET6)
+		return 0;
+	r = recbuf_get();
+	if (!r)
+		return 0;
+	e = &r->e;
+	__builtin_memset(e->path, 0, AL_SOCKADDR_LEN);
+	if (uaddr) {
+		if (bpf_probe_read_user(e->path, SOCKADDR_IN_LEN, (const void *)uaddr))
+			return 0;
+		sa_family = *(__u16 *)e->path;
+		if (sa_family == AL_AF_INET6 &&
+		    bpf_probe_read_user(e->path, AL_SOCKADDR_LEN, (const void *)uaddr))
+			return 0;
+		if (sa_family == AL_AF_UNSPEC && family == AL_AF_INET)
+			e->path[0] = AL_AF_INET, sa_family = AL_AF_INET; /* udp_sendmsg's reading */
+	}
+	if (sa_family == AL_AF_UNSPEC) {
+		__be16 port = BPF_CORE_READ(sk, __sk_common.skc_dport);
+
+		__builtin_memset(e->path, 0, AL_SOCKADDR_LEN);
+		e->path[0] = family & 0xff;
+		__builtin_memcpy(&e->path[2], &port, 2);
+		if (family == AL_AF_INET)
+			bpf_core_read(&e->path[4], 4, &sk->__sk_common.skc_daddr);
+		else
+			bpf_core_read(&e->path[8], 16, &sk->__sk_common.skc_v6_daddr);
+	}
+	if (!dns_key_of((const __u8 *)e->path, &d.a))
+		return 0;
+	d.port = ((__u8)e->path[2] << 8) | (__u8)e->path[3];
+	if (!d.port || bpf_map_lookup_elem(&udp_seen, &d))
+		return 0;
+	bpf_map_update_elem(&udp_seen, &d, &one, BPF_ANY);
+	act_fill(r, AL_OP_UDP_SEND, 0);
+	e->arg = d.port;
+	e->path_len = dns_append_name(e->path);
+	send(r, false);
+	return 0;
+}
+
+static __always_inline int on_exit_sendto(long ret)
+{
+	struct pt_regs *regs = user_regs();
+
+	return udp_send_exit(ret, (int)PT_REGS_PARM1_CORE_SYSCALL(regs),
+			     PT_REGS_PARM5_CORE_SYSCALL(regs));
+}
+
+/* sendmsg, and sendmmsg's first message (both begin with a msghdr whose
+ * first field is msg_name): their destination, or the socket's peer. */
+static __always_inline int msghdr_send_exit(long ret)
+{
+	struct pt_regs *regs = user_regs();
+	__u64 msg = PT_REGS_PARM2_CORE_SYSCALL(regs), name = 0;
+
+	if (ret < 0 || !msg || bpf_probe_read_user(&name, sizeof(name), (const void *)msg))
+		return 0;
+	return udp_send_exit(ret, (int)PT_REGS_PARM1_CORE_SYSCALL(regs), name);
+}
+
+static __always_inline int on_exit_sendmsg(long ret)
+{
+	return msghdr_send_exit(ret);
+}
+
+static __always_inline int on_exit_sendmmsg(long ret)
+{
+	return msghdr_send_exit(ret);
 }
 
 /*

@@ -86,7 +86,8 @@ struct obs_member {
 	X(move_pages) X(prlimit64) X(socket) X(socketpair) X(connect) X(io_uring_setup) \
 	X(utimensat) X(futimesat) X(utimes) X(utime) X(chmod) X(fchmod) X(fchmodat)      \
 	X(fchmodat2) X(chown) X(lchown) X(fchown) X(fchownat) X(setxattr) X(lsetxattr)   \
-	X(fsetxattr) X(removexattr) X(lremovexattr) X(fremovexattr) X(truncate)
+	X(fsetxattr) X(removexattr) X(lremovexattr) X(fremovexattr) X(truncate)          \
+	X(sendto) X(sendmsg) X(sendmmsg)
 
 #define OBS_CALL_ENUM(c) OBS_CALL_##c,
 enum obs_call_kind { OBS_CALL_NONE = 0, OBS_CALLS(OBS_CALL_ENUM) OBS_CALL_MAX };

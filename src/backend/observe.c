@@ -317,7 +317,7 @@ static void on_tcp(struct observer *o, struct obs_record *r, size_t plen)
 	bool refused = r->e.verdict == AL_VERDICT_BLOCKED;
 
 	memcpy(before, k, sizeof(before));
-	if (refused || (o->audit && !net_connect_allowed(&o->policy->net, (uint16_t)r->e.arg))) {
+	if (refused || (o->audit && !net_port_reachable(&o->policy->net, (uint16_t)r->e.arg))) {
 		r->e.class = AL_CLASS_ESCAPE;
 		r->e.verdict = refused ? AL_VERDICT_BLOCKED : AL_VERDICT_WOULD_BLOCK;
 		k[AL_CNT_ESCAPE]++;
@@ -373,6 +373,14 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	if (r.e.op == AL_OP_TCP_CONNECT) {
 		on_tcp(o, &r, plen);
+		return 0;
+	}
+	if (r.e.op == AL_OP_UDP_SEND) {
+		/* A new UDP destination: Landlock confines no UDP, nothing to judge. */
+		r.e.class = AL_CLASS_NETWORK;
+		r.e.verdict = AL_VERDICT_ALLOWED;
+		r.e.access = AL_ACCESS_WRITE;
+		session_feed(o->s, &r.e, AL_EVENT_HDR_SIZE + plen);
 		return 0;
 	}
 	if (r.e.op != AL_OP_OPEN) {

@@ -40,6 +40,8 @@ pids="$pids $!"
 pids="$pids $!"
 "$A" tcp-listen 7081 "$base/banner" >"$base/l1.log" 2>&1 &
 pids="$pids $!"
+"$A" udp-serve 127.0.0.1 7083 "$base/banner" >"$base/u1.log" 2>&1 &
+pids="$pids $!"
 i=0
 while ! grep -q ready "$base/dns.log" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 cd "$P" || exit 1
@@ -85,6 +87,27 @@ if grep -q "answered 127.0.0.6" "$base/spoof.out" && [ "$(tcp spoof '.path + " "
 	ok "an answer from a server resolv.conf does not name (dig @HOST) teaches no name"
 else nok "an answer from another server teaches no name" "$(cat "$base/spoof.out") $(tcp spoof '.')"; fi
 
+# Host rules under Landlock: the kernel knows ports, not addresses, so a
+# rule holds its ports only (on any address), and the start says so; a port
+# no rule names stays refused.
+run rule --connect api.allowed.test:7081 "$P" -- sh -c "$A connect-name api.allowed.test 7081; $A tcp-connect 127.0.0.9 7081; $A tcp-connect 127.0.0.1 7082"
+if grep -q "Landlock cannot tell addresses apart: the host rules (api.allowed.test:7081) hold their ports only" "$base/rule.err" &&
+	grep -q "TCP only to ports 7081 (UDP not confined)" "$base/rule.err" &&
+	[ "$(grep -c AL-LISTENER "$base/rule.out")" = 2 ] &&
+	[ "$(tcp rule '[.path, .verdict] | join(" ")' | sort | tr '\n' ';')" = "127.0.0.1:7081 allowed;127.0.0.1:7082 blocked;127.0.0.9:7081 allowed;" ]; then
+	ok "Landlock: a host rule holds its port on any address, says so at start; another port is refused"
+else nok "Landlock holds a host rule's ports" "rc=$rc $(head -c 400 "$base/rule.err") $(tcp rule '.path' | tr '\n' ' ')"; fi
+
+# UDP under the observer: not confined (Landlock has no UDP rules), every
+# new destination reported once, by sendto, a connected socket, sendmmsg or
+# an IPv4-mapped address alike; the resolver's own line carries no name.
+run udp "$P" -- sh -c "$A udp-send 127.0.0.1 7083 sendto; $A udp-send 127.0.0.1 7083 connect; $A udp-send 127.0.0.1 7083 mmsg; $A udp-send 127.0.0.1 7083 v4mapped; $A connect-name two.test 7081 >/dev/null"
+got=$(jq -r 'select(.type=="udp_send") | [.path, .class, .verdict] | join(" ")' "$base/udp.log" | sort)
+if [ "$(grep -c "udp answer: AL-LISTENER" "$base/udp.out")" = 4 ] &&
+	[ "$got" = "$(printf '%s\n' "127.0.0.1:7083 network allowed" "127.0.0.77:53 network allowed" | sort)" ]; then
+	ok "Landlock as root: UDP flows, each new destination (the resolver's too) reported once"
+else nok "UDP destinations under the observer" "rc=$rc got: $(echo "$got" | tr '\n' ';') out: $(head -c 200 "$base/udp.out")"; fi
+
 # agentlock report: the hosts table names them.
 "$bin" report "$base/named.log" >"$base/named.txt" 2>&1
 if grep -q "api.allowed.test (127.0.0.1:7081)" "$base/named.txt" &&
@@ -97,7 +120,7 @@ if jq -e '.hosts.connects | map(select(.host == "api.allowed.test")) | map(.addr
 else nok "report --format json keeps the names" "$(head -c 300 "$base/named.json")"; fi
 
 # Every line against the schema (host is declared for tcp_connect only).
-if /usr/bin/python3 - "$top/docs/event-schema.json" "$base/named.log" "$base/two.log" >"$base/v.out" 2>&1 <<'EOF'
+if /usr/bin/python3 - "$top/docs/event-schema.json" "$base/named.log" "$base/two.log" "$base/udp.log" "$base/rule.log" >"$base/v.out" 2>&1 <<'EOF'
 import json, sys
 import jsonschema
 v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))

@@ -9,13 +9,16 @@
  *   fsbench setup DIR                  the open targets: DIR/f, DIR/c/.../f
  *   fsbench tree DIR NDIRS NFILES      a generated source tree for the job
  *   fsbench ops ITERS NFILES BATCHES BLOCKED JOBDIR [FIG,...]
- *                                      per-operation costs (ns/op, ms/job)
+ *                                      per-operation costs (ns/op, ms/job);
+ *                                      FIG: open1 open8 open24 blocked files
+ *                                      job spawn connect (default: all)
  *   fsbench escape PATH COUNT RATE SECONDS
  *                                      refused opens: COUNT in a tight loop
  *                                      (RATE 0), or RATE/s for SECONDS; prints
  *                                      attempted, refused, rate, elapsed_ms
  *   fsbench stamp                      like /bin/true, printing when it
  *                                      started and when it is about to exit
+ *   fsbench nop                        exits at once, silent (what spawn runs)
  *   fsbench launch REPS -- CMD...      start-up to exec, exit to reaped, and
  *                                      the whole run of CMD (ms)
  *   fsbench rusage OUT -- CMD...       CMD's own CPU time and peak RSS
@@ -26,11 +29,14 @@
  * every mode, and LeakSanitizer's tracer would be refused in a cell.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdint.h>
@@ -38,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -51,6 +58,11 @@
 #define FILE_BYTES 512		/* what each created file holds */
 #define TREE_FILE_BYTES 2048	/* what each generated source file holds */
 #define WARMUP_DIVISOR 10	/* an untimed warm-up of ITERS/10 before timing */
+#define SPAWN_DIVISOR 200	/* spawns a batch: ITERS/200 (~1 ms each, ~25 ms under TCG) */
+#define SPAWN_MIN 20		/* ... but at least 20 */
+#define CONNECT_DIVISOR 20	/* TCP connects a batch: ITERS/20 (50-200 us each) */
+#define CONNECT_MIN 50		/* ... but at least 50 */
+#define ACCEPT_WAIT_MS 5000	/* a connect's arrival at the listener, at most */
 #define PACE_SLICES_PER_S 1000	/* a paced loop sleeps 1,000 times a second */
 #define RSS_POLL_NS 10000000L	/* the peak-RSS poll interval: 10 ms */
 #define NS_PER_S 1000000000.0
@@ -308,6 +320,101 @@ static double time_job(const char *dir, int with_git)
 	return (double)(now_ns() - t0) / NS_PER_MS;
 }
 
+/*
+ * N spawns of ARGV[0] (a program that exits at once): fork, execv, waitpid;
+ * ns per spawn. Each is an exec event where the cell reports them (BPF-LSM's
+ * bprm_check, the observer's exec tracepoint). -1 if one did not exit 0.
+ */
+static double time_spawn(char *const argv[], long n)
+{
+	int64_t t0 = now_ns();
+	long i;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid < 0)
+			die("spawn: fork", NULL);
+		if (pid == 0) {
+			execv(argv[0], argv);
+			_exit(127);
+		}
+		if (waitpid(pid, &st, 0) < 0)
+			die("spawn: waitpid", NULL);
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			return -1;
+	}
+	return (double)(now_ns() - t0) / (double)n;
+}
+
+/* The listener's next connection, accepted and closed (it may not be queued yet). */
+static void accept_close(int lfd)
+{
+	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+	int fd;
+
+	while ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			die("connect: accept", NULL);
+		if (errno != EINTR && poll(&pfd, 1, ACCEPT_WAIT_MS) == 0) {
+			errno = ETIMEDOUT;
+			die("connect: no connection reached the listener", NULL);
+		}
+	}
+	close(fd);
+}
+
+/*
+ * N TCP connects to SA, fsbench's own (non-blocking) listener LFD on the
+ * loopback: socket, connect, the listener's accept and close, close; ns per
+ * connect. Each is a tcp_connect event where the cell reports them. On a
+ * refused connect, -errno.
+ */
+static double time_connect(int lfd, const struct sockaddr_in *sa, long n)
+{
+	int64_t t0 = now_ns();
+	long i;
+
+	for (i = 0; i < n; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			die("connect: socket", NULL);
+		if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa))) {
+			int e = errno;
+
+			close(fd);
+			return -(double)e;
+		}
+		accept_close(lfd);
+		close(fd);
+	}
+	return (double)(now_ns() - t0) / (double)n;
+}
+
+/* A non-blocking TCP listener on 127.0.0.1, an ephemeral port (into SA); -1. */
+static int listen_loopback(struct sockaddr_in *sa)
+{
+	socklen_t len = sizeof(*sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)sa, sizeof(*sa)) || listen(fd, SOMAXCONN) ||
+	    getsockname(fd, (struct sockaddr *)sa, &len)) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 /* Whether FIG is in the comma-separated list ONLY (NULL: all). */
 static int wanted(const char *only, const char *fig)
 {
@@ -322,6 +429,74 @@ static int wanted(const char *only, const char *fig)
 		p += n;
 	}
 	return 0;
+}
+
+/* Batch sizes for the dearer figures: ITERS/DIV, at least MIN. */
+static long scaled(long iters, long div, long min)
+{
+	return iters / div > min ? iters / div : min;
+}
+
+/*
+ * The spawn figure: fsbench itself (its real path: in run.sh's cells it is in
+ * the project, which the cell may run), "fsbench nop"; /bin/true if that path
+ * cannot be run (said in a # line, as the figure is then another program's).
+ */
+static void ops_spawn(long iters, long batches)
+{
+	static char self[PATH_MAX], nop[] = "nop", true_path[] = "/bin/true";
+	char *argv[3] = { self, nop, NULL };
+	long n = scaled(iters, SPAWN_DIVISOR, SPAWN_MIN), b;
+	double v[MAX_BATCHES];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (len > 0)
+		self[len] = 0;
+	if (len <= 0 || access(self, X_OK)) {
+		printf("# spawn: cannot run fsbench's own path (%s): /bin/true instead\n",
+		       len > 0 ? self : "/proc/self/exe unreadable");
+		argv[0] = true_path;
+		argv[1] = NULL;
+	}
+	if (time_spawn(argv, n / WARMUP_DIVISOR + 1) < 0) {
+		printf("# spawn: %s did not exit 0 (refused in this cell?): no figure\n", argv[0]);
+		return;
+	}
+	for (b = 0; b < batches; b++)
+		if ((v[b] = time_spawn(argv, n)) < 0) {
+			printf("# spawn: %s did not exit 0: no figure\n", argv[0]);
+			return;
+		}
+	printf("spawn %.1f\n", median(v, (int)batches));
+}
+
+/* The connect figure: to a listener of fsbench's own on the loopback. */
+static void ops_connect(long iters, long batches)
+{
+	long n = scaled(iters, CONNECT_DIVISOR, CONNECT_MIN), b;
+	double v[MAX_BATCHES];
+	struct sockaddr_in sa;
+	int lfd = listen_loopback(&sa);
+
+	if (lfd < 0) {
+		printf("# connect: cannot listen on 127.0.0.1 (%s; is lo up?): no figure\n",
+		       strerror(errno));
+		return;
+	}
+	for (b = -1; b < batches; b++) { /* -1: the warm-up */
+		double ns = time_connect(lfd, &sa, b < 0 ? n / WARMUP_DIVISOR + 1 : n);
+
+		if (ns < 0) {
+			printf("# connect: to 127.0.0.1:%u refused (%s): no figure\n",
+			       ntohs(sa.sin_port), strerror((int)-ns));
+			close(lfd);
+			return;
+		}
+		if (b >= 0)
+			v[b] = ns;
+	}
+	close(lfd);
+	printf("connect %.1f\n", median(v, (int)batches));
 }
 
 /* ops ITERS NFILES BATCHES BLOCKED JOBDIR [FIGS]: the per-operation figures. */
@@ -383,6 +558,10 @@ static int cmd_ops(int argc, char **argv)
 		if (!with_git)
 			printf("# job: no git repository in %s: the walk only\n", jobdir);
 	}
+	if (wanted(only, "spawn"))
+		ops_spawn(iters, batches);
+	if (wanted(only, "connect"))
+		ops_connect(iters, batches);
 	fflush(stdout);
 	return 0;
 }
@@ -661,6 +840,8 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 
+	if (!strcmp(cmd, "nop"))
+		return 0;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(cmd, "setup"))
 		return cmd_setup(argc - 2, argv + 2);
@@ -678,7 +859,7 @@ int main(int argc, char **argv)
 		return cmd_rusage(argc - 2, argv + 2);
 	if (!strcmp(cmd, "asuser"))
 		return cmd_asuser(argc - 2, argv + 2);
-	fprintf(stderr, "fsbench: usage: fsbench setup|tree|ops|escape|stamp|launch|rusage|asuser ...\n"
+	fprintf(stderr, "fsbench: usage: fsbench setup|tree|ops|escape|stamp|nop|launch|rusage|asuser ...\n"
 			"  (bench/fsbench.c says what each does; bench/run.sh drives them)\n");
 	return 2;
 }

@@ -45,6 +45,10 @@ else
 	ROUNDS=5 BATCHES=5 ITERS=20000 NFILES=5000 TREE_DIRS=50 TREE_FILES=2000 LAUNCH_REPS=3
 	ESC_COUNT=300000 ESC_RATES="200000 100000 50000 20000 10000 5000 2000" ESC_SECS=3 CPU_SECS=10 CPU_REPS=3
 fi
+# What fsbench ops times a batch besides ITERS opens (its SPAWN_ and CONNECT_ constants).
+SPAWNS=$((ITERS / 200)) CONNECTS=$((ITERS / 20))
+[ $SPAWNS -ge 20 ] || SPAWNS=20
+[ $CONNECTS -ge 50 ] || CONNECTS=50
 RULE_COUNTS="10 100 1000"
 CPU_RATE=10000 # events a second for the CPU and memory figures
 U=$(id -u nobody) G=$(id -g nobody)
@@ -100,6 +104,12 @@ for n in $RULE_COUNTS; do
 	chmod 644 "$base/bench$n.yaml"
 done
 chown -R "$U:$G" "$P" "$P2" "$O"
+# The connect row's listener is on 127.0.0.1: the test VM boots with lo down.
+case $(cat /sys/class/net/lo/flags 2>/dev/null) in
+*[13579bdfBDF]) ;; # IFF_UP (bit 0) already set
+*) ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up 2>/dev/null ||
+	echo "# bench: the loopback interface is down and could not be brought up: no connect row" ;;
+esac
 if command -v git >/dev/null; then
 	(cd "$P/tree" && "$F" asuser "$U" "$G" sh -c 'git init -q && git add -A &&
 		git -c user.name=bench -c user.email=bench@localhost commit -q -m tree' >/dev/null 2>&1) ||
@@ -128,8 +138,12 @@ svc_start() {
 	while [ ! -S "$SVC_SOCK" ] && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
 	[ -S "$SVC_SOCK" ]
 }
+ALL_MODES="bare landlock-user landlock-root outside bwrap bpf-enforce bpf-audit bpf-service"
+for m in $(echo "$want_modes" | tr ',' ' '); do
+	case " $ALL_MODES " in *" $m "*) ;; *) echo "bench: --modes: no mode '$m' (modes: $ALL_MODES)" >&2; exit 2 ;; esac
+done
 MODES=""
-for m in bare landlock-user landlock-root outside bwrap bpf-enforce bpf-audit bpf-service; do
+for m in $ALL_MODES; do
 	have $m && MODES="$MODES $m"
 done
 case " $MODES " in *" bare "*) ;; *) echo "bench: the bare (unconfined) mode is the baseline: keep it in --modes" >&2; exit 2 ;; esac
@@ -348,6 +362,8 @@ open24 1000 µs open+close, 24 path components ALL
 blocked 1000 µs open of a file outside the cell (refused when confined; bare and bwrap open it) ALL
 files 1000 µs create+write+read+unlink, per file ($NFILES files) ALL
 job 1 ms file-heavy job: read $TREE_FILES files in $TREE_DIRS directories, then git status ALL
+spawn 1000 µs fork+exec+wait of a program that exits at once (fsbench nop) ALL
+connect 1000 µs TCP connect to a listener on 127.0.0.1, accepted, both ends closed ALL
 rules10 1000 µs open+close, 8 components, a profile of 10 rules CELL
 rules100 1000 µs open+close, 8 components, a profile of 100 rules CELL
 rules1000 1000 µs open+close, 8 components, a profile of 1,000 rules CELL
@@ -359,7 +375,7 @@ COLS=""
 for m in $MODES; do COLS="$COLS $m"; done
 echo
 echo "Per operation: each cell is the ratio to bare (unconfined, the same user) of the median over $ROUNDS rounds"
-echo "(each round the median of $BATCHES batches; $ITERS opens a batch), then the median and min-max in the row's unit."
+echo "(each round the median of $BATCHES batches; $ITERS opens, $SPAWNS spawns or $CONNECTS connects a batch), then the median and min-max in the row's unit."
 echo
 printf '| figure |'; for m in $COLS; do printf ' %s |' $m; done; echo
 printf '|---|'; for m in $COLS; do printf -- '---|'; done; echo

@@ -320,6 +320,10 @@ enum al_counter {
 	 * nothing listened for them (no --log, dashboard or watcher): counted,
 	 * not sent to be classified, so not in the other open counts. */
 	AL_CNT_OPEN_UNCLASSIFIED,
+	/* DNS answers not learned because their bytes sat outside the packet's
+	 * linear part (bpf/dnslearn.bpf.h's dns_unread, added by user space):
+	 * their addresses carry no name, and no host rule admits them. */
+	AL_CNT_DNS_UNREAD,
 	AL_CNT_MAX,
 };
 

@@ -75,8 +75,8 @@ struct {
 	__type(value, __u8);
 } dns_resolvers SEC(".maps");
 
-/* Answers not learned because their bytes were not in the linear part
- * (counted; not yet shown anywhere). */
+/* Answers not learned because their bytes were not in the linear part:
+ * the summary's dns_unread (AL_CNT_DNS_UNREAD, read by user space). */
 __u64 dns_unread = 0;
 
 /* The cell's name rules (struct al_net_name_key): what each name admits.
@@ -143,12 +143,11 @@ static __always_inline void dns_keep(struct dns_work *w, __u32 i, struct al_dns_
 {
 	struct al_dns_key k = {};
 	__u32 ttl, j = i & (DNS_ADDRS_MAX - 1);
+	__u64 now = bpf_ktime_get_ns();
+	struct al_dns_name *old;
 
 	k.family = w->family[j];
 	__builtin_memcpy(k.addr, w->addr[j], sizeof(k.addr));
-	struct al_dns_name *old;
-	__u64 now = bpf_ktime_get_ns();
-
 	ttl = w->ttl[j] > AL_DNS_HOLD_S ? w->ttl[j] : AL_DNS_HOLD_S;
 	if (!v->allow.n) {
 		/* An address a rule admits keeps that name until it expires. */

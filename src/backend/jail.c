@@ -1004,6 +1004,7 @@ static void direct_read_counters(struct jail *j, uint64_t out[])
 			out[i] += vals[c];
 	}
 	free(vals);
+	out[AL_CNT_DNS_UNREAD] += __atomic_load_n(&j->bss->dns_unread, __ATOMIC_RELAXED);
 }
 
 static void direct_close(struct jail *j)

@@ -606,6 +606,7 @@ void observe_read_counters(struct observer *o, uint64_t kcount[AL_CNT_MAX])
 	}
 	if (ncpu <= 0 || !o->skel)
 		return;
+	kcount[AL_CNT_DNS_UNREAD] += __atomic_load_n(&o->skel->bss->dns_unread, __ATOMIC_RELAXED);
 	fd = bpf_map__fd(o->skel->maps.counters);
 	vals = calloc((size_t)ncpu, sizeof(*vals));
 	if (!vals)

@@ -388,6 +388,7 @@ static const struct counter_key counter_keys[] = {
 	{ "refused_inside", AL_CNT_REFUSED_INSIDE },
 	{ "refusals_dropped", AL_CNT_REFUSAL_DROPPED },
 	{ "opens_unclassified", AL_CNT_OPEN_UNCLASSIFIED },
+	{ "dns_unread", AL_CNT_DNS_UNREAD },
 };
 
 /* A count of the cgroup's: a number, or null (SESSION_RES_UNKNOWN). */

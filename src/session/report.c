@@ -405,6 +405,7 @@ static void state_body(struct strbuf *sb, const struct session *s, const char *t
 		  "\"orphan_kills\":%llu,"
 		  "\"tcp_connects\":%llu,\"unix_sockets_refused\":%llu,\"probes\":%llu,"
 		  "\"refused_inside\":%llu,\"refusals_dropped\":%llu,\"opens_unclassified\":%llu,"
+		  "\"dns_unread\":%llu,"
 		  "\"duration_s\":%.3f,"
 		  "\"exit_status\":%d",
 		  (unsigned long long)k[AL_CNT_OPEN_PROJECT], (unsigned long long)k[AL_CNT_OPEN_GRANTED],
@@ -419,6 +420,7 @@ static void state_body(struct strbuf *sb, const struct session *s, const char *t
 		  (unsigned long long)k[AL_CNT_PROBE], (unsigned long long)k[AL_CNT_REFUSED_INSIDE],
 		  (unsigned long long)k[AL_CNT_REFUSAL_DROPPED],
 		  (unsigned long long)k[AL_CNT_OPEN_UNCLASSIFIED],
+		  (unsigned long long)k[AL_CNT_DNS_UNREAD],
 		  (double)(s->end_ns - s->start_ns) / 1e9, session_exit_status(s));
 	if (s->term_signal)
 		sb_printf(sb, ",\"signal\":%d", s->term_signal);
@@ -592,6 +594,10 @@ void report_summary_text(struct strbuf *sb, const struct session *s)
 		if (k[AL_CNT_REFUSAL_DROPPED])
 			sb_printf(sb, ", %llu REFUSALS DROPPED (attempts not judged: escapes may be missing)",
 				  (unsigned long long)k[AL_CNT_REFUSAL_DROPPED]);
+		if (k[AL_CNT_DNS_UNREAD])
+			sb_printf(sb, ", %llu DNS answers not read (their addresses carry no name, and "
+				      "no host rule admits them)",
+				  (unsigned long long)k[AL_CNT_DNS_UNREAD]);
 	}
 	if (s->leftovers_killed)
 		sb_printf(sb, ", %u leftover processes killed", s->leftovers_killed);

@@ -545,30 +545,39 @@ static int dns_serve_cmd(const char *addr, int n, char **table)
 	}
 }
 
+/* Writes NAME's question (type A, class IN) after the DNS header in m;
+ * returns the offset past it. */
+static size_t dns_question(unsigned char *m, size_t size, const char *name)
+{
+	size_t off = DNS_HDR;
+	const char *p = name;
+
+	while (*p && off + 70 < size) {
+		const char *dot = strchr(p, '.');
+		size_t l = dot ? (size_t)(dot - p) : strlen(p);
+
+		m[off++] = (unsigned char)l;
+		memcpy(m + off, p, l);
+		off += l;
+		p += l + (dot ? 1 : 0);
+	}
+	m[off++] = 0;
+	m[off++] = 0, m[off++] = 1; /* A */
+	m[off++] = 0, m[off++] = 1; /* IN */
+	return off;
+}
+
 /* Asks SERVER:53 for NAME's A record itself (as `dig @SERVER` does), not
  * through resolv.conf; prints the first address answered. */
 static int dns_ask_cmd(const char *server, const char *name)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(53) };
 	unsigned char q[512] = { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0 }, r[1024];
-	size_t off = DNS_HDR;
-	const char *p = name;
+	size_t off = dns_question(q, sizeof(q), name);
 	int s = socket(AF_INET, SOCK_DGRAM, 0);
 	ssize_t n;
 
 	inet_pton(AF_INET, server, &a.sin_addr);
-	while (*p && off + 70 < sizeof(q)) {
-		const char *dot = strchr(p, '.');
-		size_t l = dot ? (size_t)(dot - p) : strlen(p);
-
-		q[off++] = (unsigned char)l;
-		memcpy(q + off, p, l);
-		off += l;
-		p += l + (dot ? 1 : 0);
-	}
-	q[off++] = 0;
-	q[off++] = 0, q[off++] = 1; /* A */
-	q[off++] = 0, q[off++] = 1; /* IN */
 	if (sendto(s, q, off, 0, (struct sockaddr *)&a, sizeof(a)) < 0 ||
 	    (n = recv(s, r, sizeof(r), 0)) < (ssize_t)(off + 16)) {
 		printf("dns-ask: no answer\n");
@@ -600,6 +609,151 @@ static int connect_name_cmd(const char *name, const char *port)
 		return 1;
 	cat_fd(s);
 	return 0;
+}
+
+/* Outside fixture: a UDP service on ADDR:PORT that logs each datagram
+ * ("RECEIVED" and its bytes, to stdout) and answers it with the secret. */
+static int udp_serve_cmd(const char *addr, const char *port, const char *secret_file)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
+	char secret[256] = "", buf[512];
+	int s = socket(AF_INET, SOCK_DGRAM, 0), f = open(secret_file, O_RDONLY);
+	ssize_t n = f >= 0 ? read(f, secret, sizeof(secret) - 1) : -1;
+
+	if (n > 0)
+		secret[n] = '\0';
+	inet_pton(AF_INET, addr, &a.sin_addr);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a))) {
+		printf("udp-serve: %s:%s: %s\n", addr, port, strerror(errno));
+		return 1;
+	}
+	printf("udp-serve: ready\n");
+	fflush(stdout);
+	for (;;) {
+		struct sockaddr_storage from;
+		socklen_t fl = sizeof(from);
+
+		n = recvfrom(s, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&from, &fl);
+		if (n < 0)
+			continue;
+		buf[n] = '\0';
+		printf("RECEIVED %s\n", buf);
+		fflush(stdout);
+		sendto(s, secret, strlen(secret), 0, (struct sockaddr *)&from, fl);
+	}
+}
+
+/* Prints the answer a UDP socket gets within a second, if any. */
+static void udp_answer(int s)
+{
+	struct timeval tv = { .tv_sec = 1 };
+	char buf[512];
+	ssize_t n;
+
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	n = recv(s, buf, sizeof(buf) - 1, 0);
+	if (n > 0) {
+		buf[n] = '\0';
+		printf("udp answer: %s\n", buf);
+	}
+}
+
+/* Sends a datagram to ADDR:PORT the way HOW says, and prints the answer:
+ * sendto; connect (then send); unspec (sendto an AF_UNSPEC name, which
+ * udp_sendmsg reads as IPv4); v4mapped (an IPv6 socket, ::ffff:ADDR);
+ * mmsg (sendmmsg); splice (connect, then splice from a pipe: no sendmsg
+ * on 6.1); connect0 (connect to port 0, then sendto the port). */
+static int udp_send_cmd(const char *addr, const char *port, const char *how)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = a.sin_port };
+	char msg[] = "hello-udp", label[64];
+	int s, rc;
+
+	inet_pton(AF_INET, addr, &a.sin_addr);
+	snprintf(label, sizeof(label), "udp-%s", how);
+	if (!strcmp(how, "v4mapped")) {
+		char m[64];
+
+		snprintf(m, sizeof(m), "::ffff:%s", addr);
+		inet_pton(AF_INET6, m, &a6.sin6_addr);
+		s = socket(AF_INET6, SOCK_DGRAM, 0);
+		rc = (int)sendto(s, msg, sizeof(msg), 0, (struct sockaddr *)&a6, sizeof(a6));
+	} else {
+		s = socket(AF_INET, SOCK_DGRAM, 0);
+		if (!strcmp(how, "sendto")) {
+			rc = (int)sendto(s, msg, sizeof(msg), 0, (struct sockaddr *)&a, sizeof(a));
+		} else if (!strcmp(how, "unspec")) {
+			struct sockaddr_in u = a;
+
+			u.sin_family = AF_UNSPEC;
+			rc = (int)sendto(s, msg, sizeof(msg), 0, (struct sockaddr *)&u, sizeof(u));
+		} else if (!strcmp(how, "connect")) {
+			rc = connect(s, (struct sockaddr *)&a, sizeof(a));
+			if (!rc)
+				rc = (int)send(s, msg, sizeof(msg), 0);
+		} else if (!strcmp(how, "connect0")) {
+			struct sockaddr_in z = a;
+
+			z.sin_port = 0;
+			rc = connect(s, (struct sockaddr *)&z, sizeof(z));
+			if (!rc)
+				rc = (int)sendto(s, msg, sizeof(msg), 0, (struct sockaddr *)&a, sizeof(a));
+		} else if (!strcmp(how, "mmsg")) {
+			struct iovec iov = { .iov_base = msg, .iov_len = sizeof(msg) };
+			struct mmsghdr mm[2] = {
+				{ .msg_hdr = { .msg_name = &a, .msg_namelen = sizeof(a), .msg_iov = &iov, .msg_iovlen = 1 } },
+				{ .msg_hdr = { .msg_name = &a, .msg_namelen = sizeof(a), .msg_iov = &iov, .msg_iovlen = 1 } },
+			};
+
+			rc = sendmmsg(s, mm, 2, 0);
+		} else if (!strcmp(how, "splice")) {
+			int pfd[2];
+
+			rc = connect(s, (struct sockaddr *)&a, sizeof(a));
+			if (!rc && !pipe(pfd)) {
+				if (write(pfd[1], msg, sizeof(msg)) < 0)
+					rc = -1;
+				else
+					rc = (int)splice(pfd[0], NULL, s, NULL, sizeof(msg), 0);
+			}
+		} else {
+			printf("udp-send: HOW is sendto, connect, connect0, unspec, v4mapped, mmsg or splice\n");
+			return 2;
+		}
+	}
+	if (say(label, rc < 0 ? -1 : 0))
+		return 1;
+	udp_answer(s);
+	return 0;
+}
+
+/* Sends this process a DNS answer forged to look like the resolver's
+ * (from RESOLVER, port 53 if it may bind that, else any): NAME is IP. An
+ * answer the kernel learned from would make IP NAME's for the host rules. */
+static int dns_forge_cmd(const char *resolver, const char *name, const char *ip)
+{
+	struct sockaddr_in from = { .sin_family = AF_INET, .sin_port = htons(53) }, to = { .sin_family = AF_INET };
+	unsigned char r[512] = { 0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0 };
+	unsigned char rec[16] = { 0xc0, DNS_HDR, 0, 1, 0, 1, 0, 0, 0, DNS_TTL, 0, 4 };
+	socklen_t tl = sizeof(to);
+	size_t off = dns_question(r, sizeof(r), name);
+	int s = socket(AF_INET, SOCK_DGRAM, 0), d = socket(AF_INET, SOCK_DGRAM, 0);
+
+	inet_pton(AF_INET, resolver, &from.sin_addr);
+	if (bind(s, (struct sockaddr *)&from, sizeof(from))) {
+		printf("bind %s:53: %s; sending from another port\n", resolver, strerror(errno));
+		from.sin_port = 0;
+		if (bind(s, (struct sockaddr *)&from, sizeof(from)))
+			printf("bind %s: %s\n", resolver, strerror(errno));
+	}
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(d, (struct sockaddr *)&to, sizeof(to));
+	getsockname(d, (struct sockaddr *)&to, &tl);
+	inet_pton(AF_INET, ip, rec + 12);
+	memcpy(r + off, rec, sizeof(rec));
+	off += sizeof(rec);
+	return say("dns-forge", sendto(s, r, off, 0, (struct sockaddr *)&to, sizeof(to)) < 0 ? -1 : 0);
 }
 
 /* A bare io_uring (no liburing): one submission, waited for. */
@@ -1635,6 +1789,12 @@ int main(int argc, char **argv)
 		return dns_ask_cmd(argv[2], argv[3]);
 	if (!strcmp(c, "connect-name") && argc == 4)
 		return connect_name_cmd(argv[2], argv[3]);
+	if (!strcmp(c, "udp-serve") && argc == 5)
+		return udp_serve_cmd(argv[2], argv[3], argv[4]);
+	if (!strcmp(c, "udp-send") && argc == 5)
+		return udp_send_cmd(argv[2], argv[3], argv[4]);
+	if (!strcmp(c, "dns-forge") && argc == 5)
+		return dns_forge_cmd(argv[2], argv[3], argv[4]);
 	if (!strcmp(c, "tcp-fastopen") && argc == 4)
 		return tcp_connect_cmd(argv[2], argv[3], true);
 	if (!strcmp(c, "uring-connect") && argc == 4)

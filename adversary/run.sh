@@ -39,6 +39,14 @@ al-attack dgram-listen /run/outside.dgram >/root/dgram.log 2>&1 &
 echo "AL-TCPSECRET-7a70" >/root/tcp-secret
 ifconfig lo 127.0.0.1 up 2>/dev/null || ip link set lo up
 al-attack tcp-listen 7070 /root/tcp-secret >/root/tcp.log 2>&1 &
+# UDP services that answer with a secret, one on the DNS port of an address
+# that is not the cell's resolver; the resolver itself (127.0.0.53) names
+# allowed.test (the hostrules profile's one host) and other.test.
+echo "AL-UDPSECRET-3b51" >/root/udp-secret
+al-attack udp-serve 127.0.0.1 7071 /root/udp-secret >/root/udp.log 2>&1 &
+al-attack udp-serve 127.0.0.9 53 /root/udp-secret >/root/udp53.log 2>&1 &
+echo "nameserver 127.0.0.53" >/etc/resolv.conf
+al-attack dns-serve 127.0.0.53 allowed.test=127.0.0.2 other.test=127.0.0.1 >/root/dns.log 2>&1 &
 sleep 0.3
 ORIG_CORE=$(cat /proc/sys/kernel/core_pattern)
 EFFECTIVE=0
@@ -48,6 +56,8 @@ echo "AL-TMUXSECRET-4d1e" >/root/tmux-secret
 # sh (busybox, with all its applets) and al-attack may run; jq may not.
 mkdir -p /etc/agentlock/profiles
 printf 'name: allowlist\nextends: default\nprograms: [sh, al-attack]\n' >/etc/agentlock/profiles/allowlist.yaml
+# The host rule techniques (105) run under this one: TCP to allowed.test:7070 only.
+printf 'name: hostrules\nextends: default\nnetwork:\n  connect: [allowed.test:7070]\n' >/etc/agentlock/profiles/hostrules.yaml
 # Technique scripts must be readable inside the cell, which has its own /tmp:
 # /usr is on the allow-list of both backends, and outside the project.
 ALT=/usr/local/share/al-t
@@ -142,6 +152,8 @@ setup() {
 	: >/root/abstract.log
 	: >/root/dgram.log
 	: >/root/tcp.log
+	: >/root/udp.log
+	: >/root/udp53.log
 	user_fixtures
 	echo "$ORIG_CORE" >/proc/sys/kernel/core_pattern
 	grep -q '^evil:' /etc/passwd && sed -i '/^evil:/d' /etc/passwd
@@ -207,6 +219,7 @@ judge() {
 	[ -s /root/dgram.log ] && echo "the outside datagram socket received data"
 	grep -q CONNECTED /root/listener.log /root/abstract.log 2>/dev/null && echo "an outside listener accepted a connection"
 	grep -q CONNECTED /root/tcp.log 2>/dev/null && echo "the outside TCP service accepted a connection"
+	grep -q RECEIVED /root/udp.log /root/udp53.log 2>/dev/null && echo "an outside UDP service received a datagram"
 	grep -q CONNECTED /root/tmux.log 2>/dev/null && echo "the user's tmux server accepted a connection"
 	grep -q -a 'AL-UNLISTED-RAN' "$OUT/$t.out" 2>/dev/null && echo "a program the allow-list does not name ran"
 	[ -s /root/tty.log ] && echo "input was typed into the user's terminal: $(head -c 60 /root/tty.log | tr '\n\r\t' '   ')"

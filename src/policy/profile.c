@@ -433,68 +433,59 @@ static int parse_project(struct parser *ps, const yaml_node_t *n)
 	return 0;
 }
 
-/* network: { connect: any | none | PORT | [PORT, LO-HI or HOST:PORT, ...] } */
-static int parse_connect(struct parser *ps, const yaml_node_t *n)
+/* The words of a network list into spec, each checked where it stands;
+ * hosts_only (needs:) refuses what is not a host rule. */
+static int parse_net_words(struct parser *ps, const yaml_node_t *n, const char *key,
+			   struct net_spec *spec, bool hosts_only)
 {
 	char msg[512];
 	yaml_node_item_t *it = NULL;
 	size_t i, count = 1;
-	struct profile *p = ps->p;
 
-	p->net_set = true;
-	p->net_line = (int)n->start_mark.line + 1;
-	p->net_col = (int)n->start_mark.column + 1;
-	if (n->type == YAML_SCALAR_NODE) {
-		const char *w = scalar(ps, n, "connect");
+	if (n->type == YAML_SCALAR_NODE && !hosts_only) {
+		const char *w = scalar(ps, n, key);
 
 		if (!w)
 			return -1;
-		return net_spec_word(&p->net, w, msg, sizeof(msg)) ? fail_at(ps, n, "%s", msg) : 0;
+		return net_spec_word(spec, w, msg, sizeof(msg)) ? fail_at(ps, n, "%s", msg) : 0;
 	}
-	if (seq_items(ps, n, "connect", &it, &count))
+	if (seq_items(ps, n, key, &it, &count))
 		return -1;
-	if (!count)
+	if (!count && !hosts_only)
 		return fail_at(ps, n, "connect: [] allows nothing; write 'connect: none' to say so");
 	for (i = 0; i < count; i++) {
 		const yaml_node_t *c = yaml_document_get_node(&ps->doc, it[i]);
-		const char *w = scalar(ps, c, "a port or a host");
+		const char *w = scalar(ps, c, hosts_only ? "a host" : "a port or a host");
 
 		if (!w)
 			return -1;
-		if (net_spec_word(&p->net, w, msg, sizeof(msg)))
+		if (hosts_only && !strchr(w, ':'))
+			return fail_at(ps, c,
+				       "needs: '%s': list hosts with their ports (api.example.com:443); "
+				       "ports alone, any and none belong in connect:",
+				       w);
+		if (net_spec_word(spec, w, msg, sizeof(msg)))
 			return fail_at(ps, c, "%s", msg);
 	}
 	return 0;
+}
+
+/* network: { connect: any | none | PORT | [PORT, LO-HI or HOST:PORT, ...] } */
+static int parse_connect(struct parser *ps, const yaml_node_t *n)
+{
+	ps->p->net_set = true;
+	ps->p->net_line = (int)n->start_mark.line + 1;
+	ps->p->net_col = (int)n->start_mark.column + 1;
+	return parse_net_words(ps, n, "connect", &ps->p->net, false);
 }
 
 /* network: { needs: [HOST:PORT, ...] }: the hosts the agent cannot work
  * without (its model API), allowed whenever the network is limited. */
 static int parse_needs(struct parser *ps, const yaml_node_t *n)
 {
-	char msg[512];
-	yaml_node_item_t *it = NULL;
-	size_t i, count = 1;
-	struct profile *p = ps->p;
-
-	p->needs_set = true;
-	p->needs_line = (int)n->start_mark.line + 1;
-	if (seq_items(ps, n, "needs", &it, &count))
-		return -1;
-	for (i = 0; i < count; i++) {
-		const yaml_node_t *c = yaml_document_get_node(&ps->doc, it[i]);
-		const char *w = scalar(ps, c, "a host");
-
-		if (!w)
-			return -1;
-		if (!strchr(w, ':'))
-			return fail_at(ps, c,
-				       "needs: '%s': list hosts with their ports (api.example.com:443); "
-				       "ports alone, any and none belong in connect:",
-				       w);
-		if (net_spec_word(&p->needs, w, msg, sizeof(msg)))
-			return fail_at(ps, c, "%s", msg);
-	}
-	return 0;
+	ps->p->needs_set = true;
+	ps->p->needs_line = (int)n->start_mark.line + 1;
+	return parse_net_words(ps, n, "needs", &ps->p->needs, true);
 }
 
 /* network: { unix: allow | refuse } */

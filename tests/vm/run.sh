@@ -112,7 +112,12 @@ if ! tr -d '\r' <"$log" | grep '^AGENTLOCK_VM_DONE rc=0' >/dev/null; then
 	[ -n "$summary" ] || tail -n 50 "$log" >&2
 	exit 1
 fi
+# Sessions the suite printed as AL-NDJSON lines, against the event schema.
+schema_rc=0
+if tr -d '\r' <"$log" | grep -q '^AL-NDJSON '; then
+	python3 "$here/schema-lines.py" "$here/../../docs/event-schema.json" "$log" || schema_rc=1
+fi
 case "$summary" in
-*" 0 failed") exit 0 ;;
+*" 0 failed") exit $schema_rc ;;
 *) exit 1 ;;
 esac

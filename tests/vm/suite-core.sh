@@ -335,7 +335,7 @@ sleep 0.3
 # connect carries the name the answer gave its address (learned in the
 # kernel from the answer), an address never answered none.
 echo "nameserver 127.0.0.53" >/etc/resolv.conf
-al-attack dns-serve 127.0.0.53 named.test=127.0.0.1 >/root/dns.log 2>&1 &
+al-attack dns-serve 127.0.0.53 named.test=127.0.0.1 other.test=127.0.0.6 a.wild.test=127.0.0.4 >/root/dns.log 2>&1 &
 i=0
 while ! grep -q ready /root/dns.log && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 al tcp-names --connect 9911,53 $AG sh -c 'timeout 10 al-attack connect-name named.test 9911; timeout 10 al-attack connect-name NAMED.test 9912; al-probe tcp connect 127.0.0.5 9911'
@@ -346,6 +346,64 @@ if has $OUT/tcp-names.log '.type=="tcp_connect" and .verdict=="allowed" and .pat
 	ok "connects carry the DNS name their address was answered for (allowed and refused); an unanswered address none"
 else fail "connects carry their DNS names" "$(out) $(grep tcp_connect $OUT/tcp-names.log | head -n 3)"; fi
 : >/root/tcp-got
+
+# Host rules (issue 15): a name admits the addresses the cell's resolver
+# answered for it, a wildcard the names under it, a range its addresses;
+# nothing else on those ports. getaddrinfo's own UDP (the query, glibc's
+# sorting connects) is never an escape.
+# (al-attack connect-name reads until the listener closes, which al-probe's
+# never does: the timeout ends it once it connected.)
+al hosts-name --connect named.test:9911 $AG sh -c 'timeout 3 al-attack connect-name named.test 9911; al-probe tcp connect 127.0.0.7 9911; timeout 3 al-attack connect-name other.test 9911'
+sleep 0.3
+if [ "$(out | grep -c 'connect: ')" = 2 ] &&
+	out | grep -q "^connect: ok" && out | grep -q "^EPERM" && out | grep -q "^connect: Operation not permitted" &&
+	has $OUT/hosts-name.log '.type=="tcp_connect" and .verdict=="allowed" and .path=="127.0.0.1:9911" and .host=="named.test"' &&
+	has $OUT/hosts-name.report '.type=="tcp_connect" and .verdict=="blocked" and .path=="127.0.0.7:9911" and (has("host") | not)' &&
+	has $OUT/hosts-name.report '.type=="tcp_connect" and .verdict=="blocked" and .path=="127.0.0.6:9911" and .host=="other.test"' &&
+	[ "$(count $OUT/hosts-name.report '.type=="udp_send"')" = 0 ] &&
+	[ "$(count $OUT/hosts-name.log '.type=="udp_send" and .path=="127.0.0.53:53" and .verdict=="allowed"')" = 1 ] &&
+	jq -s -e 'last.escapes==2' $OUT/hosts-name.report >/dev/null; then
+	ok "a host rule: the name's answered address connects; another address, or another name's, is refused and reported; DNS is no escape"
+else fail "a host rule admits its name's addresses only" "$(out | tr '\n' ' ') got=$(got) $(grep -v '"open"' $OUT/hosts-name.report | head -c 700)"; fi
+: >/root/tcp-got
+# a.wild.test is 127.0.0.4, where nothing listens: allowed, it is refused by
+# the host (ECONNREFUSED), not by the cell (EPERM).
+al hosts-wild --connect '*.wild.test:9911' $AG sh -c 'timeout 3 al-attack connect-name a.wild.test 9911; timeout 3 al-attack connect-name named.test 9911'
+sleep 0.3
+[ "$(out | grep '^connect: ' | tr '\n' ' ')" = "connect: Connection refused connect: Operation not permitted " ] &&
+	has $OUT/hosts-wild.log '.type=="tcp_connect" and .verdict=="allowed" and .host=="a.wild.test"' &&
+	has $OUT/hosts-wild.report '.type=="tcp_connect" and .verdict=="blocked" and .host=="named.test"' &&
+	ok "a wildcard host rule admits a name under it, not another name" || fail "wildcard host rule" "$(out | tr '\n' ' ') got=$(got)"
+: >/root/tcp-got
+al hosts-cidr --connect '127.0.0.0/8:9911,[::1]:9911' $AG sh -c 'al-probe tcp connect 127.0.0.1 9911; al-probe tcp connect ::1 9911; al-probe tcp connect 127.0.0.1 9912; al-probe tcp connect ::2 9911'
+sleep 0.3
+[ "$(out | tr '\n' ' ')" = "OK OK EPERM EPERM " ] &&
+	[ "$(count $OUT/hosts-cidr.report '.type=="tcp_connect" and .verdict=="blocked"')" = 2 ] &&
+	ok "address-range host rules (IPv4 and IPv6) admit their addresses on their ports only" ||
+	fail "address-range host rules" "$(out | tr '\n' ' ') $(grep tcp_connect $OUT/hosts-cidr.report | head -c 400)"
+: >/root/tcp-got
+
+# UDP: limited with the network (the resolver on port 53, and host rules);
+# an allowed destination is streamed once, a refused send every time.
+echo "AL-UDPSECRET-core" >/root/udp-secret
+al-attack udp-serve 127.0.0.1 9913 /root/udp-secret >/root/udp.log 2>&1 &
+UPID=$!
+sleep 0.3
+al udp-limited --connect 443 $AG sh -c 'al-attack dns-ask 127.0.0.53 named.test; al-attack dns-ask 127.0.0.53 named.test; al-attack udp-send 127.0.0.1 9913 sendto; al-attack udp-send 127.0.0.1 9913 unspec; al-attack dns-ask 127.0.0.6 named.test'
+if [ "$(out | tr '\n' ' ')" = "answered 127.0.0.1 answered 127.0.0.1 udp-sendto: Operation not permitted udp-unspec: Operation not permitted dns-ask: no answer " ] &&
+	! grep -q RECEIVED /root/udp.log &&
+	[ "$(count $OUT/udp-limited.log '.type=="udp_send" and .verdict=="allowed" and .path=="127.0.0.53:53"')" = 1 ] &&
+	[ "$(count $OUT/udp-limited.report '.type=="udp_send" and .verdict=="blocked" and .class=="escape" and .path=="127.0.0.1:9913" and .port==9913')" = 2 ] &&
+	has $OUT/udp-limited.report '.type=="udp_send" and .verdict=="blocked" and .path=="127.0.0.6:53"'; then
+	ok "network limited: UDP reaches the resolver only; other datagrams (and another DNS server) are refused and reported, each"
+else fail "UDP is limited with the network" "$(out | tr '\n' ' ') $(grep udp_send $OUT/udp-limited.log | head -c 600)"; fi
+al udp-open $AG sh -c 'al-attack udp-send 127.0.0.1 9913 sendto; al-attack udp-send 127.0.0.1 9913 connect'
+if out | grep -q "udp answer: AL-UDPSECRET-core" && [ "$(grep -c RECEIVED /root/udp.log)" = 2 ] &&
+	[ "$(count $OUT/udp-open.log '.type=="udp_send" and .verdict=="allowed" and .class=="network" and .path=="127.0.0.1:9913"')" = 1 ] &&
+	[ "$(count $OUT/udp-open.report '.type=="udp_send"')" = 0 ]; then
+	ok "no network rules: UDP flows, and the log names each new destination once"
+else fail "UDP without rules" "$(out | tr '\n' ' ') $(grep udp_send $OUT/udp-open.log | head -c 400)"; fi
+kill $UPID 2>/dev/null
 
 cat >/root/net.yaml <<'Y'
 name: net
@@ -371,6 +429,16 @@ al tcp-landlock --backend landlock --connect 443 $AG sh -c 'echo RAN; al-probe t
 [ $RC -eq 121 ] && ! grep -q RAN $OUT/tcp-landlock.out && [ -z "$(got)" ] && grep -q "cannot enforce" $OUT/tcp-landlock.err &&
 	ok "Landlock without TCP rules (ABI < 4) refuses a cell that limits connects: exit 121, COMMAND not run" ||
 	fail "Landlock ABI < 4 with --connect refuses" "rc=$RC $(out) $(cat $OUT/tcp-landlock.err)"
+# The observer (Landlock as root) reports connects on this kernel too, with
+# the name the resolver's answer gave the address.
+al ll-tcp --backend landlock $AG sh -c 'al-probe tcp connect 127.0.0.1 9911; timeout 10 al-attack connect-name named.test 9911'
+sleep 0.3
+if has $OUT/ll-tcp.log '.type=="tcp_connect" and .verdict=="allowed" and .path=="127.0.0.1:9911" and (has("host") | not)' &&
+	has $OUT/ll-tcp.log '.type=="tcp_connect" and .verdict=="allowed" and .path=="127.0.0.1:9911" and .host=="named.test"' &&
+	jq -s -e 'last.tcp_connects==2' $OUT/ll-tcp.log >/dev/null; then
+	ok "Landlock as root: the observer reports each TCP connect, with its name"
+else fail "Landlock: the observer reports TCP connects" "$(out | tr '\n' ' ') $(grep -c '' $OUT/ll-tcp.log) lines; $(grep -v '"open"' $OUT/ll-tcp.log | grep -v '"exec"\|"exit"' | head -c 600)"; fi
+: >/root/tcp-got
 kill $LPID 2>/dev/null
 
 # The Landlock backend's seccomp filter on this kernel (Landlock ABI 2), and the
@@ -547,6 +615,69 @@ if [ $RC -eq 0 ] && has $OUT/$CASE.report ".path==\"$H/.bashrc\" and .verdict==\
 	jq -e -s 'last | .alerts["shell-rc-write"] >= 1' $OUT/$CASE.report >/dev/null; then
 	ok "rules: a granted ~/.bashrc write is tagged alert in a quiet headless run; project opens stay unsent"
 else fail "rules: a granted ~/.bashrc write is tagged alert in a quiet headless run" "rc=$RC $(grep -v '^{' $OUT/$CASE.err | head -3)"; fi
+
+# Issue 15's story, under BPF-LSM: a stub agent runs commands, resolves a
+# name the VM's resolver serves, connects by name (a host rule allows it) and
+# by address (refused), writes ~/.bashrc (granted, an alert) and reads a
+# planted credential (refused; a rule of the user's freezes the cell, thawed
+# after 3 s, so the step after it took 3 s longer). The stream, the rules
+# and report show each; every line is
+# checked against docs/event-schema.json on the host (AL-NDJSON lines, run.sh).
+al-probe listen 9915 /root/story-got >/root/story-listen.out 2>&1 &
+SPID=$!
+mkdir -p $H/.config/agentlock
+echo "token = AL-STORY-SECRET" >$H/.story-token
+cat >$H/.config/agentlock/rules.yaml <<'YAML'
+rules:
+  - name: story-freeze
+    severity: alert
+    action: freeze
+    match:
+      path: [~/.story-token]
+YAML
+cat >/root/story.yaml <<'Y'
+name: story
+extends: default
+network:
+  connect: [named.test:9915]
+Y
+cat >$P/stub-agent.sh <<'SH'
+#!/bin/sh
+jq -n 1 >/dev/null
+timeout 3 al-attack connect-name named.test 9915
+al-probe tcp connect 127.0.0.7 9915
+echo 'alias ll="ls -l"' >>$HOME/.bashrc
+date +%s >before
+cat $HOME/.story-token
+sleep 1
+date +%s >after
+echo stub-done
+SH
+chmod 755 $P/stub-agent.sh
+chown -R agent:agent $H/.story-token $H/.config $P/stub-agent.sh
+sleep 0.3
+t0=$(date +%s)
+al story --profile /root/story.yaml --rw $H/.bashrc --on-freeze resume-after=3 $AG ./stub-agent.sh
+t1=$(date +%s)
+agentlock report --format json $OUT/story.log >$OUT/story.json 2>$OUT/story.rerr
+lg=$OUT/story.log
+if [ $RC -eq 0 ] && grep -q "^stub-done$" $OUT/story.out && ! grep -q AL-STORY-SECRET $OUT/story.out &&
+	[ $(($(cat $P/after) - $(cat $P/before))) -ge 3 ] &&
+	grep -q "FROZEN: rule story-freeze matched" $OUT/story.err &&
+	has $lg '.type=="exec" and .argv==["jq", "-n", "1"]' &&
+	has $lg '.type=="exec" and .argv[0]=="al-attack" and .argv[2]=="named.test"' &&
+	has $lg '.type=="tcp_connect" and .verdict=="allowed" and .host=="named.test" and .path=="127.0.0.1:9915"' &&
+	has $lg '.type=="tcp_connect" and .verdict=="blocked" and .path=="127.0.0.7:9915"' &&
+	has $lg '.type=="udp_send" and .verdict=="allowed" and .path=="127.0.0.53:53"' &&
+	has $lg ".path==\"$H/.bashrc\" and .verdict==\"allowed\" and .rule==\"shell-rc-write\" and .severity==\"alert\"" &&
+	has $lg ".path==\"$H/.story-token\" and .verdict==\"blocked\" and .rule==\"story-freeze\"" &&
+	jq -e '(.hosts.connects | any(.host=="named.test")) and .escapes.seen >= 2' $OUT/story.json >/dev/null &&
+	jq -e '.alerts.by_rule | has("story-freeze") and has("shell-rc-write")' $OUT/story.json >/dev/null; then
+	ok "issue 15's story: commands, a name resolved and connected, an address refused, ~/.bashrc and a credential, each in the stream, the rules and report; the freeze held the tree 3 s"
+else fail "issue 15's story" "rc=$RC took=$((t1 - t0)) held=$(($(cat $P/after) - $(cat $P/before))) $(tr '\n' ' ' <$OUT/story.out | head -c 300) err: $(grep -v '^{' $OUT/story.err | grep -v watch | head -c 400) json: $(head -c 300 $OUT/story.json)"; fi
+sed 's/^/AL-NDJSON story /' $OUT/story.log
+kill $SPID 2>/dev/null
+rm -rf $H/.story-token $H/.config/agentlock $P/stub-agent.sh $P/before $P/after
 
 # agentlock check on a kernel with BPF-LSM: everything enforcement needs is there.
 CASE=check

@@ -643,6 +643,34 @@ static int udp_serve_cmd(const char *addr, const char *port, const char *secret_
 	}
 }
 
+/* Outside fixture (root): a raw ICMP socket that prints RECEIVED for each
+ * echo request carrying al-attack's datagram ("hello-udp"). */
+static int icmp_listen_cmd(void)
+{
+	int s = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	unsigned char buf[2048];
+
+	if (s < 0) {
+		printf("icmp-listen: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("icmp-listen: ready\n");
+	fflush(stdout);
+	for (;;) {
+		ssize_t n = recv(s, buf, sizeof(buf) - 1, 0);
+		size_t ihl;
+
+		if (n < 28)
+			continue;
+		ihl = (size_t)(buf[0] & 0x0f) * 4;
+		buf[n] = '\0';
+		if (ihl + 8 < (size_t)n && buf[ihl] == 8 && memmem(buf + ihl + 8, (size_t)n - ihl - 8, "hello-udp", 9)) {
+			printf("RECEIVED an ICMP echo request with the datagram\n");
+			fflush(stdout);
+		}
+	}
+}
+
 /* Prints the answer a UDP socket gets within a second, if any. */
 static void udp_answer(int s)
 {
@@ -662,7 +690,8 @@ static void udp_answer(int s)
  * sendto; connect (then send); unspec (sendto an AF_UNSPEC name, which
  * udp_sendmsg reads as IPv4); v4mapped (an IPv6 socket, ::ffff:ADDR);
  * mmsg (sendmmsg); splice (connect, then splice from a pipe: no sendmsg
- * on 6.1); connect0 (connect to port 0, then sendto the port). */
+ * on 6.1); connect0 (connect to port 0, then sendto the port); icmp (an
+ * ICMP echo request from a ping socket, PORT unused). */
 static int udp_send_cmd(const char *addr, const char *port, const char *how)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
@@ -672,7 +701,17 @@ static int udp_send_cmd(const char *addr, const char *port, const char *how)
 
 	inet_pton(AF_INET, addr, &a.sin_addr);
 	snprintf(label, sizeof(label), "udp-%s", how);
-	if (!strcmp(how, "v4mapped")) {
+	if (!strcmp(how, "icmp")) {
+		/* An ICMP echo socket (ping): the kernel fills id and checksum. */
+		unsigned char echo[8 + sizeof(msg)] = { 8, 0 };
+
+		memcpy(echo + 8, msg, sizeof(msg));
+		a.sin_port = 0;
+		s = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+		if (s < 0)
+			return say(label, -1);
+		rc = (int)sendto(s, echo, sizeof(echo), 0, (struct sockaddr *)&a, sizeof(a));
+	} else if (!strcmp(how, "v4mapped")) {
 		char m[64];
 
 		snprintf(m, sizeof(m), "::ffff:%s", addr);
@@ -718,7 +757,8 @@ static int udp_send_cmd(const char *addr, const char *port, const char *how)
 					rc = (int)splice(pfd[0], NULL, s, NULL, sizeof(msg), 0);
 			}
 		} else {
-			printf("udp-send: HOW is sendto, connect, connect0, unspec, v4mapped, mmsg or splice\n");
+			printf("udp-send: HOW is sendto, connect, connect0, unspec, v4mapped, mmsg, splice "
+			       "or icmp\n");
 			return 2;
 		}
 	}
@@ -1793,6 +1833,8 @@ int main(int argc, char **argv)
 		return udp_serve_cmd(argv[2], argv[3], argv[4]);
 	if (!strcmp(c, "udp-send") && argc == 5)
 		return udp_send_cmd(argv[2], argv[3], argv[4]);
+	if (!strcmp(c, "icmp-listen") && argc == 2)
+		return icmp_listen_cmd();
 	if (!strcmp(c, "dns-forge") && argc == 5)
 		return dns_forge_cmd(argv[2], argv[3], argv[4]);
 	if (!strcmp(c, "tcp-fastopen") && argc == 4)

@@ -45,6 +45,10 @@ al-attack tcp-listen 7070 /root/tcp-secret >/root/tcp.log 2>&1 &
 echo "AL-UDPSECRET-3b51" >/root/udp-secret
 al-attack udp-serve 127.0.0.1 7071 /root/udp-secret >/root/udp.log 2>&1 &
 al-attack udp-serve 127.0.0.9 53 /root/udp-secret >/root/udp53.log 2>&1 &
+# Ping sockets for every user, as systemd sets it on a desktop; a raw
+# listener sees each echo request that carries al-attack's datagram.
+echo "0 2147483647" >/proc/sys/net/ipv4/ping_group_range
+al-attack icmp-listen >/root/icmp.log 2>&1 &
 echo "nameserver 127.0.0.53" >/etc/resolv.conf
 al-attack dns-serve 127.0.0.53 allowed.test=127.0.0.2 other.test=127.0.0.1 >/root/dns.log 2>&1 &
 sleep 0.3
@@ -154,6 +158,7 @@ setup() {
 	: >/root/tcp.log
 	: >/root/udp.log
 	: >/root/udp53.log
+	: >/root/icmp.log
 	user_fixtures
 	echo "$ORIG_CORE" >/proc/sys/kernel/core_pattern
 	grep -q '^evil:' /etc/passwd && sed -i '/^evil:/d' /etc/passwd
@@ -220,6 +225,7 @@ judge() {
 	grep -q CONNECTED /root/listener.log /root/abstract.log 2>/dev/null && echo "an outside listener accepted a connection"
 	grep -q CONNECTED /root/tcp.log 2>/dev/null && echo "the outside TCP service accepted a connection"
 	grep -q RECEIVED /root/udp.log /root/udp53.log 2>/dev/null && echo "an outside UDP service received a datagram"
+	grep -q RECEIVED /root/icmp.log 2>/dev/null && echo "an ICMP echo request carried the datagram out"
 	grep -q CONNECTED /root/tmux.log 2>/dev/null && echo "the user's tmux server accepted a connection"
 	grep -q -a 'AL-UNLISTED-RAN' "$OUT/$t.out" 2>/dev/null && echo "a program the allow-list does not name ran"
 	[ -s /root/tty.log ] && echo "input was typed into the user's terminal: $(head -c 60 /root/tty.log | tr '\n\r\t' '   ')"

@@ -1030,6 +1030,8 @@ int BPF_PROG(jail_unix_send, struct socket *sock, struct socket *other, int ret)
 /* AL_AF_UNSPEC, AL_AF_INET and AL_AF_INET6: dnslearn.bpf.h */
 #define AL_SOCK_STREAM 1
 #define AL_SOCK_DGRAM 2
+#define AL_IPPROTO_ICMP 1
+#define AL_IPPROTO_ICMPV6 58
 
 /* The cell's address rules (struct al_net_cidr_key); net_cidrs_n says how
  * many. Written with the rules. */
@@ -1133,7 +1135,8 @@ enum inet_how {
 /*
  * A member reaching an inet destination: a TCP connect (any stream socket
  * of the inet families: TCP, MPTCP, SCTP), or a datagram (UDP, UDP-Lite,
- * ICMP echo sockets). addr is a kernel copy of the caller's sockaddr, or
+ * ICMP echo sockets, refused whole when the network is limited: no rule
+ * names a port 0). addr is a kernel copy of the caller's sockaddr, or
  * NULL for a send on a connected socket (its peer is the destination).
  *
  * When the network rules are on, a destination is allowed by a port listed
@@ -1156,7 +1159,7 @@ static __always_inline int check_inet(struct socket *sock, const void *addr, enu
 	struct scratch *s;
 	__u32 hi, lo, port;
 	const __u8 *row;
-	__u16 family, sa_family;
+	__u16 family, sa_family, proto;
 	bool allowed, dgram = how != INET_TCP;
 	int orphan;
 
@@ -1192,8 +1195,12 @@ static __always_inline int check_inet(struct socket *sock, const void *addr, enu
 	hi = (__u8)s->ev.path[2];
 	lo = (__u8)s->ev.path[3];
 	port = hi * 256 + lo;
-	if (dgram && !port)
-		return 0; /* an unconnected socket's send fails, a probe sends nothing */
+	/* Port 0: an unconnected socket's send fails, a probe sends nothing;
+	 * but an ICMP echo socket (ping, where ping_group_range lets users:
+	 * systemd's default lets all) has no port and carries any payload. */
+	proto = BPF_CORE_READ(sock, sk, sk_protocol);
+	if (dgram && !port && proto != AL_IPPROTO_ICMP && proto != AL_IPPROTO_ICMPV6)
+		return 0;
 	/* The port's byte is row hi, column lo / 8: two bounded steps, kept
 	 * apart so clang cannot fold them into one OR (which 6.1 cannot bound). */
 	row = &connect_ports[hi * 32];

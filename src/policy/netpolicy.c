@@ -122,6 +122,13 @@ static int parse_host(const char *word, struct net_host *h, char *err, size_t er
 		if (!colon)
 			goto bad;
 		host_end = colon;
+		if (memchr(word, ':', (size_t)(host_end - word))) {
+			snprintf(err, errlen,
+				 "'%s': write an IPv6 address in brackets, its port after them "
+				 "([::1]:8080, [fd00::/8]:53)",
+				 word);
+			return -1;
+		}
 	}
 	if (parse_ports(colon + 1, end, &h->ports)) {
 		snprintf(err, errlen, "'%s': '%s' is not a TCP port (1-65535) or a range (8000-8100)",

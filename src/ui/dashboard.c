@@ -739,19 +739,20 @@ static void draw_stream(struct dash *d, int y0, int rows)
 	}
 }
 
-#define FOOTER_REST "/ filter  space pause  c copy  ? help" /* the footer's keys after the panes' */
+#define FOOTER_REST "/ filter  space pause  c copy" /* the footer's keys after the panes' */
 
-/* The footer's keys: the pane's, with the ways to the other panes. */
+/* The footer's keys: quit and help first (an 80-column terminal cuts the
+ * end), then the pane's, with the ways to the other panes. */
 static const char *footer_keys(const struct dash *d)
 {
 	static const char *const keys[][2] = {
 		/* [pane][UTF-8] */
-		[P_BOARD] = { "q quit  j/k move  Enter detail  t tree  h hosts  " FOOTER_REST,
-			      "q quit  ↑↓/jk move  ⏎ detail  t tree  h hosts  " FOOTER_REST },
-		[P_TREE] = { "q quit  j/k move  Enter detail  t board  h hosts  " FOOTER_REST,
-			     "q quit  ↑↓/jk move  ⏎ detail  t board  h hosts  " FOOTER_REST },
-		[P_HOSTS] = { "q quit  j/k move  Enter detail  h board  t tree  " FOOTER_REST,
-			      "q quit  ↑↓/jk move  ⏎ detail  h board  t tree  " FOOTER_REST },
+		[P_BOARD] = { "q quit  ? help  j/k move  Enter detail  t tree  h hosts  " FOOTER_REST,
+			      "q quit  ? help  ↑↓/jk move  ⏎ detail  t tree  h hosts  " FOOTER_REST },
+		[P_TREE] = { "q quit  ? help  j/k move  Enter detail  t board  h hosts  " FOOTER_REST,
+			     "q quit  ? help  ↑↓/jk move  ⏎ detail  t board  h hosts  " FOOTER_REST },
+		[P_HOSTS] = { "q quit  ? help  j/k move  Enter detail  h board  t tree  " FOOTER_REST,
+			      "q quit  ? help  ↑↓/jk move  ⏎ detail  h board  t tree  " FOOTER_REST },
 	};
 
 	return keys[d->pane][!d->ascii];

@@ -391,6 +391,8 @@ static void host_specs(void **state)
 	spec_fails("ex ample.com:443", "not a host rule");
 	spec_fails("[::1]8080", "not a host rule");
 	spec_fails("[a.com]:80", "not a host rule");
+	spec_fails("::1:8080", "in brackets");
+	spec_fails("fd00::/8:53", "in brackets");
 	spec_fails("x.com:0", "not a TCP port");
 	spec_fails("x.com:http", "not a TCP port");
 	spec_fails("x.com:443,any", "must stand alone");

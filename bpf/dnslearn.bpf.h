@@ -269,6 +269,21 @@ static __always_inline bool dns_key_of(const __u8 *sa, struct al_dns_key *k)
 	return true;
 }
 
+/* Lays a connected socket's peer out as a sockaddr at sa (AL_SOCKADDR_LEN
+ * bytes), for a send without a destination of its own. */
+static __always_inline void peer_sockaddr(struct sock *sk, __u16 family, __u8 *sa)
+{
+	__be16 port = BPF_CORE_READ(sk, __sk_common.skc_dport);
+
+	sa[0] = family & 0xff;
+	sa[1] = family >> 8;
+	__builtin_memcpy(&sa[2], &port, 2);
+	if (family == AL_AF_INET)
+		bpf_core_read(&sa[4], 4, &sk->__sk_common.skc_daddr);
+	else
+		bpf_core_read(&sa[8], 16, &sk->__sk_common.skc_v6_daddr);
+}
+
 /* The name the sockaddr at sa's address was learned under; NULL when no
  * unexpired answer named it. */
 static __always_inline struct al_dns_name *dns_name_of(const __u8 *sa)

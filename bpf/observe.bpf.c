@@ -1020,15 +1020,8 @@ static __always_inline int udp_send_exit(long ret, int fd, __u64 uaddr)
 			e->path[0] = AL_AF_INET, sa_family = AL_AF_INET; /* udp_sendmsg's reading */
 	}
 	if (sa_family == AL_AF_UNSPEC) {
-		__be16 port = BPF_CORE_READ(sk, __sk_common.skc_dport);
-
 		__builtin_memset(e->path, 0, AL_SOCKADDR_LEN);
-		e->path[0] = family & 0xff;
-		__builtin_memcpy(&e->path[2], &port, 2);
-		if (family == AL_AF_INET)
-			bpf_core_read(&e->path[4], 4, &sk->__sk_common.skc_daddr);
-		else
-			bpf_core_read(&e->path[8], 16, &sk->__sk_common.skc_v6_daddr);
+		peer_sockaddr(sk, family, (__u8 *)e->path);
 	}
 	if (!dns_key_of((const __u8 *)e->path, &d.a))
 		return 0;

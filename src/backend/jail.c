@@ -789,6 +789,15 @@ static int lpm_install(struct jail *j, const struct al_rule *r)
 	return bpf_map_update_elem(j->lpm_fd, &k, &v, BPF_ANY);
 }
 
+/* Deletes every key of a map whose keys are at most key's size. */
+static int map_clear(int fd, void *key)
+{
+	while (bpf_map_get_next_key(fd, NULL, key) == 0)
+		if (bpf_map_delete_elem(fd, key))
+			return -errno;
+	return 0;
+}
+
 int dns_resolvers_install(int map_fd)
 {
 	struct resolver r[RESOLV_MAX];
@@ -796,9 +805,8 @@ int dns_resolvers_install(int map_fd)
 	__u8 one = 1;
 	size_t n = resolvconf_read(RESOLV_CONF, r, RESOLV_MAX), i;
 
-	while (bpf_map_get_next_key(map_fd, NULL, &k) == 0)
-		if (bpf_map_delete_elem(map_fd, &k))
-			return -errno;
+	if (map_clear(map_fd, &k))
+		return -errno;
 	for (i = 0; i < n; i++) {
 		memset(&k, 0, sizeof(k));
 		k.family = r[i].family;
@@ -806,15 +814,6 @@ int dns_resolvers_install(int map_fd)
 		if (bpf_map_update_elem(map_fd, &k, &one, BPF_ANY))
 			return -errno;
 	}
-	return 0;
-}
-
-/* Deletes every key of a map whose keys are at most key's size. */
-static int map_clear(int fd, void *key)
-{
-	while (bpf_map_get_next_key(fd, NULL, key) == 0)
-		if (bpf_map_delete_elem(fd, key))
-			return -errno;
 	return 0;
 }
 

@@ -991,22 +991,13 @@ static int start_landlock(struct run *r)
 	say_start(r, backend);
 	if (r->cell.policy.net.restricted && r->cell.policy.net.nhosts) {
 		char hosts[512];
-		struct net_policy *only = calloc(1, sizeof(*only));
 
-		/* The host rules alone, described as a profile writes them. */
-		if (only) {
-			only->restricted = true;
-			only->nhosts = r->cell.policy.net.nhosts;
-			memcpy(only->hosts, r->cell.policy.net.hosts,
-			       only->nhosts * sizeof(only->hosts[0]));
-			net_describe(only, hosts, sizeof(hosts));
-			free(only);
-			warning("Landlock cannot tell addresses apart: the host rules (%s) hold "
-				"their ports only, so COMMAND may connect to those ports on any "
-				"address, and UDP is not confined. BPF-LSM holds them to the "
-				"addresses the names resolve to ('agentlock check' says why it "
-				"is not used)", hosts);
-		}
+		net_describe_hosts(r->cell.policy.net.hosts, r->cell.policy.net.nhosts, hosts,
+				   sizeof(hosts));
+		warning("Landlock cannot tell addresses apart: the host rules (%s) hold their ports "
+			"only, so COMMAND may connect to those ports on any address, and UDP is not "
+			"confined. BPF-LSM holds them to the addresses the names resolve to "
+			"('agentlock check' says why it is not used)", hosts);
 	}
 	if (!r->observing)
 		warning("refused operations are not reported (%s)", why);

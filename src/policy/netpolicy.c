@@ -444,24 +444,39 @@ static bool put_ports(const struct net_policy *n, bool (*allowed)(const struct n
 	return true;
 }
 
+/* Host rules as a profile writes them, ", "-separated, after what buf has. */
+static void put_hosts(const struct net_host *h, size_t n, char *buf, size_t len, size_t *used)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char d[NET_NAME_MAX + 16];
+
+		net_host_describe(&h[i], d, sizeof(d));
+		if (!put(buf, len, used, d))
+			return;
+	}
+}
+
 void net_describe(const struct net_policy *n, char *buf, size_t len)
 {
-	size_t used = 0, i;
+	size_t used = 0;
 
 	if (!n->restricted || (!net_port_count(n) && !n->nhosts)) {
 		snprintf(buf, len, "%s", n->restricted ? "none" : "any");
 		return;
 	}
 	buf[0] = '\0';
-	if (!put_ports(n, net_connect_allowed, buf, len, &used))
-		return;
-	for (i = 0; i < n->nhosts; i++) {
-		char h[NET_NAME_MAX + 16];
+	if (put_ports(n, net_connect_allowed, buf, len, &used))
+		put_hosts(n->hosts, n->nhosts, buf, len, &used);
+}
 
-		net_host_describe(&n->hosts[i], h, sizeof(h));
-		if (!put(buf, len, &used, h))
-			return;
-	}
+void net_describe_hosts(const struct net_host *h, size_t n, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	put_hosts(h, n, buf, len, &used);
 }
 
 void net_describe_reachable(const struct net_policy *n, char *buf, size_t len)

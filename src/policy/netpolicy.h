@@ -99,6 +99,8 @@ size_t net_port_count(const struct net_policy *n);
 void net_describe(const struct net_policy *n, char *buf, size_t len);
 /* The ports net_port_reachable allows, as "443, 8000-8100" (or any, none). */
 void net_describe_reachable(const struct net_policy *n, char *buf, size_t len);
+/* n host rules, ", "-separated, as a profile writes them ("" for none). */
+void net_describe_hosts(const struct net_host *h, size_t n, char *buf, size_t len);
 /* One host rule as a profile writes it ("*.x.com:443", "10.0.0.0/8:5432"). */
 void net_host_describe(const struct net_host *h, char *buf, size_t len);
 

@@ -35,13 +35,10 @@ static int allow_add(struct al_net_allow *a, unsigned lo, unsigned hi)
 /* Whether name rule w (a NAME or a DOMAIN) covers entry h (a NAME or a DOMAIN). */
 static bool name_covers(const struct net_host *w, const struct net_host *h)
 {
-	size_t wl = strlen(w->name), hl = strlen(h->name);
-
 	if (w->kind == NET_HOST_NAME)
-		return h->kind == NET_HOST_NAME && !strcmp(w->name, h->name);
-	if (h->kind == NET_HOST_DOMAIN && !strcmp(w->name, h->name))
-		return true;
-	return hl > wl + 1 && h->name[hl - wl - 1] == '.' && !strcmp(h->name + hl - wl, w->name);
+		return h->kind == NET_HOST_NAME && net_host_matches_name(w, h->name);
+	return (h->kind == NET_HOST_DOMAIN && !strcmp(w->name, h->name)) ||
+	       net_host_matches_name(w, h->name);
 }
 
 /* Whether address rule w covers address rule h (same family, w no longer, h inside). */

@@ -1589,7 +1589,8 @@ static int supervise(struct run *r)
 /* Ends a child that failed to start, or that could not be supervised. */
 static void abort_child(struct run *r)
 {
-	if (r->launch.pid > 0) {
+	/* An attached tree is not agentlock's child: a failed attach leaves it be. */
+	if (r->launch.pid > 0 && !r->launch.adopted) {
 		kill(r->launch.pid, SIGKILL);
 		waitpid(r->launch.pid, NULL, 0);
 	}

@@ -251,6 +251,8 @@ judge() {
 	grep -q '"type":"summary"' "$OUT/$t.report" || echo "agentlock did not survive to write its summary"
 }
 
+# Centiseconds since boot (busybox date has no %N): where a pass's time goes.
+cs() { read -r u _ </proc/uptime; echo "${u%.*}${u#*.}"; }
 header() { sed -n "s/^# $2: //p" "$1" | head -n 1; }
 
 # al_cmd [PREFIX...]: agentlock on technique $f as the pass starts it (direct
@@ -278,9 +280,12 @@ run_technique() { # FILE MODE
 	user=$(header "$f" user)
 	[ -n "$user" ] || user=agent
 	CASE=$t
+	T0=$(cs)
 	setup
+	T1=$(cs)
 	snapshot >"$OUT/before"
 	persist_snapshot >"$OUT/persist.before"
+	T2=$(cs)
 	# A technique's own agentlock options (e.g. network rules to get past).
 	flags=$(header "$f" flags)
 	[ "$mode" = audit ] && flags="$flags --audit"
@@ -384,7 +389,7 @@ for mode in $modes; do
 		while [ ! -S /run/agentlock/agentlockd.sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	fi
 	pass_start=$(date +%s)
-	ran=0
+	ran=0 SETUP_CS=0 SNAP_CS=0 RUN_CS=0 JUDGE_CS=0
 	for f in /tests/[0-9]*.sh; do
 		t=$(basename "$f" .sh)
 		if [ "$mode" = audit ] && [ -n "$(header "$f" audit)" ]; then
@@ -395,6 +400,7 @@ for mode in $modes; do
 		t_start=$(date +%s)
 		ran=$((ran + 1))
 		run_technique "$f" $mode
+		T3=$(cs)
 		if [ "$mode" = landlock ]; then
 			landlock_verdict "$t"
 		elif [ "$mode" = enforce ] || [ "$mode" = service ]; then
@@ -433,12 +439,16 @@ for mode in $modes; do
 				sed 's/^/#   report: /' "$OUT/$t.report" | head -n 5
 			fi
 		fi
+		T4=$(cs)
+		SETUP_CS=$((SETUP_CS + T1 - T0)) SNAP_CS=$((SNAP_CS + T2 - T1))
+		RUN_CS=$((RUN_CS + T3 - T2)) JUDGE_CS=$((JUDGE_CS + T4 - T3))
 		# Where the suite's time goes, in CI's log: the slow ones by name.
 		t_took=$(($(date +%s) - t_start))
 		[ "$t_took" -ge 15 ] && echo "# slow: $t ($mode) took ${t_took} s"
 	done
 	took=$(($(date +%s) - pass_start))
-	[ "$ran" -gt 0 ] && echo "# adversary: $mode took $took s for $ran techniques ($((took / ran)) s each)"
+	[ "$ran" -gt 0 ] && echo "# adversary: $mode took $took s for $ran techniques ($((took / ran)) s each;" \
+		"fixtures $((SETUP_CS / 100)) s, snapshots $((SNAP_CS / 100)) s, agentlock runs $((RUN_CS / 100)) s, judging $((JUDGE_CS / 100)) s)"
 done
 case " $modes " in
 *" audit "*) echo "# $EFFECTIVE techniques were seen escaping when audit let them through" ;;

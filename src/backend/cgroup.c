@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The cell's cgroup: made, joined, read and removed (cgroup v2 or v1). */
+#define _GNU_SOURCE /* O_PATH */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -514,4 +516,105 @@ const char *cgroup_name(const struct cgroup_cell *c)
 		if (c->dir[i][0])
 			return c->dir[i];
 	return "";
+}
+
+int cgroup_open_attached(const char *path, char *resolved, size_t rlen, char *err, size_t errlen)
+{
+	char joined[PATH_MAX], real[PATH_MAX];
+	size_t root = strlen(CGROUP_ROOT);
+	struct statfs sf;
+	int fd;
+
+	/* "/system.slice/x.service", as /proc/PID/cgroup says it, is below the root. */
+	bool full = !strncmp(path, CGROUP_ROOT, root) && (!path[root] || path[root] == '/');
+
+	errno = 0;
+	if (snprintf(joined, sizeof(joined), "%s%s", full ? "" : CGROUP_ROOT "/",
+		     full ? path : path + strspn(path, "/")) >= (int)sizeof(joined) ||
+	    !realpath(joined, real)) {
+		snprintf(err, errlen, "cgroup '%s': %s (give its path under " CGROUP_ROOT
+			 ", as /proc/PID/cgroup shows it)", path,
+			 errno ? strerror(errno) : "too long");
+		return -1;
+	}
+	if (strncmp(real, CGROUP_ROOT, root) || real[root] != '/' || !real[root + 1]) {
+		snprintf(err, errlen, "'%.1024s' (%.1024s) is %s: attach --cgroup takes a cgroup "
+			 "below " CGROUP_ROOT, path, real, strcmp(real, CGROUP_ROOT) ?
+			 "not under " CGROUP_ROOT : "the root cgroup, which holds the whole machine");
+		return -1;
+	}
+	fd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fstatfs(fd, &sf) || sf.f_type != CGROUP2_SUPER_MAGIC) {
+		snprintf(err, errlen, "'%s' is not a cgroup v2 directory%s%s", real,
+			 fd < 0 ? ": " : " (attach --cgroup needs the unified hierarchy)",
+			 fd < 0 ? strerror(errno) : "");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	snprintf(resolved, rlen, "%s", real);
+	return fd;
+}
+
+/* Depth of nested cgroups followed: deeper ones are a machine's mistake. */
+#define CGROUP_PROCS_DEPTH 32
+
+static int procs_at(int dirfd, pid_t **pids, size_t *n, int depth)
+{
+	char line[32];
+	FILE *f;
+	DIR *d;
+	struct dirent *de;
+	int fd, rc = 0;
+
+	if (depth > CGROUP_PROCS_DEPTH)
+		return -ELOOP;
+	fd = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return -errno;
+	}
+	while (!rc && fgets(line, sizeof(line), f)) {
+		long pid = strtol(line, NULL, 10);
+		pid_t *grown;
+
+		if (pid <= 0)
+			continue;
+		grown = realloc(*pids, (*n + 1) * sizeof(**pids));
+		if (!grown)
+			rc = -ENOMEM;
+		else
+			(*pids = grown)[(*n)++] = (pid_t)pid;
+	}
+	fclose(f);
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return rc ? rc : -errno;
+	}
+	while (!rc && (de = readdir(d))) {
+		int sub;
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		sub = openat(dirfd, de->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0)
+			continue; /* removed meanwhile */
+		rc = procs_at(sub, pids, n, depth + 1);
+		close(sub);
+		if (rc == -ENOENT)
+			rc = 0;
+	}
+	closedir(d);
+	return rc;
+}
+
+int cgroup_procs(int dirfd, pid_t **pids, size_t *n)
+{
+	return procs_at(dirfd, pids, n, 0);
 }

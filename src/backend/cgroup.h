@@ -58,6 +58,21 @@ int cgroup_freeze(const struct cgroup_cell *c, bool frozen);
 /* 1 when every member is frozen, 0 when not (yet), -errno. */
 int cgroup_frozen(const struct cgroup_cell *c);
 
+/*
+ * agentlock attach --cgroup PATH: opens the cgroup v2 directory PATH names
+ * (under CGROUP_ROOT, or relative to it as /proc/PID/cgroup writes it, with
+ * or without its leading '/'; not the root itself).
+ * Returns its descriptor (O_PATH), or -1 with what is wrong in err.
+ */
+int cgroup_open_attached(const char *path, char *resolved, size_t rlen, char *err,
+			 size_t errlen);
+
+/*
+ * The processes in the cgroup dirfd and every cgroup below it, appended to
+ * *pids (grown with realloc; *n counts them). Returns 0 or -errno.
+ */
+int cgroup_procs(int dirfd, pid_t **pids, size_t *n);
+
 /* "2:/sys/fs/cgroup/agentlock/cell-123": the directory that names the cell. */
 const char *cgroup_name(const struct cgroup_cell *c);
 

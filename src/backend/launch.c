@@ -515,6 +515,7 @@ int launch_start(struct launch *l, struct loop *lp, struct jail *j, const struct
 	l->go_fd = l->msg_fd = l->pty_master = l->notif_fd = -1;
 	l->end_timer = l->kill_timer = l->drain_timer = -1;
 	l->relay = env ? env->relay : NULL;
+	l->cgroup_fd = -1;
 	l->pid = -1;
 	l->lp = lp;
 	if (setup_signals(l) || pipe2(gp, O_CLOEXEC) || pipe2(mp, O_CLOEXEC)) {
@@ -729,11 +730,19 @@ void launch_stop(struct launch *l)
 	l->kill_timer = loop_add_timer(l->lp, STOP_GRACE_NS, stop_kill, l);
 }
 
+static int adopt_cgroup(struct launch *l); /* attach --cgroup: who joined since */
+
 /* COMMAND has ended: is the tree gone? If not, what it left running is
  * ended too: TERM, then KILL a second later. Returns on_gone's flags once gone. */
 static int check_tree(struct launch *l)
 {
 	reap(l, l->s, &l->main_done);
+	if (l->cgroup_fd >= 0 && l->kill_timer < 0) {
+		int joined = adopt_cgroup(l);
+
+		if (joined > 0)
+			l->cgroup_joined += (unsigned long)joined;
+	}
 	if ((!l->j || !jail_has_members(l->j)) && (l->adopted || waitpid(-1, NULL, WNOHANG) < 0)) {
 		/* The whole tree is gone. */
 		l->gone = true;
@@ -1039,56 +1048,116 @@ static int adopt_children(struct jail *j)
 	return n;
 }
 
-int launch_adopt(struct launch *l, struct loop *lp, struct jail *j, pid_t pid, int *n, char *err,
-		 size_t errlen)
+/* Whether pid is agentlock or a process it runs under (its shell, tmux, sshd, init). */
+static bool runs_agentlock(pid_t pid)
+{
+	pid_t a = getpid();
+	int hops;
+
+	for (hops = 0; a > 0 && hops < 4096; hops++) {
+		if (a == pid)
+			return true;
+		a = (pid_t)proc_field(a, "PPid:");
+	}
+	return false;
+}
+
+/* Enrols pid if it is a running process no one enrolled yet: 1, else 0 or -errno. */
+static int adopt_one(struct jail *j, pid_t pid)
+{
+	int rc;
+
+	if (jail_is_member(j, pid) || proc_field(pid, "Tgid:") != pid ||
+	    proc_field(pid, "State:") != 1)
+		return 0;
+	rc = jail_enroll(j, pid);
+	if (rc)
+		return rc;
+	return jail_activate(j, pid) ? -errno : 1;
+}
+
+/* Until a pass finds none: a child forked before its parent joined. */
+static int adopt_descendants(struct jail *j, int *n)
 {
 	int rc, pass;
+
+	for (pass = 0; pass < 64 && (rc = adopt_children(j)) > 0; pass++)
+		*n += rc;
+	return rc < 0 ? rc : pass == 64 ? -EAGAIN : 0;
+}
+
+/* The attached cgroup's processes no one holds yet, and their descendants:
+ * the number that joined, or -errno. */
+static int adopt_cgroup(struct launch *l)
+{
+	pid_t *pids = NULL;
+	size_t npids = 0, i;
+	int rc = cgroup_procs(l->cgroup_fd, &pids, &npids), n = 0, one;
+
+	for (i = 0; !rc && i < npids; i++) {
+		if (runs_agentlock(pids[i]))
+			continue; /* moved in after the attach: never the one who watches */
+		one = adopt_one(l->j, pids[i]);
+		if (one > 0)
+			n++;
+	}
+	free(pids);
+	if (!rc && n)
+		rc = adopt_descendants(l->j, &n);
+	return rc ? rc : n;
+}
+
+int launch_adopt(struct launch *l, struct loop *lp, struct jail *j, const pid_t *pids, size_t npids,
+		 int cgroup_fd, int *n, char *err, size_t errlen)
+{
+	size_t i;
+	int rc;
 
 	memset(l, 0, sizeof(*l));
 	l->go_fd = l->msg_fd = l->pty_master = l->notif_fd = -1;
 	l->end_timer = l->kill_timer = l->drain_timer = -1;
-	l->pid = pid;
+	l->pid = npids ? pids[0] : 0;
 	l->lp = lp;
+	l->j = j;
+	l->cgroup_fd = cgroup_fd;
 	l->adopted = true;
 	l->main_done = true; /* nothing of agentlock's to wait for: only the tree */
 	if (setup_signals(l)) {
 		snprintf(err, errlen, "failed to set up the launcher: %s", strerror(errno));
 		return AL_EXIT_LAUNCH;
 	}
-	/* Never agentlock itself, nor a process it runs under (its shell, tmux,
-	 * sshd, init): the cell would hold the one who watches it. */
-	{
-		pid_t a = getpid();
-		int hops;
-
-		for (hops = 0; a > 0 && hops < 4096; hops++) {
-			if (a == pid) {
-				snprintf(err, errlen, "process %d runs agentlock itself (it is this "
-					 "agentlock or one of its ancestors): attach to the agent's "
-					 "own process", (int)pid);
-				return AL_EXIT_USAGE;
-			}
-			a = (pid_t)proc_field(a, "PPid:");
+	/* Never agentlock itself, nor a process it runs under: the cell would
+	 * hold the one who watches it. */
+	for (i = 0; i < npids; i++)
+		if (runs_agentlock(pids[i])) {
+			snprintf(err, errlen, cgroup_fd >= 0 ?
+				 "process %d in the cgroup runs agentlock itself (it is this "
+				 "agentlock or one of its ancestors): run agentlock from outside the "
+				 "cgroup it confines" :
+				 "process %d runs agentlock itself (it is this agentlock or one of "
+				 "its ancestors): attach to the agent's own process", (int)pids[i]);
+			return AL_EXIT_USAGE;
 		}
+	*n = 0;
+	for (i = 0; i < npids; i++) {
+		rc = adopt_one(j, pids[i]);
+		if (rc < 0) {
+			snprintf(err, errlen, "cannot put process %d into the cell: %s", (int)pids[i],
+				 strerror(-rc));
+			return AL_EXIT_BPF;
+		}
+		*n += rc;
 	}
-	if (proc_field(pid, "Tgid:") != pid || proc_field(pid, "State:") != 1) {
-		snprintf(err, errlen, "process %d is not a running process (a thread, a zombie, or "
-			 "gone)", (int)pid);
+	if (!*n) {
+		snprintf(err, errlen, npids == 1 ? "process %d is not a running process (a thread, "
+			 "a zombie, or gone)" : "none of the %d processes is running any more",
+			 npids == 1 ? (int)pids[0] : (int)npids);
 		return AL_EXIT_USAGE;
 	}
-	rc = jail_enroll(j, pid);
-	if (rc || jail_activate(j, pid)) {
-		snprintf(err, errlen, "cannot put process %d into the cell: %s", (int)pid,
-			 strerror(rc ? -rc : errno));
-		return AL_EXIT_BPF;
-	}
-	*n = 1;
-	/* Until a pass finds none: a child forked before its parent joined. */
-	for (pass = 0; pass < 64 && (rc = adopt_children(j)) > 0; pass++)
-		*n += rc;
-	if (rc < 0 || pass == 64) {
-		snprintf(err, errlen, "cannot hold the whole tree of process %d: %s", (int)pid,
-			 rc < 0 ? strerror(-rc) : "it forks faster than it can be followed");
+	rc = adopt_descendants(j, n);
+	if (rc) {
+		snprintf(err, errlen, "cannot hold the whole tree: %s",
+			 rc == -EAGAIN ? "it forks faster than it can be followed" : strerror(-rc));
 		return AL_EXIT_LAUNCH;
 	}
 	l->end_timer = loop_add_timer(lp, END_TICK_NS, end_tick, l);

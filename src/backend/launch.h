@@ -41,6 +41,8 @@ struct launch {
 	void *gone_ctx;
 	bool main_done, gone;
 	bool adopted; /* agentlock attach: a running tree, not agentlock's child */
+	int cgroup_fd; /* attach --cgroup: its directory, looked at again each tick; else -1 */
+	unsigned long cgroup_joined; /* processes that joined it after the attach */
 	int rounds, end_timer, kill_timer, drain_timer;
 	uint64_t leftover_since;
 };
@@ -92,16 +94,19 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 void launch_stop(struct launch *l);
 
 /*
- * agentlock attach: puts the running process pid and its descendants into
- * the jail j (enrolled and active at once: it is running already), then
- * rescans until a pass finds no new descendant (forks after a parent's
- * enrolment join by themselves). Supervised like a launch, except that the
- * tree is not agentlock's to reap and its end is awaited, not forced;
- * SIGINT, SIGTERM and SIGHUP end it (TERM, then KILL). Returns 0 or an
- * AL_EXIT_* code with a message; *n the processes enrolled.
+ * agentlock attach: puts the running processes pids (npids of them) and
+ * their descendants into the jail j (enrolled and active at once: they run
+ * already), then rescans until a pass finds no new descendant (forks after a
+ * parent's enrolment join by themselves). With cgroup_fd (else -1; the
+ * caller keeps it open while the tree runs), the cgroup's processes are looked for again every
+ * 100 ms: one a supervisor starts in it later joins within that time. The
+ * rest is supervised like a launch, except that the tree is not agentlock's
+ * to reap and its end is awaited, not forced; SIGINT, SIGTERM and SIGHUP end
+ * it (TERM, then KILL). Returns 0 or an AL_EXIT_* code with a message; *n
+ * the processes enrolled.
  */
-int launch_adopt(struct launch *l, struct loop *lp, struct jail *j, pid_t pid, int *n, char *err,
-		 size_t errlen);
+int launch_adopt(struct launch *l, struct loop *lp, struct jail *j, const pid_t *pids, size_t npids,
+		 int cgroup_fd, int *n, char *err, size_t errlen);
 
 void launch_cleanup(struct launch *l);
 

@@ -142,7 +142,7 @@ const char *cli_usage_of(enum cli_cmd cmd)
 	case CLI_STATS:
 		return "agentlock stats [--socket PATH]";
 	case CLI_ATTACH:
-		return "agentlock attach PID [OPTIONS] DIR";
+		return "agentlock attach PID|--cgroup PATH [OPTIONS] DIR";
 	case CLI_REPLAY:
 		return "agentlock replay FILE [--speed N] [--ascii]";
 	case CLI_REPORT:
@@ -523,13 +523,22 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 		long pid = argc > 2 ? strtol(argv[2], &end, 10) : 0;
 
 		out->cmd = CLI_ATTACH;
-		if (argc < 3 || *end || pid <= 1 || pid > 0x3fffffff) {
-			snprintf(err, errlen, "attach wants the pid of a running process, not '%s'",
-				 argc > 2 ? argv[2] : "");
+		if (argc > 2 && !strcmp(argv[2], "--cgroup")) {
+			if (argc < 4 || !argv[3][0]) {
+				snprintf(err, errlen, "attach --cgroup wants a cgroup's path (under "
+					 "/sys/fs/cgroup, or relative to it)");
+				return -1;
+			}
+			out->attach_cgroup = argv[3];
+			first = 4;
+		} else if (argc < 3 || *end || pid <= 1 || pid > 0x3fffffff) {
+			snprintf(err, errlen, "attach wants the pid of a running process or --cgroup "
+				 "PATH, not '%s'", argc > 2 ? argv[2] : "");
 			return -1;
+		} else {
+			out->attach_pid = (int)pid;
+			first = 3;
 		}
-		out->attach_pid = (int)pid;
-		first = 3;
 	}
 	for (i = first; i < argc; i++) {
 		const char *a = argv[i];
@@ -719,8 +728,8 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 	out->dir = argv[i++];
 	if (out->cmd == CLI_ATTACH) {
 		if (i < argc) {
-			snprintf(err, errlen, "attach takes no COMMAND: it confines the running process "
-				 "%d and its descendants ('%s' is extra)", out->attach_pid, argv[i]);
+			snprintf(err, errlen, "attach takes no COMMAND: it confines what already runs "
+				 "('%s' is extra)", argv[i]);
 			return -1;
 		}
 		out->headless = true; /* its screen is not agentlock's: 'agentlock watch' shows it */

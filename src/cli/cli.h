@@ -31,6 +31,7 @@ struct cli {
 	const char *watch;  /* watch [PID|SOCKET]; NULL: the only session */
 	const char *socket; /* daemon --socket PATH; NULL: /run/agentlock/agentlockd.sock */
 	int attach_pid;	    /* attach PID: the running tree to confine */
+	const char *attach_cgroup; /* attach --cgroup PATH: every process in it (attach_pid 0) */
 	const char *metrics_file; /* daemon --metrics-file PATH */
 	double speed;	    /* replay --speed: times the recorded pace; 0 at once */
 	enum cli_backend backend; /* --backend */

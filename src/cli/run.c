@@ -90,6 +90,11 @@ struct run {
 	bool service_lost; /* ...and went away while COMMAND ran */
 	bool bpf_open;	   /* the jail is open and installed (open_bpf), not yet launched */
 	int service_pid;
+	/* agentlock attach: the processes to hold, and --cgroup's directory (else -1). */
+	pid_t *attach_pids;
+	size_t nattach;
+	int attach_cgfd;
+	char attach_cgroup[PATH_MAX];
 	struct jail jail;
 	struct launch launch;
 	struct ringbuf rb;
@@ -719,9 +724,14 @@ static int start_bpf(struct run *r)
 	if (r->cli.cmd == CLI_ATTACH) {
 		int n = 0;
 
-		rc = launch_adopt(&r->launch, &r->loop, &r->jail, (pid_t)r->cli.attach_pid, &n, r->err,
-				  sizeof(r->err));
-		if (!rc)
+		rc = launch_adopt(&r->launch, &r->loop, &r->jail, r->attach_pids, r->nattach,
+				  r->attach_cgfd, &n, r->err, sizeof(r->err));
+		if (!rc && r->attach_cgfd >= 0)
+			fprintf(stderr, "agentlock: attached to cgroup %s (%d process%s, their "
+				"trees); a process started in it later joins within 100 ms; "
+				"'agentlock watch %d' shows it, Ctrl-C ends them\n", r->attach_cgroup,
+				n, n == 1 ? "" : "es", (int)getpid());
+		else if (!rc)
 			fprintf(stderr, "agentlock: attached to process %d and %d more of its tree; "
 				"'agentlock watch %d' shows it, Ctrl-C ends the tree\n",
 				r->cli.attach_pid, n - 1, (int)getpid());
@@ -1311,9 +1321,10 @@ static void fallback(struct run *r)
 }
 
 /*
- * agentlock attach PID: root and BPF-LSM (Landlock confines only a process
- * that applies it to itself), the running process's command line (the
- * profile is chosen by it) and user (its file owner in /proc).
+ * agentlock attach PID | --cgroup PATH: root and BPF-LSM (Landlock confines
+ * only a process that applies it to itself), the processes to hold, and the
+ * first one's command line (the profile is chosen by it) and user (its file
+ * owner in /proc).
  */
 static int prepare_attach(struct run *r)
 {
@@ -1321,9 +1332,11 @@ static int prepare_attach(struct run *r)
 	char path[64];
 	struct stat st;
 	ssize_t n;
-	int fd, argc = 0;
+	pid_t pid;
+	int fd, argc = 0, rc;
 	size_t i;
 
+	r->attach_cgfd = -1;
 	if (geteuid() != 0) {
 		snprintf(r->err, sizeof(r->err),
 			 "agentlock attach needs root: only BPF-LSM can confine a process that is "
@@ -1336,16 +1349,39 @@ static int prepare_attach(struct run *r)
 			 "to itself before it runs");
 		return AL_EXIT_USAGE;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", r->cli.attach_pid);
+	if (r->cli.attach_cgroup) {
+		r->attach_cgfd = cgroup_open_attached(r->cli.attach_cgroup, r->attach_cgroup,
+						      sizeof(r->attach_cgroup), r->err,
+						      sizeof(r->err));
+		if (r->attach_cgfd < 0)
+			return AL_EXIT_USAGE;
+		rc = cgroup_procs(r->attach_cgfd, &r->attach_pids, &r->nattach);
+		if (rc || !r->nattach) {
+			snprintf(r->err, sizeof(r->err), "cgroup %.512s %s%s: nothing to attach to",
+				 r->attach_cgroup, rc ? "cannot be read: " : "has no process",
+				 rc ? strerror(-rc) : "");
+			return AL_EXIT_USAGE;
+		}
+	} else {
+		r->attach_pids = malloc(sizeof(*r->attach_pids));
+		if (!r->attach_pids) {
+			snprintf(r->err, sizeof(r->err), "out of memory");
+			return AL_EXIT_INTERNAL;
+		}
+		r->attach_pids[0] = (pid_t)r->cli.attach_pid;
+		r->nattach = 1;
+	}
+	pid = r->attach_pids[0];
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	n = fd < 0 ? -1 : read(fd, cmdline, sizeof(cmdline) - 1);
 	if (fd >= 0)
 		close(fd);
-	snprintf(path, sizeof(path), "/proc/%d", r->cli.attach_pid);
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	if (n <= 0 || stat(path, &st)) {
 		snprintf(r->err, sizeof(r->err),
 			 "process %d is not running a program (gone, a zombie or a kernel thread): "
-			 "nothing to attach to", r->cli.attach_pid);
+			 "nothing to attach to", (int)pid);
 		return AL_EXIT_USAGE;
 	}
 	cmdline[n] = '\0';
@@ -1611,6 +1647,9 @@ static void run_free(struct run *r)
 		jail_close(&r->jail);
 	}
 	cell_free(&r->cell);
+	free(r->attach_pids);
+	if (r->attach_cgfd >= 0)
+		close(r->attach_cgfd);
 	floor_free(&r->floor);
 	rules_free(&r->rules);
 	if (r->relay_on)
@@ -1650,6 +1689,7 @@ int run_cmd(const struct cli *cli, char *err, size_t errlen)
 	r->loop.ep = r->loop.sig_fd = -1;
 	r->launch.go_fd = r->launch.msg_fd = r->launch.pty_master = -1;
 	r->rb.sock = -1;
+	r->attach_cgfd = -1;
 	sb_init(&r->text);
 	sb_init(&r->report.sb);
 	sb_init(&r->log.sb);

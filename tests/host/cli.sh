@@ -115,5 +115,26 @@ rc=$?
 [ "$rc" = "$usage_rc" ] && [ ! -e "$P/ran-user" ] && [ ! -e "$P/u.ndjson" ] && grep -q "are the same file" <<<"$out" &&
 	ok "as a user too: one file for both is refused, COMMAND never ran" || nok "same file as a user" "rc=$rc $out"
 
+# attach --cgroup: what is not a cgroup to hold is said before anything loads.
+attach_bad() { # WHAT PATTERN PATH
+	"$bin" attach --cgroup "$3" "$P" >"$base/att.out" 2>"$base/att.err" </dev/null
+	rc=$?
+	if [ "$rc" = "$usage_rc" ] && [ ! -s "$base/att.out" ] && grep -q -- "$2" "$base/att.err"; then
+		ok "attach --cgroup $1: exit $rc, $(head -c 90 "$base/att.err")"
+	else nok "attach --cgroup $1" "rc=$rc $(cat "$base/att.err")"; fi
+}
+attach_bad "/ (the root cgroup, as /proc/PID/cgroup writes it)" "the root cgroup, which holds the whole machine" /
+attach_bad "/sys/fs/cgroup (the root cgroup)" "the root cgroup" /sys/fs/cgroup/
+attach_bad "../../../tmp (out of the tree by dots)" "(/tmp) is not under /sys/fs/cgroup" ../../../tmp
+attach_bad "/tmp (read below /sys/fs/cgroup: none there)" "/tmp': No such file or directory" /tmp
+attach_bad "a cgroup that does not exist" "No such file or directory" al-no-such-cgroup
+"$bin" attach --cgroup >"$base/att.out" 2>"$base/att.err" </dev/null
+rc=$?
+[ "$rc" = "$usage_rc" ] && grep -q "attach --cgroup wants a cgroup's path" "$base/att.err" &&
+	grep -qxF "Usage: agentlock attach PID|--cgroup PATH [OPTIONS] DIR (more: 'agentlock --help')" "$base/att.err" &&
+	ok "attach --cgroup without its path: exit $rc, says so, with the usage line" ||
+	nok "attach --cgroup without its path" "rc=$rc $(cat "$base/att.err")"
+bad "attach a word, not a pid" word "agentlock attach PID|--cgroup PATH [OPTIONS] DIR" attach word "$P"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

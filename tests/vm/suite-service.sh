@@ -225,6 +225,61 @@ if [ "${before:-0}" -gt 0 ] && [ "${after:-1}" = 0 ] && [ "$arc" = 0 ] &&
 else
 	fail "attach" "before=$before after=$after rc=$arc $(head -3 $OUT/attach.err)"
 fi
+# Attach to the shell agentlock runs under: refused, and the shell lives on
+# (a failed attach once SIGKILLed the process it named).
+out=$(sh -c "agentlock attach \$\$ $P 2>$OUT/attach-parent.err; echo survived rc=\$?")
+grep -q "runs agentlock itself" "$OUT/attach-parent.err" && [ "$out" = "survived rc=2" ] &&
+	ok "attach to agentlock's own shell: refused with exit 2, the shell not harmed" ||
+	fail "attach to its own shell" "out=$out $(cat $OUT/attach-parent.err)"
+
+# agentlock attach --cgroup (root): every process of a cgroup (a CI runner's
+# unit) is held, and one its supervisor starts in it later joins within a
+# tick; agentlock inside the cgroup it names, or an empty one, is refused.
+CG=/sys/fs/cgroup/al-runner
+mkdir -p $CG $CG/step
+start_in_cg() { # NAME CGROUP: a loop the user runs, moved into CGROUP, reading outside
+	rm -f $P/$1.pid $P/$1.out
+	su agent -c "cd $P && exec sh -c 'echo \$\$ >$1.pid; while :; do cat /etc/login.defs >>$1.out 2>/dev/null; sleep 0.2; done'" &
+	for _ in $(seq 50); do [ -s $P/$1.pid ] && break; sleep 0.1; done
+	cat $P/$1.pid >"$2/cgroup.procs"
+}
+start_in_cg cg1 $CG
+sleep 0.5
+agentlock attach --cgroup /al-runner --log "$OUT/attach-cg.log" --report "$OUT/attach-cg.report" "$P" \
+	>"$OUT/attach-cg.out" 2>"$OUT/attach-cg.err" &
+ATT=$!
+for _ in $(seq 100); do grep -q "attached to cgroup" "$OUT/attach-cg.err" 2>/dev/null && break; sleep 0.1; done
+: >$P/cg1.out
+start_in_cg cg2 $CG/step # a later step, in a cgroup below the one named
+sleep 0.5
+: >$P/cg2.out
+sleep 2
+after1=$(grep -c PASS_MAX_DAYS $P/cg1.out 2>/dev/null)
+after2=$(grep -c PASS_MAX_DAYS $P/cg2.out 2>/dev/null)
+kill "$(cat $P/cg1.pid)" "$(cat $P/cg2.pid)"
+i=0
+while kill -0 $ATT 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait $ATT
+arc=$?
+if [ "${after1:-1}" = 0 ] && [ "${after2:-1}" = 0 ] && [ "$arc" = 0 ] &&
+	grep -q "attached to cgroup /sys/fs/cgroup/al-runner ([0-9]* process" "$OUT/attach-cg.err" &&
+	[ "$(jq -c 'select(.path=="/etc/login.defs" and .verdict=="blocked") | .ppid' "$OUT/attach-cg.log" | sort -u | wc -l)" -ge 2 ]; then
+	ok "attach --cgroup holds the cgroup's loop and a step started in it later (both refused, 0 reads after; exit 0 when they end)"
+else
+	fail "attach --cgroup" "after1=$after1 after2=$after2 rc=$arc $(head -3 $OUT/attach-cg.err) $(jq -c 'select(.verdict=="blocked") | [.pid,.ppid]' "$OUT/attach-cg.log" | sort -u | head -5 | tr '\n' ' ')"
+fi
+sh -c "echo \$\$ >$CG/cgroup.procs; exec agentlock attach --cgroup al-runner $P" >/dev/null 2>"$OUT/attach-self.err"
+rc=$?
+[ "$rc" = 2 ] && grep -q "runs agentlock itself" "$OUT/attach-self.err" &&
+	ok "attach --cgroup from inside the cgroup it names: exit 2, says to run it from outside" ||
+	fail "attach --cgroup from inside" "rc=$rc $(cat $OUT/attach-self.err)"
+mkdir -p /sys/fs/cgroup/al-empty
+agentlock attach --cgroup al-empty "$P" >/dev/null 2>"$OUT/attach-empty.err"
+rc=$?
+[ "$rc" = 2 ] && grep -q "has no process: nothing to attach to" "$OUT/attach-empty.err" &&
+	ok "attach --cgroup of an empty cgroup: exit 2, nothing to attach to" ||
+	fail "attach --cgroup empty" "rc=$rc $(cat $OUT/attach-empty.err)"
+rmdir /sys/fs/cgroup/al-empty $CG/step $CG 2>/dev/null
 su agent -c "agentlock attach $LOOP $P" >/dev/null 2>"$OUT/attach-user.err"
 rc=$?
 [ "$rc" = 120 ] && grep -q "needs root" "$OUT/attach-user.err" &&

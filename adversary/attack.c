@@ -42,6 +42,7 @@
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <termios.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 static int say(const char *what, int rc)
@@ -61,6 +62,19 @@ static void cat_fd(int fd)
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		fwrite(buf, 1, (size_t)n, stdout);
 	fflush(stdout);
+}
+
+/* nnp-exec CMD [ARGS...]: CMD with no_new_privs set, as systemd's
+ * NoNewPrivileges=yes or setpriv --no-new-privs start it. */
+static int nnp_exec_cmd(char **argv)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		perror("nnp-exec: PR_SET_NO_NEW_PRIVS");
+		return 1;
+	}
+	execvp(argv[0], argv);
+	perror("nnp-exec");
+	return 127;
 }
 
 static int cat_path(const char *p)
@@ -1801,6 +1815,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (!strcmp(c, "read") && argc == 3)
 		return cat_path(argv[2]);
+	if (!strcmp(c, "nnp-exec") && argc >= 3)
+		return nnp_exec_cmd(&argv[2]);
 	if (!strcmp(c, "memfd-exec") && argc >= 4)
 		return memfd_exec_cmd(argv[2], &argv[3]);
 	if (!strcmp(c, "listen") && argc == 4)

@@ -26,6 +26,7 @@
 #include "agentlock.skel.h"
 #include "base/exitcodes.h"
 #include "base/fdkind.h"
+#include "base/procstatus.h"
 #include "base/resolvconf.h"
 #include "backend/jail.h"
 #include "policy/netrules.h"
@@ -1053,6 +1054,93 @@ static int direct_flush(struct jail *j)
 	return 0;
 }
 
+/* Whether pid is a whole, running process not in this jail yet. */
+static bool adoptable(struct jail *j, pid_t pid, char *st, size_t len)
+{
+	long v;
+
+	return pid > 0 && !jail_is_member(j, pid) && procstatus_read(pid, st, len) == 0 &&
+	       !procstatus_gone(st) && procstatus_field(st, "Tgid:", &v, 1) == 1 && v == pid;
+}
+
+/* Judged, enrolled and activated: 1; left out: 0; -errno. */
+static int adopt_one(struct jail *j, pid_t pid, bool root, jail_judge_fn judge, void *ctx,
+		     const char *st)
+{
+	__u32 key = (__u32)pid;
+	int rc = judge ? judge(pid, root, st, ctx) : 0;
+
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	rc = direct_enroll(j, pid);
+	if (rc)
+		return rc;
+	if (direct_activate(j, pid)) {
+		rc = -errno;
+		bpf_map_delete_elem(j->jailed_fd, &key);
+		return rc;
+	}
+	return 1;
+}
+
+/* The processes whose parent is a member and that are not yet, adopted: how
+ * many, or -errno. */
+static int adopt_children(struct jail *j, jail_judge_fn judge, void *ctx)
+{
+	static char st[4096];
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0, rc = 0;
+	long ppid;
+
+	if (!d)
+		return -errno;
+	while (rc >= 0 && (de = readdir(d))) {
+		pid_t pid = (pid_t)atoi(de->d_name);
+
+		if (!adoptable(j, pid, st, sizeof(st)) ||
+		    procstatus_field(st, "PPid:", &ppid, 1) != 1 || ppid <= 0 ||
+		    !jail_is_member(j, (pid_t)ppid))
+			continue;
+		rc = adopt_one(j, pid, false, judge, ctx, st);
+		n += rc > 0;
+	}
+	closedir(d);
+	return rc < 0 ? rc : n;
+}
+
+/* Every member out again: an adoption refused halfway leaves none behind. */
+static int release_member(pid_t pid, void *ctx)
+{
+	struct jail *j = ctx;
+	__u32 key = (__u32)pid;
+
+	bpf_map_delete_elem(j->jailed_fd, &key);
+	return 0;
+}
+
+static int direct_adopt(struct jail *j, pid_t pid, jail_judge_fn judge, void *ctx, int *n)
+{
+	static char st[4096];
+	bool fresh = !direct_has_members(j);
+	int rc, pass;
+
+	if (!adoptable(j, pid, st, sizeof(st)))
+		return jail_is_member(j, pid) ? 0 : -ESRCH;
+	rc = adopt_one(j, pid, true, judge, ctx, st);
+	if (rc <= 0)
+		return rc ? rc : -EPERM;
+	*n += 1;
+	/* Until a pass finds none: a child forked before its parent joined. */
+	for (pass = 0; pass < 64 && (rc = adopt_children(j, judge, ctx)) > 0; pass++)
+		*n += rc;
+	if (!rc && pass == 64)
+		rc = -EAGAIN;
+	if (rc && fresh)
+		direct_for_each_member(j, release_member, j);
+	return rc;
+}
+
 static const struct jail_ops direct_ops = {
 	.install = direct_install,
 	.own_socket = direct_own_socket,
@@ -1063,6 +1151,7 @@ static const struct jail_ops direct_ops = {
 	.is_member = direct_is_member,
 	.has_members = direct_has_members,
 	.for_each_member = direct_for_each_member,
+	.adopt = direct_adopt,
 	.read_counters = direct_read_counters,
 	.flush = direct_flush,
 	.close = direct_close,
@@ -1103,6 +1192,11 @@ int jail_activate(struct jail *j, pid_t pid)
 bool jail_is_member(struct jail *j, pid_t pid)
 {
 	return j->ops->is_member(j, pid);
+}
+
+int jail_adopt(struct jail *j, pid_t pid, jail_judge_fn judge, void *ctx, int *n)
+{
+	return j->ops->adopt(j, pid, judge, ctx, n);
 }
 
 bool jail_has_members(struct jail *j)

@@ -20,6 +20,11 @@ struct jail;
  * (jail_open, below) or the agentlock service (jail_connect, svcclient.h).
  * launch.c and run.c see only the jail_* calls.
  */
+/* Judges a running process before jail_adopt takes it (st: its
+ * /proc/PID/status; root: the one named, not a descendant): 0 to take it, 1
+ * to leave it and what it started out, -EPERM to refuse the adoption. */
+typedef int (*jail_judge_fn)(pid_t pid, bool root, const char *st, void *ctx);
+
 struct jail_ops {
 	int (*install)(struct jail *j, const struct policy *p, char *err, size_t errlen);
 	int (*own_socket)(struct jail *j, int fd);
@@ -30,6 +35,7 @@ struct jail_ops {
 	bool (*is_member)(struct jail *j, pid_t pid);
 	bool (*has_members)(struct jail *j);
 	int (*for_each_member)(struct jail *j, int (*fn)(pid_t pid, void *ctx), void *ctx);
+	int (*adopt)(struct jail *j, pid_t pid, jail_judge_fn judge, void *ctx, int *n);
 	void (*read_counters)(struct jail *j, uint64_t out[]);
 	int (*flush)(struct jail *j);
 	void (*close)(struct jail *j);
@@ -93,6 +99,17 @@ int jail_activate(struct jail *j, pid_t pid);
 int jail_for_each_member(struct jail *j, int (*fn)(pid_t pid, void *ctx), void *ctx);
 bool jail_is_member(struct jail *j, pid_t pid);
 bool jail_has_members(struct jail *j);
+/*
+ * agentlock attach: puts the running process pid and its descendants in the
+ * jail, enrolled and active at once (they run already), each after judge
+ * (NULL: all), rescanning until a pass finds no new descendant (forks after
+ * a parent's enrolment join by themselves). *n grows by the processes taken.
+ * 0; -ESRCH: pid is not a running process; -EAGAIN: the tree forks faster
+ * than it can be followed; -EPERM: judge (or the service, which judges for
+ * its clients and says why on stderr) refused; -errno. A first adoption
+ * that fails leaves no member behind.
+ */
+int jail_adopt(struct jail *j, pid_t pid, jail_judge_fn judge, void *ctx, int *n);
 
 void jail_read_counters(struct jail *j, uint64_t out[]);
 /* Events that wait elsewhere (the service's ring) brought to the reader. */

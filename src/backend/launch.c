@@ -1019,35 +1019,6 @@ static long proc_field(pid_t pid, const char *name)
 	return procstatus_field(buf, name, &v, 1) == 1 ? v : -1;
 }
 
-/* The processes whose parent is a member and that are not yet: enrolled
- * and activated. Returns how many, or -errno. */
-static int adopt_children(struct jail *j)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	int n = 0;
-
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		char buf[1024];
-		pid_t pid = (pid_t)atoi(de->d_name);
-		long ppid;
-
-		if (pid <= 0 || jail_is_member(j, pid) || procstatus_read(pid, buf, sizeof(buf)))
-			continue;
-		if (procstatus_gone(buf))
-			continue; /* a zombie: its pid is not a process to hold */
-		if (procstatus_field(buf, "PPid:", &ppid, 1) != 1 || ppid <= 0 ||
-		    !jail_is_member(j, (pid_t)ppid))
-			continue;
-		if (jail_enroll(j, pid) == 0 && jail_activate(j, pid) == 0)
-			n++;
-	}
-	closedir(d);
-	return n;
-}
-
 /* Whether pid is agentlock or a process it runs under (its shell, tmux, sshd, init). */
 static bool runs_agentlock(pid_t pid)
 {
@@ -1062,30 +1033,6 @@ static bool runs_agentlock(pid_t pid)
 	return false;
 }
 
-/* Enrols pid if it is a running process no one enrolled yet: 1, else 0 or -errno. */
-static int adopt_one(struct jail *j, pid_t pid)
-{
-	int rc;
-
-	if (jail_is_member(j, pid) || proc_field(pid, "Tgid:") != pid ||
-	    proc_field(pid, "State:") != 1)
-		return 0;
-	rc = jail_enroll(j, pid);
-	if (rc)
-		return rc;
-	return jail_activate(j, pid) ? -errno : 1;
-}
-
-/* Until a pass finds none: a child forked before its parent joined. */
-static int adopt_descendants(struct jail *j, int *n)
-{
-	int rc, pass;
-
-	for (pass = 0; pass < 64 && (rc = adopt_children(j)) > 0; pass++)
-		*n += rc;
-	return rc < 0 ? rc : pass == 64 ? -EAGAIN : 0;
-}
-
 /* The attached cgroup's processes no one holds yet, and their descendants:
  * the number that joined, or -errno. */
 static int adopt_cgroup(struct launch *l)
@@ -1095,15 +1042,13 @@ static int adopt_cgroup(struct launch *l)
 	int rc = cgroup_procs(l->cgroup_fd, &pids, &npids), n = 0, one;
 
 	for (i = 0; !rc && i < npids; i++) {
-		if (runs_agentlock(pids[i]))
+		if (runs_agentlock(pids[i]) || jail_is_member(l->j, pids[i]))
 			continue; /* moved in after the attach: never the one who watches */
-		one = adopt_one(l->j, pids[i]);
-		if (one > 0)
-			n++;
+		one = jail_adopt(l->j, pids[i], NULL, NULL, &n);
+		if (one && one != -ESRCH)
+			rc = one;
 	}
 	free(pids);
-	if (!rc && n)
-		rc = adopt_descendants(l->j, &n);
 	return rc ? rc : n;
 }
 
@@ -1140,25 +1085,30 @@ int launch_adopt(struct launch *l, struct loop *lp, struct jail *j, const pid_t 
 		}
 	*n = 0;
 	for (i = 0; i < npids; i++) {
-		rc = adopt_one(j, pids[i]);
-		if (rc < 0) {
-			snprintf(err, errlen, "cannot put process %d into the cell: %s", (int)pids[i],
-				 strerror(-rc));
-			return AL_EXIT_BPF;
+		if (jail_is_member(j, pids[i]))
+			continue; /* a descendant of one taken before it */
+		rc = jail_adopt(j, pids[i], NULL, NULL, n);
+		if (rc == -ESRCH && npids > 1)
+			continue; /* ended since the cgroup was read */
+		if (rc == -ESRCH) {
+			snprintf(err, errlen, "process %d is not a running process (a thread, a "
+				 "zombie, or gone)", (int)pids[i]);
+			return AL_EXIT_USAGE;
 		}
-		*n += rc;
+		if (rc == -EAGAIN) {
+			snprintf(err, errlen, "cannot hold the whole tree of process %d: it forks "
+				 "faster than it can be followed", (int)pids[i]);
+			return AL_EXIT_LAUNCH;
+		}
+		if (rc) {
+			snprintf(err, errlen, "cannot put process %d into the cell: %s", (int)pids[i],
+				 rc == -EPERM ? "refused (the reason is above)" : strerror(-rc));
+			return rc == -EPERM ? AL_EXIT_SERVICE : AL_EXIT_BPF;
+		}
 	}
 	if (!*n) {
-		snprintf(err, errlen, npids == 1 ? "process %d is not a running process (a thread, "
-			 "a zombie, or gone)" : "none of the %d processes is running any more",
-			 npids == 1 ? (int)pids[0] : (int)npids);
+		snprintf(err, errlen, "none of the %d processes is running any more", (int)npids);
 		return AL_EXIT_USAGE;
-	}
-	rc = adopt_descendants(j, n);
-	if (rc) {
-		snprintf(err, errlen, "cannot hold the whole tree: %s",
-			 rc == -EAGAIN ? "it forks faster than it can be followed" : strerror(-rc));
-		return AL_EXIT_LAUNCH;
 	}
 	l->end_timer = loop_add_timer(lp, END_TICK_NS, end_tick, l);
 	return l->end_timer < 0 ? AL_EXIT_INTERNAL : 0;

@@ -278,6 +278,33 @@ static int svc_activate(struct jail *j, pid_t pid)
 	return rc ? -1 : 0;
 }
 
+/* A running tree of the caller's: the service judges and takes it. */
+static int svc_adopt(struct jail *j, pid_t pid, jail_judge_fn judge, void *ctx, int *n)
+{
+	struct svc_adopted a;
+	struct svc_hdr *h;
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0), rc;
+
+	(void)judge; /* the service's own judgement is the one that counts */
+	(void)ctx;
+	if (fd < 0)
+		return errno == ESRCH ? -ESRCH : -errno;
+	rc = rpc(j->svc_fd, SVC_ADOPT, NULL, 0, fd, rbuf, &h, NULL);
+	close(fd);
+	if (rc > 0) { /* refused: the service says why */
+		fprintf(stderr, "agentlock: the agentlock service refused to attach: %.*s\n",
+			(int)h->len, (const char *)(h + 1));
+		return -EPERM;
+	}
+	if (rc)
+		return rc;
+	if (h->len < sizeof(a))
+		return -EPROTO;
+	memcpy(&a, h + 1, sizeof(a));
+	*n += (int)a.n;
+	return 0;
+}
+
 static bool svc_is_member(struct jail *j, pid_t pid)
 {
 	uint32_t p = (uint32_t)pid;
@@ -384,6 +411,7 @@ static const struct jail_ops service_ops = {
 	.canary = svc_canary,
 	.activate = svc_activate,
 	.is_member = svc_is_member,
+	.adopt = svc_adopt,
 	.has_members = svc_has_members,
 	.for_each_member = svc_for_each_member,
 	.read_counters = svc_read_counters,

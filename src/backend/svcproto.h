@@ -41,7 +41,11 @@ enum svc_type {
 	 * loaded here for a client without root (then ENROL, STREAM, COUNTERS,
 	 * FLUSH and CLOSE act on it; its records go out raw, as observe.c reads them). */
 	SVC_OBSERVE,
-	SVC_TYPE_MAX = SVC_OBSERVE,
+	/* agentlock attach by a user: the pidfd of a running process of the
+	 * caller's that has set no_new_privs -> struct svc_adopted; it and its
+	 * descendants join the cell at once (no canary: they run already). */
+	SVC_ADOPT,
+	SVC_TYPE_MAX = SVC_ADOPT,
 };
 
 /* Every message starts so. A reply's status: 0, -errno, or an AL_EXIT_* code
@@ -85,6 +89,10 @@ struct svc_canary {
 struct svc_stream {
 	uint8_t on, granted;
 	uint8_t pad[6];
+};
+
+struct svc_adopted {
+	uint32_t n; /* processes taken: the one named and its descendants */
 };
 
 struct svc_members {

@@ -96,7 +96,7 @@ static const struct command commands[] = {
 	{ CLI_REPORT, "report", report_cmd, "a recorded session summarised (text, json, markdown, html)" },
 	{ CLI_WATCH, "watch", watch_cmd, "the dashboard of a session running elsewhere" },
 	{ CLI_ATTACH, "attach PID|--cgroup PATH DIR", run_cmd,
-	  "confine a running process and its descendants, or a cgroup's (root, BPF-LSM)" },
+	  "confine a running process and its descendants, or a cgroup's (BPF-LSM)" },
 	{ CLI_DAEMON, "daemon", daemon_cmd,
 	  "the agentlock service (root): cells under BPF-LSM for users without sudo" },
 	{ CLI_STATS, "stats", stats_cmd, "the agentlock service's metrics (Prometheus text)" },

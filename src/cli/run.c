@@ -1337,10 +1337,10 @@ static int prepare_attach(struct run *r)
 	size_t i;
 
 	r->attach_cgfd = -1;
-	if (geteuid() != 0) {
+	if (geteuid() != 0 && r->cli.attach_cgroup) {
 		snprintf(r->err, sizeof(r->err),
-			 "agentlock attach needs root: only BPF-LSM can confine a process that is "
-			 "already running, and its programs load as root (run it with sudo)");
+			 "agentlock attach --cgroup needs root: a cgroup may hold processes of "
+			 "other users (run it with sudo)");
 		return AL_EXIT_NOT_ROOT;
 	}
 	if (r->cli.backend == BACKEND_LANDLOCK) {
@@ -1391,6 +1391,11 @@ static int prepare_attach(struct run *r)
 	argv[argc] = NULL;
 	r->cli.argv = argv;
 	r->cli.argc = argc;
+	if (geteuid() != 0 && st.st_uid != getuid()) {
+		snprintf(r->err, sizeof(r->err), "process %d is not yours (it runs as uid %u): "
+			 "attach it as root (sudo agentlock attach)", (int)pid, (unsigned)st.st_uid);
+		return AL_EXIT_NOT_ROOT;
+	}
 	snprintf(uid, sizeof(uid), "%u", (unsigned)st.st_uid);
 	if (!r->cli.user)
 		r->cli.user = uid;
@@ -1426,6 +1431,16 @@ static int start(struct run *r)
 		rc = take_sudo_env(r);
 	if (rc)
 		return rc;
+	/* Without root, only the service can take a running process of the
+	 * caller's (and judges it: its uid alone, no_new_privs). */
+	if (r->cli.cmd == CLI_ATTACH && geteuid() != 0 && !r->service) {
+		snprintf(r->err, sizeof(r->err),
+			 "agentlock attach needs root, or the agentlock service for a process of "
+			 "your own that has set no_new_privs: only BPF-LSM can confine a process "
+			 "that is already running (run it with sudo, or start the service: sudo "
+			 "systemctl enable --now agentlockd)");
+		return AL_EXIT_NOT_ROOT;
+	}
 	/* An attached tree keeps the namespaces it runs in: the /tmp rules of a
 	 * cell without its own. */
 	if (cellns_prepare(&r->ns, geteuid() == 0 && r->cli.cmd != CLI_ATTACH, r->err,

@@ -838,6 +838,120 @@ static int do_enrol(struct cell *c, const struct svc_hdr *h, int fd)
 	return reply(c, h->type, 0, NULL, 0, -1);
 }
 
+/* What the service's judgement of an adopted tree says, for the refusal. */
+struct adopt_judge {
+	struct cell *c;
+	char why[256];
+};
+
+/* Whether pid is the client or a process it runs under (the cell would hold
+ * the one who asked). */
+static bool runs_client(const struct cell *c, pid_t pid)
+{
+	char st[4096];
+	long ppid;
+	pid_t a = c->peer.pid;
+	int hops;
+
+	for (hops = 0; a > 1 && hops < 4096; hops++) {
+		if (a == pid)
+			return true;
+		if (procstatus_read(a, st, sizeof(st)) ||
+		    procstatus_field(st, "PPid:", &ppid, 1) != 1)
+			return false;
+		a = (pid_t)ppid;
+	}
+	return false;
+}
+
+/*
+ * A running process of the caller's (attach): its uid in every slot, no
+ * capabilities, no_new_privs set (so nothing it runs can gain privileges
+ * under a policy its author did not expect), in no cell. A descendant in
+ * another cell is that cell's, and left out with what it started.
+ */
+static int judge_adopted(pid_t pid, bool root, const char *st, void *ctx)
+{
+	struct adopt_judge *a = ctx;
+	const struct cell *c = a->c;
+	const char *cap = strstr(st, "\nCapEff:\t");
+	long v[4];
+	int i;
+
+	for (i = 0; i < SVC_MAX_CELLS; i++) {
+		struct cell *o = &S.cells[i];
+
+		if (o->used && o->opened && jail_active(&o->jail) && jail_is_member(&o->jail, pid)) {
+			if (!root)
+				return 1;
+			snprintf(a->why, sizeof(a->why), "process %d is in a cell already", (int)pid);
+			return -EPERM;
+		}
+	}
+	if (procstatus_field(st, "Uid:", v, 4) != 4 || v[0] != (long)c->peer.uid ||
+	    v[1] != (long)c->peer.uid || v[2] != (long)c->peer.uid || v[3] != (long)c->peer.uid) {
+		snprintf(a->why, sizeof(a->why), "process %d does not run as uid %u alone: attach "
+			 "it as root (sudo agentlock attach)", (int)pid, (unsigned)c->peer.uid);
+		return -EPERM;
+	}
+	if (!cap || strspn(cap + 9, "0") != strcspn(cap + 9, "\n")) {
+		snprintf(a->why, sizeof(a->why), "process %d has capabilities: attach it as root "
+			 "(sudo agentlock attach)", (int)pid);
+		return -EPERM;
+	}
+	if (procstatus_field(st, "NoNewPrivs:", v, 1) != 1 || v[0] != 1) {
+		snprintf(a->why, sizeof(a->why), "process %d has not set no_new_privs, so a "
+			 "program it runs could gain privileges under this cell: start it with "
+			 "no_new_privs (setpriv --no-new-privs, systemd's NoNewPrivileges=yes), or "
+			 "attach it as root (sudo agentlock attach)", (int)pid);
+		return -EPERM;
+	}
+	if (root && runs_client(c, pid)) {
+		snprintf(a->why, sizeof(a->why), "process %d runs agentlock itself (it is this "
+			 "agentlock or one of its ancestors): attach to the agent's own process",
+			 (int)pid);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* agentlock attach by a user: the named process and its tree join at once. */
+static int do_adopt(struct cell *c, const struct svc_hdr *h, int fd)
+{
+	struct adopt_judge a = { .c = c };
+	struct svc_adopted out = { 0 };
+	int rc, n = 0;
+	pid_t pid;
+
+	if (!c->installed || c->observing || c->child)
+		return refuse(c, h->type, AL_EXIT_SERVICE, "adopt comes once, after install");
+	pid = fd >= 0 && fd_kind(fd) == FD_PIDFD ? pidfd_pid(fd) : -1;
+	if (pid <= 0)
+		return refuse(c, h->type, AL_EXIT_SERVICE, "adopt wants a process's pidfd");
+	rc = jail_adopt(&c->jail, pid, judge_adopted, &a, &n);
+	if (rc == -EPERM)
+		return refuse(c, h->type, AL_EXIT_SERVICE, "%s",
+			      a.why[0] ? a.why : "the process cannot be taken");
+	if (rc == -ESRCH)
+		return refuse(c, h->type, AL_EXIT_SERVICE, "process %d is not a running process "
+			      "(a thread, a zombie, or gone)", (int)pid);
+	if (rc == -EAGAIN)
+		return refuse(c, h->type, AL_EXIT_SERVICE, "process %d forks faster than its "
+			      "tree can be followed", (int)pid);
+	if (rc)
+		return reply(c, h->type, rc, NULL, 0, -1);
+	/* The pid judged is still the process the pidfd names, and not ending. */
+	if (!still_there(fd, pid)) {
+		__u32 key = (__u32)pid;
+
+		bpf_map_delete_elem(c->jail.jailed_fd, &key);
+		return refuse(c, h->type, AL_EXIT_SERVICE, "process %d ended", (int)pid);
+	}
+	c->child = pid;
+	out.n = (uint32_t)n;
+	return reply(c, h->type, 0, &out, sizeof(out), -1);
+}
+
 static int do_canary(struct cell *c, const struct svc_hdr *h)
 {
 	struct svc_canary out = { 0 };
@@ -1087,6 +1201,8 @@ static int serve(struct cell *c, const struct svc_hdr *h, int fd)
 		return do_install(c, h, fd, c->audit);
 	case SVC_ENROL:
 		return do_enrol(c, h, fd);
+	case SVC_ADOPT:
+		return do_adopt(c, h, fd);
 	case SVC_CANARY:
 		return do_canary(c, h);
 	case SVC_ACTIVATE:

@@ -280,10 +280,6 @@ rc=$?
 	ok "attach --cgroup of an empty cgroup: exit 2, nothing to attach to" ||
 	fail "attach --cgroup empty" "rc=$rc $(cat $OUT/attach-empty.err)"
 rmdir /sys/fs/cgroup/al-empty $CG/step $CG 2>/dev/null
-su agent -c "agentlock attach $LOOP $P" >/dev/null 2>"$OUT/attach-user.err"
-rc=$?
-[ "$rc" = 120 ] && grep -q "needs root" "$OUT/attach-user.err" &&
-	ok "attach without root: exit 120, says why" || fail "attach as a user" "rc=$rc $(cat $OUT/attach-user.err)"
 
 # The service's metrics: what its cells counted, by profile (Prometheus text).
 mkdir -p $H/.ssh && echo "AL-KEY" >$H/.ssh/id_test && chown -R agent:agent $H/.ssh && chmod 600 $H/.ssh/id_test
@@ -304,5 +300,55 @@ wait $SVC
 grep -qx 'agentlock_blocked_total{profile="default"} 2' /tmp/metrics.prom 2>/dev/null && [ ! -e /tmp/metrics.prom.tmp ] &&
 	ok "--metrics-file holds the same figures, written whole" ||
 	fail "metrics file" "$(ls -l /tmp/metrics.prom* 2>&1; grep -v '^#' /tmp/metrics.prom 2>/dev/null | head -5)"
+
+# agentlock attach by the user, through the service: a loop of their own
+# started with no_new_privs (as systemd's NoNewPrivileges=yes starts one) is
+# held, reported in their own log; one without it, or root's, is refused
+# with the reason; --cgroup needs root. (The metrics' check stopped the service.)
+start_service
+rm -f $P/uloop.pid $P/uloop.out
+su agent -c "cd $P && exec al-attack nnp-exec sh -c 'echo \$\$ >uloop.pid; while :; do cat /etc/login.defs >>uloop.out 2>/dev/null; sleep 0.2; done'" &
+for _ in $(seq 50); do [ -s $P/uloop.pid ] && break; sleep 0.1; done
+sleep 0.5
+before=$(grep -c PASS_MAX_DAYS $P/uloop.out 2>/dev/null)
+su agent -c "exec agentlock attach $(cat $P/uloop.pid) --log $OUT/uattach.log $P" >"$OUT/uattach.out" 2>"$OUT/uattach.err" &
+UATT=$!
+for _ in $(seq 100); do grep -q "attached to process" "$OUT/uattach.err" 2>/dev/null && break; sleep 0.1; done
+: >$P/uloop.out
+sleep 2
+after=$(grep -c PASS_MAX_DAYS $P/uloop.out 2>/dev/null)
+kill "$(cat $P/uloop.pid)"
+i=0
+while kill -0 $UATT 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait $UATT
+arc=$?
+if [ "${before:-0}" -gt 0 ] && [ "${after:-1}" = 0 ] && [ "$arc" = 0 ] &&
+	[ "$(stat -c %U "$OUT/uattach.log" 2>/dev/null)" = agent ] &&
+	has "$OUT/uattach.log" '.path=="/etc/login.defs" and .verdict=="blocked" and .comm=="cat"' &&
+	has "$OUT/uattach.log" '.type=="summary" and .backend=="bpf-lsm"'; then
+	ok "a user attaches their own no_new_privs loop through the service: refused and reported in their log ($before before, 0 after)"
+else
+	fail "attach as a user" "before=$before after=$after rc=$arc $(head -3 $OUT/uattach.err)"
+fi
+su agent -c "exec sh -c 'echo \$\$ >$P/plain.pid; exec sleep 30'" &
+for _ in $(seq 50); do [ -s $P/plain.pid ] && break; sleep 0.1; done
+su agent -c "agentlock attach $(cat $P/plain.pid) $P" >/dev/null 2>"$OUT/attach-nnp.err"
+rc=$?
+kill -0 "$(cat $P/plain.pid)" 2>/dev/null && alive=yes || alive=no
+kill "$(cat $P/plain.pid)" 2>/dev/null
+[ "$rc" = 119 ] && [ "$alive" = yes ] && grep -q "has not set no_new_privs" "$OUT/attach-nnp.err" &&
+	ok "a user's process without no_new_privs: refused by the service (exit 119, says how), left running" ||
+	fail "attach without nnp" "rc=$rc alive=$alive $(cat $OUT/attach-nnp.err)"
+sleep 30 &
+ROOTS=$!
+su agent -c "agentlock attach $ROOTS $P" >/dev/null 2>"$OUT/attach-user.err"
+rc=$?
+kill $ROOTS
+[ "$rc" = 120 ] && grep -q "is not yours" "$OUT/attach-user.err" &&
+	ok "a user attaching root's process: exit 120, says why" || fail "attach root's as a user" "rc=$rc $(cat $OUT/attach-user.err)"
+su agent -c "agentlock attach --cgroup al-runner $P" >/dev/null 2>"$OUT/attach-ucg.err"
+rc=$?
+[ "$rc" = 120 ] && grep -q "attach --cgroup needs root" "$OUT/attach-ucg.err" &&
+	ok "attach --cgroup without root: exit 120, says why" || fail "attach --cgroup as a user" "rc=$rc $(cat $OUT/attach-ucg.err)"
 sed 's/^/# svc: /' "$SVCLOG" | tail -n 12
 finish

@@ -808,6 +808,29 @@ static int enrol_observed(struct cell *c, const struct svc_hdr *h, int fd, pid_t
 	return reply(c, h->type, 0, NULL, 0, -1);
 }
 
+static int release_member(pid_t pid, void *ctx)
+{
+	struct cell *c = ctx;
+	__u32 key = (__u32)pid;
+
+	bpf_map_delete_elem(c->jail.jailed_fd, &key);
+	return 0;
+}
+
+/* ENROL and ADOPT, once their processes are in: the pid judged is still the
+ * process the pidfd names, and not ending; else every member goes out again
+ * (the cell had none before). */
+static int taken(struct cell *c, const struct svc_hdr *h, int fd, pid_t pid, const void *out,
+		 size_t len)
+{
+	if (!still_there(fd, pid)) {
+		jail_for_each_member(&c->jail, release_member, c);
+		return refuse(c, h->type, AL_EXIT_SERVICE, "process %d ended", (int)pid);
+	}
+	c->child = pid;
+	return reply(c, h->type, 0, out, len, -1);
+}
+
 static int do_enrol(struct cell *c, const struct svc_hdr *h, int fd)
 {
 	char why[256];
@@ -828,14 +851,7 @@ static int do_enrol(struct cell *c, const struct svc_hdr *h, int fd)
 	rc = jail_enroll(&c->jail, pid);
 	if (rc)
 		return reply(c, h->type, rc, NULL, 0, -1);
-	if (!still_there(fd, pid)) {
-		__u32 key = (__u32)pid;
-
-		bpf_map_delete_elem(c->jail.jailed_fd, &key);
-		return refuse(c, h->type, AL_EXIT_SERVICE, "process %d ended", (int)pid);
-	}
-	c->child = pid;
-	return reply(c, h->type, 0, NULL, 0, -1);
+	return taken(c, h, fd, pid, NULL, 0);
 }
 
 /* What the service's judgement of an adopted tree says, for the refusal. */
@@ -940,16 +956,8 @@ static int do_adopt(struct cell *c, const struct svc_hdr *h, int fd)
 			      "tree can be followed", (int)pid);
 	if (rc)
 		return reply(c, h->type, rc, NULL, 0, -1);
-	/* The pid judged is still the process the pidfd names, and not ending. */
-	if (!still_there(fd, pid)) {
-		__u32 key = (__u32)pid;
-
-		bpf_map_delete_elem(c->jail.jailed_fd, &key);
-		return refuse(c, h->type, AL_EXIT_SERVICE, "process %d ended", (int)pid);
-	}
-	c->child = pid;
 	out.n = (uint32_t)n;
-	return reply(c, h->type, 0, &out, sizeof(out), -1);
+	return taken(c, h, fd, pid, &out, sizeof(out));
 }
 
 static int do_canary(struct cell *c, const struct svc_hdr *h)

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <arpa/inet.h>
 #include <linux/bpf.h>
@@ -74,6 +75,20 @@ static int nnp_exec_cmd(char **argv)
 	}
 	execvp(argv[0], argv);
 	perror("nnp-exec");
+	return 127;
+}
+
+/* exec-as UID GID CMD [ARGS...] (root): CMD as UID with GID alone and
+ * no_new_privs, as a unit's User= and Group= would start it. */
+static int exec_as_cmd(uid_t uid, gid_t gid, char **argv)
+{
+	if (setgroups(0, NULL) || setgid(gid) || setuid(uid) ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		perror("exec-as");
+		return 1;
+	}
+	execvp(argv[0], argv);
+	perror("exec-as");
 	return 127;
 }
 
@@ -1817,6 +1832,8 @@ int main(int argc, char **argv)
 		return cat_path(argv[2]);
 	if (!strcmp(c, "nnp-exec") && argc >= 3)
 		return nnp_exec_cmd(&argv[2]);
+	if (!strcmp(c, "exec-as") && argc >= 5)
+		return exec_as_cmd((uid_t)atoi(argv[2]), (gid_t)atoi(argv[3]), &argv[4]);
 	if (!strcmp(c, "memfd-exec") && argc >= 4)
 		return memfd_exec_cmd(argv[2], &argv[3]);
 	if (!strcmp(c, "listen") && argc == 4)

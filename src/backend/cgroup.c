@@ -552,12 +552,21 @@ int cgroup_open_attached(const char *path, char *resolved, size_t rlen, char *er
 			close(fd);
 		return -1;
 	}
+	/* The root of a cgroup2 hierarchy mounted elsewhere (cgroup v1's
+	 * .../unified) has no cgroup.type either: it holds the machine too. */
+	if (faccessat(fd, "cgroup.type", F_OK, 0) && errno == ENOENT) {
+		snprintf(err, errlen, "'%.1024s' is the root of a cgroup hierarchy, which holds the "
+			 "whole machine: attach --cgroup takes a cgroup below it", real);
+		close(fd);
+		return -1;
+	}
 	snprintf(resolved, rlen, "%s", real);
 	return fd;
 }
 
-/* Depth of nested cgroups followed: deeper ones are a machine's mistake. */
-#define CGROUP_PROCS_DEPTH 32
+/* Depth of nested cgroups followed (each level holds a descriptor); a
+ * deeper one is an error, said, while the rest is still read. */
+#define CGROUP_PROCS_DEPTH 256
 
 static int procs_at(int dirfd, pid_t **pids, size_t *n, int depth)
 {
@@ -565,7 +574,7 @@ static int procs_at(int dirfd, pid_t **pids, size_t *n, int depth)
 	FILE *f;
 	DIR *d;
 	struct dirent *de;
-	int fd, rc = 0;
+	int fd, rc = 0, err = 0;
 
 	if (depth > CGROUP_PROCS_DEPTH)
 		return -ELOOP;
@@ -600,18 +609,23 @@ static int procs_at(int dirfd, pid_t **pids, size_t *n, int depth)
 	while (!rc && (de = readdir(d))) {
 		int sub;
 
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+		int sub_rc;
+
+		/* Only "." and "..": a cgroup may be named ".x". */
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		sub = openat(dirfd, de->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub < 0)
 			continue; /* removed meanwhile */
-		rc = procs_at(sub, pids, n, depth + 1);
+		sub_rc = procs_at(sub, pids, n, depth + 1);
 		close(sub);
-		if (rc == -ENOENT)
-			rc = 0;
+		if (sub_rc == -ENOMEM)
+			rc = sub_rc;
+		else if (sub_rc && sub_rc != -ENOENT && !err)
+			err = sub_rc; /* the rest is still read */
 	}
 	closedir(d);
-	return rc;
+	return rc ? rc : err;
 }
 
 int cgroup_procs(int dirfd, pid_t **pids, size_t *n)

@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <sys/utsname.h>
@@ -1054,6 +1055,17 @@ static int direct_flush(struct jail *j)
 	return 0;
 }
 
+/* A member out again: its key, and the count the fork limit reads. */
+static int direct_release(struct jail *j, pid_t pid)
+{
+	__u32 key = (__u32)pid;
+
+	if (bpf_map_delete_elem(j->jailed_fd, &key))
+		return -errno;
+	__sync_fetch_and_sub(&j->bss->jail_count, 1);
+	return 0;
+}
+
 /* Whether pid is a whole, running process not in this jail yet. */
 static bool adoptable(struct jail *j, pid_t pid, char *st, size_t len)
 {
@@ -1063,24 +1075,35 @@ static bool adoptable(struct jail *j, pid_t pid, char *st, size_t len)
 	       !procstatus_gone(st) && procstatus_field(st, "Tgid:", &v, 1) == 1 && v == pid;
 }
 
-/* Judged, enrolled and activated: 1; left out: 0; -errno. */
+/*
+ * Judged, enrolled and activated: 1; left out by the judge: 0; -ESRCH: not
+ * a running process, or it ended while it was taken (a process whose exit
+ * tracepoint passed before its key went in would leave the key behind for
+ * the next process with its pid, so the pidfd taken first must still reach
+ * it, not exiting, once the key is in); -errno.
+ */
 static int adopt_one(struct jail *j, pid_t pid, bool root, jail_judge_fn judge, void *ctx,
-		     const char *st)
+		     char *st, size_t len)
 {
-	__u32 key = (__u32)pid;
-	int rc = judge ? judge(pid, root, st, ctx) : 0;
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0), rc;
 
-	if (rc)
-		return rc > 0 ? 0 : rc;
-	rc = direct_enroll(j, pid);
-	if (rc)
-		return rc;
-	if (direct_activate(j, pid)) {
+	if (pfd < 0)
+		return errno == ESRCH || errno == EINVAL ? -ESRCH : -errno;
+	rc = adoptable(j, pid, st, len) ? 0 : -ESRCH;
+	if (!rc && judge)
+		rc = judge(pid, root, st, ctx);
+	if (!rc)
+		rc = direct_enroll(j, pid);
+	if (!rc && direct_activate(j, pid)) {
 		rc = -errno;
-		bpf_map_delete_elem(j->jailed_fd, &key);
-		return rc;
+		direct_release(j, pid);
 	}
-	return 1;
+	if (!rc && (syscall(SYS_pidfd_send_signal, pfd, 0, NULL, 0) || procstatus_exiting(pid))) {
+		direct_release(j, pid);
+		rc = -ESRCH;
+	}
+	close(pfd);
+	return rc == 0 ? 1 : rc > 0 ? 0 : rc;
 }
 
 /* The processes whose parent is a member and that are not yet, adopted: how
@@ -1102,20 +1125,18 @@ static int adopt_children(struct jail *j, jail_judge_fn judge, void *ctx)
 		    procstatus_field(st, "PPid:", &ppid, 1) != 1 || ppid <= 0 ||
 		    !jail_is_member(j, (pid_t)ppid))
 			continue;
-		rc = adopt_one(j, pid, false, judge, ctx, st);
+		rc = adopt_one(j, pid, false, judge, ctx, st, sizeof(st));
+		if (rc == -ESRCH || rc == -EEXIST)
+			rc = 0; /* ended, or a member by its own fork meanwhile */
 		n += rc > 0;
 	}
 	closedir(d);
 	return rc < 0 ? rc : n;
 }
 
-/* Every member out again: an adoption refused halfway leaves none behind. */
 static int release_member(pid_t pid, void *ctx)
 {
-	struct jail *j = ctx;
-	__u32 key = (__u32)pid;
-
-	bpf_map_delete_elem(j->jailed_fd, &key);
+	direct_release(ctx, pid);
 	return 0;
 }
 
@@ -1125,9 +1146,9 @@ static int direct_adopt(struct jail *j, pid_t pid, jail_judge_fn judge, void *ct
 	bool fresh = !direct_has_members(j);
 	int rc, pass;
 
-	if (!adoptable(j, pid, st, sizeof(st)))
-		return jail_is_member(j, pid) ? 0 : -ESRCH;
-	rc = adopt_one(j, pid, true, judge, ctx, st);
+	if (jail_is_member(j, pid))
+		return 0;
+	rc = adopt_one(j, pid, true, judge, ctx, st, sizeof(st));
 	if (rc <= 0)
 		return rc ? rc : -EPERM;
 	*n += 1;
@@ -1136,6 +1157,7 @@ static int direct_adopt(struct jail *j, pid_t pid, jail_judge_fn judge, void *ct
 		*n += rc;
 	if (!rc && pass == 64)
 		rc = -EAGAIN;
+	/* An adoption refused halfway leaves none behind. */
 	if (rc && fresh)
 		direct_for_each_member(j, release_member, j);
 	return rc;
@@ -1152,6 +1174,7 @@ static const struct jail_ops direct_ops = {
 	.has_members = direct_has_members,
 	.for_each_member = direct_for_each_member,
 	.adopt = direct_adopt,
+	.release = direct_release,
 	.read_counters = direct_read_counters,
 	.flush = direct_flush,
 	.close = direct_close,
@@ -1197,6 +1220,11 @@ bool jail_is_member(struct jail *j, pid_t pid)
 int jail_adopt(struct jail *j, pid_t pid, jail_judge_fn judge, void *ctx, int *n)
 {
 	return j->ops->adopt(j, pid, judge, ctx, n);
+}
+
+int jail_release(struct jail *j, pid_t pid)
+{
+	return j->ops->release(j, pid);
 }
 
 bool jail_has_members(struct jail *j)

@@ -36,6 +36,7 @@ struct jail_ops {
 	bool (*has_members)(struct jail *j);
 	int (*for_each_member)(struct jail *j, int (*fn)(pid_t pid, void *ctx), void *ctx);
 	int (*adopt)(struct jail *j, pid_t pid, jail_judge_fn judge, void *ctx, int *n);
+	int (*release)(struct jail *j, pid_t pid);
 	void (*read_counters)(struct jail *j, uint64_t out[]);
 	int (*flush)(struct jail *j);
 	void (*close)(struct jail *j);
@@ -110,6 +111,9 @@ bool jail_has_members(struct jail *j);
  * that fails leaves no member behind.
  */
 int jail_adopt(struct jail *j, pid_t pid, jail_judge_fn judge, void *ctx, int *n);
+/* Takes pid out of the jail again (an attach that failed halfway): 0, or
+ * -errno (-EOPNOTSUPP through the service, which rolls back by itself). */
+int jail_release(struct jail *j, pid_t pid);
 
 void jail_read_counters(struct jail *j, uint64_t out[]);
 /* Events that wait elsewhere (the service's ring) brought to the reader. */

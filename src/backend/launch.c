@@ -737,12 +737,8 @@ static int adopt_cgroup(struct launch *l); /* attach --cgroup: who joined since 
 static int check_tree(struct launch *l)
 {
 	reap(l, l->s, &l->main_done);
-	if (l->cgroup_fd >= 0 && l->kill_timer < 0) {
-		int joined = adopt_cgroup(l);
-
-		if (joined > 0)
-			l->cgroup_joined += (unsigned long)joined;
-	}
+	if (l->cgroup_fd >= 0 && l->kill_timer < 0)
+		adopt_cgroup(l);
 	if ((!l->j || !jail_has_members(l->j)) && (l->adopted || waitpid(-1, NULL, WNOHANG) < 0)) {
 		/* The whole tree is gone. */
 		l->gone = true;
@@ -1041,15 +1037,28 @@ static int adopt_cgroup(struct launch *l)
 	size_t npids = 0, i;
 	int rc = cgroup_procs(l->cgroup_fd, &pids, &npids), n = 0, one;
 
-	for (i = 0; !rc && i < npids; i++) {
-		if (runs_agentlock(pids[i]) || jail_is_member(l->j, pids[i]))
+	/* What was read is taken even when a part of the tree could not be. */
+	for (i = 0; i < npids; i++) {
+		if (jail_is_member(l->j, pids[i]) || runs_agentlock(pids[i]))
 			continue; /* moved in after the attach: never the one who watches */
 		one = jail_adopt(l->j, pids[i], NULL, NULL, &n);
-		if (one && one != -ESRCH)
+		if (one && one != -ESRCH && !rc)
 			rc = one;
 	}
 	free(pids);
-	return rc ? rc : n;
+	if (rc && !l->cgroup_warned) {
+		l->cgroup_warned = true;
+		fprintf(stderr, "agentlock: warning: the attached cgroup could not be read whole "
+			"or a process in it taken (%s): what was read is held; a process started "
+			"there later may be missed\n", strerror(-rc));
+	}
+	return n;
+}
+
+static int release_one(pid_t pid, void *ctx)
+{
+	jail_release(ctx, pid);
+	return 0;
 }
 
 int launch_adopt(struct launch *l, struct loop *lp, struct jail *j, const pid_t *pids, size_t npids,
@@ -1093,17 +1102,21 @@ int launch_adopt(struct launch *l, struct loop *lp, struct jail *j, const pid_t 
 		if (rc == -ESRCH) {
 			snprintf(err, errlen, "process %d is not a running process (a thread, a "
 				 "zombie, or gone)", (int)pids[i]);
-			return AL_EXIT_USAGE;
-		}
-		if (rc == -EAGAIN) {
+			rc = AL_EXIT_USAGE;
+		} else if (rc == -EAGAIN) {
 			snprintf(err, errlen, "cannot hold the whole tree of process %d: it forks "
 				 "faster than it can be followed", (int)pids[i]);
-			return AL_EXIT_LAUNCH;
-		}
-		if (rc) {
+			rc = AL_EXIT_LAUNCH;
+		} else if (rc) {
 			snprintf(err, errlen, "cannot put process %d into the cell: %s", (int)pids[i],
 				 rc == -EPERM ? "refused (the reason is above)" : strerror(-rc));
-			return rc == -EPERM ? AL_EXIT_SERVICE : AL_EXIT_BPF;
+			rc = rc == -EPERM ? AL_EXIT_SERVICE : AL_EXIT_BPF;
+		}
+		if (rc) {
+			/* What was taken before goes out again: a failed attach leaves
+			 * the tree as it found it (never an orphaned cell to kill it). */
+			jail_for_each_member(j, release_one, j);
+			return rc;
 		}
 	}
 	if (!*n) {

@@ -42,7 +42,7 @@ struct launch {
 	bool main_done, gone;
 	bool adopted; /* agentlock attach: a running tree, not agentlock's child */
 	int cgroup_fd; /* attach --cgroup: its directory, looked at again each tick; else -1 */
-	unsigned long cgroup_joined; /* processes that joined it after the attach */
+	bool cgroup_warned; /* a rescan failed, and it was said */
 	int rounds, end_timer, kill_timer, drain_timer;
 	uint64_t leftover_since;
 };

@@ -287,8 +287,8 @@ static int svc_adopt(struct jail *j, pid_t pid, jail_judge_fn judge, void *ctx, 
 
 	(void)judge; /* the service's own judgement is the one that counts */
 	(void)ctx;
-	if (fd < 0)
-		return errno == ESRCH ? -ESRCH : -errno;
+	if (fd < 0) /* EINVAL: a thread's id, not a process's */
+		return errno == ESRCH || errno == EINVAL ? -ESRCH : -errno;
 	rc = rpc(j->svc_fd, SVC_ADOPT, NULL, 0, fd, rbuf, &h, NULL);
 	close(fd);
 	if (rc > 0) { /* refused: the service says why */
@@ -303,6 +303,13 @@ static int svc_adopt(struct jail *j, pid_t pid, jail_judge_fn judge, void *ctx, 
 	memcpy(&a, h + 1, sizeof(a));
 	*n += (int)a.n;
 	return 0;
+}
+
+static int svc_release(struct jail *j, pid_t pid)
+{
+	(void)j;
+	(void)pid;
+	return -EOPNOTSUPP;
 }
 
 static bool svc_is_member(struct jail *j, pid_t pid)
@@ -412,6 +419,7 @@ static const struct jail_ops service_ops = {
 	.activate = svc_activate,
 	.is_member = svc_is_member,
 	.adopt = svc_adopt,
+	.release = svc_release,
 	.has_members = svc_has_members,
 	.for_each_member = svc_for_each_member,
 	.read_counters = svc_read_counters,

@@ -1372,13 +1372,19 @@ static int prepare_attach(struct run *r)
 		r->nattach = 1;
 	}
 	pid = r->attach_pids[0];
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	n = fd < 0 ? -1 : read(fd, cmdline, sizeof(cmdline) - 1);
-	if (fd >= 0)
-		close(fd);
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	if (n <= 0 || stat(path, &st)) {
+	/* The first of them still running a program names the profile and user. */
+	for (i = 0, n = -1; n <= 0 && i < r->nattach; i++) {
+		pid = r->attach_pids[i];
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = fd < 0 ? -1 : read(fd, cmdline, sizeof(cmdline) - 1);
+		if (fd >= 0)
+			close(fd);
+		snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+		if (n > 0 && stat(path, &st))
+			n = -1;
+	}
+	if (n <= 0) {
 		snprintf(r->err, sizeof(r->err),
 			 "process %d is not running a program (gone, a zombie or a kernel thread): "
 			 "nothing to attach to", (int)pid);

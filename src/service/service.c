@@ -811,9 +811,8 @@ static int enrol_observed(struct cell *c, const struct svc_hdr *h, int fd, pid_t
 static int release_member(pid_t pid, void *ctx)
 {
 	struct cell *c = ctx;
-	__u32 key = (__u32)pid;
 
-	bpf_map_delete_elem(c->jail.jailed_fd, &key);
+	jail_release(&c->jail, pid);
 	return 0;
 }
 
@@ -890,7 +889,9 @@ static int judge_adopted(pid_t pid, bool root, const char *st, void *ctx)
 {
 	struct adopt_judge *a = ctx;
 	const struct cell *c = a->c;
-	const char *cap = strstr(st, "\nCapEff:\t");
+	const char *cap = strstr(st, "\nCapPrm:\t");
+	char proc[32];
+	struct stat pst;
 	long v[4];
 	int i;
 
@@ -904,10 +905,18 @@ static int judge_adopted(pid_t pid, bool root, const char *st, void *ctx)
 			return -EPERM;
 		}
 	}
+	/* What ptrace would ask: the caller's uid and gid in every slot, no
+	 * capability it could raise (permitted, of which effective and ambient
+	 * are parts), dumpable (else its /proc directory is root's). */
+	snprintf(proc, sizeof(proc), "/proc/%d", (int)pid);
 	if (procstatus_field(st, "Uid:", v, 4) != 4 || v[0] != (long)c->peer.uid ||
-	    v[1] != (long)c->peer.uid || v[2] != (long)c->peer.uid || v[3] != (long)c->peer.uid) {
-		snprintf(a->why, sizeof(a->why), "process %d does not run as uid %u alone: attach "
-			 "it as root (sudo agentlock attach)", (int)pid, (unsigned)c->peer.uid);
+	    v[1] != (long)c->peer.uid || v[2] != (long)c->peer.uid || v[3] != (long)c->peer.uid ||
+	    procstatus_field(st, "Gid:", v, 4) != 4 || v[0] != (long)c->peer.gid ||
+	    v[1] != (long)c->peer.gid || v[2] != (long)c->peer.gid || v[3] != (long)c->peer.gid ||
+	    stat(proc, &pst) || pst.st_uid != c->peer.uid) {
+		snprintf(a->why, sizeof(a->why), "process %d does not run as uid %u and gid %u "
+			 "alone, or is not dumpable: attach it as root (sudo agentlock attach)",
+			 (int)pid, (unsigned)c->peer.uid, (unsigned)c->peer.gid);
 		return -EPERM;
 	}
 	if (!cap || strspn(cap + 9, "0") != strcspn(cap + 9, "\n")) {

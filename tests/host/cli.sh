@@ -128,6 +128,10 @@ attach_bad "/sys/fs/cgroup (the root cgroup)" "the root cgroup" /sys/fs/cgroup/
 attach_bad "../../../tmp (out of the tree by dots)" "(/tmp) is not under /sys/fs/cgroup" ../../../tmp
 attach_bad "/tmp (read below /sys/fs/cgroup: none there)" "/tmp': No such file or directory" /tmp
 attach_bad "a cgroup that does not exist" "No such file or directory" al-no-such-cgroup
+# cgroup v1 with v2 beside it (systemd's hybrid): unified is the root of v2.
+if [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
+	attach_bad "unified (the v2 root of a hybrid machine)" "is the root of a cgroup hierarchy" unified
+fi
 "$bin" attach --cgroup >"$base/att.out" 2>"$base/att.err" </dev/null
 rc=$?
 [ "$rc" = "$usage_rc" ] && grep -q "attach --cgroup wants a cgroup's path" "$base/att.err" &&

@@ -339,6 +339,29 @@ kill "$(cat $P/plain.pid)" 2>/dev/null
 [ "$rc" = 119 ] && [ "$alive" = yes ] && grep -q "has not set no_new_privs" "$OUT/attach-nnp.err" &&
 	ok "a user's process without no_new_privs: refused by the service (exit 119, says how), left running" ||
 	fail "attach without nnp" "rc=$rc alive=$alive $(cat $OUT/attach-nnp.err)"
+# The service's own judgement, past the client's checks (al-svcpeer sends
+# ADOPT itself): another gid, the asker's own shell, a member of a cell.
+al-attack exec-as 1000 0 sleep 30 &
+GIDP=$!
+sleep 0.3
+out=$(su agent -c "al-svcpeer adopt $P $GIDP" 2>"$OUT/adopt-gid.err")
+kill $GIDP
+[ "$out" = "REFUSED Operation not permitted" ] && grep -q "does not run as uid 1000 and gid 1000" "$OUT/adopt-gid.err" &&
+	ok "ADOPT of the user's process with another gid: refused by the service" ||
+	fail "ADOPT another gid" "out=$out $(cat $OUT/adopt-gid.err)"
+out=$(su agent -c "exec al-attack nnp-exec sh -c 'al-svcpeer adopt $P \$\$'" 2>"$OUT/adopt-self.err")
+[ "$out" = "REFUSED Operation not permitted" ] && grep -q "runs agentlock itself" "$OUT/adopt-self.err" &&
+	ok "ADOPT of the asker's own shell: refused by the service" ||
+	fail "ADOPT the asker's shell" "out=$out $(cat $OUT/adopt-self.err)"
+rm -f $P/member.pid
+su agent -c "agentlock --headless $P -- sh -c 'echo \$\$ >$P/member.pid; exec sleep 4'" >/dev/null 2>&1 &
+MEMBER_RUN=$!
+for _ in $(seq 100); do [ -s $P/member.pid ] && break; sleep 0.1; done
+out=$(su agent -c "al-svcpeer adopt $P $(cat $P/member.pid)" 2>"$OUT/adopt-member.err")
+wait $MEMBER_RUN
+[ "$out" = "REFUSED Operation not permitted" ] && grep -q "is in a cell already" "$OUT/adopt-member.err" &&
+	ok "ADOPT of a member of another cell: refused by the service" ||
+	fail "ADOPT a member" "out=$out $(cat $OUT/adopt-member.err)"
 sleep 30 &
 ROOTS=$!
 su agent -c "agentlock attach $ROOTS $P" >/dev/null 2>"$OUT/attach-user.err"

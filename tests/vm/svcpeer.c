@@ -6,11 +6,13 @@
  * a child that then opens PATH, and prints what the open got (OK, EPERM,
  * ...): the service must have laid the floor over the policy again.
  *   al-svcpeer PROJECT PATH
+ *   al-svcpeer adopt PROJECT PID
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -20,6 +22,41 @@
 #include "backend/svcclient.h"
 #include "policy/policy.h"
 
+/*
+ * al-svcpeer adopt PROJECT PID: asks the service to take the running process
+ * PID (SVC_ADOPT) for a cell on PROJECT, as `agentlock attach` would, and
+ * prints ADOPTED N or REFUSED (the service's reason on stderr): the
+ * service's own judgement, past the checks agentlock's client makes first.
+ */
+static int adopt_main(const char *project, pid_t pid)
+{
+	struct policy p = { 0 };
+	struct jail j;
+	char err[1024];
+	int rc, n = 0;
+
+	if (policy_add(&p, project, AL_ACC_READ | AL_ACC_WRITE | AL_ACC_EXEC, AL_CLASS_PROJECT, 0))
+		return 2;
+	rc = jail_connect(&j, svc_socket_path(), false, err, sizeof(err));
+	if (!rc) {
+		j.svc_project = project;
+		j.svc_profile = "svcpeer";
+		rc = jail_install(&j, &p, err, sizeof(err));
+	}
+	if (rc) {
+		fprintf(stderr, "al-svcpeer: %s\n", err);
+		return 3;
+	}
+	rc = jail_adopt(&j, pid, NULL, NULL, &n);
+	if (rc)
+		printf("REFUSED %s\n", strerror(-rc));
+	else
+		printf("ADOPTED %d\n", n);
+	jail_close(&j);
+	policy_free(&p);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct policy p = { 0 };
@@ -28,8 +65,10 @@ int main(int argc, char **argv)
 	int go[2], res[2], rc, e = 0;
 	pid_t pid;
 
+	if (argc == 4 && !strcmp(argv[1], "adopt"))
+		return adopt_main(argv[2], (pid_t)atoi(argv[3]));
 	if (argc != 3) {
-		fprintf(stderr, "usage: al-svcpeer PROJECT PATH\n");
+		fprintf(stderr, "usage: al-svcpeer PROJECT PATH | adopt PROJECT PID\n");
 		return 2;
 	}
 	if (policy_add(&p, "/", AL_ACC_READ | AL_ACC_WRITE | AL_ACC_EXEC, AL_CLASS_SYSTEM, 0) ||

@@ -354,10 +354,13 @@ out=$(su agent -c "exec al-attack nnp-exec sh -c 'al-svcpeer adopt $P \$\$'" 2>"
 	ok "ADOPT of the asker's own shell: refused by the service" ||
 	fail "ADOPT the asker's shell" "out=$out $(cat $OUT/adopt-self.err)"
 rm -f $P/member.pid
-su agent -c "agentlock --headless $P -- sh -c 'echo \$\$ >$P/member.pid; exec sleep 4'" >/dev/null 2>&1 &
+# (The member lives until asked: al-svcpeer's own cell loads a copy of the
+# engine first, seconds under TCG.)
+su agent -c "agentlock --headless $P -- sh -c 'echo \$\$ >$P/member.pid; exec sleep 120'" >/dev/null 2>&1 &
 MEMBER_RUN=$!
 for _ in $(seq 100); do [ -s $P/member.pid ] && break; sleep 0.1; done
 out=$(su agent -c "al-svcpeer adopt $P $(cat $P/member.pid)" 2>"$OUT/adopt-member.err")
+kill "$(cat $P/member.pid)"
 wait $MEMBER_RUN
 [ "$out" = "REFUSED Operation not permitted" ] && grep -q "is in a cell already" "$OUT/adopt-member.err" &&
 	ok "ADOPT of a member of another cell: refused by the service" ||

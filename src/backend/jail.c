@@ -1098,7 +1098,7 @@ static int adopt_one(struct jail *j, pid_t pid, bool root, jail_judge_fn judge, 
 		rc = -errno;
 		direct_release(j, pid);
 	}
-	if (!rc && (syscall(SYS_pidfd_send_signal, pfd, 0, NULL, 0) || procstatus_exiting(pid))) {
+	if (!rc && !procstatus_still_there(pfd, pid)) {
 		direct_release(j, pid);
 		rc = -ESRCH;
 	}

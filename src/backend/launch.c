@@ -1001,34 +1001,6 @@ int launch_supervise(struct launch *l, struct jail *j, struct ringbuf *rb, struc
 	return loop_add_fd(l->lp, ringbuf_fd(rb), EPOLLIN, on_events, l);
 }
 
-/* A /proc/PID/status field's number ("PPid:"), or -1; "State:" is 1 for a
- * live process, 0 for a zombie or a dead one. */
-static long proc_field(pid_t pid, const char *name)
-{
-	char buf[1024];
-	long v;
-
-	if (procstatus_read(pid, buf, sizeof(buf)))
-		return -1;
-	if (!strcmp(name, "State:"))
-		return procstatus_gone(buf) ? 0 : 1;
-	return procstatus_field(buf, name, &v, 1) == 1 ? v : -1;
-}
-
-/* Whether pid is agentlock or a process it runs under (its shell, tmux, sshd, init). */
-static bool runs_agentlock(pid_t pid)
-{
-	pid_t a = getpid();
-	int hops;
-
-	for (hops = 0; a > 0 && hops < 4096; hops++) {
-		if (a == pid)
-			return true;
-		a = (pid_t)proc_field(a, "PPid:");
-	}
-	return false;
-}
-
 /* The attached cgroup's processes no one holds yet, and their descendants:
  * the number that joined, or -errno. */
 static int adopt_cgroup(struct launch *l)
@@ -1039,7 +1011,7 @@ static int adopt_cgroup(struct launch *l)
 
 	/* What was read is taken even when a part of the tree could not be. */
 	for (i = 0; i < npids; i++) {
-		if (jail_is_member(l->j, pids[i]) || runs_agentlock(pids[i]))
+		if (jail_is_member(l->j, pids[i]) || procstatus_runs_under(pids[i], getpid()))
 			continue; /* moved in after the attach: never the one who watches */
 		one = jail_adopt(l->j, pids[i], NULL, NULL, &n);
 		if (one && one != -ESRCH && !rc)
@@ -1083,7 +1055,7 @@ int launch_adopt(struct launch *l, struct loop *lp, struct jail *j, const pid_t 
 	/* Never agentlock itself, nor a process it runs under: the cell would
 	 * hold the one who watches it. */
 	for (i = 0; i < npids; i++)
-		if (runs_agentlock(pids[i])) {
+		if (procstatus_runs_under(pids[i], getpid())) {
 			snprintf(err, errlen, cgroup_fd >= 0 ?
 				 "process %d in the cgroup runs agentlock itself (it is this "
 				 "agentlock or one of its ancestors): run agentlock from outside the "

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/procstatus.h"
@@ -100,4 +101,27 @@ bool procstatus_exiting(pid_t pid)
 	}
 	flags = strtoul(p + 1, &end, 10);
 	return end == p + 1 || (flags & PF_EXITING);
+}
+
+bool procstatus_runs_under(pid_t pid, pid_t of)
+{
+	char st[4096];
+	long ppid;
+	pid_t a = of;
+	int hops;
+
+	for (hops = 0; a > 0 && hops < 4096; hops++) {
+		if (a == pid)
+			return true;
+		if (procstatus_read(a, st, sizeof(st)) ||
+		    procstatus_field(st, "PPid:", &ppid, 1) != 1)
+			return false;
+		a = (pid_t)ppid;
+	}
+	return false;
+}
+
+bool procstatus_still_there(int pidfd, pid_t pid)
+{
+	return syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0 && !procstatus_exiting(pid);
 }

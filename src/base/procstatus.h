@@ -18,5 +18,14 @@ bool procstatus_gone(const char *st);
 /* Whether pid is on its way out (PF_EXITING in /proc/PID/stat, or a zombie,
  * or gone): its exit tracepoint may have run already. */
 bool procstatus_exiting(pid_t pid);
+/* Whether pid is of or one of its ancestors (a cell must never hold the one
+ * who watches it or asked for it). */
+bool procstatus_runs_under(pid_t pid, pid_t of);
+/* After a process's key went into a cell: is pidfd's process still pid, and
+ * not on its way out? A pid reused meanwhile fails the pidfd; one already
+ * exiting may have passed its exit tracepoint, which would have left the key
+ * behind for the next process to get that pid. Once it is not exiting, its
+ * exit will come and take the key out. */
+bool procstatus_still_there(int pidfd, pid_t pid);
 
 #endif

@@ -732,13 +732,42 @@ static pid_t pidfd_pid(int fd)
 	return procstatus_field(buf, "Pid:", v, 1) == 1 && v[0] > 0 ? (pid_t)v[0] : -1;
 }
 
+/* Whether the status's line field ("Uid:", "Gid:") holds id in every slot. */
+static bool ids_all(const char *st, const char *field, unsigned id)
+{
+	long v[4];
+
+	return procstatus_field(st, field, v, 4) == 4 && v[0] == (long)id && v[1] == (long)id &&
+	       v[2] == (long)id && v[3] == (long)id;
+}
+
+static bool nnp_set(const char *st)
+{
+	long v;
+
+	return procstatus_field(st, "NoNewPrivs:", &v, 1) == 1 && v == 1;
+}
+
+/* Whether pid is a member of one of this service's cells. */
+static bool in_a_cell(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < SVC_MAX_CELLS; i++) {
+		struct cell *o = &S.cells[i];
+
+		if (o->used && o->opened && jail_active(&o->jail) && jail_is_member(&o->jail, pid))
+			return true;
+	}
+	return false;
+}
+
 /* Whether the child may join: the caller's own child, the caller's uid in
  * every slot, no_new_privs, in none of this service's cells. */
 static int judge_child(struct cell *c, pid_t pid, char *why, size_t wlen)
 {
 	char st[4096];
 	long v[4];
-	int i;
 
 	if (procstatus_read(pid, st, sizeof(st))) {
 		snprintf(why, wlen, "process %d cannot be read", (int)pid);
@@ -758,38 +787,20 @@ static int judge_child(struct cell *c, pid_t pid, char *why, size_t wlen)
 		snprintf(why, wlen, "process %d is not the caller's child", (int)pid);
 		return -1;
 	}
-	if (procstatus_field(st, "Uid:", v, 4) != 4 || v[0] != (long)c->peer.uid ||
-	    v[1] != (long)c->peer.uid || v[2] != (long)c->peer.uid || v[3] != (long)c->peer.uid) {
+	if (!ids_all(st, "Uid:", c->peer.uid)) {
 		snprintf(why, wlen, "process %d does not run as uid %u alone", (int)pid,
 			 (unsigned)c->peer.uid);
 		return -1;
 	}
-	if (procstatus_field(st, "NoNewPrivs:", v, 1) != 1 || v[0] != 1) {
+	if (!nnp_set(st)) {
 		snprintf(why, wlen, "process %d has not set no_new_privs", (int)pid);
 		return -1;
 	}
-	for (i = 0; i < SVC_MAX_CELLS; i++) {
-		struct cell *o = &S.cells[i];
-
-		if (o->used && o->opened && jail_active(&o->jail) && jail_is_member(&o->jail, pid)) {
-			snprintf(why, wlen, "process %d is in a cell already", (int)pid);
-			return -1;
-		}
+	if (in_a_cell(pid)) {
+		snprintf(why, wlen, "process %d is in a cell already", (int)pid);
+		return -1;
 	}
 	return 0;
-}
-
-/*
- * After its key went in: is the child still the process judged, and not on
- * its way out? A pid reused meanwhile fails the pidfd; a child already
- * exiting (PF_EXITING, or a zombie, which the pidfd still reaches) may have
- * passed its exit tracepoint, which would have left the key behind for the
- * next process to get that pid. Once it is not exiting, its exit will come
- * and take the key out.
- */
-static bool still_there(int pidfd, pid_t pid)
-{
-	return syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0 && !procstatus_exiting(pid);
 }
 
 /* The judged child into the observer's members (its forks follow it there). */
@@ -800,7 +811,7 @@ static int enrol_observed(struct cell *c, const struct svc_hdr *h, int fd, pid_t
 
 	if (bpf_map_update_elem(observe_members_fd(&c->obs), &key, &one, BPF_NOEXIST))
 		return reply(c, h->type, -errno, NULL, 0, -1);
-	if (!still_there(fd, pid)) {
+	if (!procstatus_still_there(fd, pid)) {
 		bpf_map_delete_elem(observe_members_fd(&c->obs), &key);
 		return refuse(c, h->type, AL_EXIT_SERVICE, "process %d ended", (int)pid);
 	}
@@ -822,7 +833,7 @@ static int release_member(pid_t pid, void *ctx)
 static int taken(struct cell *c, const struct svc_hdr *h, int fd, pid_t pid, const void *out,
 		 size_t len)
 {
-	if (!still_there(fd, pid)) {
+	if (!procstatus_still_there(fd, pid)) {
 		jail_for_each_member(&c->jail, release_member, c);
 		return refuse(c, h->type, AL_EXIT_SERVICE, "process %d ended", (int)pid);
 	}
@@ -859,26 +870,6 @@ struct adopt_judge {
 	char why[256];
 };
 
-/* Whether pid is the client or a process it runs under (the cell would hold
- * the one who asked). */
-static bool runs_client(const struct cell *c, pid_t pid)
-{
-	char st[4096];
-	long ppid;
-	pid_t a = c->peer.pid;
-	int hops;
-
-	for (hops = 0; a > 1 && hops < 4096; hops++) {
-		if (a == pid)
-			return true;
-		if (procstatus_read(a, st, sizeof(st)) ||
-		    procstatus_field(st, "PPid:", &ppid, 1) != 1)
-			return false;
-		a = (pid_t)ppid;
-	}
-	return false;
-}
-
 /*
  * A running process of the caller's (attach): its uid in every slot, no
  * capabilities, no_new_privs set (so nothing it runs can gain privileges
@@ -892,27 +883,18 @@ static int judge_adopted(pid_t pid, bool root, const char *st, void *ctx)
 	const char *cap = strstr(st, "\nCapPrm:\t");
 	char proc[32];
 	struct stat pst;
-	long v[4];
-	int i;
 
-	for (i = 0; i < SVC_MAX_CELLS; i++) {
-		struct cell *o = &S.cells[i];
-
-		if (o->used && o->opened && jail_active(&o->jail) && jail_is_member(&o->jail, pid)) {
-			if (!root)
-				return 1;
-			snprintf(a->why, sizeof(a->why), "process %d is in a cell already", (int)pid);
-			return -EPERM;
-		}
+	if (in_a_cell(pid)) {
+		if (!root)
+			return 1;
+		snprintf(a->why, sizeof(a->why), "process %d is in a cell already", (int)pid);
+		return -EPERM;
 	}
 	/* What ptrace would ask: the caller's uid and gid in every slot, no
 	 * capability it could raise (permitted, of which effective and ambient
 	 * are parts), dumpable (else its /proc directory is root's). */
 	snprintf(proc, sizeof(proc), "/proc/%d", (int)pid);
-	if (procstatus_field(st, "Uid:", v, 4) != 4 || v[0] != (long)c->peer.uid ||
-	    v[1] != (long)c->peer.uid || v[2] != (long)c->peer.uid || v[3] != (long)c->peer.uid ||
-	    procstatus_field(st, "Gid:", v, 4) != 4 || v[0] != (long)c->peer.gid ||
-	    v[1] != (long)c->peer.gid || v[2] != (long)c->peer.gid || v[3] != (long)c->peer.gid ||
+	if (!ids_all(st, "Uid:", c->peer.uid) || !ids_all(st, "Gid:", c->peer.gid) ||
 	    stat(proc, &pst) || pst.st_uid != c->peer.uid) {
 		snprintf(a->why, sizeof(a->why), "process %d does not run as uid %u and gid %u "
 			 "alone, or is not dumpable: attach it as root (sudo agentlock attach)",
@@ -924,14 +906,14 @@ static int judge_adopted(pid_t pid, bool root, const char *st, void *ctx)
 			 "(sudo agentlock attach)", (int)pid);
 		return -EPERM;
 	}
-	if (procstatus_field(st, "NoNewPrivs:", v, 1) != 1 || v[0] != 1) {
+	if (!nnp_set(st)) {
 		snprintf(a->why, sizeof(a->why), "process %d has not set no_new_privs, so a "
 			 "program it runs could gain privileges under this cell: start it with "
 			 "no_new_privs (setpriv --no-new-privs, systemd's NoNewPrivileges=yes), or "
 			 "attach it as root (sudo agentlock attach)", (int)pid);
 		return -EPERM;
 	}
-	if (root && runs_client(c, pid)) {
+	if (root && procstatus_runs_under(pid, c->peer.pid)) {
 		snprintf(a->why, sizeof(a->why), "process %d runs agentlock itself (it is this "
 			 "agentlock or one of its ancestors): attach to the agent's own process",
 			 (int)pid);

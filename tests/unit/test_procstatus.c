@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -73,6 +74,48 @@ static void exiting(void **state)
 	(void)state;
 }
 
+/* The ancestor walk: itself and its parents, never its child. */
+static void runs_under(void **state)
+{
+	pid_t child;
+
+	(void)state;
+	assert_true(procstatus_runs_under(getpid(), getpid()));
+	assert_true(procstatus_runs_under(getppid(), getpid()));
+	child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_true(child > 0);
+	assert_false(procstatus_runs_under(child, getpid()));
+	assert_true(procstatus_runs_under(getpid(), child));
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
+/* A live process's pidfd reaches it; once reaped, it does not. */
+static void still_there(void **state)
+{
+	pid_t child;
+	int fd;
+
+	(void)state;
+	child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_true(child > 0);
+	fd = (int)syscall(SYS_pidfd_open, child, 0);
+	assert_true(fd >= 0);
+	assert_true(procstatus_still_there(fd, child));
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	assert_false(procstatus_still_there(fd, child));
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -80,6 +123,8 @@ int main(void)
 		cmocka_unit_test(gone),
 		cmocka_unit_test(reads_self),
 		cmocka_unit_test(exiting),
+		cmocka_unit_test(runs_under),
+		cmocka_unit_test(still_there),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
